@@ -1,0 +1,34 @@
+"""The ``smartborder`` command. Each command lives in a module by topic; this file wires them.
+
+Errors raised on purpose (``SmartborderError``) are printed to stderr as one line naming the bad
+argument, with exit code 2; usage errors keep click's own message and code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from smartborder.cli import data_commands
+from smartborder.cli.output import err_console
+from smartborder.errors import SmartborderError
+
+app = typer.Typer(
+    name="smartborder",
+    help="Digital twin and services for the US–Mexico border, on real BTS/CBP data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("ports")(data_commands.ports)
+app.command("volumes")(data_commands.volumes)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turn our errors into a clear message and exit code 2."""
+    try:
+        app(args=argv, prog_name="smartborder")
+    except SmartborderError as exc:
+        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)

@@ -1,0 +1,141 @@
+"""``ports`` and ``volumes``: the real crossing data from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from smartborder import data
+from smartborder.data.ports import STATE_CODES
+from smartborder.cli.output import console, note, print_json
+
+_TABLE_MEASURES = ["Trucks", "Personal Vehicles", "Pedestrians"]
+
+
+def ports(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """US–Mexico ports with their latest 12-month trucks, cars and pedestrians."""
+    end = data.last_month()
+    months = data.MonthRange(end - 11, end)
+    table = data.totals(_TABLE_MEASURES, months)
+    truck_total = table["Trucks"].sum()
+    rows = []
+    for port in data.catalogue().values():
+        values = table.loc[port.code] if port.code in table.index else pd.Series(0, _TABLE_MEASURES)
+        rows.append(
+            {
+                "code": port.code,
+                "name": port.name,
+                "state": port.state,
+                "latitude": port.lat,
+                "longitude": port.lon,
+                "trucks": int(values["Trucks"]),
+                "personal_vehicles": int(values["Personal Vehicles"]),
+                "pedestrians": int(values["Pedestrians"]),
+                "truck_share": float(values["Trucks"] / truck_total) if truck_total else 0.0,
+                "first_month": str(port.first_month),
+                "last_month": str(port.last_month),
+                "measures": list(port.measures),
+            }
+        )
+    rows.sort(key=lambda r: (-r["trucks"], -r["personal_vehicles"]))
+    if as_json:
+        print_json({"period": {"from": str(months.start), "to": str(months.end)}, "ports": rows})
+        return
+    out = Table(title=f"US–Mexico land ports, inbound, {months.start} to {months.end} (BTS)")
+    out.add_column("Code", no_wrap=True)
+    out.add_column("Port", no_wrap=True)
+    for col in ("Trucks", "Share", "Cars", "Walkers"):
+        out.add_column(col, justify="right", no_wrap=True)
+    for r in rows:
+        out.add_row(
+            r["code"], f"{r['name']}, {STATE_CODES.get(r['state'], r['state'])}", f"{r['trucks']:,}", f"{r['truck_share']:.1%}",
+            f"{r['personal_vehicles']:,}", f"{r['pedestrians']:,}",
+        )
+    console.print(out)
+
+
+def _summary(series: pd.Series) -> dict[str, object]:
+    yoy = data.year_over_year(data.monthly_series(series.attrs["port"], str(series.name)))
+    summary: dict[str, object] = {
+        "months": int(series.size),
+        "total": int(series.sum()),
+        "mean": float(series.mean()),
+        "min": {"month": str(series.idxmin()), "value": int(series.min())},
+        "max": {"month": str(series.idxmax()), "value": int(series.max())},
+        "latest": {"month": str(series.index[-1]), "value": int(series.iloc[-1]),
+                   "yoy": float(yoy.get(series.index[-1], float("nan")))},
+    }
+    if series.size >= 24:
+        last, before = series.iloc[-12:].sum(), series.iloc[-24:-12].sum()
+        summary["trailing_12_months_yoy"] = float((last - before) / before) if before else None
+    return summary
+
+
+def volumes(
+    port: Annotated[str, typer.Argument(help="Port name, alias or 4-digit code, e.g. laredo, 2304.")],
+    measure: Annotated[str, typer.Option("--measure", "-m", help="BTS measure, e.g. Trucks, 'Personal Vehicles'.")] = "Trucks",
+    start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.")] = None,
+) -> None:
+    """Monthly series of one measure at one port, with total, mean, extremes and YoY."""
+    resolution = data.resolve(port)
+    months = data.MonthRange.parse(start, end)
+    measure_name = data.resolve_measure(measure)
+    series = data.monthly_series(resolution.port.code, measure_name, months)
+    if series.empty:
+        p = resolution.port
+        raise data.DataError(
+            f"from/to: {p.label} reports no {measure_name} in the range {months.start or '…'} "
+            f"to {months.end or '…'}; it has data from {p.first_month} to {p.last_month} "
+            f"for {', '.join(p.measures)}."
+        )
+    series.attrs["port"] = resolution.port.code
+    if resolution.note:
+        note(resolution.note)
+    summary = _summary(series)
+    yoy = data.year_over_year(data.monthly_series(resolution.port.code, measure_name))
+    if plot is not None:
+        from smartborder.report.figures import plot_monthly
+
+        plot_monthly(series, f"{measure_name} — {resolution.port.label}", plot)
+        note(f"chart written to {plot}")
+    if as_json:
+        print_json(
+            {
+                "port": {"code": resolution.port.code, "name": resolution.port.name,
+                         "state": resolution.port.state},
+                "measure": measure_name,
+                "series": [
+                    {"month": str(m), "value": int(v), "yoy": float(yoy.get(m, float("nan")))}
+                    for m, v in series.items()
+                ],
+                "summary": summary,
+            }
+        )
+        return
+    table = Table(title=f"{measure_name} — {resolution.port.label}")
+    table.add_column("Month")
+    table.add_column(measure_name, justify="right")
+    table.add_column("YoY", justify="right")
+    for m, v in series.items():
+        change = yoy.get(m, float("nan"))
+        table.add_row(str(m), f"{v:,}", "" if pd.isna(change) else f"{change:+.1%}")
+    console.print(table)
+    latest = summary["latest"]
+    assert isinstance(latest, dict)
+    console.print(
+        f"[bold]{summary['months']} months[/bold]: total {summary['total']:,}, "
+        f"mean {summary['mean']:,.0f}/month, min {summary['min']['month']} "  # type: ignore[index]
+        f"({summary['min']['value']:,}), max {summary['max']['month']} "  # type: ignore[index]
+        f"({summary['max']['value']:,})"  # type: ignore[index]
+    )
+    if "trailing_12_months_yoy" in summary and summary["trailing_12_months_yoy"] is not None:
+        console.print(f"last 12 months vs the 12 before: {summary['trailing_12_months_yoy']:+.1%}")

@@ -1,0 +1,80 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smartborder.cli import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    assert "ports" in out and "volumes" in out
+
+
+def test_ports_json_top_truck_ports(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["ports", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(out)
+    names = [p["name"] for p in payload["ports"][:8]]
+    for expected in ["Laredo", "Otay Mesa", "Hidalgo", "Ysleta", "Calexico East", "Nogales"]:
+        assert expected in names
+    trucks = [p["trucks"] for p in payload["ports"]]
+    assert trucks == sorted(trucks, reverse=True)
+    assert payload["period"] == {"from": "2024-03", "to": "2025-02"}
+
+
+def test_volumes_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["volumes", "laredo", "--from", "2024-01", "--to", "2024-12", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["port"]["code"] == "2304"
+    assert len(payload["series"]) == 12
+    assert payload["summary"]["total"] == sum(r["value"] for r in payload["series"])
+    assert set(payload["summary"]) >= {"total", "mean", "min", "max", "latest"}
+
+
+def test_volumes_plot_writes_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "laredo.png"
+    code, _, _ = run(["volumes", "2304", "--from", "2023-01", "--plot", str(png)], capsys)
+    assert code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["volumes", "laredo", "--measure", "lorries"], "measure"),
+        (["volumes", "laredo", "--from", "2024-13"], "from"),
+        (["volumes", "laredo", "--to", "March"], "to"),
+        (["volumes", "laredo", "--from", "2024-05", "--to", "2024-01"], "reversed"),
+        (["volumes", "Atlantis"], "port"),
+        (["volumes", "cal"], "ambiguous"),
+        (["volumes", "ysleta", "--to", "2019-12"], "from/to"),
+    ],
+)
+def test_bad_input_exits_nonzero_naming_argument(
+    args: list[str], field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(args, capsys)
+    assert code != 0
+    assert field in err
+    assert out == ""
+
+
+def test_console_script_is_installed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "smartborder", "volumes", "nogales", "--json", "--from", "2025-01"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["port"]["name"] == "Nogales"
