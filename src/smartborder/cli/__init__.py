@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from smartborder.cli import data_commands
+from smartborder.cli import data_commands, twin_commands
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 app.command("ports")(data_commands.ports)
 app.command("volumes")(data_commands.volumes)
+app.command("validate")(twin_commands.validate)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,154 @@
+"""Compiled FCFS station kernel: the hot path of the twin.
+
+A station is a pool of identical servers with one FCFS queue. Customers start service in arrival
+order (so start times never decrease). Customer *i* starts at the earliest time
+``t >= max(arrival_i, start_{i-1})`` at which fewer than ``servers(t)`` customers are in
+service. When the open-server count drops, customers already in service finish (a closing booth
+completes its vehicle), so the result does not depend on which booth closes.
+
+The kernel keeps a binary min-heap of the end times of customers in service, so the cost is
+O(log c) per customer plus O(1) per capacity block crossed: no Python per vehicle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from smartborder.twin.errors import KernelInputError
+
+INF = np.inf
+
+
+@njit(cache=True, inline="always")
+def _sift_down(heap: np.ndarray, size: int, pos: int) -> None:
+    item = heap[pos]
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and heap[right] < heap[child]:
+            child = right
+        if heap[child] < item:
+            heap[pos] = heap[child]
+            pos = child
+        else:
+            break
+    heap[pos] = item
+
+
+@njit(cache=True, inline="always")
+def _sift_up(heap: np.ndarray, pos: int) -> None:
+    item = heap[pos]
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        if item < heap[parent]:
+            heap[pos] = heap[parent]
+            pos = parent
+        else:
+            break
+    heap[pos] = item
+
+
+@njit(cache=True)
+def _capacity(servers: np.ndarray, block: float, t: float) -> int:
+    k = int(t // block)
+    if k >= servers.size:
+        k = servers.size - 1
+    return servers[k]
+
+
+@njit(cache=True)
+def fcfs_starts(
+    arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float
+) -> np.ndarray:
+    """Service start times (same order as *arrivals*); ``inf`` if a customer is never served."""
+    n = arrivals.size
+    starts = np.empty(n)
+    cmax = 1
+    for k in range(servers.size):
+        if servers[k] > cmax:
+            cmax = servers[k]
+    heap = np.empty(cmax + 1)
+    size = 0
+    nblocks = servers.size
+    last_start = -INF
+    for i in range(n):
+        t = arrivals[i]
+        if t < last_start:
+            t = last_start
+        while True:
+            # Free the servers whose customers have finished by t.
+            while size > 0 and heap[0] <= t:
+                size -= 1
+                heap[0] = heap[size]
+                _sift_down(heap, size, 0)
+            k = int(t // block)
+            if k >= nblocks:
+                k = nblocks - 1
+            if size < servers[k]:
+                break
+            # Blocked: wait for the next departure or the next capacity change.
+            nxt = heap[0] if size > 0 else INF
+            if k < nblocks - 1:
+                boundary = (k + 1) * block
+                if boundary < nxt:
+                    nxt = boundary
+            if nxt == INF:
+                t = INF
+                break
+            t = nxt
+        if t == INF:
+            for j in range(i, n):
+                starts[j] = INF
+            return starts
+        starts[i] = t
+        last_start = t
+        heap[size] = t + services[i]
+        _sift_up(heap, size)
+        size += 1
+    return starts
+
+
+def _as_servers(servers: int | np.ndarray) -> np.ndarray:
+    counts = np.atleast_1d(np.asarray(servers))
+    if counts.ndim != 1 or counts.size == 0:
+        raise KernelInputError("servers: expected an int or a 1-D array of open-server counts.")
+    if not np.issubdtype(counts.dtype, np.integer):
+        if not np.all(np.equal(np.mod(counts, 1), 0)):
+            raise KernelInputError("servers: counts must be whole numbers.")
+    counts = counts.astype(np.int64)
+    if counts.min() < 0:
+        raise KernelInputError(f"servers: counts must be >= 0, got minimum {counts.min()}.")
+    return counts
+
+
+def fcfs(
+    arrival_times: np.ndarray,
+    service_times: np.ndarray,
+    servers: int | np.ndarray,
+    block: float = 60.0,
+) -> np.ndarray:
+    """Per-customer waits (minutes) at one FCFS station with a time-varying server count.
+
+    *arrival_times* are sorted minutes; *service_times* align with them; *servers* is an int or
+    the open-server count for successive blocks of *block* minutes from time 0 (the last count
+    holds after the array ends). A customer who can never be served (all servers closed from
+    some point on) gets ``inf``.
+    """
+    arrivals = np.ascontiguousarray(arrival_times, dtype=np.float64)
+    services = np.ascontiguousarray(service_times, dtype=np.float64)
+    if arrivals.ndim != 1 or services.shape != arrivals.shape:
+        raise KernelInputError(
+            f"arrival_times/service_times: expected two 1-D arrays of equal length, got shapes "
+            f"{arrivals.shape} and {services.shape}."
+        )
+    if arrivals.size and (np.isnan(arrivals).any() or np.any(np.diff(arrivals) < 0)):
+        raise KernelInputError("arrival_times: must be sorted ascending and contain no NaN.")
+    if services.size and not (services >= 0).all():
+        raise KernelInputError("service_times: must be >= 0 and contain no NaN.")
+    if not block > 0:
+        raise KernelInputError(f"block: must be > 0 minutes, got {block}.")
+    starts = fcfs_starts(arrivals, services, _as_servers(servers), float(block))
+    return starts - arrivals
