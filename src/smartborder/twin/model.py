@@ -24,8 +24,9 @@ HourCounts = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=24, m
 
 
 class Staffing(BaseModel):
-    """Open servers by hour of day, for weekdays and weekends (local time).
+    """Open servers by hour of day (local time) for weekdays, Saturdays and Sundays.
 
+    ``weekend`` sets both weekend days at once; ``saturday``/``sunday`` override it.
     ``Staffing.constant(4)`` keeps four servers open around the clock.
     """
 
@@ -33,6 +34,8 @@ class Staffing(BaseModel):
 
     weekday: HourCounts
     weekend: HourCounts | None = None
+    saturday: HourCounts | None = None
+    sunday: HourCounts | None = None
 
     @classmethod
     def constant(cls, servers: int) -> Staffing:
@@ -45,14 +48,19 @@ class Staffing(BaseModel):
         end = None if weekend is None else [weekend if open_hour <= h < close_hour else 0 for h in range(24)]
         return cls(weekday=day, weekend=end)
 
+    def week(self) -> np.ndarray:
+        """168 hourly counts, Monday 00:00 first."""
+        saturday = self.saturday or self.weekend or self.weekday
+        sunday = self.sunday or self.weekend or self.weekday
+        return np.array([*(self.weekday * 5), *saturday, *sunday], dtype=np.int64)
+
     @property
     def max_servers(self) -> int:
-        return max([*self.weekday, *(self.weekend or [])])
+        return int(self.week().max())
 
     def blocks(self, start_weekday: int, start_hour: int, hours: int) -> np.ndarray:
         """Server counts for *hours* successive hours starting at a weekday (0 = Monday) and hour."""
-        weekend = self.weekend or self.weekday
-        week = np.array([*(self.weekday * 5), *(weekend * 2)], dtype=np.int64)
+        week = self.week()
         offset = (start_weekday % 7) * 24 + start_hour
         return week[(offset + np.arange(hours)) % week.size]
 

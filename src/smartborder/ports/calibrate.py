@@ -1,0 +1,220 @@
+"""Default port models calibrated on the shipped data, and the demand that drives them.
+
+``default_spec(port, year)`` merges three layers, each recorded in the spec's ``provenance``:
+published facts for the port (``port_facts.toml``), smartborder's documented assumptions
+(``assumptions.toml``) and, where no booth count is published, booths sized from the port's
+real volumes. ``monthly_demand`` turns BTS monthly volumes into hourly expected arrivals per flow.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import tomllib
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from smartborder import data
+from smartborder.data.files import TEXAS_BRIDGES, data_file
+from smartborder.ports.spec import (
+    ClassSpec,
+    LaneSpec,
+    PortSpec,
+    PreInspectionSpec,
+    SecondarySpec,
+    TargetingSpec,
+)
+from smartborder.twin.arrivals import DemandProfile
+from smartborder.twin.distributions import ServiceTime
+from smartborder.twin.errors import ModelError
+
+VEHICLES = ("truck", "pov", "pedestrian", "bus")
+
+
+@lru_cache(maxsize=1)
+def assumptions() -> dict[str, Any]:
+    return tomllib.loads((files("smartborder.ports") / "assumptions.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def port_facts() -> dict[str, Any]:
+    return tomllib.loads((files("smartborder.ports") / "port_facts.toml").read_text("utf-8"))
+
+
+def reference_months(port: data.Port, year: int | None) -> data.MonthRange:
+    """The 12 months a model is sized on: a calendar year, or the latest 12 months of data."""
+    if year is None:
+        end = port.last_month
+        return data.MonthRange(end - 11, end)
+    first, last = pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M")
+    if last < port.first_month or first > port.last_month:
+        raise ModelError(f"year: {port.label} has data from {port.first_month} to {port.last_month}, not {year}")
+    return data.MonthRange(max(first, port.first_month), min(last, port.last_month))
+
+
+def _crossing_share(port: data.Port, crossing: str, months: data.MonthRange) -> float | None:
+    """Share of a Texas port's trucks that one named bridge carries (CBP bridge file)."""
+    bridges = pd.read_csv(data_file(TEXAS_BRIDGES))
+    rows = bridges[(bridges["mode"] == "Commercial Trucks")
+                   & (bridges["port_of_entry"].str.lower() == port.name.lower())]
+    month = pd.PeriodIndex(rows["date"], freq="M")
+    rows = rows[np.asarray(months.contains(pd.Series(month, index=rows.index)))]
+    total = rows["northbound_count"].sum()
+    if total <= 0:
+        return None
+    return float(rows.loc[rows["crossing"] == crossing, "northbound_count"].sum() / total)
+
+
+def _profile(a: dict[str, Any]) -> DemandProfile:
+    return DemandProfile(
+        hourly_weekday=tuple(a["hourly_weekday"]),
+        hourly_weekend=tuple(a["hourly_weekend"]) if "hourly_weekend" in a else None,
+        daily=tuple(a["daily"]),
+        source=a["profile_source"],
+    )
+
+
+def _peak_hour_volume(monthly: pd.Series, profile: DemandProfile) -> float:
+    """Expected arrivals in the busiest hour of the busiest month."""
+    if monthly.empty:
+        return 0.0
+    month = monthly.idxmax()
+    first_weekday, days = calendar.monthrange(month.year, month.month)
+    return float(monthly.max() * profile.hourly_shares(first_weekday, days).max())
+
+
+def _class_spec(vehicle: str, port: data.Port, months: data.MonthRange,
+                provenance: dict[str, str]) -> ClassSpec | None:
+    a = assumptions()[vehicle]
+    port_fact = port_facts().get(port.code, {})
+    fact = dict(port_fact.get(vehicle, {}))
+    # Passenger facts are often stated once for cars and pedestrians together.
+    for field in ("open_source", "booths_source"):
+        if field not in fact and any(k in fact for k in ("open", "booths", "booths_total")):
+            fact[field] = port_fact.get("pov", {}).get(field, "see port_facts.toml")
+    monthly = data.monthly_series(port.code, a["measure"], months)
+    if monthly.sum() <= 0:
+        return None
+    key = f"classes.{vehicle}"
+    profile = _profile(a)
+    provenance[f"{key}.profile"] = a["profile_source"]
+    provenance[f"{key}.measure"] = f"FACT: BTS {a['measure']} at {port.label}, {months.start} to {months.end}"
+
+    entitlements = dict(fact.get("entitlements", a["entitlements"]))
+    provenance[f"{key}.entitlements"] = (
+        f"FACT: {fact['entitlements_source']}" if "entitlements" in fact else a["entitlements_source"])
+    service = {lane: ServiceTime(**spec) for lane, spec in a["service"].items()}
+    for lane, dist in service.items():
+        provenance[f"{key}.service.{lane}"] = dist.source
+
+    open_ = tuple(fact.get("open", a["open"]))
+    weekend = fact.get("open_weekend", a.get("open_weekend"))
+    saturday = fact.get("open_saturday", weekend)
+    sunday = fact.get("open_sunday", weekend)
+    provenance[f"{key}.lanes.open"] = (
+        f"FACT: {fact['open_source']}" if "open" in fact and "ESTIMATE" not in fact["open_source"]
+        else fact.get("open_source", a["open_source"]))
+
+    booths: dict[str, int] = dict(fact.get("booths", {}))
+    booths_source = fact.get("booths_source")
+    if "booths_total" in fact:
+        # A published total without a split: trusted lanes get their share of booths.
+        total = int(fact["booths_total"])
+        for lane, share in entitlements.items():
+            booths.setdefault(lane, max(1, round(total * share * 0.6)) if total > 2 else 0)
+        booths["standard"] = max(1, total - sum(v for k, v in booths.items() if k != "standard"))
+        booths_source = f"{booths_source} Split across lanes by entitlement share: ESTIMATE."
+    scale_note = ""
+    if booths and "booths_crossing" in fact:
+        share = _crossing_share(port, fact["booths_crossing"], months)
+        if share and share < 0.99:
+            booths = {lane: math.ceil(n / share) for lane, n in booths.items()}
+            scale_note = (f" Scaled by 1/{share:.2f}: {fact['booths_crossing']} carries {share:.0%} of the"
+                          " port's trucks (CBP bridge counts); the other crossings' booths are an ESTIMATE.")
+    if booths:
+        provenance[f"{key}.lanes.booths"] = f"FACT: {booths_source}{scale_note}"
+    else:
+        target = assumptions()["sizing"]["target_utilisation"]
+        peak = _peak_hour_volume(monthly, profile)
+        shares = {**entitlements, "standard": 1 - sum(entitlements.values())}
+        for lane, share in shares.items():
+            need = peak * share * service[lane].expected / 60.0 / target
+            booths[lane] = max(1, math.ceil(need))
+        provenance[f"{key}.lanes.booths"] = (
+            f"{assumptions()['sizing']['source']} Peak hour {peak:,.0f} arrivals.")
+    lanes = {
+        lane: LaneSpec(booths=n, open=open_, open_saturday=tuple(saturday) if saturday else None,
+                       open_sunday=tuple(sunday) if sunday else None)
+        for lane, n in booths.items()
+    }
+    lanes.setdefault("standard", LaneSpec(booths=1, open=open_))
+    bays = fact.get("secondary")
+    if bays is None:
+        bays = max(1, math.ceil(sum(booths.values()) * a["secondary_per_primary_booth"]))
+        provenance[f"{key}.secondary.bays"] = a["secondary_source"]
+    else:
+        provenance[f"{key}.secondary.bays"] = f"FACT: {fact.get('secondary_source', booths_source)}"
+    provenance[f"{key}.secondary.referral"] = a["referral_source"]
+    provenance[f"{key}.secondary.service"] = a["secondary_service"]["source"]
+    referral = dict(a["referral"])
+    for lane in entitlements:
+        referral.setdefault(lane, referral["standard"])
+    return ClassSpec(
+        measure=a["measure"],
+        entitlements=entitlements,
+        lanes=lanes,
+        service={lane: service[lane] for lane in ["standard", *entitlements]},
+        secondary=SecondarySpec(bays=bays, referral=referral, service=ServiceTime(**a["secondary_service"])),
+        profile=profile,
+    )
+
+
+def default_spec(port: str | data.Port, year: int | None = None) -> PortSpec:
+    """The default model of a US–Mexico port, sized on *year* (default: latest 12 months)."""
+    port = port if isinstance(port, data.Port) else data.resolve_port(port)
+    months = reference_months(port, year)
+    provenance: dict[str, str] = {}
+    classes = {}
+    for vehicle in VEHICLES:
+        spec = _class_spec(vehicle, port, months, provenance)
+        if spec is not None:
+            classes[vehicle] = spec
+    if not classes:
+        raise ModelError(f"port: {port.label} reports no trucks, cars, pedestrians or buses in {months.start}..{months.end}")
+    targeting = assumptions()["targeting"]
+    pre = assumptions()["pre_inspection"]
+    provenance["targeting"] = targeting["source"]
+    provenance["pre_inspection"] = pre["source"]
+    return PortSpec(
+        code=port.code,
+        name=port.label,
+        classes=classes,
+        targeting=TargetingSpec(illicit_rate=targeting["illicit_rate"], lift=targeting["lift"],
+                                detection=targeting["detection"]),
+        pre_inspection=PreInspectionSpec(service_factor=pre["service_factor"],
+                                         referral_factor=pre["referral_factor"]),
+        provenance=provenance,
+    )
+
+
+def monthly_demand(spec: PortSpec, month: pd.Period) -> tuple[dict[str, np.ndarray], int]:
+    """Expected arrivals per hour for every flow over one calendar month, and its first weekday.
+
+    Volumes are the real BTS counts of that month times the class's ``volume_factor``.
+    """
+    demand: dict[str, np.ndarray] = {}
+    first_weekday = calendar.monthrange(month.year, month.month)[0]
+    for vehicle, cls in spec.classes.items():
+        series = data.monthly_series(spec.code, cls.measure, data.MonthRange(month, month))
+        if series.empty:
+            raise ModelError(f"month: {spec.name} has no {cls.measure} data for {month}")
+        volume = float(series.iloc[0]) * cls.volume_factor
+        first_weekday, days = calendar.monthrange(month.year, month.month)
+        hourly = volume * cls.profile.hourly_shares(first_weekday, days)
+        for entitlement, share in cls.flow_shares().items():
+            demand[f"{vehicle}.{entitlement}"] = hourly * share
+    return demand, first_weekday
