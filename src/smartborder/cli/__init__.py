@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from smartborder.cli import data_commands, twin_commands
+from smartborder.cli import data_commands, sim_commands, twin_commands
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 
@@ -23,6 +23,9 @@ app = typer.Typer(
 )
 app.command("ports")(data_commands.ports)
 app.command("volumes")(data_commands.volumes)
+app.command("simulate")(sim_commands.simulate)
+app.command("compare")(sim_commands.compare)
+app.add_typer(sim_commands.port_app, name="port")
 app.command("validate")(twin_commands.validate)
 
 

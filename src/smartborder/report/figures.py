@@ -8,7 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from smartborder.twin.engine import SimulationResult  # noqa: E402
 
 
 def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
@@ -28,5 +31,92 @@ def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
     ax.annotate("Source: U.S. DOT BTS, Border Crossing/Entry Data", (0.99, 0.01),
                 xycoords="figure fraction", ha="right", fontsize=7, color="grey")
     fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _by_hour_of_day(values: np.ndarray, arrival: np.ndarray, start_hour: int) -> np.ndarray:
+    hours = ((arrival // 60 + start_hour) % 24).astype(int)
+    sums = np.bincount(hours, weights=values, minlength=24)
+    counts = np.bincount(hours, minlength=24)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
+
+
+def plot_hourly_waits(result: SimulationResult, path: Path) -> Path:
+    """Mean wait to primary by hour of arrival, one line per class and lane."""
+    fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
+    for flow in result.model.flows:
+        trace = result.flows[flow.name]
+        inside = trace.arrival < result.horizon
+        if inside.sum() < 24:
+            continue
+        wait = trace.start[inside, flow.primary_step] - trace.arrival[inside]
+        ax.plot(range(24), _by_hour_of_day(wait, trace.arrival[inside], result.start_hour),
+                marker="o", ms=3, label=flow.name)
+    ax.set_xlabel("hour of arrival (local time)")
+    ax.set_ylabel("mean wait to primary (min)")
+    ax.set_xticks(range(0, 24, 2))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=3)
+    ax.set_title("Wait by hour of day")
+    return _save(fig, path)
+
+
+def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
+    """Complementary CDF of waits per class: the share of vehicles waiting longer than x."""
+    fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
+    by_vehicle: dict[str, list[np.ndarray]] = {}
+    for flow in result.model.flows:
+        trace = result.flows[flow.name]
+        inside = trace.arrival < result.horizon
+        by_vehicle.setdefault(flow.vehicle, []).append(trace.start[inside, 0] - trace.arrival[inside])
+    for vehicle, parts in by_vehicle.items():
+        waits = np.sort(np.concatenate(parts))
+        if waits.size == 0:
+            continue
+        step = max(1, waits.size // 2000)
+        share = 1.0 - np.arange(waits.size) / waits.size
+        ax.plot(waits[::step], share[::step], label=vehicle)
+    ax.set_yscale("log")
+    ax.set_xlabel("wait to primary (min)")
+    ax.set_ylabel("share of vehicles waiting longer")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    ax.set_title("Wait distribution")
+    return _save(fig, path)
+
+
+def plot_queue_typical_day(result: SimulationResult, path: Path) -> Path:
+    """Average number waiting at each primary station by hour of day."""
+    from smartborder.twin.metrics import queue_area
+
+    fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
+    edges = np.arange(0.0, result.horizon + 60.0, 60.0)
+    for index, name in enumerate(result.station_names):
+        if result.model.station(name).stage != "primary":
+            continue
+        reach = np.concatenate([t.reach[t.station == index] for t in result.flows.values()])
+        start = np.concatenate([t.start[t.station == index] for t in result.flows.values()])
+        if reach.size == 0:
+            continue
+        hourly = np.diff(queue_area(reach, start, edges)) / 60.0
+        hour_of_day = (np.arange(hourly.size) + result.start_hour) % 24
+        profile = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
+            np.bincount(hour_of_day, minlength=24), 1)
+        ax.plot(range(24), profile, marker="o", ms=3, label=name)
+    ax.set_xlabel("hour of day (local time)")
+    ax.set_ylabel("vehicles waiting (hourly average)")
+    ax.set_xticks(range(0, 24, 2))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncol=3)
+    ax.set_title("Queue over a typical day")
+    return _save(fig, path)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

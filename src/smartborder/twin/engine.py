@@ -99,7 +99,7 @@ def simulate(
     model: PortModel,
     arrivals: Mapping[str, np.ndarray],
     *,
-    rng: np.random.Generator,
+    rng: np.random.Generator | Mapping[str, np.random.Generator],
     horizon: float | None = None,
     start_weekday: int = 0,
     start_hour: int = 0,
@@ -109,6 +109,9 @@ def simulate(
 
     Time 0 is *start_hour* o'clock on *start_weekday* (0 = Monday), which fixes which staffing
     applies when. Every vehicle is followed until it leaves, even past *horizon*.
+
+    *rng* is one generator, or one per flow name: per-flow streams keep each flow's routing and
+    service draws unchanged when another flow changes (common random numbers across scenarios).
     """
     unknown = sorted(set(arrivals) - {f.name for f in model.flows})
     if unknown:
@@ -128,6 +131,7 @@ def simulate(
     services: dict[str, list[np.ndarray]] = {}
     forced: dict[str, np.ndarray] = {}  # step at which initial vehicles enter (-1 = normal)
     for flow in model.flows:
+        frng = rng if isinstance(rng, np.random.Generator) else rng[flow.name]
         times = np.asarray(arrivals.get(flow.name, np.empty(0)), dtype=np.float64)
         if times.size and (np.any(np.diff(times) < 0) or times[0] < 0 or np.isnan(times).any()):
             raise ModelError(f"arrivals.{flow.name}: times must be >= 0, sorted and not NaN")
@@ -145,14 +149,14 @@ def simulate(
         station = np.full((n, steps), -1, dtype=np.int32)
         visit_list, service_list = [], []
         for k, step in enumerate(flow.route):
-            visit = rng.random(n) < step.probability if step.probability < 1.0 else np.ones(n, bool)
+            visit = frng.random(n) < step.probability if step.probability < 1.0 else np.ones(n, bool)
             # Initial vehicles skip the steps before the one they are queued at, visit that
             # one for sure, and are routed like everyone else afterwards.
             head = entry_step[:n_init]
             visit[:n_init] = np.where(head < k, visit[:n_init], head == k)
             visit_list.append(visit)
             draws = np.full(n, np.nan)
-            draws[visit] = step.service.sample(rng, int(visit.sum()))
+            draws[visit] = step.service.sample(frng, int(visit.sum()))
             service_list.append(draws)
         visits[flow.name], services[flow.name] = visit_list, service_list
         nan = np.full((n, steps), np.nan)

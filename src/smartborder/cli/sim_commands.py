@@ -1,0 +1,237 @@
+"""``simulate``, ``compare`` and ``port show``: calibrated ports, scenarios and their reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from smartborder import data
+from smartborder.cli.output import console, err_console, note, print_json
+from smartborder.twin.errors import ModelError
+
+YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: last full year of data).")]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, instead of a year.")]
+ClassOpt = Annotated[list[str] | None, typer.Option("--class", help="Only these classes: truck, pov, pedestrian, bus.")]
+RepsOpt = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs).", min=1)]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Port model file (TOML) instead of the default.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+
+
+def _spec(port: str, year: int | None, model: Path | None, classes: list[str] | None):  # type: ignore[no-untyped-def]
+    from smartborder.ports import PortSpec, default_spec
+
+    resolution = data.resolve(port)
+    if resolution.note:
+        note(resolution.note)
+    spec = PortSpec.from_toml(model) if model else default_spec(resolution.port, year)
+    if classes:
+        unknown = sorted(set(classes) - set(spec.classes))
+        if unknown:
+            raise ModelError(f"class: {spec.name} has no {unknown} traffic; it serves {', '.join(spec.classes)}")
+        spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in classes}})
+    return spec
+
+
+def _months(spec, year: int | None, month: str | None) -> list[pd.Period]:  # type: ignore[no-untyped-def]
+    from smartborder.policy.analysis import year_months
+
+    if year is not None and month is not None:
+        raise ModelError("year/month: give --year or --month, not both")
+    if month is not None:
+        period = data.parse_month(month, "month")
+        port = data.resolve_port(spec.code)
+        if not port.first_month <= period <= port.last_month:
+            raise ModelError(f"month: {port.label} has data from {port.first_month} to {port.last_month}, not {period}")
+        return [period]
+    if year is None:
+        last = data.resolve_port(spec.code).last_month
+        year = last.year if last.month == 12 else last.year - 1
+    return year_months(spec, year)
+
+
+def _progress(total: int, label: str, quiet: bool) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, disable=quiet, transient=True)
+
+
+def _short(value: float, digits: int = 1) -> str:
+    """1234567 → 1.2M: keeps wide tables inside a terminal."""
+    for threshold, size, suffix in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if abs(value) >= threshold:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.{digits}f}"
+
+
+def _fmt(mean: float, half: float, digits: int = 1) -> str:
+    if not np.isfinite(mean):
+        return "–"
+    return _short(mean, digits) + (f" ± {_short(half, digits)}" if np.isfinite(half) else "")
+
+
+def _summary_table(run) -> Table:  # type: ignore[no-untyped-def]
+    table = run.table()
+    out = Table(title=f"{run.spec.name}, {run.months[0]}..{run.months[-1]}, {len(run.runs)} replications "
+                      "(mean ± 95% CI)", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("Class", "Per day", "Wait min", "p95 min", "Delay veh-h", "Cost US$"):
+        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=True)
+    for vehicle in run.spec.classes:
+        get = lambda key: table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else pd.Series({"mean": np.nan, "ci95": np.nan})  # noqa: E731
+        out.add_row(vehicle, _short(get("throughput_per_day")["mean"], 0), _fmt(*get("wait_mean_min")),
+                    _short(get("wait_p95_min")["mean"], 0), _short(get("vehicle_hours_delay")["mean"], 0),
+                    _fmt(*get("total_cost_usd"), 0))
+    return out
+
+
+def simulate(
+    port: Annotated[str, typer.Argument(help="Port name, alias or code, e.g. laredo.")],
+    year: YearOpt = None,
+    month: MonthOpt = None,
+    vehicle_class: ClassOpt = None,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario file (TOML) applied to the port.")] = None,
+    model: ModelOpt = None,
+    replications: RepsOpt = 5,
+    seed: SeedOpt = 0,
+    out: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate a calibrated port over a year or month: waits, throughput, delay cost, with CIs."""
+    from smartborder.policy.analysis import run_port
+    from smartborder.policy.scenario import Scenario, apply
+
+    spec = _spec(port, year, model, vehicle_class)
+    if scenario is not None:
+        spec = apply(spec, Scenario.from_toml(scenario))
+    months = _months(spec, year, month)
+    with _progress(replications, "simulating", as_json) as bar:
+        task = bar.add_task("run", total=replications)
+        run = run_port(spec, months, replications, seed, progress=lambda k: bar.update(task, completed=k))
+    report = None
+    if out is not None:
+        from smartborder.report.html import write_simulation_report
+
+        report = write_simulation_report(run, out)
+    if as_json:
+        table = run.table()
+        print_json({"port": {"code": spec.code, "name": spec.name},
+                    "months": [str(m) for m in months], "replications": replications, "seed": seed,
+                    "kpis": {k: {"mean": r["mean"], "ci95": r["ci95"]} for k, r in table.iterrows()},
+                    "estimates": spec.estimates(), "report": str(report) if report else None})
+        return
+    console.print(_summary_table(run))
+    n_est = len(spec.estimates())
+    console.print(f"[dim]{n_est} model values are estimates (see `smartborder port show {spec.code}`"
+                  f"{' or the report' if report else ''}).[/dim]")
+    if report:
+        console.print(f"report: {report}")
+
+
+_COMPARE_KEYS = [
+    ("wait_mean_min", "mean wait (min)"),
+    ("wait_p95_min", "p95 wait (min)"),
+    ("vehicle_hours_delay", "vehicle-hours of delay"),
+    ("throughput_per_day", "throughput per day"),
+    ("secondary_inspections", "secondary inspections"),
+    ("illicit_caught", "illicit loads caught"),
+    ("total_cost_usd", "delay cost (US$)"),
+]
+
+
+def compare(
+    port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
+    year: YearOpt = None,
+    month: MonthOpt = None,
+    vehicle_class: ClassOpt = None,
+    model: ModelOpt = None,
+    replications: RepsOpt = 5,
+    seed: SeedOpt = 0,
+    out: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
+    from smartborder.policy.analysis import compare as diff_runs
+    from smartborder.policy.analysis import run_port
+    from smartborder.policy.scenario import Scenario, apply
+
+    base_spec = _spec(port, year, model, vehicle_class)
+    parsed = [Scenario.from_toml(path) for path in scenarios]  # all errors before any work
+    specs = {s.name: apply(base_spec, s) for s in parsed}
+    months = _months(base_spec, year, month)
+    total = replications * (1 + len(specs))
+    with _progress(total, "simulating", as_json) as bar:
+        task = bar.add_task("run", total=total)
+        done = 0
+
+        def tick(_: int) -> None:
+            nonlocal done
+            done += 1
+            bar.update(task, completed=done)
+
+        baseline = run_port(base_spec, months, replications, seed, progress=tick)
+        results = {}
+        for name, spec in specs.items():
+            run = run_port(spec, months, replications, seed, progress=tick)
+            results[name] = (run, diff_runs(baseline, run))
+    report = None
+    if out is not None:
+        from smartborder.report.html import write_comparison_report
+
+        report = write_comparison_report(baseline, results, out)
+    if as_json:
+        print_json({
+            "port": {"code": base_spec.code, "name": base_spec.name},
+            "months": [str(m) for m in months], "replications": replications, "seed": seed,
+            "scenarios": {name: diff.reset_index(names="figure").to_dict(orient="records")
+                          for name, (_, diff) in results.items()},
+            "report": str(report) if report else None,
+        })
+        return
+    for name, (_, diff) in results.items():
+        table = Table(title=f"{name} vs baseline — {base_spec.name}, {months[0]}..{months[-1]}",
+                      box=box.SIMPLE_HEAD)
+        for col in ("Figure", "Baseline", "Scenario", "Difference ± 95% CI", ""):
+            table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)
+        for vehicle in base_spec.classes:
+            for key, label in _COMPARE_KEYS:
+                row_key = f"{vehicle}.{key}"
+                if row_key not in diff.index:
+                    continue
+                row = diff.loc[row_key]
+                verdict = "[green]significant[/green]" if row["significant"] else "[dim]not significant[/dim]"
+                table.add_row(f"{vehicle}: {label}", f"{row['baseline']:,.1f}", f"{row['scenario']:,.1f}",
+                              _fmt(row["difference"], row["ci95"]), verdict)
+        console.print(table)
+    if report:
+        console.print(f"report: {report}")
+
+
+port_app = typer.Typer(help="Port models: show the effective model of a port.", no_args_is_help=True)
+
+
+@port_app.command("show")
+def show(
+    port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
+    year: YearOpt = None,
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the effective port model (TOML) with the provenance of every value."""
+    import tomli_w
+
+    spec = _spec(port, year, model, None)
+    payload = spec.model_dump(mode="json", exclude_none=True)
+    if as_json:
+        print_json(payload)
+        return
+    header = (f"# smartborder port model: {spec.name}\n# Copy, edit and pass with --model FILE. "
+              "Values whose provenance is not FACT are estimates.\n")
+    console.print(header + tomli_w.dumps(payload), markup=False, highlight=False, soft_wrap=True)

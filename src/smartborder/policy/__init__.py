@@ -1,0 +1,1 @@
+"""Policy analysis: scenarios (the seeds' levers), runs with replications, delay cost."""

@@ -1,0 +1,187 @@
+"""Scenarios: small files of changes against a port's baseline — the seeds' levers.
+
+Example (TOML)::
+
+    name = "Double FAST"
+    description = "FAST enrolment doubles (seeds 003, 004)"
+
+    [classes.truck]
+    entitlements = { FAST = 0.5 }     # share entitled to each trusted lane
+    pre_inspected_share = 0.1         # sealed & tracked from an audited plant (seed 004)
+    volume_factor = 1.2               # +20 % trucks
+    referral = { standard = 0.08 }    # targeting: referral rate to secondary
+
+    [[booths]]                        # two more standard car booths at night
+    class = "pov"
+    lane = "standard"
+    delta = 2
+    hours = [22, 6]
+
+    [[hours]]                         # extended truck hours on every truck lane
+    class = "truck"
+    open = [6, 24]
+
+    [targeting]
+    detection = 0.8
+
+    [new_port]                        # a new port takes traffic from neighbours (seed 000)
+    name = "New crossing"
+    takes = { "Laredo" = 0.15 }
+
+Unknown keys, classes or lanes, negative booths and shares outside [0, 1] are errors that
+name the key, raised before any simulation starts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from smartborder import data
+from smartborder.ports.spec import BoothChange, PortSpec, Vehicle, Window, describe
+from smartborder.twin.errors import ModelError
+
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class ClassChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entitlements: dict[str, Share] | None = None
+    pre_inspected_share: Share | None = None
+    volume_factor: float | None = Field(default=None, ge=0)
+    referral: dict[str, Share] | None = None
+
+
+class BoothLever(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    vehicle: Vehicle = Field(alias="class")
+    lane: str
+    delta: int
+    hours: Window = (0, 24)
+    days: str = "all"
+
+
+class HoursLever(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    vehicle: Vehicle = Field(alias="class")
+    lane: str | None = Field(default=None, description="one lane, or every lane of the class")
+    open: Window
+    open_saturday: Window | None = None
+    open_sunday: Window | None = None
+
+
+class TargetingChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    illicit_rate: dict[str, Share] | None = None
+    lift: float | None = Field(default=None, ge=0)
+    detection: Share | None = None
+
+
+class NewPort(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    takes: dict[str, Share] = Field(description="port → share of its traffic the new port takes")
+
+
+class Scenario(BaseModel):
+    """A named set of changes to a port's baseline."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    classes: dict[Vehicle, ClassChange] = Field(default_factory=dict)
+    booths: list[BoothLever] = Field(default_factory=list)
+    hours: list[HoursLever] = Field(default_factory=list)
+    targeting: TargetingChange | None = None
+    new_port: NewPort | None = None
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"scenario: file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ModelError(f"scenario: {path} is not valid TOML: {exc}") from None
+        raw.setdefault("name", path.stem)
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise ModelError(f"scenario {path}: {describe(exc)}") from None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.classes or self.booths or self.hours or self.targeting or self.new_port)
+
+
+def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
+    """A new spec with the scenario's changes; *spec* is left untouched."""
+    out = spec.model_copy(deep=True)
+    for vehicle, change in scenario.classes.items():
+        cls = _class(out, vehicle, "classes")
+        if change.entitlements is not None:
+            cls.entitlements.update(change.entitlements)
+            for lane in change.entitlements:
+                if lane not in cls.service:
+                    raise ModelError(f"scenario.classes.{vehicle}.entitlements: no service time for lane "
+                                     f"{lane!r}; lanes known for {vehicle}: {sorted(cls.service)}")
+                cls.secondary.referral.setdefault(lane, cls.secondary.referral["standard"])
+        if change.pre_inspected_share is not None:
+            if vehicle != "truck":
+                raise ModelError(f"scenario.classes.{vehicle}.pre_inspected_share: origin pre-inspection applies to trucks only")
+            cls.pre_inspected_share = change.pre_inspected_share
+        if change.volume_factor is not None:
+            cls.volume_factor = change.volume_factor
+        if change.referral is not None:
+            cls.secondary.referral.update(change.referral)
+    for k, lever in enumerate(scenario.booths):
+        lane = _lane(out, lever.vehicle, lever.lane, f"booths[{k}]")
+        lane.changes.append(BoothChange(delta=lever.delta, hours=lever.hours, days=lever.days))  # type: ignore[arg-type]
+    for k, lever in enumerate(scenario.hours):
+        cls = _class(out, lever.vehicle, f"hours[{k}]")
+        names = [lever.lane] if lever.lane else list(cls.lanes)
+        for name in names:
+            lane = _lane(out, lever.vehicle, name, f"hours[{k}]")
+            lane.open = lever.open
+            lane.open_saturday = lever.open_saturday
+            lane.open_sunday = lever.open_sunday
+    if scenario.targeting is not None:
+        for key, value in scenario.targeting.model_dump(exclude_none=True).items():
+            if key == "illicit_rate":
+                out.targeting.illicit_rate.update(value)
+            else:
+                setattr(out.targeting, key, value)
+    if scenario.new_port is not None:
+        for name, share in scenario.new_port.takes.items():
+            if data.resolve_port(name).code == spec.code:
+                for cls in out.classes.values():
+                    cls.volume_factor *= 1.0 - share
+    try:
+        return PortSpec.model_validate(out.model_dump())
+    except ValidationError as exc:
+        raise ModelError(f"scenario {scenario.name!r} makes an invalid port: {describe(exc)}") from None
+
+
+def _class(spec: PortSpec, vehicle: str, where: str):  # type: ignore[no-untyped-def]
+    if vehicle not in spec.classes:
+        raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves "
+                         f"{', '.join(spec.classes)}")
+    return spec.classes[vehicle]  # type: ignore[index]
+
+
+def _lane(spec: PortSpec, vehicle: str, lane: str, where: str):  # type: ignore[no-untyped-def]
+    cls = _class(spec, vehicle, where)
+    if lane not in cls.lanes:
+        raise ModelError(f"scenario.{where}.lane: {spec.name} has no {lane!r} lane for {vehicle}; "
+                         f"lanes: {', '.join(cls.lanes)}")
+    return cls.lanes[lane]
