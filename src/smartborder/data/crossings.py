@@ -77,18 +77,29 @@ def last_month() -> pd.Period:
     return load_crossings()["month"].max()
 
 
+@lru_cache(maxsize=1)
+def _series_index() -> dict[tuple[str, str], pd.Series]:
+    """(port code, measure) → full monthly series, built once: lookups are then O(1)."""
+    frame = load_crossings()
+    index: dict[tuple[str, str], pd.Series] = {}
+    for (code, measure), rows in frame.groupby(["port_code", "measure"], observed=True, sort=False):
+        series = rows.set_index("month")["value"].sort_index()
+        series.name = str(measure)
+        index[(str(code), str(measure))] = series
+    return index
+
+
 def monthly_series(
     port_code: str, measure: str, months: MonthRange | None = None
 ) -> pd.Series:
     """Monthly values of one measure at one port (index: month), only months BTS reported."""
     measure = resolve_measure(measure)
-    frame = load_crossings()
-    rows = frame[(frame["port_code"] == port_code) & (frame["measure"] == measure)]
+    series = _series_index().get((port_code, measure))
+    if series is None:
+        return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="int64", name=measure)
     if months is not None:
-        rows = rows[months.contains(rows["month"])]
-    series = rows.set_index("month")["value"].sort_index()
-    series.name = measure
-    return series
+        series = series[months.contains(series.index.to_series()).to_numpy()]
+    return series.copy()
 
 
 def totals(measures: list[str], months: MonthRange) -> pd.DataFrame:

@@ -77,21 +77,25 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
         waits, queue_minutes, referred, illicit_caught, count = [], 0.0, 0, 0.0, 0
         for lane in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{lane}"]
-            inside = trace.arrival < result.horizon
-            visited = trace.station >= 0
-            wait = trace.start[:, 0] - trace.arrival
-            waits.append(wait[inside])
-            queue_minutes += np.nansum(np.where(visited, trace.start - trace.reach, 0.0)[inside])
-            sent = visited[inside, 1]
-            referred += int(sent.sum())
-            count += int(inside.sum())
+            # Vehicles that arrived within the period (all but the initial queue, usually).
+            inside = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
+            wait = trace.start[inside, 0] - trace.arrival[inside]
+            waits.append(wait)
+            queue_minutes += float(wait.sum())
+            referred_here = 0
+            for k in range(1, trace.station.shape[1]):
+                visited = np.flatnonzero(trace.station[inside, k] >= 0)
+                column = slice(inside.start + 0, inside.stop)
+                queue_minutes += float((trace.start[column, k][visited] - trace.reach[column, k][visited]).sum())
+                referred_here += visited.size
+            referred += referred_here
+            count += wait.size
             rate = spec.targeting.illicit_rate.get(lane, spec.targeting.illicit_rate.get("standard", 0.0))
-            p_ref = float(sent.mean()) if sent.size else 0.0
-            illicit_caught += inside.sum() * rate * min(1.0, p_ref * spec.targeting.lift) * spec.targeting.detection
-            w = wait[inside]
-            if w.size:
-                out[f"{vehicle}.{lane}.wait_mean_min"] = float(w.mean())
-                out[f"{vehicle}.{lane}.wait_p95_min"] = float(np.quantile(w, 0.95))
+            p_ref = referred_here / wait.size if wait.size else 0.0
+            illicit_caught += wait.size * rate * min(1.0, p_ref * spec.targeting.lift) * spec.targeting.detection
+            if wait.size:
+                out[f"{vehicle}.{lane}.wait_mean_min"] = float(wait.mean())
+                out[f"{vehicle}.{lane}.wait_p95_min"] = float(np.quantile(wait, 0.95))
         all_waits = np.concatenate(waits) if waits else np.empty(0)
         vehicle_hours = queue_minutes / 60.0
         person_hours = vehicle_hours * persons.get(vehicle, 1.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 
 import numpy as np
+from numba import njit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from smartborder.twin.errors import ModelError
@@ -63,16 +64,41 @@ def hourly_rates_for_month(
     return volume * profile.hourly_shares(first_weekday, days), first_weekday
 
 
+@njit(cache=True, nogil=True)
+def _poisson_by_hour(rng: np.random.Generator, expected: np.ndarray, width: float) -> np.ndarray:
+    counts = np.empty(expected.size, dtype=np.int64)
+    for h in range(expected.size):
+        counts[h] = rng.poisson(expected[h]) if expected[h] > 0 else 0
+    times = np.empty(counts.sum())
+    pos = 0
+    for h in range(expected.size):
+        c = counts[h]
+        if c == 0:
+            continue
+        # Sorted uniforms without a sort: partial sums of c + 1 exponentials, normalised,
+        # are distributed as the order statistics of c uniforms.
+        acc = 0.0
+        for j in range(c):
+            acc += rng.exponential(1.0)
+            times[pos + j] = acc
+        acc += rng.exponential(1.0)
+        scale = width / acc
+        base = h * width
+        for j in range(c):
+            times[pos + j] = base + times[pos + j] * scale
+        pos += c
+    return times
+
+
 def poisson_arrivals(hourly_expected: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Sorted arrival times (minutes from hour 0) of a Poisson process, constant rate per hour."""
-    expected = np.asarray(hourly_expected, dtype=np.float64)
+    """Sorted arrival times (minutes from hour 0) of a Poisson process, constant rate per hour.
+
+    Compiled: O(n) with no sort, so a port-year of arrivals costs tens of milliseconds.
+    """
+    expected = np.ascontiguousarray(hourly_expected, dtype=np.float64)
     if expected.ndim != 1 or (expected < 0).any() or not np.isfinite(expected).all():
         raise ModelError("hourly_expected: expected a 1-D array of finite volumes >= 0")
-    counts = rng.poisson(expected)
-    starts = np.repeat(np.arange(expected.size, dtype=np.float64) * 60.0, counts)
-    times = starts + rng.random(starts.size) * 60.0
-    times.sort()
-    return times
+    return _poisson_by_hour(rng, expected, 60.0)
 
 
 def split(times: np.ndarray, shares: list[float], rng: np.random.Generator) -> list[np.ndarray]:

@@ -13,7 +13,9 @@ service draws come from it in a fixed order, so a seed reproduces a run exactly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smartborder.twin.errors import ModelError
 from smartborder.twin.kernels import fcfs_starts
-from smartborder.twin.model import PortModel
+from smartborder.twin.model import Flow, PortModel
 
 #: Hours of staffing computed past the last arrival; the final hour's count holds after that.
 TAIL_HOURS = 28 * 24
@@ -95,6 +97,22 @@ def _initial_counts(model: PortModel, initial: Iterable[InitialQueue]) -> dict[s
     return rows
 
 
+def _components(model: PortModel) -> list[tuple[set[str], list[Flow]]]:
+    """Groups of stations (and the flows through them) that share no station with each other."""
+    groups: list[tuple[set[str], list[Flow]]] = []
+    for flow in model.flows:
+        names = {n for step in flow.route for n in step.stations}
+        touching = [g for g in groups if g[0] & names]
+        merged_names = names.union(*(g[0] for g in touching))
+        merged_flows = [f for g in touching for f in g[1]] + [flow]
+        groups = [g for g in groups if not (g[0] & names)] + [(merged_names, merged_flows)]
+    used = set().union(*(g[0] for g in groups)) if groups else set()
+    idle = {s.name for s in model.stations} - used
+    if idle:
+        groups.append((idle, []))
+    return groups
+
+
 def simulate(
     model: PortModel,
     arrivals: Mapping[str, np.ndarray],
@@ -104,6 +122,7 @@ def simulate(
     start_weekday: int = 0,
     start_hour: int = 0,
     initial: Iterable[InitialQueue] = (),
+    workers: int | None = None,
 ) -> SimulationResult:
     """Run vehicles through *model*; *arrivals* maps flow name → sorted arrival minutes.
 
@@ -112,6 +131,9 @@ def simulate(
 
     *rng* is one generator, or one per flow name: per-flow streams keep each flow's routing and
     service draws unchanged when another flow changes (common random numbers across scenarios).
+
+    Parts of the port that share no station (trucks and pedestrians, say) are independent; they
+    run in *workers* threads (default: up to 2) — the compiled kernels release the GIL.
     """
     unknown = sorted(set(arrivals) - {f.name for f in model.flows})
     if unknown:
@@ -129,8 +151,9 @@ def simulate(
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
     services: dict[str, list[np.ndarray]] = {}
-    forced: dict[str, np.ndarray] = {}  # step at which initial vehicles enter (-1 = normal)
-    for flow in model.flows:
+
+    def setup_flow(flow: Flow) -> None:
+        """Draw routing and service times of one flow and allocate its trace."""
         frng = rng if isinstance(rng, np.random.Generator) else rng[flow.name]
         times = np.asarray(arrivals.get(flow.name, np.empty(0)), dtype=np.float64)
         if times.size and (np.any(np.diff(times) < 0) or times[0] < 0 or np.isnan(times).any()):
@@ -144,23 +167,32 @@ def simulate(
         steps = len(flow.route)
         entry_step = np.full(n, -1, dtype=np.int64)
         entry_step[:n_init] = entry
-        forced[flow.name] = entry_step
-        arrival = np.concatenate([np.zeros(n_init), times])
-        station = np.full((n, steps), -1, dtype=np.int32)
+        arrival = np.concatenate([np.zeros(n_init), times]) if n_init else times.copy()
+        # Column-major, so that each step's column is one contiguous array.
+        station = np.full((n, steps), -1, dtype=np.int32, order="F")
         visit_list, service_list = [], []
         for k, step in enumerate(flow.route):
-            visit = frng.random(n) < step.probability if step.probability < 1.0 else np.ones(n, bool)
+            if step.probability < 1.0:
+                visit = frng.random(n) < step.probability
+            else:
+                visit = np.ones(n, dtype=bool)
             # Initial vehicles skip the steps before the one they are queued at, visit that
             # one for sure, and are routed like everyone else afterwards.
             head = entry_step[:n_init]
             visit[:n_init] = np.where(head < k, visit[:n_init], head == k)
             visit_list.append(visit)
-            draws = np.full(n, np.nan)
-            draws[visit] = step.service.sample(frng, int(visit.sum()))
+            if step.probability >= 1.0 and n_init == 0:
+                draws = step.service.sample(frng, n)
+            else:
+                draws = np.full(n, np.nan)
+                draws[visit] = step.service.sample(frng, int(visit.sum()))
             service_list.append(draws)
         visits[flow.name], services[flow.name] = visit_list, service_list
-        nan = np.full((n, steps), np.nan)
-        traces[flow.name] = FlowTrace(flow.name, arrival, station, nan.copy(), nan.copy(), nan.copy(), n_init)
+        traces[flow.name] = FlowTrace(
+            flow.name, arrival, station,
+            np.full((n, steps), np.nan, order="F"), np.full((n, steps), np.nan, order="F"),
+            np.full((n, steps), np.nan, order="F"), n_init,
+        )
         # Initial vehicles are pinned to the station they were queued at.
         offset = 0
         for step_k, st_idx, wait, busy in rows:
@@ -170,8 +202,18 @@ def simulate(
             station[offset : offset + wait, step_k] = st_idx
             offset += wait
 
-    cursor = {f.name: traces[f.name].arrival.copy() for f in model.flows}
-    resolved = {f.name: -1 for f in model.flows}
+    cursor: dict[str, np.ndarray] = {}
+    resolved: dict[str, int] = {}
+
+    def first_open(names: list[str]) -> np.ndarray:
+        """Per hour, the preferred station that is open (the first one if none is)."""
+        table = np.full(hours, station_index[names[0]], dtype=np.int32)
+        chosen = np.zeros(hours, dtype=bool)
+        for name in names:
+            take = ~chosen & (servers[name] > 0)
+            table[take] = station_index[name]
+            chosen |= take
+        return table
 
     def resolve_step(flow_name: str, k: int) -> None:
         """Fix when vehicles reach step k and which eligible station each one uses."""
@@ -182,18 +224,24 @@ def simulate(
                 done = trace.station[:, j - 1] >= 0
                 cursor[flow_name] = np.where(done, trace.end[:, j - 1], cursor[flow_name])
             visit = visits[flow_name][j]
-            trace.reach[visit, j] = cursor[flow_name][visit]
-            pinned = trace.station[:, j] >= 0
-            free = visit & ~pinned
-            choice = np.full(trace.size, -1, dtype=np.int32)
-            hour = np.minimum((cursor[flow_name] // 60.0).astype(np.int64), hours - 1)
-            for name in flow.route[j].stations:
-                open_now = servers[name][np.where(free, hour, 0)] > 0
-                take = free & (choice < 0) & open_now
-                choice[take] = station_index[name]
-            # Nothing open: queue at the preferred station until it opens.
-            choice[free & (choice < 0)] = station_index[flow.route[j].stations[0]]
-            trace.station[free, j] = choice[free]
+            clock = cursor[flow_name]
+            names = flow.route[j].stations
+            everyone = trace.n_initial == 0 and flow.route[j].probability >= 1.0
+            if everyone:
+                trace.reach[:, j] = clock
+                if len(names) == 1:
+                    trace.station[:, j] = station_index[names[0]]
+                else:
+                    hour = np.minimum((clock // 60.0).astype(np.int64), hours - 1)
+                    trace.station[:, j] = first_open(names)[hour]
+            else:
+                trace.reach[visit, j] = clock[visit]
+                free = visit & (trace.station[:, j] < 0)
+                if len(names) == 1:
+                    trace.station[free, j] = station_index[names[0]]
+                else:
+                    hour = np.minimum((clock[free] // 60.0).astype(np.int64), hours - 1)
+                    trace.station[free, j] = first_open(names)[hour]
             resolved[flow_name] = j
 
     feeds: dict[str, list[tuple[str, int]]] = {s.name: [] for s in stations}
@@ -202,22 +250,26 @@ def simulate(
             for name in step.stations:
                 feeds[name].append((flow.name, k))
 
-    for name in model.station_order():
+    sequence = model.station_order()
+
+    def run_component(component: set[str], flows: list[Flow]) -> None:
+        """Set up the flows of one independent part of the port and solve its stations."""
+        for flow in flows:
+            setup_flow(flow)
+            cursor[flow.name] = traces[flow.name].arrival
+            resolved[flow.name] = -1
+        for name in [n for n in sequence if n in component]:
+            solve_station(name)
+
+    def solve_station(name: str) -> None:
+        """Gather everyone who reaches the station, in order of arrival, and run the kernel."""
         idx = station_index[name]
-        parts = []
+        parts: list[tuple[str, int, np.ndarray | slice]] = []
         for flow_name, k in feeds[name]:
             resolve_step(flow_name, k)
-            trace = traces[flow_name]
-            members = np.flatnonzero(trace.station[:, k] == idx)
-            parts.append((flow_name, k, members))
-        if not parts:
-            continue
-        # Initial vehicles (in order: in service, then waiting) go ahead of everyone at time 0.
-        ordered = [(f, k, m[m < traces[f].n_initial]) for f, k, m in parts]
-        ordered += [(f, k, m[m >= traces[f].n_initial]) for f, k, m in parts]
-        reach = np.concatenate([traces[f].reach[m, k] for f, k, m in ordered])
-        service = np.concatenate([services[f][k][m] for f, k, m in ordered])
-        order = np.argsort(reach, kind="stable")
+            here = traces[flow_name].station[:, k] == idx
+            # Everyone of the flow comes here (the usual primary step): a slice, not a copy.
+            parts.append((flow_name, k, slice(None) if here.all() else np.flatnonzero(here)))
         initial_busy = sum(
             busy for f, _, _ in parts for _, st, _, busy in initial_rows.get(f, []) if st == idx
         )
@@ -226,14 +278,46 @@ def simulate(
                 f"initial.in_service: {initial_busy} vehicles in service at {name!r} but only "
                 f"{servers[name][0]} servers are open at the start"
             )
-        starts = np.empty_like(reach)
-        starts[order] = fcfs_starts(reach[order], service[order], servers[name], 60.0)
+        # Initial vehicles (in order: in service, then waiting) go ahead of everyone at time 0.
+        ordered: list[tuple[str, int, np.ndarray | slice]] = []
+        if any(traces[f].n_initial for f, _, _ in parts):
+            for f, k, m in parts:
+                m = np.arange(traces[f].size)[m]
+                ordered.append((f, k, m[m < traces[f].n_initial]))
+            for f, k, m in parts:
+                m = np.arange(traces[f].size)[m]
+                ordered.append((f, k, m[m >= traces[f].n_initial]))
+        else:
+            ordered = parts
+        reach = np.concatenate([traces[f].reach[m, k] for f, k, m in ordered])
+        service = np.concatenate([services[f][k][m] for f, k, m in ordered])
+        if reach.size == 0:
+            return
+        if reach.size < 2 or (reach[1:] >= reach[:-1]).all():
+            starts = fcfs_starts(reach, service, servers[name], 60.0)
+        else:
+            # Timsort: the parts are sorted runs already, so this merge is close to linear.
+            sort = np.argsort(reach, kind="stable")
+            starts = np.empty_like(reach)
+            starts[sort] = fcfs_starts(reach[sort], service[sort], servers[name], 60.0)
         cut = 0
         for f, k, m in ordered:
             trace = traces[f]
-            trace.start[m, k] = starts[cut : cut + m.size]
-            trace.end[m, k] = starts[cut : cut + m.size] + service[cut : cut + m.size]
-            cut += m.size
+            size = trace.size if isinstance(m, slice) else m.size
+            trace.start[m, k] = starts[cut : cut + size]
+            trace.end[m, k] = starts[cut : cut + size] + service[cut : cut + size]
+            cut += size
+
+    parts_of_port = _components(model)
+    n_workers = min(len(parts_of_port), workers if workers is not None else min(2, os.cpu_count() or 1))
+    if n_workers > 1:
+        with ThreadPoolExecutor(n_workers) as pool:
+            for future in [pool.submit(run_component, c, f) for c, f in parts_of_port]:
+                future.result()
+    else:
+        for component, flows in parts_of_port:
+            run_component(component, flows)
+    traces = {f.name: traces[f.name] for f in model.flows}  # model order, whatever finished first
 
     return SimulationResult(
         model=model,

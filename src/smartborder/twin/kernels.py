@@ -59,7 +59,7 @@ def _capacity(servers: np.ndarray, block: float, t: float) -> int:
     return servers[k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fcfs_starts(
     arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float
 ) -> np.ndarray:

@@ -1,0 +1,80 @@
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_data_commands import run
+
+
+def test_simulate_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "2", "--out", str(out),
+                           "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    assert payload["port"]["code"] == "2505"
+    assert payload["kpis"]["pov.vehicles"]["mean"] > 0
+    assert payload["estimates"]
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64" in html and "ESTIMATE" in html
+    assert (out / "kpis.parquet").exists() and (out / "kpis.csv").exists()
+
+
+def test_simulate_class_filter_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "2", "--class", "truck"], capsys)
+    assert code == 0
+    assert "truck" in stdout and "pedestrian" not in stdout
+
+
+def test_compare_scenarios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "night.toml"
+    scenario.write_text('name = "two more car booths"\n[[booths]]\nclass = "pov"\nlane = "standard"\n'
+                        'delta = 2\n')
+    zero = tmp_path / "zero.toml"
+    zero.write_text('name = "no change"\n')
+    code, stdout, _ = run(["compare", "tecate", str(scenario), str(zero), "--month", "2024-05", "-r", "3",
+                           "--json", "--out", str(tmp_path / "cmp")], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    rows = {r["figure"]: r for r in payload["scenarios"]["two more car booths"]}
+    assert rows["pov.wait_mean_min"]["difference"] <= 0
+    zero_rows = payload["scenarios"]["no change"]
+    assert all(r["difference"] in (0, None) for r in zero_rows)
+    assert (tmp_path / "cmp" / "comparison.html").exists()
+
+
+def test_port_show_prints_editable_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["port", "show", "laredo"], capsys)
+    assert code == 0
+    model = tomllib.loads(stdout)
+    assert model["classes"]["truck"]["lanes"]["FAST"]["booths"] == 6
+    path = tmp_path / "laredo.toml"
+    path.write_text(stdout)
+    code, stdout, _ = run(["simulate", "laredo", "--model", str(path), "--month", "2024-05", "-r", "1",
+                           "--class", "bus", "--json"], capsys)
+    assert code == 0 and json.loads(stdout)["kpis"]["bus.vehicles"]["mean"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "Atlantis"], "port"),
+        (["simulate", "tecate", "--month", "2030-01"], "month"),
+        (["simulate", "tecate", "--month", "2024-5"], "month"),
+        (["simulate", "tecate", "--year", "2024", "--month", "2024-05"], "year/month"),
+        (["simulate", "san ysidro", "--class", "truck"], "class"),
+        (["simulate", "tecate", "--scenario", "/nonexistent.toml"], "scenario"),
+        (["simulate", "tecate", "--model", "/nonexistent.toml"], "model"),
+    ],
+)
+def test_simulate_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, err = run(args, capsys)
+    assert code != 0 and message in err and stdout == ""
+
+
+def test_compare_unknown_lever_stops_before_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[classes.truck]\nfast_share = 0.5\n')
+    code, _, err = run(["compare", "tecate", str(bad)], capsys)
+    assert code == 2 and "fast_share" in err
