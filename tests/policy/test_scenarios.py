@@ -103,3 +103,14 @@ def test_cost_follows_from_hours_by_the_documented_formula(baseline) -> None:  #
                                hours * p.truck_idle_gallons_per_hour * p.diesel_kg_co2_per_gallon / 1000)
     np.testing.assert_allclose(runs["port.total_cost_usd"], runs["truck.total_cost_usd"])
     assert (hours > 0).all()
+
+
+def test_reusing_unchanged_classes_gives_the_same_numbers() -> None:
+    spec = default_spec("tecate", 2024)
+    base = run_port(spec, MONTH, replications=2, seed=3)
+    scenario = apply(spec, Scenario.model_validate({"name": "b", "booths": [
+        {"class": "pov", "lane": "standard", "delta": -1}]}))
+    full = run_port(scenario, MONTH, replications=2, seed=3)
+    quick = run_port(scenario, MONTH, replications=2, seed=3, reuse=base)
+    pd.testing.assert_frame_equal(full.runs[sorted(full.runs.columns)], quick.runs[sorted(quick.runs.columns)])
+    assert not full.runs["pov.wait_mean_min"].equals(base.runs["pov.wait_mean_min"])

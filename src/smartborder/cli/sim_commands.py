@@ -96,7 +96,7 @@ def simulate(
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
-    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario file (TOML) applied to the port.")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")] = None,
     model: ModelOpt = None,
     replications: RepsOpt = 5,
     seed: SeedOpt = 0,
@@ -109,7 +109,7 @@ def simulate(
 
     spec = _spec(port, year, model, vehicle_class)
     if scenario is not None:
-        spec = apply(spec, Scenario.from_toml(scenario))
+        spec = apply(spec, Scenario.load(scenario))
     months = _months(spec, year, month)
     with _progress(replications, "simulating", as_json) as bar:
         task = bar.add_task("run", total=replications)
@@ -135,19 +135,20 @@ def simulate(
 
 
 _COMPARE_KEYS = [
-    ("wait_mean_min", "mean wait (min)"),
-    ("wait_p95_min", "p95 wait (min)"),
-    ("vehicle_hours_delay", "vehicle-hours of delay"),
-    ("throughput_per_day", "throughput per day"),
-    ("secondary_inspections", "secondary inspections"),
-    ("illicit_caught", "illicit loads caught"),
-    ("total_cost_usd", "delay cost (US$)"),
+    ("wait_mean_min", "wait, min"),
+    ("wait_p95_min", "p95 wait, min"),
+    ("vehicle_hours_delay", "delay, veh-h"),
+    ("throughput_per_day", "per day"),
+    ("secondary_inspections", "secondaries"),
+    ("illicit_loads", "illicit loads"),
+    ("illicit_caught", "illicit caught"),
+    ("total_cost_usd", "delay cost, US$"),
 ]
 
 
 def compare(
     port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files (TOML).")],
+    scenarios: Annotated[list[str], typer.Argument(help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo.")],
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
@@ -163,7 +164,7 @@ def compare(
     from smartborder.policy.scenario import Scenario, apply
 
     base_spec = _spec(port, year, model, vehicle_class)
-    parsed = [Scenario.from_toml(path) for path in scenarios]  # all errors before any work
+    parsed = [Scenario.load(path) for path in scenarios]  # all errors before any work
     specs = {s.name: apply(base_spec, s) for s in parsed}
     months = _months(base_spec, year, month)
     total = replications * (1 + len(specs))
@@ -179,7 +180,7 @@ def compare(
         baseline = run_port(base_spec, months, replications, seed, progress=tick)
         results = {}
         for name, spec in specs.items():
-            run = run_port(spec, months, replications, seed, progress=tick)
+            run = run_port(spec, months, replications, seed, progress=tick, reuse=baseline)
             results[name] = (run, diff_runs(baseline, run))
     report = None
     if out is not None:
@@ -197,19 +198,26 @@ def compare(
         return
     for name, (_, diff) in results.items():
         table = Table(title=f"{name} vs baseline — {base_spec.name}, {months[0]}..{months[-1]}",
-                      box=box.SIMPLE_HEAD)
-        for col in ("Figure", "Baseline", "Scenario", "Difference ± 95% CI", ""):
+                      box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Signif."):
             table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)
+        unchanged = []
         for vehicle in base_spec.classes:
+            rows = diff[diff.index.str.startswith(f"{vehicle}.")]
+            if (rows["difference"].fillna(0) == 0).all():
+                unchanged.append(vehicle)
+                continue
             for key, label in _COMPARE_KEYS:
                 row_key = f"{vehicle}.{key}"
                 if row_key not in diff.index:
                     continue
                 row = diff.loc[row_key]
-                verdict = "[green]significant[/green]" if row["significant"] else "[dim]not significant[/dim]"
-                table.add_row(f"{vehicle}: {label}", f"{row['baseline']:,.1f}", f"{row['scenario']:,.1f}",
-                              _fmt(row["difference"], row["ci95"]), verdict)
+                table.add_row(f"{vehicle} {label}", _short(row["baseline"]), _short(row["scenario"]),
+                              _fmt(row["difference"], row["ci95"]),
+                              "[green]yes[/green]" if row["significant"] else "[dim]no[/dim]")
         console.print(table)
+        if unchanged:
+            console.print(f"[dim]unchanged (identical random streams): {', '.join(unchanged)}[/dim]")
     if report:
         console.print(f"report: {report}")
 

@@ -72,9 +72,9 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
     """Headline figures of one replication (the numbers scenarios are compared on)."""
     out: dict[str, float] = {}
     days = result.horizon / 1440.0
-    totals = {"total_cost_usd": 0.0, "co2_tonnes": 0.0, "vehicle_hours": 0.0, "person_hours": 0.0}
     for vehicle, cls in spec.classes.items():
-        waits, queue_minutes, referred, illicit_caught, count = [], 0.0, 0, 0.0, 0
+        waits, queue_minutes, referred, count = [], 0.0, 0, 0
+        illicit_present, illicit_caught = 0.0, 0.0
         for lane in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{lane}"]
             # Vehicles that arrived within the period (all but the initial queue, usually).
@@ -92,6 +92,7 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
             count += wait.size
             rate = spec.targeting.illicit_rate.get(lane, spec.targeting.illicit_rate.get("standard", 0.0))
             p_ref = referred_here / wait.size if wait.size else 0.0
+            illicit_present += wait.size * rate
             illicit_caught += wait.size * rate * min(1.0, p_ref * spec.targeting.lift) * spec.targeting.detection
             if wait.size:
                 out[f"{vehicle}.{lane}.wait_mean_min"] = float(wait.mean())
@@ -107,16 +108,20 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
         out[f"{vehicle}.vehicle_hours_delay"] = vehicle_hours
         out[f"{vehicle}.person_hours_delay"] = person_hours
         out[f"{vehicle}.secondary_inspections"] = float(referred)
+        out[f"{vehicle}.illicit_loads"] = float(illicit_present)
         out[f"{vehicle}.illicit_caught"] = float(illicit_caught)
         for key, value in class_cost(vehicle, vehicle_hours, person_hours, costs).items():
             out[f"{vehicle}.{key}"] = value
-        cost = out[f"{vehicle}.total_cost_usd"]
-        totals["total_cost_usd"] += cost
-        totals["co2_tonnes"] += out[f"{vehicle}.co2_tonnes"]
-        totals["vehicle_hours"] += vehicle_hours
-        totals["person_hours"] += person_hours
-    out.update({f"port.{k}": v for k, v in totals.items()})
     return out
+
+
+def add_port_totals(runs: pd.DataFrame, vehicles: Sequence[str]) -> pd.DataFrame:
+    """Port-wide sums of cost, CO₂ and hours over the classes present."""
+    runs = runs.copy()
+    for key, column in (("total_cost_usd", "total_cost_usd"), ("co2_tonnes", "co2_tonnes"),
+                        ("vehicle_hours", "vehicle_hours_delay"), ("person_hours", "person_hours_delay")):
+        runs[f"port.{key}"] = sum(runs[f"{v}.{column}"] for v in vehicles)
+    return runs
 
 
 @dataclass
@@ -146,11 +151,26 @@ def run_port(
     costs: CostParameters | None = None,
     progress: Callable[[int], None] | None = None,
     keep_last: bool = True,
+    reuse: PortRun | None = None,
 ) -> PortRun:
-    """Simulate *spec* over consecutive *months*, *replications* times with common random numbers."""
+    """Simulate *spec* over consecutive *months*, *replications* times with common random numbers.
+
+    With *reuse* (a run of the same months, seed and replications), classes whose model is
+    unchanged are not simulated again: with common random numbers their results would be
+    identical, so they are copied, and only what the scenario touches costs time.
+    """
     if replications < 1:
         raise ModelError(f"replications: must be >= 1, got {replications}")
     costs = costs or CostParameters()
+    full_spec = spec
+    reused: list[str] = []
+    if (reuse is not None and reuse.seed == seed and len(reuse.runs) == replications
+            and reuse.months == list(months) and reuse.spec.targeting == spec.targeting
+            and reuse.spec.pre_inspection == spec.pre_inspection):
+        reused = [v for v, c in spec.classes.items() if reuse.spec.classes.get(v) == c]
+        if len(reused) == len(spec.classes):
+            reused = reused[1:]  # simulate one class so that figures and stations exist
+        spec = spec.model_copy(update={"classes": {v: c for v, c in spec.classes.items() if v not in reused}})
     model = spec.to_model()
     demand, first_weekday = demand_for(spec, months)
     horizon = next(iter(demand.values())).size * 60.0
@@ -165,7 +185,14 @@ def run_port(
             last, stations = result, station_summary(result)
         if progress is not None:
             progress(r + 1)
-    return PortRun(spec, list(months), seed, pd.DataFrame(rows), last, stations)
+    runs = pd.DataFrame(rows)
+    if reused and reuse is not None:
+        copied = [c for c in reuse.runs.columns if c.split(".")[0] in reused]
+        runs = pd.concat([runs, reuse.runs[copied].reset_index(drop=True)], axis=1)
+        order = [c for c in reuse.runs.columns if c in runs.columns] + [c for c in runs.columns if c not in reuse.runs.columns]
+        runs = runs[order]
+    runs = add_port_totals(runs, list(full_spec.classes))
+    return PortRun(full_spec, list(months), seed, runs, last, stations)
 
 
 def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.DataFrame:

@@ -35,6 +35,7 @@ name the key, raised before any simulation starts.
 from __future__ import annotations
 
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
@@ -119,9 +120,28 @@ class Scenario(BaseModel):
         except ValidationError as exc:
             raise ModelError(f"scenario {path}: {describe(exc)}") from None
 
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> Scenario:
+        """A scenario file, or one shipped with smartborder by name (``double-fast``)."""
+        path = Path(name_or_path)
+        if path.exists() or path.suffix == ".toml":
+            return cls.from_toml(path)
+        shipped = shipped_scenarios()
+        key = str(name_or_path).replace("-", "_")
+        if key not in shipped:
+            raise ModelError(f"scenario: no file {name_or_path!r} and no shipped scenario of that name; "
+                             f"shipped: {', '.join(sorted(k.replace('_', '-') for k in shipped))}")
+        return cls.from_toml(shipped[key])
+
     @property
     def is_empty(self) -> bool:
         return not (self.classes or self.booths or self.hours or self.targeting or self.new_port)
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Scenario files shipped in ``smartborder/scenarios`` by stem."""
+    folder = Path(str(files("smartborder") / "scenarios"))
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))}
 
 
 def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
