@@ -123,3 +123,16 @@ def test_bad_input_names_the_argument(arrivals, services, servers, field) -> Non
 
 def test_empty_input() -> None:
     assert fcfs(np.empty(0), np.empty(0), 2).size == 0
+
+
+def test_queue_area_by_bin_matches_sorted_formula() -> None:
+    from smartborder.twin.kernels import queue_area_by_bin
+    from smartborder.twin.metrics import queue_area
+
+    rng = np.random.default_rng(8)
+    reach = rng.uniform(0, 500, 2000)
+    start = reach + rng.exponential(40, 2000)
+    bins = queue_area_by_bin(reach, start, 60.0, 9)
+    edges = np.arange(0.0, 601.0, 60.0)[:10]
+    np.testing.assert_allclose(bins, np.diff(queue_area(reach, start, edges)), rtol=1e-9)
+    assert queue_area_by_bin(reach, start, 540.0, 1)[0] == pytest.approx(queue_area(reach, start, np.array([540.0]))[0])

@@ -122,12 +122,16 @@ def _class_spec(vehicle: str, port: data.Port, months: data.MonthRange,
     booths: dict[str, int] = dict(fact.get("booths", {}))
     booths_source = fact.get("booths_source")
     if "booths_total" in fact:
-        # A published total without a split: trusted lanes get their share of booths.
+        # A published total without a split: booths follow each lane's share of the work
+        # (traffic share × service time), at least one per trusted lane, the rest standard.
         total = int(fact["booths_total"])
-        for lane, share in entitlements.items():
-            booths.setdefault(lane, max(1, round(total * share * 0.6)) if total > 2 else 0)
+        shares = {**entitlements, "standard": 1 - sum(entitlements.values())}
+        work = {lane: share * service[lane].expected for lane, share in shares.items()}
+        for lane in entitlements:
+            if lane not in booths:
+                booths[lane] = max(1, round(total * work[lane] / sum(work.values())))
         booths["standard"] = max(1, total - sum(v for k, v in booths.items() if k != "standard"))
-        booths_source = f"{booths_source} Split across lanes by entitlement share: ESTIMATE."
+        booths_source = f"{booths_source} Split across lanes by share of work: ESTIMATE."
     scale_note = ""
     if booths and "booths_crossing" in fact:
         share = _crossing_share(port, fact["booths_crossing"], months)

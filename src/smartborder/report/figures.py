@@ -89,7 +89,7 @@ def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
 
 def plot_queue_typical_day(result: SimulationResult, path: Path) -> Path:
     """Average number waiting at each primary station by hour of day."""
-    from smartborder.twin.metrics import queue_area
+    from smartborder.twin.kernels import queue_area_by_bin
 
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
     edges = np.arange(0.0, result.horizon + 60.0, 60.0)
@@ -100,7 +100,7 @@ def plot_queue_typical_day(result: SimulationResult, path: Path) -> Path:
         start = np.concatenate([t.start[t.station == index] for t in result.flows.values()])
         if reach.size == 0:
             continue
-        hourly = np.diff(queue_area(reach, start, edges)) / 60.0
+        hourly = queue_area_by_bin(reach, start, 60.0, edges.size - 1) / 60.0
         hour_of_day = (np.arange(hourly.size) + result.start_hour) % 24
         profile = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
             np.bincount(hour_of_day, minlength=24), 1)

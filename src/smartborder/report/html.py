@@ -96,11 +96,23 @@ def write_comparison_report(baseline: PortRun, scenarios: dict[str, tuple[PortRu
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sections = []
-    for name, (_, diff) in scenarios.items():
+    for name, (run, diff) in scenarios.items():
         slug = "".join(c if c.isalnum() else "_" for c in name)
         diff.to_csv(out / f"compare_{slug}.csv", index_label="figure")
+        diff.reset_index(names="figure").to_parquet(out / f"compare_{slug}.parquet", index=False)
+        figure = ""
+        if run.last is not None:
+            figure = _img(figures.plot_hourly_waits(run.last, out / f"hourly_waits_{slug}.png"))
         sections.append(f"<h2>{html.escape(name)} vs baseline</h2>"
-                        f"{diff.to_html(float_format=lambda v: f'{v:,.3f}')}")
+                        f"{diff.to_html(float_format=lambda v: f'{v:,.3f}')}"
+                        f"<h3>Wait by hour of day under {html.escape(name)} (simulated classes)</h3>{figure}")
+    if baseline.last is not None:
+        paths = [
+            figures.plot_hourly_waits(baseline.last, out / "hourly_waits_baseline.png"),
+            figures.plot_wait_distribution(baseline.last, out / "wait_distribution_baseline.png"),
+            figures.plot_queue_typical_day(baseline.last, out / "queue_typical_day_baseline.png"),
+        ]
+        sections.append("<h2>Baseline</h2>" + "".join(_img(p) for p in paths))
     body = (
         f"<p>{len(baseline.runs)} replications with common random numbers; a difference is "
         f"<b>significant</b> when its 95 % interval excludes zero.</p>" + "".join(sections)

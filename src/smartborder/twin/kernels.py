@@ -60,10 +60,47 @@ def _capacity(servers: np.ndarray, block: float, t: float) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.ndarray:
+    """Kiefer–Wolfowitz recursion for a constant pool of *c* servers.
+
+    The heap holds each server's next free time: the head of the queue starts when it has
+    arrived, the previous customer has started (FCFS) and the earliest server is free. One
+    sift-down per customer.
+    """
+    n = arrivals.size
+    starts = np.empty(n)
+    if c <= 0:
+        starts[:] = INF
+        return starts
+    free = np.zeros(c)
+    for j in range(c):
+        free[j] = -INF
+    last_start = -INF
+    for i in range(n):
+        t = arrivals[i]
+        if t < last_start:
+            t = last_start
+        if free[0] > t:
+            t = free[0]
+        starts[i] = t
+        last_start = t
+        free[0] = t + services[i]
+        _sift_down(free, c, 0)
+    return starts
+
+
+@njit(cache=True, nogil=True)
 def fcfs_starts(
     arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float
 ) -> np.ndarray:
     """Service start times (same order as *arrivals*); ``inf`` if a customer is never served."""
+    constant = True
+    for k in range(1, servers.size):
+        if servers[k] != servers[0]:
+            constant = False
+            break
+    if constant:
+        return _fcfs_constant(arrivals, services, servers[0])
     n = arrivals.size
     starts = np.empty(n)
     cmax = 1
@@ -111,6 +148,20 @@ def fcfs_starts(
     return starts
 
 
+@njit(cache=True, nogil=True)
+def _problems(arrivals: np.ndarray, services: np.ndarray) -> int:
+    """0 if inputs are fine; 1 unsorted/NaN arrivals; 2 negative/NaN services. One pass."""
+    previous = -INF
+    for i in range(arrivals.size):
+        a = arrivals[i]
+        if not a >= previous:  # catches NaN too
+            return 1
+        previous = a
+        if not services[i] >= 0:
+            return 2
+    return 0
+
+
 def _as_servers(servers: int | np.ndarray) -> np.ndarray:
     counts = np.atleast_1d(np.asarray(servers))
     if counts.ndim != 1 or counts.size == 0:
@@ -144,11 +195,38 @@ def fcfs(
             f"arrival_times/service_times: expected two 1-D arrays of equal length, got shapes "
             f"{arrivals.shape} and {services.shape}."
         )
-    if arrivals.size and (np.isnan(arrivals).any() or np.any(np.diff(arrivals) < 0)):
+    problem = _problems(arrivals, services)
+    if problem == 1:
         raise KernelInputError("arrival_times: must be sorted ascending and contain no NaN.")
-    if services.size and not (services >= 0).all():
+    if problem == 2:
         raise KernelInputError("service_times: must be >= 0 and contain no NaN.")
     if not block > 0:
         raise KernelInputError(f"block: must be > 0 minutes, got {block}.")
     starts = fcfs_starts(arrivals, services, _as_servers(servers), float(block))
     return starts - arrivals
+
+
+@njit(cache=True, nogil=True)
+def queue_area_by_bin(reach: np.ndarray, start: np.ndarray, width: float, nbins: int) -> np.ndarray:
+    """Integral of the number waiting over each bin ``[k·width, (k+1)·width)``, k < nbins.
+
+    Each vehicle waits over ``[reach, start)``; its overlap with every bin it spans is added.
+    Waiting past the last bin is dropped. O(n + bins spanned), no sort.
+    """
+    area = np.zeros(nbins)
+    end_of_bins = nbins * width
+    for i in range(reach.size):
+        lo = reach[i]
+        hi = start[i]
+        if hi > end_of_bins:
+            hi = end_of_bins
+        if not hi > lo:
+            continue
+        k = int(lo // width)
+        while lo < hi:
+            edge = (k + 1) * width
+            upper = hi if hi < edge else edge
+            area[k] += upper - lo
+            lo = upper
+            k += 1
+    return area

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from smartborder.twin.engine import SimulationResult
+from smartborder.twin.kernels import queue_area_by_bin
 
 QUANTILES = (0.5, 0.95)
 
@@ -110,11 +111,12 @@ def station_summary(result: SimulationResult) -> pd.DataFrame:
         full_hours = int(horizon // 60)
         available = capacity[:full_hours].sum() * 60.0 + capacity[full_hours] * (horizon - full_hours * 60)
         busy = np.clip(np.minimum(end, horizon) - np.minimum(start, horizon), 0, None).sum()
-        area = queue_area(reach, start, np.array([horizon]))[0] if reach.size else 0.0
-        hourly = (
-            np.diff(queue_area(reach, start, np.arange(0.0, horizon + 60.0, 60.0))) / 60.0
-            if reach.size else np.zeros(1)
-        )
+        bins = int(np.ceil(horizon / 60.0)) if horizon > 0 else 0
+        hourly_area = queue_area_by_bin(reach, start, 60.0, bins) if reach.size and bins else np.zeros(0)
+        # The last bin may run past the horizon; drop what lies beyond it.
+        overshoot = queue_area_by_bin(reach, start, horizon, 1)[0] if reach.size and bins else 0.0
+        area = overshoot
+        hourly = hourly_area / 60.0
         station = result.model.station(name)
         rows[name] = {
             "stage": station.stage,

@@ -82,7 +82,7 @@ def little_case(customers: int, seed: int, bound: float = 0.02) -> CaseResult:
     # λ·W over the window, counting only waiting time that falls inside [0, horizon].
     waited = np.clip(np.minimum(starts, horizon) - arrivals, 0, None)[inside].sum() / horizon
     error = abs(queue_length - waited) / waited
-    return CaseResult("Little L=λW, hourly staff", queue_length, float("nan"),
+    return CaseResult("Little L=λW, staffing", queue_length, float("nan"),
                       float(waited), float(error), bound, customers)
 
 
