@@ -78,3 +78,12 @@ def test_compare_unknown_lever_stops_before_work(tmp_path: Path, capsys: pytest.
     bad.write_text('name = "x"\n[classes.truck]\nfast_share = 0.5\n')
     code, _, err = run(["compare", "tecate", str(bad)], capsys)
     assert code == 2 and "fast_share" in err
+
+
+def test_simulate_new_port_from_shipped_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["simulate", "new", "--scenario", "new-port-laredo", "--month", "2024-05",
+                           "-r", "1", "--class", "truck", "--json"], capsys)
+    assert code == 0
+    assert json.loads(stdout)["port"]["name"] == "Laredo new crossing"
+    code, _, err = run(["simulate", "new", "--month", "2024-05"], capsys)
+    assert code == 2 and "new_port" in err

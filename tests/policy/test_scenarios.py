@@ -114,3 +114,16 @@ def test_reusing_unchanged_classes_gives_the_same_numbers() -> None:
     quick = run_port(scenario, MONTH, replications=2, seed=3, reuse=base)
     pd.testing.assert_frame_equal(full.runs[sorted(full.runs.columns)], quick.runs[sorted(quick.runs.columns)])
     assert not full.runs["pov.wait_mean_min"].equals(base.runs["pov.wait_mean_min"])
+
+
+def test_new_port_carries_the_diverted_volume() -> None:
+    from smartborder.ports.calibrate import new_port_spec
+
+    spec = new_port_spec("New crossing", {"Laredo": 0.15}, 2024, booths={"truck": {"standard": 3}})
+    assert spec.volume_sources == {"2304": 0.15}
+    assert spec.classes["truck"].lanes["standard"].booths == 3
+    assert spec.classes["truck"].lanes["FAST"].booths >= 1  # sized
+    new = run_port(spec, MONTH, replications=1, seed=1)
+    laredo = run_port(default_spec("laredo", 2024), MONTH, replications=1, seed=1)
+    assert new.runs["truck.vehicles"].iloc[0] == pytest.approx(0.15 * laredo.runs["truck.vehicles"].iloc[0], rel=0.03)
+    assert spec.provenance["sources"].startswith("SCENARIO")

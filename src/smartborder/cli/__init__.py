@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.text import Text
 
 from smartborder.cli import data_commands, sim_commands, twin_commands
 from smartborder.cli.output import err_console
@@ -34,5 +35,6 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="smartborder")
     except SmartborderError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        # Text, not markup: messages may contain [brackets] (TOML sections, lists).
+        err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False, soft_wrap=True)
         sys.exit(2)

@@ -48,12 +48,12 @@ def _months(spec, year: int | None, month: str | None) -> list[pd.Period]:  # ty
         raise ModelError("year/month: give --year or --month, not both")
     if month is not None:
         period = data.parse_month(month, "month")
-        port = data.resolve_port(spec.code)
+        port = data.resolve_port(spec.data_port)
         if not port.first_month <= period <= port.last_month:
             raise ModelError(f"month: {port.label} has data from {port.first_month} to {port.last_month}, not {period}")
         return [period]
     if year is None:
-        last = data.resolve_port(spec.code).last_month
+        last = data.resolve_port(spec.data_port).last_month
         year = last.year if last.month == 12 else last.year - 1
     return year_months(spec, year)
 
@@ -92,7 +92,7 @@ def _summary_table(run) -> Table:  # type: ignore[no-untyped-def]
 
 
 def simulate(
-    port: Annotated[str, typer.Argument(help="Port name, alias or code, e.g. laredo.")],
+    port: Annotated[str, typer.Argument(help="Port name, alias or code, e.g. laredo; 'new' for a scenario's new port.")],
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
@@ -107,9 +107,21 @@ def simulate(
     from smartborder.policy.analysis import run_port
     from smartborder.policy.scenario import Scenario, apply
 
-    spec = _spec(port, year, model, vehicle_class)
-    if scenario is not None:
-        spec = apply(spec, Scenario.load(scenario))
+    if port.strip().lower() == "new":
+        # The new port of a scenario's [new_port] section, with the traffic it takes.
+        from smartborder.ports.calibrate import new_port_spec
+
+        chosen = Scenario.load(scenario) if scenario else None
+        if chosen is None or chosen.new_port is None:
+            raise ModelError("port: 'new' needs --scenario with a [new_port] section (e.g. new-port-laredo)")
+        spec = new_port_spec(chosen.new_port.name, chosen.new_port.takes, year, chosen.new_port.booths)
+        spec = apply(spec, chosen.model_copy(update={"new_port": None}))
+        if vehicle_class:
+            spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in vehicle_class}})
+    else:
+        spec = _spec(port, year, model, vehicle_class)
+        if scenario is not None:
+            spec = apply(spec, Scenario.load(scenario))
     months = _months(spec, year, month)
     with _progress(replications, "simulating", as_json) as bar:
         task = bar.add_task("run", total=replications)
@@ -128,8 +140,8 @@ def simulate(
         return
     console.print(_summary_table(run))
     n_est = len(spec.estimates())
-    console.print(f"[dim]{n_est} model values are estimates (see `smartborder port show {spec.code}`"
-                  f"{' or the report' if report else ''}).[/dim]")
+    where = "the report (--out DIR)" if spec.sources else f"`smartborder port show {spec.code}`"
+    console.print(f"[dim]{n_est} model values are estimates (see {where}).[/dim]")
     if report:
         console.print(f"report: {report}")
 

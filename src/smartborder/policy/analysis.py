@@ -35,7 +35,7 @@ def flow_streams(seed: int, replication: int, flows: Sequence[str]) -> dict[str,
 
 def year_months(spec: PortSpec, year: int) -> list[pd.Period]:
     """The months of *year* for which the port has data."""
-    port = data.resolve_port(spec.code)
+    port = data.resolve_port(spec.data_port)
     months = [pd.Period(f"{year}-{m:02d}", "M") for m in range(1, 13)]
     months = [m for m in months if port.first_month <= m <= port.last_month]
     if not months:
@@ -61,7 +61,7 @@ def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
     for vehicle, measure in OCCUPANCY_MEASURES.items():
         if vehicle in spec.classes:
             try:
-                out[vehicle] = data.occupancy(spec.code, measure, window)
+                out[vehicle] = data.occupancy(spec.data_port, measure, window)
             except data.DataError:
                 out[vehicle] = 1.5 if vehicle == "pov" else 20.0
     return out

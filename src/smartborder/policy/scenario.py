@@ -90,6 +90,8 @@ class NewPort(BaseModel):
 
     name: str
     takes: dict[str, Share] = Field(description="port → share of its traffic the new port takes")
+    booths: dict[Vehicle, dict[str, Annotated[int, Field(ge=0)]]] | None = Field(
+        default=None, description="class → lane → booths at the new port (default: sized)")
 
 
 class Scenario(BaseModel):
@@ -183,7 +185,7 @@ def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
                 setattr(out.targeting, key, value)
     if scenario.new_port is not None:
         for name, share in scenario.new_port.takes.items():
-            if data.resolve_port(name).code == spec.code:
+            if data.resolve_port(name).code in spec.volume_sources:
                 for cls in out.classes.values():
                     cls.volume_factor *= 1.0 - share
     try:

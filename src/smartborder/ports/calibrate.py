@@ -213,12 +213,51 @@ def monthly_demand(spec: PortSpec, month: pd.Period) -> tuple[dict[str, np.ndarr
     demand: dict[str, np.ndarray] = {}
     first_weekday = calendar.monthrange(month.year, month.month)[0]
     for vehicle, cls in spec.classes.items():
-        series = data.monthly_series(spec.code, cls.measure, data.MonthRange(month, month))
-        if series.empty:
-            raise ModelError(f"month: {spec.name} has no {cls.measure} data for {month}")
-        volume = float(series.iloc[0]) * cls.volume_factor
+        volume = 0.0
+        for code, share in spec.volume_sources.items():
+            series = data.monthly_series(code, cls.measure, data.MonthRange(month, month))
+            if series.empty:
+                raise ModelError(f"month: {data.resolve_port(code).label} has no {cls.measure} data for {month}")
+            volume += float(series.iloc[0]) * share
+        volume *= cls.volume_factor
         first_weekday, days = calendar.monthrange(month.year, month.month)
         hourly = volume * cls.profile.hourly_shares(first_weekday, days)
         for entitlement, share in cls.flow_shares().items():
             demand[f"{vehicle}.{entitlement}"] = hourly * share
     return demand, first_weekday
+
+
+def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
+                  booths: dict[str, dict[str, int]] | None = None) -> PortSpec:
+    """A port that does not exist yet: it carries *takes* (port → share) of its neighbours'
+    traffic and is modelled like the first of them, with booths sized for the diverted volume
+    unless *booths* (class → lane → count) says otherwise (seed 000: which new points of entry)."""
+    if not takes:
+        raise ModelError("new_port.takes: name at least one port and the share it gives up")
+    ports = {data.resolve_port(p).code: share for p, share in takes.items()}
+    template = default_spec(next(iter(ports)), year)
+    months = reference_months(data.resolve_port(template.code), year)
+    target = assumptions()["sizing"]["target_utilisation"]
+    classes = {}
+    provenance = dict(template.provenance)
+    for vehicle, cls in template.classes.items():
+        lanes = {}
+        for lane, spec in cls.lanes.items():
+            if booths and vehicle in booths and lane in booths[vehicle]:
+                count = booths[vehicle][lane]
+            else:
+                monthly = pd.concat([data.monthly_series(code, cls.measure, months) * share
+                                     for code, share in ports.items()]).groupby(level=0).sum()
+                share_of_lane = cls.flow_shares().get(lane, 0.0)
+                peak = _peak_hour_volume(monthly, cls.profile) * share_of_lane
+                count = max(1, math.ceil(peak * cls.service[lane].expected / 60.0 / target))
+            lanes[lane] = spec.model_copy(update={"booths": count})
+        classes[vehicle] = cls.model_copy(update={"lanes": lanes})
+        provenance[f"classes.{vehicle}.lanes.booths"] = (
+            "SCENARIO: booths given by the new_port scenario" if booths and vehicle in booths
+            else "ESTIMATE: new port, booths sized for the diverted peak hour at "
+                 f"{target:.0%} utilisation")
+    provenance["sources"] = "SCENARIO: " + ", ".join(
+        f"{share:.0%} of {data.resolve_port(code).label}" for code, share in ports.items())
+    return template.model_copy(update={"code": "NEW", "name": name, "classes": classes,
+                                       "sources": ports, "provenance": provenance})

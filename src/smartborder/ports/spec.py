@@ -149,6 +149,9 @@ class PortSpec(BaseModel):
     code: str
     name: str
     classes: dict[Vehicle, ClassSpec]
+    sources: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="port code → share of its volumes this port carries; "
+        "None means the port's own BTS volumes (a new port takes shares of its neighbours')")
     targeting: TargetingSpec
     pre_inspection: PreInspectionSpec
     provenance: dict[str, str] = Field(default_factory=dict)
@@ -166,6 +169,16 @@ class PortSpec(BaseModel):
             return cls.model_validate(raw)
         except ValidationError as exc:
             raise ModelError(f"model: {path}: {describe(exc)}") from None
+
+    @property
+    def volume_sources(self) -> dict[str, float]:
+        """Where arrivals come from: BTS port code → share of its volumes."""
+        return dict(self.sources) if self.sources else {self.code: 1.0}
+
+    @property
+    def data_port(self) -> str:
+        """The BTS port whose record (months covered, occupancy) stands for this port."""
+        return next(iter(self.volume_sources))
 
     def estimates(self) -> dict[str, str]:
         """Provenance entries that are estimates or placeholders, for reports."""
