@@ -40,3 +40,20 @@ def test_border_month_total_adds_ports() -> None:
     total = data.border_month_total("Trucks", months)
     raw = sum(v for (c, m, meas), v in raw_bts_sums().items() if m == "2024-06" and meas == "Trucks")
     assert int(total.iloc[0]) == raw
+
+
+def test_bridge_split_of_laredo_trucks() -> None:
+    months = data.MonthRange.parse("2024-01", "2024-12")
+    shares = data.bridge_shares("Laredo", "Trucks", months)
+    assert shares.index[0] == "World Trade Bridge"
+    assert 0.6 < shares.iloc[0] < 0.9
+    assert shares.sum() == pytest.approx(1.0)
+    bridges = data.bridge_series("Laredo", "Trucks", months)
+    # CBP's bridge counts and BTS's port figure are separate sources; they agree within 5 %.
+    bts = data.monthly_series("2304", "Trucks", months).sum()
+    assert abs(bridges.to_numpy().sum() - bts) / bts < 0.05
+
+
+def test_bridge_split_rejects_non_texas_port() -> None:
+    with pytest.raises(data.DataError, match="Texas"):
+        data.bridge_series("Nogales", "Trucks")

@@ -84,6 +84,7 @@ def volumes(
     end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.")] = None,
+    by_bridge: Annotated[bool, typer.Option("--by-bridge", help="Texas ports: split by bridge (CBP counts).")] = False,
 ) -> None:
     """Monthly series of one measure at one port, with total, mean, extremes and YoY."""
     resolution = data.resolve(port)
@@ -100,6 +101,9 @@ def volumes(
     series.attrs["port"] = resolution.port.code
     if resolution.note:
         note(resolution.note)
+    if by_bridge:
+        _print_bridges(resolution.port, measure_name, months, as_json)
+        return
     summary = _summary(series)
     yoy = data.year_over_year(data.monthly_series(resolution.port.code, measure_name))
     if plot is not None:
@@ -139,3 +143,20 @@ def volumes(
     )
     if "trailing_12_months_yoy" in summary and summary["trailing_12_months_yoy"] is not None:
         console.print(f"last 12 months vs the 12 before: {summary['trailing_12_months_yoy']:+.1%}")
+
+
+def _print_bridges(port: data.Port, measure: str, months: data.MonthRange, as_json: bool) -> None:
+    table = data.bridge_series(port.name, measure, months)
+    shares = data.bridge_shares(port.name, measure, months)
+    if as_json:
+        print_json({"port": {"code": port.code, "name": port.name}, "measure": measure,
+                    "shares": shares.to_dict(),
+                    "series": [{"month": str(m), **row.to_dict()} for m, row in table.iterrows()]})
+        return
+    out = Table(title=f"{measure} by bridge — {port.label}, {table.index[0]} to {table.index[-1]} (CBP)")
+    out.add_column("Bridge")
+    out.add_column("Total", justify="right")
+    out.add_column("Share", justify="right")
+    for bridge, share in shares.items():
+        out.add_row(str(bridge), f"{int(table[bridge].sum()):,}", f"{share:.1%}")
+    console.print(out)

@@ -8,6 +8,7 @@ Public API::
     occupancy(code), port_shares(measure, months), year_over_year(series)
 """
 
+from smartborder.data.bridges import bridge_series, bridge_shares
 from smartborder.data.crossings import (
     MEASURES,
     last_month,
@@ -28,6 +29,8 @@ from smartborder.data.periods import MonthRange, parse_month
 from smartborder.data.ports import Port, Resolution, catalogue, resolve, resolve_port
 
 __all__ = [
+    "bridge_series",
+    "bridge_shares",
     "MEASURES",
     "AmbiguousPortError",
     "DataError",

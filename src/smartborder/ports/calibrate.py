@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from smartborder import data
-from smartborder.data.files import TEXAS_BRIDGES, data_file
 from smartborder.ports.spec import (
     ClassSpec,
     LaneSpec,
@@ -57,16 +56,11 @@ def reference_months(port: data.Port, year: int | None) -> data.MonthRange:
 
 
 def _crossing_share(port: data.Port, crossing: str, months: data.MonthRange) -> float | None:
-    """Share of a Texas port's trucks that one named bridge carries (CBP bridge file)."""
-    bridges = pd.read_csv(data_file(TEXAS_BRIDGES))
-    rows = bridges[(bridges["mode"] == "Commercial Trucks")
-                   & (bridges["port_of_entry"].str.lower() == port.name.lower())]
-    month = pd.PeriodIndex(rows["date"], freq="M")
-    rows = rows[np.asarray(months.contains(pd.Series(month, index=rows.index)))]
-    total = rows["northbound_count"].sum()
-    if total <= 0:
+    """Share of a Texas port's trucks that one named bridge carries (CBP bridge counts)."""
+    try:
+        return float(data.bridge_shares(port.name, "Trucks", months).get(crossing, 0.0)) or None
+    except data.DataError:
         return None
-    return float(rows.loc[rows["crossing"] == crossing, "northbound_count"].sum() / total)
 
 
 def _profile(a: dict[str, Any]) -> DemandProfile:
