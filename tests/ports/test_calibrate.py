@@ -84,3 +84,40 @@ def test_invalid_port_file_names_the_key(tmp_path) -> None:  # type: ignore[no-u
 def test_year_without_data() -> None:
     with pytest.raises(ModelError, match="year"):
         default_spec("ysleta", 2015)  # Ysleta is reported separately from 2020-03
+
+
+def test_staffing_fit_against_cbp_profile_beats_installed_booths() -> None:
+    import numpy as np
+
+    from smartborder.ports.staffing_fit import _simulated_profile, fit_staffing
+    from smartborder.data.wait_profiles import hourly_wait_profile
+
+    spec = default_spec("san ysidro", 2020)
+    month = pd.Period("2020-06", "M")
+    fit = fit_staffing(spec, month)
+    observed = hourly_wait_profile("2504", "pov", "standard", 6).to_numpy()
+    installed = _simulated_profile(spec, "pov", "standard", month, 0).to_numpy()
+    rmse_installed = float(np.sqrt(np.mean((installed - observed) ** 2)))
+    assert fit.rmse < rmse_installed / 1.5  # the fit explains much more than installed booths
+    assert 0 < fit.share < 1
+    assert fit.spec.provenance["classes.pov.lanes.booths"].startswith("FITTED")
+
+
+def test_wait_profile_only_for_san_ysidro() -> None:
+    from smartborder.data import DataError
+    from smartborder.data.wait_profiles import hourly_wait_profile
+
+    with pytest.raises(DataError, match="San Ysidro"):
+        hourly_wait_profile("2304", "pov", "standard", 6)
+
+
+def test_capacity_warning_for_an_overloaded_model() -> None:
+    from smartborder.ports.calibrate import capacity_warnings
+    from smartborder.ports.staffing_fit import scale_booths
+
+    spec = default_spec("otay mesa", 2024)
+    months = [pd.Period("2024-06", "M")]
+    assert capacity_warnings(spec, months) == []
+    starved = scale_booths(spec, "pov", 0.1)
+    warnings = capacity_warnings(starved, months)
+    assert len(warnings) == 1 and warnings[0].startswith("pov:")

@@ -26,6 +26,15 @@ ModelOpt = Annotated[Path | None, typer.Option("--model", help="Port model file 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
+def _sizing_year(year: int | None, month: str | None) -> int | None:
+    """Size a default model on the year being simulated (the month's year with --month)."""
+    if year is None and month is not None:
+        period = data.parse_month(month, "month")
+        # A month outside the data is reported by the month check, with the range available.
+        return period.year if period <= data.last_month() else None
+    return year
+
+
 def _spec(port: str, year: int | None, model: Path | None, classes: list[str] | None):  # type: ignore[no-untyped-def]
     from smartborder.ports import PortSpec, default_spec
 
@@ -56,6 +65,13 @@ def _months(spec, year: int | None, month: str | None) -> list[pd.Period]:  # ty
         last = data.resolve_port(spec.data_port).last_month
         year = last.year if last.month == 12 else last.year - 1
     return year_months(spec, year)
+
+
+def _warn_capacity(spec, months: list[pd.Period]) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.ports.calibrate import capacity_warnings
+
+    for warning in capacity_warnings(spec, months):
+        err_console.print(f"[yellow]warning:[/yellow] {spec.name}: {warning}", highlight=False)
 
 
 def _progress(total: int, label: str, quiet: bool) -> Progress:
@@ -114,15 +130,17 @@ def simulate(
         chosen = Scenario.load(scenario) if scenario else None
         if chosen is None or chosen.new_port is None:
             raise ModelError("port: 'new' needs --scenario with a [new_port] section (e.g. new-port-laredo)")
-        spec = new_port_spec(chosen.new_port.name, chosen.new_port.takes, year, chosen.new_port.booths)
+        spec = new_port_spec(chosen.new_port.name, chosen.new_port.takes, _sizing_year(year, month),
+                             chosen.new_port.booths)
         spec = apply(spec, chosen.model_copy(update={"new_port": None}))
         if vehicle_class:
             spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in vehicle_class}})
     else:
-        spec = _spec(port, year, model, vehicle_class)
+        spec = _spec(port, _sizing_year(year, month), model, vehicle_class)
         if scenario is not None:
             spec = apply(spec, Scenario.load(scenario))
     months = _months(spec, year, month)
+    _warn_capacity(spec, months)
     with _progress(replications, "simulating", as_json) as bar:
         task = bar.add_task("run", total=replications)
         run = run_port(spec, months, replications, seed, progress=lambda k: bar.update(task, completed=k))
@@ -175,7 +193,7 @@ def compare(
     from smartborder.policy.analysis import run_port
     from smartborder.policy.scenario import Scenario, apply
 
-    base_spec = _spec(port, year, model, vehicle_class)
+    base_spec = _spec(port, _sizing_year(year, month), model, vehicle_class)
     parsed = [Scenario.load(path) for path in scenarios]  # all errors before any work
     specs = {s.name: apply(base_spec, s) for s in parsed}
     months = _months(base_spec, year, month)
@@ -255,3 +273,49 @@ def show(
     header = (f"# smartborder port model: {spec.name}\n# Copy, edit and pass with --model FILE. "
               "Values whose provenance is not FACT are estimates.\n")
     console.print(header + tomli_w.dumps(payload), markup=False, highlight=False, soft_wrap=True)
+
+
+@port_app.command("fit-staffing")
+def fit_staffing_command(
+    port: Annotated[str, typer.Argument(help="Port with a CBP wait profile (San Ysidro).")],
+    month: Annotated[str, typer.Option("--month", help="BTS month whose volumes drive the fit, YYYY-MM.")] = "2020-06",
+    vehicle: Annotated[str, typer.Option("--class", help="pov or pedestrian.")] = "pov",
+    lane: Annotated[str, typer.Option("--lane", help="standard, Ready or SENTRI.")] = "standard",
+    write: Annotated[Path | None, typer.Option("--write", help="Write the fitted port model (TOML) here.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the share of installed booths that is staffed to CBP's observed hourly waits."""
+    import tomli_w
+
+    from smartborder.ports.staffing_fit import fit_staffing
+
+    period = data.parse_month(month, "month")
+    spec = _spec(port, period.year, None, None)
+    if vehicle not in spec.classes:
+        raise ModelError(f"class: {spec.name} has no {vehicle} traffic")
+    with err_console.status("fitting staffed booths…") if not as_json else _null():
+        fit = fit_staffing(spec, period, vehicle, lane)
+    if write is not None:
+        write.write_text(tomli_w.dumps(fit.spec.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
+    if as_json:
+        print_json({**fit.as_dict(), "written": str(write) if write else None})
+        return
+    table = Table(title=f"{spec.name} {vehicle}/{lane}: CBP average wait vs simulated, {period}",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("Hour", "CBP min", "Simulated min"):
+        table.add_column(col, justify="right")
+    for hour, row in fit.profile.iterrows():
+        table.add_row(f"{hour:02d}", f"{row['cbp_wait_min']:.0f}", f"{row['simulated_wait_min']:.0f}")
+    console.print(table)
+    console.print(f"staffed share of installed booths: [bold]{fit.share:.0%}[/bold] "
+                  f"(RMSE {fit.rmse:.1f} min over the 24 hours)")
+    if write:
+        console.print(f"fitted model: {write} (use with --model)")
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

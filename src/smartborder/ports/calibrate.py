@@ -20,6 +20,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.ports.spec import (
+    PRE_INSPECTED,
     ClassSpec,
     LaneSpec,
     PortSpec,
@@ -255,3 +256,29 @@ def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
         f"{share:.0%} of {data.resolve_port(code).label}" for code, share in ports.items())
     return template.model_copy(update={"code": "NEW", "name": name, "classes": classes,
                                        "sources": ports, "provenance": provenance})
+
+
+def capacity_warnings(spec: PortSpec, months: list[pd.Period]) -> list[str]:
+    """Classes whose primary booths cannot process the busiest month's traffic, in words.
+
+    Such a model is legitimate (it is what the data and assumptions say) but its queue grows
+    for the whole run, so its waits reflect the run's length more than the port.
+    """
+    warnings = []
+    for vehicle, cls in spec.classes.items():
+        shares = cls.flow_shares()
+        mean_service = sum(share * cls.service.get("FAST" if lane == PRE_INSPECTED else lane,
+                                                   cls.service["standard"]).expected
+                           for lane, share in shares.items())
+        booth_minutes_per_day = sum(float(lane.staffing().week().sum()) for lane in cls.lanes.values()) * 60 / 7
+        capacity = booth_minutes_per_day / mean_service if mean_service > 0 else float("inf")
+        busiest = 0.0
+        for month in months:
+            volume = sum(float(data.monthly_series(code, cls.measure, data.MonthRange(month, month)).sum()) * share
+                         for code, share in spec.volume_sources.items())
+            busiest = max(busiest, volume * cls.volume_factor / month.days_in_month)
+        if busiest > capacity:
+            warnings.append(
+                f"{vehicle}: the busiest month brings {busiest:,.0f} a day but the primary booths "
+                f"process at most {capacity:,.0f} a day; queues grow for the whole run")
+    return warnings
