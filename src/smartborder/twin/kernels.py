@@ -18,6 +18,8 @@ from numba import njit
 from smartborder.twin.errors import KernelInputError
 
 INF = np.inf
+#: Up to this many servers the constant-staffing kernel scans instead of keeping a heap.
+SCAN_MAX = 12
 
 
 @njit(cache=True, inline="always")
@@ -76,6 +78,24 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
     for j in range(c):
         free[j] = -INF
     last_start = -INF
+    if c <= SCAN_MAX:
+        # Few servers (booths): a linear scan for the earliest free server beats the heap.
+        for i in range(n):
+            j = 0
+            earliest = free[0]
+            for k in range(1, c):
+                if free[k] < earliest:
+                    earliest = free[k]
+                    j = k
+            t = arrivals[i]
+            if t < last_start:
+                t = last_start
+            if earliest > t:
+                t = earliest
+            starts[i] = t
+            last_start = t
+            free[j] = t + services[i]
+        return starts
     for i in range(n):
         t = arrivals[i]
         if t < last_start:
