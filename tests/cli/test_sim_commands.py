@@ -87,3 +87,29 @@ def test_simulate_new_port_from_shipped_scenario(capsys: pytest.CaptureFixture[s
     assert json.loads(stdout)["port"]["name"] == "Laredo new crossing"
     code, _, err = run(["simulate", "new", "--month", "2024-05"], capsys)
     assert code == 2 and "new_port" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "--border", "canada"], "border"),
+        (["simulate", "laredo", "--border", "mexico"], "port/border"),
+        (["simulate", "--border", "mexico", "--month", "2024-01"], "border"),
+        (["simulate"], "port"),
+    ],
+)
+def test_border_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(args, capsys)
+    assert code == 2 and message in err
+
+
+def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text('name = "s"\nports = ["naco"]\nmonths = ["2024-05"]\nreplications = 2\n'
+                    '[grid]\n"booths.truck.standard" = [0, 1]\n')
+    code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "1", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    assert payload["cells"] == 4 and payload["ran"] == 4 and payload["failed"] == 0
+    code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out"), "--json"], capsys)
+    assert json.loads(stdout)["skipped"] == 4

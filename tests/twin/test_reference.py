@@ -295,7 +295,8 @@ def test_two_station_network_matches_simpy() -> None:
         referred = trace.station[:, 1] == secondary_index
         assert ((trace.station[:, 1] == -1) | referred).all()
         # Non-trivial routing: about the model's referral share, both ways taken.
-        assert abs(referred.mean() - REFERRAL[name]) < 0.06, f"{name}: referral share off"
+        assert 0 < referred.sum() < trace.size, f"{name}: both branches must be taken"
+        assert abs(referred.mean() - REFERRAL[name]) < 0.15, f"{name}: referral share off"
         service = trace.end - trace.start
         for i in range(trace.size):
             route = [("primary", service[i, 0])]

@@ -26,6 +26,7 @@ app.command("ports")(data_commands.ports)
 app.command("volumes")(data_commands.volumes)
 app.command("simulate")(sim_commands.simulate)
 app.command("compare")(sim_commands.compare)
+app.command("sweep")(sim_commands.sweep)
 app.add_typer(sim_commands.port_app, name="port")
 app.command("validate")(twin_commands.validate)
 

@@ -20,6 +20,7 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to si
 MonthOpt = Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, instead of a year.")]
 ClassOpt = Annotated[list[str] | None, typer.Option("--class", help="Only these classes: truck, pov, pedestrian, bus.")]
 RepsOpt = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs).", min=1)]
+BorderRepsOpt = Annotated[int | None, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs); default 5, or 1 with --border.", min=1)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="Port model file (TOML) instead of the default.")]
@@ -81,6 +82,8 @@ def _progress(total: int, label: str, quiet: bool) -> Progress:
 
 def _short(value: float, digits: int = 1) -> str:
     """1234567 → 1.2M: keeps wide tables inside a terminal."""
+    if not np.isfinite(value):
+        return "–"
     for threshold, size, suffix in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
         if abs(value) >= threshold:
             return f"{value / size:,.1f}{suffix}"
@@ -108,21 +111,27 @@ def _summary_table(run) -> Table:  # type: ignore[no-untyped-def]
 
 
 def simulate(
-    port: Annotated[str, typer.Argument(help="Port name, alias or code, e.g. laredo; 'new' for a scenario's new port.")],
+    port: Annotated[str | None, typer.Argument(help="Port name, alias or code, e.g. laredo; 'new' for a scenario's new port.")] = None,
+    border: Annotated[str | None, typer.Option("--border", help="Simulate every port of a border: mexico.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes for --border (default: all cores).", min=1)] = None,
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
     scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")] = None,
     model: ModelOpt = None,
-    replications: RepsOpt = 5,
+    replications: BorderRepsOpt = None,
     seed: SeedOpt = 0,
     out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Simulate a calibrated port over a year or month: waits, throughput, delay cost, with CIs."""
+    """Simulate a calibrated port (or --border mexico) over a year or month: waits, throughput, delay cost, with CIs."""
     from smartborder.policy.analysis import run_port
     from smartborder.policy.scenario import Scenario, apply
 
+    if border is not None or port is None:
+        _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
+        return
+    replications = replications or 5
     if port.strip().lower() == "new":
         # The new port of a scenario's [new_port] section, with the traffic it takes.
         from smartborder.ports.calibrate import new_port_spec
@@ -144,6 +153,9 @@ def simulate(
     with _progress(replications, "simulating", as_json) as bar:
         task = bar.add_task("run", total=replications)
         run = run_port(spec, months, replications, seed, progress=lambda k: bar.update(task, completed=k))
+    for gap in run.gaps:
+        err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",
+                          highlight=False)
     report = None
     if out is not None:
         from smartborder.report.html import write_simulation_report
@@ -319,3 +331,86 @@ class _null:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _simulate_border(border, port, year, month, scenario, model, replications, seed, workers, out, as_json) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.policy.border import run_border
+
+    if border is None:
+        raise ModelError("port: give a PORT, or --border mexico for every US–Mexico port")
+    if border.lower() != "mexico":
+        raise ModelError(f"border: only 'mexico' is modelled, not {border!r}")
+    if port is not None:
+        raise ModelError("port/border: give a PORT or --border, not both")
+    if month is not None or scenario is not None or model is not None:
+        raise ModelError("border: --border runs default models over a --year; --month, --scenario and --model apply to one port")
+    if year is None:
+        last = data.last_month()
+        year = last.year if last.month == 12 else last.year - 1
+    ports = [p for p in data.catalogue().values() if p.first_month.year <= year <= p.last_month.year]
+    with _progress(len(ports), "ports", as_json) as bar:
+        task = bar.add_task("run", total=len(ports))
+        run = run_border(year, replications, seed, workers, progress=lambda _: bar.advance(task))
+    summary = run.summary()
+    totals = summary[["vehicles", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd", "co2_tonnes"]].sum()
+    if out is not None:
+        from smartborder.report.figures import plot_border_map
+
+        out.mkdir(parents=True, exist_ok=True)
+        summary.to_csv(out / "border.csv", index_label="code")
+        run.ports.reset_index(names="code").to_parquet(out / "border_ports.parquet", index=False)
+        plot_border_map(summary, out / "border_map.png",
+                        f"US–Mexico land ports, {year}: simulated delay ({replications} replication(s))")
+    if as_json:
+        print_json({"year": year, "replications": replications, "seed": seed, "seconds": run.seconds,
+                    "totals": totals.to_dict(),
+                    "ports": summary.reset_index(names="code").to_dict(orient="records")})
+        return
+    table = Table(title=f"US–Mexico border {year}: {len(summary)} ports, {totals['vehicles'] / 1e6:,.1f}M "
+                        f"crossings simulated in {run.seconds:.1f} s", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("Port", "Trucks/d", "Truck wait", "Car wait", "Walk wait", "Delay cost"):
+        table.add_column(col, justify="left" if col == "Port" else "right", no_wrap=True)
+    for _, row in summary.head(15).iterrows():
+        table.add_row(str(row["name"]), _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
+                      _short(row["car_wait_min"]), _short(row["pedestrian_wait_min"]),
+                      "$" + _short(row["delay_cost_usd"], 0))
+    console.print(table)
+    console.print(f"border total: {totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours of delay, "
+                  f"${totals['delay_cost_usd'] / 1e9:,.2f}bn, {totals['co2_tonnes']:,.0f} t CO2 from idling; "
+                  "waits in minutes to primary, means over the year")
+    if out is not None:
+        console.print(f"map and tables: {out}")
+
+
+def sweep(
+    spec_file: Annotated[Path, typer.Argument(help="Sweep spec (TOML): ports, months or years, replications, grid.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Parquet dataset directory (default: sweep-NAME).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Local processes (default: all cores).", min=1)] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="SMARTBORDER_DASK_SCHEDULER",
+                                                  help="dask.distributed scheduler, tcp://HOST:PORT.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
+    from smartborder.policy.sweep import SweepSpec, read_results, run_sweep
+
+    spec = SweepSpec.from_toml(spec_file)
+    spec.check()
+    target = out or Path(f"sweep-{spec.name}")
+    total = len(spec.cells())
+    with _progress(total, "cells", as_json) as bar:
+        task = bar.add_task("run", total=total)
+        outcome = run_sweep(spec, target, workers, scheduler,
+                            progress=lambda done, todo: bar.update(task, completed=total - todo + done))
+    results = read_results(target)
+    errors = results[results["status"] != "ok"]
+    if as_json:
+        print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": int(len(errors)),
+                    "seconds": outcome.seconds, "dataset": str(target),
+                    "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records")})
+    else:
+        console.print(f"{total:,} cells: {outcome.done:,} run in {outcome.seconds:.1f} s, "
+                      f"{outcome.skipped:,} already done, {len(errors):,} failed → {target}")
+        for _, row in errors.drop_duplicates("error").head(5).iterrows():
+            err_console.print(f"[red]failed[/red] {row['port']} {row['period']}: {row['error']}", highlight=False)
+    if len(errors):
+        raise typer.Exit(1)

@@ -43,12 +43,18 @@ def year_months(spec: PortSpec, year: int) -> list[pd.Period]:
     return months
 
 
-def demand_for(spec: PortSpec, months: Sequence[pd.Period]) -> tuple[dict[str, np.ndarray], int]:
-    """Hourly expected arrivals per flow over consecutive months, and the first weekday."""
+def demand_for(spec: PortSpec, months: Sequence[pd.Period],
+               gaps: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
+    """Hourly expected arrivals per flow over consecutive months, and the first weekday.
+
+    Over several months a month BTS did not report carries no traffic of that class and is
+    listed in *gaps*; a single month without data is an error.
+    """
     months = sorted(months)
     if any((b - a).n != 1 for a, b in zip(months, months[1:], strict=False)):
         raise ModelError("months: must be consecutive")
-    parts = [monthly_demand(spec, m) for m in months]
+    strict = len(months) == 1
+    parts = [monthly_demand(spec, m, strict=strict, gaps=gaps) for m in months]
     first_weekday = parts[0][1]
     flows = parts[0][0].keys()
     return {f: np.concatenate([p[0][f] for p in parts]) for f in flows}, first_weekday
@@ -134,6 +140,7 @@ class PortRun:
     runs: pd.DataFrame  # one row per replication
     last: SimulationResult | None = field(default=None, repr=False)
     stations: pd.DataFrame | None = None
+    gaps: list[str] = field(default_factory=list)
 
     def table(self) -> pd.DataFrame:
         rows = {}
@@ -152,12 +159,17 @@ def run_port(
     progress: Callable[[int], None] | None = None,
     keep_last: bool = True,
     reuse: PortRun | None = None,
+    first_replication: int = 0,
+    engine_workers: int | None = None,
 ) -> PortRun:
     """Simulate *spec* over consecutive *months*, *replications* times with common random numbers.
 
     With *reuse* (a run of the same months, seed and replications), classes whose model is
     unchanged are not simulated again: with common random numbers their results would be
     identical, so they are copied, and only what the scenario touches costs time.
+
+    Replication *r* always draws from the streams of index ``first_replication + r``, so a sweep
+    can run replications one at a time, anywhere, and get the same numbers.
     """
     if replications < 1:
         raise ModelError(f"replications: must be >= 1, got {replications}")
@@ -172,14 +184,16 @@ def run_port(
             reused = reused[1:]  # simulate one class so that figures and stations exist
         spec = spec.model_copy(update={"classes": {v: c for v, c in spec.classes.items() if v not in reused}})
     model = spec.to_model()
-    demand, first_weekday = demand_for(spec, months)
+    gaps: list[str] = []
+    demand, first_weekday = demand_for(spec, months, gaps)
     horizon = next(iter(demand.values())).size * 60.0
     persons = occupancy(spec, months)
     rows, last, stations = [], None, None
     for r in range(replications):
-        streams = flow_streams(seed, r, [f.name for f in model.flows])
+        streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(hourly, streams[name]) for name, hourly in demand.items()}
-        result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday)
+        result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
+                          workers=engine_workers)
         rows.append(kpis(spec, result, persons, costs))
         if r == replications - 1 and keep_last:
             last, stations = result, station_summary(result)
@@ -192,7 +206,7 @@ def run_port(
         order = [c for c in reuse.runs.columns if c in runs.columns] + [c for c in runs.columns if c not in reuse.runs.columns]
         runs = runs[order]
     runs = add_port_totals(runs, list(full_spec.classes))
-    return PortRun(full_spec, list(months), seed, runs, last, stations)
+    return PortRun(full_spec, list(months), seed, runs, last, stations, gaps)
 
 
 def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.DataFrame:

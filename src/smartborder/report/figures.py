@@ -120,3 +120,26 @@ def _save(fig: plt.Figure, path: Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def plot_border_map(summary: pd.DataFrame, path: Path, title: str) -> Path:
+    """Ports at their coordinates, bubble area ∝ delay cost, colour = mean truck wait."""
+    fig, ax = plt.subplots(figsize=(12, 5.5), layout="constrained")
+    cost = summary["delay_cost_usd"].fillna(0).to_numpy(dtype=float)
+    size = 30 + 2500 * np.sqrt(cost / cost.max()) if cost.max() > 0 else np.full(cost.size, 30.0)
+    wait = summary["truck_wait_min"].fillna(0).to_numpy(dtype=float)
+    points = ax.scatter(summary["longitude"].astype(float), summary["latitude"].astype(float), s=size,
+                        c=wait, cmap="viridis_r", alpha=0.7, edgecolors="k", linewidths=0.5)
+    fig.colorbar(points, ax=ax, label="mean truck wait to primary (min)")
+    top = summary.nlargest(10, "delay_cost_usd")
+    for _, row in top.iterrows():
+        ax.annotate(f"{row['name']}\n${row['delay_cost_usd'] / 1e6:,.0f}M", (row["longitude"], row["latitude"]),
+                    fontsize=7, xytext=(4, 6), textcoords="offset points")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.set_aspect("equal", adjustable="datalim")
+    fig.text(0.99, 0.005, "Bubble area: annual delay cost (value of time + idling fuel). Source volumes: "
+             "U.S. DOT BTS Border Crossing/Entry Data", ha="right", fontsize=7, color="grey")
+    return _save(fig, path)

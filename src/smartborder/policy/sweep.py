@@ -1,0 +1,250 @@
+"""Scenario sweeps: scenarios × ports × periods × replications, one Parquet row per cell.
+
+A sweep spec (TOML)::
+
+    name = "fast-and-booths"
+    ports = ["tecate", "nogales"]
+    months = ["2024-05"]            # or: years = [2024]
+    replications = 10
+    seed = 7
+    scenario = "double-fast"        # optional base scenario (file or shipped name)
+
+    [grid]                          # every combination is one scenario
+    "classes.truck.entitlements.FAST" = [0.2, 0.4]
+    "booths.truck.standard" = [0, 2]   # booths added to a lane, all day
+
+Each cell is one replication of one scenario at one port over one period; its result is a row
+with the grid values as columns. Cells are independent and seeded by their replication index,
+so they can run in any order, in local processes or on a dask.distributed cluster, and give the
+same numbers. Finished cells are written as they complete; re-running skips them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import time
+import tomllib
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from smartborder import data
+from smartborder.ports.spec import describe
+from smartborder.twin.errors import ModelError
+
+CHUNK = 8  # cells per task: enough work per task to hide scheduling overhead
+
+
+class SweepSpec(BaseModel):
+    """What to run; validated before any work starts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    ports: list[str] = Field(min_length=1)
+    months: list[str] | None = None
+    years: list[int] | None = None
+    replications: int = Field(default=5, ge=1)
+    seed: int = 0
+    scenario: str | None = None
+    grid: dict[str, list[Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_kind_of_period(self) -> SweepSpec:
+        if bool(self.months) == bool(self.years):
+            raise ValueError("give either months = [...] or years = [...]")
+        for key, values in self.grid.items():
+            if not values:
+                raise ValueError(f"grid.{key}: needs at least one value")
+        return self
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> SweepSpec:
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"sweep: file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ModelError(f"sweep: {path} is not valid TOML: {exc}") from None
+        raw.setdefault("name", path.stem)
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            raise ModelError(f"sweep {path}: {describe(exc)}") from None
+
+    def combinations(self) -> list[dict[str, Any]]:
+        keys = list(self.grid)
+        return [dict(zip(keys, values, strict=True)) for values in itertools.product(*self.grid.values())]
+
+    def periods(self) -> list[str]:
+        return list(self.months or [str(y) for y in self.years or []])
+
+    def cells(self) -> list[dict[str, Any]]:
+        """Every cell, in a stable order, each with a content-derived id."""
+        cells = []
+        for params in self.combinations():
+            for port in self.ports:
+                for period in self.periods():
+                    for r in range(self.replications):
+                        cell = {"params": params, "port": port, "period": period, "replication": r,
+                                "seed": self.seed, "scenario": self.scenario}
+                        key = json.dumps(cell, sort_keys=True, default=str)
+                        cell["cell_id"] = hashlib.sha1(key.encode()).hexdigest()[:16]
+                        cells.append(cell)
+        return cells
+
+    def check(self) -> None:
+        """Fail fast: ports resolve, periods parse, grid keys are levers the scenario knows."""
+        for port in self.ports:
+            data.resolve_port(port)
+        for period in self.periods():
+            if "-" in period:
+                data.parse_month(period, "months")
+        for params in self.combinations()[:1]:
+            scenario_for(self.scenario, params)
+
+
+def scenario_for(base: str | None, params: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """The scenario of one grid point: the base scenario with the grid's levers set."""
+    from smartborder.policy.scenario import Scenario
+
+    raw: dict[str, Any] = Scenario.load(base).model_dump(by_alias=True, exclude_none=True) if base else {}
+    raw.setdefault("name", "sweep")
+    for key, value in params.items():
+        parts = key.split(".")
+        if parts[0] == "booths" and len(parts) == 3:
+            raw.setdefault("booths", []).append({"class": parts[1], "lane": parts[2], "delta": int(value)})
+        elif parts[0] in ("classes", "targeting"):
+            node = raw
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        else:
+            raise ModelError(f"grid.{key}: not a lever; use classes.<class>.<field>[.<lane>], "
+                             "booths.<class>.<lane> or targeting.<field>")
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ModelError(f"grid: {describe(exc)}") from None
+
+
+@lru_cache(maxsize=64)
+def _base_spec(port: str, year: int):  # type: ignore[no-untyped-def]
+    from smartborder.ports import default_spec
+
+    return default_spec(port, year)
+
+
+def run_cell(cell: dict[str, Any]) -> dict[str, Any]:
+    """One replication of one scenario at one port and period → one flat row. Never raises."""
+    from smartborder.policy.analysis import run_port, year_months
+    from smartborder.policy.scenario import apply
+
+    row: dict[str, Any] = {"cell_id": cell["cell_id"], "port": cell["port"], "period": cell["period"],
+                           "replication": cell["replication"], "seed": cell["seed"],
+                           **{f"param.{k}": v for k, v in cell["params"].items()}}
+    start = time.perf_counter()
+    try:
+        period = cell["period"]
+        year = int(period[:4])
+        spec = apply(_base_spec(cell["port"], year), scenario_for(cell["scenario"], cell["params"]))
+        months = [pd.Period(period, "M")] if "-" in period else year_months(spec, year)
+        run = run_port(spec, months, 1, cell["seed"], keep_last=False,
+                       first_replication=cell["replication"], engine_workers=1)
+        row.update({k: float(v) for k, v in run.runs.iloc[0].items()})
+        row.update(status="ok", error="")
+    except Exception as exc:  # a failed cell is reported, the sweep goes on
+        row.update(status="error", error=f"{type(exc).__name__}: {exc}",
+                   traceback=traceback.format_exc(limit=3))
+    row["seconds"] = time.perf_counter() - start
+    return row
+
+
+def run_chunk(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [run_cell(cell) for cell in cells]
+
+
+def _chunks(cells: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(cells), size):
+        yield cells[i : i + size]
+
+
+@dataclass
+class SweepOutcome:
+    done: int
+    skipped: int
+    failed: int
+    seconds: float
+    path: Path
+
+
+def finished_cells(path: Path) -> set[str]:
+    """Ids of cells already in the dataset with status ok."""
+    if not path.exists() or not any(path.glob("part-*.parquet")):
+        return set()
+    frame = pd.read_parquet(path, columns=["cell_id", "status"])
+    return set(frame.loc[frame["status"] == "ok", "cell_id"])
+
+
+def read_results(path: Path) -> pd.DataFrame:
+    """The sweep dataset, latest row per cell (a re-run replaces a failed row)."""
+    frame = pd.read_parquet(path)
+    return frame.drop_duplicates("cell_id", keep="last").sort_values("cell_id").reset_index(drop=True)
+
+
+def run_sweep(spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> SweepOutcome:
+    """Run every unfinished cell; write each finished chunk as a Parquet part file in *out*."""
+    spec.check()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    cells = spec.cells()
+    done_ids = finished_cells(out)
+    todo = [c for c in cells if c["cell_id"] not in done_ids]
+    skipped = len(cells) - len(todo)
+    part = len(list(out.glob("part-*.parquet")))
+    failed = done = 0
+    start = time.perf_counter()
+
+    def write(rows: list[dict[str, Any]]) -> None:
+        nonlocal part, failed, done
+        frame = pd.DataFrame(rows)
+        frame.to_parquet(out / f"part-{part:05d}.parquet", index=False)
+        part += 1
+        failed += int((frame["status"] != "ok").sum())
+        done += len(rows)
+        if progress:
+            progress(done, len(todo))
+
+    chunks = list(_chunks(todo, CHUNK))
+    scheduler = scheduler or os.environ.get("SMARTBORDER_DASK_SCHEDULER")
+    if scheduler:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = client.map(run_chunk, chunks, pure=False)
+            for future in dask_completed(futures):
+                write(future.result())
+    elif (workers or os.cpu_count() or 1) > 1 and len(chunks) > 1:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=context) as pool:
+            for future in as_completed([pool.submit(run_chunk, chunk) for chunk in chunks]):
+                write(future.result())
+    else:
+        for chunk in chunks:
+            write(run_chunk(chunk))
+    return SweepOutcome(done, skipped, failed, time.perf_counter() - start, out)
