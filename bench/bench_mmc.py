@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
 
     # Warm up: JIT-compile (or load from numba's cache) outside any timing.
-    smartborder_waits(1_000, args.seed)
+    smartborder_waits(args.n_smartborder, args.seed)  # compile, and touch the memory once
 
     seeds = np.random.SeedSequence(args.seed).spawn(args.replications + 1)
 

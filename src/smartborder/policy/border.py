@@ -32,13 +32,14 @@ SUMMARY_COLUMNS = {
 }
 
 
-def port_year(code: str, year: int, replications: int, seed: int) -> dict[str, float]:
+def port_year(code: str, year: int, replications: int, seed: int,
+              engine_workers: int | None = 1) -> dict[str, float]:
     """Mean headline figures of one port-year (runs in a worker process)."""
     from smartborder.policy.analysis import run_port, year_months
     from smartborder.ports import default_spec
 
     spec = default_spec(code, year)
-    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False, engine_workers=1)
+    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False, engine_workers=engine_workers)
     means = run.runs.mean()
     vehicles = sum(means[c] for c in means.index if c.endswith(".vehicles"))
     return {"vehicles": float(vehicles), "data_gaps": float(len(run.gaps)),
@@ -68,7 +69,8 @@ def _size(port: data.Port, year: int) -> float:
 
 
 def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | None = None,
-               progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> BorderRun:
+               progress: Callable[[str], None] | None = None, only: list[str] | None = None,
+               engine_workers: int | None = 1) -> BorderRun:
     """Every US–Mexico port with data in *year* (or those in *only*); *workers* processes
     (default: all cores)."""
     import time
@@ -84,13 +86,13 @@ def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | N
     rows: dict[str, dict[str, float]] = {}
     if workers == 1:
         for port in ports:
-            rows[port.code] = port_year(port.code, year, replications, seed)
+            rows[port.code] = port_year(port.code, year, replications, seed, None)
             if progress:
                 progress(port.name)
     else:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(port_year, p.code, year, replications, seed): p for p in ports}
+            futures = {pool.submit(port_year, p.code, year, replications, seed, engine_workers): p for p in ports}
             for future in as_completed(futures):
                 port = futures[future]
                 rows[port.code] = future.result()
