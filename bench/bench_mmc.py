@@ -195,7 +195,7 @@ def print_table(results: list[Result]) -> None:
     rows = [header] + [r.row() for r in results]
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     for j, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
         print("  ".join(cells))
         if j == 0:
             print("  ".join("-" * w for w in widths))

@@ -52,7 +52,7 @@ def main() -> None:
         timings["dask LocalCluster, 2 workers"] = time.perf_counter() - start
         results["dask LocalCluster, 2 workers"] = read_results(root / "dask")
     reference = results["1 local worker"].drop(columns="seconds")
-    for label, frame in results.items():
+    for frame in results.values():
         pd.testing.assert_frame_equal(reference, frame.drop(columns="seconds"))
     base = timings["1 local worker"]
     print(f"sweep of {cells:,} cells (port-months of 5 small ports, 10 scenarios, 20 replications)")

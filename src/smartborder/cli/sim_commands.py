@@ -102,8 +102,10 @@ def _summary_table(run) -> Table:  # type: ignore[no-untyped-def]
                       "(mean ± 95% CI)", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ("Class", "Per day", "Wait min", "p95 min", "Delay veh-h", "Cost US$"):
         out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=True)
+    missing = pd.Series({"mean": np.nan, "ci95": np.nan})
     for vehicle in run.spec.classes:
-        get = lambda key: table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else pd.Series({"mean": np.nan, "ci95": np.nan})  # noqa: E731
+        def get(key: str, vehicle: str = vehicle) -> pd.Series:
+            return table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else missing
         out.add_row(vehicle, _short(get("throughput_per_day")["mean"], 0), _fmt(*get("wait_mean_min")),
                     _short(get("wait_p95_min")["mean"], 0), _short(get("vehicle_hours_delay")["mean"], 0),
                     _fmt(*get("total_cost_usd"), 0))

@@ -34,7 +34,6 @@ name the key, raised before any simulation starts.
 
 from __future__ import annotations
 
-import tomllib
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -42,7 +41,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import data
-from smartborder.ports.spec import BoothChange, PortSpec, Vehicle, Window, describe
+from smartborder.ports.spec import BoothChange, PortSpec, Vehicle, Window
+from smartborder.tomlfiles import describe, read_model
 from smartborder.twin.errors import ModelError
 
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -109,18 +109,7 @@ class Scenario(BaseModel):
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
-        path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"scenario: file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ModelError(f"scenario: {path} is not valid TOML: {exc}") from None
-        raw.setdefault("name", path.stem)
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            raise ModelError(f"scenario {path}: {describe(exc)}") from None
+        return read_model(cls, path, "scenario", {"name": Path(path).stem})
 
     @classmethod
     def load(cls, name_or_path: str | Path) -> Scenario:

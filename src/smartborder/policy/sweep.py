@@ -26,7 +26,6 @@ import itertools
 import json
 import os
 import time
-import tomllib
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -39,7 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from smartborder import data
-from smartborder.ports.spec import describe
+from smartborder.tomlfiles import describe, read_model
 from smartborder.twin.errors import ModelError
 
 CHUNK = 8  # cells per task: enough work per task to hide scheduling overhead
@@ -70,18 +69,7 @@ class SweepSpec(BaseModel):
 
     @classmethod
     def from_toml(cls, path: str | Path) -> SweepSpec:
-        path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"sweep: file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ModelError(f"sweep: {path} is not valid TOML: {exc}") from None
-        raw.setdefault("name", path.stem)
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            raise ModelError(f"sweep {path}: {describe(exc)}") from None
+        return read_model(cls, path, "sweep", {"name": Path(path).stem})
 
     def combinations(self) -> list[dict[str, Any]]:
         keys = list(self.grid)

@@ -8,15 +8,14 @@ citation) or an ESTIMATE (with its reasoning). ``to_model`` turns it into the tw
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from smartborder.tomlfiles import describe, read_model  # noqa: F401  (describe re-exported)
 from smartborder.twin.arrivals import DemandProfile
 from smartborder.twin.distributions import ServiceTime
-from smartborder.twin.errors import ModelError
 from smartborder.twin.model import Flow, PortModel, Staffing, Station, Step
 
 Vehicle = Literal["truck", "pov", "pedestrian", "bus"]
@@ -159,16 +158,7 @@ class PortSpec(BaseModel):
     @classmethod
     def from_toml(cls, path: Path) -> PortSpec:
         """Read and validate a port file; errors name the key and the problem."""
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelError(f"model: file {path} does not exist") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ModelError(f"model: {path} is not valid TOML: {exc}") from None
-        try:
-            return cls.model_validate(raw)
-        except ValidationError as exc:
-            raise ModelError(f"model: {path}: {describe(exc)}") from None
+        return read_model(cls, path, "model")
 
     @property
     def volume_sources(self) -> dict[str, float]:
@@ -222,13 +212,3 @@ class PortSpec(BaseModel):
                 Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
             ],
         )
-
-
-def describe(exc: ValidationError) -> str:
-    """One line per problem: ``classes.truck.lanes.standard.booths: must be >= 0 (got -1)``."""
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "(top level)"
-        got = f" (got {error['input']!r})" if "input" in error and not isinstance(error["input"], dict) else ""
-        parts.append(f"{where}: {error['msg']}{got}")
-    return "; ".join(parts)

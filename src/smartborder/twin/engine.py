@@ -195,10 +195,10 @@ def simulate(
         )
         # Initial vehicles are pinned to the station they were queued at.
         offset = 0
-        for step_k, st_idx, wait, busy in rows:
+        for step_k, st_idx, _wait, busy in rows:
             station[offset : offset + busy, step_k] = st_idx
             offset += busy
-        for step_k, st_idx, wait, busy in rows:
+        for step_k, st_idx, wait, _busy in rows:
             station[offset : offset + wait, step_k] = st_idx
             offset += wait
 
