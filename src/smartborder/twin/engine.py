@@ -168,8 +168,17 @@ def simulate(
         entry_step = np.full(n, -1, dtype=np.int64)
         entry_step[:n_init] = entry
         arrival = np.concatenate([np.zeros(n_init), times]) if n_init else times.copy()
-        # Column-major, so that each step's column is one contiguous array.
-        station = np.full((n, steps), -1, dtype=np.int32, order="F")
+        # Column-major, so that each step's column is one contiguous array. Columns that every
+        # vehicle visits are written in full later; only the others need their "not visited"
+        # markers (-1 / NaN) up front, which saves touching gigabytes on a border-year.
+        full = [step.probability >= 1.0 and n_init == 0 for step in flow.route]
+        station = np.empty((n, steps), dtype=np.int32, order="F")
+        reach_start_end = [np.empty((n, steps), order="F") for _ in range(3)]
+        for k, complete in enumerate(full):
+            if not complete:
+                station[:, k] = -1
+                for array in reach_start_end:
+                    array[:, k] = np.nan
         visit_list, service_list = [], []
         for k, step in enumerate(flow.route):
             if step.probability < 1.0:
@@ -188,11 +197,7 @@ def simulate(
                 draws[visit] = step.service.sample(frng, int(visit.sum()))
             service_list.append(draws)
         visits[flow.name], services[flow.name] = visit_list, service_list
-        traces[flow.name] = FlowTrace(
-            flow.name, arrival, station,
-            np.full((n, steps), np.nan, order="F"), np.full((n, steps), np.nan, order="F"),
-            np.full((n, steps), np.nan, order="F"), n_init,
-        )
+        traces[flow.name] = FlowTrace(flow.name, arrival, station, *reach_start_end, n_init)
         # Initial vehicles are pinned to the station they were queued at.
         offset = 0
         for step_k, st_idx, _wait, busy in rows:
