@@ -143,3 +143,18 @@ def plot_border_map(summary: pd.DataFrame, path: Path, title: str) -> Path:
     fig.text(0.99, 0.005, "Bubble area: annual delay cost (value of time + idling fuel). Source volumes: "
              "U.S. DOT BTS Border Crossing/Entry Data", ha="right", fontsize=7, color="grey")
     return _save(fig, path)
+
+
+def plot_permit_projection(table: pd.DataFrame, path: Path) -> Path:
+    """Permits issued, waiting list and holders by year."""
+    fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
+    for column, label in (("issued", "new permits issued"), ("waiting", "waiting list"),
+                          ("holders", "permit holders"), ("eligible_for_residency", "to residency")):
+        ax.plot(table.index, table[column], marker="o", ms=3, label=label)
+    ax.set_xlabel("year")
+    ax.set_ylabel("persons")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Temporary work permit program projection (seed 004 rules)")
+    return _save(fig, path)

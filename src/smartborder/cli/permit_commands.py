@@ -1,0 +1,111 @@
+"""``permits``: seed 004's programs from the command line — judge a history, project a program."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich import box
+from rich.table import Table
+
+from smartborder.cli.output import console, print_json
+from smartborder.rules.errors import RuleInputError
+from smartborder.tomlfiles import describe
+
+permits_app = typer.Typer(help="Seed 004's work and resident permit programs as rules-as-code.", no_args_is_help=True)
+
+QUESTIONS = ("apply", "renew", "residency", "resident-permit", "deportation-protection")
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RuleInputError(f"{field}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+@permits_app.command("check")
+def check(
+    history_file: Annotated[Path, typer.Argument(help="A person's history (JSON), see smartborder.rules.History.")],
+    on: Annotated[str, typer.Option("--on", help="Date judged, YYYY-MM-DD.")],
+    question: Annotated[str, typer.Option("--question", "-q", help=f"One of: {', '.join(QUESTIONS)}.")] = "renew",
+    announced: Annotated[str | None, typer.Option("--announced", help="Resident program announcement date.")] = None,
+    certified: Annotated[int | None, typer.Option("--certified", help="Jointly certified illegal crossings that year.")] = None,
+    issued: Annotated[str | None, typer.Option("--issued", help="Resident permit issue date (deportation protection).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Is this person eligible on a date? The decision says which rules decided and why."""
+    from smartborder import rules
+    from smartborder.rules import History
+
+    day = _date(on, "on")
+    if question not in QUESTIONS:
+        raise RuleInputError(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
+    try:
+        history = History.model_validate(json.loads(history_file.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise RuleInputError(f"history: file {history_file} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise RuleInputError(f"history: {history_file} is not JSON: {exc}") from None
+    except ValidationError as exc:
+        raise RuleInputError(f"history: {describe(exc)}") from None
+    if question in ("resident-permit", "deportation-protection") and announced is None:
+        raise RuleInputError("announced: the resident permit questions need --announced YYYY-MM-DD")
+    if question == "apply":
+        decision = rules.may_apply(history, day)
+    elif question == "renew":
+        decision = rules.may_renew(history, day)
+    elif question == "residency":
+        decision = rules.may_apply_for_residency(history, day)
+    elif question == "resident-permit":
+        decision = rules.may_get_resident_permit(history, day, _date(announced or "", "announced"), certified)
+    else:
+        if issued is None:
+            raise RuleInputError("issued: deportation protection needs --issued YYYY-MM-DD")
+        decision = rules.protected_from_deportation(history, day, _date(announced or "", "announced"),
+                                                    _date(issued, "issued"))
+    if as_json:
+        print_json(decision.as_dict())
+    else:
+        colour = "green" if decision.granted else "red"
+        console.print(f"[bold {colour}]{decision.question}: {'granted' if decision.granted else 'refused'}"
+                      f"[/bold {colour}] on {decision.on}")
+        for reason in decision.reasons:
+            console.print(f"  - {reason}", highlight=False)
+
+
+@permits_app.command("project")
+def project_command(
+    applicants: Annotated[Path, typer.Argument(help="Applicants CSV: applicant_id, filed, skill, background_check[, last_illegal_crossing].")],
+    years: Annotated[int, typer.Option("--years", help="Years to project.", min=1)] = 10,
+    start_year: Annotated[int | None, typer.Option("--start-year", help="First year (default: earliest filing).")] = None,
+    cap: Annotated[int | None, typer.Option("--cap", help="Annual cap (default: the seed's 300,000).", min=0)] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG chart here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Project permits issued, the waiting list, holders and residency eligibility under the cap."""
+    from smartborder.rules.projection import load_applicants, project
+
+    frame = load_applicants(applicants)
+    first = start_year or min(frame["filed"]).year
+    table = project(frame, first, years, cap)
+    if plot is not None:
+        from smartborder.report.figures import plot_permit_projection
+
+        plot_permit_projection(table, plot)
+    if as_json:
+        print_json({"start_year": first, "years": years, "rows": table.reset_index().to_dict(orient="records")})
+        return
+    out = Table(title=f"Temporary work permits, {first}-{first + years - 1} (cap {table['cap'].iloc[0]:,}/year)",
+                box=box.SIMPLE_HEAD)
+    for col in ("Year", "Issued", "Waiting", "Holders", "Lapsed", "To residency"):
+        out.add_column(col, justify="right")
+    for year, row in table.iterrows():
+        out.add_row(str(year), f"{row['issued']:,}", f"{row['waiting']:,}", f"{row['holders']:,}",
+                    f"{row['lapsed']:,}", f"{row['eligible_for_residency']:,}")
+    console.print(out)
+    console.print("[dim]Renewal and residency-uptake shares are estimates (smartborder/rules/parameters.toml).[/dim]")

@@ -1,0 +1,52 @@
+"""The annual cap: 'say 300,000 persons from Mexico annually' (seed 004).
+
+Eligible applications are issued in the order they were filed until the year's cap is reached;
+the rest wait, in order, for the next year. Ineligible ones are refused with their reasons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from smartborder.rules.decision import Decision
+from smartborder.rules.history import History
+from smartborder.rules.parameters import param
+from smartborder.rules.work_permit import may_apply
+
+
+class Application(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: str
+    filed: dt.date
+    skill: Literal["skilled", "unskilled"]
+    history: History
+
+
+@dataclass
+class Allocation:
+    year: int
+    cap: int
+    issued: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    refused: dict[str, Decision] = field(default_factory=dict)
+
+
+def allocate(applications: list[Application], year: int, cap: int | None = None) -> Allocation:
+    """Issue permits for *year* in filing order up to the cap (default: the dated parameter)."""
+    on = dt.date(year, 1, 1)
+    cap = param("work_permit.annual_cap", on) if cap is None else cap
+    result = Allocation(year, cap)
+    for application in sorted(applications, key=lambda a: (a.filed, a.application_id)):
+        decision = may_apply(application.history, max(on, application.filed))
+        if not decision.granted:
+            result.refused[application.application_id] = decision
+        elif len(result.issued) < cap:
+            result.issued.append(application.application_id)
+        else:
+            result.waiting.append(application.application_id)
+    return result

@@ -1,0 +1,83 @@
+"""The resident permit program of seed 004.
+
+It runs only in years the two presidents certify at most 200,000 illegal crossings; applicants
+must have resided in the United States before the program was announced and otherwise meet the
+temporary permits' standards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from smartborder.rules.calendar import add_years
+from smartborder.rules.decision import Decision, decide
+from smartborder.rules.history import History
+from smartborder.rules.parameters import param
+from smartborder.rules.work_permit import (
+    background_check,
+    no_felony,
+    not_barred_by_illegal_crossing,
+    reports_kept_up,
+)
+
+
+def program_active(year: int, certified_crossings: int | None) -> Decision:
+    """Seed: launched when the presidents 'jointly certify that the annual rate of illegal
+    crossings does not exceed 200,000 persons', suspended in years they cannot.
+
+    *certified_crossings* is the jointly certified figure, or None when no joint certification
+    was made that year.
+    """
+    on = dt.date(year, 1, 1)
+    limit = param("resident_permit.max_illegal_crossings", on)
+    if certified_crossings is None:
+        return Decision("resident permit program", on, False,
+                        [f"no joint presidential certification for {year}: program suspended"], ["certification"])
+    ok = certified_crossings <= limit
+    why = (f"certified {certified_crossings:,} illegal crossings in {year} "
+           f"({'within' if ok else 'above'} the {limit:,} limit)")
+    return decide("resident permit program", on, [("certification", ok, why)])
+
+
+def resided_before(h: History, announced: dt.date) -> tuple[str, bool, str]:
+    """Seed: 'evidence that the person resided in the United States prior to the announcement'."""
+    if h.resided_in_us_since is not None and h.resided_in_us_since < announced:
+        return ("prior_residence", True, f"resided in the US since {h.resided_in_us_since}, before {announced}")
+    return ("prior_residence", False, f"no evidence of residence in the US before the announcement on {announced}")
+
+
+def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
+                            certified_crossings: int | None) -> Decision:
+    """Seed: prior residence, and 'otherwise, eligibility standards would parallel those for
+    temporary work permits' (background check, the three-year bar, no felony)."""
+    h.check_dates(on)
+    program = program_active(on.year, certified_crossings)
+    checks = [("program_active", program.granted, program.reasons[0]), resided_before(h, announced),
+              background_check(h), not_barred_by_illegal_crossing(h, on), no_felony(h)]
+    return decide("resident permit", on, checks)
+
+
+def protected_from_deportation(h: History, on: dt.date, announced: dt.date, issued: dt.date) -> Decision:
+    """Seed: an applicant with satisfactory evidence of prior residence 'would not be subject to
+    deportation ... so long as he periodically reported a place of residence ... and committed
+    no felony after the issuance of the residence permit'."""
+    h.check_dates(on)
+    return decide("protection from deportation", on, [
+        resided_before(h, announced), reports_kept_up(h, issued, on), no_felony(h, since=issued)])
+
+
+def may_apply_for_citizenship(resident_since: dt.date, on: dt.date) -> Decision:
+    """Seed: holders of residence permits 'could apply for citizenship after five years'."""
+    years = param("resident_permit.citizenship_after_years", on)
+    eligible_from = add_years(resident_since, years)
+    ok = on >= eligible_from
+    return decide("citizenship application", on, [(
+        "residence_years", ok, f"resident permit since {resident_since}; eligible from {eligible_from}")])
+
+
+def benefits(holder_since: dt.date | None, on: dt.date) -> list[str]:
+    """Seed: holders are 'immediately eligible for public Social Security and Medicare benefits,
+    as well as private health and pension benefits'."""
+    if holder_since is None or on < holder_since:
+        return []
+    return ["Social Security", "Medicare", "private health benefits", "private pension benefits"]

@@ -1,0 +1,134 @@
+"""The temporary work permit program of seed 004, one small rule per question.
+
+Each function answers one question for one person on one date and returns a ``Decision``
+whose reasons say which rule decided and why (``renewal refused: employed 7 of the 12 months
+ending 2027-03``). Parameters and the seed sentences they come from are in parameters.toml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from smartborder.rules.calendar import add_years, days_in, months_between
+from smartborder.rules.decision import Decision, decide
+from smartborder.rules.history import History, Spell
+from smartborder.rules.parameters import param
+
+
+def not_barred_by_illegal_crossing(h: History, on: dt.date) -> tuple[str, bool, str]:
+    """Seed: 'ineligibility for a temporary work permit for three years after an illegal crossing'."""
+    years = param("work_permit.ineligibility_years_after_illegal_crossing", on)
+    recent = [c for c in h.illegal_crossings if on < add_years(c, years)]
+    if recent:
+        last = max(recent)
+        return ("illegal_crossing_bar", False,
+                f"illegal crossing on {last}: ineligible until {add_years(last, years)}")
+    return ("illegal_crossing_bar", True, f"no illegal crossing in the {years} years before {on}")
+
+
+def background_check(h: History) -> tuple[str, bool, str]:
+    """Seed: 'the Mexican applicant will have to undergo a background check'."""
+    if h.background_check == "passed":
+        return ("background_check", True, "background check passed")
+    return ("background_check", False, f"background check {h.background_check}")
+
+
+def work_skill_basis(h: History) -> tuple[str, bool, str]:
+    """Seed: 'issued on a work skill basis (including unskilled workers), not on a family
+    reunification basis'."""
+    if h.basis == "work_skill":
+        return ("work_skill_basis", True, "applies on a work-skill basis")
+    return ("work_skill_basis", False, "permits are issued on a work-skill basis, not family reunification")
+
+
+def no_felony(h: History, since: dt.date | None = None) -> tuple[str, bool, str]:
+    """Seed: renewal only if the holder 'had no felony convictions'."""
+    convictions = [c for c in h.felony_convictions if since is None or c >= since]
+    if convictions:
+        return ("no_felony", False, f"felony conviction on {min(convictions)}")
+    return ("no_felony", True, "no felony conviction" + (f" since {since}" if since else ""))
+
+
+def reports_kept_up(h: History, since: dt.date, on: dt.date) -> tuple[str, bool, str]:
+    """Seed: holders 'reported regularly to the INS' (interval: a parameter, see its choice)."""
+    interval = param("work_permit.report_interval_months", on)
+    marks = [since, *sorted(d for d in h.reports if since <= d <= on), on]
+    for a, b in zip(marks, marks[1:], strict=False):
+        if b > _add_months(a, interval):
+            return ("reports_kept_up", False,
+                    f"no report between {a} and {b} (one is due at least every {interval} months)")
+    return ("reports_kept_up", True, f"reported at least every {interval} months since {since}")
+
+
+def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool, str]:
+    """Seed: 'employed a certain number of months (say eight months) in each rolling
+    twelve-month period'. A month counts with at least N employed days (parameter)."""
+    need = param("work_permit.renewal_min_months_employed", on)
+    window = param("work_permit.renewal_window_months", on)
+    min_days = param("work_permit.employed_month_min_days", on)
+    end = min(held.end or on, on)
+    months = [m for m in months_between(held.start, end) if m.end_time.date() < on]
+    employed = [days_in(h.employment, max(m.start_time.date(), held.start), m.end_time.date()) >= min_days
+                for m in months]
+    if len(months) < window:
+        required = math.ceil(need * len(months) / window)
+        count = sum(employed)
+        ok = count >= required
+        return ("employment_kept_up", ok,
+                f"employed {count} of the {len(months)} months held (at least {required} required, "
+                f"{need} of {window} prorated)")
+    for k in range(window, len(months) + 1):
+        count = sum(employed[k - window : k])
+        if count < need:
+            return ("employment_kept_up", False,
+                    f"employed {count} of the {window} months ending {months[k - 1]} (at least {need} required)")
+    return ("employment_kept_up", True,
+            f"employed at least {need} months in every {window}-month period since {held.start}")
+
+
+def may_apply(h: History, on: dt.date) -> Decision:
+    """Can this person be issued a temporary work permit on *on* (cap aside)?"""
+    h.check_dates(on)
+    return decide("temporary work permit", on,
+                  [work_skill_basis(h), background_check(h), not_barred_by_illegal_crossing(h, on)])
+
+
+def current_permit(h: History, on: dt.date) -> Spell | None:
+    """The latest holding period that started on or before *on*."""
+    started = [p for p in h.permits if p.start <= on]
+    return max(started, key=lambda p: p.start) if started else None
+
+
+def may_renew(h: History, on: dt.date) -> Decision:
+    """Can the holder renew on *on*? Employment, no felony, reports kept up."""
+    h.check_dates(on)
+    held = current_permit(h, on)
+    if held is None:
+        return Decision("renewal", on, False, ["holds no temporary work permit"], ["holds_permit"])
+    return decide("renewal", on, [employment_kept_up(h, held, on), no_felony(h),
+                                  reports_kept_up(h, held.start, on)])
+
+
+def may_apply_for_residency(h: History, on: dt.date) -> Decision:
+    """Seed: 'apply for residency after ... a cumulative five years as temporary permit holders'.
+
+    Days held before *on* are added over all holding periods; five years is 1,826 days
+    (5 × 365.25, rounded down), which an unbroken holding reaches on its fifth anniversary.
+    """
+    h.check_dates(on)
+    years = param("work_permit.residency_after_years", on)
+    needed = int(years * 365.25)
+    held = days_in(h.permits, dt.date.min, on - dt.timedelta(days=1)) if on > dt.date.min else 0
+    ok = held >= needed
+    return decide("residency application", on, [(
+        "cumulative_holding", ok,
+        f"held a temporary permit {held:,} days in all ({needed:,} = {years} years required)")])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

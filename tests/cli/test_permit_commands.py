@@ -1,0 +1,52 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_data_commands import run
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_check_explains_the_refusal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2027-01-01",
+                           "--json"], capsys)
+    assert code == 0
+    decision = json.loads(stdout)
+    assert decision["granted"] is False
+    assert decision["reasons"] == ["employed 7 of the 12 months ending 2026-12 (at least 8 required)"]
+
+
+def test_project_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "p.png"
+    code, stdout, _ = run(["permits", "project", str(EXAMPLES / "permit_applicants.csv"), "--years", "8",
+                           "--cap", "100", "--json", "--plot", str(png)], capsys)
+    assert code == 0
+    rows = json.loads(stdout)["rows"]
+    assert len(rows) == 8
+    assert max(r["issued"] for r in rows) == 100  # the cap binds
+    assert sum(r["issued"] for r in rows) <= 400
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["permits", "check", "/nope.json", "--on", "2027-01-01"], "history"),
+        (["permits", "check", "EX", "--on", "2027-13-01"], "on"),
+        (["permits", "check", "EX", "--on", "2027-01-01", "-q", "vote"], "question"),
+        (["permits", "check", "EX", "--on", "2026-06-01"], "future"),  # a report after the date judged
+        (["permits", "project", "/nope.csv"], "applicants"),
+    ],
+)
+def test_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(EXAMPLES / "person_history.json") if a == "EX" else a for a in args]
+    code, stdout, err = run(args, capsys)
+    assert code == 2 and message in err and stdout == ""
+
+
+def test_project_rejects_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("applicant_id,filed,skill,background_check\nA1,2027-01-01,skilled,passed\nA2,01/02/2027,skilled,passed\n")
+    code, _, err = run(["permits", "project", str(bad)], capsys)
+    assert code == 2 and "row 3" in err and "filed" in err

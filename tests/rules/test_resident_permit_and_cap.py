@@ -1,0 +1,99 @@
+"""Seed 004's resident permit program and the annual cap, as test tables quoting the seed."""
+
+import datetime as dt
+
+import pytest
+
+from smartborder.rules import (
+    Application,
+    History,
+    Spell,
+    allocate,
+    may_apply_for_citizenship,
+    may_get_resident_permit,
+    program_active,
+    protected_from_deportation,
+)
+from smartborder.rules.resident_permit import benefits
+
+D = dt.date
+ANNOUNCED = D(2027, 1, 1)
+
+
+# "The resident permit program would be launched when the Presidents ... could jointly certify
+#  that the annual rate of illegal crossings does not exceed 200,000 persons ... The resident
+#  permit program would be suspended in years when the Presidents could not make this certification."
+@pytest.mark.parametrize(
+    ("certified", "active"),
+    [(199_999, True), (200_000, True), (200_001, False), (None, False)],
+)
+def test_program_runs_only_in_certified_years(certified, active) -> None:  # type: ignore[no-untyped-def]
+    decision = program_active(2028, certified)
+    assert decision.granted is active
+    assert ("suspended" in str(decision)) is (certified is None)
+
+
+# "Individual eligibility would require evidence that the person resided in the United States
+#  prior to the announcement of the program. Otherwise, eligibility standards would parallel those
+#  for temporary work permits"
+@pytest.mark.parametrize(
+    ("resided", "check", "certified", "granted", "reason"),
+    [
+        (D(2010, 1, 1), "passed", 150_000, True, ""),
+        (D(2027, 1, 1), "passed", 150_000, False, "no evidence of residence"),  # on the day: not prior
+        (None, "passed", 150_000, False, "no evidence of residence"),
+        (D(2010, 1, 1), "failed", 150_000, False, "background check failed"),
+        (D(2010, 1, 1), "passed", 250_000, False, "above the 200,000 limit"),
+    ],
+)
+def test_resident_permit_eligibility(resided, check, certified, granted, reason) -> None:  # type: ignore[no-untyped-def]
+    h = History(person_id="r", background_check=check, resided_in_us_since=resided)
+    decision = may_get_resident_permit(h, D(2028, 3, 1), ANNOUNCED, certified)
+    assert decision.granted is granted
+    assert reason in str(decision)
+
+
+# "An applicant ... who could provide satisfactory evidence of residence in the United States prior
+#  to the announcement of the program would not be subject to deportation ... so long as he
+#  periodically reported a place of residence to the INS, and committed no felony after the
+#  issuance of the residence permit."
+@pytest.mark.parametrize(
+    ("felony", "gap", "protected"),
+    [(None, False, True), (D(2026, 5, 1), False, True), (D(2028, 5, 1), False, False), (None, True, False)],
+)
+def test_protection_from_deportation(felony, gap, protected) -> None:  # type: ignore[no-untyped-def]
+    issued = D(2028, 1, 1)
+    reports = [D(2028, m, 1) for m in range(1, 13)] if not gap else [D(2028, 1, 1), D(2028, 9, 1)]
+    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports,
+                felony_convictions=[felony] if felony else [])
+    assert protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued).granted is protected
+
+
+# "They could apply for citizenship after five years." / "immediately eligible for public Social
+#  Security and Medicare benefits, as well as private health and pension benefits."
+def test_citizenship_after_five_years_and_benefits_at_once() -> None:
+    assert may_apply_for_citizenship(D(2028, 3, 1), D(2033, 3, 1)).granted
+    assert not may_apply_for_citizenship(D(2028, 3, 1), D(2033, 2, 28)).granted
+    assert benefits(D(2028, 3, 1), D(2028, 3, 1)) == ["Social Security", "Medicare",
+                                                      "private health benefits", "private pension benefits"]
+
+
+# "start with an expanded number of legal visas, say 300,000 persons from Mexico annually"
+def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
+    ok = History(person_id="x", background_check="passed")
+    barred = History(person_id="y", background_check="passed", illegal_crossings=[D(2026, 6, 1)])
+    apps = [Application(application_id=f"a{i}", filed=D(2027, 1, 1) + dt.timedelta(days=i),
+                        skill="unskilled" if i % 2 else "skilled", history=ok) for i in range(5)]
+    apps.append(Application(application_id="barred", filed=D(2026, 12, 1), skill="skilled", history=barred))
+    result = allocate(apps, 2027, cap=3)
+    assert result.issued == ["a0", "a1", "a2"]  # the cap reached exactly
+    assert result.waiting == ["a3", "a4"]
+    assert "illegal crossing" in str(result.refused["barred"])
+    assert allocate(apps[:3], 2027).cap == 300_000
+
+
+def test_overlapping_permits_are_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="overlap"):
+        History(person_id="z", permits=[Spell(start=D(2020, 1, 1)), Spell(start=D(2021, 1, 1))])

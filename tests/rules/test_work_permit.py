@@ -1,0 +1,167 @@
+"""Seed 004's temporary work permit program as test tables. Each table quotes the seed."""
+
+import datetime as dt
+
+import pytest
+
+from smartborder.rules import History, Spell, may_apply, may_apply_for_residency, may_renew
+from smartborder.rules.errors import RuleInputError
+
+D = dt.date
+
+
+def person(**kw):  # type: ignore[no-untyped-def]
+    return History(person_id="p1", background_check="passed", **kw)
+
+
+# "ineligibility for a temporary work permit for three years after an illegal crossing"
+@pytest.mark.parametrize(
+    ("crossed", "on", "granted"),
+    [
+        (D(2020, 5, 1), D(2023, 4, 30), False),  # one day short of three years
+        (D(2020, 5, 1), D(2023, 5, 1), True),  # exactly three years after
+        (D(2020, 5, 1), D(2021, 1, 1), False),
+        (D(2016, 2, 29), D(2019, 2, 28), True),  # leap-day crossing: anniversary is 28 Feb
+        (None, D(2023, 1, 1), True),
+    ],
+)
+def test_three_year_bar_after_illegal_crossing(crossed, on, granted) -> None:  # type: ignore[no-untyped-def]
+    h = person(illegal_crossings=[crossed] if crossed else [])
+    decision = may_apply(h, on)
+    assert decision.granted is granted
+    if not granted:
+        assert "illegal crossing" in str(decision)
+
+
+# "to obtain a temporary work permit, the Mexican applicant will have to undergo a background check"
+# "Additional visas should be issued on a work skill basis (including unskilled workers), not on a
+#  family reunification basis"
+@pytest.mark.parametrize(
+    ("check", "basis", "granted", "reason"),
+    [
+        ("passed", "work_skill", True, ""),
+        ("pending", "work_skill", False, "background check pending"),
+        ("failed", "work_skill", False, "background check failed"),
+        ("passed", "family_reunification", False, "not family reunification"),
+    ],
+)
+def test_background_check_and_work_skill_basis(check, basis, granted, reason) -> None:  # type: ignore[no-untyped-def]
+    h = History(person_id="p", background_check=check, basis=basis)
+    decision = may_apply(h, D(2024, 1, 1))
+    assert decision.granted is granted
+    assert reason in str(decision)
+
+
+def employed(*months: tuple[int, int]) -> list[Spell]:
+    """Whole calendar months of employment."""
+    spells = []
+    for year, month in months:
+        last = (D(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+        spells.append(Spell(start=D(year, month, 1), end=last))
+    return spells
+
+
+def reports_monthly(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, day = [], start
+    while day <= end:
+        out.append(day)
+        day = D(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return out
+
+
+# "Permit holders could renew their permits as long as they were employed a certain number of
+#  months (say eight months) in each rolling twelve-month period, had no felony convictions, and
+#  reported regularly to the INS."
+@pytest.mark.parametrize(
+    ("months_employed", "granted", "reason"),
+    [
+        ([(2026, m) for m in range(1, 9)], True, "at least 8 months"),  # exactly eight of twelve
+        ([(2026, m) for m in range(1, 8)], False, "employed 7 of the 12 months ending 2026-12"),
+        ([(2026, m) for m in range(1, 13)], True, ""),
+    ],
+)
+def test_renewal_needs_eight_of_twelve_months(months_employed, granted, reason) -> None:  # type: ignore[no-untyped-def]
+    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*months_employed),
+               reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)))
+    decision = may_renew(h, D(2027, 1, 1))
+    assert decision.granted is granted
+    assert reason in str(decision)
+
+
+def test_every_rolling_window_counts_not_just_the_last() -> None:
+    # 2026: 8 months employed (Jan-Aug); 2027: only Sep-Dec of 2026 + Jan-Apr 2027 -> the window
+    # ending 2027-06 has Jul-Aug 2026 + Jan-Apr 2027 = 6 months.
+    months = [(2026, m) for m in range(1, 9)] + [(2027, m) for m in range(1, 5)] + [(2027, m) for m in range(9, 13)]
+    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*months),
+               reports=reports_monthly(D(2026, 1, 1), D(2028, 1, 1)))
+    decision = may_renew(h, D(2028, 1, 1))
+    assert not decision.granted
+    assert "of the 12 months ending 2027-0" in str(decision)
+
+
+def test_a_few_days_do_not_make_a_month() -> None:
+    spells = employed(*[(2026, m) for m in range(1, 8)]) + [Spell(start=D(2026, 8, 1), end=D(2026, 8, 10))]
+    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=spells,
+               reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)))
+    assert not may_renew(h, D(2027, 1, 1)).granted  # 10 days in August: 7 months, not 8
+
+
+@pytest.mark.parametrize(
+    ("felony", "reports", "granted", "reason"),
+    [
+        (None, "monthly", True, ""),
+        (D(2026, 6, 1), "monthly", False, "felony conviction on 2026-06-01"),
+        (None, "gap", False, "no report between"),
+    ],
+)
+def test_renewal_needs_no_felony_and_regular_reports(felony, reports, granted, reason) -> None:  # type: ignore[no-untyped-def]
+    dates = reports_monthly(D(2026, 1, 1), D(2027, 1, 1))
+    if reports == "gap":
+        dates = [d for d in dates if not D(2026, 3, 1) <= d <= D(2026, 8, 1)]
+    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*[(2026, m) for m in range(1, 13)]),
+               reports=dates, felony_convictions=[felony] if felony else [])
+    decision = may_renew(h, D(2027, 1, 1))
+    assert decision.granted is granted
+    assert reason in str(decision)
+
+
+def test_renewal_in_the_first_year_is_prorated() -> None:
+    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed((2026, 1), (2026, 2), (2026, 3), (2026, 4)),
+               reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)))
+    decision = may_renew(h, D(2026, 7, 1))  # 6 months held: ceil(8 * 6 / 12) = 4 required
+    assert decision.granted, str(decision)
+    assert "at least 4 required" in str(decision)
+
+
+# "They could apply for residency after a certain number of years (say a cumulative five years
+#  as temporary permit holders)."
+@pytest.mark.parametrize(
+    ("permits", "on", "granted"),
+    [
+        ([Spell(start=D(2020, 3, 1))], D(2025, 3, 1), True),  # exactly five years
+        ([Spell(start=D(2020, 3, 1))], D(2025, 2, 28), False),
+        # cumulative: 3 years + a gap + 2 years
+        ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2021, 1, 2), True),
+        ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2020, 12, 1), False),
+    ],
+)
+def test_residency_after_cumulative_five_years(permits, on, granted) -> None:  # type: ignore[no-untyped-def]
+    decision = may_apply_for_residency(person(permits=permits), on)
+    assert decision.granted is granted, str(decision)
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ({"reports": [D(2030, 1, 1)]}, "dated in the future"),
+        ({"illegal_crossings": [D(2031, 1, 1)]}, "dated in the future"),
+        ({"employment": [Spell(start=D(2026, 1, 1), end=D(2026, 6, 30)), Spell(start=D(2026, 6, 1))]}, "overlap"),
+        ({"employment": [{"start": D(2026, 1, 1), "end": D(2025, 1, 1)}]}, "before start"),
+    ],
+)
+def test_bad_histories_are_refused_with_a_clear_error(history, message) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    with pytest.raises((RuleInputError, ValidationError), match=message):
+        h = person(permits=[Spell(start=D(2026, 1, 1))], **history)
+        may_renew(h, D(2027, 1, 1))
