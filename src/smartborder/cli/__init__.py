@@ -11,7 +11,7 @@ import sys
 import typer
 from rich.text import Text
 
-from smartborder.cli import data_commands, permit_commands, sim_commands, twin_commands
+from smartborder.cli import data_commands, permit_commands, service_commands, sim_commands, twin_commands
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 
@@ -30,6 +30,9 @@ app.command("sweep")(sim_commands.sweep)
 app.add_typer(sim_commands.port_app, name="port")
 app.command("validate")(twin_commands.validate)
 app.add_typer(permit_commands.permits_app, name="permits")
+app.command("serve")(service_commands.serve)
+app.add_typer(service_commands.token_app, name="token")
+app.add_typer(service_commands.audit_app, name="audit")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,86 @@
+"""The FastAPI application: one database per app, tokens and roles, JSON errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from smartborder import __version__
+from smartborder.rules.errors import RuleInputError
+from smartborder.service.auth import Caller, caller_for
+from smartborder.service.db import database_url, session_factory, upgrade
+
+bearer = HTTPBearer(auto_error=False)
+
+
+class ApiError(HTTPException):
+    """A 4xx with a field and a problem, rendered as JSON."""
+
+    def __init__(self, status: int, field: str, problem: str) -> None:
+        super().__init__(status, detail=[{"field": field, "problem": problem}])
+
+
+def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
+    """The service on *db_url* (default: ``SMARTBORDER_DATABASE_URL`` or a local SQLite file)."""
+    url = database_url(db_url)
+    if migrate:
+        upgrade(url)
+    make_session = session_factory(url)
+    app = FastAPI(title="smartborder services", version=__version__,
+                  description="Permit registry (seed 004) on a shared base of tokens, roles and an audit log.")
+    app.state.make_session = make_session
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "problem": e["msg"]}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(RuleInputError)
+    async def _rule_input(_: Request, exc: RuleInputError) -> JSONResponse:
+        field, _, problem = str(exc).partition(": ")
+        return JSONResponse({"detail": [{"field": field, "problem": problem or str(exc)}]}, status_code=422)
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    from smartborder.service.permits_api import router as permits_router
+
+    app.include_router(permits_router)
+    return app
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; the route commits once, so a 2xx means the write is durable."""
+    session: Session = request.app.state.make_session()
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def require(*roles: str) -> Callable[..., Caller]:
+    """Dependency: the caller's token must be valid and carry one of *roles*."""
+
+    def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                   session: Session = Depends(get_session)) -> Caller:
+        if credentials is None:
+            raise ApiError(401, "Authorization", "send 'Authorization: Bearer TOKEN'")
+        caller = caller_for(session, credentials.credentials)
+        if caller is None:
+            raise ApiError(401, "Authorization", "unknown or revoked token")
+        if caller.role not in roles:
+            raise ApiError(403, "role", f"{caller.role} may not do this; needs one of {', '.join(roles)}")
+        return caller
+
+    return dependency

@@ -1,0 +1,87 @@
+"""Tables of the services (SQLAlchemy 2 typed declarative)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Token(Base):
+    """An API token: only its SHA-256 is stored; the role decides what it may do."""
+
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    org: Mapped[str | None] = mapped_column(String(128))
+    subject: Mapped[str | None] = mapped_column(String(128), doc="e.g. the person an applicant token speaks for")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only log; each entry's hash covers the previous one, so edits are evident."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(160))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(32), default="work_skill")
+    background_check: Mapped[str] = mapped_column(String(16), default="pending")
+    resided_in_us_since: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class PersonRecord(Base):
+    """One dated fact of a person's history: a crossing, a conviction, a report, a spell."""
+
+    __tablename__ = "person_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.person_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Application(Base):
+    __tablename__ = "permit_applications"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.person_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    skill: Mapped[str | None] = mapped_column(String(16))
+    filed: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class DecisionRecord(Base):
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("permit_applications.id"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    granted: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    rules: Mapped[list[str]] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(160))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)

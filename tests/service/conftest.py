@@ -1,0 +1,57 @@
+"""A fresh service database per test: SQLite in a temp dir, or PostgreSQL when
+SMARTBORDER_TEST_DATABASE_URL is set (CI sets it), emptied first."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from smartborder.service.app import create_app
+from smartborder.service.auth import create_token
+from smartborder.service.db import engine_for, session_factory
+
+TABLES = ("decisions", "permit_applications", "person_records", "persons", "audit_log", "tokens", "alembic_version")
+
+
+def _database_urls() -> list[str]:
+    urls = ["sqlite"]
+    if os.environ.get("SMARTBORDER_TEST_DATABASE_URL"):
+        urls.append("postgresql")
+    return urls
+
+
+@pytest.fixture(params=_database_urls())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'service.db'}"
+    else:
+        url = os.environ["SMARTBORDER_TEST_DATABASE_URL"]
+        with engine_for(url).begin() as connection:
+            for table in TABLES:
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+    yield url
+    engine_for(url).dispose()  # close pooled connections, so none is left to the garbage collector
+
+
+@pytest.fixture
+def client(db_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(db_url)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(db_url: str, client: TestClient):  # type: ignore[no-untyped-def]
+    """Factory: a bearer header for a new token of *role*."""
+
+    def make(role: str, subject: str | None = None) -> dict[str, str]:
+        with session_factory(db_url)() as session:
+            value = create_token(session, role, subject=subject)
+            session.commit()
+        return {"Authorization": f"Bearer {value}"}
+
+    return make

@@ -1,0 +1,141 @@
+"""The permit registry over HTTP: roles, explained decisions, bad input with nothing written,
+the audit chain — on SQLite and on PostgreSQL in CI."""
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+
+from smartborder.service.audit import verify
+from smartborder.service.db import session_factory
+from smartborder.service.models import AuditEntry, PersonRecord
+
+
+def month_starts(first: dt.date, n: int) -> list[dt.date]:
+    out = []
+    y, m = first.year, first.month
+    for _ in range(n):
+        out.append(dt.date(y, m, 1))
+        y, m = y + (m == 12), m % 12 + 1
+    return out
+
+
+@pytest.fixture
+def officer(token):  # type: ignore[no-untyped-def]
+    return token("officer")
+
+
+def make_holder(client: TestClient, officer: dict[str, str], months_employed: int) -> None:
+    assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer).status_code == 201
+    client.post("/persons/p1/records", json={"kind": "permit", "start": "2024-01-01"}, headers=officer)
+    end = month_starts(dt.date(2024, 1, 1), months_employed + 1)[-1] - dt.timedelta(days=1)
+    client.post("/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": end.isoformat()},
+                headers=officer)
+    for day in month_starts(dt.date(2024, 1, 1), 13):
+        assert client.post("/persons/p1/records", json={"kind": "report", "start": day.isoformat()},
+                           headers=officer).status_code == 201
+
+
+def test_renewal_decision_explains_itself(client: TestClient, officer: dict[str, str]) -> None:
+    make_holder(client, officer, months_employed=7)
+    r = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2025-01-01"}, headers=officer)
+    assert r.status_code == 200
+    assert r.json()["granted"] is False
+    assert r.json()["reasons"] == ["employed 7 of the 12 months ending 2024-12 (at least 8 required)"]
+    app = client.post("/applications", json={"person_id": "p1", "kind": "renewal", "filed": "2024-12-15"},
+                      headers=officer).json()
+    decided = client.post(f"/applications/{app['id']}/decide", json={"on": "2025-01-01"}, headers=officer).json()
+    assert decided["status"] == "refused" and decided["rules"] == ["employment_kept_up"]
+    again = client.post(f"/applications/{app['id']}/decide", json={"on": "2025-01-01"}, headers=officer)
+    assert again.status_code == 409
+
+
+def test_eight_months_is_enough(client: TestClient, officer: dict[str, str]) -> None:
+    make_holder(client, officer, months_employed=8)
+    r = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2025-01-01"}, headers=officer)
+    assert r.json()["granted"] is True
+
+
+def test_roles_are_enforced(client: TestClient, token, officer: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
+    client.post("/persons", json={"person_id": "p2"}, headers=officer)
+    applicant = token("applicant", subject="p1")
+    assert client.post("/persons", json={"person_id": "x"}).status_code == 401
+    assert client.post("/persons", json={"person_id": "x"}, headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert client.post("/persons", json={"person_id": "x"}, headers=applicant).status_code == 403
+    assert client.get("/persons/p2", headers=applicant).status_code == 403  # not their record
+    assert client.get("/persons/p1", headers=applicant).status_code == 200
+    assert client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01"},
+                       headers=applicant).status_code == 201  # holders report themselves
+    r = client.post("/persons/p1/records", json={"kind": "felony_conviction", "start": "2024-02-01"}, headers=applicant)
+    assert r.status_code == 403 and r.json()["detail"][0]["field"] == "kind"
+    app = client.post("/applications", json={"person_id": "p1", "kind": "work_permit", "skill": "skilled",
+                                             "filed": "2024-03-01"}, headers=applicant).json()
+    assert client.post(f"/applications/{app['id']}/decide", json={}, headers=applicant).status_code == 403
+    analyst = token("analyst")
+    assert client.get("/applications", headers=analyst).status_code == 403
+    assert [a["person_id"] for a in client.get("/applications", headers=applicant).json()["items"]] == ["p1"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "field"),
+    [
+        ("/persons", {"person_id": "bad id!"}, 422, "person_id"),
+        ("/persons", {"person_id": "p9", "basis": "lottery"}, 422, "basis"),
+        ("/persons/p1/records", {"kind": "report", "start": "2999-01-01"}, 422, "start"),
+        ("/persons/p1/records", {"kind": "employment", "start": "2024-05-01", "end": "2024-04-01"}, 422, "end"),
+        ("/persons/p1/records", {"kind": "employment", "start": "2024-03-01", "end": "2024-09-30"}, 422, "employment"),
+        ("/persons/p1/records", {"kind": "report", "start": "2024-13-01"}, 422, "start"),
+        ("/persons/nobody/records", {"kind": "report", "start": "2024-01-01"}, 404, "person_id"),
+        ("/applications", {"person_id": "p1", "kind": "work_permit", "filed": "2024-01-01"}, 422, "skill"),
+    ],
+)
+def test_bad_input_gets_a_4xx_naming_the_field_and_writes_nothing(
+    client: TestClient, officer: dict[str, str], db_url: str, path: str, body: dict, status: int, field: str
+) -> None:
+    client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
+    client.post("/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": "2024-06-30"},
+                headers=officer)
+    with session_factory(db_url)() as session:
+        before = (session.query(PersonRecord).count(), session.query(AuditEntry).count())
+    r = client.post(path, json=body, headers=officer)
+    assert r.status_code == status, r.text
+    assert any(field in d["field"] or field in d["problem"] for d in r.json()["detail"])
+    with session_factory(db_url)() as session:
+        assert (session.query(PersonRecord).count(), session.query(AuditEntry).count()) == before
+
+
+def test_annual_cap_makes_applications_wait(client: TestClient, officer: dict[str, str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.rules import parameters
+
+    real = parameters.param
+    monkeypatch.setattr(parameters, "param", lambda name, on: 1 if name == "work_permit.annual_cap" else real(name, on))
+    ids = []
+    for pid in ("a", "b"):
+        client.post("/persons", json={"person_id": pid, "background_check": "passed"}, headers=officer)
+        ids.append(client.post("/applications", json={"person_id": pid, "kind": "work_permit", "skill": "unskilled",
+                                                      "filed": "2025-02-01"}, headers=officer).json()["id"])
+    first = client.post(f"/applications/{ids[0]}/decide", json={"on": "2025-03-01"}, headers=officer).json()
+    second = client.post(f"/applications/{ids[1]}/decide", json={"on": "2025-03-01"}, headers=officer).json()
+    assert first["status"] == "granted"
+    assert second["status"] == "waiting" and "cap of 1 permits is reached" in second["reasons"][0]
+
+
+def test_audit_chain_detects_tampering(client: TestClient, officer: dict[str, str], db_url: str) -> None:
+    client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
+    client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01"}, headers=officer)
+    with session_factory(db_url)() as session:
+        intact, count, _ = verify(session)
+        assert intact and count >= 2
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
+        session.execute(text("UPDATE audit_log SET payload = :p WHERE id = :i"), {"p": "{}", "i": entry.id})
+        session.commit()
+        intact, _, message = verify(session)
+        assert not intact and f"entry {entry.id}" in message
+
+
+def test_openapi_lists_the_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/persons", "/persons/{person_id}/eligibility", "/applications/{application_id}/decide"} <= set(paths)
+    assert client.get("/health").json()["status"] == "ok"
