@@ -165,3 +165,15 @@ def test_bad_histories_are_refused_with_a_clear_error(history, message) -> None:
     with pytest.raises((RuleInputError, ValidationError), match=message):
         h = person(permits=[Spell(start=D(2026, 1, 1))], **history)
         may_renew(h, D(2027, 1, 1))
+
+
+# "In the meantime, they should accumulate public Social Security and Medicare rights, as well as
+#  any private health or pension benefits."
+def test_rights_accrue_for_months_employed_while_holding() -> None:
+    from smartborder.rules.work_permit import accrued_rights
+
+    h = person(permits=[Spell(start=D(2026, 1, 1), end=D(2026, 12, 31))],
+               employment=employed(*[(2025, m) for m in range(6, 13)], *[(2026, m) for m in range(1, 6)]))
+    rights = accrued_rights(h, D(2027, 6, 1))
+    assert rights["months_credited"] == 5  # 2025 employment was before the permit
+    assert "Medicare" in rights["accruing"]

@@ -132,3 +132,24 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     month = month % 12 + 1
     last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month, min(day.day, last))
+
+
+def accrued_rights(h: History, on: dt.date) -> dict[str, object]:
+    """Seed: 'In the meantime, they should accumulate public Social Security and Medicare rights,
+    as well as any private health or pension benefits.'
+
+    Rights accrue for every month employed while holding a permit (a month counts with the same
+    minimum days as for renewal); the figure is what a benefits office would credit.
+    """
+    h.check_dates(on)
+    min_days = param("work_permit.employed_month_min_days", on)
+    months = 0
+    for held in h.permits:
+        end = min(held.end or on, on)
+        for month in months_between(held.start, end):
+            first = max(month.start_time.date(), held.start)
+            last = min(month.end_time.date(), end)
+            if days_in(h.employment, first, last) >= min_days:
+                months += 1
+    return {"months_credited": months, "accruing": ["Social Security", "Medicare",
+                                                    "private health benefits", "private pension benefits"]}
