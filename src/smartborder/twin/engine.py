@@ -294,8 +294,13 @@ def simulate(
                 ordered.append((f, k, m[m >= traces[f].n_initial]))
         else:
             ordered = parts
-        reach = np.concatenate([traces[f].reach[m, k] for f, k, m in ordered])
-        service = np.concatenate([services[f][k][m] for f, k, m in ordered])
+        if len(ordered) == 1 and isinstance(ordered[0][2], slice):
+            # One flow, everyone (the usual primary lane): work on the trace's own columns.
+            f, k, _ = ordered[0]
+            reach, service = traces[f].reach[:, k], services[f][k]
+        else:
+            reach = np.concatenate([traces[f].reach[m, k] for f, k, m in ordered])
+            service = np.concatenate([services[f][k][m] for f, k, m in ordered])
         if reach.size == 0:
             return
         if reach.size < 2 or (reach[1:] >= reach[:-1]).all():
@@ -309,8 +314,13 @@ def simulate(
         for f, k, m in ordered:
             trace = traces[f]
             size = trace.size if isinstance(m, slice) else m.size
-            trace.start[m, k] = starts[cut : cut + size]
-            trace.end[m, k] = starts[cut : cut + size] + service[cut : cut + size]
+            chunk = slice(cut, cut + size)
+            if isinstance(m, slice):  # whole columns: write in place, no temporaries
+                trace.start[:, k] = starts[chunk]
+                np.add(trace.start[:, k], service[chunk], out=trace.end[:, k])
+            else:
+                trace.start[m, k] = starts[chunk]
+                trace.end[m, k] = starts[chunk] + service[chunk]
             cut += size
 
     parts_of_port = _components(model)
