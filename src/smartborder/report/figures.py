@@ -54,13 +54,8 @@ def plot_hourly_waits(result: SimulationResult, path: Path) -> Path:
         wait = trace.start[inside, flow.primary_step] - trace.arrival[inside]
         ax.plot(range(24), _by_hour_of_day(wait, trace.arrival[inside], result.start_hour),
                 marker="o", ms=3, label=flow.name)
-    ax.set_xlabel("hour of arrival (local time)")
-    ax.set_ylabel("mean wait to primary (min)")
-    ax.set_xticks(range(0, 24, 2))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=3)
-    ax.set_title("Wait by hour of day")
-    return _save(fig, path)
+    return _finish_day_axes(ax, fig, path, "mean wait to primary (min)", "Wait by hour of day",
+                            "hour of arrival (local time)")
 
 
 def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
@@ -105,12 +100,18 @@ def plot_queue_typical_day(result: SimulationResult, path: Path) -> Path:
         profile = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
             np.bincount(hour_of_day, minlength=24), 1)
         ax.plot(range(24), profile, marker="o", ms=3, label=name)
-    ax.set_xlabel("hour of day (local time)")
-    ax.set_ylabel("vehicles waiting (hourly average)")
+    return _finish_day_axes(ax, fig, path, "vehicles waiting (hourly average)", "Queue over a typical day",
+                            "hour of day (local time)")
+
+
+def _finish_day_axes(ax: plt.Axes, fig: plt.Figure, path: Path, ylabel: str, title: str, xlabel: str) -> Path:
+    """Shared look of the hour-of-day charts, then save."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_xticks(range(0, 24, 2))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=3)
-    ax.set_title("Queue over a typical day")
+    ax.set_title(title)
     return _save(fig, path)
 
 
