@@ -15,7 +15,6 @@ from smartborder.service.app import create_app
 from smartborder.service.auth import create_token
 from smartborder.service.db import engine_for, session_factory
 
-TABLES = ("decisions", "permit_applications", "person_records", "persons", "audit_log", "tokens", "alembic_version")
 
 
 def _database_urls() -> list[str]:
@@ -31,9 +30,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         url = f"sqlite:///{tmp_path / 'service.db'}"
     else:
         url = os.environ["SMARTBORDER_TEST_DATABASE_URL"]
-        with engine_for(url).begin() as connection:
-            for table in TABLES:
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
+        with engine_for(url).begin() as connection:  # every table, whichever migrations made it
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     yield url
     engine_for(url).dispose()  # close pooled connections, so none is left to the garbage collector
 

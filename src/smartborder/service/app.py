@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from importlib import import_module
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,11 @@ from smartborder.service.auth import Caller, caller_for
 from smartborder.service.db import database_url, session_factory, upgrade
 
 bearer = HTTPBearer(auto_error=False)
+
+# One router per resource; each module exposes ``router``. Imported late: they import this module.
+ROUTERS = (
+    "smartborder.service.permits_api",
+)
 
 
 class ApiError(HTTPException):
@@ -33,7 +39,7 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
         upgrade(url)
     make_session = session_factory(url)
     app = FastAPI(title="smartborder services", version=__version__,
-                  description="Permit registry (seed 004) on a shared base of tokens, roles and an audit log.")
+                  description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
     app.state.make_session = make_session
 
     @app.exception_handler(RequestValidationError)
@@ -51,9 +57,8 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    from smartborder.service.permits_api import router as permits_router
-
-    app.include_router(permits_router)
+    for module in ROUTERS:
+        app.include_router(import_module(module).router)
     return app
 
 

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from smartborder.service.models import Token
 
-ROLES = ("admin", "officer", "applicant", "shipper", "carrier", "analyst")
+# officer: reads every shipment and record, records inspections and decides permits;
+# booth_officer: the lane decision at arrival; vetting_officer and auditor: the trusted programs.
+ROLES = ("admin", "officer", "booth_officer", "vetting_officer", "auditor", "applicant", "shipper",
+         "carrier", "analyst")
 
 
 @dataclass(frozen=True)
