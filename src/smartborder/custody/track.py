@@ -1,0 +1,104 @@
+"""GPS tracks: corridor deviations, unscheduled stops, tracking gaps and overdue transit.
+
+``scan`` reads a batch of pings in time order against the plan and the running state and returns
+the new state and the anomalies the batch shows. One excursion from the corridor, one stop or
+one gap is one anomaly, however many pings it spans. Geometry is vectorised (pyproj, shapely);
+the walk over pings is a plain loop over floats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from smartborder.custody.state import Anomaly, CustodyState, Plan
+
+
+def _minutes(delta: dt.timedelta) -> float:
+    return round(delta.total_seconds() / 60, 1)
+
+
+def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np.ndarray,
+         lons: np.ndarray) -> tuple[CustodyState, list[Anomaly]]:
+    """Judge pings (UTC times, ascending, all after ``state.last_ping_at``) in one pass."""
+    n = len(times)
+    if n == 0:
+        return state, []
+    limits = plan.thresholds
+    lats, lons = np.asarray(lats, float), np.asarray(lons, float)
+    off = plan.route.distance_m(lats, lons)
+    xy = plan.route.project(lats, lons)
+    places = plan.scheduled
+    place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
+    near_scheduled = (np.hypot(xy[:, None, 0] - place_xy[None, :, 0], xy[:, None, 1] - place_xy[None, :, 1])
+                      <= limits.scheduled_zone_m)
+
+    s = state.model_dump()
+    anomalies: list[Anomaly] = []
+    stop_xy = (plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0]
+               if s["stop_since"] is not None else None)
+    gap = dt.timedelta(minutes=limits.gap_minutes)
+    stop_limit = dt.timedelta(minutes=limits.stop_minutes)
+    for i in range(n):
+        at, lat, lon = times[i], float(lats[i]), float(lons[i])
+        if s["first_ping_at"] is None:
+            s["first_ping_at"] = at
+        start = s["departed_at"] or s["first_ping_at"]
+        in_transit = s["arrived_at"] is None and start is not None and at >= start
+        # a gap: since the last ping, or since departure for the first ping after it
+        previous = s["last_ping_at"]
+        if s["departed_at"] is not None and (previous is None or previous < s["departed_at"]):
+            previous = s["departed_at"]
+        if in_transit and previous is not None and at - previous > gap:
+            anomalies.append(Anomaly("tracking_gap", previous, {
+                "from": previous.isoformat(), "to": at.isoformat(), "minutes": _minutes(at - previous),
+                "limit_minutes": limits.gap_minutes}))
+        # leaving the corridor: one anomaly per excursion
+        if off[i] > limits.corridor_buffer_m:
+            if not s["off_corridor"]:
+                anomalies.append(Anomaly("off_corridor", at, {
+                    "lat": lat, "lon": lon, "distance_m": round(float(off[i]), 1),
+                    "buffer_m": limits.corridor_buffer_m}))
+            s["off_corridor"] = True
+        else:
+            s["off_corridor"] = False
+        # stops: pings within stop_radius of where the stop began
+        if stop_xy is not None and np.hypot(*(xy[i] - stop_xy)) <= limits.stop_radius_m:
+            if (not s["stop_flagged"] and at - s["stop_since"] > stop_limit and not near_stop_place(s, plan)):
+                anomalies.append(Anomaly("unscheduled_stop", s["stop_since"], {
+                    "since": s["stop_since"].isoformat(), "seen_at": at.isoformat(),
+                    "minutes_so_far": _minutes(at - s["stop_since"]), "lat": s["stop_lat"], "lon": s["stop_lon"],
+                    "limit_minutes": limits.stop_minutes}))
+                s["stop_flagged"] = True
+        else:
+            s.update(stop_since=at, stop_lat=lat, stop_lon=lon, stop_flagged=False,
+                     stop_scheduled=bool(near_scheduled[i].any()))
+            stop_xy = xy[i]
+        # overdue: still short of the port long after departure
+        if in_transit and not s["overdue_flagged"] and at - start > plan.transit_limit:
+            anomalies.append(overdue(plan, start, at, arrived=False))
+            s["overdue_flagged"] = True
+        s.update(last_ping_at=at, last_lat=lat, last_lon=lon)
+        s["pings"] += 1
+    s.pop("stop_scheduled", None)
+    return CustodyState(**s), anomalies
+
+
+def near_stop_place(s: dict, plan: Plan) -> bool:
+    """Whether the current stop began at a scheduled place (origin, port, planned stop)."""
+    if "stop_scheduled" in s:
+        return bool(s["stop_scheduled"])
+    anchor = plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0]
+    places = plan.scheduled
+    place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
+    return bool((np.hypot(*(place_xy - anchor).T) <= plan.thresholds.scheduled_zone_m).any())
+
+
+def overdue(plan: Plan, start: dt.datetime, at: dt.datetime, arrived: bool, ongoing: bool = False) -> Anomaly:
+    """The transit-overdue finding, from a ping, an arrival or a read of the status."""
+    return Anomaly("transit_overdue", at, {
+        "departed": start.isoformat(), "expected_minutes": _minutes(plan.expected_transit),
+        "limit_minutes": _minutes(plan.transit_limit), "elapsed_minutes": _minutes(at - start),
+        "arrived": arrived}, ongoing=ongoing)
