@@ -17,6 +17,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.costs import CostParameters, class_cost
+from smartborder.policy.targeting_twin import FlowOutcome, select
 from smartborder.ports.calibrate import monthly_demand
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
 from smartborder.twin.arrivals import poisson_arrivals
@@ -74,13 +75,20 @@ def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
 
 
 def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
-         costs: CostParameters) -> dict[str, float]:
-    """Headline figures of one replication (the numbers scenarios are compared on)."""
+         costs: CostParameters, outcomes: dict[str, FlowOutcome] | None = None) -> dict[str, float]:
+    """Headline figures of one replication (the numbers scenarios are compared on).
+
+    Interdiction comes from risk targeting's per-vehicle *outcomes*: illicit loads among the
+    arrivals, those found (sent red and detected), and inspections and finds split between
+    targeted and random selection (the figures customs services publish).
+    """
     out: dict[str, float] = {}
+    outcomes = outcomes or {}
     days = result.horizon / 1440.0
     for vehicle, cls in spec.classes.items():
         waits, queue_minutes, referred, count = [], 0.0, 0, 0
-        illicit_present, illicit_caught = 0.0, 0.0
+        illicit_present, illicit_caught, secondary_minutes = 0.0, 0.0, 0.0
+        split = {"targeted_inspections": 0.0, "targeted_hits": 0.0, "random_inspections": 0.0, "random_hits": 0.0}
         for lane in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{lane}"]
             # Vehicles that arrived within the period (all but the initial queue, usually).
@@ -92,14 +100,22 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
             for k in range(1, trace.station.shape[1]):
                 visited = np.flatnonzero(trace.station[inside, k] >= 0)
                 column = slice(inside.start + 0, inside.stop)
-                queue_minutes += float((trace.start[column, k][visited] - trace.reach[column, k][visited]).sum())
+                secondary = float((trace.start[column, k][visited] - trace.reach[column, k][visited]).sum())
+                queue_minutes += secondary
+                secondary_minutes += secondary
                 referred_here += visited.size
             referred += referred_here
             count += wait.size
-            rate = spec.targeting.illicit_rate.get(lane, spec.targeting.illicit_rate.get("standard", 0.0))
-            p_ref = referred_here / wait.size if wait.size else 0.0
-            illicit_present += wait.size * rate
-            illicit_caught += wait.size * rate * min(1.0, p_ref * spec.targeting.lift) * spec.targeting.detection
+            outcome = outcomes.get(f"{vehicle}.{lane}")
+            if outcome is not None:
+                window = slice(0, inside.stop - trace.n_initial)
+                red, rand, caught = outcome.red[window], outcome.random[window], outcome.caught[window]
+                illicit_present += float(np.count_nonzero(outcome.illicit[window]))
+                illicit_caught += float(np.count_nonzero(caught))
+                split["targeted_inspections"] += float(np.count_nonzero(red & ~rand))
+                split["targeted_hits"] += float(np.count_nonzero(caught & ~rand))
+                split["random_inspections"] += float(np.count_nonzero(rand))
+                split["random_hits"] += float(np.count_nonzero(caught & rand))
             if wait.size:
                 out[f"{vehicle}.{lane}.wait_mean_min"] = float(wait.mean())
                 out[f"{vehicle}.{lane}.wait_p95_min"] = float(np.quantile(wait, 0.95))
@@ -114,8 +130,11 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
         out[f"{vehicle}.vehicle_hours_delay"] = vehicle_hours
         out[f"{vehicle}.person_hours_delay"] = person_hours
         out[f"{vehicle}.secondary_inspections"] = float(referred)
+        out[f"{vehicle}.secondary_wait_mean_min"] = secondary_minutes / referred if referred else 0.0
         out[f"{vehicle}.illicit_loads"] = float(illicit_present)
         out[f"{vehicle}.illicit_caught"] = float(illicit_caught)
+        for key, value in split.items():
+            out[f"{vehicle}.{key}"] = value
         for key, value in class_cost(vehicle, vehicle_hours, person_hours, costs).items():
             out[f"{vehicle}.{key}"] = value
     return out
@@ -192,9 +211,10 @@ def run_port(
     for r in range(replications):
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(hourly, streams[name]) for name, hourly in demand.items()}
+        routing, outcomes = select(spec, model, arrivals, seed, first_replication + r)
         result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
-                          workers=engine_workers)
-        rows.append(kpis(spec, result, persons, costs))
+                          workers=engine_workers, routing=routing)
+        rows.append(kpis(spec, result, persons, costs, outcomes))
         if r == replications - 1 and keep_last:
             last, stations = result, station_summary(result)
         if progress is not None:

@@ -21,8 +21,10 @@ Example (TOML)::
     class = "truck"
     open = [6, 24]
 
-    [targeting]
+    [targeting]                       # risk targeting (smartborder.targeting)
     detection = 0.8
+    inspection_rate = { truck = 0.08 }  # share sent to secondary (default: referral rates)
+    profiles = "my_profiles.toml"     # other risk profiles; or red_threshold = { truck = 0.02 }
 
     [new_port]                        # a new port takes traffic from neighbours (seed 000)
     name = "New crossing"
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -78,11 +80,18 @@ class HoursLever(BaseModel):
 
 
 class TargetingChange(BaseModel):
+    """Risk targeting levers: thresholds, budgets, profiles (see ``TargetingSpec``)."""
+
     model_config = ConfigDict(extra="forbid")
 
     illicit_rate: dict[str, Share] | None = None
-    lift: float | None = Field(default=None, ge=0)
     detection: Share | None = None
+    selection: Literal["profiles", "random"] | None = None
+    profiles: str | None = Field(default=None, description="a risk profile file")
+    population: str | None = Field(default=None, description="an attribute distribution file")
+    inspection_rate: dict[Vehicle, Share] | None = None
+    red_threshold: dict[Vehicle, Share] | None = None
+    random_share: Share | None = None
 
 
 class NewPort(BaseModel):
@@ -168,8 +177,8 @@ def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
             lane.open_sunday = lever.open_sunday
     if scenario.targeting is not None:
         for key, value in scenario.targeting.model_dump(exclude_none=True).items():
-            if key == "illicit_rate":
-                out.targeting.illicit_rate.update(value)
+            if key in ("illicit_rate", "inspection_rate", "red_threshold"):
+                getattr(out.targeting, key).update(value)
             else:
                 setattr(out.targeting, key, value)
     if scenario.new_port is not None:

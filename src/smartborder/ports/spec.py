@@ -122,13 +122,27 @@ class ClassSpec(BaseModel):
 
 
 class TargetingSpec(BaseModel):
-    """Placeholder interdiction model until risk targeting supplies scores (see provenance)."""
+    """Risk targeting in the twin: who is illicit, how arrivals are selected for secondary.
+
+    Each simulated arrival carries attributes drawn from ``population`` (illicit at the lane's
+    ``illicit_rate``), is scored by the risk ``profiles`` — the same code the live service runs —
+    and its channel decides the referral: red goes to secondary. The share sent red is the
+    class's budget: ``inspection_rate`` where given, else the lanes' ``secondary.referral`` rates
+    weighted by traffic (so a port's secondary load stays what the model says), or a fixed
+    ``red_threshold`` in score units. ``selection = "random"`` spends the same budget at random.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     illicit_rate: dict[str, Annotated[float, Field(ge=0, le=1)]]
-    lift: float = Field(ge=0)
-    detection: float = Field(ge=0, le=1)
+    detection: float = Field(ge=0, le=1, description="chance a secondary inspection finds an illicit load")
+    selection: Literal["profiles", "random"] = "profiles"
+    profiles: str | None = Field(default=None, description="risk profile file; None: the shipped profiles")
+    population: str | None = Field(default=None, description="attribute distributions; None: shipped estimates")
+    inspection_rate: dict[Vehicle, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    red_threshold: dict[Vehicle, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
+    random_share: float = Field(default=0.1, ge=0, le=1, description="share of the budget selected at random")
+    lift: float | None = Field(default=None, ge=0, description="unused: the placeholder before targeting")
 
 
 class PreInspectionSpec(BaseModel):

@@ -123,6 +123,7 @@ def simulate(
     start_hour: int = 0,
     initial: Iterable[InitialQueue] = (),
     workers: int | None = None,
+    routing: Mapping[str, Mapping[int, np.ndarray]] | None = None,
 ) -> SimulationResult:
     """Run vehicles through *model*; *arrivals* maps flow name → sorted arrival minutes.
 
@@ -134,6 +135,10 @@ def simulate(
 
     Parts of the port that share no station (trucks and pedestrians, say) are independent; they
     run in *workers* threads (default: up to 2) — the compiled kernels release the GIL.
+
+    *routing* decides, for some steps, which vehicles visit them instead of the step's
+    probability: flow name → step index → one bool per arriving vehicle (risk targeting sends
+    its red channel to secondary this way). No random number is drawn for such a step.
     """
     unknown = sorted(set(arrivals) - {f.name for f in model.flows})
     if unknown:
@@ -147,6 +152,17 @@ def simulate(
     hours = int(np.ceil(max(horizon, last) / 60.0)) + TAIL_HOURS
     servers = {s.name: s.staffing.blocks(start_weekday, start_hour, hours) for s in stations}
     initial_rows = _initial_counts(model, initial)
+    routing = routing or {}
+    for name, steps in routing.items():
+        if name not in arrivals:
+            raise ModelError(f"routing: no arrivals for flow {name!r}")
+        for k, mask in steps.items():
+            if not 0 < k < len(model.flow(name).route) or np.shape(mask) != np.shape(arrivals[name]):
+                raise ModelError(f"routing.{name}[{k}]: need a later step and one bool per arrival")
+
+    def always(flow: Flow, k: int) -> bool:
+        """Every vehicle visits step k (no draw, no override)."""
+        return flow.route[k].probability >= 1.0 and k not in routing.get(flow.name, {})
 
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
@@ -171,7 +187,7 @@ def simulate(
         # Column-major, so that each step's column is one contiguous array. Columns that every
         # vehicle visits are written in full later; only the others need their "not visited"
         # markers (-1 / NaN) up front, which saves touching gigabytes on a border-year.
-        full = [step.probability >= 1.0 and n_init == 0 for step in flow.route]
+        full = [always(flow, k) and n_init == 0 for k in range(len(flow.route))]
         station = np.empty((n, steps), dtype=np.int32, order="F")
         reach_start_end = [np.empty((n, steps), order="F") for _ in range(3)]
         for k, complete in enumerate(full):
@@ -181,7 +197,11 @@ def simulate(
                     array[:, k] = np.nan
         visit_list, service_list = [], []
         for k, step in enumerate(flow.route):
-            if step.probability < 1.0:
+            given = routing.get(flow.name, {}).get(k)
+            if given is not None:
+                visit = np.zeros(n, dtype=bool)
+                visit[n_init:] = given
+            elif step.probability < 1.0:
                 visit = frng.random(n) < step.probability
             else:
                 visit = np.ones(n, dtype=bool)
@@ -190,7 +210,7 @@ def simulate(
             head = entry_step[:n_init]
             visit[:n_init] = np.where(head < k, visit[:n_init], head == k)
             visit_list.append(visit)
-            if step.probability >= 1.0 and n_init == 0:
+            if always(flow, k) and n_init == 0:
                 draws = step.service.sample(frng, n)
             else:
                 draws = np.full(n, np.nan)
@@ -231,7 +251,7 @@ def simulate(
             visit = visits[flow_name][j]
             clock = cursor[flow_name]
             names = flow.route[j].stations
-            everyone = trace.n_initial == 0 and flow.route[j].probability >= 1.0
+            everyone = trace.n_initial == 0 and always(flow, j)
             if everyone:
                 trace.reach[:, j] = clock
                 if len(names) == 1:

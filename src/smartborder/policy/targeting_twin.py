@@ -1,0 +1,120 @@
+"""Risk targeting inside the twin: simulated arrivals scored by the live service's code.
+
+For each class, every flow's arrivals get attributes (``targeting.population``), are scored
+against the risk profiles and given a channel by ``targeting.decide`` — the functions
+``POST /arrivals`` calls for one stored shipment. Red goes to secondary (the engine's routing
+hook), and an illicit load sent red is found with the spec's ``detection`` chance.
+
+Random numbers: each flow has its own targeting stream keyed by (seed, replication, flow), apart
+from its arrival/service stream, and draws from it in a fixed order (illicit flag, attributes,
+then three uniforms per arrival: random quota, threshold tie, detection). So changing thresholds
+or profiles changes who is referred but not who arrives or what they carry, and classes a
+scenario does not touch are untouched.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from smartborder import targeting
+from smartborder.ports.spec import PortSpec
+from smartborder.targeting.channel import ChannelPolicy
+from smartborder.targeting.population import GROUPS
+from smartborder.targeting.score import RED, Scores
+from smartborder.twin.model import PortModel
+
+KIND = {"truck": "shipment", "pov": "traveller", "pedestrian": "traveller", "bus": "traveller"}
+SECONDARY_STEP = 1
+
+
+@dataclass
+class FlowOutcome:
+    """Per arriving vehicle of one flow: illicit, sent red, red by the random quota, found."""
+
+    illicit: np.ndarray
+    red: np.ndarray
+    random: np.ndarray
+    caught: np.ndarray
+
+
+@lru_cache(maxsize=16)
+def _profiles(path: str | None) -> targeting.ProfileSet:
+    return targeting.load(path)
+
+
+@lru_cache(maxsize=16)
+def _population(path: str | None) -> targeting.Population:
+    return targeting.load_population(path)
+
+
+def targeting_stream(seed: int, replication: int, flow: str) -> np.random.Generator:
+    """The flow's targeting stream, distinct from its arrival and service stream."""
+    return np.random.default_rng([seed, replication, zlib.crc32(flow.encode()), 1])
+
+
+def budget(spec: PortSpec, model: PortModel, vehicle: str, counts: dict[str, int]) -> float:
+    """Share of the class to send red: the override, else the lanes' referral rates by traffic."""
+    if vehicle in spec.targeting.inspection_rate:
+        return spec.targeting.inspection_rate[vehicle]
+    total = sum(counts.values())
+    if total == 0:
+        return 0.0
+    return sum(n * model.flow(name).route[SECONDARY_STEP].probability for name, n in counts.items()) / total
+
+
+def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int,
+           replication: int) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
+    """Routing for the engine (who goes to secondary) and each flow's targeting outcome."""
+    t = spec.targeting
+    profiles = _profiles(t.profiles)
+    population = _population(t.population)
+    routing: dict[str, dict[int, np.ndarray]] = {}
+    outcomes: dict[str, FlowOutcome] = {}
+    for vehicle, cls in spec.classes.items():
+        kind = KIND[vehicle]
+        names = [f"{vehicle}.{lane}" for lane in cls.flow_shares() if f"{vehicle}.{lane}" in arrivals]
+        names = [n for n in names if len(model.flow(n).route) > SECONDARY_STEP]
+        if not names:
+            continue
+        drawn = {}
+        for name in names:
+            lane = model.flow(name).lane
+            group = lane if lane in GROUPS[kind] else "standard"
+            rate = t.illicit_rate.get(lane, t.illicit_rate.get("standard", 0.0))
+            rng = targeting_stream(seed, replication, name)
+            n = arrivals[name].size
+            columns, illicit = population.draw(kind, group, n, rate, rng)
+            drawn[name] = (columns, illicit, rng.random((n, 3)))
+        share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
+        scores = {name: targeting.score(drawn[name][0], profiles) for name in names} \
+            if t.selection == "profiles" else {}
+        policy = _policy(spec, vehicle, share, scores)
+        for name in names:
+            columns, illicit, u = drawn[name]
+            if t.selection == "random":
+                red = u[:, 0] < share
+                random = red
+            else:
+                decisions = targeting.decide(columns, scores[name], policy, u[:, :2])
+                red = decisions.channel == RED
+                random = decisions.random
+            routing[name] = {SECONDARY_STEP: red}
+            caught = illicit & red & (u[:, 2] < t.detection)
+            outcomes[name] = FlowOutcome(illicit, red, random, caught)
+    return routing, outcomes
+
+
+def _policy(spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores]) -> ChannelPolicy:
+    """Thresholds over the whole class (one budget per class, whatever the lane)."""
+    t = spec.targeting
+    if t.selection == "random":
+        return ChannelPolicy()
+    if vehicle in t.red_threshold:
+        return ChannelPolicy(red_threshold=t.red_threshold[vehicle], random_rate=share * t.random_share)
+    merged = Scores(np.concatenate([s.score for s in scores.values()]),
+                    np.concatenate([s.forced for s in scores.values()]))
+    return targeting.fit_policy(merged, share, t.random_share)
