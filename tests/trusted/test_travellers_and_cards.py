@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from smartborder.trusted import TransitionError, advance, card_expiry, check_document, sign_card, verify_card
+from smartborder.trusted import TransitionError, TrustedError, advance, card_expiry, check_document, sign_card, verify_card
 from smartborder.trusted.cards import load_public_key, public_key_text
 from smartborder.trusted.travellers import card_state, check_renewal
 
@@ -42,7 +42,7 @@ def test_steps_out_of_order(state: str, step: str) -> None:
 
 
 def test_documents_and_expiry() -> None:
-    with pytest.raises(TransitionError, match="expired on 2024-01-01") as exc:
+    with pytest.raises(TrustedError, match="expired on 2024-01-01") as exc:
         check_document(D(2024, 1, 1), D(2024, 6, 1))
     assert exc.value.field == "document_expires"
     check_document(D(2024, 6, 1), D(2024, 6, 1))

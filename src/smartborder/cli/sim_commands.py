@@ -125,11 +125,15 @@ def simulate(
     seed: SeedOpt = 0,
     out: OutOpt = None,
     as_json: JsonOpt = False,
+    trusted_from_registry: Annotated[bool, typer.Option("--trusted-from-registry", help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Registry database URL for --trusted-from-registry.")] = None,
 ) -> None:
     """Simulate a calibrated port (or --border mexico) over a year or month: waits, throughput, delay cost, with CIs."""
     from smartborder.policy.analysis import run_port
     from smartborder.policy.scenario import Scenario, apply
 
+    if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
+        raise ModelError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
     if border is not None or port is None:
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
@@ -148,6 +152,10 @@ def simulate(
             spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in vehicle_class}})
     else:
         spec = _spec(port, _sizing_year(year, month), model, vehicle_class)
+        if trusted_from_registry:  # today's enrolment as the baseline; a scenario changes it further
+            from smartborder.cli.trusted_commands import with_registry_shares
+
+            spec = with_registry_shares(spec, _months(spec, year, month), db)
         if scenario is not None:
             spec = apply(spec, Scenario.load(scenario))
     months = _months(spec, year, month)

@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Literal
 
 from smartborder.trusted.certification import add_years
-from smartborder.trusted.errors import TransitionError
+from smartborder.trusted.errors import TransitionError, TrustedError
 from smartborder.trusted.programs import parameters, program
 
 AppState = Literal["submitted", "clear", "possible_match", "interviewed", "enrolled", "issued",
@@ -51,7 +51,7 @@ def advance(state: str, step: str) -> str:
 def check_document(expires: dt.date, on: dt.date) -> None:
     """A travel document must still be valid on the day it is relied on."""
     if expires < on:
-        raise TransitionError("document_expires", f"the document expired on {expires} (before {on}); "
+        raise TrustedError("document_expires", f"the document expired on {expires} (before {on}); "
                               "apply with a valid passport or card")
 
 

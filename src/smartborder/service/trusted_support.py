@@ -1,0 +1,89 @@
+"""What the trusted routers share: keys from settings, domain errors as 4xx, images from JSON.
+
+Keys (never in the database):
+- ``SMARTBORDER_CARD_KEY``: the Ed25519 signing seed for cards (base64url, 32 bytes);
+- ``SMARTBORDER_TEMPLATE_KEY``: the AES-256-GCM key for biometric templates (base64url, 32 bytes).
+``smartborder trusted keys`` prints fresh ones. Without them the routes that need them answer
+503 naming the variable. ``SMARTBORDER_TRUSTED_TEST_KEYS=1`` switches to fixed, public test keys
+— for the test suite only: anyone can derive them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from smartborder.service.app import ApiError
+from smartborder.trusted.errors import BiometricError, CriteriaError, TransitionError, TrustedError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from smartborder.trusted.biometrics.templates import TemplateCipher
+
+TEST_SWITCH = "SMARTBORDER_TRUSTED_TEST_KEYS"
+MAX_IMAGE_BYTES = 2_000_000
+
+
+def _key_text(variable: str) -> str:
+    value = os.environ.get(variable)
+    if value:
+        return value
+    if os.environ.get(TEST_SWITCH) == "1":
+        seed = hashlib.sha256(f"smartborder public test key {variable}".encode()).digest()
+        return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
+    raise ApiError(503, variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
+                   f"and set {variable} (tests set {TEST_SWITCH}=1)")
+
+
+def card_key() -> Ed25519PrivateKey:
+    from smartborder.trusted.cards import load_private_key
+
+    try:
+        return load_private_key(_key_text("SMARTBORDER_CARD_KEY"))
+    except (ValueError, binascii.Error):
+        raise ApiError(503, "SMARTBORDER_CARD_KEY", "not a base64url 32-byte Ed25519 seed") from None
+
+
+def template_cipher() -> TemplateCipher:
+    from smartborder.trusted.biometrics.templates import TemplateCipher
+
+    try:
+        return TemplateCipher.from_text(_key_text("SMARTBORDER_TEMPLATE_KEY"))
+    except (ValueError, binascii.Error):
+        raise ApiError(503, "SMARTBORDER_TEMPLATE_KEY", "not base64url") from None
+    except BiometricError as exc:
+        raise ApiError(503, exc.field, exc.problem) from None
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """A rule that refuses its input becomes a 4xx naming the field: 409 for a step out of
+    order (the resource's state conflicts), 422 for input the rules cannot use."""
+    try:
+        yield
+    except TransitionError as exc:
+        raise ApiError(409, exc.field, exc.problem) from None
+    except (CriteriaError, BiometricError, TrustedError) as exc:
+        raise ApiError(422, exc.field, exc.problem) from None
+
+
+def image_from(text: str, field: str = "image_base64") -> np.ndarray:
+    from smartborder.trusted.biometrics import decode_image
+
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, field, "not base64 text") from None
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ApiError(413, field, f"{len(data):,} bytes; at most {MAX_IMAGE_BYTES:,}")
+    try:
+        return decode_image(data)
+    except BiometricError as exc:
+        raise ApiError(422, field, exc.problem) from None

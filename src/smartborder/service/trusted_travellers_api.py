@@ -1,0 +1,227 @@
+"""Trusted travellers: the watch list and the application, from filing to an issued card.
+
+    file → vet (watch list) → [review a possible match] → interview → enrol (biometric) → card
+
+Vetting screens the applicant against the stored watch list (``smartborder.trusted.vetting``)
+and keeps the match report on the application for officers; a possible match waits for a
+vetting officer's review, never approved automatically. Applicants see their state, never the
+report. Every step is one transaction with its audit entry (who, and why where a person decides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.audit import record
+from smartborder.service.auth import Caller
+from smartborder.service.trusted_cards_api import issue_card
+from smartborder.service.trusted_models import Card, Company, Template, TravellerApplication, WatchListEntry
+from smartborder.service.trusted_support import domain_errors, image_from, template_cipher
+from smartborder.trusted import WatchEntry, advance, check_document, screen
+from smartborder.trusted.programs import program
+
+router = APIRouter(prefix="/trusted", tags=["trusted travellers"])
+VETTERS = ("vetting_officer", "admin")
+Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class WatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Id
+    name: str = Field(min_length=1, max_length=200)
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    dob: dt.date | None = None
+    document_number: str | None = Field(default=None, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: str = Id
+    program: Literal["SENTRI", "FAST"]
+    full_name: str = Field(min_length=1, max_length=200)
+    dob: dt.date
+    nationality: str = Field(pattern=r"^[A-Z]{2}$")
+    document_number: str = Field(min_length=3, max_length=64)
+    document_expires: dt.date
+    carrier_id: str | None = Field(default=None, description="FAST: the carrier the driver applies through")
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["cleared", "denied"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class InterviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    passed: bool
+    notes: str = Field(min_length=1, max_length=2000)
+
+
+class EnrolIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_base64: str = Field(description="PNG or JPEG of the face, base64")
+
+
+class IssueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: dt.date | None = Field(default=None, description="issue date (default: today)")
+
+
+def get_application(session: Session, application_id: str, caller: Caller) -> TravellerApplication:
+    application = session.get(TravellerApplication, application_id)
+    if application is None or (caller.role == "applicant" and application.person_id != caller.subject):
+        raise ApiError(404, "application_id", f"no application {application_id!r}")
+    return application
+
+
+def view(application: TravellerApplication, caller: Caller) -> dict[str, object]:
+    out: dict[str, object] = {
+        "id": application.id, "person_id": application.person_id, "program": application.program,
+        "state": application.state, "filed": application.filed.isoformat(),
+        "document_expires": application.document_expires.isoformat(), "carrier_id": application.carrier_id}
+    if caller.role != "applicant":  # the match report is for officers only
+        out["vetting"] = application.vetting
+    return out
+
+
+def _step(session: Session, application: TravellerApplication, step: str, caller: Caller,
+          why: dict[str, object]) -> dict[str, object]:
+    with domain_errors():
+        application.state = advance(application.state, step)
+    record(session, caller.label, f"trusted.application.{step}", application.id, {"state": application.state, **why})
+    session.commit()
+    return view(application, caller)
+
+
+@router.post("/watchlist", status_code=201)
+def add_watch_entry(body: WatchIn, session: Session = Depends(get_session),
+                    caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
+    if session.get(WatchListEntry, body.id) is not None:
+        raise ApiError(409, "id", f"watch-list entry {body.id!r} already exists")
+    session.add(WatchListEntry(added_by=caller.label, **body.model_dump()))
+    record(session, caller.label, "trusted.watchlist.add", body.id, body.model_dump(mode="json"))
+    session.commit()
+    return body.model_dump(mode="json")
+
+
+@router.post("/applications", status_code=201)
+def file_application(body: ApplicationIn, session: Session = Depends(get_session),
+                     caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
+    if caller.role == "applicant" and caller.subject != body.person_id:
+        raise ApiError(403, "person_id", "an applicant may only apply for themselves")
+    today = dt.date.today()
+    with domain_errors():
+        check_document(body.document_expires, today)
+        needs_carrier = bool(program(body.program).get("needs_carrier"))
+    if body.dob >= today:
+        raise ApiError(422, "dob", f"{body.dob} is not in the past")
+    if needs_carrier:
+        carrier = session.get(Company, body.carrier_id) if body.carrier_id else None
+        if carrier is None or carrier.kind != "carrier":
+            raise ApiError(422, "carrier_id", f"a {body.program} driver applies through a registered carrier; "
+                           f"got {body.carrier_id!r}")
+    elif body.carrier_id is not None:
+        raise ApiError(422, "carrier_id", f"{body.program} applications name no carrier")
+    if session.scalar(select(Card.id).where(Card.person_id == body.person_id, Card.status == "active")):
+        raise ApiError(409, "person_id", f"{body.person_id} already holds an active card; renew or revoke it")
+    open_states = ("submitted", "clear", "possible_match", "interviewed", "enrolled")
+    if session.scalar(select(TravellerApplication.id).where(TravellerApplication.person_id == body.person_id,
+                                                            TravellerApplication.state.in_(open_states))):
+        raise ApiError(409, "person_id", f"{body.person_id} already has an open application")
+    application = TravellerApplication(id=str(uuid.uuid4()), state="submitted", filed=today, **body.model_dump())
+    session.add(application)
+    record(session, caller.label, "trusted.application.file", application.id, body.model_dump(mode="json"))
+    session.commit()
+    return view(application, caller)
+
+
+@router.get("/applications/{application_id}")
+def read_application(application_id: str, session: Session = Depends(get_session),
+                     caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
+    return view(get_application(session, application_id, caller), caller)
+
+
+@router.post("/applications/{application_id}/vet")
+def vet(application_id: str, session: Session = Depends(get_session),
+        caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
+    """Screen against the whole watch list; the report is kept on the application."""
+    application = get_application(session, application_id, caller)
+    entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
+               for e in session.scalars(select(WatchListEntry))]
+    report = screen(application.full_name, application.dob, application.document_number, entries)
+    application.vetting = {**report.as_dict(), "screened_entries": len(entries), "by": caller.label}
+    step = "vet_clear" if report.outcome == "clear" else "vet_match"
+    return _step(session, application, step, caller, {"vetting": application.vetting})
+
+
+@router.post("/applications/{application_id}/review")
+def review(application_id: str, body: ReviewIn, session: Session = Depends(get_session),
+           caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
+    """A person decides a possible match, saying why."""
+    application = get_application(session, application_id, caller)
+    return _step(session, application, f"review_{body.decision}", caller, body.model_dump())
+
+
+@router.post("/applications/{application_id}/interview")
+def interview(application_id: str, body: InterviewIn, session: Session = Depends(get_session),
+              caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
+    application = get_application(session, application_id, caller)
+    step = "interview_passed" if body.passed else "interview_failed"
+    return _step(session, application, step, caller, body.model_dump())
+
+
+@router.post("/applications/{application_id}/enrol")
+def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_session),
+          caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
+    """Take the face sample, keep only its sealed template (the image is not stored)."""
+    from smartborder.trusted.biometrics.lbph import LBPHMatcher
+
+    application = get_application(session, application_id, caller)
+    if application.state != "interviewed":
+        raise ApiError(409, "state", f"the application is {application.state}; enrolment follows the interview")
+    image = image_from(body.image_base64)
+    matcher = LBPHMatcher()
+    with domain_errors():
+        sealed = template_cipher().seal(matcher.enrol(image), application.person_id)
+    existing = session.scalar(select(Template).where(Template.person_id == application.person_id))
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+    session.add(Template(person_id=application.person_id, application_id=application.id, matcher=matcher.name,
+                         sealed=sealed))
+    return _step(session, application, "enrol", caller, {"matcher": matcher.name})
+
+
+@router.post("/applications/{application_id}/card", status_code=201)
+def issue(application_id: str, body: IssueIn, session: Session = Depends(get_session),
+          caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
+    """Issue the card: documents still valid, one active card per person, the template enrolled."""
+    application = get_application(session, application_id, caller)
+    on = body.on or dt.date.today()
+    with domain_errors():
+        advance(application.state, "issue")
+        check_document(application.document_expires, on)
+    card = issue_card(session, application, on, caller)
+    application.state = "issued"
+    session.commit()
+    return card
+
+
+@router.post("/applications/{application_id}/withdraw")
+def withdraw(application_id: str, session: Session = Depends(get_session),
+             caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
+    application = get_application(session, application_id, caller)
+    template = session.scalar(select(Template).where(Template.application_id == application.id))
+    if template is not None:
+        session.delete(template)
+    return _step(session, application, "withdraw", caller, {})
