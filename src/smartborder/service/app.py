@@ -22,6 +22,9 @@ bearer = HTTPBearer(auto_error=False)
 # One router per resource; each module exposes ``router``. Imported late: they import this module.
 ROUTERS = (
     "smartborder.service.permits_api",
+    "smartborder.service.trusted_traders_api",
+    "smartborder.service.trusted_travellers_api",
+    "smartborder.service.trusted_cards_api",
 )
 
 
