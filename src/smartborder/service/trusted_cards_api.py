@@ -172,7 +172,7 @@ def crossing(body: CrossingIn, session: Session = Depends(get_session),
     image = image_from(body.image_base64)
     check = verify_card(card_key().public_key(), body.card, on)
     card = session.get(Card, check.claims.get("id", "")) if check.genuine else None
-    if card is None:
+    if card is None:  # a forged or unknown card is a security event: logged, though the answer is a 4xx
         record(session, caller.label, "trusted.crossing.refused", body.port_code,
                {"reasons": check.reasons or ["card not in the registry"], "vehicle": body.vehicle})
         session.commit()

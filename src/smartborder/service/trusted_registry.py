@@ -9,7 +9,7 @@ not a silent zero: it would remove every trusted lane from the simulation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -42,12 +42,13 @@ def registry_shares(spec: PortSpec, months: list[pd.Period], db_url: str | None 
 
     first, last = min(months), max(months)
     counts = crossing_counts(db_url, spec.code, first, last)
-    counts = {k: n for k, n in counts.items() if k[0] in spec.classes}
+    classes: dict[str, Any] = {str(k): v for k, v in spec.classes.items()}
+    counts = {k: n for k, n in counts.items() if k[0] in classes}
     if not counts:
         raise TrustedError("trusted-from-registry", f"the registry holds no trusted-lane crossings at {spec.name} "
                            f"({spec.code}) from {first} to {last}; record crossings or drop the option")
     volumes = {}
     for vehicle in {v for v, _ in counts}:
-        series = data.monthly_series(spec.data_port, spec.classes[vehicle].measure, data.MonthRange(first, last))
+        series = data.monthly_series(spec.data_port, classes[vehicle].measure, data.MonthRange(first, last))
         volumes[vehicle] = float(series.sum())
     return shares_from_counts(counts, volumes)

@@ -8,7 +8,7 @@ lanes the registry knows (FAST, SENTRI) change; the port's other lanes keep thei
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from smartborder.trusted.errors import TrustedError
 
@@ -32,7 +32,7 @@ def shares_from_counts(counts: dict[tuple[str, str], int], volumes: dict[str, fl
 
 def with_shares(spec: PortSpec, shares: dict[str, dict[str, float]]) -> PortSpec:
     """*spec* with the registry's shares for the lanes it has; classes or lanes it lacks are skipped."""
-    classes = dict(spec.classes)
+    classes: dict[str, Any] = {str(k): v for k, v in spec.classes.items()}
     for vehicle, lanes in shares.items():
         cls = classes.get(vehicle)
         if cls is None:

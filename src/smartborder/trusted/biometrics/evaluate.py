@@ -72,7 +72,8 @@ def _scores(matcher, identities: int, samples: int, seed: int):  # type: ignore[
     per_sample = (time.perf_counter() - start) / len(images)
     import cv2
 
-    genuine, impostor = [], []
+    genuine: list[float] = []
+    impostor: list[float] = []
     templates = {k: v[0] for k, v in hists.items() if v}
     for owner, template in templates.items():
         for label, probes in hists.items():

@@ -27,7 +27,7 @@ FACE = 64  # pixels of the normalised face crop (64 separated better than 96 on 
 def _cascade() -> Any:
     import cv2
 
-    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+    cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")  # type: ignore[attr-defined]
     if cascade.empty():  # pragma: no cover - a broken OpenCV install
         raise BiometricError("matcher", "OpenCV's face cascade is missing (opencv-contrib-python-headless<5 ships it)")
     return cascade
@@ -59,7 +59,7 @@ class LBPHMatcher:
     def histogram(self, face: np.ndarray) -> np.ndarray:
         import cv2
 
-        model = cv2.face.LBPHFaceRecognizer_create(radius=2, neighbors=8, grid_x=8, grid_y=8)
+        model = cv2.face.LBPHFaceRecognizer_create(radius=2, neighbors=8, grid_x=8, grid_y=8)  # type: ignore[attr-defined]
         model.train([face], np.array([0], np.int32))
         return np.asarray(model.getHistograms()[0], np.float32).ravel()
 

@@ -59,7 +59,7 @@ def render(person: Identity, rng: np.random.Generator, nuisance: float = 1.0) ->
     import cv2
 
     n = nuisance
-    img = np.full((SIZE, SIZE), 60 + rng.uniform(-20, 20) * n, np.float32)
+    img: np.ndarray = np.full((SIZE, SIZE), 60 + rng.uniform(-20, 20) * n, np.float32)
     cx, cy = SIZE / 2, SIZE / 2 + 4
     face = np.zeros_like(img)
     cv2.ellipse(face, (int(cx), int(cy)), (int(person.face_w), int(person.face_h)), 0, 0, 360, 1.0, -1)
@@ -84,7 +84,7 @@ def render(person: Identity, rng: np.random.Generator, nuisance: float = 1.0) ->
                 0 if smile >= 0 else 180, 180 if smile >= 0 else 360, person.skin * 0.4, 2)
     # Nuisance: pose (shift, rotation, scale), light (level, side gradient), blur, noise.
     angle, scale = rng.uniform(-6, 6) * n, 1 + rng.uniform(-0.06, 0.06) * n
-    m = cv2.getRotationMatrix2D((cx, cy), angle, scale)
+    m = np.asarray(cv2.getRotationMatrix2D((cx, cy), angle, scale), np.float64)
     m[:, 2] += rng.uniform(-4, 4, 2) * n
     img = cv2.warpAffine(img, m, (SIZE, SIZE), borderMode=cv2.BORDER_REFLECT)
     gradient = np.linspace(-1, 1, SIZE, dtype=np.float32)[None, :] * rng.uniform(-35, 35) * n
