@@ -26,7 +26,7 @@ def test_trusted_intact_audited_shipment_goes_green_through_fast() -> None:
     columns, scores = one(**TRUSTED)
     assert scores.score[0] == pytest.approx(PROFILES.background_hit_rate)
     assert targeting.reasons(PROFILES, scores) == []
-    decisions = targeting.decide(columns, scores, STRICT, np.full((1, 2), 0.5))
+    decisions = targeting.decide(columns, scores, STRICT, np.full(1, 0.5))
     assert targeting.CHANNELS[decisions.channel[0]] == "green"
     assert decisions.lane[0] == "FAST"
 
@@ -35,7 +35,7 @@ def test_trusted_intact_audited_shipment_goes_green_through_fast() -> None:
 def test_a_broken_seal_goes_red_whatever_its_score(threshold: float) -> None:
     columns, scores = one(**{**TRUSTED, "custody": "broken"})
     policy = ChannelPolicy(red_threshold=threshold, yellow_threshold=threshold, random_rate=0.0)
-    decisions = targeting.decide(columns, scores, policy, np.full((1, 2), 0.999))
+    decisions = targeting.decide(columns, scores, policy, np.full(1, 0.999))
     assert decisions.channel[0] == RED and not decisions.random[0]
     assert decisions.lane[0] == "standard"  # custody failed: no FAST lane
     assert targeting.reasons(PROFILES, scores)[0]["profile"] == "seal_broken"
@@ -53,7 +53,7 @@ def test_channels_by_threshold_and_trust() -> None:
     columns = targeting.from_records([{"trusted": False}, {"trusted": True}, {"trusted": False}, {}])
     scores = Scores(np.array([0.05, 0.005, 0.005, 0.0001]), np.full(4, -1, dtype=np.int8))
     policy = ChannelPolicy(red_threshold=0.01, yellow_threshold=0.004, random_rate=0.0)
-    channel = targeting.decide(columns, scores, policy, np.full((4, 2), 0.5)).channel
+    channel = targeting.decide(columns, scores, policy, np.full(4, 0.5)).channel
     assert list(channel) == [RED, BLUE, YELLOW, GREEN]
 
 
@@ -85,7 +85,7 @@ def test_realised_red_share_matches_the_budget_and_the_random_quota() -> None:
     columns, _ = targeting.load_population().draw("shipment", "standard", 200_000, 0.002, rng)
     scores = targeting.score(columns, PROFILES)
     policy = targeting.fit_policy(scores, 0.05, random_share=0.2)
-    decisions = targeting.decide(columns, scores, policy, rng.random((scores.score.size, 2)))
+    decisions = targeting.decide(columns, scores, policy, rng.random(scores.score.size))
     red = decisions.channel == RED
     assert red.mean() == pytest.approx(0.05, abs=0.002)
     free = (scores.forced < 0).mean()
@@ -112,6 +112,6 @@ def test_bad_budget_and_draws_are_refused() -> None:
     with pytest.raises(TargetingError, match="inspection_rate"):
         targeting.fit_policy(scores, 1.5)
     with pytest.raises(TargetingError, match="draws"):
-        targeting.decide(columns, scores, STRICT, np.zeros((2, 2)))
+        targeting.decide(columns, scores, STRICT, np.zeros(2))
     with pytest.raises(TargetingError, match="random_rate"):
         ChannelPolicy(random_rate=2.0)

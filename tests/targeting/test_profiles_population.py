@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartborder import targeting
 from smartborder.targeting import TargetingError
@@ -86,6 +88,26 @@ def test_targeting_beats_random_on_the_shipped_population() -> None:
     columns, illicit = targeting.load_population().draw("shipment", "standard", 300_000, 0.002, rng)
     scores = targeting.score(columns, targeting.load())
     policy = targeting.fit_policy(scores, 0.05, 0.1)
-    red = targeting.decide(columns, scores, policy, rng.random((illicit.size, 2))).channel == 2
+    red = targeting.decide(columns, scores, policy, rng.random(illicit.size)).channel == 2
     random_red = rng.random(illicit.size) < red.mean()
     assert (red & illicit).sum() > 3 * (random_red & illicit).sum()
+
+
+@settings(max_examples=25, deadline=None)
+@given(rate=st.floats(0.0, 0.2), group=st.sampled_from(["standard", "FAST", "pre_inspected"]),
+       seed=st.integers(0, 2**16))
+def test_cell_draws_follow_their_chances_and_leave_a_fresh_uniform(rate: float, group: str, seed: int) -> None:
+    population = targeting.load_population()
+    cells = population.cells("shipment", group)
+    u = np.random.default_rng(seed).random(200_000)
+    cell, illicit, counts, rest = population.sample("shipment", group, u, rate)
+    np.testing.assert_array_equal(illicit, u < rate)  # who is illicit depends on u and the rate only
+    assert counts.sum() == u.size and np.array_equal(counts, np.bincount(cell, minlength=cells.size))
+    expected = (1 - rate) * cells.p_licit + rate * cells.p_illicit
+    assert np.abs(counts / u.size - expected).max() < 0.01
+    # the channel draw is uniform, and independent of the flag and of the cell
+    assert np.histogram(rest, bins=10, range=(0, 1))[0].min() > 0.9 * u.size / 10
+    big = np.argmax(counts)
+    assert abs(rest[cell == big].mean() - 0.5) < 0.02
+    if illicit.sum() > 2000:
+        assert abs(rest[illicit].mean() - 0.5) < 0.03

@@ -6,10 +6,10 @@ against the risk profiles and given a channel by ``targeting.decide`` — the fu
 hook), and an illicit load sent red is found with the spec's ``detection`` chance.
 
 Random numbers: each flow has its own targeting stream keyed by (seed, replication, flow), apart
-from its arrival/service stream, and draws from it in a fixed order (illicit flag, attributes,
-then three uniforms per arrival: random quota, threshold tie, detection). So changing thresholds
-or profiles changes who is referred but not who arrives or what they carry, and classes a
-scenario does not touch are untouched.
+from its arrival/service stream, and draws from it in a fixed order: one uniform per arrival for
+who is illicit, what it carries and its channel draw (random quota, threshold ties; see
+``Population.sample``), then one per illicit arrival for detection. So changing thresholds or profiles changes who is referred but
+not who arrives or what they carry, and classes a scenario does not touch are untouched.
 """
 
 from __future__ import annotations
@@ -68,7 +68,13 @@ def budget(spec: PortSpec, model: PortModel, vehicle: str, counts: dict[str, int
 
 def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int,
            replication: int) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
-    """Routing for the engine (who goes to secondary) and each flow's targeting outcome."""
+    """Routing for the engine (who goes to secondary) and each flow's targeting outcome.
+
+    Arrivals draw attribute cells (``Population.sample``); the cells of each lane group are
+    scored by ``targeting.score`` and each arrival takes its cell's score; the class's
+    thresholds are fitted on the cells weighted by how many arrivals drew them, and
+    ``targeting.decide`` picks every arrival's channel.
+    """
     t = spec.targeting
     profiles = _profiles(t.profiles)
     population = _population(t.population)
@@ -87,28 +93,32 @@ def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], se
             rate = t.illicit_rate.get(lane, t.illicit_rate.get("standard", 0.0))
             rng = targeting_stream(seed, replication, name)
             n = arrivals[name].size
-            columns, illicit = population.draw(kind, group, n, rate, rng)
-            drawn[name] = (columns, illicit, rng.random((n, 3)))
+            cell, illicit, counts, u = population.sample(kind, group, rng.random(n), rate)
+            detect = rng.random(int(np.count_nonzero(illicit))) < t.detection
+            drawn[name] = (population.cells(kind, group), cell, illicit, u, detect, counts)
         share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
-        scores = {name: targeting.score(drawn[name][0], profiles) for name in names} \
+        scored = {name: targeting.score(drawn[name][0].columns, profiles) for name in names} \
             if t.selection == "profiles" else {}
-        policy = _policy(spec, vehicle, share, scores)
+        policy = _policy(spec, vehicle, share, scored, {name: drawn[name][5] for name in names})
         for name in names:
-            columns, illicit, u = drawn[name]
+            cells, cell, illicit, u, detect, _ = drawn[name]
             if t.selection == "random":
-                red = u[:, 0] < share
+                red = u < share
                 random = red
             else:
-                decisions = targeting.decide(columns, scores[name], policy, u[:, :2])
+                decisions = targeting.decide(cells.columns, scored[name], policy, u, index=cell)
                 red = decisions.channel == RED
                 random = decisions.random
             routing[name] = {SECONDARY_STEP: red}
-            caught = illicit & red & (u[:, 2] < t.detection)
+            caught = np.zeros(cell.size, dtype=bool)
+            caught[np.flatnonzero(illicit)] = detect
+            caught &= red
             outcomes[name] = FlowOutcome(illicit, red, random, caught)
     return routing, outcomes
 
 
-def _policy(spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores]) -> ChannelPolicy:
+def _policy(spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores],
+            counts: dict[str, np.ndarray]) -> ChannelPolicy:
     """Thresholds over the whole class (one budget per class, whatever the lane)."""
     t = spec.targeting
     if t.selection == "random":
@@ -117,4 +127,5 @@ def _policy(spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores
         return ChannelPolicy(red_threshold=t.red_threshold[vehicle], random_rate=share * t.random_share)
     merged = Scores(np.concatenate([s.score for s in scores.values()]),
                     np.concatenate([s.forced for s in scores.values()]))
-    return targeting.fit_policy(merged, share, t.random_share)
+    weights = np.concatenate([counts[name] for name in scores])
+    return targeting.fit_policy(merged, share, t.random_share, weights=weights)

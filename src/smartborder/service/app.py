@@ -25,6 +25,7 @@ ROUTERS = (
     "smartborder.service.trusted_traders_api",
     "smartborder.service.trusted_travellers_api",
     "smartborder.service.trusted_cards_api",
+    "smartborder.service.targeting_api",
 )
 
 

@@ -11,6 +11,7 @@ how much is known.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy import stats
 
@@ -49,6 +50,11 @@ class HitRate:
 
     def interval(self, level: float = 0.9) -> tuple[float, float]:
         """Equal-tailed credible interval."""
-        tail = (1 - level) / 2
-        return (float(stats.beta.ppf(tail, self.alpha, self.beta)),
-                float(stats.beta.ppf(1 - tail, self.alpha, self.beta)))
+        return _interval(self.alpha, self.beta, level)
+
+
+@lru_cache(maxsize=4096)
+def _interval(alpha: float, beta: float, level: float) -> tuple[float, float]:
+    """Beta quantiles are slow to compute and the same few are asked for at every booth."""
+    tail = (1 - level) / 2
+    return float(stats.beta.ppf(tail, alpha, beta)), float(stats.beta.ppf(1 - tail, alpha, beta))

@@ -1,0 +1,114 @@
+"""An arrival's facts, read from the stores: the custody service's shipment, the trusted registry.
+
+These turn stored rows into the plain attributes ``smartborder.targeting`` scores (the same
+attributes the twin draws for simulated arrivals). Histories come from this service's own
+record of past decisions and inspection outcomes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from smartborder.service.targeting_models import ArrivalRow
+from smartborder.targeting import goods_category
+
+ROUTE_ANOMALIES = ("off_corridor", "unscheduled_stop")
+NEW_BELOW = 3  # an organisation with fewer stored shipments than this is "new"
+
+
+def _trusted_models() -> ModuleType | None:
+    """The trusted registry's tables (issue 6), when that service is installed."""
+    try:
+        return import_module("smartborder.service.trusted_models")
+    except ImportError:
+        return None
+
+
+#: One round trip for everything a shipment's decision needs (the truck waits at the booth).
+SHIPMENT_FACTS = text(f"""
+SELECT s.shipper_org, s.carrier_org, s.goods_description, s.origin_audit_status, s.origin_facility_id,
+       s.custody_status,
+       EXISTS (SELECT 1 FROM targeting_arrivals a WHERE a.shipper_org = s.shipper_org AND a.found = true),
+       EXISTS (SELECT 1 FROM shipments x WHERE x.shipper_org = s.shipper_org LIMIT 1 OFFSET {NEW_BELOW - 1}),
+       EXISTS (SELECT 1 FROM targeting_arrivals a WHERE a.carrier_org = s.carrier_org AND a.found = true),
+       EXISTS (SELECT 1 FROM shipments x WHERE x.carrier_org = s.carrier_org LIMIT 1 OFFSET {NEW_BELOW - 1}),
+       EXISTS (SELECT 1 FROM custody_anomalies n WHERE n.shipment_id = s.id
+               AND n.kind IN ({", ".join(repr(k) for k in ROUTE_ANOMALIES)}))
+FROM shipments s WHERE s.id = :id
+""")
+
+
+def _history(violation: bool, established: bool) -> str:
+    """violation (an inspection found something), new (few shipments stored) or established."""
+    return "violation" if violation else "established" if established else "new"
+
+
+def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple[bool, float | None] | None:
+    """(trusted, months since certified) from the trusted registry, or None when it is absent."""
+    models = _trusted_models()
+    if models is None or not hasattr(models, "CertEventRow"):
+        return None
+    from smartborder.trusted.certification import CertEvent, standing
+
+    table = models.CertEventRow
+    rows = session.execute(select(table.kind, table.on, table.reason).where(table.facility_id == facility_id)
+                           .order_by(table.on, table.id)).all()
+    if not rows:
+        return None
+    state = standing([CertEvent(kind, day, reason) for kind, day, reason in rows], on)
+    months = (on - state.since).days / 30.44 if state.trusted and state.since else None
+    return state.trusted, months
+
+
+def shipment_facts(session: Session, shipment_id: str, on: dt.date) -> tuple[dict[str, Any], str, str] | None:
+    """A stored shipment as targeting attributes, with its shipper and carrier; None if unknown.
+
+    Trusted: the origin facility's standing in the trusted registry when it has one there, else
+    the audit status the custody declaration recorded ("certified").
+    """
+    row = session.execute(SHIPMENT_FACTS, {"id": shipment_id}).first()
+    if row is None:
+        return None
+    shipper, carrier, goods, audit, facility, custody = row[:6]
+    audited = audit == "certified"
+    standing = _facility_standing(session, facility, on)
+    trusted, months = standing if standing is not None else (audited, None)
+    facts = {
+        "kind": "shipment", "trusted": trusted, "program": "FAST" if trusted else "none",
+        "custody": custody if custody in ("intact", "suspect", "broken") else "untracked",
+        "facility_audited": audited, "goods": goods_category(goods), "months_since_certification": months,
+        "shipper_history": _history(bool(row[6]), bool(row[7])),
+        "carrier_history": _history(bool(row[8]), bool(row[9])), "route_anomaly": bool(row[10]),
+    }
+    return facts, shipper, carrier
+
+
+def card_facts(session: Session, card_id: str, on: dt.date) -> dict[str, Any] | None:
+    """A trusted-traveller card as targeting attributes; None when there is no such card.
+
+    Raises LookupError when the trusted registry is not installed.
+    """
+    models = _trusted_models()
+    if models is None or not hasattr(models, "Card"):
+        raise LookupError("the trusted-traveller registry is not installed in this service")
+    card = session.get(models.Card, card_id)
+    if card is None:
+        return None
+    active = card.status == "active" and card.issued <= on <= card.expires
+    crossings = session.scalar(select(func.count()).select_from(models.Crossing).where(
+        models.Crossing.card_id == card_id, models.Crossing.on > on - dt.timedelta(days=365)))
+    violation = session.scalar(select(ArrivalRow.id).where(
+        ArrivalRow.card_id.in_(select(models.Card.id).where(models.Card.person_id == card.person_id)),
+        ArrivalRow.found.is_(True)).limit(1))
+    program = card.program if active and card.program in ("SENTRI", "FAST") else "none"
+    return {
+        "kind": "traveller", "trusted": active and program != "none", "program": program,
+        "crossings_last_year": float(crossings or 0), "prior_violation": violation is not None,
+        "months_since_certification": (on - card.issued).days / 30.44 if active else None,
+    }
