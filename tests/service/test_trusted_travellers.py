@@ -57,6 +57,9 @@ def test_traveller_from_application_to_card_to_revocation(client: TestClient, to
     assert r.status_code == 409 and r.json()["detail"][0]["field"] == "state"
     assert "vetting" not in client.get(f"/trusted/applications/{app['id']}", headers=applicant).json()
 
+    queue = client.get("/trusted/applications", params={"state": "possible_match"}, headers=vetter).json()
+    assert [a["id"] for a in queue["items"]] == [app["id"]] and queue["items"][0]["vetting"]["candidates"]
+    assert [e["id"] for e in client.get("/trusted/watchlist", headers=vetter).json()["items"]] == ["w1"]
     cleared = client.post(f"/trusted/applications/{app['id']}/review", headers=vetter, json={
         "decision": "cleared", "reason": "different date of birth and nationality; documents checked"}).json()
     assert cleared["state"] == "clear"
@@ -147,6 +150,8 @@ def test_bad_images_and_cards(client: TestClient, token, vetter, faces) -> None:
 ROUTES = [
     ("post", "/trusted/watchlist", ("vetting_officer", "admin")),
     ("post", "/trusted/applications", ("applicant", "vetting_officer", "admin")),
+    ("get", "/trusted/applications", ("applicant", "vetting_officer", "admin")),
+    ("get", "/trusted/watchlist", ("vetting_officer", "admin")),
     ("get", "/trusted/applications/x", ("applicant", "vetting_officer", "admin")),
     ("post", "/trusted/applications/x/vet", ("vetting_officer",)),
     ("post", "/trusted/applications/x/review", ("vetting_officer",)),

@@ -97,3 +97,9 @@ def test_evaluation_measures_both_error_rates() -> None:
     assert d["fmr"]["trials"] > d["fnmr"]["trials"] > 0
     assert 0 <= d["fmr"]["rate"] <= 0.1 and 0 <= d["fnmr"]["rate"] <= 0.5
     assert result.threshold == result.chosen_threshold
+
+
+def test_configured_threshold_is_the_development_choice() -> None:
+    """programs.toml's threshold must be what the documented protocol chooses (seed 1, FMR 1 %)."""
+    result = evaluate(LBPHMatcher(), identities=2, samples=4)  # the development set: 40 identities x 4
+    assert result.chosen_threshold == LBPHMatcher().threshold

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,6 +112,28 @@ def add_watch_entry(body: WatchIn, session: Session = Depends(get_session),
     record(session, caller.label, "trusted.watchlist.add", body.id, body.model_dump(mode="json"))
     session.commit()
     return body.model_dump(mode="json")
+
+
+@router.get("/watchlist")
+def list_watch_entries(session: Session = Depends(get_session),
+                       _: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
+    rows = session.scalars(select(WatchListEntry).order_by(WatchListEntry.id))
+    return {"items": [{"id": e.id, "name": e.name, "aliases": e.aliases, "dob": e.dob.isoformat() if e.dob else None,
+                       "document_number": e.document_number, "reason": e.reason} for e in rows]}
+
+
+@router.get("/applications")
+def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                      offset: Annotated[int, Query(ge=0)] = 0, session: Session = Depends(get_session),
+                      caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
+    """The vetting queue (e.g. ``state=possible_match``); an applicant sees only their own."""
+    query = select(TravellerApplication).order_by(TravellerApplication.created_at, TravellerApplication.id)
+    if caller.role == "applicant":
+        query = query.where(TravellerApplication.person_id == caller.subject)
+    if state:
+        query = query.where(TravellerApplication.state == state)
+    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    return {"items": [view(a, caller) for a in rows], "limit": limit, "offset": offset}
 
 
 @router.post("/applications", status_code=201)
