@@ -146,6 +146,9 @@ def main() -> None:
     print(f"POST /arrivals, {len(ms):,} requests after {args.warmup} warm-up, one keep-alive client")
     print(f"  p50 {p50:.2f} ms   p95 {p95:.2f} ms   p99 {p99:.2f} ms   max {ms.max():.2f} ms   "
           f"{len(ms) / (ms.sum() / 1000):,.0f} requests/s")
+    slow = np.flatnonzero(ms > 20)
+    print(f"  p90 {np.percentile(ms, 90):.2f} ms   p98 {np.percentile(ms, 98):.2f} ms   over 20 ms: {slow.size} "
+          f"requests ({100 * slow.size / ms.size:.1f} %); median gap between them {np.median(np.diff(slow)) if slow.size > 1 else 0:.0f} requests")
     print(f"  channels: {', '.join(f'{c} {n}' for c, n in sorted(channels.items()))}")
     f50, f99 = np.percentile(floor, [50, 99])
     print(f"  floor of this host and stack: GET /health p50 {f50:.2f} ms, p99 {f99:.2f} ms")

@@ -157,7 +157,7 @@ def test_fitted_thresholds_spend_the_budget_on_recent_arrivals(client, booth, db
 
 def add_card(db_url: str, program: str = "SENTRI", crossings: int = 0, status: str = "active") -> str:
     """A trusted-traveller card (issue 6's registry) with *crossings* in the last year."""
-    models = pytest.importorskip("smartborder.service.trusted_models")
+    from smartborder.service import trusted_models as models
     today = dt.date.today()
     person, card_id = f"p-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     with session_factory(db_url)() as session:
@@ -191,3 +191,32 @@ def test_a_revoked_card_loses_its_lane_and_unknown_cards_are_404(client, booth, 
     assert body["lane"] == "standard" and "first_time_traveller" in [r["profile"] for r in body["reasons"]]
     missing = client.post("/arrivals", json={"card_id": "nope"}, headers=booth)
     assert missing.status_code == 404 and missing.json()["detail"][0]["field"] == "card_id"
+
+
+def certify(db_url: str, facility: str, events: list[tuple[str, int]]) -> None:
+    """A facility in the trusted registry with certification events (kind, days ago)."""
+    from smartborder.service import trusted_models as models
+
+    today = dt.date.today()
+    with session_factory(db_url)() as session:
+        session.add(models.Company(id=f"co-{facility}", name="Acme", kind="manufacturer", country="MX"))
+        session.flush()
+        session.add(models.Facility(id=facility, company_id=f"co-{facility}", name="Plant", kind="plant", country="MX"))
+        session.flush()
+        for kind, days in events:
+            session.add(models.CertEventRow(facility_id=facility, kind=kind, on=today - dt.timedelta(days=days),
+                                            reason="test" if kind == "suspended" else "", decided_by="vetting#1"))
+        session.commit()
+
+
+def test_trust_comes_from_the_registry_when_the_facility_is_there(client, booth, db_url) -> None:  # type: ignore[no-untyped-def]
+    certify(db_url, "plant-new", [("certified", 60)])
+    certify(db_url, "plant-suspended", [("certified", 900), ("suspended", 10)])
+    new = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-new")},
+                      headers=booth).json()
+    assert new["facts"]["trusted"] is True and new["lane"] == "FAST"
+    assert new["facts"]["months_since_certification"] == pytest.approx(60 / 30.44, abs=0.1)
+    assert [r["profile"] for r in new["reasons"]] == ["new_member"]
+    suspended = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-suspended")},
+                            headers=booth).json()
+    assert suspended["facts"]["trusted"] is False and suspended["lane"] == "standard"

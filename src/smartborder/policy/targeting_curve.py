@@ -76,13 +76,16 @@ def plot_curve(table: pd.DataFrame, title: str, path: Path) -> Path:
     top.set_ylabel("illicit loads found, %")
     top.set_title(title)
     top.grid(alpha=0.3)
-    top.legend(loc="lower right")
+    top.legend(loc="upper left")
     bottom.plot(x, table["targeted_secondary_wait_min"], "o-", color="#4a78b0")
     bottom.set_ylabel("mean wait for secondary, min")
     bottom.set_xlabel("secondary inspections, % of arrivals")
     bottom.grid(alpha=0.3)
-    fig.text(0.99, 0.005, "Illicit base rates and attribute distributions are estimates (targeting/population.toml)",
-             ha="right", fontsize=7, color="grey")
+    waits = table["targeted_secondary_wait_min"].to_numpy()
+    if np.nanmax(waits) > 100 * max(1.0, float(np.nanmin(waits))):
+        bottom.set_yscale("symlog", linthresh=1.0)  # a saturated secondary dwarfs the rest
+    bottom.annotate("Illicit base rates and attribute distributions are estimates (targeting/population.toml)",
+                    (0.01, 0.97), xycoords="axes fraction", ha="left", va="top", fontsize=7, color="grey")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path

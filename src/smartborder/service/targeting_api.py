@@ -76,26 +76,34 @@ class FitIn(BaseModel):
     window: int = Field(default=10_000, ge=100, le=1_000_000, description="recent arrivals to fit on")
 
 
-#: What is in force, in one round trip: the latest profile version and the latest policy.
-IN_FORCE = text("""
+#: What is in force, in one round trip: the latest profile version, the learned counts (as
+#: "id:hits:inspections,…") and the latest policy. {concat} is the dialect's string aggregate.
+IN_FORCE = """
 SELECT (SELECT document FROM targeting_profile_sets ORDER BY id DESC LIMIT 1),
+       (SELECT {concat}(profile_id || ':' || hits || ':' || inspections, ',') FROM targeting_profile_stats),
        (SELECT red_threshold FROM targeting_policies ORDER BY id DESC LIMIT 1),
        (SELECT red_tie FROM targeting_policies ORDER BY id DESC LIMIT 1),
        (SELECT yellow_threshold FROM targeting_policies ORDER BY id DESC LIMIT 1),
        (SELECT random_rate FROM targeting_policies ORDER BY id DESC LIMIT 1)
-""")
+"""
+IN_FORCE_BY_DIALECT = {"postgresql": text(IN_FORCE.format(concat="string_agg")),
+                       "sqlite": text(IN_FORCE.format(concat="group_concat"))}
 
 
 def in_force(session: Session) -> tuple[targeting.ProfileSet, ChannelPolicy]:
     """The latest profiles (the shipped ones until an analyst writes some), with their learned
     counts, and the latest channel policy (a default until one is set or fitted)."""
-    document, *policy = session.execute(IN_FORCE).one()
+    statement = IN_FORCE_BY_DIALECT[session.get_bind().dialect.name]
+    document, stats, *policy = session.execute(statement).one()
     if document is None:
         base = _shipped()
     else:
         base = _parsed(document if isinstance(document, str) else json.dumps(document, sort_keys=True))
-    counts = {p: (h, n) for p, h, n in session.execute(
-        select(ProfileStat.profile_id, ProfileStat.hits, ProfileStat.inspections))}
+    counts = {}
+    for item in (stats or "").split(","):
+        if item:
+            profile_id, hits, inspections = item.rsplit(":", 2)
+            counts[profile_id] = (int(hits), int(inspections))
     profiles = base.with_outcomes(counts) if counts else base
     return profiles, DEFAULT_POLICY if policy[0] is None else ChannelPolicy(*policy)
 
@@ -131,10 +139,7 @@ def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_se
             raise ApiError(404, "shipment_id", f"no shipment {body.shipment_id!r} in the custody service")
         facts, shipper, carrier = found_shipment
     else:
-        try:
-            found = card_facts(session, str(body.card_id), today)
-        except LookupError as exc:
-            raise ApiError(422, "card_id", str(exc)) from None
+        found = card_facts(session, str(body.card_id), today)
         if found is None:
             raise ApiError(404, "card_id", f"no card {body.card_id!r} in the trusted-traveller registry")
         facts = found

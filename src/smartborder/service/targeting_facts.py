@@ -8,26 +8,18 @@ record of past decisions and inspection outcomes.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from smartborder.service.targeting_models import ArrivalRow
+from smartborder.service.trusted_models import Card, CertEventRow, Crossing
 from smartborder.targeting import goods_category
+from smartborder.trusted.certification import CertEvent, standing
 
 ROUTE_ANOMALIES = ("off_corridor", "unscheduled_stop")
 NEW_BELOW = 3  # an organisation with fewer stored shipments than this is "new"
-
-
-def _trusted_models() -> ModuleType | None:
-    """The trusted registry's tables (issue 6), when that service is installed."""
-    try:
-        return import_module("smartborder.service.trusted_models")
-    except ImportError:
-        return None
 
 
 #: One round trip for everything a shipment's decision needs (the truck waits at the booth).
@@ -39,7 +31,8 @@ SELECT s.shipper_org, s.carrier_org, s.goods_description, s.origin_audit_status,
        EXISTS (SELECT 1 FROM targeting_arrivals a WHERE a.carrier_org = s.carrier_org AND a.found = true),
        EXISTS (SELECT 1 FROM shipments x WHERE x.carrier_org = s.carrier_org LIMIT 1 OFFSET {NEW_BELOW - 1}),
        EXISTS (SELECT 1 FROM custody_anomalies n WHERE n.shipment_id = s.id
-               AND n.kind IN ({", ".join(repr(k) for k in ROUTE_ANOMALIES)}))
+               AND n.kind IN ({", ".join(repr(k) for k in ROUTE_ANOMALIES)})),
+       EXISTS (SELECT 1 FROM trusted_cert_events e WHERE e.facility_id = s.origin_facility_id)
 FROM shipments s WHERE s.id = :id
 """)
 
@@ -50,13 +43,8 @@ def _history(violation: bool, established: bool) -> str:
 
 
 def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple[bool, float | None] | None:
-    """(trusted, months since certified) from the trusted registry, or None when it is absent."""
-    models = _trusted_models()
-    if models is None or not hasattr(models, "CertEventRow"):
-        return None
-    from smartborder.trusted.certification import CertEvent, standing
-
-    table = models.CertEventRow
+    """(trusted, months since certified) from the trusted registry's certification events."""
+    table = CertEventRow
     rows = session.execute(select(table.kind, table.on, table.reason).where(table.facility_id == facility_id)
                            .order_by(table.on, table.id)).all()
     if not rows:
@@ -77,7 +65,7 @@ def shipment_facts(session: Session, shipment_id: str, on: dt.date) -> tuple[dic
         return None
     shipper, carrier, goods, audit, facility, custody = row[:6]
     audited = audit == "certified"
-    standing = _facility_standing(session, facility, on)
+    standing = _facility_standing(session, facility, on) if row[11] else None
     trusted, months = standing if standing is not None else (audited, None)
     facts = {
         "kind": "shipment", "trusted": trusted, "program": "FAST" if trusted else "none",
@@ -90,21 +78,15 @@ def shipment_facts(session: Session, shipment_id: str, on: dt.date) -> tuple[dic
 
 
 def card_facts(session: Session, card_id: str, on: dt.date) -> dict[str, Any] | None:
-    """A trusted-traveller card as targeting attributes; None when there is no such card.
-
-    Raises LookupError when the trusted registry is not installed.
-    """
-    models = _trusted_models()
-    if models is None or not hasattr(models, "Card"):
-        raise LookupError("the trusted-traveller registry is not installed in this service")
-    card = session.get(models.Card, card_id)
+    """A trusted-traveller card as targeting attributes; None when there is no such card."""
+    card = session.get(Card, card_id)
     if card is None:
         return None
     active = card.status == "active" and card.issued <= on <= card.expires
-    crossings = session.scalar(select(func.count()).select_from(models.Crossing).where(
-        models.Crossing.card_id == card_id, models.Crossing.on > on - dt.timedelta(days=365)))
+    crossings = session.scalar(select(func.count()).select_from(Crossing).where(
+        Crossing.card_id == card_id, Crossing.on > on - dt.timedelta(days=365)))
     violation = session.scalar(select(ArrivalRow.id).where(
-        ArrivalRow.card_id.in_(select(models.Card.id).where(models.Card.person_id == card.person_id)),
+        ArrivalRow.card_id.in_(select(Card.id).where(Card.person_id == card.person_id)),
         ArrivalRow.found.is_(True)).limit(1))
     program = card.program if active and card.program in ("SENTRI", "FAST") else "none"
     return {
