@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from smartborder.service.app import create_app
 from smartborder.service.auth import create_token
-from smartborder.service.db import engine_for, session_factory
+from smartborder.service.db import dispose, engine_for, session_factory
 
 
 
@@ -34,7 +34,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
     yield url
-    engine_for(url).dispose()  # close pooled connections, so none is left to the garbage collector
+    dispose(url)  # close pooled connections, so none is left to the garbage collector
 
 
 @pytest.fixture

@@ -98,4 +98,4 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
     if step in ("receiving", "accepting") and state.received_at is None and state.arrived_at is not None:
         s["received_at"] = at
     s["last_event_at"] = at
-    return CustodyState(**s), found
+    return CustodyState(**s).noting(found), found

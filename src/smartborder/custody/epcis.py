@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -182,11 +184,40 @@ def events_of(body: Any) -> list[dict[str, Any]]:
                                     "\"type\": \"ObjectEvent\" or \"EPCISDocument\")")
 
 
-def event_hashes(events: list[dict[str, Any]]) -> list[str]:
-    """The CBV 2.0 event hash of each event (GS1's reference algorithm), in order."""
+@lru_cache(maxsize=1)
+def _hasher() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """GS1's reference hash functions, with JSON-LD contexts served from the package only.
+
+    The library installs a loader that opens its bundled contexts with a deprecated API and falls
+    back to the network; ours reads the same bundled files and never goes online.
+    """
+    import json
+    from importlib.resources import files
+
     from epcis_event_hash_generator.hash_generator import epcis_hashes_from_events
     from epcis_event_hash_generator.json_to_py import event_list_from_epcis_document_json
+    from pyld import jsonld
 
+    bundled = {
+        "https://gs1.github.io/EPCIS/epcis-context.jsonld":
+            "14b10c9d3e92d35f577bfc610fe5ec15aa2941124987919389d7cd9998516861.jsonld",
+        EPCIS_CONTEXT: "e532647e8eb371379b8b0e8602d8981c8566bc60f7351f22c76a5bc865962008.jsonld",
+    }
+
+    def loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        if url not in bundled:
+            raise jsonld.JsonLdError(f"remote JSON-LD context {url} is not bundled; use {EPCIS_CONTEXT}",
+                                     "jsonld.LoadDocumentError", code="loading document failed")
+        data = json.loads((files("epcis_event_hash_generator") / bundled[url]).read_text(encoding="utf-8"))
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": data}
+
+    jsonld.set_document_loader(loader)
+    return epcis_hashes_from_events, event_list_from_epcis_document_json
+
+
+def event_hashes(events: list[dict[str, Any]]) -> list[str]:
+    """The CBV 2.0 event hash of each event (GS1's reference algorithm), in order."""
+    epcis_hashes_from_events, event_list_from_epcis_document_json = _hasher()
     stripped = [{k: v for k, v in e.items() if k not in ("eventID", "@context")} for e in events]
     return list(epcis_hashes_from_events(event_list_from_epcis_document_json(document(stripped))))
 

@@ -104,6 +104,14 @@ class CustodyState(BaseModel):
     stop_flagged: bool = False
     off_corridor: bool = False
     overdue_flagged: bool = False
+    # the worst severity recorded so far (findings are never withdrawn)
+    worst: Severity | None = None
+
+    def noting(self, found: list[Anomaly]) -> CustodyState:
+        """This state with *found* counted in ``worst``."""
+        severities = {a.severity for a in found} | ({self.worst} if self.worst else set())
+        worst = "broken" if "broken" in severities else ("suspect" if severities else None)
+        return self if worst == self.worst else self.model_copy(update={"worst": worst})
 
     @property
     def transit_start(self) -> dt.datetime | None:

@@ -42,7 +42,8 @@ def ongoing(plan: Plan, state: CustodyState, now: dt.datetime) -> list[Anomaly]:
 
 
 def status_of(anomalies: Iterable[Anomaly], state: CustodyState) -> Status:
-    severities = {a.severity for a in anomalies}
+    """The worst of the recorded findings (``state.worst``) and *anomalies* (e.g. ongoing ones)."""
+    severities = {a.severity for a in anomalies} | ({state.worst} if state.worst else set())
     if "broken" in severities:
         return "broken"
     if "suspect" in severities or state.seal_number is None:

@@ -83,7 +83,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
         s.update(last_ping_at=at, last_lat=lat, last_lon=lon)
         s["pings"] += 1
     s.pop("stop_scheduled", None)
-    return CustodyState(**s), anomalies
+    return CustodyState(**s).noting(anomalies), anomalies
 
 
 def near_stop_place(s: dict, plan: Plan) -> bool:

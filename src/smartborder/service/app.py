@@ -26,6 +26,7 @@ ROUTERS = (
     "smartborder.service.trusted_travellers_api",
     "smartborder.service.trusted_cards_api",
     "smartborder.service.targeting_api",
+    "smartborder.service.custody_api",
 )
 
 
@@ -45,11 +46,12 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
     app = FastAPI(title="smartborder services", version=__version__,
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
     app.state.make_session = make_session
+    app.state.make_write_session = session_factory(url, writer=True)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"), "problem": e["msg"]}
-                  for e in exc.errors()]
+        detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"),
+                   "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(RuleInputError)
@@ -69,6 +71,19 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the route commits once, so a 2xx means the write is durable."""
     session: Session = request.app.state.make_session()
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    """A session for a handler that reads then writes (on SQLite its transaction takes the write
+    lock at the start, so concurrent writers queue instead of failing)."""
+    session: Session = request.app.state.make_write_session()
     try:
         yield session
     except Exception:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import threading
 from importlib.resources import files
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,25 +17,51 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("SMARTBORDER_DATABASE_URL") or DEFAULT_URL
 
 
-@lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+_engines: dict[tuple[str, bool], Engine] = {}
+_engines_lock = threading.Lock()
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record):  # type: ignore[no-untyped-def]
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
 
+def engine_for(url: str, writer: bool = False) -> Engine:
+    """One engine (and connection pool) per URL and kind, kept until ``dispose``: an engine
+    dropped from a bounded cache would leave its pooled connections to the garbage collector."""
+    writer = writer and url.startswith("sqlite")
+    with _engines_lock:
+        engine = _engines.get((url, writer))
+        if engine is None:
+            engine = _engines[(url, writer)] = _create_engine(url, writer)
         return engine
-    return create_engine(url, pool_pre_ping=True)
 
 
-def session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+def _create_engine(url: str, writer: bool) -> Engine:
+    """The engine for *url*. On SQLite a *writer* engine opens every transaction with
+    ``BEGIN IMMEDIATE``: a read-then-write transaction that starts deferred fails at once with
+    "database is locked" when another writer commits in between (WAL snapshots cannot be
+    upgraded), whereas an immediate one waits its turn. Elsewhere readers and writers are one."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):  # type: ignore[no-untyped-def]
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+        if writer:
+            connection.isolation_level = None  # we say BEGIN ourselves
+
+    if writer:
+        @event.listens_for(engine, "begin")
+        def _begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def session_factory(url: str, writer: bool = False) -> sessionmaker[Session]:
+    """Sessions on *url*; ``writer=True`` for request handlers that read, then write."""
+    return sessionmaker(engine_for(url, writer), expire_on_commit=False)
 
 
 def upgrade(url: str) -> None:
@@ -49,3 +75,12 @@ def upgrade(url: str) -> None:
     with engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def dispose(url: str) -> None:
+    """Close and forget *url*'s engines and their pooled connections (tests, shutdown)."""
+    with _engines_lock:
+        engines = [_engines.pop((url, writer), None) for writer in (False, True)]
+    for engine in engines:
+        if engine is not None:
+            engine.dispose()
