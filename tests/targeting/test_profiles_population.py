@@ -111,3 +111,20 @@ def test_cell_draws_follow_their_chances_and_leave_a_fresh_uniform(rate: float, 
     assert abs(rest[cell == big].mean() - 0.5) < 0.02
     if illicit.sum() > 2000:
         assert abs(rest[illicit].mean() - 0.5) < 0.03
+
+
+@pytest.mark.parametrize(("kind", "group"), [("shipment", "FAST"), ("traveller", "SENTRI")])
+def test_the_twin_and_the_booth_score_an_arrival_alike(kind: str, group: str) -> None:
+    """The twin scores attribute cells; the service scores one arrival's plain record. Same code,
+    so the same facts give the same score and channel."""
+    profiles, population = targeting.load(), targeting.load_population()
+    cells = population.cells(kind, group)
+    twin = targeting.score(cells.columns, profiles)
+    policy = targeting.ChannelPolicy(red_threshold=0.01, yellow_threshold=0.004, random_rate=0.0)
+    u = np.full(cells.size, 0.5)
+    twin_channels = targeting.decide(cells.columns, twin, policy, u, index=np.arange(cells.size)).channel
+    for i in np.random.default_rng(0).choice(cells.size, 40, replace=False):
+        booth = targeting.from_records([targeting.record(cells.columns, int(i))])
+        one = targeting.score(booth, profiles)
+        assert one.score[0] == twin.score[i] and one.forced[0] == twin.forced[i]
+        assert targeting.decide(booth, one, policy, u[:1]).channel[0] == twin_channels[i]

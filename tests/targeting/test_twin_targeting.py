@@ -68,3 +68,22 @@ def test_unchanged_classes_are_identical_when_truck_targeting_changes() -> None:
     pov = [c for c in base.runs if c.startswith("pov.")]
     pd.testing.assert_frame_equal(base.runs[pov], other.runs[pov])
     assert not base.runs["truck.secondary_inspections"].equals(other.runs["truck.secondary_inspections"])
+
+
+def test_classes_in_threads_give_the_same_selection() -> None:
+    import numpy as np
+
+    from smartborder.policy.analysis import demand_for, flow_streams
+    from smartborder.policy.targeting_twin import select
+    from smartborder.twin.arrivals import poisson_arrivals
+
+    spec = default_spec("tecate", 2024)
+    model = spec.to_model()
+    demand, _ = demand_for(spec, MONTH)
+    streams = flow_streams(4, 0, list(demand))
+    arrivals = {name: poisson_arrivals(hourly, streams[name]) for name, hourly in demand.items()}
+    one, two = select(spec, model, arrivals, 4, 0, workers=1), select(spec, model, arrivals, 4, 0, workers=2)
+    assert one[0].keys() == two[0].keys() and len(one[0]) == len(arrivals)
+    for name in one[0]:
+        np.testing.assert_array_equal(one[0][name][1], two[0][name][1])
+        np.testing.assert_array_equal(one[1][name].caught, two[1][name].caught)

@@ -211,7 +211,7 @@ def run_port(
     for r in range(replications):
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(hourly, streams[name]) for name, hourly in demand.items()}
-        routing, outcomes = select(spec, model, arrivals, seed, first_replication + r)
+        routing, outcomes = select(spec, model, arrivals, seed, first_replication + r, engine_workers)
         result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
                           workers=engine_workers, routing=routing)
         rows.append(kpis(spec, result, persons, costs, outcomes))

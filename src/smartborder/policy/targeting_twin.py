@@ -14,14 +14,16 @@ not who arrives or what they carry, and classes a scenario does not touch are un
 
 from __future__ import annotations
 
+import os
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from smartborder import targeting
-from smartborder.ports.spec import PortSpec
+from smartborder.ports.spec import ClassSpec, PortSpec
 from smartborder.targeting.channel import ChannelPolicy
 from smartborder.targeting.population import GROUPS
 from smartborder.targeting.score import RED, Scores
@@ -67,53 +69,73 @@ def budget(spec: PortSpec, model: PortModel, vehicle: str, counts: dict[str, int
 
 
 def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int,
-           replication: int) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
+           replication: int, workers: int | None = None,
+           ) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
     """Routing for the engine (who goes to secondary) and each flow's targeting outcome.
 
     Arrivals draw attribute cells (``Population.sample``); the cells of each lane group are
     scored by ``targeting.score`` and each arrival takes its cell's score; the class's
     thresholds are fitted on the cells weighted by how many arrivals drew them, and
-    ``targeting.decide`` picks every arrival's channel.
+    ``targeting.decide`` picks every arrival's channel. Classes are independent and run in
+    *workers* threads (default: up to 2; the compiled kernels and numpy's draws release the GIL).
     """
+    _profiles(spec.targeting.profiles), _population(spec.targeting.population)  # load once, before threads
+    jobs = [(vehicle, cls) for vehicle, cls in spec.classes.items()]
+    n_workers = min(len(jobs), workers if workers is not None else min(2, os.cpu_count() or 1))
+    if n_workers > 1:
+        with ThreadPoolExecutor(n_workers) as pool:
+            parts = list(pool.map(lambda job: _select_class(spec, model, arrivals, seed, replication, *job), jobs))
+    else:
+        parts = [_select_class(spec, model, arrivals, seed, replication, *job) for job in jobs]
+    routing: dict[str, dict[int, np.ndarray]] = {}
+    outcomes: dict[str, FlowOutcome] = {}
+    for class_routing, class_outcomes in parts:
+        routing.update(class_routing)
+        outcomes.update(class_outcomes)
+    return routing, outcomes
+
+
+def _select_class(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int, replication: int,
+                  vehicle: str, cls: ClassSpec) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
+    """``select`` for one class: its flows share one budget and one set of thresholds."""
     t = spec.targeting
     profiles = _profiles(t.profiles)
     population = _population(t.population)
     routing: dict[str, dict[int, np.ndarray]] = {}
     outcomes: dict[str, FlowOutcome] = {}
-    for vehicle, cls in spec.classes.items():
-        kind = KIND[vehicle]
-        names = [f"{vehicle}.{lane}" for lane in cls.flow_shares() if f"{vehicle}.{lane}" in arrivals]
-        names = [n for n in names if len(model.flow(n).route) > SECONDARY_STEP]
-        if not names:
-            continue
-        drawn = {}
-        for name in names:
-            lane = model.flow(name).lane
-            group = lane if lane in GROUPS[kind] else "standard"
-            rate = t.illicit_rate.get(lane, t.illicit_rate.get("standard", 0.0))
-            rng = targeting_stream(seed, replication, name)
-            n = arrivals[name].size
-            cell, illicit, counts, u = population.sample(kind, group, rng.random(n), rate)
-            detect = rng.random(int(np.count_nonzero(illicit))) < t.detection
-            drawn[name] = (population.cells(kind, group), cell, illicit, u, detect, counts)
-        share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
-        scored = {name: targeting.score(drawn[name][0].columns, profiles) for name in names} \
-            if t.selection == "profiles" else {}
-        policy = _policy(spec, vehicle, share, scored, {name: drawn[name][5] for name in names})
-        for name in names:
-            cells, cell, illicit, u, detect, _ = drawn[name]
-            if t.selection == "random":
-                red = u < share
-                random = red
-            else:
-                decisions = targeting.decide(cells.columns, scored[name], policy, u, index=cell)
-                red = decisions.channel == RED
-                random = decisions.random
-            routing[name] = {SECONDARY_STEP: red}
-            caught = np.zeros(cell.size, dtype=bool)
-            caught[np.flatnonzero(illicit)] = detect
-            caught &= red
-            outcomes[name] = FlowOutcome(illicit, red, random, caught)
+    kind = KIND[vehicle]
+    names = [f"{vehicle}.{lane}" for lane in cls.flow_shares() if f"{vehicle}.{lane}" in arrivals]
+    names = [n for n in names if len(model.flow(n).route) > SECONDARY_STEP]
+    if not names:
+        return routing, outcomes
+    drawn = {}
+    for name in names:
+        lane = model.flow(name).lane
+        group = lane if lane in GROUPS[kind] else "standard"
+        rate = t.illicit_rate.get(lane, t.illicit_rate.get("standard", 0.0))
+        rng = targeting_stream(seed, replication, name)
+        n = arrivals[name].size
+        cell, illicit, counts, u = population.sample(kind, group, rng.random(n), rate)
+        detect = rng.random(int(np.count_nonzero(illicit))) < t.detection
+        drawn[name] = (population.cells(kind, group), cell, illicit, u, detect, counts)
+    share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
+    scored = {name: targeting.score(drawn[name][0].columns, profiles) for name in names} \
+        if t.selection == "profiles" else {}
+    policy = _policy(spec, vehicle, share, scored, {name: drawn[name][5] for name in names})
+    for name in names:
+        cells, cell, illicit, u, detect, _ = drawn[name]
+        if t.selection == "random":
+            red = u < share
+            random = red
+        else:
+            decisions = targeting.decide(cells.columns, scored[name], policy, u, index=cell)
+            red = decisions.channel == RED
+            random = decisions.random
+        routing[name] = {SECONDARY_STEP: red}
+        caught = np.zeros(cell.size, dtype=bool)
+        caught[np.flatnonzero(illicit)] = detect
+        caught &= red
+        outcomes[name] = FlowOutcome(illicit, red, random, caught)
     return routing, outcomes
 
 
