@@ -9,6 +9,7 @@ the walk over pings is a plain loop over floats.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,16 +38,21 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
 
     s = state.model_dump()
     anomalies: list[Anomaly] = []
-    stop_xy = (plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0]
-               if s["stop_since"] is not None else None)
+    xs, ys = xy[:, 0].tolist(), xy[:, 1].tolist()
+    off_m, scheduled = off.tolist(), near_scheduled.any(axis=1).tolist()
+    lat_list, lon_list = lats.tolist(), lons.tolist()
+    stop_x = stop_y = None
+    if s["stop_since"] is not None:
+        stop_x, stop_y = plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0].tolist()
     gap = dt.timedelta(minutes=limits.gap_minutes)
     stop_limit = dt.timedelta(minutes=limits.stop_minutes)
+    transit_limit, buffer_m, radius_m = plan.transit_limit, limits.corridor_buffer_m, limits.stop_radius_m
     for i in range(n):
-        at, lat, lon = times[i], float(lats[i]), float(lons[i])
+        at, lat, lon = times[i], lat_list[i], lon_list[i]
         if s["first_ping_at"] is None:
             s["first_ping_at"] = at
         start = s["departed_at"] or s["first_ping_at"]
-        in_transit = s["arrived_at"] is None and start is not None and at >= start
+        in_transit = s["arrived_at"] is None and at >= start
         # a gap: since the last ping, or since departure for the first ping after it
         previous = s["last_ping_at"]
         if s["departed_at"] is not None and (previous is None or previous < s["departed_at"]):
@@ -56,16 +62,15 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
                 "from": previous.isoformat(), "to": at.isoformat(), "minutes": _minutes(at - previous),
                 "limit_minutes": limits.gap_minutes}))
         # leaving the corridor: one anomaly per excursion
-        if off[i] > limits.corridor_buffer_m:
+        if off_m[i] > buffer_m:
             if not s["off_corridor"]:
                 anomalies.append(Anomaly("off_corridor", at, {
-                    "lat": lat, "lon": lon, "distance_m": round(float(off[i]), 1),
-                    "buffer_m": limits.corridor_buffer_m}))
+                    "lat": lat, "lon": lon, "distance_m": round(off_m[i], 1), "buffer_m": buffer_m}))
             s["off_corridor"] = True
         else:
             s["off_corridor"] = False
         # stops: pings within stop_radius of where the stop began
-        if stop_xy is not None and np.hypot(*(xy[i] - stop_xy)) <= limits.stop_radius_m:
+        if stop_x is not None and math.hypot(xs[i] - stop_x, ys[i] - stop_y) <= radius_m:
             if (not s["stop_flagged"] and at - s["stop_since"] > stop_limit and not near_stop_place(s, plan)):
                 anomalies.append(Anomaly("unscheduled_stop", s["stop_since"], {
                     "since": s["stop_since"].isoformat(), "seen_at": at.isoformat(),
@@ -73,15 +78,14 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
                     "limit_minutes": limits.stop_minutes}))
                 s["stop_flagged"] = True
         else:
-            s.update(stop_since=at, stop_lat=lat, stop_lon=lon, stop_flagged=False,
-                     stop_scheduled=bool(near_scheduled[i].any()))
-            stop_xy = xy[i]
+            s.update(stop_since=at, stop_lat=lat, stop_lon=lon, stop_flagged=False, stop_scheduled=scheduled[i])
+            stop_x, stop_y = xs[i], ys[i]
         # overdue: still short of the port long after departure
-        if in_transit and not s["overdue_flagged"] and at - start > plan.transit_limit:
+        if in_transit and not s["overdue_flagged"] and at - start > transit_limit:
             anomalies.append(overdue(plan, start, at, arrived=False))
             s["overdue_flagged"] = True
-        s.update(last_ping_at=at, last_lat=lat, last_lon=lon)
-        s["pings"] += 1
+        s["last_ping_at"] = at
+    s.update(last_lat=lat_list[-1], last_lon=lon_list[-1], pings=s["pings"] + n)
     s.pop("stop_scheduled", None)
     return CustodyState(**s).noting(anomalies), anomalies
 

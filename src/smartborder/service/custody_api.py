@@ -241,7 +241,7 @@ def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(ge
         pings = [batch.pings[order[k]] for k in new]
         state, found = scan(plan_of(shipment), state, [times[k] for k in new],
                             [p.lat for p in pings], [p.lon for p in pings])
-        session.execute(insert(Ping), [
+        session.execute(insert(Ping.__table__), [  # Core executemany: the ORM's bulk path is 3x slower
             {"shipment_id": shipment.id, "at": times[k], "lat": p.lat, "lon": p.lon, "speed_kmh": p.speed_kmh,
              "device_id": batch.device_id} for k, p in zip(new, pings, strict=True)])
         save(session, shipment, state, found)
