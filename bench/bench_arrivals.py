@@ -61,9 +61,9 @@ def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
     earlier = [dict(id=str(uuid.uuid4()), shipment_id=ids[k], card_id=None, port="2304",
                     shipper_org=rows[k]["shipper_org"], carrier_org=rows[k]["carrier_org"], attributes={}, score=0.001,
                     channel="green", lane="standard", random=False, matched=[], profile_version="shipped-1",
-                    found=None, decided_by="bench", at=now) for k in rng.choice(shipments, 20_000, replace=False)]
+                    found=None, decided_by="bench", at=now) for k in rng.choice(shipments, min(20_000, shipments), replace=False)]
     outcomes = []
-    for row in earlier[:2000]:
+    for row in earlier[:len(earlier) // 10]:
         row["found"] = bool(rng.random() < 0.02)
         outcomes.append(dict(arrival_id=row["id"], found=row["found"], note="", recorded_by="bench", at=now))
     with engine_for(url).begin() as connection:

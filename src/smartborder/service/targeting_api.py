@@ -22,7 +22,7 @@ from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from smartborder import targeting
-from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.targeting_facts import card_facts, shipment_facts
@@ -128,7 +128,7 @@ def _rng(request: Request) -> np.random.Generator:
 
 
 @router.post("/arrivals", status_code=201)
-def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_session),
+def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_write_session),
             caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
     """Lane, channel, score and the reasons for one arriving shipment or card."""
     today = dt.date.today()
@@ -165,7 +165,7 @@ def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_se
 
 
 @router.post("/arrivals/{arrival_id}/outcome", status_code=201)
-def outcome(arrival_id: str, body: OutcomeIn, session: Session = Depends(get_session),
+def outcome(arrival_id: str, body: OutcomeIn, session: Session = Depends(get_write_session),
             caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
     """Record what an inspection found; every profile the arrival matched learns from it."""
     row = session.get(ArrivalRow, arrival_id)
@@ -200,7 +200,7 @@ def read_profiles(session: Session = Depends(get_session),
 
 
 @router.put("/targeting/profiles", status_code=201)
-def write_profiles(body: dict[str, Any], session: Session = Depends(get_session),
+def write_profiles(body: dict[str, Any], session: Session = Depends(get_write_session),
                    caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """A new version of the profiles (the whole set); learned counts carry over by profile id."""
     items = body.get("profile")
@@ -241,7 +241,7 @@ def _save_policy(session: Session, caller: Caller, policy: ChannelPolicy, basis:
 
 
 @router.put("/targeting/policy", status_code=201)
-def write_policy(body: PolicyIn, session: Session = Depends(get_session),
+def write_policy(body: PolicyIn, session: Session = Depends(get_write_session),
                  caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """Thresholds set by hand."""
     policy = ChannelPolicy(body.red_threshold, body.red_tie, body.yellow_threshold, body.random_rate)
@@ -249,7 +249,7 @@ def write_policy(body: PolicyIn, session: Session = Depends(get_session),
 
 
 @router.post("/targeting/policy/fit", status_code=201)
-def fit(body: FitIn, session: Session = Depends(get_session),
+def fit(body: FitIn, session: Session = Depends(get_write_session),
         caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """Thresholds that spend *inspection_rate* on recent arrivals, rescored with today's profiles."""
     rows = session.scalars(select(ArrivalRow.attributes).order_by(ArrivalRow.at.desc()).limit(body.window)).all()
