@@ -43,5 +43,8 @@ def create_token(session: Session, role: str, org: str | None = None, subject: s
 
 
 def caller_for(session: Session, token: str) -> Caller | None:
-    row = session.scalar(select(Token).where(Token.token_hash == digest(token), Token.revoked_at.is_(None)))
+    """The caller a token speaks for, or None if it is unknown or revoked (read on every request:
+    plain columns, not an ORM entity, since this sits in front of every route)."""
+    row = session.execute(select(Token.id, Token.role, Token.org, Token.subject)
+                          .where(Token.token_hash == digest(token), Token.revoked_at.is_(None))).first()
     return Caller(row.id, row.role, row.org, row.subject) if row else None

@@ -94,5 +94,7 @@ def save(session: Session, shipment: Shipment, state: CustodyState, found: list[
 
 
 def explanation(session: Session, shipment: Shipment, now: dt.datetime | None = None) -> Explanation:
-    return explain(plan_of(shipment), state_of(shipment), anomalies_of(session, shipment.id), shipment.seal_class,
-                   shipment.origin_audit_status, now or dt.datetime.now(dt.UTC))
+    state = state_of(shipment)
+    recorded = anomalies_of(session, shipment.id) if state.worst else []  # none recorded: no query
+    return explain(plan_of(shipment), state, recorded, shipment.seal_class, shipment.origin_audit_status,
+                   now or dt.datetime.now(dt.UTC))
