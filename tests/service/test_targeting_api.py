@@ -119,7 +119,7 @@ def test_bad_arrivals_name_the_field(client, booth, body, status, field) -> None
     assert detail["field"] == field and detail["problem"]
 
 
-def test_analysts_edit_profiles_with_an_audit_entry(client, token) -> None:  # type: ignore[no-untyped-def]
+def test_analysts_edit_profiles_with_an_audit_entry(client, token, db_url) -> None:  # type: ignore[no-untyped-def]
     analyst = token("analyst")
     document = client.get("/targeting/profiles", headers=analyst).json()
     for item in document["profile"]:
@@ -137,7 +137,15 @@ def test_analysts_edit_profiles_with_an_audit_entry(client, token) -> None:  # t
     document["profile"][0]["when"] = {"custody": "lost"}
     bad = client.put("/targeting/profiles", json=document, headers=analyst)
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "profile.0.when"
-    from smartborder.service.audit import verify  # noqa: F401  (chain checked by the audit tests)
+    from sqlalchemy import select
+
+    from smartborder.service.audit import verify
+    from smartborder.service.models import AuditEntry
+
+    with session_factory(db_url)() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "targeting.profiles")).all()
+        assert [e.subject for e in entries] == ["2026-11-b"] and '"prior_hit_rate": 0.05' in entries[0].payload
+        assert verify(session)[0]
 
 
 def test_fitted_thresholds_spend_the_budget_on_recent_arrivals(client, booth, db_url, token) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,7 @@ def curve_command(
     console.print(grid)
     console.print("[dim]Illicit base rates and how attributes correlate with them are estimates "
                   "(smartborder/targeting/population.toml).[/dim]")
-    if png:
+    if out is not None and png is not None:
         console.print(f"table: {out / 'curve.csv'}\nfigure: {png}")
 
 

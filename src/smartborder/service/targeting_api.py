@@ -26,7 +26,13 @@ from smartborder.service.app import ApiError, get_session, get_write_session, re
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.targeting_facts import card_facts, shipment_facts
-from smartborder.service.targeting_models import ArrivalRow, OutcomeRow, PolicyRow, ProfileSetRow, ProfileStat
+from smartborder.service.targeting_models import (
+    ArrivalRow,
+    OutcomeRow,
+    PolicyRow,
+    ProfileSetRow,
+    ProfileStat,
+)
 from smartborder.targeting import ChannelPolicy, TargetingError
 
 router = APIRouter(tags=["targeting"])
@@ -147,6 +153,7 @@ def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_wr
     columns = targeting.from_records([facts])
     scores = targeting.score(columns, profiles, keep_matches=True)
     decision = targeting.decide(columns, scores, policy, _rng(request).random(1))
+    assert decision.lane is not None  # asked for (with_lanes defaults to True)
     channel = targeting.CHANNELS[int(decision.channel[0])]
     reasons = targeting.reasons(profiles, scores)
     row = ArrivalRow(id=str(uuid.uuid4()), shipment_id=body.shipment_id, card_id=body.card_id, port=body.port,

@@ -49,7 +49,7 @@ def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple
                            .order_by(table.on, table.id)).all()
     if not rows:
         return None
-    state = standing([CertEvent(kind, day, reason) for kind, day, reason in rows], on)
+    state = standing([CertEvent(kind, day, reason) for kind, day, reason in rows], on)  # type: ignore[arg-type]
     months = (on - state.since).days / 30.44 if state.trusted and state.since else None
     return state.trusted, months
 

@@ -168,7 +168,7 @@ def _options(name: str, licit: Dist, illicit: Dist, edges: list[float]) -> list[
     if attribute.kind == "category":
         pl = licit if isinstance(licit, list) else _absent(attribute, len(attribute.levels))
         pi = illicit if isinstance(illicit, list) else _absent(attribute, len(attribute.levels))
-        out = [(k, a, b) for k, (a, b) in enumerate(zip(pl, pi, strict=True))]
+        out: list[tuple[object, float, float]] = [(k, a, b) for k, (a, b) in enumerate(zip(pl, pi, strict=True))]
     elif attribute.kind == "bool":
         pl_true = 0.0 if isinstance(licit, str) else float(licit)  # type: ignore[arg-type]
         pi_true = 0.0 if isinstance(illicit, str) else float(illicit)  # type: ignore[arg-type]
