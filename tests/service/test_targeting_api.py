@@ -92,6 +92,7 @@ def test_recorded_outcomes_move_the_hit_rate_as_the_math_says(client, booth, db_
     stats = client.get("/targeting/stats", headers=token("auditor")).json()
     assert stats["targeted"]["inspections_recorded"] == 3 and stats["targeted"]["hits"] == 1
     assert stats["random"]["inspections_recorded"] == 0 and stats["arrivals"] == 3
+    assert stats["inspection_rate"] == 1.0 and stats["minutes_to_release_median"] >= 0
     # the shipper now has a violation on record
     body = client.post("/arrivals", json={"shipment_id": add_shipment(db_url)}, headers=booth).json()
     assert body["facts"]["shipper_history"] == "violation"

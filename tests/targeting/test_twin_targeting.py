@@ -87,3 +87,13 @@ def test_classes_in_threads_give_the_same_selection() -> None:
     for name in one[0]:
         np.testing.assert_array_equal(one[0][name][1], two[0][name][1])
         np.testing.assert_array_equal(one[1][name].caught, two[1][name].caught)
+
+
+def test_sweeps_reach_the_targeting_levers() -> None:
+    from smartborder.policy.sweep import scenario_for
+
+    scenario = scenario_for(None, {"targeting.inspection_rate.truck": 0.05, "targeting.selection": "random",
+                                   "targeting.random_share": 0.2})
+    spec = apply(default_spec("tecate", 2024), scenario)
+    assert spec.targeting.inspection_rate == {"truck": 0.05}
+    assert (spec.targeting.selection, spec.targeting.random_share) == ("random", 0.2)
