@@ -16,7 +16,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smartborder.custody import (
@@ -34,7 +34,16 @@ from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.custody_models import CustodyEventRow, Ping, Shipment
 from smartborder.service.custody_schemas import PingBatch, ShipmentIn
-from smartborder.service.custody_store import explanation, may_see, plan_of, port_place, save, state_of, utc
+from smartborder.service.custody_store import (
+    explanation,
+    may_see,
+    plan_of,
+    port_place,
+    save,
+    state_of,
+    store_pings,
+    utc,
+)
 
 router = APIRouter(tags=["custody"])
 ANYONE = ("shipper", "carrier", "officer", "booth_officer", "admin")
@@ -110,7 +119,10 @@ def list_shipments(
     limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
     session: Session = Depends(get_session), caller: Caller = Depends(require(*ANYONE)),
 ) -> dict[str, Any]:
-    """Shipments this token may see, newest first, filtered by custody status, phase and port."""
+    """Shipments this token may see, newest first, filtered by custody status, phase and port.
+
+    The status filtered on is the one recorded by the last ping or event; a gap or an overdue
+    transit still going on shows when the shipment's custody is read."""
     query = select(Shipment)
     if caller.role == "shipper":
         query = query.where(Shipment.shipper_org == caller.org)
@@ -241,9 +253,8 @@ def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(ge
         pings = [batch.pings[order[k]] for k in new]
         state, found = scan(plan_of(shipment), state, [times[k] for k in new],
                             [p.lat for p in pings], [p.lon for p in pings])
-        session.execute(insert(Ping.__table__), [  # Core executemany: the ORM's bulk path is 3x slower
-            {"shipment_id": shipment.id, "at": times[k], "lat": p.lat, "lon": p.lon, "speed_kmh": p.speed_kmh,
-             "device_id": batch.device_id} for k, p in zip(new, pings, strict=True)])
+        store_pings(session, [(shipment.id, times[k], p.lat, p.lon, p.speed_kmh, batch.device_id)
+                              for k, p in zip(new, pings, strict=True)])
         save(session, shipment, state, found)
         digest = hashlib.sha256(json.dumps([[times[k].isoformat(), p.lat, p.lon] for k, p in zip(new, pings, strict=True)])
                                 .encode()).hexdigest()
