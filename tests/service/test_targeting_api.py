@@ -93,6 +93,13 @@ def test_recorded_outcomes_move_the_hit_rate_as_the_math_says(client, booth, db_
     assert stats["targeted"]["inspections_recorded"] == 3 and stats["targeted"]["hits"] == 1
     assert stats["random"]["inspections_recorded"] == 0 and stats["arrivals"] == 3
     assert stats["inspection_rate"] == 1.0 and stats["minutes_to_release_median"] >= 0
+    released = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, shipper_org="clean")},
+                           headers=booth).json()
+    assert released["channel"] == "blue"  # trusted; the carrier now has a violation on record
+    client.post(f"/arrivals/{released['arrival_id']}/outcome", json={"found": False, "note": "audit"},
+                headers=officer)
+    stats = client.get("/targeting/stats", headers=token("auditor")).json()
+    assert stats["other"]["inspections_recorded"] == 1 and stats["targeted"]["inspections_recorded"] == 3
     # the shipper now has a violation on record
     body = client.post("/arrivals", json={"shipment_id": add_shipment(db_url)}, headers=booth).json()
     assert body["facts"]["shipper_history"] == "violation"

@@ -274,15 +274,22 @@ def stats(since: Annotated[dt.date | None, Query(description="first day counted"
           session: Session = Depends(get_session),
           caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """What customs services publish: inspection rate, targeted and random hit rates apart,
-    and minutes from the lane decision to the recorded outcome (time to release)."""
+    and minutes from the lane decision to the recorded outcome (time to release).
+
+    *targeted*: red arrivals the score sent; *random*: arrivals the random quota picked (an
+    unbiased sample, whatever their score); *other*: outcomes recorded for arrivals not sent to
+    secondary (document checks, post-clearance audits of blue releases, later discoveries)."""
     where = [ArrivalRow.at >= dt.datetime.combine(since, dt.time(), dt.UTC)] if since else []
     total = session.scalar(select(func.count()).select_from(ArrivalRow).where(*where)) or 0
     by_channel = dict(session.execute(select(ArrivalRow.channel, func.count()).where(*where)
                                       .group_by(ArrivalRow.channel)).all())
     split: dict[str, dict[str, object]] = {}
-    for label, flag in (("targeted", False), ("random", True)):
+    groups = {"targeted": [ArrivalRow.random.is_(False), ArrivalRow.channel == "red"],
+              "random": [ArrivalRow.random.is_(True)],
+              "other": [ArrivalRow.random.is_(False), ArrivalRow.channel != "red"]}
+    for label, conditions in groups.items():
         query = select(func.count(), func.sum(func.cast(OutcomeRow.found, Integer))).select_from(OutcomeRow).join(
-            ArrivalRow, ArrivalRow.id == OutcomeRow.arrival_id).where(ArrivalRow.random.is_(flag), *where)
+            ArrivalRow, ArrivalRow.id == OutcomeRow.arrival_id).where(*conditions, *where)
         n, hits = session.execute(query).one()
         split[label] = {"inspections_recorded": int(n or 0), "hits": int(hits or 0),
                         "hit_rate": (int(hits or 0) / n) if n else None}
@@ -291,6 +298,6 @@ def stats(since: Annotated[dt.date | None, Query(description="first day counted"
         .order_by(OutcomeRow.id.desc()).limit(10_000))]
     return {"arrivals": total, "channels": by_channel,
             "inspection_rate": by_channel.get("red", 0) / total if total else None,
-            "targeted": split["targeted"], "random": split["random"],
+            **split,
             "minutes_to_release_median": float(np.median(waits)) if waits else None}
 
