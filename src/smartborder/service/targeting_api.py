@@ -284,9 +284,9 @@ def stats(since: Annotated[dt.date | None, Query(description="first day counted"
     by_channel = dict(session.execute(select(ArrivalRow.channel, func.count()).where(*where)
                                       .group_by(ArrivalRow.channel)).all())
     split: dict[str, dict[str, object]] = {}
-    groups = {"targeted": [ArrivalRow.random.is_(False), ArrivalRow.channel == "red"],
-              "random": [ArrivalRow.random.is_(True)],
-              "other": [ArrivalRow.random.is_(False), ArrivalRow.channel != "red"]}
+    groups: dict[str, list[Any]] = {"targeted": [ArrivalRow.random.is_(False), ArrivalRow.channel == "red"],
+                                    "random": [ArrivalRow.random.is_(True)],
+                                    "other": [ArrivalRow.random.is_(False), ArrivalRow.channel != "red"]}
     for label, conditions in groups.items():
         query = select(func.count(), func.sum(func.cast(OutcomeRow.found, Integer))).select_from(OutcomeRow).join(
             ArrivalRow, ArrivalRow.id == OutcomeRow.arrival_id).where(*conditions, *where)
