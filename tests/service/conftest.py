@@ -45,11 +45,11 @@ def client(db_url: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def token(db_url: str, client: TestClient):  # type: ignore[no-untyped-def]
-    """Factory: a bearer header for a new token of *role*."""
+    """Factory: a bearer header for a new token of *role* (for *org*, speaking for *subject*)."""
 
-    def make(role: str, subject: str | None = None) -> dict[str, str]:
+    def make(role: str, subject: str | None = None, org: str | None = None) -> dict[str, str]:
         with session_factory(db_url)() as session:
-            value = create_token(session, role, subject=subject)
+            value = create_token(session, role, org=org, subject=subject)
             session.commit()
         return {"Authorization": f"Bearer {value}"}
 

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from smartborder.custody.epcis import EPCISDocument, document
 from smartborder.service.audit import verify
-from smartborder.service.auth import create_token
 from smartborder.service.custody_models import AnomalyRow, CustodyEventRow, Ping
 from smartborder.service.db import session_factory
 from smartborder.service.models import AuditEntry
@@ -24,22 +23,11 @@ MIN = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def org_token(db_url: str, client: TestClient):  # type: ignore[no-untyped-def]
-    def make(role: str, org: str | None = None) -> dict[str, str]:
-        with session_factory(db_url)() as session:
-            value = create_token(session, role, org=org)
-            session.commit()
-        return {"Authorization": f"Bearer {value}"}
-
-    return make
-
-
-@pytest.fixture
-def parties(org_token):  # type: ignore[no-untyped-def]
-    return {"shipper": org_token("shipper", "aceros"), "carrier": org_token("carrier", "transnorte"),
-            "officer": org_token("officer"), "admin": org_token("admin"),
-            "other_shipper": org_token("shipper", "other"), "other_carrier": org_token("carrier", "elsewhere"),
-            "applicant": org_token("applicant"), "booth": org_token("booth_officer")}
+def parties(token):  # type: ignore[no-untyped-def]
+    return {"shipper": token("shipper", org="aceros"), "carrier": token("carrier", org="transnorte"),
+            "officer": token("officer"), "admin": token("admin"),
+            "other_shipper": token("shipper", org="other"), "other_carrier": token("carrier", org="elsewhere"),
+            "applicant": token("applicant", subject="p1"), "booth": token("booth_officer")}
 
 
 def count(db_url: str, table: Any) -> int:
@@ -124,10 +112,10 @@ def test_only_shippers_and_admins_declare(client: TestClient, parties: dict, rol
     assert client.post("/shipments", json=declaration(), headers=parties[role]).status_code == 403
 
 
-def test_a_shipper_declares_only_for_itself(client: TestClient, parties: dict, org_token) -> None:  # type: ignore[no-untyped-def]
+def test_a_shipper_declares_only_for_itself(client: TestClient, parties: dict, token) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/shipments", json=declaration(shipper_org="other"), headers=parties["shipper"])
     assert response.status_code == 403 and response.json()["detail"][0]["field"] == "shipper_org"
-    no_org = client.post("/shipments", json=declaration(), headers=org_token("shipper"))
+    no_org = client.post("/shipments", json=declaration(), headers=token("shipper"))
     assert no_org.status_code == 403
     assert client.post("/shipments", json=declaration(), headers=parties["admin"]).status_code == 422
     assert client.post("/shipments", json=declaration(shipper_org="aceros"), headers=parties["admin"]).status_code == 201

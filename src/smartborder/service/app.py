@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
 from smartborder import __version__
@@ -68,9 +68,8 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
     return app
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; the route commits once, so a 2xx means the write is durable."""
-    session: Session = request.app.state.make_session()
+def _session(make: sessionmaker[Session]) -> Iterator[Session]:
+    session = make()
     try:
         yield session
     except Exception:
@@ -78,19 +77,17 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; the route commits once, so a 2xx means the write is durable."""
+    yield from _session(request.app.state.make_session)
 
 
 def get_write_session(request: Request) -> Iterator[Session]:
     """A session for a handler that reads then writes (on SQLite its transaction takes the write
     lock at the start, so concurrent writers queue instead of failing)."""
-    session: Session = request.app.state.make_write_session()
-    try:
-        yield session
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    yield from _session(request.app.state.make_write_session)
 
 
 def require(*roles: str) -> Callable[..., Caller]:
