@@ -83,5 +83,8 @@ class Route:
 
     def distance_m(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
         """Distance of each point from the route, in metres."""
-        xy = self.project(lats, lons)
+        return self.distance_xy(self.project(lats, lons))
+
+    def distance_xy(self, xy: np.ndarray) -> np.ndarray:
+        """Distance from the route of points already projected (``project``), in metres."""
         return shapely.distance(self.line, shapely.points(xy))

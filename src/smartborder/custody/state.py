@@ -102,6 +102,7 @@ class CustodyState(BaseModel):
     stop_lat: float | None = None
     stop_lon: float | None = None
     stop_flagged: bool = False
+    stop_scheduled: bool = False  # the stop began at the origin, the port or a planned stop
     off_corridor: bool = False
     overdue_flagged: bool = False
     # the worst severity recorded so far (findings are never withdrawn)

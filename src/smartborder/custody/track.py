@@ -29,8 +29,8 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
         return state, []
     limits = plan.thresholds
     lats, lons = np.asarray(lats, float), np.asarray(lons, float)
-    off = plan.route.distance_m(lats, lons)
     xy = plan.route.project(lats, lons)
+    off = plan.route.distance_xy(xy)
     places = plan.scheduled
     place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
     near_scheduled = (np.hypot(xy[:, None, 0] - place_xy[None, :, 0], xy[:, None, 1] - place_xy[None, :, 1])
@@ -71,7 +71,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
             s["off_corridor"] = False
         # stops: pings within stop_radius of where the stop began
         if stop_x is not None and math.hypot(xs[i] - stop_x, ys[i] - stop_y) <= radius_m:
-            if (not s["stop_flagged"] and at - s["stop_since"] > stop_limit and not near_stop_place(s, plan)):
+            if not s["stop_flagged"] and not s["stop_scheduled"] and at - s["stop_since"] > stop_limit:
                 anomalies.append(Anomaly("unscheduled_stop", s["stop_since"], {
                     "since": s["stop_since"].isoformat(), "seen_at": at.isoformat(),
                     "minutes_so_far": _minutes(at - s["stop_since"]), "lat": s["stop_lat"], "lon": s["stop_lon"],
@@ -86,18 +86,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
             s["overdue_flagged"] = True
         s["last_ping_at"] = at
     s.update(last_lat=lat_list[-1], last_lon=lon_list[-1], pings=s["pings"] + n)
-    s.pop("stop_scheduled", None)
     return CustodyState(**s).noting(anomalies), anomalies
-
-
-def near_stop_place(s: dict, plan: Plan) -> bool:
-    """Whether the current stop began at a scheduled place (origin, port, planned stop)."""
-    if "stop_scheduled" in s:
-        return bool(s["stop_scheduled"])
-    anchor = plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0]
-    places = plan.scheduled
-    place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-    return bool((np.hypot(*(place_xy - anchor).T) <= plan.thresholds.scheduled_zone_m).any())
 
 
 def overdue(plan: Plan, start: dt.datetime, at: dt.datetime, arrived: bool, ongoing: bool = False) -> Anomaly:
