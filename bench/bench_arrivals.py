@@ -104,8 +104,26 @@ def main() -> None:
         session.commit()
     engine_for(url).dispose()
     port = free_port()
-    code = ("import uvicorn; from smartborder.service.app import create_app; "
-            f"uvicorn.run(create_app({url!r}), host='127.0.0.1', port={port}, log_level='warning', access_log=False)")
+    # The server stamps how long it spent on each request, so server time and the round trip
+    # (scheduling, loopback, the client) can be told apart.
+    code = f"""
+import time, uvicorn
+from smartborder.service.app import create_app
+app = create_app({url!r})
+
+async def timed(scope, receive, send):  # plain ASGI: no middleware overhead of its own
+    start = time.perf_counter()
+
+    async def stamped(message):
+        if message["type"] == "http.response.start":
+            spent = f"{{(time.perf_counter() - start) * 1000:.3f}}".encode()
+            message["headers"] = [*message.get("headers", []), (b"x-server-ms", spent)]
+        await send(message)
+
+    await app(scope, receive, stamped if scope["type"] == "http" else send)
+
+uvicorn.run(timed, host="127.0.0.1", port={port}, log_level="warning", access_log=False, lifespan="on")
+"""
     server = subprocess.Popen([sys.executable, "-c", code], env={**os.environ})
     try:
         for _ in range(300):
@@ -118,7 +136,7 @@ def main() -> None:
                 time.sleep(0.1)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        latencies, channels = [], {}
+        latencies, server_ms, channels = [], [], {}
         for k in range(args.warmup + args.requests):
             body = json.dumps({"shipment_id": ids[int(rng.integers(len(ids)))], "port": "2304"})
             t0 = time.perf_counter()
@@ -130,6 +148,7 @@ def main() -> None:
                 raise SystemExit(f"POST /arrivals answered {response.status}: {payload[:300]!r}")
             if k >= args.warmup:
                 latencies.append(elapsed * 1000)
+                server_ms.append(float(response.getheader("x-server-ms") or "nan"))
                 channel = json.loads(payload)["channel"]
                 channels[channel] = channels.get(channel, 0) + 1
         floor = []
@@ -146,6 +165,8 @@ def main() -> None:
     print(f"POST /arrivals, {len(ms):,} requests after {args.warmup} warm-up, one keep-alive client")
     print(f"  p50 {p50:.2f} ms   p95 {p95:.2f} ms   p99 {p99:.2f} ms   max {ms.max():.2f} ms   "
           f"{len(ms) / (ms.sum() / 1000):,.0f} requests/s")
+    s50, s95, s99 = np.percentile(server_ms, [50, 95, 99])
+    print(f"  in the server (request in to response start): p50 {s50:.2f} ms   p95 {s95:.2f} ms   p99 {s99:.2f} ms")
     slow = np.flatnonzero(ms > 20)
     print(f"  p90 {np.percentile(ms, 90):.2f} ms   p98 {np.percentile(ms, 98):.2f} ms   over 20 ms: {slow.size} "
           f"requests ({100 * slow.size / ms.size:.1f} %); median gap between them {np.median(np.diff(slow)) if slow.size > 1 else 0:.0f} requests")
