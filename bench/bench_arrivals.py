@@ -108,8 +108,9 @@ def main() -> None:
     # (scheduling, loopback, the client) can be told apart.
     code = f"""
 import time, uvicorn
-from smartborder.service.app import create_app
+from smartborder.service.app import create_app, settle_for_serving
 app = create_app({url!r})
+settle_for_serving()  # as `smartborder serve` does
 
 async def timed(scope, receive, send):  # plain ASGI: no middleware overhead of its own
     start = time.perf_counter()

@@ -236,3 +236,16 @@ def test_trust_comes_from_the_registry_when_the_facility_is_there(client, booth,
     suspended = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-suspended")},
                             headers=booth).json()
     assert suspended["facts"]["trusted"] is False and suspended["lane"] == "standard"
+
+
+def test_a_shipment_whose_tracker_went_quiet_is_not_waved_through(client, booth, db_url) -> None:  # type: ignore[no-untyped-def]
+    """Recorded as intact, but departed hours ago with no ping since: the custody rules' ongoing
+    gap and overdue transit make it suspect at the booth, so it loses FAST."""
+    departed = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=8)).isoformat()
+    quiet = add_shipment(db_url, state={"seal_number": "TYD1234567", "sealed": True, "departed_at": departed,
+                                        "last_event_at": departed, "worst": None})
+    body = client.post("/arrivals", json={"shipment_id": quiet, "port": "2304"}, headers=booth).json()
+    assert body["facts"]["custody"] == "suspect" and body["lane"] == "standard"
+    fresh = add_shipment(db_url, state={"seal_number": "TYD1234567", "sealed": True})
+    assert client.post("/arrivals", json={"shipment_id": fresh, "port": "2304"},
+                       headers=booth).json()["facts"]["custody"] == "intact"

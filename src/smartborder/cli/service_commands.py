@@ -22,10 +22,11 @@ def serve(
     """Run the HTTP API (OpenAPI at /docs); migrates the database first."""
     import uvicorn
 
-    from smartborder.service.app import create_app
+    from smartborder.service.app import create_app, settle_for_serving
     from smartborder.service.db import database_url
 
     app = create_app(db)
+    settle_for_serving()
     err_console.print(f"smartborder services on http://{host}:{port} (docs at /docs), database {database_url(db)}")
     uvicorn.run(app, host=host, port=port, log_level="info")
 

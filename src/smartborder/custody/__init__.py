@@ -12,7 +12,7 @@ from smartborder.custody.epcis import CustodyEvent, event_hashes, events_of, par
 from smartborder.custody.errors import CustodyError, CustodyInputError
 from smartborder.custody.route import Route
 from smartborder.custody.seal import normalise_container, normalise_seal, seal_class
-from smartborder.custody.state import KINDS, Anomaly, CustodyState, Place, Plan
+from smartborder.custody.state import KINDS, Anomaly, CustodyState, Place, Plan, TransitTiming
 from smartborder.custody.status import AUDIT_STATUSES, Explanation, explain, ongoing, status_of
 from smartborder.custody.thresholds import Thresholds
 from smartborder.custody.track import scan
@@ -30,6 +30,7 @@ __all__ = [
     "Plan",
     "Route",
     "Thresholds",
+    "TransitTiming",
     "apply_event",
     "event_hashes",
     "events_of",

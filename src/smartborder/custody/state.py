@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,6 +56,31 @@ class Place:
     name: str
     lat: float
     lon: float
+
+
+class Timing(Protocol):
+    """What judging a transit's timing needs: the expected transit and the thresholds."""
+
+    @property
+    def expected_transit(self) -> dt.timedelta: ...
+
+    @property
+    def thresholds(self) -> Thresholds: ...
+
+    @property
+    def transit_limit(self) -> dt.timedelta: ...
+
+
+@dataclass(frozen=True)
+class TransitTiming:
+    """A ``Timing`` without the route, for readers that have only the stored declaration."""
+
+    expected_transit: dt.timedelta
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @property
+    def transit_limit(self) -> dt.timedelta:
+        return self.expected_transit * self.thresholds.overdue_factor
 
 
 @dataclass(frozen=True)

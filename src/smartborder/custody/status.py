@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from smartborder.custody.seal import CTPAT_SEAL_CLASS
-from smartborder.custody.state import KINDS, Anomaly, CustodyState, Plan
+from smartborder.custody.state import KINDS, Anomaly, CustodyState, Plan, Timing
 from smartborder.custody.track import overdue
 
 Status = Literal["intact", "suspect", "broken"]
@@ -25,8 +25,9 @@ Status = Literal["intact", "suspect", "broken"]
 AUDIT_STATUSES = ("certified", "uncertified", "lapsed", "suspended", "revoked")
 
 
-def ongoing(plan: Plan, state: CustodyState, now: dt.datetime) -> list[Anomaly]:
-    """Anomalies true at *now* that no ping or event has recorded yet."""
+def ongoing(plan: Timing, state: CustodyState, now: dt.datetime) -> list[Anomaly]:
+    """Anomalies true at *now* that no ping or event has recorded yet (a ``Plan`` or, for a
+    reader without the route, a ``TransitTiming``)."""
     found: list[Anomaly] = []
     start = state.transit_start
     if start is None or state.arrived_at is not None or now <= start:

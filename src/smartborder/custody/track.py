@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from smartborder.custody.state import Anomaly, CustodyState, Plan
+from smartborder.custody.state import Anomaly, CustodyState, Plan, Timing
 
 
 def _minutes(delta: dt.timedelta) -> float:
@@ -89,7 +89,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
     return CustodyState(**s).noting(anomalies), anomalies
 
 
-def overdue(plan: Plan, start: dt.datetime, at: dt.datetime, arrived: bool, ongoing: bool = False) -> Anomaly:
+def overdue(plan: Timing, start: dt.datetime, at: dt.datetime, arrived: bool, ongoing: bool = False) -> Anomaly:
     """The transit-overdue finding, from a ping, an arrival or a read of the status."""
     return Anomaly("transit_overdue", at, {
         "departed": start.isoformat(), "expected_minutes": _minutes(plan.expected_transit),

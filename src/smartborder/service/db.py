@@ -47,6 +47,10 @@ def _create_engine(url: str, writer: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints run on the service's own thread (``Checkpointer``), not inside whichever
+        # request's commit crosses 1,000 pages: that commit used to take 20–40 ms longer.
+        # Without a running service the last connection to close checkpoints, as SQLite does.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
         if writer:
             connection.isolation_level = None  # we say BEGIN ourselves
@@ -75,6 +79,34 @@ def upgrade(url: str) -> None:
     with engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+class Checkpointer:
+    """Copies a SQLite database's write-ahead log into the database file every *every* seconds
+    on a background thread (PASSIVE: never waits for, nor blocks, readers and writers)."""
+
+    def __init__(self, url: str, every: float = 1.0) -> None:
+        self.url, self.every = url, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+
+    def start(self) -> Checkpointer:
+        self._thread.start()
+        return self
+
+    def _checkpoint(self, mode: str) -> None:
+        with engine_for(self.url).connect() as connection:
+            connection.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._checkpoint("PASSIVE")
+
+    def stop(self) -> None:
+        """Stop the thread and leave the database file complete (the WAL emptied)."""
+        self._stop.set()
+        self._thread.join()
+        self._checkpoint("TRUNCATE")
 
 
 def dispose(url: str) -> None:

@@ -8,11 +8,13 @@ record of past decisions and inspection outcomes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from smartborder.custody import CustodyState, Thresholds, TransitTiming, ongoing
 from smartborder.service.targeting_models import ArrivalRow
 from smartborder.service.trusted_models import Card, CertEventRow, Crossing
 from smartborder.targeting import goods_category
@@ -32,7 +34,8 @@ SELECT s.shipper_org, s.carrier_org, s.goods_description, s.origin_audit_status,
        EXISTS (SELECT 1 FROM shipments x WHERE x.carrier_org = s.carrier_org LIMIT 1 OFFSET {NEW_BELOW - 1}),
        EXISTS (SELECT 1 FROM custody_anomalies n WHERE n.shipment_id = s.id
                AND n.kind IN ({", ".join(repr(k) for k in ROUTE_ANOMALIES)})),
-       EXISTS (SELECT 1 FROM trusted_cert_events e WHERE e.facility_id = s.origin_facility_id)
+       EXISTS (SELECT 1 FROM trusted_cert_events e WHERE e.facility_id = s.origin_facility_id),
+       s.state, s.thresholds, s.expected_transit_min
 FROM shipments s WHERE s.id = :id
 """)
 
@@ -40,6 +43,14 @@ FROM shipments s WHERE s.id = :id
 def _history(violation: bool, established: bool) -> str:
     """violation (an inspection found something), new (few shipments stored) or established."""
     return "violation" if violation else "established" if established else "new"
+
+
+def _went_quiet(state: Any, thresholds: Any, expected_minutes: float) -> bool:
+    """Whether the custody rules find a gap or an overdue transit still going on now, which the
+    recorded status cannot show (the custody service's own read reports them the same way)."""
+    state, thresholds = (json.loads(v) if isinstance(v, str) else v for v in (state, thresholds))
+    timing = TransitTiming(dt.timedelta(minutes=expected_minutes), Thresholds.model_validate(thresholds or {}))
+    return bool(ongoing(timing, CustodyState.model_validate(state or {}), dt.datetime.now(dt.UTC)))
 
 
 def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple[bool, float | None] | None:
@@ -67,6 +78,8 @@ def shipment_facts(session: Session, shipment_id: str, on: dt.date) -> tuple[dic
     audited = audit == "certified"
     standing = _facility_standing(session, facility, on) if row[11] else None
     trusted, months = standing if standing is not None else (audited, None)
+    if custody == "intact" and _went_quiet(*row[12:15]):
+        custody = "suspect"
     facts = {
         "kind": "shipment", "trusted": trusted, "program": "FAST" if trusted else "none",
         "custody": custody if custody in ("intact", "suspect", "broken") else "untracked",
