@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from smartborder import __version__
 from smartborder.rules.errors import RuleInputError
-from smartborder.service.auth import Caller, caller_for
+from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
 
 bearer = HTTPBearer(auto_error=False)
@@ -39,8 +39,11 @@ class ApiError(HTTPException):
         super().__init__(status, detail=[{"field": field, "problem": problem}])
 
 
-def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
-    """The service on *db_url* (default: ``SMARTBORDER_DATABASE_URL`` or a local SQLite file)."""
+def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float = 10.0) -> FastAPI:
+    """The service on *db_url* (default: ``SMARTBORDER_DATABASE_URL`` or a local SQLite file).
+
+    A token's caller is remembered for *token_cache_s* seconds (0: look it up on every request),
+    so a token revoked in the database stops working within that time."""
     url = database_url(db_url)
     if migrate:
         upgrade(url)
@@ -57,6 +60,7 @@ def create_app(db_url: str | None = None, migrate: bool = True) -> FastAPI:
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
     app.state.make_session = make_session
     app.state.make_write_session = session_factory(url, writer=True)
+    app.state.callers = CallerCache(ttl=token_cache_s)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -111,13 +115,17 @@ def get_write_session(request: Request) -> Iterator[Session]:
 def require(*roles: str) -> Callable[..., Caller]:
     """Dependency: the caller's token must be valid and carry one of *roles*."""
 
-    def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
                    session: Session = Depends(get_session)) -> Caller:
         if credentials is None:
             raise ApiError(401, "Authorization", "send 'Authorization: Bearer TOKEN'")
-        caller = caller_for(session, credentials.credentials)
+        callers: CallerCache = request.app.state.callers
+        caller = callers.get(credentials.credentials)
         if caller is None:
-            raise ApiError(401, "Authorization", "unknown or revoked token")
+            caller = caller_for(session, credentials.credentials)
+            if caller is None:
+                raise ApiError(401, "Authorization", "unknown or revoked token")
+            callers.put(credentials.credentials, caller)
         if caller.role not in roles:
             raise ApiError(403, "role", f"{caller.role} may not do this; needs one of {', '.join(roles)}")
         return caller
