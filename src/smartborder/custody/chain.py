@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from smartborder.custody.errors import CustodyInputError
 from smartborder.custody.epcis import CustodyEvent
+from smartborder.custody.errors import CustodyInputError
 from smartborder.custody.state import Anomaly, CustodyState, Place, Plan
 from smartborder.custody.track import overdue
 

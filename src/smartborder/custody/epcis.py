@@ -92,7 +92,7 @@ class ObjectEvent(BaseModel):
     readPoint: ReadPoint
     eventID: str | None = Field(None, min_length=1, max_length=200)
     sensorElementList: list[SensorElement] | None = None
-    seal_number: str | None = Field(None, alias=SEAL_FIELD)
+    seal_number: str | None = Field(None, alias="sb:sealNumber")  # SEAL_FIELD
 
     @model_validator(mode="after")
     def _objects(self) -> ObjectEvent:

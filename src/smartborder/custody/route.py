@@ -73,7 +73,8 @@ class Route:
 
     @cached_property
     def line(self) -> shapely.LineString:
-        x, y = self._to_metres.transform(*zip(*self.points, strict=True))
+        lons, lats = np.array(self.points).T
+        x, y = self._to_metres.transform(lons, lats)
         return shapely.LineString(np.column_stack([x, y]))
 
     def project(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

@@ -76,7 +76,7 @@ class TransitTiming:
     """A ``Timing`` without the route, for readers that have only the stored declaration."""
 
     expected_transit: dt.timedelta
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds = field(default_factory=lambda: Thresholds())
 
     @property
     def transit_limit(self) -> dt.timedelta:
@@ -93,7 +93,7 @@ class Plan:
     seal_number: str
     expected_transit: dt.timedelta
     planned_stops: tuple[Place, ...] = ()
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds = field(default_factory=lambda: Thresholds())
 
     @property
     def scheduled(self) -> tuple[Place, ...]:

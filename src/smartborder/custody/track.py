@@ -21,15 +21,15 @@ def _minutes(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 60, 1)
 
 
-def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np.ndarray,
-         lons: np.ndarray) -> tuple[CustodyState, list[Anomaly]]:
+def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Sequence[float] | np.ndarray,
+         lons: Sequence[float] | np.ndarray) -> tuple[CustodyState, list[Anomaly]]:
     """Judge pings (UTC times, ascending, all after ``state.last_ping_at``) in one pass."""
     n = len(times)
     if n == 0:
         return state, []
     limits = plan.thresholds
-    lats, lons = np.asarray(lats, float), np.asarray(lons, float)
-    xy = plan.route.project(lats, lons)
+    lat_array, lon_array = np.asarray(lats, float), np.asarray(lons, float)
+    xy = plan.route.project(lat_array, lon_array)
     off = plan.route.distance_xy(xy)
     places = plan.scheduled
     place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
@@ -40,7 +40,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: np
     anomalies: list[Anomaly] = []
     xs, ys = xy[:, 0].tolist(), xy[:, 1].tolist()
     off_m, scheduled = off.tolist(), near_scheduled.any(axis=1).tolist()
-    lat_list, lon_list = lats.tolist(), lons.tolist()
+    lat_list, lon_list = lat_array.tolist(), lon_array.tolist()
     stop_x = stop_y = None
     if s["stop_since"] is not None:
         stop_x, stop_y = plan.route.project(np.array([s["stop_lat"]]), np.array([s["stop_lon"]]))[0].tolist()

@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from smartborder.custody import (
+    Anomaly,
     CustodyInputError,
     CustodyState,
     apply_event,
@@ -181,7 +182,8 @@ def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCI
         if owner == shipment.id:
             seen_ids.add(event_id)
             seen_hashes.add(event_hash)
-    plan, state, found, fresh = plan_of(shipment), state_of(shipment), [], 0
+    plan, state, fresh = plan_of(shipment), state_of(shipment), 0
+    found: list[Anomaly] = []
     for i, (event, event_id, event_hash) in enumerate(zip(events, ids, hashes, strict=True)):
         if event_id in seen_ids or event_hash in seen_hashes:
             continue
@@ -240,6 +242,7 @@ def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(ge
         else:
             new.append(k)
     if old:
+        assert state.last_ping_at is not None  # old pings are those at or before it
         stored = {utc(t) for t in session.scalars(select(Ping.at).where(
             Ping.shipment_id == shipment.id, Ping.at >= times[old[0]], Ping.at <= state.last_ping_at))}
         for k in old:
@@ -248,7 +251,7 @@ def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(ge
                                f"{times[k].isoformat()} is earlier than the last stored ping "
                                f"({state.last_ping_at.isoformat()}) and was not sent before; send pings in order")
         duplicates += len(old)
-    found = []
+    found: list[Anomaly] = []
     if new:
         pings = [batch.pings[order[k]] for k in new]
         state, found = scan(plan_of(shipment), state, [times[k] for k in new],

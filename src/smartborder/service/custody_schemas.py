@@ -62,7 +62,7 @@ class ShipmentIn(BaseModel):
     planned_stops: list[PlaceIn] = Field(default_factory=list, max_length=50)
     destination_port: str = Field(pattern=r"^\d{4}$", description="BTS port code of the port of entry, e.g. 2304")
     expected_transit_min: float = Field(gt=0, le=14 * 24 * 60, description="origin to port of entry, minutes")
-    thresholds: Thresholds = Field(default_factory=Thresholds, description="overrides of anomaly thresholds")
+    thresholds: Thresholds = Field(Thresholds(), description="overrides of anomaly thresholds")
     shipper_org: str | None = Field(None, max_length=128, description="admins only: the shipper declared for")
 
     @field_validator("container_id")

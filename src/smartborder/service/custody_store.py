@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from smartborder.custody import Anomaly, CustodyState, Place, Plan, Route, Thresholds, explain, status_of
+from smartborder.custody import (
+    Anomaly,
+    CustodyState,
+    Place,
+    Plan,
+    Route,
+    Thresholds,
+    explain,
+    status_of,
+)
 from smartborder.custody.status import Explanation
 from smartborder.service.auth import Caller
 from smartborder.service.custody_models import AnomalyRow, Ping, Shipment
@@ -98,7 +107,7 @@ def store_pings(session: Session, rows: list[tuple[Any, ...]]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    session.execute(insert(Ping.__table__), [dict(zip(PING_COLUMNS, row, strict=True)) for row in rows])
+    session.execute(insert(cast(Table, Ping.__table__)), [dict(zip(PING_COLUMNS, row, strict=True)) for row in rows])
 
 
 def save(session: Session, shipment: Shipment, state: CustodyState, found: list[Anomaly]) -> None:
