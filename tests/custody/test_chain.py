@@ -45,6 +45,12 @@ SEALED = ("sealing", 0, ORIGIN, {"sb:sealNumber": SEAL}, "shipper")
     # an electronic seal reporting itself broken
     ([SEALED, ("transporting", 1, MIDWAY, {"sensorElementList": [
         {"sensorReport": [{"type": "sb:MT-SealIntact", "booleanValue": False}]}]})], ["seal_broken"], "broken"),
+    # an officer opens it for inspection, doors open (light): lawful, not a break
+    ([SEALED, ("arriving", 3.5, PORT), ("unsealing", 3.8, PORT, {"sensorElementList": [
+        {"sensorReport": [{"type": "gs1:MT-Illuminance", "value": 800.0, "uom": "LUX"}]}]}, "officer")], [], None),
+    # the carrier opens it and the light sensor says so too: one break, not two
+    ([SEALED, ("unsealing", 1, MIDWAY, {"sensorElementList": [
+        {"sensorReport": [{"type": "gs1:MT-Illuminance", "value": 800.0, "uom": "LUX"}]}]})], ["seal_broken"], "broken"),
     # departing before any seal
     ([("departing", 0, ORIGIN)], ["unsealed_departure"], "suspect"),
     # arriving after the limit (240 min × 1.5)

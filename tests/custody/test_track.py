@@ -101,3 +101,19 @@ def test_batches_do_not_change_what_is_found(cuts: list[int]) -> None:
     assert [(a.kind, a.at, a.evidence) for a in split] == [(a.kind, a.at, a.evidence) for a in whole]
     assert split_state == whole_state
     assert {a.kind for a in whole} == {"off_corridor", "unscheduled_stop", "tracking_gap"}
+
+
+def test_pings_from_the_plant_yard_before_departure_are_not_transit() -> None:
+    """A device reporting from the origin for hours before departing is neither overdue nor a gap."""
+    yard = [(START + k * 5 * MIN, 25.7801, -100.1901) for k in range(72)]  # 6 h at the plant; 240 min expected
+    later = START + 72 * 5 * MIN
+    trip = [(later + k * MIN, lat, lon) for k, (_, lat, lon) in enumerate(track(120)[5:])]
+    state, found = run(yard + trip, state=CustodyState())
+    assert found == [] and state.first_ping_at == trip[0][0]
+
+
+def test_after_arrival_the_corridor_and_stops_no_longer_apply() -> None:
+    arrived = CustodyState(departed_at=START, arrived_at=START + 200 * MIN)
+    beyond = [(START + (201 + k) * MIN, 27.6 + 0.01 * k, -99.4) for k in range(60)]  # onward, off the route
+    parked = [(START + (261 + k) * MIN, 27.6, -99.4) for k in range(60)]
+    assert run(beyond + parked, state=arrived)[1] == []

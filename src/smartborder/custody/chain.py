@@ -76,7 +76,7 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
         elif state.received_at is None:
             found.append(Anomaly("seal_broken", at, {"by_role": role, **_about(event)}))
             s.update(sealed=False)
-    if state.sealed and state.received_at is None:
+    if state.sealed and s["sealed"] and state.received_at is None:  # not the event that opened it
         if event.light_lux is not None and event.light_lux > limits.light_lux:
             found.append(Anomaly("seal_broken", at, {"light_lux": event.light_lux, "limit_lux": limits.light_lux,
                                                      **_about(event)}))

@@ -40,6 +40,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
     anomalies: list[Anomaly] = []
     xs, ys = xy[:, 0].tolist(), xy[:, 1].tolist()
     off_m, scheduled = off.tolist(), near_scheduled.any(axis=1).tolist()
+    at_origin = near_scheduled[:, 0].tolist()  # plan.scheduled starts with the origin
     lat_list, lon_list = lat_array.tolist(), lon_array.tolist()
     stop_x = stop_y = None
     if s["stop_since"] is not None:
@@ -49,18 +50,23 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
     transit_limit, buffer_m, radius_m = plan.transit_limit, limits.corridor_buffer_m, limits.stop_radius_m
     for i in range(n):
         at, lat, lon = times[i], lat_list[i], lon_list[i]
-        if s["first_ping_at"] is None:
+        # transit starts at the departing event, or else at the first ping away from the origin:
+        # a device reporting from the plant's yard before departure is not in transit
+        if s["first_ping_at"] is None and (s["departed_at"] is not None or not at_origin[i]):
             s["first_ping_at"] = at
         start = s["departed_at"] or s["first_ping_at"]
-        in_transit = s["arrived_at"] is None and at >= start
-        # a gap: since the last ping, or since departure for the first ping after it
+        in_transit = start is not None and s["arrived_at"] is None and at >= start
+        # a gap: since the last ping in transit, or since departure for the first ping after it
         previous = s["last_ping_at"]
-        if s["departed_at"] is not None and (previous is None or previous < s["departed_at"]):
-            previous = s["departed_at"]
+        if start is not None and (previous is None or previous < start):
+            previous = start if s["departed_at"] is not None else None
         if in_transit and previous is not None and at - previous > gap:
             anomalies.append(Anomaly("tracking_gap", previous, {
                 "from": previous.isoformat(), "to": at.isoformat(), "minutes": _minutes(at - previous),
                 "limit_minutes": limits.gap_minutes}))
+        if s["arrived_at"] is not None:  # past the port: the corridor and stop rules have done their work
+            s["last_ping_at"] = at
+            continue
         # leaving the corridor: one anomaly per excursion
         if off_m[i] > buffer_m:
             if not s["off_corridor"]:
@@ -81,7 +87,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
             s.update(stop_since=at, stop_lat=lat, stop_lon=lon, stop_flagged=False, stop_scheduled=scheduled[i])
             stop_x, stop_y = xs[i], ys[i]
         # overdue: still short of the port long after departure
-        if in_transit and not s["overdue_flagged"] and at - start > transit_limit:
+        if in_transit and start is not None and not s["overdue_flagged"] and at - start > transit_limit:
             anomalies.append(overdue(plan, start, at, arrived=False))
             s["overdue_flagged"] = True
         s["last_ping_at"] = at
