@@ -31,11 +31,10 @@ def record(session: Session, actor: str, action: str, subject: str, payload: dic
     The chain's tail is read with a row lock where the database has them, so two writers
     cannot fork the chain.
     """
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)
+    query = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)  # the hash, not the row
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
-    last = session.scalar(query)
-    prev = last.hash if last else GENESIS
+    prev = session.scalar(query) or GENESIS
     at = now()
     text = json.dumps(payload, sort_keys=True, default=str)
     entry = AuditEntry(at=at, actor=actor, action=action, subject=subject, payload=text, prev_hash=prev,
