@@ -25,7 +25,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,12 +33,13 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
 from smartborder.service.auth import create_token
 from smartborder.service.custody_models import AnomalyRow, Shipment
 from smartborder.service.db import engine_for, session_factory, upgrade
 from smartborder.service.targeting_models import ArrivalRow, OutcomeRow
+from loopback import bulk_insert, free_port, wait_healthy
 
 
 def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
@@ -66,19 +66,8 @@ def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
     for row in earlier[:len(earlier) // 10]:
         row["found"] = bool(rng.random() < 0.02)
         outcomes.append(dict(arrival_id=row["id"], found=row["found"], note="", recorded_by="bench", at=now))
-    with engine_for(url).begin() as connection:
-        for table, values in ((Shipment, rows), (AnomalyRow, anomalies), (ArrivalRow, earlier), (OutcomeRow, outcomes)):
-            for start in range(0, len(values), 10_000):
-                connection.execute(insert(table.__table__), values[start:start + 10_000])
-        if url.startswith("postgresql"):
-            connection.execute(text("ANALYZE"))
+    bulk_insert(url, [(Shipment, rows), (AnomalyRow, anomalies), (ArrivalRow, earlier), (OutcomeRow, outcomes)])
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:
@@ -127,14 +116,7 @@ uvicorn.run(timed, host="127.0.0.1", port={port}, log_level="warning", access_lo
 """
     server = subprocess.Popen([sys.executable, "-c", code], env={**os.environ})
     try:
-        for _ in range(300):
-            try:
-                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                probe.request("GET", "/health")
-                if probe.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_healthy(port)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         latencies, server_ms, channels = [], [], {}

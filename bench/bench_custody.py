@@ -30,7 +30,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,13 +39,14 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import text
 
 from smartborder.custody import CustodyState
 from smartborder.custody.journey import along
 from smartborder.service.auth import create_token
 from smartborder.service.custody_models import AnomalyRow, Shipment
 from smartborder.service.db import dispose, engine_for, session_factory, upgrade
+from loopback import bulk_insert, free_port, wait_healthy
 
 ROUTE = [(-100.19, 25.78), (-100.0, 26.4), (-99.75, 27.0), (-99.507, 27.5)]
 START = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
@@ -70,33 +70,20 @@ def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
     anomalies = [dict(shipment_id=ids[k], kind="off_corridor", severity="suspect", at=START, detected_at=now,
                       evidence={"distance_m": 4200.0, "buffer_m": 1000.0})
                  for k in rng.choice(shipments, shipments // 100, replace=False)]
-    with engine_for(url).begin() as connection:
-        for table, values in ((Shipment, rows), (AnomalyRow, anomalies)):
-            for start in range(0, len(values), 10_000):
-                connection.execute(insert(table.__table__), values[start:start + 10_000])
-        if url.startswith("postgresql"):
-            connection.execute(text("ANALYZE"))
+    bulk_insert(url, [(Shipment, rows), (AnomalyRow, anomalies)])
     return ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("smartborder")
     server = subprocess.Popen([str(exe), "serve", "--db", url, "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("server did not start")
+    try:
+        wait_healthy(port)
+    except RuntimeError:
+        server.kill()
+        raise
+    return server
 
 
 def post(conn: http.client.HTTPConnection, path: str, body: bytes, auth: str) -> dict:  # type: ignore[type-arg]
