@@ -6,16 +6,31 @@ Public API::
     resolve_port("laredo")            Port; resolve() also returns how it matched
     monthly_series(code, measure, MonthRange.parse("2024-01", "2024-12"))
     occupancy(code), port_shares(measure, months), year_over_year(series)
+    crossings()                       every modelled crossing (bridge, or a one-crossing port)
+    resolve_place("B&M")              a port with its crossings, or one crossing
+    crossing_series(crossing, measure, months), lane_facts(crossing)
 """
 
 from smartborder.data.bridges import bridge_series, bridge_shares
-from smartborder.data.crossings import (
+from smartborder.data.bts import (
     MEASURES,
     last_month,
     load_crossings,
     monthly_series,
     resolve_measure,
     totals,
+)
+from smartborder.data.crossings import (
+    Crossing,
+    LaneFacts,
+    Place,
+    by_cbp_number,
+    crossing_series,
+    crossings,
+    crossings_of,
+    lane_facts,
+    resolve_crossing,
+    resolve_place,
 )
 from smartborder.data.derived import border_month_total, occupancy, port_shares, year_over_year
 from smartborder.data.errors import (
@@ -29,19 +44,27 @@ from smartborder.data.periods import MonthRange, parse_month
 from smartborder.data.ports import Port, Resolution, catalogue, resolve, resolve_port
 
 __all__ = [
-    "bridge_series",
-    "bridge_shares",
     "MEASURES",
     "AmbiguousPortError",
+    "Crossing",
     "DataError",
+    "LaneFacts",
     "MonthRange",
     "PeriodError",
+    "Place",
     "Port",
     "Resolution",
     "UnknownMeasureError",
     "UnknownPortError",
     "border_month_total",
+    "bridge_series",
+    "bridge_shares",
+    "by_cbp_number",
     "catalogue",
+    "crossing_series",
+    "crossings",
+    "crossings_of",
+    "lane_facts",
     "last_month",
     "load_crossings",
     "monthly_series",
@@ -49,7 +72,9 @@ __all__ = [
     "parse_month",
     "port_shares",
     "resolve",
+    "resolve_crossing",
     "resolve_measure",
+    "resolve_place",
     "resolve_port",
     "totals",
     "year_over_year",

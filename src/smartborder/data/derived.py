@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from smartborder.data.crossings import load_crossings, monthly_series, resolve_measure, totals
+from smartborder.data.bts import load_crossings, monthly_series, resolve_measure, totals
 from smartborder.data.errors import DataError
 from smartborder.data.periods import MonthRange
 

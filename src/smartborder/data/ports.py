@@ -15,7 +15,7 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from smartborder.data.crossings import MEASURES, load_crossings
+from smartborder.data.bts import MEASURES, load_crossings
 from smartborder.data.errors import AmbiguousPortError, UnknownPortError
 from smartborder.data.files import TEXAS_BRIDGES, data_file
 
@@ -121,7 +121,7 @@ def _aliases() -> dict[str, str]:
         key = _norm(crossing)
         if key not in by_name:
             aliases[key] = code
-            short = _norm(re.sub(r"(international )?(bridge|crossing)$", "", key, flags=re.I))
+            short = _norm(re.sub(r"(international )?(bridge|crossing)$", "", key, flags=re.IGNORECASE))
             if short and short not in by_name:
                 aliases.setdefault(short, code)
     aliases.update(_EXTRA_ALIASES)
@@ -155,7 +155,7 @@ def resolve(query: str) -> Resolution:
         return Resolution(port, f"{text!r} is reported by BTS within port {port.label}")
     # A unique whole-word prefix ("calexico e", "cross border") is a match; several are not.
     prefixed = sorted(
-        {p.code for name, p in by_name.items() if name.startswith(key + " ") or name.startswith(key)}
+        {p.code for name, p in by_name.items() if name.startswith((key + " ", key))}
     )
     if len(prefixed) == 1:
         port = ports[prefixed[0]]

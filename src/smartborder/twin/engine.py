@@ -7,6 +7,10 @@ departure times on. For FCFS stations with unlimited waiting room this is exact 
 per-vehicle times an event-by-event simulation gives (the SimPy/ciw reference tests check it) —
 and it costs a sort and a kernel pass per station instead of Python work per vehicle.
 
+Stations among which drivers choose (a step with ``choice = "shortest"``: the primary lanes of a
+class) are solved together, in arrival order, by one compiled pass that knows every queue
+(``kernels.choice_starts``); the rest of the network is unchanged by it.
+
 Random numbers: each replication gets its own ``numpy.random.Generator``; arrivals, routing and
 service draws come from it in a fixed order, so a seed reproduces a run exactly.
 """
@@ -22,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartborder.twin.errors import ModelError
-from smartborder.twin.kernels import fcfs_starts
+from smartborder.twin.kernels import choice_starts, fcfs_starts
 from smartborder.twin.model import Flow, PortModel
 
 #: Hours of staffing computed past the last arrival; the final hour's count holds after that.
@@ -97,6 +101,20 @@ def _initial_counts(model: PortModel, initial: Iterable[InitialQueue]) -> dict[s
     return rows
 
 
+def choice_groups(model: PortModel) -> list[list[str]]:
+    """Sets of stations that vehicles choose among (joined through shared ``shortest`` steps)."""
+    groups: list[set[str]] = []
+    for flow in model.flows:
+        for step in flow.route:
+            if step.choice != "shortest" or len(step.stations) < 2:
+                continue
+            names = set(step.stations)
+            touching = [g for g in groups if g & names]
+            groups = [g for g in groups if not (g & names)] + [names.union(*touching)]
+    order = [s.name for s in model.stations]
+    return [sorted(g, key=order.index) for g in groups]
+
+
 def _components(model: PortModel) -> list[tuple[set[str], list[Flow]]]:
     """Groups of stations (and the flows through them) that share no station with each other."""
     groups: list[tuple[set[str], list[Flow]]] = []
@@ -167,6 +185,9 @@ def simulate(
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
     services: dict[str, list[np.ndarray]] = {}
+    loyals: dict[str, dict[int, np.ndarray]] = {}
+    groups = choice_groups(model)
+    group_of = {name: g for g, names in enumerate(groups) for name in names}
 
     def setup_flow(flow: Flow) -> None:
         """Draw routing and service times of one flow and allocate its trace."""
@@ -196,6 +217,7 @@ def simulate(
                 for array in reach_start_end:
                     array[:, k] = np.nan
         visit_list, service_list = [], []
+        loyal_list: dict[int, np.ndarray] = {}
         for k, step in enumerate(flow.route):
             given = routing.get(flow.name, {}).get(k)
             if given is not None:
@@ -216,7 +238,10 @@ def simulate(
                 draws = np.full(n, np.nan)
                 draws[visit] = step.service.sample(frng, int(visit.sum()))
             service_list.append(draws)
+            if step.choice == "shortest" and len(step.stations) > 1:
+                loyal_list[k] = frng.random(n) < step.loyal if step.loyal > 0 else np.zeros(n, dtype=bool)
         visits[flow.name], services[flow.name] = visit_list, service_list
+        loyals[flow.name] = loyal_list
         traces[flow.name] = FlowTrace(flow.name, arrival, station, *reach_start_end, n_init)
         # Initial vehicles are pinned to the station they were queued at.
         offset = 0
@@ -252,7 +277,12 @@ def simulate(
             clock = cursor[flow_name]
             names = flow.route[j].stations
             everyone = trace.n_initial == 0 and always(flow, j)
-            if everyone:
+            if names[0] in group_of:  # stations are chosen when the group is solved
+                if everyone:
+                    trace.reach[:, j] = clock
+                else:
+                    trace.reach[visit, j] = clock[visit]
+            elif everyone:
                 trace.reach[:, j] = clock
                 if len(names) == 1:
                     trace.station[:, j] = station_index[names[0]]
@@ -276,6 +306,7 @@ def simulate(
                 feeds[name].append((flow.name, k))
 
     sequence = model.station_order()
+    station_names = [st.name for st in stations]
 
     def run_component(component: set[str], flows: list[Flow]) -> None:
         """Set up the flows of one independent part of the port and solve its stations."""
@@ -283,8 +314,68 @@ def simulate(
             setup_flow(flow)
             cursor[flow.name] = traces[flow.name].arrival
             resolved[flow.name] = -1
+        solved: set[int] = set()
         for name in [n for n in sequence if n in component]:
-            solve_station(name)
+            if name not in group_of:
+                solve_station(name)
+            elif group_of[name] not in solved:
+                solved.add(group_of[name])
+                solve_group(groups[group_of[name]])
+
+    def solve_group(names: list[str]) -> None:
+        """Stations drivers choose among: everyone who reaches any of them, in one pass."""
+        local = {name: i for i, name in enumerate(names)}
+        steps = sorted({fk for name in names for fk in feeds[name]})
+        rows: list[list[int]] = []
+        # (flow, step, vehicle indices, option row, keeps to the first open station)
+        busy_parts: list[tuple[str, int, np.ndarray, int, bool]] = []
+        waiting_parts: list[tuple[str, int, np.ndarray, int, bool]] = []
+        arriving: list[tuple[str, int, np.ndarray, int, bool]] = []
+        for flow_name, k in steps:
+            resolve_step(flow_name, k)
+            step = model.flow(flow_name).route[k]
+            if any(n not in local for n in step.stations):
+                raise ModelError(f"flows.{flow_name}.route[{k}]: stations {step.stations} mix lanes "
+                                 f"drivers choose among ({names}) with others")
+            trace = traces[flow_name]
+            rows.append([local[n] for n in step.stations])
+            arriving_row = len(rows) - 1
+            who = np.flatnonzero(visits[flow_name][k])
+            # The initial queue stays where it is, in service first, then waiting (FCFS at 0).
+            in_service = sum(busy for _, _, _, busy in initial_rows.get(flow_name, []))
+            for pinned, out in ((who[who < in_service], busy_parts),
+                                (who[(who >= in_service) & (who < trace.n_initial)], waiting_parts)):
+                for st in np.unique(trace.station[pinned, k]):
+                    rows.append([local[station_names[st]]])
+                    out.append((flow_name, k, pinned[trace.station[pinned, k] == st], len(rows) - 1, True))
+            arriving.append((flow_name, k, who[who >= trace.n_initial], arriving_row,
+                             step.choice != "shortest"))
+        parts = busy_parts + waiting_parts + arriving
+        width = max(len(r) for r in rows)
+        options = np.full((len(rows), width), -1, dtype=np.int64)
+        for r, row in enumerate(rows):
+            options[r, : len(row)] = row
+        n_options = np.array([len(r) for r in rows], dtype=np.int64)
+        reach = np.concatenate([traces[f].reach[m, k] for f, k, m, _, _ in parts])
+        service = np.concatenate([services[f][k][m] for f, k, m, _, _ in parts])
+        loyal = np.concatenate([
+            np.ones(m.size, dtype=bool) if fixed or k not in loyals[f] else loyals[f][k][m]
+            for f, k, m, _, fixed in parts])
+        bounds = np.concatenate([[0], np.cumsum([m.size for _, _, m, _, _ in parts])]).astype(np.int64)
+        part_option = np.array([r for _, _, _, r, _ in parts], dtype=np.int64)
+        schedule = np.stack([servers[n] for n in names])
+        overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
+        for f, k, m, r, _ in parts:
+            if m.size and np.any(np.diff(traces[f].reach[m, k]) < 0):
+                raise ModelError(f"flows.{f}: vehicles reach step {k} out of order")
+        chosen, starts = choice_starts(reach, service, bounds, part_option, options, n_options,
+                                       loyal, schedule, 60.0, overtime)
+        global_index = np.array([station_index[n] for n in names], dtype=np.int32)
+        for (f, k, m, _, _), lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
+            trace = traces[f]
+            trace.station[m, k] = global_index[chosen[lo:hi]]
+            trace.start[m, k] = starts[lo:hi]
+            trace.end[m, k] = starts[lo:hi] + service[lo:hi]
 
     def solve_station(name: str) -> None:
         """Gather everyone who reaches the station, in order of arrival, and run the kernel."""

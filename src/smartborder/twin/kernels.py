@@ -8,6 +8,18 @@ completes its vehicle), so the result does not depend on which booth closes.
 
 The kernel keeps a binary min-heap of the end times of customers in service, so the cost is
 O(log c) per customer plus O(1) per capacity block crossed: no Python per vehicle.
+
+*After closing* (``overtime``): a port does not turn away vehicles already in its queue when a
+lane closes. With ``overtime=1`` a customer who arrived while the station was open is still
+served after it closes, by as many servers as were open in the last open block; a customer who
+arrived while it was closed waits for it to open. ``overtime=2`` serves everyone that way (a
+secondary inspection area serves whoever primary sent it, whatever the hour). ``overtime=0``:
+closed means closed.
+
+``choice_starts`` runs several stations side by side for vehicles that may choose among them
+(a SENTRI car may use the SENTRI, Ready or standard lanes): in arrival order, each vehicle
+joins the open station where it would start soonest given the queues ahead of it — what a
+driver sees — or, if it is one who never switches, the first open station of its preference.
 """
 
 from __future__ import annotations
@@ -88,20 +100,16 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
                     earliest = free[k]
                     j = k
             t = arrivals[i]
-            if t < last_start:
-                t = last_start
-            if earliest > t:
-                t = earliest
+            t = max(t, last_start)
+            t = max(t, earliest)
             starts[i] = t
             last_start = t
             free[j] = t + services[i]
         return starts
     for i in range(n):
         t = arrivals[i]
-        if t < last_start:
-            t = last_start
-        if free[0] > t:
-            t = free[0]
+        t = max(t, last_start)
+        t = max(t, free[0])
         starts[i] = t
         last_start = t
         free[0] = t + services[i]
@@ -110,10 +118,26 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
 
 
 @njit(cache=True, nogil=True)
+def _carry(servers: np.ndarray) -> np.ndarray:
+    """Per block, the server count of the last open block at or before it (0 before any)."""
+    out = np.empty(servers.size, dtype=np.int64)
+    last = 0
+    for k in range(servers.size):
+        if servers[k] > 0:
+            last = servers[k]
+        out[k] = last
+    return out
+
+
+@njit(cache=True, nogil=True)
 def fcfs_starts(
-    arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float
+    arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float, overtime: int = 0
 ) -> np.ndarray:
-    """Service start times (same order as *arrivals*); ``inf`` if a customer is never served."""
+    """Service start times (same order as *arrivals*); ``inf`` if a customer is never served.
+
+    *overtime*: 0 closed means closed; 1 customers who arrived while open are served after
+    closing by the last open block's servers; 2 everyone is (see the module docstring).
+    """
     constant = True
     for k in range(1, servers.size):
         if servers[k] != servers[0]:
@@ -125,16 +149,19 @@ def fcfs_starts(
     starts = np.empty(n)
     cmax = 1
     for k in range(servers.size):
-        if servers[k] > cmax:
-            cmax = servers[k]
+        cmax = max(cmax, servers[k])
     heap = np.empty(cmax + 1)
     size = 0
     nblocks = servers.size
+    carry = _carry(servers)
     last_start = -INF
     for i in range(n):
         t = arrivals[i]
-        if t < last_start:
-            t = last_start
+        owed = overtime == 2
+        if overtime == 1:
+            ka = int(t // block)
+            owed = servers[ka if ka < nblocks else nblocks - 1] > 0
+        t = max(t, last_start)
         while True:
             # Free the servers whose customers have finished by t.
             while size > 0 and heap[0] <= t:
@@ -144,14 +171,16 @@ def fcfs_starts(
             k = int(t // block)
             if k >= nblocks:
                 k = nblocks - 1
-            if size < servers[k]:
+            cap = servers[k]
+            if cap == 0 and owed:
+                cap = carry[k]
+            if size < cap:
                 break
             # Blocked: wait for the next departure or the next capacity change.
             nxt = heap[0] if size > 0 else INF
             if k < nblocks - 1:
                 boundary = (k + 1) * block
-                if boundary < nxt:
-                    nxt = boundary
+                nxt = min(nxt, boundary)
             if nxt == INF:
                 t = INF
                 break
@@ -200,13 +229,15 @@ def fcfs(
     service_times: np.ndarray,
     servers: int | np.ndarray,
     block: float = 60.0,
+    overtime: int = 0,
 ) -> np.ndarray:
     """Per-customer waits (minutes) at one FCFS station with a time-varying server count.
 
     *arrival_times* are sorted minutes; *service_times* align with them; *servers* is an int or
     the open-server count for successive blocks of *block* minutes from time 0 (the last count
     holds after the array ends). A customer who can never be served (all servers closed from
-    some point on) gets ``inf``.
+    some point on) gets ``inf``. *overtime* says who is served after a station closes (module
+    docstring).
     """
     arrivals = np.ascontiguousarray(arrival_times, dtype=np.float64)
     services = np.ascontiguousarray(service_times, dtype=np.float64)
@@ -222,7 +253,9 @@ def fcfs(
         raise KernelInputError("service_times: must be >= 0 and contain no NaN.")
     if not block > 0:
         raise KernelInputError(f"block: must be > 0 minutes, got {block}.")
-    starts = fcfs_starts(arrivals, services, _as_servers(servers), float(block))
+    if overtime not in (0, 1, 2):
+        raise KernelInputError(f"overtime: must be 0, 1 or 2, got {overtime!r}.")
+    starts = fcfs_starts(arrivals, services, _as_servers(servers), float(block), int(overtime))
     return starts - arrivals
 
 
@@ -238,15 +271,136 @@ def queue_area_by_bin(reach: np.ndarray, start: np.ndarray, width: float, nbins:
     for i in range(reach.size):
         lo = reach[i]
         hi = start[i]
-        if hi > end_of_bins:
-            hi = end_of_bins
+        hi = min(hi, end_of_bins)
         if not hi > lo:
             continue
         k = int(lo // width)
         while lo < hi:
             edge = (k + 1) * width
-            upper = hi if hi < edge else edge
+            upper = min(edge, hi)
             area[k] += upper - lo
             lo = upper
             k += 1
     return area
+
+
+@njit(cache=True, nogil=True)
+def _pop_finished(heap: np.ndarray, size: int, t: float) -> int:
+    """Drop the end times <= t from a heap of *size* entries; the new size."""
+    while size > 0 and heap[0] <= t:
+        size -= 1
+        heap[0] = heap[size]
+        _sift_down(heap, size, 0)
+    return size
+
+
+@njit(cache=True, nogil=True)
+def choice_starts(
+    reach: np.ndarray,
+    service: np.ndarray,
+    part_start: np.ndarray,
+    part_option: np.ndarray,
+    options: np.ndarray,
+    n_options: np.ndarray,
+    loyal: np.ndarray,
+    servers: np.ndarray,
+    block: float,
+    overtime: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stations run side by side for vehicles that choose among them; (station, start) each.
+
+    Vehicles come in *parts* (one per flow): part p is ``reach[part_start[p]:part_start[p+1]]``,
+    sorted, all with the stations ``options[part_option[p], :n_options[part_option[p]]]``
+    (indices into the rows of *servers*, preferred first). Parts are merged in time order (ties:
+    lower part first). A vehicle with ``loyal`` set takes the first station of its list that is
+    open when it arrives; any other takes the open station where it would start soonest — the
+    later of its arrival and the last start there, or the next server to free up when all are
+    busy — preferring the earlier station on ties. With none open, the first of its list.
+    Each station is then FCFS with *servers[s]* open per *block* (``overtime[s]`` as in
+    ``fcfs_starts``).
+    """
+    n = reach.size
+    n_stations, nblocks = servers.shape
+    station = np.empty(n, dtype=np.int32)
+    starts = np.empty(n)
+    cmax = 1
+    for s in range(n_stations):
+        for k in range(nblocks):
+            cmax = max(cmax, servers[s, k])
+    heaps = np.empty((n_stations, cmax + 1))
+    size = np.zeros(n_stations, dtype=np.int64)
+    last = np.full(n_stations, -INF)
+    carry = np.empty((n_stations, nblocks), dtype=np.int64)
+    for s in range(n_stations):
+        carry[s] = _carry(servers[s])
+    n_parts = part_start.size - 1
+    head = part_start[:-1].copy()
+    for _ in range(n):
+        p = -1
+        best_t = INF
+        for q in range(n_parts):
+            if head[q] < part_start[q + 1] and (p < 0 or reach[head[q]] < best_t):
+                p = q
+                best_t = reach[head[q]]
+        i = head[p]
+        head[p] += 1
+        t = reach[i]
+        kb = int(t // block)
+        if kb >= nblocks:
+            kb = nblocks - 1
+        row = part_option[p]
+        m = n_options[row]
+        chosen = -1
+        if loyal[i] or m == 1:
+            for j in range(m):
+                s = options[row, j]
+                if servers[s, kb] > 0:
+                    chosen = s
+                    break
+        else:
+            best = INF
+            for j in range(m):
+                s = options[row, j]
+                cap = servers[s, kb]
+                if cap <= 0:
+                    continue
+                ready = max(last[s], t)
+                size[s] = _pop_finished(heaps[s], size[s], ready)
+                if size[s] >= cap and heaps[s, 0] > ready:
+                    ready = heaps[s, 0]
+                if ready < best:
+                    best = ready
+                    chosen = s
+        if chosen < 0:
+            chosen = options[row, 0]
+        s = chosen
+        heap = heaps[s]
+        owed = overtime[s] == 2 or (overtime[s] == 1 and servers[s, kb] > 0)
+        t = max(t, last[s])
+        while True:
+            size[s] = _pop_finished(heap, size[s], t)
+            k = int(t // block)
+            if k >= nblocks:
+                k = nblocks - 1
+            cap = servers[s, k]
+            if cap == 0 and owed:
+                cap = carry[s, k]
+            if size[s] < cap:
+                break
+            nxt = heap[0] if size[s] > 0 else INF
+            if k < nblocks - 1:
+                boundary = (k + 1) * block
+                nxt = min(nxt, boundary)
+            if nxt == INF:
+                t = INF
+                break
+            t = nxt
+        station[i] = s
+        starts[i] = t
+        if t == INF:
+            continue
+        last[s] = t
+        heap[size[s]] = t + service[i]
+        _sift_up(heap, size[s])
+        size[s] += 1
+    return station, starts

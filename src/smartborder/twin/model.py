@@ -2,9 +2,12 @@
 
 A *flow* is one kind of traffic with one lane entitlement — e.g. FAST trucks, standard trucks,
 SENTRI cars. Its route is a list of steps; each step names the stations that can serve it in
-order of preference (the first one open when the vehicle reaches the step is used, so FAST
-trucks fall back to standard booths when the FAST booths are closed, never the reverse unless
-the model says so), and the probability of visiting the step at all (referral to secondary).
+order of preference, and the probability of visiting the step at all (referral to secondary).
+How a vehicle picks among a step's stations is the step's ``choice``: ``first_open`` takes the
+first one open when it gets there (FAST trucks fall back to standard booths when the FAST
+booths are closed, never the reverse); ``shortest`` joins the open station where it would
+start soonest, as drivers pick the shorter line, except a ``loyal`` share who always keep to
+the first open station of their list.
 
 Nothing here is code about a particular port: which stations exist and how many servers they
 have is in the model, which can be written in TOML/YAML and validated by pydantic.
@@ -73,6 +76,15 @@ class Station(BaseModel):
     name: str
     stage: str = Field(description="what the station is, e.g. 'primary', 'secondary', 'export_lot'")
     staffing: Staffing
+    after_close: Literal["closed", "finish_queue", "serve_all"] = Field(
+        default="closed",
+        description="who is served while no server is scheduled: nobody; vehicles that were in the "
+        "queue before it closed (by the last open hour's servers); or everyone who reaches it")
+
+    @property
+    def overtime(self) -> int:
+        """The kernel's code for ``after_close``."""
+        return {"closed": 0, "finish_queue": 1, "serve_all": 2}[self.after_close]
 
 
 class Step(BaseModel):
@@ -83,6 +95,10 @@ class Step(BaseModel):
     stations: list[str] = Field(min_length=1, description="eligible stations, preferred first")
     probability: float = Field(default=1.0, ge=0.0, le=1.0, description="chance the step is visited")
     service: ServiceTime
+    choice: Literal["first_open", "shortest"] = Field(
+        default="first_open", description="how a vehicle picks among the step's stations")
+    loyal: float = Field(default=0.0, ge=0.0, le=1.0,
+                         description="with 'shortest': share who keep to the first open station")
 
 
 class Flow(BaseModel):

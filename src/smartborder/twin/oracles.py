@@ -6,7 +6,6 @@ as the rates' inverse (minutes throughout smartborder).
 
 from __future__ import annotations
 
-
 from smartborder.twin.errors import ModelError
 
 
