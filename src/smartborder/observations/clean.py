@@ -10,9 +10,14 @@ The rules, in the order they apply:
 4. The update time must read like "At 9:00 pm EDT"; its date is the snapshot's date, *unless*
    that would put the update after the snapshot was published — then it is the day before.
    A snapshot dated 9/17 that still shows "At 11:00 pm MST" holds 9/16's last update. The
-   publication instant is the feed's own stamp where it has one (RSS ``pubDate``, 90 minutes'
-   tolerance for clock drift); otherwise the median of the snapshot's update instants stands in
-   for it, and only an update more than 3 hours after that median is moved back.
+   publication instant is the feed's own stamp (RSS ``pubDate``, the XML's
+   ``last_updated_date``/``_time``, a JSON port's ``date``/``time``); CBP stamps an update with
+   its hour and may publish it up to ~45 minutes before (41 seen in the Brownsville archive),
+   and the XML/JSON stamps state no zone, so an update counts as "after" only beyond two hours.
+   Without any stamp the median of the snapshot's update instants stands in for it, and an
+   update more than 3 hours after that median is moved back — this catches a stale update
+   among fresh ones, but cannot date a snapshot whose updates all precede a midnight it was
+   published after (nothing in such a snapshot says so).
 5. Negative delays and delays over 24 hours are left out.
 6. An update seen in several snapshots (CBP republishes until the next update) is kept once:
    identical copies are ``republished``; when a later snapshot shows other values for the same
@@ -39,7 +44,7 @@ from smartborder.observations.schema import (
 )
 from smartborder.observations.timezones import UpdateTime, parse_update_time, to_utc
 
-PUBLISHED_TOLERANCE = dt.timedelta(minutes=90)
+PUBLISHED_TOLERANCE = dt.timedelta(hours=2)
 MEDIAN_TOLERANCE = dt.timedelta(hours=3)
 
 _STATUS_REASONS = {"lanes closed": Reason.LANES_CLOSED, "update pending": Reason.UPDATE_PENDING,

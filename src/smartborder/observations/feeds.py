@@ -7,6 +7,12 @@ Both name things the same way: a port has ``port_number``, ``border``, ``port_na
 ``ready_lanes``) holding ``operational_status``, ``update_time``, ``delay_minutes`` and
 ``lanes_open``. The JSON has them as strings (sometimes numbers or null; keys may be missing).
 ``NEXUS_SENTRI_lanes`` are SENTRI on the Mexican border and NEXUS on the Canadian one.
+
+The snapshot's publication stamp — the XML's ``last_updated_date``/``last_updated_time``, a JSON
+port's ``date``/``time`` — states no zone; it is read as US Eastern wall-clock time, like the
+RSS ``pubDate`` (CBP's site is run from the East; in the XML of 2026-09-17, 20:20:57 stamps
+updates "At 9:00 pm EDT", consistent with CBP's habit of publishing an hour's update a little
+before the hour). ``clean`` allows two hours either way for that.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from smartborder.observations.errors import MalformedFileError
 from smartborder.observations.schema import RawLane, Reason, border_of
@@ -38,6 +45,19 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+def eastern_stamp(date_text: str, time_text: str) -> dt.datetime | None:
+    """A publication date ("9/17/2026" or "2026-9-17") and time ("20:20:57") on the US Eastern
+    wall clock, as an aware UTC instant; None when either is missing or unreadable."""
+    day = parse_date(date_text) if date_text else None
+    try:
+        clock = dt.time.fromisoformat(time_text.strip()) if time_text.strip() else None
+    except ValueError:
+        clock = None
+    if day is None or clock is None:
+        return None
+    return dt.datetime.combine(day, clock, ZoneInfo("America/New_York")).astimezone(dt.UTC)
+
+
 def _text(value: Any) -> str:
     return "" if value is None or isinstance(value, (dict, list)) else str(value).strip()
 
@@ -49,10 +69,11 @@ def _as_dict(element: ET.Element) -> dict[str, Any]:
 def read_xml(root: ET.Element, source: str, snapshot: int, path: str) -> list[RawLane]:
     """Every lane of a ``<border_wait_time>`` document."""
     fallback = _text(root.findtext("last_updated_date"))
+    published = eastern_stamp(fallback, _text(root.findtext("last_updated_time")))
     lanes: list[RawLane] = []
     for index, port in enumerate(root.findall("port"), start=1):
         lanes += port_lanes(_as_dict(port), source=source, snapshot=snapshot, fallback_date=fallback,
-                            where=(path, f"<port> number {index}"))
+                            published=published, where=(path, f"<port> number {index}"))
     return lanes
 
 
@@ -66,7 +87,8 @@ def read_json(data: Any, source: str, snapshot: int, path: str) -> list[RawLane]
     for index, port in enumerate(ports, start=1):
         if not isinstance(port, Mapping):
             raise MalformedFileError(path, f"port number {index} is {type(port).__name__}, not an object")
-        lanes += port_lanes(port, source=source, snapshot=snapshot, fallback_date="",
+        published = eastern_stamp(_text(port.get("date")), _text(port.get("time")))
+        lanes += port_lanes(port, source=source, snapshot=snapshot, fallback_date="", published=published,
                             where=(path, f"port number {index}"))
     return lanes
 
@@ -88,14 +110,14 @@ def _port_list(data: Any) -> list[Any] | None:
 
 
 def port_lanes(port: Mapping[str, Any], *, source: str, snapshot: int, fallback_date: str,
-               where: tuple[str, str]) -> list[RawLane]:
+               published: dt.datetime | None, where: tuple[str, str]) -> list[RawLane]:
     """One port's lanes, in any order the feed gives them; unknown names become problems."""
     number, name = _text(port.get("port_number")), _text(port.get("port_name"))
     if not number and not name:
         raise MalformedFileError(where[0], f"{where[1]} has neither port_number nor port_name")
     border = border_of(_text(port.get("border")))
     date_text = _text(port.get("date")) or fallback_date
-    template = RawLane(source=source, snapshot=snapshot, reference=None, port_number=number, port_name=name,
+    template = RawLane(source=source, snapshot=snapshot, reference=published, port_number=number, port_name=name,
                        crossing_name=_text(port.get("crossing_name")), border=border,
                        hours=_text(port.get("hours")), date_text=date_text,
                        snapshot_date=parse_date(date_text) if date_text else None)
