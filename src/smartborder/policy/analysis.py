@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from smartborder import data
-from smartborder.policy.costs import CostParameters, class_cost
-from smartborder.policy.targeting_twin import FlowOutcome, select
-from smartborder.ports.calibrate import monthly_demand
+from smartborder.policy.costs import CostParameters
+from smartborder.policy.kpis import Hourly, add_port_totals, kpis
+from smartborder.policy.targeting_twin import select
+from smartborder.ports.demand import demand_for, year_months
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.engine import SimulationResult, simulate
@@ -34,33 +35,6 @@ def flow_streams(seed: int, replication: int, flows: Sequence[str]) -> dict[str,
     return {f: np.random.default_rng([seed, replication, zlib.crc32(f.encode())]) for f in flows}
 
 
-def year_months(spec: PortSpec, year: int) -> list[pd.Period]:
-    """The months of *year* for which the port has data."""
-    port = data.resolve_port(spec.data_port)
-    months = [pd.Period(f"{year}-{m:02d}", "M") for m in range(1, 13)]
-    months = [m for m in months if port.first_month <= m <= port.last_month]
-    if not months:
-        raise ModelError(f"year: {port.label} has data from {port.first_month} to {port.last_month}, not {year}")
-    return months
-
-
-def demand_for(spec: PortSpec, months: Sequence[pd.Period],
-               gaps: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
-    """Hourly expected arrivals per flow over consecutive months, and the first weekday.
-
-    Over several months a month BTS did not report carries no traffic of that class and is
-    listed in *gaps*; a single month without data is an error.
-    """
-    months = sorted(months)
-    if any((b - a).n != 1 for a, b in zip(months, months[1:], strict=False)):
-        raise ModelError("months: must be consecutive")
-    strict = len(months) == 1
-    parts = [monthly_demand(spec, m, strict=strict, gaps=gaps) for m in months]
-    first_weekday = parts[0][1]
-    flows = parts[0][0].keys()
-    return {f: np.concatenate([p[0][f] for p in parts]) for f in flows}, first_weekday
-
-
 def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
     """Persons per vehicle by class over *months*: BTS passengers ÷ vehicles; trucks per TTI."""
     window = data.MonthRange(min(months), max(months))
@@ -70,83 +44,12 @@ def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
             try:
                 out[vehicle] = data.occupancy(spec.data_port, measure, window)
             except data.DataError:
-                out[vehicle] = 1.5 if vehicle == "pov" else 20.0
+                try:  # BTS stops before the bridge counts do: the latest 12 months it has
+                    end = data.resolve_port(spec.data_port).last_month
+                    out[vehicle] = data.occupancy(spec.data_port, measure, data.MonthRange(end - 11, end))
+                except data.DataError:
+                    out[vehicle] = 1.5 if vehicle == "pov" else 20.0
     return out
-
-
-def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
-         costs: CostParameters, outcomes: dict[str, FlowOutcome] | None = None) -> dict[str, float]:
-    """Headline figures of one replication (the numbers scenarios are compared on).
-
-    Interdiction comes from risk targeting's per-vehicle *outcomes*: illicit loads among the
-    arrivals, those found (sent red and detected), and inspections and finds split between
-    targeted and random selection (the figures customs services publish).
-    """
-    out: dict[str, float] = {}
-    outcomes = outcomes or {}
-    days = result.horizon / 1440.0
-    for vehicle, cls in spec.classes.items():
-        waits, queue_minutes, referred, count = [], 0.0, 0, 0
-        illicit_present, illicit_caught, secondary_minutes = 0.0, 0.0, 0.0
-        split = {"targeted_inspections": 0.0, "targeted_hits": 0.0, "random_inspections": 0.0, "random_hits": 0.0}
-        for lane in cls.flow_shares():
-            trace = result.flows[f"{vehicle}.{lane}"]
-            # Vehicles that arrived within the period (all but the initial queue, usually).
-            inside = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
-            wait = trace.start[inside, 0] - trace.arrival[inside]
-            waits.append(wait)
-            queue_minutes += float(wait.sum())
-            referred_here = 0
-            for k in range(1, trace.station.shape[1]):
-                visited = np.flatnonzero(trace.station[inside, k] >= 0)
-                column = slice(inside.start + 0, inside.stop)
-                secondary = float((trace.start[column, k][visited] - trace.reach[column, k][visited]).sum())
-                queue_minutes += secondary
-                secondary_minutes += secondary
-                referred_here += visited.size
-            referred += referred_here
-            count += wait.size
-            outcome = outcomes.get(f"{vehicle}.{lane}")
-            if outcome is not None:
-                window = slice(0, inside.stop - trace.n_initial)
-                red, rand, caught = outcome.red[window], outcome.random[window], outcome.caught[window]
-                illicit_present += float(np.count_nonzero(outcome.illicit[window]))
-                illicit_caught += float(np.count_nonzero(caught))
-                split["targeted_inspections"] += float(np.count_nonzero(red & ~rand))
-                split["targeted_hits"] += float(np.count_nonzero(caught & ~rand))
-                split["random_inspections"] += float(np.count_nonzero(rand))
-                split["random_hits"] += float(np.count_nonzero(caught & rand))
-            if wait.size:
-                out[f"{vehicle}.{lane}.wait_mean_min"] = float(wait.mean())
-                out[f"{vehicle}.{lane}.wait_p95_min"] = float(np.quantile(wait, 0.95))
-        all_waits = np.concatenate(waits) if waits else np.empty(0)
-        vehicle_hours = queue_minutes / 60.0
-        person_hours = vehicle_hours * persons.get(vehicle, 1.0)
-        out[f"{vehicle}.vehicles"] = float(count)
-        out[f"{vehicle}.throughput_per_day"] = count / days if days else np.nan
-        if all_waits.size:
-            out[f"{vehicle}.wait_mean_min"] = float(all_waits.mean())
-            out[f"{vehicle}.wait_p95_min"] = float(np.quantile(all_waits, 0.95))
-        out[f"{vehicle}.vehicle_hours_delay"] = vehicle_hours
-        out[f"{vehicle}.person_hours_delay"] = person_hours
-        out[f"{vehicle}.secondary_inspections"] = float(referred)
-        out[f"{vehicle}.secondary_wait_mean_min"] = secondary_minutes / referred if referred else 0.0
-        out[f"{vehicle}.illicit_loads"] = float(illicit_present)
-        out[f"{vehicle}.illicit_caught"] = float(illicit_caught)
-        for key, value in split.items():
-            out[f"{vehicle}.{key}"] = value
-        for key, value in class_cost(vehicle, vehicle_hours, person_hours, costs).items():
-            out[f"{vehicle}.{key}"] = value
-    return out
-
-
-def add_port_totals(runs: pd.DataFrame, vehicles: Sequence[str]) -> pd.DataFrame:
-    """Port-wide sums of cost, CO₂ and hours over the classes present."""
-    runs = runs.copy()
-    for key, column in (("total_cost_usd", "total_cost_usd"), ("co2_tonnes", "co2_tonnes"),
-                        ("vehicle_hours", "vehicle_hours_delay"), ("person_hours", "person_hours_delay")):
-        runs[f"port.{key}"] = sum(runs[f"{v}.{column}"] for v in vehicles)
-    return runs
 
 
 @dataclass
@@ -160,6 +63,7 @@ class PortRun:
     last: SimulationResult | None = field(default=None, repr=False)
     stations: pd.DataFrame | None = None
     gaps: list[str] = field(default_factory=list)
+    hourly: Hourly = field(default_factory=Hourly.empty)  # waits by lane and hour, all replications
 
     def table(self) -> pd.DataFrame:
         rows = {}
@@ -208,13 +112,14 @@ def run_port(
     horizon = next(iter(demand.values())).size * 60.0
     persons = occupancy(spec, months)
     rows, last, stations = [], None, None
+    hourly = Hourly.empty()
     for r in range(replications):
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
-        arrivals = {name: poisson_arrivals(hourly, streams[name]) for name, hourly in demand.items()}
+        arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         routing, outcomes = select(spec, model, arrivals, seed, first_replication + r, engine_workers)
         result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
                           workers=engine_workers, routing=routing)
-        rows.append(kpis(spec, result, persons, costs, outcomes))
+        rows.append(kpis(spec, result, persons, costs, outcomes, hourly))
         if r == replications - 1 and keep_last:
             last, stations = result, station_summary(result)
         if progress is not None:
@@ -226,7 +131,10 @@ def run_port(
         order = [c for c in reuse.runs.columns if c in runs.columns] + [c for c in runs.columns if c not in reuse.runs.columns]
         runs = runs[order]
     runs = add_port_totals(runs, list(full_spec.classes))
-    return PortRun(full_spec, list(months), seed, runs, last, stations, gaps)
+    if reused and reuse is not None:
+        for key in [k for k in reuse.hourly.wait if k[0] in reused]:
+            hourly.wait[key], hourly.count[key] = reuse.hourly.wait[key], reuse.hourly.count[key]
+    return PortRun(full_spec, list(months), seed, runs, last, stations, gaps, hourly)
 
 
 def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.DataFrame:
@@ -249,4 +157,4 @@ def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.Dat
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-__all__ = ["PRE_INSPECTED", "PortRun", "compare", "run_port", "year_months"]
+__all__ = ["PRE_INSPECTED", "PortRun", "compare", "demand_for", "run_port", "year_months"]

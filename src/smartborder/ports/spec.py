@@ -1,9 +1,17 @@
-"""The editable description of a port: what ``smartborder port show`` prints and ``--model`` reads.
+"""The editable description of a crossing: what ``smartborder port show`` prints and ``--model`` reads.
 
-A ``PortSpec`` is plain data (TOML) an analyst can copy and edit: traffic classes with their lane
-entitlements, booths by lane and hours, service times, referral rates and demand shape, and a
-``provenance`` table that says, for every value, whether it is a published FACT (with its
-citation) or an ESTIMATE (with its reasoning). ``to_model`` turns it into the twin's network.
+A ``PortSpec`` is plain data (TOML) an analyst can copy and edit. It models one crossing (a
+bridge, or a whole BTS port where BTS reports one place): its traffic classes with their lane
+entitlements; per lane type the installed booths (a ceiling) and the lanes *staffed* by hour on
+weekdays, Saturdays and Sundays; service times; the share of drivers who never switch lanes;
+referral rates; the demand's daily shape and its pre-opening queue; and a ``provenance`` table
+that says, for every value, whether it is a published FACT (with its citation), an ESTIMATE
+(with its reasoning) or CALIBRATED (fitted to observations). ``to_model`` turns it into the
+twin's network.
+
+Lanes a vehicle may use (its entitlement), first its own: SENTRI → SENTRI, Ready, standard;
+Ready → Ready, standard; FAST and origin pre-inspected trucks → FAST, standard; standard →
+standard. A crossing without a lane type routes its holders to what it has.
 """
 
 from __future__ import annotations
@@ -21,11 +29,30 @@ from smartborder.twin.model import Flow, PortModel, Staffing, Station, Step
 Vehicle = Literal["truck", "pov", "pedestrian", "bus"]
 Hour = Annotated[int, Field(ge=0, le=24)]
 Window = tuple[Hour, Hour]
+HourLanes = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=24, max_length=24)]
+DAY_TYPES = ("weekday", "saturday", "sunday")
 PRE_INSPECTED = "pre_inspected"
+#: Lanes each entitlement may use, its own first (only those the crossing has are kept).
+ELIGIBLE = {
+    "standard": ("standard",),
+    "Ready": ("Ready", "standard"),
+    "SENTRI": ("SENTRI", "Ready", "standard"),
+    "FAST": ("FAST", "standard"),
+    PRE_INSPECTED: ("FAST", "standard"),
+}
+
+
+def eligible_lanes(entitlement: str, lanes: dict[str, LaneSpec] | list[str]) -> list[str]:
+    """The lanes of *lanes* an entitlement may use, preferred first (standard always last)."""
+    order = ELIGIBLE.get(entitlement, (entitlement, "standard"))
+    return [lane for lane in order if lane in lanes]
 
 
 class BoothChange(BaseModel):
-    """Booths added (or removed, negative) on one lane during some hours: a scenario lever."""
+    """Lanes opened (or closed, negative) on one lane type during some hours: a scenario lever.
+
+    Applies only while the lane type is open; more lanes than are installed means building them.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -34,15 +61,31 @@ class BoothChange(BaseModel):
     days: Literal["all", "weekday", "weekend"] = "all"
 
 
-class LaneSpec(BaseModel):
-    """Primary booths of one lane type and when they are open."""
+class DaySchedule(BaseModel):
+    """Lanes open by hour of day (local time) on weekdays, Saturdays and Sundays."""
 
     model_config = ConfigDict(extra="forbid")
 
-    booths: int = Field(ge=0)
-    open: Window = (0, 24)
+    weekday: HourLanes
+    saturday: HourLanes
+    sunday: HourLanes
+
+    def day(self, day: str) -> list[int]:
+        return list(getattr(self, day))
+
+
+class LaneSpec(BaseModel):
+    """One lane type at primary: installed booths, opening hours and the lanes staffed by hour."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    booths: int = Field(ge=0, description="installed lanes of this type: the most that can be staffed")
+    open: Window = Field(default=(0, 24), description="published opening hours [open, close) on weekdays")
     open_saturday: Window | None = None
     open_sunday: Window | None = None
+    staffed: DaySchedule | None = Field(
+        default=None, description="lanes open by day type and hour, what the twin runs (zero outside "
+        "the opening hours in default models); none: every booth during the opening hours")
     changes: list[BoothChange] = Field(default_factory=list)
 
     @field_validator("open", "open_saturday", "open_sunday")
@@ -52,24 +95,44 @@ class LaneSpec(BaseModel):
             raise ValueError(f"hours must be [open, close] with open <= close, got {list(window)}")
         return window
 
-    def staffing(self) -> Staffing:
-        """Hourly booth counts for weekday / Saturday / Sunday, changes applied, never below 0."""
-        days = {"weekday": self.open, "saturday": self.open_saturday or self.open,
-                "sunday": self.open_sunday or self.open_saturday or self.open}
-        counts: dict[str, list[int]] = {}
-        for day, (start, end) in days.items():
-            hours = [self.booths if start <= h < end else 0 for h in range(24)]
-            for change in self.changes:
-                if change.days == "weekday" and day != "weekday":
-                    continue
-                if change.days == "weekend" and day == "weekday":
-                    continue
-                lo, hi = change.hours
-                span = range(lo, hi) if lo <= hi else [*range(lo, 24), *range(0, hi)]
-                for h in span:
+    def window(self, day: str) -> Window:
+        """Opening hours on a day type."""
+        if day == "saturday":
+            return self.open_saturday or self.open
+        if day == "sunday":
+            return self.open_sunday or self.open_saturday or self.open
+        return self.open
+
+    def is_open(self, day: str) -> list[bool]:
+        start, end = self.window(day)
+        return [start <= h < end for h in range(24)]
+
+    def base_lanes(self, day: str) -> list[int]:
+        """Lanes open by hour before scenario changes: the schedule, or every booth while open."""
+        if self.staffed is not None:
+            return [min(n, self.booths) for n in self.staffed.day(day)]
+        return [self.booths if o else 0 for o in self.is_open(day)]
+
+    def lanes(self, day: str) -> list[int]:
+        """Lanes open by hour on a day type: the schedule within the installed booths, then the
+        scenario's changes (which apply while the lane type is open)."""
+        hours = self.base_lanes(day)
+        window = self.is_open(day)
+        is_open = [window[h] or hours[h] > 0 for h in range(24)]
+        for change in self.changes:
+            if (change.days == "weekday") != (day == "weekday") and change.days != "all":
+                continue
+            lo, hi = change.hours
+            span = range(lo, hi) if lo <= hi else [*range(lo, 24), *range(0, hi)]
+            for h in span:
+                if is_open[h]:
                     hours[h] = max(0, hours[h] + change.delta)
-            counts[day] = hours
-        return Staffing(weekday=counts["weekday"], saturday=counts["saturday"], sunday=counts["sunday"])
+        return hours
+
+    def staffing(self) -> Staffing:
+        """The twin's hourly server counts for this lane type."""
+        return Staffing(weekday=self.lanes("weekday"), saturday=self.lanes("saturday"),
+                        sunday=self.lanes("sunday"))
 
 
 class SecondarySpec(BaseModel):
@@ -82,8 +145,18 @@ class SecondarySpec(BaseModel):
     service: ServiceTime
 
 
+class PreOpening(BaseModel):
+    """Vehicles that line up before the lanes open: a share of each day's demand, arriving
+    evenly over the *hours* before the day's first opening. Zero where a class never closes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share: float = Field(default=0.0, ge=0, lt=1)
+    hours: int = Field(default=1, ge=1, le=6)
+
+
 class ClassSpec(BaseModel):
-    """One traffic class at the port (trucks, cars, pedestrians or buses)."""
+    """One traffic class at the crossing (trucks, cars, pedestrians or buses)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -93,6 +166,13 @@ class ClassSpec(BaseModel):
         default_factory=dict, description="share of the class entitled to each trusted lane")
     pre_inspected_share: float = Field(default=0.0, ge=0, le=1,
                                        description="trucks sealed and tracked from an audited plant")
+    loyal_share: float = Field(default=0.0, ge=0, le=1,
+                               description="share of drivers who keep to their own lane type, "
+                               "however long its line (the rest take the shortest line open to them)")
+    pre_opening: PreOpening = Field(default_factory=PreOpening)
+    design_volume: float | None = Field(
+        default=None, ge=0, description="vehicles a day the staffing was set for (the staffing "
+        "rule staffs hours a scenario opens from it)")
     lanes: dict[str, LaneSpec]
     service: dict[str, ServiceTime]
     secondary: SecondarySpec
@@ -119,6 +199,18 @@ class ClassSpec(BaseModel):
             shares[PRE_INSPECTED] = self.pre_inspected_share
         shares["standard"] = max(0.0, 1.0 - sum(shares.values()))
         return shares
+
+    def service_of(self, entitlement: str, pre_inspection: PreInspectionSpec | None = None) -> ServiceTime:
+        """Primary service time of a flow (a pre-inspected load: FAST's, scaled)."""
+        if entitlement == PRE_INSPECTED:
+            base = self.service.get("FAST", self.service["standard"])
+            return base.scaled(pre_inspection.service_factor if pre_inspection else 1.0)
+        return self.service[entitlement]
+
+    def is_open(self, day: str) -> list[bool]:
+        """Hours of a day type in which at least one primary lane of the class is open."""
+        hours = [lane.lanes(day) for lane in self.lanes.values()]
+        return [any(h[k] > 0 for h in hours) for k in range(24)]
 
 
 class TargetingSpec(BaseModel):
@@ -154,20 +246,59 @@ class PreInspectionSpec(BaseModel):
     referral_factor: float = Field(ge=0)
 
 
-class PortSpec(BaseModel):
-    """A whole port of entry as editable data."""
+class StaffingRule(BaseModel):
+    """How lanes are staffed where no schedule is published (``ports/staffing.py``).
+
+    Officers work fixed shifts, so a shift staffs for its own average load, not for each hour:
+    each lane type gets enough lanes that the shift's average load keeps them
+    ``target_utilisation`` busy, at least ``minimum`` while it is open and at most its booths.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str
+    shifts: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours")
+    target_utilisation: float = Field(default=0.9, gt=0, le=1.5)
+    minimum: int = Field(default=1, ge=0, description="lanes kept open while the lane type is open")
+    source: str = "ESTIMATE"
+
+    @field_validator("shifts")
+    @classmethod
+    def _sorted(cls, shifts: list[int]) -> list[int]:
+        if sorted(set(shifts)) != shifts:
+            raise ValueError("shifts: start hours must be distinct and in increasing order")
+        return shifts
+
+
+class PortSpec(BaseModel):
+    """One crossing (a bridge, or a one-crossing BTS port) as editable data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="BTS port code of the port the crossing belongs to ('NEW' if planned)")
+    crossing: str = Field(default="", description="crossing id in smartborder's catalogue")
     name: str
     classes: dict[Vehicle, ClassSpec]
     sources: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
-        default=None, description="port code → share of its volumes this port carries; "
-        "None means the port's own BTS volumes (a new port takes shares of its neighbours')")
+        default=None, description="crossing id → share of its volumes this model carries; "
+        "None means the crossing's own volumes (a new crossing takes shares of its neighbours')")
+    staffing_rule: StaffingRule = Field(default_factory=StaffingRule)
     targeting: TargetingSpec
     pre_inspection: PreInspectionSpec
     provenance: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _crossing_known(self) -> PortSpec:
+        if not self.crossing and self.sources is None:
+            from smartborder import data
+
+            parts = data.crossings_of(self.code) if self.code in data.catalogue() else ()
+            if len(parts) != 1:
+                names = ", ".join(c.id for c in parts) or "none"
+                raise ValueError(f"crossing: say which crossing of port {self.code} this model "
+                                 f"describes (one of: {names})")
+            self.crossing = parts[0].id
+        return self
 
     @classmethod
     def from_toml(cls, path: Path) -> PortSpec:
@@ -176,53 +307,55 @@ class PortSpec(BaseModel):
 
     @property
     def volume_sources(self) -> dict[str, float]:
-        """Where arrivals come from: BTS port code → share of its volumes."""
-        return dict(self.sources) if self.sources else {self.code: 1.0}
+        """Where arrivals come from: crossing id → share of its volumes."""
+        return dict(self.sources) if self.sources else {self.crossing: 1.0}
 
     @property
     def data_port(self) -> str:
-        """The BTS port whose record (months covered, occupancy) stands for this port."""
-        return next(iter(self.volume_sources))
+        """The BTS port whose record (occupancy, registry crossings) stands for this crossing."""
+        if self.code != "NEW":
+            return self.code
+        from smartborder import data
+
+        return data.crossings()[next(iter(self.volume_sources))].port_code
 
     def estimates(self) -> dict[str, str]:
-        """Provenance entries that are estimates or placeholders, for reports."""
+        """Provenance entries that are not published facts, for reports."""
         return {k: v for k, v in self.provenance.items() if not v.startswith("FACT")}
 
     def to_model(self) -> PortModel:
-        """The twin's station network for this port."""
+        """The twin's station network for this crossing."""
         stations: list[Station] = []
         flows: list[Flow] = []
         for vehicle, spec in self.classes.items():
             for lane, lane_spec in spec.lanes.items():
                 stations.append(Station(name=f"{vehicle}.primary.{lane}", stage="primary",
-                                        staffing=lane_spec.staffing()))
-            standard = spec.lanes["standard"]
-            bays = LaneSpec(booths=spec.secondary.bays, open=standard.open,
-                            open_saturday=standard.open_saturday, open_sunday=standard.open_sunday)
-            stations.append(Station(name=f"{vehicle}.secondary", stage="secondary", staffing=bays.staffing()))
+                                        staffing=lane_spec.staffing(), after_close="finish_queue"))
+            # Secondary works whenever the class is open; it finishes whoever primary sends it.
+            bays = {day: [spec.secondary.bays if o else 0 for o in spec.is_open(day)] for day in DAY_TYPES}
+            stations.append(Station(name=f"{vehicle}.secondary", stage="secondary",
+                                    staffing=Staffing(**bays), after_close="serve_all"))
             for entitlement in spec.flow_shares():
                 flows.append(self._flow(vehicle, spec, entitlement))
         return PortModel(name=self.name, stations=stations, flows=flows)
 
     def _flow(self, vehicle: str, spec: ClassSpec, entitlement: str) -> Flow:
         pre = entitlement == PRE_INSPECTED
-        lane = "FAST" if pre and "FAST" in spec.lanes else entitlement
-        preferred = [f"{vehicle}.primary.{lane}"] if lane in spec.lanes and lane != "standard" else []
+        service = spec.service_of(entitlement, self.pre_inspection)
         if pre:
-            base = spec.service.get("FAST", spec.service["standard"])
-            service = base.scaled(self.pre_inspection.service_factor)
             referral = spec.secondary.referral.get("FAST", spec.secondary.referral["standard"])
             referral = min(1.0, referral * self.pre_inspection.referral_factor)
         else:
-            service = spec.service[entitlement]
             referral = spec.secondary.referral[entitlement]
+        lanes = eligible_lanes(entitlement, spec.lanes)
         return Flow(
             name=f"{vehicle}.{entitlement}",
             vehicle=vehicle,  # type: ignore[arg-type]
             lane=entitlement,
             trusted=entitlement != "standard",
             route=[
-                Step(stations=[*preferred, f"{vehicle}.primary.standard"], service=service),
+                Step(stations=[f"{vehicle}.primary.{lane}" for lane in lanes], service=service,
+                     choice="shortest", loyal=spec.loyal_share),
                 Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
             ],
         )

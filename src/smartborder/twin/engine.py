@@ -414,13 +414,14 @@ def simulate(
             service = np.concatenate([services[f][k][m] for f, k, m in ordered])
         if reach.size == 0:
             return
+        overtime = model.station(name).overtime
         if reach.size < 2 or (reach[1:] >= reach[:-1]).all():
-            starts = fcfs_starts(reach, service, servers[name], 60.0)
+            starts = fcfs_starts(reach, service, servers[name], 60.0, overtime)
         else:
             # Timsort: the parts are sorted runs already, so this merge is close to linear.
             sort = np.argsort(reach, kind="stable")
             starts = np.empty_like(reach)
-            starts[sort] = fcfs_starts(reach[sort], service[sort], servers[name], 60.0)
+            starts[sort] = fcfs_starts(reach[sort], service[sort], servers[name], 60.0, overtime)
         cut = 0
         for f, k, m in ordered:
             trace = traces[f]

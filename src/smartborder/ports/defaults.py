@@ -1,0 +1,299 @@
+"""Default crossing models, built from published facts, documented assumptions and real volumes.
+
+``default_spec(crossing, year)`` merges, for each traffic class the crossing carries, and records
+in the spec's ``provenance`` where every value came from:
+
+1. lanes and hours from CBP's Border Wait Times feed (every crossing CBP lists; FACT);
+2. more specific or newer published facts (``port_facts.toml``: booths by lane type, a class's
+   own hours; FACT);
+3. smartborder's documented assumptions (``assumptions.toml``: service times, shares, shapes;
+   ESTIMATE), and where CBP lists no lanes, lanes sized from the crossing's real volumes;
+4. the staffed lanes by hour, from the staffing rule applied to the crossing's average day in
+   the reference year (``staffing.py``; ESTIMATE).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import pandas as pd
+
+from smartborder import data
+from smartborder.ports.demand import design_day
+from smartborder.ports.spec import (
+    DAY_TYPES,
+    ClassSpec,
+    LaneSpec,
+    PortSpec,
+    PreInspectionSpec,
+    PreOpening,
+    SecondarySpec,
+    StaffingRule,
+    TargetingSpec,
+    Window,
+)
+from smartborder.ports.staffing import apply_rule
+from smartborder.twin.arrivals import DemandProfile
+from smartborder.twin.distributions import ServiceTime
+from smartborder.twin.errors import ModelError
+
+VEHICLES = ("truck", "pov", "pedestrian", "bus")
+TRUSTED_LANES = ("Ready", "SENTRI", "FAST")
+
+
+@lru_cache(maxsize=1)
+def assumptions() -> dict[str, Any]:
+    return tomllib.loads((files("smartborder.ports") / "assumptions.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def port_facts() -> dict[str, Any]:
+    return tomllib.loads((files("smartborder.ports") / "port_facts.toml").read_text("utf-8"))
+
+
+def staffing_rule() -> StaffingRule:
+    a = assumptions()["staffing"]
+    return StaffingRule(shifts=a["shifts"], target_utilisation=a["target_utilisation"],
+                        minimum=a["minimum"], source=a["source"])
+
+
+def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRange:
+    """The 12 months a model is designed on: a calendar year, or the latest 12 months of data."""
+    if year is None:
+        end = crossing.last_month
+        return data.MonthRange(max(end - 11, crossing.first_month), end)
+    first, last = pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M")
+    if last < crossing.first_month or first > crossing.last_month:
+        raise ModelError(f"year: {crossing.label} has data from {crossing.first_month} to "
+                         f"{crossing.last_month}, not {year}")
+    return data.MonthRange(max(first, crossing.first_month), min(last, crossing.last_month))
+
+
+def parse_hours(text: str) -> Window | None:
+    """CBP's published hours ('24 hrs/day', '6 am-10 pm', '7 am-Midnight') as [open, close)."""
+    text = text.strip().lower()
+    if "24 hrs" in text:
+        return (0, 24)
+    match = re.fullmatch(r"(\d{1,2}) ?(am|pm|noon)?\s*-\s*(\d{1,2} ?(?:am|pm)|midnight|noon)", text)
+    if not match:
+        return None
+
+    def hour(value: str) -> int:
+        if value == "midnight":
+            return 24
+        if value == "noon":
+            return 12
+        number, half = int(re.sub(r"\D", "", value)), value[-2:]
+        return (number % 12) + (12 if half == "pm" else 0)
+
+    start = hour(match.group(1) + (match.group(2) or "am"))
+    end = hour(match.group(3).replace(" ", ""))
+    return (start, end) if start < end else None
+
+
+def _window(value: Any) -> Window:
+    return (int(value[0]), int(value[1]))
+
+
+def _hours(vehicle: str, crossing: data.Crossing, fact: dict[str, Any],
+           bwt: data.LaneFacts | None, key: str, provenance: dict[str, str]) -> dict[str, Window]:
+    """Opening hours by day type, from facts, the feed or the assumptions (in that order)."""
+    h = assumptions()["hours"]
+    published = [w for w in (parse_hours(t) for t in (bwt.hours if bwt else ())) if w]
+    feed: Window | None = None
+    if published:
+        feed = (min(w[0] for w in published), max(w[1] for w in published))
+    if vehicle == "truck":
+        weekday = feed if feed and feed != (0, 24) else _window(h["truck_at_24h_crossings"])
+        saturday = (max(weekday[0], h["truck_saturday"][0]), min(weekday[1], h["truck_saturday"][1]))
+        sunday = (max(weekday[0], h["truck_sunday"][0]), min(weekday[1], h["truck_sunday"][1]))
+        saturday = saturday if saturday[0] < saturday[1] else (0, 0)
+        sunday = sunday if sunday[0] < sunday[1] else (0, 0)
+        source = (f"FACT: {bwt.source}: {', '.join(bwt.hours)} (weekdays). " if feed and feed != (0, 24)
+                  else "") + h["truck_source"]
+    else:
+        weekday = feed or _window(h["unlisted"])
+        saturday = sunday = weekday
+        source = f"FACT: {bwt.source}: {', '.join(bwt.hours)}" if feed else h["unlisted_source"]
+    if "open" in fact:
+        weekday = _window(fact["open"])
+        saturday = _window(fact.get("open_saturday", weekday))
+        sunday = _window(fact.get("open_sunday", fact.get("open_saturday", weekday)))
+        source = f"FACT: {fact['open_source']}"
+    elif "open_saturday" in fact or "open_sunday" in fact:
+        saturday = _window(fact.get("open_saturday", saturday))
+        sunday = _window(fact.get("open_sunday", sunday))
+        source = f"FACT: {fact['open_source']}"
+    provenance[f"{key}.lanes.open"] = source
+    return {"weekday": weekday, "saturday": saturday, "sunday": sunday}
+
+
+def _profile(a: dict[str, Any]) -> DemandProfile:
+    return DemandProfile(
+        hourly_weekday=tuple(a["hourly_weekday"]),
+        hourly_weekend=tuple(a["hourly_weekend"]) if "hourly_weekend" in a else None,
+        daily=tuple(a["daily"]),
+        source=a["profile_source"],
+    )
+
+
+def _split(total: int, lanes: list[str], work: dict[str, float]) -> dict[str, int]:
+    """Installed lanes of a class across its lane types, by share of the work, at least one each."""
+    if len(lanes) == 1:
+        return {lanes[0]: max(1, total)}
+    trusted = [lane for lane in lanes if lane != "standard"]
+    weight = sum(work.get(lane, 0.0) for lane in lanes) or 1.0
+    out = {lane: max(1, round(total * work.get(lane, 0.0) / weight)) for lane in trusted}
+    out["standard"] = max(1, total - sum(out.values()))
+    return {lane: out[lane] for lane in lanes}
+
+
+def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
+                provenance: dict[str, str]) -> ClassSpec | None:
+    a = assumptions()[vehicle]
+    fact = dict(port_facts().get(crossing.id, {}).get(vehicle, {}))
+    monthly = crossing.series(a["measure"], months)
+    if monthly.sum() <= 0:
+        return None
+    key = f"classes.{vehicle}"
+    # Buses use the passenger crossing's hours; CBP's feed has no bus lanes to count.
+    feed = data.lane_facts(crossing)
+    bwt = feed.get("pov" if vehicle == "bus" else vehicle)
+    lanes_known = bwt is not None and vehicle != "bus"
+    days = sum(m.days_in_month for m in monthly.index)
+    design_volume = float(monthly.sum()) / days
+    provenance[f"{key}.measure"] = (f"FACT: {a['measure']} at {crossing.label}, {months.start} to {months.end} "
+                                    f"({crossing.source}); {design_volume:,.0f} a day on average")
+    provenance[f"{key}.profile"] = a["profile_source"]
+
+    entitlements = dict(fact.get("entitlements", a["entitlements"]))
+    provenance[f"{key}.entitlements"] = (
+        f"FACT: {fact['entitlements_source']}" if "entitlements" in fact else a["entitlements_source"])
+    factor = float(fact.get("service_factor", 1.0))
+    service = {lane: ServiceTime(**spec).scaled(factor) for lane, spec in a["service"].items()}
+    for lane, dist in service.items():
+        provenance[f"{key}.service.{lane}"] = dist.source + (
+            f" Scaled x{factor}: FACT-based: {fact['service_factor_source']}" if factor != 1.0 else "")
+    windows = _hours(vehicle, crossing, fact, bwt, key, provenance)
+
+    # Lane types and installed lanes.
+    if "booths" in fact:
+        booths = {str(k): int(v) for k, v in fact["booths"].items()}
+        provenance[f"{key}.lanes.booths"] = f"FACT: {fact['booths_source']}"
+    else:
+        types = list(bwt.lane_types) if lanes_known and bwt else ["standard"]
+        shares = {**entitlements, "standard": 1 - sum(entitlements.values())}
+        work = {lane: shares.get(lane, 0.0) * service[lane].expected for lane in types if lane in service}
+        if "lanes_total" in fact:
+            total = int(fact["lanes_total"])
+            source = f"FACT: {fact['lanes_source']}"
+        elif lanes_known and bwt is not None:
+            total = bwt.max_lanes
+            source = f"FACT: {bwt.max_lanes} lanes ({bwt.source})"
+        else:
+            target = assumptions()["sizing"]["target_utilisation"]
+            peak = 0.0
+            probe = _provisional(vehicle, a, entitlements, service, design_volume, windows)
+            for day in DAY_TYPES:
+                arrivals = design_day(probe, day)
+                peak = max(peak, float(arrivals.max()))
+            mean_service = sum(shares[lane] * service[lane].expected for lane in shares if lane in service)
+            total = max(1, math.ceil(peak * mean_service / 60.0 / target))
+            source = f"{assumptions()['sizing']['source']} Peak hour {peak:,.0f} arrivals."
+        booths = _split(total, [t for t in types if t in service], work)
+        if len(booths) > 1:
+            source += " Split across lane types by their share of the work: ESTIMATE."
+        provenance[f"{key}.lanes.booths"] = source
+    lanes = {lane: LaneSpec(booths=n, open=windows["weekday"], open_saturday=windows["saturday"],
+                            open_sunday=windows["sunday"]) for lane, n in booths.items()}
+    lanes.setdefault("standard", LaneSpec(booths=1, open=windows["weekday"]))
+
+    bays = fact.get("secondary")
+    if bays is None:
+        bays = max(1, math.ceil(sum(booths.values()) * a["secondary_per_primary_booth"]))
+        provenance[f"{key}.secondary.bays"] = a["secondary_source"]
+    else:
+        provenance[f"{key}.secondary.bays"] = f"FACT: {fact['secondary_source']}"
+    provenance[f"{key}.secondary.referral"] = a["referral_source"]
+    provenance[f"{key}.secondary.service"] = a["secondary_service"]["source"]
+    referral = dict(a["referral"])
+    for lane in entitlements:
+        referral.setdefault(lane, referral["standard"])
+    provenance[f"{key}.loyal_share"] = a["loyal_source"]
+    provenance[f"{key}.pre_opening"] = a["pre_opening_source"]
+    return ClassSpec(
+        measure=a["measure"],
+        entitlements=entitlements,
+        loyal_share=a["loyal_share"],
+        pre_opening=PreOpening(**a["pre_opening"]),
+        design_volume=design_volume,
+        lanes=lanes,
+        service={lane: service[lane] for lane in ["standard", *entitlements]},
+        secondary=SecondarySpec(bays=bays, referral=referral, service=ServiceTime(**a["secondary_service"])),
+        profile=_profile(a),
+    )
+
+
+def _provisional(vehicle: str, a: dict[str, Any], entitlements: dict[str, float],
+                 service: dict[str, ServiceTime], design_volume: float,
+                 windows: dict[str, Window]) -> ClassSpec:
+    """A one-lane class with the real hours and volume, to size lanes from its busiest hour."""
+    lane = LaneSpec(booths=1, open=windows["weekday"], open_saturday=windows["saturday"],
+                    open_sunday=windows["sunday"])
+    referral = {lane: 0.0 for lane in ["standard", *entitlements]}
+    return ClassSpec(measure=a["measure"], entitlements=entitlements, design_volume=design_volume,
+                     pre_opening=PreOpening(**a["pre_opening"]), lanes={"standard": lane},
+                     service={k: service[k] for k in ["standard", *entitlements]},
+                     secondary=SecondarySpec(bays=0, referral=referral, service=service["standard"]),
+                     profile=_profile(a))
+
+
+def default_spec(crossing: str | data.Crossing, year: int | None = None) -> PortSpec:
+    """The default model of a crossing, designed on *year* (default: its latest 12 months)."""
+    if not isinstance(crossing, data.Crossing):
+        crossing = data.resolve_crossing(crossing)
+    months = reference_months(crossing, year)
+    provenance: dict[str, str] = {}
+    classes: dict[str, ClassSpec] = {}
+    for vehicle in VEHICLES:
+        spec = _class_spec(vehicle, crossing, months, provenance)
+        if spec is not None:
+            classes[vehicle] = spec
+    if not classes:
+        raise ModelError(f"crossing: {crossing.label} reports no trucks, cars, pedestrians or buses "
+                         f"in {months.start}..{months.end}")
+    targeting = assumptions()["targeting"]
+    pre = assumptions()["pre_inspection"]
+    rule = staffing_rule()
+    pre_inspection = PreInspectionSpec(service_factor=pre["service_factor"], referral_factor=pre["referral_factor"])
+    for vehicle, cls in list(classes.items()):
+        classes[vehicle] = apply_rule(cls, rule, pre_inspection.service_factor)
+        provenance[f"classes.{vehicle}.lanes.staffed"] = (
+            f"{rule.source} Applied to the average {months.start.year if months.start else ''} day "
+            f"({cls.design_volume:,.0f} a day).")
+    provenance["staffing_rule"] = rule.source
+    provenance["targeting"] = targeting["source"]
+    provenance["pre_inspection"] = pre["source"]
+    return PortSpec(
+        code=crossing.port_code,
+        crossing=crossing.id,
+        name=crossing.label,
+        classes=classes,  # type: ignore[arg-type]
+        staffing_rule=rule,
+        targeting=TargetingSpec(illicit_rate=targeting["illicit_rate"], detection=targeting["detection"],
+                                random_share=targeting["random_share"]),
+        pre_inspection=pre_inspection,
+        provenance=provenance,
+    )
+
+
+def default_specs(place: str | data.Place, year: int | None = None) -> list[PortSpec]:
+    """Default models of every crossing of a port (or the one crossing a name resolves to)."""
+    if not isinstance(place, data.Place):
+        place = data.resolve_place(place)
+    return [default_spec(c, year) for c in place.crossings]

@@ -1,0 +1,207 @@
+"""Staffed lanes: the documented rule that sets them, and schedules as files.
+
+Installed booths are a ceiling; what sets waits is how many lanes are *staffed* hour by hour. CBP
+publishes lanes open (Border Wait Times) but no schedule, so default models use a rule
+(``StaffingRule``, its reasoning in ``assumptions.toml [staffing]``): officers work fixed shifts,
+so each shift staffs a class for the shift's *average* design load at the target utilisation —
+at least ``minimum`` lanes while the class is open, never more than its booths — and shares
+them among its lane types by load. A shift's peaks then queue, as CBP's published waits do.
+
+A schedule can also be given as data, ``--staffing FILE``: a CSV with the columns
+``crossing,class,lane,day,hour,lanes`` (``day`` ∈ weekday | saturday | sunday, ``hour`` 0–23),
+one row per hour given; hours a file leaves out keep the model's value. ``write_schedule``
+writes the same format, so a schedule round-trips.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, PortSpec, StaffingRule, eligible_lanes
+from smartborder.twin.errors import ModelError
+
+COLUMNS = ["crossing", "class", "lane", "day", "hour", "lanes"]
+
+
+def lane_loads(cls: ClassSpec, day: str, pre_service: float = 1.0) -> dict[str, np.ndarray]:
+    """Design load of each lane type by hour (Erlangs: arrivals × mean service ÷ 60).
+
+    Each entitlement's holders count on their own lane (the first of their list the crossing
+    has); the pre-opening queue counts on the first open hour, when it is served.
+    """
+    from smartborder.ports.demand import _open, design_day, opening_hours
+
+    arrivals = design_day(cls, day)
+    first, waiting = opening_hours(_open(cls, day, True), cls.pre_opening)
+    if first is not None and waiting:
+        arrivals = arrivals.copy()
+        arrivals[first] += arrivals[waiting].sum()
+        arrivals[waiting] = 0.0
+    loads = {lane: np.zeros(24) for lane in cls.lanes}
+    for entitlement, share in cls.flow_shares().items():
+        home = eligible_lanes(entitlement, cls.lanes)[0]
+        service = cls.service_of(entitlement).expected
+        if entitlement == "pre_inspected":
+            service *= pre_service
+        loads[home] += arrivals * share * service / 60.0
+    return loads
+
+
+def staff_shift(mean: dict[str, float], booths: dict[str, int], rule: StaffingRule) -> dict[str, int]:
+    """Lanes of each type for one shift, from each lane type's average load (Erlangs).
+
+    Each lane type gets the lanes its holders' load needs at the target utilisation, rounded
+    up (staffing short of the load would grow a queue the shift never clears); a trusted lane
+    type that would be less than half busy is closed instead, its holders using the standard
+    lanes, as CBP's feed shows at night ('Lanes Closed'). The standard lanes carry their own
+    load plus what the trusted lanes leave over, at least ``minimum`` of them. Each within its
+    booths.
+    """
+    target = rule.target_utilisation
+    out: dict[str, int] = {}
+    spill = 0.0
+    for lane, load in mean.items():
+        if lane == "standard":
+            continue
+        count = min(math.ceil(load / target - 1e-9) if load / target >= 0.5 else 0, booths[lane])
+        out[lane] = count
+        spill += max(0.0, load - count * target)
+    need = math.ceil((mean.get("standard", 0.0) + spill) / target - 1e-9)
+    out["standard"] = min(max(need, rule.minimum, 1), max(booths["standard"], 1))
+    return {lane: out[lane] for lane in mean}
+
+
+def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int],
+                rule: StaffingRule) -> dict[str, list[int]]:
+    """Lanes open by hour for every lane type of a class on one day type, by the shift rule.
+
+    Each shift staffs for its average load over the hours it is open (``staff_shift``). CBP's
+    feed shows the same pattern: trusted lanes close at night ('Lanes Closed') while a general
+    lane stays open.
+    """
+    lanes = {lane: [0] * 24 for lane in loads}
+    starts = rule.shifts
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else starts[0] + 24
+        span = [h % 24 for h in range(start, end)]
+        open_hours = [h for h in span if any(is_open[lane][h] for lane in loads)]
+        if not open_hours:
+            continue
+        mean = {lane: float(np.mean([loads[lane][h] for h in open_hours])) for lane in loads}
+        available = {lane: booths[lane] if any(is_open[lane][h] for h in open_hours) else 0 for lane in loads}
+        for lane, count in staff_shift(mean, available, rule).items():
+            for h in open_hours:
+                lanes[lane][h] = count if is_open[lane][h] or lane == "standard" else 0
+    return lanes
+
+
+def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
+               only_hours: dict[str, dict[str, list[int]]] | None = None) -> ClassSpec:
+    """The class with its lanes staffed by *rule* (requires ``design_volume``).
+
+    *only_hours* (lane → day → hours) restaffs just those hours and keeps the rest of each
+    lane's schedule: what a scenario that opens new hours does.
+    """
+    if cls.design_volume is None:
+        raise ModelError("design_volume: the staffing rule needs the daily volume the lanes serve")
+    out = cls.model_copy(deep=True)
+    booths = {name: lane.booths for name, lane in cls.lanes.items()}
+    ruled = {day: staff_class(lane_loads(cls, day, pre_service),
+                              {name: lane.is_open(day) for name, lane in cls.lanes.items()}, booths, rule)
+             for day in DAY_TYPES}
+    for name, lane in out.lanes.items():
+        days = {}
+        for day in DAY_TYPES:
+            if only_hours is None or lane.staffed is None:
+                days[day] = ruled[day][name]
+            else:
+                kept = lane.staffed.day(day)
+                for h in only_hours.get(name, {}).get(day, []):
+                    kept[h] = ruled[day][name][h]
+                days[day] = kept
+        lane.staffed = DaySchedule(**days)
+    return out
+
+
+def booth_hours(cls: ClassSpec) -> dict[str, float]:
+    """Staffed lane-hours in an average week, by lane type."""
+    return {name: float(sum(sum(lane.lanes(day)) * (5 if day == "weekday" else 1) for day in DAY_TYPES))
+            for name, lane in cls.lanes.items()}
+
+
+def schedule_frame(spec: PortSpec) -> pd.DataFrame:
+    """The crossing's staffed lanes as rows of the schedule file format."""
+    rows = []
+    for vehicle, cls in spec.classes.items():
+        for name, lane in cls.lanes.items():
+            for day in DAY_TYPES:
+                for hour, count in enumerate(lane.lanes(day)):
+                    rows.append((spec.crossing, vehicle, name, day, hour, count))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def write_schedule(specs: list[PortSpec], path: Path) -> Path:
+    """Write the staffed lanes of *specs* as a schedule CSV."""
+    frame = pd.concat([schedule_frame(s) for s in specs], ignore_index=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def read_schedule(path: Path) -> pd.DataFrame:
+    """A schedule file, checked: every problem names its line and column."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise ModelError(f"staffing: file {path} does not exist") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ModelError(f"staffing: {path} is not a CSV file: {exc}") from None
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ModelError(f"staffing: {path} lacks the column(s) {', '.join(missing)}; expected "
+                         f"{','.join(COLUMNS)}")
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"staffing: {path.name} line {i}"
+        if row.day not in DAY_TYPES:
+            raise ModelError(f"{where}: day {row.day!r} must be one of {', '.join(DAY_TYPES)}")
+        if not row.hour.isdigit() or not 0 <= int(row.hour) <= 23:
+            raise ModelError(f"{where}: hour {row.hour!r} must be a whole number 0..23")
+        if not row.lanes.isdigit():
+            raise ModelError(f"{where}: lanes {row.lanes!r} must be a whole number >= 0")
+    frame["hour"] = frame["hour"].astype(int)
+    frame["lanes"] = frame["lanes"].astype(int)
+    return frame
+
+
+def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str) -> PortSpec:
+    """*spec* with the lanes a schedule gives for its crossing (other hours unchanged).
+
+    A count above the installed booths raises the booths (and says so in the provenance):
+    a schedule may describe lanes being built.
+    """
+    rows = schedule[schedule["crossing"] == spec.crossing]
+    out = spec.model_copy(deep=True)
+    for (vehicle, lane_name), group in rows.groupby(["class", "lane"]):
+        cls = out.classes.get(vehicle)  # type: ignore[call-overload]
+        if cls is None:
+            raise ModelError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves "
+                             f"{', '.join(out.classes)}")
+        if lane_name not in cls.lanes:
+            raise ModelError(f"staffing: {spec.name} has no {lane_name!r} lane for {vehicle}; "
+                             f"lanes: {', '.join(cls.lanes)}")
+        lane = cls.lanes[lane_name]
+        days = {day: lane.base_lanes(day) for day in DAY_TYPES}
+        for row in group.itertuples(index=False):
+            days[row.day][row.hour] = row.lanes
+        top = max(max(v) for v in days.values())
+        if top > lane.booths:
+            out.provenance[f"classes.{vehicle}.lanes.{lane_name}.booths"] = (
+                f"SCHEDULE: raised from {lane.booths} to {top} by the staffing file {source}")
+            lane.booths = top
+        lane.staffed = DaySchedule(**days)
+        out.provenance[f"classes.{vehicle}.lanes.{lane_name}.staffed"] = f"SCHEDULE: staffing file {source}"
+    return out
