@@ -2,6 +2,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.cli.test_data_commands import run
@@ -16,9 +17,50 @@ def test_simulate_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert payload["port"]["code"] == "2505"
     assert payload["kpis"]["pov.vehicles"]["mean"] > 0
     assert payload["estimates"]
+    # The hourly shape: {class: {lane: {weekday: [24], weekend: [24]}}}, null where none arrived.
+    trucks = payload["hourly"]["truck"]["standard"]
+    assert len(trucks["weekday"]) == 24 and len(trucks["weekend"]) == 24
+    assert trucks["weekday"][3] is None and trucks["weekday"][10] is not None  # cargo opens 08-16
+    staffed = payload["staffing"]["truck"]["standard"]
+    assert staffed["weekday"][3] == 0 and staffed["weekday"][10] >= 1
     html = (out / "report.html").read_text()
     assert "data:image/png;base64" in html and "ESTIMATE" in html
     assert (out / "kpis.parquet").exists() and (out / "kpis.csv").exists()
+    hourly = pd.read_csv(out / "hourly.csv")
+    assert {"crossing", "class", "lane", "day", "hour", "lanes_staffed", "wait_mean_min"} <= set(hourly.columns)
+    staffing = pd.read_csv(out / "staffing.csv")
+    assert list(staffing.columns) == ["crossing", "class", "lane", "day", "hour", "lanes"]
+
+
+def test_simulate_a_port_reports_each_crossing_and_the_total(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["simulate", "progreso", "--month", "2024-05", "-r", "1", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    ids = [c["id"] for c in payload["crossings"]]
+    assert ids == ["progreso-bridge", "donna"]
+    cars = sum(c["kpis"]["pov.vehicles"]["mean"] for c in payload["crossings"])
+    assert payload["kpis"]["pov.vehicles"]["mean"] == pytest.approx(cars)
+    code, stdout, _ = run(["simulate", "Donna", "--month", "2024-05", "-r", "1"], capsys)
+    assert code == 0 and "Donna" in stdout
+
+
+def test_staffing_file_changes_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "base"
+    code, _, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov", "--out",
+                      str(out), "--json"], capsys)
+    assert code == 0
+    schedule = pd.read_csv(out / "staffing.csv")
+    schedule.loc[(schedule["class"] == "pov") & (schedule["lanes"] > 0), "lanes"] = 1
+    fewer = tmp_path / "fewer.csv"
+    schedule.to_csv(fewer, index=False)
+    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov",
+                           "--staffing", str(fewer), "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    assert max(payload["staffing"]["pov"]["standard"]["weekday"]) == 1
+    code, _, err = run(["simulate", "tecate", "--month", "2024-05", "--staffing", str(tmp_path / "none.csv")],
+                       capsys)
+    assert code == 2 and "staffing" in err
 
 
 def test_simulate_class_filter_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,15 +87,20 @@ def test_compare_scenarios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_port_show_prints_editable_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = run(["port", "show", "laredo"], capsys)
+    code, stdout, _ = run(["port", "show", "world trade bridge"], capsys)
     assert code == 0
     model = tomllib.loads(stdout)
-    assert model["classes"]["truck"]["lanes"]["FAST"]["booths"] == 6
-    path = tmp_path / "laredo.toml"
+    assert model["classes"]["truck"]["lanes"]["FAST"]["booths"] == 4
+    assert len(model["classes"]["truck"]["lanes"]["standard"]["staffed"]["weekday"]) == 24
+    path = tmp_path / "wtb.toml"
     path.write_text(stdout)
     code, stdout, _ = run(["simulate", "laredo", "--model", str(path), "--month", "2024-05", "-r", "1",
-                           "--class", "bus", "--json"], capsys)
-    assert code == 0 and json.loads(stdout)["kpis"]["bus.vehicles"]["mean"] > 0
+                           "--class", "truck", "--json"], capsys)
+    assert code == 0 and json.loads(stdout)["kpis"]["truck.vehicles"]["mean"] > 0
+    code, _, err = run(["port", "show", "laredo"], capsys)
+    assert code == 2 and "world-trade-bridge" in err  # a port of several crossings: name one
+    code, _, err = run(["simulate", "tecate", "--model", str(path), "--month", "2024-05"], capsys)
+    assert code == 2 and "model" in err  # the model describes another crossing
 
 
 @pytest.mark.parametrize(
@@ -66,6 +113,7 @@ def test_port_show_prints_editable_toml(tmp_path: Path, capsys: pytest.CaptureFi
         (["simulate", "san ysidro", "--class", "truck"], "class"),
         (["simulate", "tecate", "--scenario", "/nonexistent.toml"], "scenario"),
         (["simulate", "tecate", "--model", "/nonexistent.toml"], "model"),
+        (["simulate", "Bridge I", "--month", "2024-05"], "ambiguous"),
     ],
 )
 def test_simulate_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,7 +145,7 @@ def test_registry_shares_are_counts_over_bts_volume(db: str) -> None:
     from smartborder.service.trusted_registry import registry_shares
 
     seed_crossings(db, "2304", dt.date(2024, 6, 3), 3)
-    spec = default_spec("laredo", 2024)
+    spec = default_spec("world trade bridge", 2024)  # registry crossings are counted by BTS port
     shares = registry_shares(spec, [pd.Period("2024-06", "M")], db)
     volume = data.monthly_series("2304", "Trucks", data.MonthRange.parse("2024-06", "2024-06")).sum()
     assert shares == {"truck": {"FAST": pytest.approx(3 / volume)}}

@@ -7,6 +7,7 @@ import pytest
 from smartborder.policy.analysis import compare, run_port
 from smartborder.policy.costs import CostParameters
 from smartborder.policy.scenario import Scenario, apply
+from smartborder import data
 from smartborder.ports import default_spec
 from smartborder.twin import ModelError
 
@@ -117,13 +118,16 @@ def test_reusing_unchanged_classes_gives_the_same_numbers() -> None:
 
 
 def test_new_port_carries_the_diverted_volume() -> None:
-    from smartborder.ports.calibrate import new_port_spec
+    from smartborder.ports.newport import new_port_spec
 
     spec = new_port_spec("New crossing", {"Laredo": 0.15}, 2024, booths={"truck": {"standard": 3}})
-    assert spec.volume_sources == {"2304": 0.15}
+    assert spec.volume_sources == {c: 0.15 for c in ("gateway-to-the-americas", "juarez-lincoln",
+                                                       "colombia", "world-trade-bridge")}
     assert spec.classes["truck"].lanes["standard"].booths == 3
     assert spec.classes["truck"].lanes["FAST"].booths >= 1  # sized
-    new = run_port(spec, MONTH, replications=1, seed=1)
-    laredo = run_port(default_spec("laredo", 2024), MONTH, replications=1, seed=1)
-    assert new.runs["truck.vehicles"].iloc[0] == pytest.approx(0.15 * laredo.runs["truck.vehicles"].iloc[0], rel=0.03)
+    new = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH,
+                   replications=1, seed=1)
+    trucks = sum(float(data.resolve_crossing(c).series("Trucks", data.MonthRange(MONTH[0], MONTH[0])).sum())
+                 for c in ("colombia", "world trade bridge"))
+    assert new.runs["truck.vehicles"].iloc[0] == pytest.approx(0.15 * trucks, rel=0.03)
     assert spec.provenance["sources"].startswith("SCENARIO")

@@ -23,7 +23,7 @@ def test_shares_from_counts() -> None:
 
 
 def test_with_shares_changes_only_the_registry_lanes() -> None:
-    spec = default_spec("laredo", 2024)
+    spec = default_spec("camino real", 2024)  # trucks, cars and buses
     before = spec.classes["pov"].entitlements
     changed = with_shares(spec, {"truck": {"FAST": 0.31}, "pov": {"SENTRI": 0.05}, "bus": {"FAST": 0.5}})
     assert changed.classes["truck"].entitlements["FAST"] == 0.31

@@ -39,7 +39,8 @@ def _exact_start(assigned: list[tuple[float, float, float]], servers: np.ndarray
 def reference(parts: list[tuple[np.ndarray, np.ndarray, list[int], np.ndarray]],
               servers: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """The kernel's rule in plain Python: merge by time (ties: earlier part), then choose by the
-    start each open station would give if no staffing changed, and serve FCFS."""
+    start each open station would give if no staffing changed (none open: the one opening
+    first), and serve FCFS."""
     assigned: list[list[tuple[float, float, float]]] = [[] for _ in range(servers.shape[0])]
     heads = [0] * len(parts)
     out = [(np.empty(p[0].size, dtype=np.int64), np.empty(p[0].size)) for p in parts]
@@ -52,8 +53,11 @@ def reference(parts: list[tuple[np.ndarray, np.ndarray, list[int], np.ndarray]],
         heads[p] += 1
         _reach, service, options, loyal = parts[p]
         open_ = [s for s in options if _cap(servers[s], t) > 0]
-        if not open_:
-            chosen = options[0]
+        if not open_:  # wait at the lane that opens first
+            block = min(int(t // BLOCK), servers.shape[1] - 1)
+            opens = [next((k for k in range(block, servers.shape[1]) if servers[s, k] > 0), np.inf)
+                     for s in options]
+            chosen = options[int(np.argmin(opens))] if np.isfinite(min(opens)) else options[0]
         elif loyal[j] or len(options) == 1:
             chosen = open_[0]
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -16,63 +17,24 @@ from smartborder import data
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.twin.errors import ModelError
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: last full year of data).")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")]
+DesignYearOpt = Annotated[int | None, typer.Option("--year", help="Year whose traffic the default model is designed on (default: the latest 12 months).")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, instead of a year.")]
 ClassOpt = Annotated[list[str] | None, typer.Option("--class", help="Only these classes: truck, pov, pedestrian, bus.")]
 RepsOpt = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs).", min=1)]
 BorderRepsOpt = Annotated[int | None, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs); default 5, or 1 with --border.", min=1)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="Port model file (TOML) instead of the default.")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Crossing model file (TOML) instead of the default for the crossing it describes.")]
+StaffingOpt = Annotated[Path | None, typer.Option("--staffing", help="Lanes staffed by hour (CSV: crossing,class,lane,day,hour,lanes) instead of the staffing rule's.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
-def _sizing_year(year: int | None, month: str | None) -> int | None:
-    """Size a default model on the year being simulated (the month's year with --month)."""
-    if year is None and month is not None:
-        period = data.parse_month(month, "month")
-        # A month outside the data is reported by the month check, with the range available.
-        return period.year if period <= data.last_month() else None
-    return year
-
-
-def _spec(port: str, year: int | None, model: Path | None, classes: list[str] | None):  # type: ignore[no-untyped-def]
-    from smartborder.ports import PortSpec, default_spec
-
-    resolution = data.resolve(port)
-    if resolution.note:
-        note(resolution.note)
-    spec = PortSpec.from_toml(model) if model else default_spec(resolution.port, year)
-    if classes:
-        unknown = sorted(set(classes) - set(spec.classes))
-        if unknown:
-            raise ModelError(f"class: {spec.name} has no {unknown} traffic; it serves {', '.join(spec.classes)}")
-        spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in classes}})
-    return spec
-
-
-def _months(spec, year: int | None, month: str | None) -> list[pd.Period]:  # type: ignore[no-untyped-def]
-    from smartborder.policy.analysis import year_months
-
-    if year is not None and month is not None:
-        raise ModelError("year/month: give --year or --month, not both")
-    if month is not None:
-        period = data.parse_month(month, "month")
-        port = data.resolve_port(spec.data_port)
-        if not port.first_month <= period <= port.last_month:
-            raise ModelError(f"month: {port.label} has data from {port.first_month} to {port.last_month}, not {period}")
-        return [period]
-    if year is None:
-        last = data.resolve_port(spec.data_port).last_month
-        year = last.year if last.month == 12 else last.year - 1
-    return year_months(spec, year)
-
-
-def _warn_capacity(spec, months: list[pd.Period]) -> None:  # type: ignore[no-untyped-def]
-    from smartborder.ports.calibrate import capacity_warnings
-
-    for warning in capacity_warnings(spec, months):
-        err_console.print(f"[yellow]warning:[/yellow] {spec.name}: {warning}", highlight=False)
+def _warn(study) -> None:  # type: ignore[no-untyped-def]
+    for text in study.notes:
+        note(text)
+    for warning in study.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
 
 
 def _progress(total: int, label: str, quiet: bool) -> Progress:
@@ -90,37 +52,56 @@ def _short(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _fmt(mean: float, half: float, digits: int = 1) -> str:
+def _fmt(mean: float, half: float, digits: int = 1, spaced: bool = True) -> str:
     if not np.isfinite(mean):
         return "–"
-    return _short(mean, digits) + (f" ± {_short(half, digits)}" if np.isfinite(half) else "")
+    sep = " ± " if spaced else "±"
+    return _short(mean, digits) + (f"{sep}{_short(half, digits)}" if np.isfinite(half) else "")
 
 
-def _summary_table(run) -> Table:  # type: ignore[no-untyped-def]
-    table = run.table()
-    out = Table(title=f"{run.spec.name}, {run.months[0]}..{run.months[-1]}, {len(run.runs)} replications "
+def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
+    from smartborder.policy.place import mean_table
+
+    several = len(run.runs) > 1
+    out = Table(title=f"{study.label}, {run.months[0]}..{run.months[-1]}, {run.replications} replications "
                       "(mean ± 95% CI)", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("Class", "Per day", "Wait min", "p95 min", "Delay veh-h", "Cost US$"):
-        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=True)
+    columns = ["Class", "Per day", "Wait min", "p95", "Lane-h/d", "Delay h", "Cost $"]
+    for col in columns:
+        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=True,
+                       max_width=20 if col == "Class" else None, overflow="ellipsis")
     missing = pd.Series({"mean": np.nan, "ci95": np.nan})
-    for vehicle in run.spec.classes:
-        def get(key: str, vehicle: str = vehicle) -> pd.Series:
-            return table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else missing
-        out.add_row(vehicle, _short(get("throughput_per_day")["mean"], 0), _fmt(*get("wait_mean_min")),
-                    _short(get("wait_p95_min")["mean"], 0), _short(get("vehicle_hours_delay")["mean"], 0),
-                    _fmt(*get("total_cost_usd"), 0))
+    days = sum(m.days_in_month for m in run.months)
+    names = {c.id: re.sub(r"\s*\(.*\)", "", c.name) for c in data.crossings().values()}
+    blocks = [(names.get(spec.crossing, spec.name), spec.classes, mean_table(run.runs[spec.crossing].runs))
+              for spec in study.specs]
+    if several:
+        totals = mean_table(run.totals())
+        classes = {v: None for spec in study.specs for v in spec.classes}
+        blocks.append(("all crossings", classes, totals))
+    for name, classes, table in blocks:
+        if several:
+            out.add_row(f"[bold]{name}[/bold]", *[""] * (len(columns) - 1))
+        for vehicle in classes:
+            def get(key: str, vehicle: str = vehicle, table: pd.DataFrame = table) -> pd.Series:
+                return table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else missing
+            row = [_short(get("throughput_per_day")["mean"], 0), _fmt(*get("wait_mean_min"), spaced=False),
+                   _short(get("wait_p95_min")["mean"], 0), _short(get("booth_hours")["mean"] / days, 0),
+                   _short(get("vehicle_hours_delay")["mean"], 0), _short(get("total_cost_usd")["mean"], 0)]
+            out.add_row(("  " if several else "") + vehicle, *row,
+                        style="bold" if name == "all crossings" else None)
     return out
 
 
 def simulate(
-    port: Annotated[str | None, typer.Argument(help="Port name, alias or code, e.g. laredo; 'new' for a scenario's new port.")] = None,
-    border: Annotated[str | None, typer.Option("--border", help="Simulate every port of a border: mexico.")] = None,
+    port: Annotated[str | None, typer.Argument(help="Port or crossing: name, alias, BTS code or CBP number, e.g. laredo, 'B&M', 230404; 'new' for a scenario's new crossing.")] = None,
+    border: Annotated[str | None, typer.Option("--border", help="Simulate every crossing of a border: mexico.")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes for --border (default: all cores).", min=1)] = None,
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
     scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")] = None,
     model: ModelOpt = None,
+    staffing: StaffingOpt = None,
     replications: BorderRepsOpt = None,
     seed: SeedOpt = 0,
     out: OutOpt = None,
@@ -128,9 +109,10 @@ def simulate(
     trusted_from_registry: Annotated[bool, typer.Option("--trusted-from-registry", help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).")] = False,
     db: Annotated[str | None, typer.Option("--db", help="Registry database URL for --trusted-from-registry.")] = None,
 ) -> None:
-    """Simulate a calibrated port (or --border mexico) over a year or month: waits, throughput, delay cost, with CIs."""
-    from smartborder.policy.analysis import run_port
-    from smartborder.policy.scenario import Scenario, apply
+    """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
+    from smartborder.policy.place import run_place
+    from smartborder.policy.study import prepare
+    from smartborder.report.tables import simulation_json
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
         raise ModelError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
@@ -138,31 +120,17 @@ def simulate(
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
     replications = replications or 5
-    if port.strip().lower() == "new":
-        # The new port of a scenario's [new_port] section, with the traffic it takes.
-        from smartborder.ports.calibrate import new_port_spec
+    study = prepare(port, year, month, model, vehicle_class, scenario, staffing)
+    if trusted_from_registry:  # today's enrolment as the baseline; the scenario was applied on the defaults
+        from smartborder.cli.trusted_commands import with_registry_shares
 
-        chosen = Scenario.load(scenario) if scenario else None
-        if chosen is None or chosen.new_port is None:
-            raise ModelError("port: 'new' needs --scenario with a [new_port] section (e.g. new-port-laredo)")
-        spec = new_port_spec(chosen.new_port.name, chosen.new_port.takes, _sizing_year(year, month),
-                             chosen.new_port.booths)
-        spec = apply(spec, chosen.model_copy(update={"new_port": None}))
-        if vehicle_class:
-            spec = spec.model_copy(update={"classes": {k: v for k, v in spec.classes.items() if k in vehicle_class}})
-    else:
-        spec = _spec(port, _sizing_year(year, month), model, vehicle_class)
-        if trusted_from_registry:  # today's enrolment as the baseline; a scenario changes it further
-            from smartborder.cli.trusted_commands import with_registry_shares
-
-            spec = with_registry_shares(spec, _months(spec, year, month), db)
-        if scenario is not None:
-            spec = apply(spec, Scenario.load(scenario))
-    months = _months(spec, year, month)
-    _warn_capacity(spec, months)
-    with _progress(replications, "simulating", as_json) as bar:
-        task = bar.add_task("run", total=replications)
-        run = run_port(spec, months, replications, seed, progress=lambda k: bar.update(task, completed=k))
+        study.specs = [with_registry_shares(s, study.months, db) for s in study.specs]
+    _warn(study)
+    total = replications * len(study.specs)
+    with _progress(total, "simulating", as_json) as bar:
+        task = bar.add_task("run", total=total)
+        run = run_place(study.specs, study.months, replications, seed, label=study.label,
+                        progress=lambda k: bar.update(task, completed=k))
     for gap in run.gaps:
         err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",
                           highlight=False)
@@ -170,18 +138,16 @@ def simulate(
     if out is not None:
         from smartborder.report.html import write_simulation_report
 
-        report = write_simulation_report(run, out)
+        report = write_simulation_report(study, run, out)
     if as_json:
-        table = run.table()
-        print_json({"port": {"code": spec.code, "name": spec.name},
-                    "months": [str(m) for m in months], "replications": replications, "seed": seed,
-                    "kpis": {k: {"mean": r["mean"], "ci95": r["ci95"]} for k, r in table.iterrows()},
-                    "estimates": spec.estimates(), "report": str(report) if report else None})
+        print_json(simulation_json(study, run, str(report) if report else None))
         return
-    console.print(_summary_table(run))
-    n_est = len(spec.estimates())
-    where = "the report (--out DIR)" if spec.sources else f"`smartborder port show {spec.code}`"
-    console.print(f"[dim]{n_est} model values are estimates (see {where}).[/dim]")
+    console.print(_summary_table(study, run))
+    n_est = len({k for s in study.specs for k in s.estimates()})
+    where = ("the report (--out DIR)" if study.kind == "new" else
+             f"`smartborder port show {study.specs[0].crossing if len(study.specs) == 1 else 'CROSSING'}`")
+    console.print(f"[dim]Waits: joining the queue to primary, arrivals while open. {n_est} model values are "
+                  f"estimates (see {where}).[/dim]")
     if report:
         console.print(f"report: {report}")
 
@@ -191,6 +157,7 @@ _COMPARE_KEYS = [
     ("wait_p95_min", "p95 wait, min"),
     ("vehicle_hours_delay", "delay, veh-h"),
     ("throughput_per_day", "per day"),
+    ("booth_hours", "lane-hours staffed"),
     ("secondary_inspections", "secondaries"),
     ("illicit_loads", "illicit loads"),
     ("illicit_caught", "illicit caught"),
@@ -199,27 +166,28 @@ _COMPARE_KEYS = [
 
 
 def compare(
-    port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
+    port: Annotated[str, typer.Argument(help="Port or crossing: name, alias, BTS code or CBP number.")],
     scenarios: Annotated[list[str], typer.Argument(help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo.")],
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
     model: ModelOpt = None,
+    staffing: StaffingOpt = None,
     replications: RepsOpt = 5,
     seed: SeedOpt = 0,
     out: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
-    from smartborder.policy.analysis import compare as diff_runs
-    from smartborder.policy.analysis import run_port
-    from smartborder.policy.scenario import Scenario, apply
+    from smartborder.policy.place import compare_places, run_place
+    from smartborder.policy.scenario import Scenario, apply_all
+    from smartborder.policy.study import prepare
 
-    base_spec = _spec(port, _sizing_year(year, month), model, vehicle_class)
+    study = prepare(port, year, month, model, vehicle_class, None, staffing)
     parsed = [Scenario.load(path) for path in scenarios]  # all errors before any work
-    specs = {s.name: apply(base_spec, s) for s in parsed}
-    months = _months(base_spec, year, month)
-    total = replications * (1 + len(specs))
+    variants = {s.name: apply_all(study.specs, s) for s in parsed}
+    _warn(study)
+    total = replications * len(study.specs) * (1 + len(variants))
     with _progress(total, "simulating", as_json) as bar:
         task = bar.add_task("run", total=total)
         done = 0
@@ -229,32 +197,42 @@ def compare(
             done += 1
             bar.update(task, completed=done)
 
-        baseline = run_port(base_spec, months, replications, seed, progress=tick)
+        baseline = run_place(study.specs, study.months, replications, seed, label=study.label, progress=tick)
         results = {}
-        for name, spec in specs.items():
-            run = run_port(spec, months, replications, seed, progress=tick, reuse=baseline)
-            results[name] = (run, diff_runs(baseline, run))
+        for name, specs in variants.items():
+            run = run_place(specs, study.months, replications, seed, label=study.label, progress=tick,
+                            reuse=baseline)
+            results[name] = (run, compare_places(baseline, run))
     report = None
     if out is not None:
         from smartborder.report.html import write_comparison_report
 
-        report = write_comparison_report(baseline, results, out)
+        report = write_comparison_report(study, baseline, results, out)
+    single = len(study.specs) == 1
     if as_json:
         print_json({
-            "port": {"code": base_spec.code, "name": base_spec.name},
-            "months": [str(m) for m in months], "replications": replications, "seed": seed,
-            "scenarios": {name: diff.reset_index(names="figure").to_dict(orient="records")
-                          for name, (_, diff) in results.items()},
+            "port": {"code": study.code, "name": study.label, "kind": study.kind},
+            "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
+            "scenarios": {name: diffs[study.specs[0].crossing if single else "total"]
+                          .reset_index(names="figure").to_dict(orient="records")
+                          for name, (_, diffs) in results.items()},
+            "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
+                                 for c, d in diffs.items() if c != "total"}
+                          for name, (_, diffs) in results.items()},
+            "notes": study.notes, "warnings": study.warnings,
             "report": str(report) if report else None,
         })
         return
-    for name, (_, diff) in results.items():
-        table = Table(title=f"{name} vs baseline — {base_spec.name}, {months[0]}..{months[-1]}",
+    classes = list(dict.fromkeys(v for spec in study.specs for v in spec.classes))
+    for name, (_, diffs) in results.items():
+        diff = diffs[study.specs[0].crossing if single else "total"]
+        where = study.label if single else f"{study.label}, all {len(study.specs)} crossings"
+        table = Table(title=f"{name} vs baseline — {where}, {study.months[0]}..{study.months[-1]}",
                       box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Signif."):
             table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)
         unchanged = []
-        for vehicle in base_spec.classes:
+        for vehicle in classes:
             rows = diff[diff.index.str.startswith(f"{vehicle}.")]
             if (rows["difference"].fillna(0) == 0).all():
                 unchanged.append(vehicle)
@@ -274,80 +252,43 @@ def compare(
         console.print(f"report: {report}")
 
 
-port_app = typer.Typer(help="Port models: show the effective model of a port.", no_args_is_help=True)
+port_app = typer.Typer(help="Crossing models: show the effective model of a crossing.", no_args_is_help=True)
 
 
 @port_app.command("show")
 def show(
-    port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
-    year: YearOpt = None,
+    port: Annotated[str, typer.Argument(help="Crossing (or a port of one crossing): name, alias or code.")],
+    year: DesignYearOpt = None,
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print the effective port model (TOML) with the provenance of every value."""
+    """Print the effective crossing model (TOML) with the provenance of every value."""
     import tomli_w
 
-    spec = _spec(port, year, model, None)
+    from smartborder.ports import PortSpec, default_spec
+
+    place = data.resolve_place(port)
+    if len(place.crossings) != 1:
+        names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
+        raise ModelError(f"port: {place.label} has {len(place.crossings)} crossings, each a model of its "
+                         f"own; show one of: {names}")
+    if place.note:
+        note(place.note)
+    spec = PortSpec.from_toml(model) if model else default_spec(place.crossings[0], year)
     payload = spec.model_dump(mode="json", exclude_none=True)
     if as_json:
         print_json(payload)
         return
-    header = (f"# smartborder port model: {spec.name}\n# Copy, edit and pass with --model FILE. "
+    header = (f"# smartborder crossing model: {spec.name}\n# Copy, edit and pass with --model FILE. "
               "Values whose provenance is not FACT are estimates.\n")
     console.print(header + tomli_w.dumps(payload), markup=False, highlight=False, soft_wrap=True)
-
-
-@port_app.command("fit-staffing")
-def fit_staffing_command(
-    port: Annotated[str, typer.Argument(help="Port with a CBP wait profile (San Ysidro).")],
-    month: Annotated[str, typer.Option("--month", help="BTS month whose volumes drive the fit, YYYY-MM.")] = "2020-06",
-    vehicle: Annotated[str, typer.Option("--class", help="pov or pedestrian.")] = "pov",
-    lane: Annotated[str, typer.Option("--lane", help="standard, Ready or SENTRI.")] = "standard",
-    write: Annotated[Path | None, typer.Option("--write", help="Write the fitted port model (TOML) here.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Fit the share of installed booths that is staffed to CBP's observed hourly waits."""
-    import tomli_w
-
-    from smartborder.ports.staffing_fit import fit_staffing
-
-    period = data.parse_month(month, "month")
-    spec = _spec(port, period.year, None, None)
-    if vehicle not in spec.classes:
-        raise ModelError(f"class: {spec.name} has no {vehicle} traffic")
-    with err_console.status("fitting staffed booths…") if not as_json else _null():
-        fit = fit_staffing(spec, period, vehicle, lane)
-    if write is not None:
-        write.write_text(tomli_w.dumps(fit.spec.model_dump(mode="json", exclude_none=True)), encoding="utf-8")
-    if as_json:
-        print_json({**fit.as_dict(), "written": str(write) if write else None})
-        return
-    table = Table(title=f"{spec.name} {vehicle}/{lane}: CBP average wait vs simulated, {period}",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("Hour", "CBP min", "Simulated min"):
-        table.add_column(col, justify="right")
-    for hour, row in fit.profile.iterrows():
-        table.add_row(f"{hour:02d}", f"{row['cbp_wait_min']:.0f}", f"{row['simulated_wait_min']:.0f}")
-    console.print(table)
-    console.print(f"staffed share of installed booths: [bold]{fit.share:.0%}[/bold] "
-                  f"(RMSE {fit.rmse:.1f} min over the 24 hours)")
-    if write:
-        console.print(f"fitted model: {write} (use with --model)")
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _simulate_border(border, port, year, month, scenario, model, replications, seed, workers, out, as_json) -> None:  # type: ignore[no-untyped-def]
     from smartborder.policy.border import run_border
 
     if border is None:
-        raise ModelError("port: give a PORT, or --border mexico for every US–Mexico port")
+        raise ModelError("port: give a PORT, or --border mexico for every US–Mexico crossing")
     if border.lower() != "mexico":
         raise ModelError(f"border: only 'mexico' is modelled, not {border!r}")
     if port is not None:
@@ -357,37 +298,55 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
     if year is None:
         last = data.last_month()
         year = last.year if last.month == 12 else last.year - 1
-    ports = [p for p in data.catalogue().values() if p.first_month.year <= year <= p.last_month.year]
-    with _progress(len(ports), "ports", as_json) as bar:
-        task = bar.add_task("run", total=len(ports))
+    crossings = [c for c in data.crossings().values() if c.first_month.year <= year <= c.last_month.year]
+    with _progress(len(crossings), "crossings", as_json) as bar:
+        task = bar.add_task("run", total=len(crossings))
         run = run_border(year, replications, seed, workers, progress=lambda _: bar.advance(task))
     summary = run.summary()
+    ports = run.by_port()
     totals = summary[["vehicles", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd", "co2_tonnes"]].sum()
+    partial = summary[summary["months"] < 12] if "months" in summary else summary.iloc[0:0]
     if out is not None:
         from smartborder.report.figures import plot_border_map
 
         out.mkdir(parents=True, exist_ok=True)
-        summary.to_csv(out / "border.csv", index_label="code")
-        run.ports.reset_index(names="code").to_parquet(out / "border_ports.parquet", index=False)
-        plot_border_map(summary, out / "border_map.png",
+        summary.to_csv(out / "border_crossings.csv", index_label="crossing")
+        ports.to_csv(out / "border_ports.csv", index_label="code")
+        run.ports.reset_index(names="crossing").to_parquet(out / "border_crossings.parquet", index=False)
+        plot_border_map(ports, out / "border_map.png",
                         f"US–Mexico land ports, {year}: simulated delay ({replications} replication(s))")
     if as_json:
         print_json({"year": year, "replications": replications, "seed": seed, "seconds": run.seconds,
                     "totals": totals.to_dict(),
-                    "ports": summary.reset_index(names="code").to_dict(orient="records")})
+                    "ports": ports.reset_index(names="code").to_dict(orient="records"),
+                    "crossings": summary.reset_index(names="crossing").to_dict(orient="records")})
         return
-    table = Table(title=f"US–Mexico border {year}: {len(summary)} ports, {totals['vehicles'] / 1e6:,.1f}M "
-                        f"crossings simulated in {run.seconds:.1f} s", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("Port", "Trucks/d", "Truck wait", "Car wait", "Walk wait", "Delay cost"):
-        table.add_column(col, justify="left" if col == "Port" else "right", no_wrap=True)
-    for _, row in summary.head(15).iterrows():
-        table.add_row(str(row["name"]), _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
-                      _short(row["car_wait_min"]), _short(row["pedestrian_wait_min"]),
-                      "$" + _short(row["delay_cost_usd"], 0))
+    table = Table(title=f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
+                        f"{totals['vehicles'] / 1e6:,.1f}M crossings simulated in {run.seconds:.1f} s",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("Port / crossing", "Trucks/d", "Truck wait", "Cars/d", "Car wait", "Walk wait",
+                "Car+walk delay h", "Delay cost"):
+        table.add_column(col, justify="left" if col.startswith("Port") else "right", no_wrap=True)
+
+    def add(label: str, row: pd.Series, style: str | None = None) -> None:
+        table.add_row(label, _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
+                      _short(row["cars_per_day"], 0), _short(row["car_wait_min"]),
+                      _short(row["pedestrian_wait_min"]),
+                      _short(float(np.nansum([row["car_person_hours"], row["pedestrian_person_hours"]])), 0),
+                      "$" + _short(row["delay_cost_usd"], 0), style=style)
+
+    for code, row in ports.iterrows():
+        add(str(row["port"]), row, "bold" if row["crossings"] > 1 else None)
+        if row["crossings"] > 1:
+            for _, crossing in summary[summary["port_code"] == code].iterrows():
+                add("  " + str(crossing["name"]).split(",")[0], crossing)
     console.print(table)
     console.print(f"border total: {totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours of delay, "
                   f"${totals['delay_cost_usd'] / 1e9:,.2f}bn, {totals['co2_tonnes']:,.0f} t CO2 from idling; "
-                  "waits in minutes to primary, means over the year")
+                  "waits in minutes to primary (arrivals while open), means over the year")
+    if len(partial):
+        note(f"{len(partial)} crossing(s) have data for part of {year} only: "
+             f"{', '.join(str(n).split(',')[0] for n in partial['name'])}")
     if out is not None:
         console.print(f"map and tables: {out}")
 

@@ -10,18 +10,8 @@ from rich import box
 from rich.table import Table
 
 from smartborder import data
-from smartborder.cli.output import console, print_json
-from smartborder.cli.sim_commands import (
-    JsonOpt,
-    ModelOpt,
-    MonthOpt,
-    SeedOpt,
-    YearOpt,
-    _months,
-    _progress,
-    _sizing_year,
-    _spec,
-)
+from smartborder.cli.output import console, note, print_json
+from smartborder.cli.sim_commands import JsonOpt, ModelOpt, MonthOpt, SeedOpt, YearOpt, _progress
 from smartborder.twin.errors import ModelError
 
 targeting_app = typer.Typer(help="Risk targeting: profiles, channels and what inspection buys.",
@@ -51,16 +41,20 @@ def curve_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Interdiction vs secondary-inspection rate (and the secondary wait it causes), risk targeting vs random."""
-    from smartborder.policy.scenario import Scenario, apply
     from smartborder.policy.targeting_curve import curve, plot_curve
 
+    from smartborder.policy.study import prepare
+
     chosen = _rates(rates)
-    spec = _spec(port, _sizing_year(year, month), model, None)
-    if scenario is not None:
-        spec = apply(spec, Scenario.load(scenario))
     if month is None and year is None:
-        month = str(data.resolve_port(spec.data_port).last_month)
-    months = _months(spec, year, month)
+        place = data.resolve_place(port)
+        month = str(min(c.last_month for c in place.crossings))
+    study = prepare(port, year, month, model, [vehicle], scenario)
+    spec = max(study.specs, key=lambda s: s.classes[vehicle].design_volume or 0.0)  # type: ignore[index]
+    if len(study.specs) > 1:
+        note(f"{study.label} has {len(study.specs)} crossings with {vehicle} traffic; the curve is for the "
+             f"busiest, {spec.name}")
+    months = study.months
     with _progress(2 * len(chosen), "simulating", as_json) as bar:
         task = bar.add_task("run", total=2 * len(chosen))
         table = curve(spec, months, vehicle, chosen, replications, seed, lambda: bar.advance(task))

@@ -1,8 +1,9 @@
-"""The whole US–Mexico border: every port simulated for a year, in parallel processes.
+"""The whole US–Mexico border: every crossing simulated for a year, in parallel processes.
 
-Each worker builds a port's default model, runs it and keeps only its headline figures, so
-memory stays bounded by the largest port, not the border. Ports are dispatched largest first
-so that two workers finish together.
+Each worker builds a crossing's default model, runs it and keeps only its headline figures, so
+memory stays bounded by the largest crossing, not the border. Crossings are dispatched largest
+first so that the workers finish together. ``BorderRun.summary()`` has a row per crossing,
+``by_port()`` a row per BTS port (its crossings summed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from smartborder import data
@@ -25,24 +27,32 @@ SUMMARY_COLUMNS = {
     "pov.wait_mean_min": "car_wait_min",
     "pedestrian.throughput_per_day": "pedestrians_per_day",
     "pedestrian.wait_mean_min": "pedestrian_wait_min",
+    "pov.person_hours_delay": "car_person_hours",
+    "pedestrian.person_hours_delay": "pedestrian_person_hours",
     "port.vehicle_hours": "delay_vehicle_hours",
     "port.person_hours": "delay_person_hours",
     "port.total_cost_usd": "delay_cost_usd",
     "port.co2_tonnes": "co2_tonnes",
+    "port.booth_hours": "booth_hours",
 }
+#: Figures that add across the crossings of a port.
+SUMMED = ("vehicles", "trucks_per_day", "cars_per_day", "pedestrians_per_day", "car_person_hours",
+          "pedestrian_person_hours", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd",
+          "co2_tonnes", "booth_hours")
 
 
-def port_year(code: str, year: int, replications: int, seed: int,
-              engine_workers: int | None = 1) -> dict[str, float]:
-    """Mean headline figures of one port-year (runs in a worker process)."""
-    from smartborder.policy.analysis import run_port, year_months
-    from smartborder.ports import default_spec
+def crossing_year(crossing_id: str, year: int, replications: int, seed: int,
+                  engine_workers: int | None = 1) -> dict[str, float]:
+    """Mean headline figures of one crossing-year (runs in a worker process)."""
+    from smartborder.policy.analysis import run_port
+    from smartborder.ports import default_spec, year_months
 
-    spec = default_spec(code, year)
-    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False, engine_workers=engine_workers)
+    spec = default_spec(crossing_id, year)
+    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False,
+                   engine_workers=engine_workers)
     means = run.runs.mean()
-    vehicles = sum(means[c] for c in means.index if c.endswith(".vehicles"))
-    return {"vehicles": float(vehicles), "data_gaps": float(len(run.gaps)),
+    vehicles = sum(means[c] for c in means.index if c.endswith(".vehicles") and c.count(".") == 1)
+    return {"vehicles": float(vehicles), "data_gaps": float(len(run.gaps)), "months": float(len(run.months)),
             **{k: float(v) for k, v in means.items()}}
 
 
@@ -51,15 +61,33 @@ class BorderRun:
     year: int
     replications: int
     seed: int
-    ports: pd.DataFrame  # one row per port: all mean figures
+    ports: pd.DataFrame  # one row per crossing: all mean figures
     seconds: float = 0.0
 
     def summary(self) -> pd.DataFrame:
-        """Per-port figures planners read, largest delay cost first."""
-        table = self.ports.reindex(columns=["name", "state", "latitude", "longitude", "vehicles",
-                                            *SUMMARY_COLUMNS])
+        """Per-crossing figures planners read, largest delay cost first."""
+        table = self.ports.reindex(columns=["port_code", "port", "name", "state", "latitude", "longitude",
+                                            "vehicles", *SUMMARY_COLUMNS])
         table = table.rename(columns=SUMMARY_COLUMNS)
         return table.sort_values("delay_cost_usd", ascending=False)
+
+    def by_port(self) -> pd.DataFrame:
+        """Per BTS port: its crossings summed, waits weighted by traffic; largest cost first."""
+        table = self.summary()
+        rows = {}
+        for code, group in table.groupby("port_code"):
+            row: dict[str, object] = {"port": group["port"].iloc[0], "state": group["state"].iloc[0],
+                                      "crossings": len(group),
+                                      "latitude": float(group["latitude"].mean()),
+                                      "longitude": float(group["longitude"].mean())}
+            for column in SUMMED:
+                row[column] = float(group[column].fillna(0).sum())
+            for wait, volume in (("truck_wait_min", "trucks_per_day"), ("car_wait_min", "cars_per_day"),
+                                 ("pedestrian_wait_min", "pedestrians_per_day")):
+                weight = group[volume].fillna(0)
+                row[wait] = float((group[wait].fillna(0) * weight).sum() / weight.sum()) if weight.sum() else np.nan
+            rows[code] = row
+        return pd.DataFrame.from_dict(rows, orient="index").sort_values("delay_cost_usd", ascending=False)
 
 
 def keep_freed_memory() -> None:
@@ -78,44 +106,45 @@ def keep_freed_memory() -> None:
         pass
 
 
-def _size(port: data.Port, year: int) -> float:
+def _size(crossing: data.Crossing, year: int) -> float:
     months = data.MonthRange(pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M"))
-    table = data.totals(["Trucks", "Personal Vehicles", "Pedestrians", "Buses"], months)
-    return float(table.loc[port.code].sum()) if port.code in table.index else 0.0
+    return float(sum(crossing.series(m, months).sum() for m in ("Trucks", "Personal Vehicles", "Pedestrians")))
 
 
 def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | None = None,
                progress: Callable[[str], None] | None = None, only: list[str] | None = None,
                engine_workers: int | None = 1) -> BorderRun:
-    """Every US–Mexico port with data in *year* (or those in *only*); *workers* processes
-    (default: all cores)."""
+    """Every US–Mexico crossing with data in *year* (or those of the ports or crossings in
+    *only*); *workers* processes (default: all cores)."""
     import time
 
-    wanted = {data.resolve_port(p).code for p in only} if only else None
-    ports = [p for p in data.catalogue().values()
-             if p.first_month.year <= year <= p.last_month.year and (wanted is None or p.code in wanted)]
-    if not ports:
-        raise ModelError(f"year: no port has data for {year}")
-    ports.sort(key=lambda p: _size(p, year), reverse=True)
+    wanted = {c.id for name in only for c in data.resolve_place(name).crossings} if only else None
+    crossings = [c for c in data.crossings().values()
+                 if c.first_month.year <= year <= c.last_month.year and (wanted is None or c.id in wanted)]
+    if not crossings:
+        raise ModelError(f"year: no crossing has data for {year}")
+    crossings.sort(key=lambda c: _size(c, year), reverse=True)
     workers = workers or os.cpu_count() or 1
     start = time.perf_counter()
     rows: dict[str, dict[str, float]] = {}
     if workers == 1:
-        for port in ports:
-            rows[port.code] = port_year(port.code, year, replications, seed, None)
+        for crossing in crossings:
+            rows[crossing.id] = crossing_year(crossing.id, year, replications, seed, None)
             if progress:
-                progress(port.name)
+                progress(crossing.name)
     else:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_freed_memory) as pool:
-            futures = {pool.submit(port_year, p.code, year, replications, seed, engine_workers): p for p in ports}
+            futures = {pool.submit(crossing_year, c.id, year, replications, seed, engine_workers): c
+                       for c in crossings}
             for future in as_completed(futures):
-                port = futures[future]
-                rows[port.code] = future.result()
+                crossing = futures[future]
+                rows[crossing.id] = future.result()
                 if progress:
-                    progress(port.name)
+                    progress(crossing.name)
     seconds = time.perf_counter() - start
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    meta = pd.DataFrame({p.code: {"name": p.name, "state": p.state, "latitude": p.lat, "longitude": p.lon}
-                         for p in ports}).T
+    meta = pd.DataFrame({c.id: {"port_code": c.port_code, "port": c.port.label, "name": c.label,
+                                "state": c.port.state, "latitude": c.lat, "longitude": c.lon}
+                         for c in crossings}).T
     return BorderRun(year, replications, seed, meta.join(frame), seconds)

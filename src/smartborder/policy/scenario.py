@@ -11,14 +11,14 @@ Example (TOML)::
     volume_factor = 1.2               # +20 % trucks
     referral = { standard = 0.08 }    # targeting: referral rate to secondary
 
-    [[booths]]                        # two more standard car booths at night
+    [[booths]]                        # two more standard car lanes staffed at night
     class = "pov"
     lane = "standard"
     delta = 2
     hours = [22, 6]
 
-    [[hours]]                         # extended truck hours on every truck lane
-    class = "truck"
+    [[hours]]                         # extended truck hours on every truck lane; the hours it
+    class = "truck"                   # opens are staffed by the model's staffing rule
     open = [6, 24]
 
     [targeting]                       # risk targeting (smartborder.targeting)
@@ -43,7 +43,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import data
-from smartborder.ports.spec import BoothChange, PortSpec, Vehicle, Window
+from smartborder.ports.spec import DAY_TYPES, BoothChange, DaySchedule, PortSpec, Vehicle, Window
+from smartborder.ports.staffing import apply_rule
 from smartborder.tomlfiles import describe, read_model
 from smartborder.twin.errors import ModelError
 
@@ -144,11 +145,15 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.toml"))}
 
 
-def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
-    """A new spec with the scenario's changes; *spec* is left untouched."""
+def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> PortSpec:
+    """A new spec with the scenario's changes; *spec* is left untouched. With *skip_missing*,
+    levers on a class or lane the crossing lacks are skipped (``apply_all`` checks that each
+    lever fits some crossing); otherwise they are errors."""
     out = spec.model_copy(deep=True)
     for vehicle, change in scenario.classes.items():
-        cls = _class(out, vehicle, "classes")
+        cls = _class(out, vehicle, "classes", skip_missing)
+        if cls is None:
+            continue
         if change.entitlements is not None:
             cls.entitlements.update(change.entitlements)
             for lane in change.entitlements:
@@ -165,16 +170,40 @@ def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
         if change.referral is not None:
             cls.secondary.referral.update(change.referral)
     for k, lever in enumerate(scenario.booths):
-        lane = _lane(out, lever.vehicle, lever.lane, f"booths[{k}]")
-        lane.changes.append(BoothChange(delta=lever.delta, hours=lever.hours, days=lever.days))  # type: ignore[arg-type]
+        lane = _lane(out, lever.vehicle, lever.lane, f"booths[{k}]", skip_missing)
+        if lane is not None:
+            lane.changes.append(BoothChange(delta=lever.delta, hours=lever.hours, days=lever.days))  # type: ignore[arg-type]
     for k, lever in enumerate(scenario.hours):
-        cls = _class(out, lever.vehicle, f"hours[{k}]")
+        cls = _class(out, lever.vehicle, f"hours[{k}]", skip_missing)
+        if cls is None:
+            continue
         names = [lever.lane] if lever.lane else list(cls.lanes)
+        opened: dict[str, dict[str, list[int]]] = {}
         for name in names:
-            lane = _lane(out, lever.vehicle, name, f"hours[{k}]")
+            lane = _lane(out, lever.vehicle, name, f"hours[{k}]", skip_missing)
+            if lane is None:
+                continue
+            before = {day: lane.is_open(day) for day in DAY_TYPES}
             lane.open = lever.open
             lane.open_saturday = lever.open_saturday
             lane.open_sunday = lever.open_sunday
+            if lane.staffed is None:
+                continue
+            # Hours the lever closes lose their lanes; hours it opens are staffed by the rule.
+            days = {}
+            for day in DAY_TYPES:
+                now = lane.is_open(day)
+                days[day] = [n if now[h] else 0 for h, n in enumerate(lane.staffed.day(day))]
+                new_hours = [h for h in range(24) if now[h] and not before[day][h]]
+                if new_hours:
+                    opened.setdefault(name, {})[day] = new_hours
+            lane.staffed = DaySchedule(**days)
+        if opened:
+            if cls.design_volume is None:
+                raise ModelError(f"scenario.hours[{k}]: the {lever.vehicle} lanes open new hours but "
+                                 "the model has no design_volume to staff them from; give one")
+            out.classes[lever.vehicle] = apply_rule(  # type: ignore[index]
+                cls, out.staffing_rule, out.pre_inspection.service_factor, only_hours=opened)
     if scenario.targeting is not None:
         for key, value in scenario.targeting.model_dump(exclude_none=True).items():
             if key in ("illicit_rate", "inspection_rate", "red_threshold"):
@@ -183,7 +212,8 @@ def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
                 setattr(out.targeting, key, value)
     if scenario.new_port is not None:
         for name, share in scenario.new_port.takes.items():
-            if data.resolve_port(name).code in spec.volume_sources:
+            taken = {c.id for c in data.resolve_place(name).crossings}
+            if taken & set(spec.volume_sources):
                 for cls in out.classes.values():
                     cls.volume_factor *= 1.0 - share
     try:
@@ -192,16 +222,44 @@ def apply(spec: PortSpec, scenario: Scenario) -> PortSpec:
         raise ModelError(f"scenario {scenario.name!r} makes an invalid port: {describe(exc)}") from None
 
 
-def _class(spec: PortSpec, vehicle: str, where: str):  # type: ignore[no-untyped-def]
+def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]
     if vehicle not in spec.classes:
+        if skip_missing:
+            return None
         raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves "
                          f"{', '.join(spec.classes)}")
     return spec.classes[vehicle]  # type: ignore[index]
 
 
-def _lane(spec: PortSpec, vehicle: str, lane: str, where: str):  # type: ignore[no-untyped-def]
-    cls = _class(spec, vehicle, where)
+def _lane(spec: PortSpec, vehicle: str, lane: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]
+    cls = _class(spec, vehicle, where, skip_missing)
+    if cls is None:
+        return None
     if lane not in cls.lanes:
+        if skip_missing:
+            return None
         raise ModelError(f"scenario.{where}.lane: {spec.name} has no {lane!r} lane for {vehicle}; "
                          f"lanes: {', '.join(cls.lanes)}")
     return cls.lanes[lane]
+
+
+def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
+    """The scenario on every crossing of a port: a lever acts on the crossings that have its
+    class and lane; one that fits none of them is an error naming the key."""
+    if len(specs) == 1:
+        return [apply(specs[0], scenario)]
+    classes = {v: {lane for s in specs if v in s.classes for lane in s.classes[v].lanes}  # type: ignore[index]
+               for s in specs for v in s.classes}
+    served = ", ".join(sorted(classes))
+    for vehicle in scenario.classes:
+        if vehicle not in classes:
+            raise ModelError(f"scenario.classes: no crossing here has {vehicle} traffic; they serve {served}")
+    for where, levers in (("booths", scenario.booths), ("hours", scenario.hours)):
+        for k, lever in enumerate(levers):
+            if lever.vehicle not in classes:
+                raise ModelError(f"scenario.{where}[{k}]: no crossing here has {lever.vehicle} traffic; "
+                                 f"they serve {served}")
+            if lever.lane is not None and lever.lane not in classes[lever.vehicle]:
+                raise ModelError(f"scenario.{where}[{k}].lane: no crossing here has a {lever.lane!r} lane for "
+                                 f"{lever.vehicle}; lanes: {', '.join(sorted(classes[lever.vehicle]))}")
+    return [apply(spec, scenario, skip_missing=True) for spec in specs]

@@ -13,8 +13,8 @@ A sweep spec (TOML)::
     "classes.truck.entitlements.FAST" = [0.2, 0.4]
     "booths.truck.standard" = [0, 2]   # booths added to a lane, all day
 
-Each cell is one replication of one scenario at one port over one period; its result is a row
-with the grid values as columns. Cells are independent and seeded by their replication index,
+Each cell is one replication of one scenario at one crossing over one period (a port of several
+crossings gives a cell per crossing); its result is a row with the grid values as columns. Cells are independent and seeded by their replication index,
 so they can run in any order, in local processes or on a dask.distributed cluster, and give the
 same numbers. Finished cells are written as they complete; re-running skips them.
 """
@@ -81,21 +81,23 @@ class SweepSpec(BaseModel):
     def cells(self) -> list[dict[str, Any]]:
         """Every cell, in a stable order, each with a content-derived id."""
         cells = []
+        crossings = {port: [c.id for c in data.resolve_place(port).crossings] for port in self.ports}
         for params in self.combinations():
             for port in self.ports:
-                for period in self.periods():
-                    for r in range(self.replications):
-                        cell = {"params": params, "port": port, "period": period, "replication": r,
-                                "seed": self.seed, "scenario": self.scenario}
-                        key = json.dumps(cell, sort_keys=True, default=str)
-                        cell["cell_id"] = hashlib.sha1(key.encode()).hexdigest()[:16]
-                        cells.append(cell)
+                for crossing in crossings[port]:
+                    for period in self.periods():
+                        for r in range(self.replications):
+                            cell = {"params": params, "port": port, "crossing": crossing, "period": period,
+                                    "replication": r, "seed": self.seed, "scenario": self.scenario}
+                            key = json.dumps(cell, sort_keys=True, default=str)
+                            cell["cell_id"] = hashlib.sha1(key.encode()).hexdigest()[:16]
+                            cells.append(cell)
         return cells
 
     def check(self) -> None:
         """Fail fast: ports resolve, periods parse, grid keys are levers the scenario knows."""
         for port in self.ports:
-            data.resolve_port(port)
+            data.resolve_place(port)
         for period in self.periods():
             if "-" in period:
                 data.parse_month(period, "months")
@@ -128,10 +130,10 @@ def scenario_for(base: str | None, params: dict[str, Any]):  # type: ignore[no-u
 
 
 @lru_cache(maxsize=64)
-def _base_spec(port: str, year: int):  # type: ignore[no-untyped-def]
+def _base_spec(crossing: str, year: int):  # type: ignore[no-untyped-def]
     from smartborder.ports import default_spec
 
-    return default_spec(port, year)
+    return default_spec(crossing, year)
 
 
 def run_cell(cell: dict[str, Any]) -> dict[str, Any]:
@@ -139,14 +141,15 @@ def run_cell(cell: dict[str, Any]) -> dict[str, Any]:
     from smartborder.policy.analysis import run_port, year_months
     from smartborder.policy.scenario import apply
 
-    row: dict[str, Any] = {"cell_id": cell["cell_id"], "port": cell["port"], "period": cell["period"],
+    row: dict[str, Any] = {"cell_id": cell["cell_id"], "port": cell["port"], "crossing": cell["crossing"],
+                           "period": cell["period"],
                            "replication": cell["replication"], "seed": cell["seed"],
                            **{f"param.{k}": v for k, v in cell["params"].items()}}
     start = time.perf_counter()
     try:
         period = cell["period"]
         year = int(period[:4])
-        spec = apply(_base_spec(cell["port"], year), scenario_for(cell["scenario"], cell["params"]))
+        spec = apply(_base_spec(cell["crossing"], year), scenario_for(cell["scenario"], cell["params"]))
         months = [pd.Period(period, "M")] if "-" in period else year_months(spec, year)
         run = run_port(spec, months, 1, cell["seed"], keep_last=False,
                        first_replication=cell["replication"], engine_workers=1)

@@ -58,6 +58,37 @@ def plot_hourly_waits(result: SimulationResult, path: Path) -> Path:
                             "hour of arrival (local time)")
 
 
+def plot_hourly_lanes(hourly: dict[str, dict[str, dict[str, list[float | None]]]],
+                      staffing: dict[str, dict[str, dict[str, list[float]]]], path: Path, title: str) -> Path:
+    """Per class, weekday mean wait by hour of arrival for each lane type (lines) and the lanes
+    staffed (steps, right axis): the shape CBP publishes, beside the staffing that makes it."""
+    classes = [v for v in hourly if v in staffing] or list(hourly)
+    fig, axes = plt.subplots(len(classes), 1, figsize=(10, 3.2 * max(len(classes), 1)),
+                             layout="constrained", squeeze=False)
+    for ax, vehicle in zip(axes[:, 0], classes, strict=True):
+        lanes_ax = ax.twinx()
+        for k, (lane, days) in enumerate(sorted(hourly[vehicle].items())):
+            colour = f"C{k}"
+            values = [np.nan if v is None else v for v in days["weekday"]]
+            ax.plot(range(24), values, marker="o", ms=3, color=colour, label=f"{lane} wait")
+            staffed = staffing.get(vehicle, {}).get(lane, {}).get("weekday")
+            if staffed is not None:
+                lanes_ax.step(range(24), staffed, where="mid", color=colour, alpha=0.35, lw=2,
+                              label=f"{lane} lanes")
+        ax.set_title(f"{vehicle}: weekday wait to primary by hour of arrival, and lanes staffed", fontsize=10)
+        ax.set_ylabel("mean wait (min)")
+        lanes_ax.set_ylabel("lanes staffed")
+        lanes_ax.set_ylim(bottom=0)
+        ax.set_xticks(range(0, 24, 2))
+        ax.grid(alpha=0.3)
+        lines, labels = ax.get_legend_handles_labels()
+        more, more_labels = lanes_ax.get_legend_handles_labels()
+        ax.legend(lines + more, labels + more_labels, fontsize=7, ncol=4, loc="upper left")
+    axes[-1, 0].set_xlabel("hour of day (local time)")
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
 def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
     """Complementary CDF of waits per class: the share of vehicles waiting longer than x."""
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")

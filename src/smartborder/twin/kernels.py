@@ -315,7 +315,8 @@ def choice_starts(
     lower part first). A vehicle with ``loyal`` set takes the first station of its list that is
     open when it arrives; any other takes the open station where it would start soonest — the
     later of its arrival and the last start there, or the next server to free up when all are
-    busy — preferring the earlier station on ties. With none open, the first of its list.
+    busy — preferring the earlier station on ties. With none open, the station of its list that
+    opens first (the earlier one on ties).
     Each station is then FCFS with *servers[s]* open per *block* (``overtime[s]`` as in
     ``fcfs_starts``).
     """
@@ -372,7 +373,18 @@ def choice_starts(
                     best = ready
                     chosen = s
         if chosen < 0:
-            chosen = options[row, 0]
+            # Nothing open yet: wait at the lane that opens first (the earlier one on ties).
+            soonest = nblocks
+            for j in range(m):
+                s = options[row, j]
+                for k in range(kb, nblocks):
+                    if servers[s, k] > 0:
+                        if k < soonest:
+                            soonest = k
+                            chosen = s
+                        break
+            if chosen < 0:
+                chosen = options[row, 0]
         s = chosen
         heap = heaps[s]
         owed = overtime[s] == 2 or (overtime[s] == 1 and servers[s, kb] > 0)

@@ -1,0 +1,142 @@
+"""A port of several crossings run together: each crossing with its own model, and the total.
+
+``run_place`` runs every crossing of a port (or one crossing) over the same months with the
+same seed and replications, so replication *r* of the total is the sum of replication *r* of
+each crossing and comparisons stay paired. Totals add what adds (vehicles, hours, costs,
+booth-hours) and weight waits by the vehicles that waited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smartborder.policy.analysis import PortRun, compare, run_port
+from smartborder.policy.costs import CostParameters
+from smartborder.policy.kpis import Hourly
+from smartborder.ports.spec import DAY_TYPES, PortSpec
+
+#: Figures that add up across crossings; waits are weighted by vehicles instead.
+ADDITIVE = ("vehicles", "throughput_per_day", "vehicle_hours_delay", "person_hours_delay",
+            "secondary_inspections", "illicit_loads", "illicit_caught", "targeted_inspections",
+            "targeted_hits", "random_inspections", "random_hits", "value_of_time_usd",
+            "fuel_gallons", "fuel_cost_usd", "co2_tonnes", "total_cost_usd", "booth_hours",
+            "preopening_vehicles")
+
+
+@dataclass
+class PlaceRun:
+    """Every crossing of a port simulated over the same months, and their total."""
+
+    label: str
+    runs: dict[str, PortRun]  # crossing id → its run
+
+    @property
+    def months(self) -> list[pd.Period]:
+        return next(iter(self.runs.values())).months
+
+    @property
+    def seed(self) -> int:
+        return next(iter(self.runs.values())).seed
+
+    @property
+    def replications(self) -> int:
+        return len(next(iter(self.runs.values())).runs)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [g for run in self.runs.values() for g in run.gaps]
+
+    def totals(self) -> pd.DataFrame:
+        """One row per replication: class and port figures summed over the crossings."""
+        frames = [run.runs for run in self.runs.values()]
+        vehicles = sorted({c.split(".")[0] for f in frames for c in f.columns if c.split(".")[0] != "port"})
+        out = pd.DataFrame(index=frames[0].index)
+        for v in vehicles:
+            for key in ADDITIVE:
+                cols = [f[f"{v}.{key}"] for f in frames if f"{v}.{key}" in f]
+                if cols:
+                    out[f"{v}.{key}"] = sum(cols)
+            weighted = [(f[f"{v}.wait_mean_min"], f[f"{v}.vehicles"]) for f in frames
+                        if f"{v}.wait_mean_min" in f]
+            if weighted:
+                weight = sum(w for _, w in weighted)
+                out[f"{v}.wait_mean_min"] = sum(m.fillna(0) * w for m, w in weighted) / weight.where(weight > 0)
+        for key in ("total_cost_usd", "co2_tonnes", "vehicle_hours", "person_hours", "booth_hours"):
+            cols = [f[f"port.{key}"] for f in frames if f"port.{key}" in f]
+            if cols:
+                out[f"port.{key}"] = sum(cols)
+        return out
+
+    def hourly(self) -> Hourly:
+        """Waits by lane and hour over every crossing (sums, so means weight by vehicles)."""
+        total = Hourly.empty()
+        for run in self.runs.values():
+            total.add(run.hourly)
+        return total
+
+
+def staffing_shape(specs: Sequence[PortSpec]) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Staffed lanes by hour, ``{class: {lane: {weekday, weekend, saturday, sunday: [24]}}}``,
+    summed over crossings; ``weekend`` is the mean of Saturday and Sunday."""
+    out: dict[str, dict[str, dict[str, list[float]]]] = {}
+    for spec in specs:
+        for vehicle, cls in spec.classes.items():
+            for name, lane in cls.lanes.items():
+                days = out.setdefault(vehicle, {}).setdefault(
+                    name, {d: [0.0] * 24 for d in (*DAY_TYPES, "weekend")})
+                for day in DAY_TYPES:
+                    days[day] = [a + b for a, b in zip(days[day], lane.lanes(day), strict=True)]
+    for lanes in out.values():
+        for days in lanes.values():
+            days["weekend"] = [(a + b) / 2 for a, b in zip(days["saturday"], days["sunday"], strict=True)]
+    return out
+
+
+def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replications: int = 5,
+              seed: int = 0, costs: CostParameters | None = None, label: str | None = None,
+              progress: Callable[[int], None] | None = None, reuse: PlaceRun | None = None,
+              keep_last: bool = True, engine_workers: int | None = None) -> PlaceRun:
+    """Simulate every crossing of *specs* over *months*; *progress* gets replications done."""
+    runs: dict[str, PortRun] = {}
+    done = 0
+
+    def tick(_: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done)
+
+    for spec in specs:
+        previous = reuse.runs.get(spec.crossing) if reuse is not None else None
+        runs[spec.crossing] = run_port(spec, months, replications, seed, costs, progress=tick,
+                                       reuse=previous, keep_last=keep_last, engine_workers=engine_workers)
+    return PlaceRun(label or (specs[0].name if len(specs) == 1 else "port"), runs)
+
+
+def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Scenario minus baseline per crossing, and for the total ("total") when several."""
+    out = {crossing: compare(run, scenario.runs[crossing], level)
+           for crossing, run in baseline.runs.items() if crossing in scenario.runs}
+    if len(baseline.runs) > 1:
+        out["total"] = compare(_as_run(baseline), _as_run(scenario), level)
+    return out
+
+
+def _as_run(place: PlaceRun) -> PortRun:
+    first = next(iter(place.runs.values()))
+    return PortRun(first.spec, first.months, first.seed, place.totals())
+
+
+def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95 % half-width of each column over replications."""
+    from smartborder.twin.replications import confidence_interval
+
+    rows = {c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True))
+            for c in frame.columns}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+__all__ = ["PlaceRun", "compare_places", "mean_table", "run_place", "staffing_shape"]

@@ -1,0 +1,68 @@
+"""Warnings a run must carry: demand at closed lanes, lanes that cannot keep up.
+
+Both are computed from the model and the demand that drives it, before anything is simulated,
+so the CLI can print them on stderr and the report can show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from smartborder.ports.demand import day_type, demand_for, opening_hours
+from smartborder.ports.spec import DAY_TYPES, PortSpec, eligible_lanes
+
+#: Warn when the work left over at the end of a day exceeds this share of a day's staffed time.
+BACKLOG_DAYS = 0.25
+
+
+def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
+    """Plain-language warnings for *spec* over *months* (empty when all is well).
+
+    - demand arriving in hours when no lane of its class is open (beyond the documented
+      pre-opening queue);
+    - a class, or the standard lanes on their own (standard-only vehicles may use no other),
+      whose work left over at the end of a day — carried from day to day — reaches a quarter of
+      a day's staffed lane time: its queue grows through the run instead of clearing.
+    """
+    warnings: list[str] = []
+    demand, first_weekday = demand_for(spec, months)
+    hours = next(iter(demand.values())).size
+    weekday = (first_weekday + np.arange(hours) // 24) % 7
+    hour = np.arange(hours) % 24
+    for vehicle, cls in spec.classes.items():
+        flows = {e: demand[f"{vehicle}.{e}"] for e in cls.flow_shares()}
+        total = sum(flows.values())
+        open_now = np.array([cls.is_open(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)])
+        waiting = {day: set(opening_hours(cls.is_open(day), cls.pre_opening)[1]) for day in DAY_TYPES}
+        expected_waiting = np.array([int(h) in waiting[day_type(int(w))] for w, h in zip(weekday, hour, strict=True)])
+        stray = float(total[~open_now & ~expected_waiting].sum())
+        if stray > 0.5:
+            warnings.append(f"{vehicle}: {stray:,.0f} vehicles arrive while every {vehicle} lane is closed")
+        work = {e: flows[e] * cls.service_of(e, spec.pre_inspection).expected for e in flows}
+        lanes = {name: np.array([lane.lanes(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)])
+                 for name, lane in cls.lanes.items()}
+        days = hours // 24
+        for label, minutes, capacity in (
+            ("its lanes", sum(work.values()), sum(lanes.values()) * 60.0),
+            ("the standard lanes", sum(w for e, w in work.items() if eligible_lanes(e, cls.lanes) == ["standard"]),
+             lanes["standard"] * 60.0),
+        ):
+            daily_work = np.asarray(minutes).reshape(days, 24).sum(axis=1)
+            daily_capacity = np.asarray(capacity).reshape(days, 24).sum(axis=1)
+            # Work left over at the end of each day (a fluid bound: the queue cannot be shorter).
+            backlog, worst = 0.0, 0.0
+            for work_today, capacity_today in zip(daily_work, daily_capacity, strict=True):
+                backlog = max(0.0, backlog + work_today - capacity_today)
+                worst = max(worst, backlog)
+            mean_capacity = float(daily_capacity.mean())
+            if worst > BACKLOG_DAYS * mean_capacity:
+                load = float(daily_work.sum() / max(daily_capacity.sum(), 1e-9))
+                warnings.append(
+                    f"{vehicle}: {label} cannot keep up: the work left over carries from day to day "
+                    f"(up to {worst / max(mean_capacity, 1e-9):.1f} days of staffed lane time; "
+                    f"{load:.0%} of the period's capacity); the queue grows through the run")
+                break
+    return warnings
