@@ -1,0 +1,76 @@
+"""Results as plain structures: the JSON ``simulate`` prints and the CSV tables ``--out`` writes.
+
+One shape for the hourly view everywhere: ``{class: {lane: {"weekday": [24], "weekend": [24]}}}``
+— mean wait at primary (minutes) by hour of arrival, local time, ``null`` where nothing arrived —
+and the staffed lanes in the same shape (``weekend`` the mean of Saturday and Sunday, which are
+given too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
+from smartborder.policy.study import Study
+from smartborder.ports.staffing import schedule_frame
+
+
+def _kpis(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
+    table = mean_table(frame)
+    return {k: {"mean": float(r["mean"]), "ci95": float(r["ci95"])} for k, r in table.iterrows()}
+
+
+def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> dict[str, Any]:
+    """What ``simulate --json`` prints."""
+    single = len(run.runs) == 1
+    first = next(iter(run.runs.values()))
+    crossings = []
+    for spec in study.specs:
+        crossing_run = run.runs[spec.crossing]
+        crossings.append({
+            "id": spec.crossing, "name": spec.name, "port_code": spec.code,
+            "kpis": _kpis(crossing_run.runs),
+            "hourly": crossing_run.hourly.mean(),
+            "staffing": staffing_shape([spec]),
+            "estimates": spec.estimates(),
+        })
+    return {
+        "port": {"code": study.code, "name": study.label, "kind": study.kind},
+        "months": [str(m) for m in run.months],
+        "replications": run.replications,
+        "seed": run.seed,
+        "kpis": _kpis(first.runs if single else run.totals()),
+        "hourly": run.hourly().mean(),
+        "staffing": staffing_shape(study.specs),
+        "crossings": crossings,
+        "estimates": first.spec.estimates() if single else {},
+        "notes": study.notes,
+        "warnings": study.warnings,
+        "report": report,
+    }
+
+
+def hourly_frame(study: Study, run: PlaceRun) -> pd.DataFrame:
+    """Per crossing, class, lane, day type and hour: mean wait, vehicles and lanes staffed."""
+    frames = []
+    for spec in study.specs:
+        waits = run.runs[spec.crossing].hourly.frame()
+        staffed = staffing_shape([spec])
+        rows = []
+        for vehicle, lanes in staffed.items():
+            for lane, days in lanes.items():
+                for day in ("weekday", "weekend"):
+                    for hour, count in enumerate(days[day]):
+                        rows.append((vehicle, lane, day, hour, count))
+        lanes_frame = pd.DataFrame(rows, columns=["class", "lane", "day", "hour", "lanes_staffed"])
+        merged = lanes_frame.merge(waits, on=["class", "lane", "day", "hour"], how="outer")
+        merged.insert(0, "crossing", spec.crossing)
+        frames.append(merged)
+    return pd.concat(frames, ignore_index=True)
+
+
+def staffing_table(study: Study) -> pd.DataFrame:
+    """The staffed lanes of every crossing in the schedule-file format (``--staffing``)."""
+    return pd.concat([schedule_frame(s) for s in study.specs], ignore_index=True)
