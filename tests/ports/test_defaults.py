@@ -94,6 +94,22 @@ def test_monthly_demand_adds_up_to_the_real_volume() -> None:
         assert first_weekday == 4  # 2024-03-01 was a Friday
 
 
+def test_seasonal_staffing_follows_each_month() -> None:
+    """McAllen-Hidalgo's pedestrians nearly double in December: the default model staffs each
+    month for its own traffic, within the booths, so the December queue still clears."""
+    from smartborder.ports import year_months
+    from smartborder.ports.staffing import month_schedules
+
+    spec = default_spec("mcallen-hidalgo", 2024)
+    months = year_months(spec, 2024)
+    lanes = month_schedules(spec, months)["pedestrian.primary.standard"]
+    hours = np.cumsum([0] + [m.days_in_month * 24 for m in months])
+    june, december = lanes[hours[5]:hours[6]].mean(), lanes[hours[11]:hours[12]].mean()
+    assert december > 1.3 * june
+    assert lanes.max() <= spec.classes["pedestrian"].lanes["standard"].booths
+    assert not any(w.startswith("pedestrian") for w in capacity_warnings(spec, months))
+
+
 def test_arrivals_only_while_open_plus_the_pre_opening_queue() -> None:
     """Tecate's cargo lanes open 08-16: trucks arrive only then, and the documented 5 % of each
     day's trucks in the hour before opening."""
@@ -169,7 +185,10 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     path = write_schedule(specs, tmp_path / "staffing.csv")
     schedule = read_schedule(path)
     for spec in specs:
-        assert with_schedule(spec, schedule, "x").classes == spec.classes
+        again = with_schedule(spec, schedule, "x")
+        for vehicle, cls in spec.classes.items():
+            assert again.classes[vehicle].lanes == cls.lanes
+            assert not again.classes[vehicle].seasonal  # a file's lanes hold all year
     # Edit one hour: it changes, nothing else does; more lanes than booths raises the booths.
     edited = schedule.copy()
     row = (edited["crossing"] == "world-trade-bridge") & (edited["lane"] == "standard") & \
@@ -203,6 +222,7 @@ def test_capacity_warning_for_an_overloaded_model() -> None:
     months = [pd.Period("2024-06", "M")]
     assert not any(w.startswith("pov:") for w in capacity_warnings(spec, months))
     starved = spec.model_copy(deep=True)
+    starved.classes["pov"].seasonal = False  # the lanes below hold all month
     for lane in starved.classes["pov"].lanes.values():
         lane.staffed = DaySchedule(weekday=[1] * 24, saturday=[1] * 24, sunday=[1] * 24)
     warnings = capacity_warnings(starved, months)

@@ -145,14 +145,26 @@ def crossing_series(crossing: Crossing, measure: str, months: MonthRange | None 
         return monthly_series(crossing.port_code, measure, months)
     if measure not in MODES:
         raise DataError(f"measure: bridge counts exist for {', '.join(MODES)}, not {measure!r}")
-    frame = load_bridges()
-    rows = frame[(frame["crossing"] == crossing.bridge) & (frame["mode"] == MODES[measure])]
+    series = _bridge_index().get((crossing.bridge, MODES[measure]))
+    if series is None:
+        return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="int64", name=measure)
     if months is not None:
-        rows = rows[months.contains(rows["month"]).to_numpy()]
-    series = rows.groupby("month")["northbound_count"].sum().astype("int64").sort_index()
-    series.index = pd.PeriodIndex(series.index, freq="M")
-    series.name = measure
-    return series
+        series = series[months.contains(series.index.to_series()).to_numpy()]
+    out = series.copy()
+    out.name = measure
+    return out
+
+
+@lru_cache(maxsize=1)
+def _bridge_index() -> dict[tuple[str, str], pd.Series]:
+    """(bridge, mode) → its whole monthly series, built once (lookups are then cheap)."""
+    frame = load_bridges()
+    index: dict[tuple[str, str], pd.Series] = {}
+    for (bridge, mode), rows in frame.groupby(["crossing", "mode"], sort=False):
+        series = rows.groupby("month")["northbound_count"].sum().astype("int64").sort_index()
+        series.index = pd.PeriodIndex(series.index, freq="M")
+        index[(str(bridge), str(mode))] = series
+    return index
 
 
 @lru_cache(maxsize=1)

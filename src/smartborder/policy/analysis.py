@@ -21,9 +21,11 @@ from smartborder.policy.kpis import Hourly, add_port_totals, kpis
 from smartborder.policy.targeting_twin import select
 from smartborder.ports.demand import demand_for, year_months
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
+from smartborder.ports.staffing import month_schedules
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.engine import SimulationResult, simulate
 from smartborder.twin.errors import ModelError
+from smartborder.twin.lean import LeanResult, simulate_lean, supports
 from smartborder.twin.metrics import station_summary
 from smartborder.twin.replications import confidence_interval
 
@@ -60,7 +62,7 @@ class PortRun:
     months: list[pd.Period]
     seed: int
     runs: pd.DataFrame  # one row per replication
-    last: SimulationResult | None = field(default=None, repr=False)
+    last: SimulationResult | LeanResult | None = field(default=None, repr=False)
     stations: pd.DataFrame | None = None
     gaps: list[str] = field(default_factory=list)
     hourly: Hourly = field(default_factory=Hourly.empty)  # waits by lane and hour, all replications
@@ -107,9 +109,11 @@ def run_port(
             reused = reused[1:]  # simulate one class so that figures and stations exist
         spec = spec.model_copy(update={"classes": {v: c for v, c in spec.classes.items() if v not in reused}})
     model = spec.to_model()
+    lean = supports(model)
     gaps: list[str] = []
     demand, first_weekday = demand_for(spec, months, gaps)
     horizon = next(iter(demand.values())).size * 60.0
+    schedules = month_schedules(spec, list(months))
     persons = occupancy(spec, months)
     rows, last, stations = [], None, None
     hourly = Hourly.empty()
@@ -117,8 +121,9 @@ def run_port(
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         routing, outcomes = select(spec, model, arrivals, seed, first_replication + r, engine_workers)
-        result = simulate(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
-                          workers=engine_workers, routing=routing)
+        runner = simulate_lean if lean else simulate
+        result = runner(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
+                        workers=engine_workers, routing=routing, schedules=schedules)
         rows.append(kpis(spec, result, persons, costs, outcomes, hourly))
         if r == replications - 1 and keep_last:
             last, stations = result, station_summary(result)

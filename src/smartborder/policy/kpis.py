@@ -7,7 +7,8 @@ wait after opening beside it; both count in the delay and its cost.
 
 Keys (``{v}`` a class, ``{lane}`` a physical lane type, ``{e}`` an entitlement group):
 
-- ``{v}.wait_mean_min``, ``{v}.wait_p95_min``: CBP-style wait of arrivals while open;
+- ``{v}.wait_mean_min``, ``{v}.wait_p95_min``: CBP-style wait of arrivals while open (percentiles
+  from quarter-minute histograms);
 - ``{v}.lane.{lane}.wait_mean_min|wait_p95_min|vehicles|booth_hours|utilisation``: per lane
   type *used* (what CBP publishes per lane);
 - ``{v}.{e}.wait_mean_min|wait_p95_min``: per entitlement (who holds what card);
@@ -26,7 +27,9 @@ import pandas as pd
 from smartborder.policy.costs import CostParameters, class_cost
 from smartborder.policy.targeting_twin import FlowOutcome
 from smartborder.ports.spec import PortSpec
-from smartborder.twin.engine import SimulationResult
+from smartborder.twin.engine import FlowTrace, SimulationResult
+from smartborder.twin.lean import LeanResult, LeanTrace
+from smartborder.twin.metrics import HIST_BIN_MIN, HIST_MAX_MIN, accumulate_waits, histogram_quantile
 
 DAYS = ("weekday", "weekend")
 
@@ -68,97 +71,87 @@ class Hourly:
         return frame
 
 
-def _clock(result: SimulationResult, minutes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Local hour of day and weekend flag of run times (minutes)."""
-    absolute = minutes + result.start_hour * 60.0
-    hour = (absolute // 60.0).astype(np.int64) % 24
-    weekday = (result.start_weekday + (absolute // 1440.0).astype(np.int64)) % 7
-    return hour, weekday >= 5
-
-
 def _next_open(open_by_hour: np.ndarray) -> np.ndarray:
     """Per run hour, the first hour at or after it with a lane open (len if never)."""
     n = open_by_hour.size
-    out = np.full(n, n, dtype=np.int64)
-    nxt = n
-    for h in range(n - 1, -1, -1):
-        if open_by_hour[h]:
-            nxt = h
-        out[h] = nxt
-    return out
+    index = np.where(open_by_hour, np.arange(n), n)
+    return np.minimum.accumulate(index[::-1])[::-1].astype(np.int64)
 
 
-def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
+def _primary(trace: FlowTrace | LeanTrace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Arrival, primary station, start and end of every vehicle of a flow."""
+    if isinstance(trace, LeanTrace):
+        return trace.arrival, trace.lane, trace.begin, trace.finish
+    return trace.arrival, trace.station[:, 0], trace.start[:, 0], trace.end[:, 0]
+
+
+def _second(trace: FlowTrace | LeanTrace, horizon: float) -> tuple[int, float]:
+    """Vehicles of the period sent to the second step, and their minutes waiting there."""
+    if isinstance(trace, LeanTrace):
+        inside = trace.arrival[trace.referred] < horizon
+        waits = trace.second_start[inside] - trace.finish[trace.referred][inside]
+        return int(inside.sum()), float(waits.sum())
+    if trace.station.shape[1] < 2:
+        return 0, 0.0
+    stop = int(np.searchsorted(trace.arrival, horizon))
+    column = trace.station[trace.n_initial:stop, 1]
+    visited = np.flatnonzero(column >= 0) + trace.n_initial
+    waits = trace.start[visited, 1] - trace.reach[visited, 1]
+    return int(visited.size), float(waits.sum())
+
+
+def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[str, float],
          costs: CostParameters, outcomes: dict[str, FlowOutcome] | None = None,
          hourly: Hourly | None = None) -> dict[str, float]:
     """Headline figures of one replication (what scenarios are compared on); *hourly*, if given,
-    receives this replication's waits by lane and hour."""
+    receives this replication's waits by lane and hour. Percentiles come from wait histograms
+    in quarter-minute bins (``twin.metrics.HIST_BIN_MIN``)."""
     out: dict[str, float] = {}
     outcomes = outcomes or {}
     days = result.horizon / 1440.0
     hours_in_run = int(np.ceil(result.horizon / 60.0))
     index = {name: i for i, name in enumerate(result.station_names)}
+    n_bins = int(HIST_MAX_MIN / HIST_BIN_MIN) + 1
     for vehicle, cls in spec.classes.items():
         primaries = [f"{vehicle}.primary.{lane}" for lane in cls.lanes]
+        lanes = list(cls.lanes)
         servers = np.stack([result.servers[name] for name in primaries])
         open_by_hour = servers.sum(axis=0) > 0
         next_open = _next_open(open_by_hour)
-        lane_of = {index[name]: name.rsplit(".", 1)[1] for name in primaries}
-        lane_waits: dict[str, list[np.ndarray]] = {lane: [] for lane in cls.lanes}
-        waits, queue_minutes, referred, count = [], 0.0, 0, 0
-        pre_count, opening_minutes = 0, 0.0
-        illicit_present, illicit_caught, secondary_minutes = 0.0, 0.0, 0.0
+        local = np.full(len(index), -1, dtype=np.int64)
+        for k, name in enumerate(primaries):
+            local[index[name]] = k
+        n_lanes = len(lanes)
+        class_hist = np.zeros((n_lanes, n_bins), dtype=np.int64)
+        class_counts, class_sums = np.zeros(n_lanes), np.zeros(n_lanes)
+        hourly_sum, hourly_count = np.zeros((n_lanes, 2, 24)), np.zeros((n_lanes, 2, 24))
+        busy = np.zeros(n_lanes)
+        totals = np.zeros(4)  # vehicles, all waiting, pre-opening vehicles, minutes until opening
+        referred, secondary_minutes = 0, 0.0
+        illicit_present, illicit_caught = 0.0, 0.0
         split = {"targeted_inspections": 0.0, "targeted_hits": 0.0, "random_inspections": 0.0, "random_hits": 0.0}
-        busy = np.zeros(len(index))
         for entitlement in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{entitlement}"]
-            # Vehicles that arrived within the period (all but the initial queue, usually).
-            inside = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
-            arrival = trace.arrival[inside]
-            wait = trace.start[inside, 0] - arrival
-            station = trace.station[inside, 0]
-            hour_index = np.minimum((arrival // 60.0).astype(np.int64), open_by_hour.size - 1)
-            while_open = open_by_hour[hour_index]
-            queue_minutes += float(wait.sum())
-            if not while_open.all():
-                closed = ~while_open
-                opens = next_open[hour_index[closed]] * 60.0
-                pre_count += int(closed.sum())
-                opening_minutes += float(np.clip(opens - arrival[closed], 0, None).sum())
-            open_wait = wait[while_open] if not while_open.all() else wait
-            waits.append(open_wait)
-            open_station = station[while_open] if not while_open.all() else station
-            for st, lane in lane_of.items():
-                lane_waits[lane].append(open_wait[open_station == st])
-            if hourly is not None and open_wait.size:
-                hour, weekend = _clock(result, arrival[while_open] if not while_open.all() else arrival)
-                for st, lane in lane_of.items():
-                    here = open_station == st
-                    if not here.any():
-                        continue
-                    for flag, day in ((False, "weekday"), (True, "weekend")):
-                        pick = here & (weekend == flag)
-                        key = (vehicle, lane, day)
-                        hourly.wait[key] = hourly.wait.get(key, np.zeros(24)) + np.bincount(
-                            hour[pick], open_wait[pick], minlength=24)
-                        hourly.count[key] = hourly.count.get(key, np.zeros(24)) + np.bincount(
-                            hour[pick], minlength=24)
-            served = np.clip(np.minimum(trace.end[:, 0], result.horizon)
-                             - np.minimum(trace.start[:, 0], result.horizon), 0, None)
-            codes = trace.station[:, 0]
-            busy += np.bincount(codes[codes >= 0], served[codes >= 0], minlength=len(index))
-            referred_here = 0
-            for k in range(1, trace.station.shape[1]):
-                visited = np.flatnonzero(trace.station[inside, k] >= 0)
-                secondary = float((trace.start[inside, k][visited] - trace.reach[inside, k][visited]).sum())
-                queue_minutes += secondary
-                secondary_minutes += secondary
-                referred_here += visited.size
-            referred += referred_here
-            count += wait.size
+            arrival, station, begin, finish = _primary(trace)
+            hist = np.zeros((n_lanes, n_bins), dtype=np.int64)
+            counts, sums = np.zeros(n_lanes), np.zeros(n_lanes)
+            accumulate_waits(arrival, local[station], begin, finish, trace.n_initial, result.horizon,
+                             open_by_hour, next_open, result.start_weekday, result.start_hour, HIST_BIN_MIN,
+                             counts, sums, hist, hourly_sum, hourly_count, busy, totals)
+            class_hist += hist
+            class_counts += counts
+            class_sums += sums
+            if counts.sum():
+                flow_hist = hist.sum(axis=0)
+                out[f"{vehicle}.{entitlement}.wait_mean_min"] = float(sums.sum() / counts.sum())
+                out[f"{vehicle}.{entitlement}.wait_p95_min"] = histogram_quantile(flow_hist, 0.95)
+            sent, minutes = _second(trace, result.horizon)
+            referred += sent
+            secondary_minutes += minutes
             outcome = outcomes.get(f"{vehicle}.{entitlement}")
             if outcome is not None:
-                window = slice(0, inside.stop - trace.n_initial)
+                stop = int(np.searchsorted(trace.arrival, result.horizon)) - trace.n_initial
+                window = slice(0, stop)
                 red, rand, caught = outcome.red[window], outcome.random[window], outcome.caught[window]
                 illicit_present += float(np.count_nonzero(outcome.illicit[window]))
                 illicit_caught += float(np.count_nonzero(caught))
@@ -166,31 +159,35 @@ def kpis(spec: PortSpec, result: SimulationResult, persons: dict[str, float],
                 split["targeted_hits"] += float(np.count_nonzero(caught & ~rand))
                 split["random_inspections"] += float(np.count_nonzero(rand))
                 split["random_hits"] += float(np.count_nonzero(caught & rand))
-            if open_wait.size:
-                out[f"{vehicle}.{entitlement}.wait_mean_min"] = float(open_wait.mean())
-                out[f"{vehicle}.{entitlement}.wait_p95_min"] = float(np.quantile(open_wait, 0.95))
+        if hourly is not None:
+            for k, lane in enumerate(lanes):
+                for d, day in enumerate(DAYS):
+                    if hourly_count[k, d].sum():
+                        key = (vehicle, lane, day)
+                        hourly.wait[key] = hourly.wait.get(key, np.zeros(24)) + hourly_sum[k, d]
+                        hourly.count[key] = hourly.count.get(key, np.zeros(24)) + hourly_count[k, d]
         booth_hours = 0.0
-        for name, lane in ((n, n.rsplit(".", 1)[1]) for n in primaries):
+        for k, (name, lane) in enumerate(zip(primaries, lanes, strict=True)):
             staffed = float(result.servers[name][:hours_in_run].sum())
             booth_hours += staffed
-            values = np.concatenate(lane_waits[lane]) if lane_waits[lane] else np.empty(0)
             out[f"{vehicle}.lane.{lane}.booth_hours"] = staffed
-            out[f"{vehicle}.lane.{lane}.vehicles"] = float(values.size)
-            if values.size:
-                out[f"{vehicle}.lane.{lane}.wait_mean_min"] = float(values.mean())
-                out[f"{vehicle}.lane.{lane}.wait_p95_min"] = float(np.quantile(values, 0.95))
-            out[f"{vehicle}.lane.{lane}.utilisation"] = (
-                float(busy[index[name]]) / (staffed * 60.0) if staffed else float("nan"))
-        all_waits = np.concatenate(waits) if waits else np.empty(0)
+            out[f"{vehicle}.lane.{lane}.vehicles"] = float(class_counts[k])
+            if class_counts[k]:
+                out[f"{vehicle}.lane.{lane}.wait_mean_min"] = float(class_sums[k] / class_counts[k])
+                out[f"{vehicle}.lane.{lane}.wait_p95_min"] = histogram_quantile(class_hist[k], 0.95)
+            out[f"{vehicle}.lane.{lane}.utilisation"] = float(busy[k]) / (staffed * 60.0) if staffed else float("nan")
+        count = int(totals[0])
+        queue_minutes = float(totals[1]) + secondary_minutes
         vehicle_hours = queue_minutes / 60.0
         person_hours = vehicle_hours * persons.get(vehicle, 1.0)
         out[f"{vehicle}.vehicles"] = float(count)
         out[f"{vehicle}.throughput_per_day"] = count / days if days else np.nan
-        if all_waits.size:
-            out[f"{vehicle}.wait_mean_min"] = float(all_waits.mean())
-            out[f"{vehicle}.wait_p95_min"] = float(np.quantile(all_waits, 0.95))
-        out[f"{vehicle}.preopening_vehicles"] = float(pre_count)
-        out[f"{vehicle}.opening_wait_mean_min"] = opening_minutes / pre_count if pre_count else 0.0
+        if class_counts.sum():
+            out[f"{vehicle}.wait_mean_min"] = float(class_sums.sum() / class_counts.sum())
+            out[f"{vehicle}.wait_p95_min"] = histogram_quantile(class_hist.sum(axis=0), 0.95)
+        pre = int(totals[2])
+        out[f"{vehicle}.preopening_vehicles"] = float(pre)
+        out[f"{vehicle}.opening_wait_mean_min"] = float(totals[3]) / pre if pre else 0.0
         out[f"{vehicle}.booth_hours"] = booth_hours
         out[f"{vehicle}.vehicle_hours_delay"] = vehicle_hours
         out[f"{vehicle}.person_hours_delay"] = person_hours

@@ -13,6 +13,7 @@ import pandas as pd
 
 from smartborder.ports.demand import day_type, demand_for, opening_hours
 from smartborder.ports.spec import DAY_TYPES, PortSpec, eligible_lanes
+from smartborder.ports.staffing import month_schedules
 
 #: Warn when the work left over at the end of a day exceeds this share of a day's staffed time.
 BACKLOG_DAYS = 0.25
@@ -29,6 +30,7 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
     """
     warnings: list[str] = []
     demand, first_weekday = demand_for(spec, months)
+    seasonal = month_schedules(spec, list(months))
     hours = next(iter(demand.values())).size
     weekday = (first_weekday + np.arange(hours) // 24) % 7
     hour = np.arange(hours) % 24
@@ -42,7 +44,8 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
         if stray > 0.5:
             warnings.append(f"{vehicle}: {stray:,.0f} vehicles arrive while every {vehicle} lane is closed")
         work = {e: flows[e] * cls.service_of(e, spec.pre_inspection).expected for e in flows}
-        lanes = {name: np.array([lane.lanes(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)])
+        lanes = {name: seasonal.get(f"{vehicle}.primary.{name}", np.array(
+                     [lane.lanes(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)]))[:hours]
                  for name, lane in cls.lanes.items()}
         days = hours // 24
         for label, minutes, capacity in (

@@ -37,7 +37,7 @@ from smartborder.ports.spec import (
     TargetingSpec,
     Window,
 )
-from smartborder.ports.staffing import apply_rule
+from smartborder.ports.staffing import apply_rule, rule_needs
 from smartborder.twin.arrivals import DemandProfile
 from smartborder.twin.distributions import ServiceTime
 from smartborder.twin.errors import ModelError
@@ -272,10 +272,25 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
     rule = staffing_rule()
     pre_inspection = PreInspectionSpec(service_factor=pre["service_factor"], referral_factor=pre["referral_factor"])
     for vehicle, cls in list(classes.items()):
+        # Installed lanes must carry the busiest month the rule staffs for; a published count
+        # that cannot (older than today's traffic) is raised, and says so.
+        monthly = crossing.series(cls.measure, months)
+        busiest = float((monthly / [m.days_in_month for m in monthly.index]).max())
+        needs = rule_needs(cls.model_copy(update={"design_volume": busiest}), rule, pre_inspection.service_factor)
+        short = {lane: need for lane, need in needs.items() if need > cls.lanes[lane].booths}
+        if short:
+            for lane, need in short.items():
+                cls.lanes[lane].booths = need
+            provenance[f"classes.{vehicle}.lanes.booths"] += (
+                f" ESTIMATE: raised to {', '.join(f'{n} {lane}' for lane, n in short.items())}: the "
+                f"published lanes cannot carry the busiest month of {months.start}..{months.end} "
+                f"({busiest:,.0f} a day) at the staffing rule's utilisation with these service times.")
         classes[vehicle] = apply_rule(cls, rule, pre_inspection.service_factor)
+        classes[vehicle].seasonal = True
         provenance[f"classes.{vehicle}.lanes.staffed"] = (
-            f"{rule.source} Applied to the average {months.start.year if months.start else ''} day "
-            f"({cls.design_volume:,.0f} a day).")
+            f"{rule.source} Shown for the average day of {months.start}..{months.end} "
+            f"({cls.design_volume:,.0f} a day); each simulated month is staffed by the same rule for "
+            "its own traffic (seasonal = true), as CBP staffs up for its holiday peaks.")
     provenance["staffing_rule"] = rule.source
     provenance["targeting"] = targeting["source"]
     provenance["pre_inspection"] = pre["source"]

@@ -173,6 +173,10 @@ class ClassSpec(BaseModel):
     design_volume: float | None = Field(
         default=None, ge=0, description="vehicles a day the staffing was set for (the staffing "
         "rule staffs hours a scenario opens from it)")
+    seasonal: bool = Field(
+        default=False, description="staff each simulated month by the staffing rule for that "
+        "month's traffic (CBP's holiday and seasonal operations); the lanes given are the design "
+        "day's. Off: the lanes given hold all year")
     lanes: dict[str, LaneSpec]
     service: dict[str, ServiceTime]
     secondary: SecondarySpec

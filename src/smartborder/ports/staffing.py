@@ -15,6 +15,7 @@ writes the same format, so a schedule round-trips.
 
 from __future__ import annotations
 
+import calendar
 import math
 from pathlib import Path
 
@@ -127,6 +128,39 @@ def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
     return out
 
 
+def rule_needs(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0) -> dict[str, int]:
+    """The most lanes of each type the rule would staff in any hour, ignoring the booths."""
+    unlimited = cls.model_copy(update={"lanes": {name: lane.model_copy(update={"booths": 10**6})
+                                                for name, lane in cls.lanes.items()}})
+    staffed = apply_rule(unlimited, rule, pre_service)
+    return {name: max(max(lane.lanes(day)) for day in DAY_TYPES) for name, lane in staffed.lanes.items()}
+
+
+def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.ndarray]:
+    """Open lanes hour by hour over *months* for every station of a seasonal class: each month
+    staffed by the rule for that month's own traffic (without a scenario's growth: CBP staffs
+    for the seasons it knows, not for traffic it has not seen), the scenario's lane changes on
+    top. Stations of classes that are not seasonal keep their weekly staffing (not listed)."""
+    from smartborder.ports.demand import class_volume, day_type
+
+    out: dict[str, list[np.ndarray]] = {}
+    for vehicle, cls in spec.classes.items():
+        if not cls.seasonal or cls.design_volume is None:
+            continue
+        for month in months:
+            volume = class_volume(spec, vehicle, month)
+            days = month.days_in_month
+            base = (volume / cls.volume_factor if volume is not None and cls.volume_factor > 0
+                    else cls.design_volume * days) / days
+            staffed = apply_rule(cls.model_copy(update={"design_volume": base}), spec.staffing_rule,
+                                 spec.pre_inspection.service_factor)
+            first = calendar.monthrange(month.year, month.month)[0]
+            for name, lane in staffed.lanes.items():
+                hours = np.concatenate([lane.lanes(day_type((first + d) % 7)) for d in range(days)])
+                out.setdefault(f"{vehicle}.primary.{name}", []).append(hours)
+    return {name: np.concatenate(parts).astype(np.int64) for name, parts in out.items()}
+
+
 def booth_hours(cls: ClassSpec) -> dict[str, float]:
     """Staffed lane-hours in an average week, by lane type."""
     return {name: float(sum(sum(lane.lanes(day)) * (5 if day == "weekday" else 1) for day in DAY_TYPES))
@@ -203,5 +237,6 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str) -> PortSp
                 f"SCHEDULE: raised from {lane.booths} to {top} by the staffing file {source}")
             lane.booths = top
         lane.staffed = DaySchedule(**days)
+        cls.seasonal = False  # the file's lanes hold all year
         out.provenance[f"classes.{vehicle}.lanes.{lane_name}.staffed"] = f"SCHEDULE: staffing file {source}"
     return out

@@ -101,6 +101,30 @@ def _initial_counts(model: PortModel, initial: Iterable[InitialQueue]) -> dict[s
     return rows
 
 
+def staffing_blocks(model: PortModel, hours: int, start_weekday: int, start_hour: int,
+                    schedules: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Open servers per hour from time 0 for every station: its weekly staffing, or *schedules*."""
+    schedules = schedules or {}
+    unknown = sorted(set(schedules) - {s.name for s in model.stations})
+    if unknown:
+        raise ModelError(f"schedules: no station named {unknown} in model {model.name!r}")
+    out = {}
+    for station in model.stations:
+        given = schedules.get(station.name)
+        if given is None:
+            out[station.name] = station.staffing.blocks(start_weekday, start_hour, hours)
+            continue
+        counts = np.asarray(given)
+        if counts.ndim != 1 or counts.size == 0 or (counts < 0).any():
+            raise ModelError(f"schedules.{station.name}: expected open-server counts >= 0 by hour")
+        counts = counts.astype(np.int64)
+        if counts.size < hours:  # after the schedule: its last week again, and again
+            week = counts[-168:] if counts.size >= 168 else counts[-1:]
+            counts = np.concatenate([counts, np.resize(week, hours - counts.size)])
+        out[station.name] = counts[:hours]
+    return out
+
+
 def choice_groups(model: PortModel) -> list[list[str]]:
     """Sets of stations that vehicles choose among (joined through shared ``shortest`` steps)."""
     groups: list[set[str]] = []
@@ -142,6 +166,7 @@ def simulate(
     initial: Iterable[InitialQueue] = (),
     workers: int | None = None,
     routing: Mapping[str, Mapping[int, np.ndarray]] | None = None,
+    schedules: Mapping[str, np.ndarray] | None = None,
 ) -> SimulationResult:
     """Run vehicles through *model*; *arrivals* maps flow name → sorted arrival minutes.
 
@@ -157,6 +182,10 @@ def simulate(
     *routing* decides, for some steps, which vehicles visit them instead of the step's
     probability: flow name → step index → one bool per arriving vehicle (risk targeting sends
     its red channel to secondary this way). No random number is drawn for such a step.
+
+    *schedules* gives some stations their open servers hour by hour from time 0 (staffing that
+    changes with the season, say), in place of their weekly ``staffing``; after it ends its last
+    week repeats (its last hour, if it is shorter than a week).
     """
     unknown = sorted(set(arrivals) - {f.name for f in model.flows})
     if unknown:
@@ -168,7 +197,7 @@ def simulate(
     last = max((float(a[-1]) for a in arrivals.values() if len(a)), default=0.0)
     horizon = float(horizon) if horizon is not None else last
     hours = int(np.ceil(max(horizon, last) / 60.0)) + TAIL_HOURS
-    servers = {s.name: s.staffing.blocks(start_weekday, start_hour, hours) for s in stations}
+    servers = staffing_blocks(model, hours, start_weekday, start_hour, schedules)
     initial_rows = _initial_counts(model, initial)
     routing = routing or {}
     for name, steps in routing.items():

@@ -155,22 +155,58 @@ def fcfs_starts(
     nblocks = servers.size
     carry = _carry(servers)
     last_start = -INF
+    # Times only move forward (arrivals sorted, FCFS starts non-decreasing), so the current
+    # block is tracked, not divided out: a float floor division per customer costs more than
+    # the rest of the step.
+    k = 0
+    edge = block  # end of block k
+    ka = 0
+    arrival_edge = block
     for i in range(n):
         t = arrivals[i]
         owed = overtime == 2
         if overtime == 1:
-            ka = int(t // block)
-            owed = servers[ka if ka < nblocks else nblocks - 1] > 0
+            while t >= arrival_edge and ka < nblocks - 1:
+                ka += 1
+                arrival_edge = (ka + 1) * block
+            owed = servers[ka] > 0
         t = max(t, last_start)
+        while t >= edge and k < nblocks - 1:
+            k += 1
+            edge = (k + 1) * block
+        cap = servers[k]
+        # Fast paths (most customers): one heap operation, same result as the general loop.
+        # The heap holds one end time per server used, idle ones included (end <= t).
+        if cap > 0 and size <= cap:
+            if size > 0 and heap[0] <= t:  # an idle server: start now, reuse it
+                starts[i] = t
+                last_start = t
+                heap[0] = t + services[i]
+                _sift_down(heap, size, 0)
+                continue
+            if size < cap:  # a server never used yet
+                starts[i] = t
+                last_start = t
+                heap[size] = t + services[i]
+                _sift_up(heap, size)
+                size += 1
+                continue
+            if heap[0] < edge or k == nblocks - 1:  # all busy: the first to finish, same staffing
+                t = heap[0]
+                starts[i] = t
+                last_start = t
+                heap[0] = t + services[i]
+                _sift_down(heap, size, 0)
+                continue
         while True:
             # Free the servers whose customers have finished by t.
             while size > 0 and heap[0] <= t:
                 size -= 1
                 heap[0] = heap[size]
                 _sift_down(heap, size, 0)
-            k = int(t // block)
-            if k >= nblocks:
-                k = nblocks - 1
+            while t >= edge and k < nblocks - 1:
+                k += 1
+                edge = (k + 1) * block
             cap = servers[k]
             if cap == 0 and owed:
                 cap = carry[k]
@@ -179,8 +215,7 @@ def fcfs_starts(
             # Blocked: wait for the next departure or the next capacity change.
             nxt = heap[0] if size > 0 else INF
             if k < nblocks - 1:
-                boundary = (k + 1) * block
-                nxt = min(nxt, boundary)
+                nxt = min(nxt, edge)
             if nxt == INF:
                 t = INF
                 break
@@ -284,13 +319,44 @@ def queue_area_by_bin(reach: np.ndarray, start: np.ndarray, width: float, nbins:
     return area
 
 
-@njit(cache=True, nogil=True)
-def _pop_finished(heap: np.ndarray, size: int, t: float) -> int:
-    """Drop the end times <= t from a heap of *size* entries; the new size."""
-    while size > 0 and heap[0] <= t:
+@njit(cache=True, inline="always")
+def _row_sift_down(heap: np.ndarray, row: int, size: int, pos: int) -> None:
+    item = heap[row, pos]
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        right = child + 1
+        if right < size and heap[row, right] < heap[row, child]:
+            child = right
+        if heap[row, child] < item:
+            heap[row, pos] = heap[row, child]
+            pos = child
+        else:
+            break
+    heap[row, pos] = item
+
+
+@njit(cache=True, inline="always")
+def _row_sift_up(heap: np.ndarray, row: int, pos: int) -> None:
+    item = heap[row, pos]
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        if item < heap[row, parent]:
+            heap[row, pos] = heap[row, parent]
+            pos = parent
+        else:
+            break
+    heap[row, pos] = item
+
+
+@njit(cache=True, inline="always")
+def _row_pop(heap: np.ndarray, row: int, size: int, t: float) -> int:
+    """Drop the end times <= t from row *row* of the heaps; the new size."""
+    while size > 0 and heap[row, 0] <= t:
         size -= 1
-        heap[0] = heap[size]
-        _sift_down(heap, size, 0)
+        heap[row, 0] = heap[row, size]
+        _row_sift_down(heap, row, size, 0)
     return size
 
 
@@ -327,32 +393,39 @@ def choice_starts(
     cmax = 1
     for s in range(n_stations):
         for k in range(nblocks):
-            cmax = max(cmax, servers[s, k])
+            if servers[s, k] > cmax:
+                cmax = servers[s, k]
     heaps = np.empty((n_stations, cmax + 1))
     size = np.zeros(n_stations, dtype=np.int64)
     last = np.full(n_stations, -INF)
+    block_of = np.zeros(n_stations, dtype=np.int64)  # each station's current block (times only grow)
     carry = np.empty((n_stations, nblocks), dtype=np.int64)
     for s in range(n_stations):
         carry[s] = _carry(servers[s])
     n_parts = part_start.size - 1
     head = part_start[:-1].copy()
+    head_time = np.empty(n_parts)
+    for q in range(n_parts):
+        head_time[q] = reach[head[q]] if head[q] < part_start[q + 1] else INF
+    kb = 0  # the block of the current arrival
     for _ in range(n):
-        p = -1
-        best_t = INF
-        for q in range(n_parts):
-            if head[q] < part_start[q + 1] and (p < 0 or reach[head[q]] < best_t):
+        p = 0
+        for q in range(1, n_parts):
+            if head_time[q] < head_time[p]:
                 p = q
-                best_t = reach[head[q]]
         i = head[p]
         head[p] += 1
+        head_time[p] = reach[head[p]] if head[p] < part_start[p + 1] else INF
         t = reach[i]
-        kb = int(t // block)
-        if kb >= nblocks:
-            kb = nblocks - 1
+        while kb < nblocks - 1 and t >= (kb + 1) * block:
+            kb += 1
         row = part_option[p]
         m = n_options[row]
         chosen = -1
-        if loyal[i] or m == 1:
+        if m == 1:
+            if servers[options[row, 0], kb] > 0:
+                chosen = options[row, 0]
+        elif loyal[i]:
             for j in range(m):
                 s = options[row, j]
                 if servers[s, kb] > 0:
@@ -365,8 +438,11 @@ def choice_starts(
                 cap = servers[s, kb]
                 if cap <= 0:
                     continue
-                ready = max(last[s], t)
-                size[s] = _pop_finished(heaps[s], size[s], ready)
+                # The heap keeps idle servers (end <= ready): with one, the start is ready;
+                # after a lane closes there may be more ends than lanes: drop the idle ones.
+                ready = t if t > last[s] else last[s]
+                if size[s] > cap:
+                    size[s] = _row_pop(heaps, s, size[s], ready)
                 if size[s] >= cap and heaps[s, 0] > ready:
                     ready = heaps[s, 0]
                 if ready < best:
@@ -386,33 +462,62 @@ def choice_starts(
             if chosen < 0:
                 chosen = options[row, 0]
         s = chosen
-        heap = heaps[s]
         owed = overtime[s] == 2 or (overtime[s] == 1 and servers[s, kb] > 0)
-        t = max(t, last[s])
+        if t < last[s]:
+            t = last[s]
+        sz = size[s]
+        k = block_of[s]
+        while k < nblocks - 1 and t >= (k + 1) * block:
+            k += 1
+        cap = servers[s, k]
+        if cap > 0 and sz <= cap:
+            edge = (k + 1) * block if k < nblocks - 1 else INF
+            fast = True
+            if sz > 0 and heaps[s, 0] <= t:  # an idle server: start now, reuse it
+                heaps[s, 0] = t + service[i]
+                _row_sift_down(heaps, s, sz, 0)
+            elif sz < cap:  # a server never used yet
+                heaps[s, sz] = t + service[i]
+                _row_sift_up(heaps, s, sz)
+                sz += 1
+            elif heaps[s, 0] < edge:  # all busy: the first to finish, same staffing
+                t = heaps[s, 0]
+                heaps[s, 0] = t + service[i]
+                _row_sift_down(heaps, s, sz, 0)
+            else:
+                fast = False
+            if fast:
+                block_of[s] = k
+                station[i] = s
+                starts[i] = t
+                last[s] = t
+                size[s] = sz
+                continue
         while True:
-            size[s] = _pop_finished(heap, size[s], t)
-            k = int(t // block)
-            if k >= nblocks:
-                k = nblocks - 1
+            sz = _row_pop(heaps, s, sz, t)
+            while k < nblocks - 1 and t >= (k + 1) * block:
+                k += 1
             cap = servers[s, k]
             if cap == 0 and owed:
                 cap = carry[s, k]
-            if size[s] < cap:
+            if sz < cap:
                 break
-            nxt = heap[0] if size[s] > 0 else INF
+            nxt = heaps[s, 0] if sz > 0 else INF
             if k < nblocks - 1:
                 boundary = (k + 1) * block
-                nxt = min(nxt, boundary)
+                if boundary < nxt:
+                    nxt = boundary
             if nxt == INF:
                 t = INF
                 break
             t = nxt
+        block_of[s] = k
         station[i] = s
         starts[i] = t
-        if t == INF:
-            continue
-        last[s] = t
-        heap[size[s]] = t + service[i]
-        _sift_up(heap, size[s])
-        size[s] += 1
+        if t != INF:
+            last[s] = t
+            heaps[s, sz] = t + service[i]
+            _row_sift_up(heaps, s, sz)
+            sz += 1
+        size[s] = sz
     return station, starts

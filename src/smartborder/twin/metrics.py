@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from smartborder.twin.engine import SimulationResult
 from smartborder.twin.kernels import queue_area_by_bin
@@ -171,3 +172,78 @@ def visit_table(result: SimulationResult) -> pd.DataFrame:
     table["wait"] = table["start"] - table["reach"]
     table["service"] = table["end"] - table["start"]
     return table
+
+
+#: Wait histograms (for percentiles without keeping every wait): bins this wide, up to this long.
+HIST_BIN_MIN = 0.25
+HIST_MAX_MIN = 4320.0  # three days; longer waits fall in the last bin
+
+
+@njit(cache=True, nogil=True)
+def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, finish: np.ndarray,
+                     first: int, horizon: float, open_hour: np.ndarray, next_open: np.ndarray,
+                     start_weekday: int, start_hour: int, bin_width: float,
+                     counts: np.ndarray, sums: np.ndarray, hist: np.ndarray, hourly_sum: np.ndarray,
+                     hourly_count: np.ndarray, busy: np.ndarray, totals: np.ndarray) -> None:
+    """One pass over a flow's vehicles, adding to per-lane figures (arrays indexed by *lane*).
+
+    Vehicles from index *first* (after any initial queue) that arrived before *horizon* count:
+    those arriving while their class is open (``open_hour`` by run hour) add their wait to
+    ``counts``/``sums``/``hist``/``hourly_*`` (day 0 weekday, 1 weekend; local hour); those that
+    arrived while it was closed add to ``totals[2]`` (count) and ``totals[3]`` (minutes until it
+    opened, from ``next_open``). ``totals[0]`` counts every vehicle in the period, ``totals[1]``
+    sums every wait. ``busy`` gets each vehicle's service minutes inside the period.
+    """
+    n_bins = hist.shape[1]
+    n_hours = open_hour.size
+    for i in range(arrival.size):
+        start = begin[i]
+        end = finish[i]
+        s = lane[i]
+        if s >= 0:
+            served = (end if end < horizon else horizon) - (start if start < horizon else horizon)
+            if served > 0:
+                busy[s] += served
+        if i < first:
+            continue
+        t = arrival[i]
+        if not t < horizon:
+            continue
+        wait = start - t
+        totals[0] += 1.0
+        totals[1] += wait
+        h = int(t / 60.0)
+        if h >= n_hours:
+            h = n_hours - 1
+        if open_hour[h]:
+            counts[s] += 1.0
+            sums[s] += wait
+            b = int(wait / bin_width)
+            if b >= n_bins:
+                b = n_bins - 1
+            hist[s, b] += 1
+            clock = t + start_hour * 60.0
+            hour = int(clock / 60.0) % 24
+            weekday = (start_weekday + int(clock / 1440.0)) % 7
+            day = 1 if weekday >= 5 else 0
+            hourly_sum[s, day, hour] += wait
+            hourly_count[s, day, hour] += 1.0
+        else:
+            totals[2] += 1.0
+            opens = next_open[h] * 60.0
+            if opens > t:
+                totals[3] += opens - t
+
+
+def histogram_quantile(hist: np.ndarray, q: float, bin_width: float = HIST_BIN_MIN) -> float:
+    """The *q* quantile of waits counted in *hist* (linear within the bin); NaN if empty."""
+    total = float(hist.sum())
+    if total <= 0:
+        return float("nan")
+    cumulative = np.cumsum(hist)
+    target = q * total
+    b = int(np.searchsorted(cumulative, target, side="left"))
+    before = float(cumulative[b - 1]) if b > 0 else 0.0
+    inside = float(hist[b])
+    fraction = (target - before) / inside if inside > 0 else 0.0
+    return (b + fraction) * bin_width
