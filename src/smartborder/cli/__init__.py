@@ -13,7 +13,7 @@ from rich.text import Text
 
 from smartborder.cli import data_commands, permit_commands, service_commands, sim_commands, twin_commands
 from smartborder.cli import targeting_commands, trusted_commands
-from smartborder.cli import observation_commands
+from smartborder.cli import calibration_commands, observation_commands
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 
@@ -38,6 +38,8 @@ app.add_typer(service_commands.audit_app, name="audit")
 app.add_typer(targeting_commands.targeting_app, name="targeting")
 app.add_typer(trusted_commands.trusted_app, name="trusted")
 app.add_typer(observation_commands.observations_app, name="observations")
+app.command("calibrate")(calibration_commands.calibrate)
+app.command("forecast")(calibration_commands.forecast)
 
 
 def main(argv: list[str] | None = None) -> None:

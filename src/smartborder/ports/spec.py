@@ -155,6 +155,30 @@ class PreOpening(BaseModel):
     hours: int = Field(default=1, ge=1, le=6)
 
 
+class StaffingRule(BaseModel):
+    """How lanes are staffed where no schedule is published (``ports/staffing.py``).
+
+    Officers work fixed shifts, so a shift staffs for its own average load, not for each hour:
+    each lane type gets enough lanes that the shift's average load keeps them
+    ``target_utilisation`` busy, at least ``minimum`` while it is open and at most its booths.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    shifts: list[Annotated[int, Field(ge=0, le=23)]] = Field(
+        default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours")
+    target_utilisation: float = Field(default=0.9, gt=0, le=1.5)
+    minimum: int = Field(default=1, ge=0, description="lanes kept open while the lane type is open")
+    source: str = "ESTIMATE"
+
+    @field_validator("shifts")
+    @classmethod
+    def _sorted(cls, shifts: list[int]) -> list[int]:
+        if sorted(set(shifts)) != shifts:
+            raise ValueError("shifts: start hours must be distinct and in increasing order")
+        return shifts
+
+
 class ClassSpec(BaseModel):
     """One traffic class at the crossing (trucks, cars, pedestrians or buses)."""
 
@@ -177,6 +201,8 @@ class ClassSpec(BaseModel):
         default=False, description="staff each simulated month by the staffing rule for that "
         "month's traffic (CBP's holiday and seasonal operations); the lanes given are the design "
         "day's. Off: the lanes given hold all year")
+    staffing_rule: StaffingRule | None = Field(
+        default=None, description="this class's own staffing rule (a calibrated one); none: the crossing's")
     lanes: dict[str, LaneSpec]
     service: dict[str, ServiceTime]
     secondary: SecondarySpec
@@ -248,30 +274,6 @@ class PreInspectionSpec(BaseModel):
 
     service_factor: float = Field(gt=0)
     referral_factor: float = Field(ge=0)
-
-
-class StaffingRule(BaseModel):
-    """How lanes are staffed where no schedule is published (``ports/staffing.py``).
-
-    Officers work fixed shifts, so a shift staffs for its own average load, not for each hour:
-    each lane type gets enough lanes that the shift's average load keeps them
-    ``target_utilisation`` busy, at least ``minimum`` while it is open and at most its booths.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    shifts: list[Annotated[int, Field(ge=0, le=23)]] = Field(
-        default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours")
-    target_utilisation: float = Field(default=0.9, gt=0, le=1.5)
-    minimum: int = Field(default=1, ge=0, description="lanes kept open while the lane type is open")
-    source: str = "ESTIMATE"
-
-    @field_validator("shifts")
-    @classmethod
-    def _sorted(cls, shifts: list[int]) -> list[int]:
-        if sorted(set(shifts)) != shifts:
-            raise ValueError("shifts: start hours must be distinct and in increasing order")
-        return shifts
 
 
 class PortSpec(BaseModel):

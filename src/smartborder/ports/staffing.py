@@ -109,6 +109,7 @@ def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
     """
     if cls.design_volume is None:
         raise ModelError("design_volume: the staffing rule needs the daily volume the lanes serve")
+    rule = cls.staffing_rule or rule
     out = cls.model_copy(deep=True)
     booths = {name: lane.booths for name, lane in cls.lanes.items()}
     ruled = {day: staff_class(lane_loads(cls, day, pre_service),

@@ -1,0 +1,166 @@
+"""``calibrate`` and ``forecast``: a crossing model fitted to CBP's observed waits, and the next hours."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich import box
+from rich.table import Table
+
+from smartborder import data
+from smartborder.cli.output import console, err_console, note, print_json
+from smartborder.twin.errors import ModelError
+
+ObservationsOpt = Annotated[list[str], typer.Option(
+    "--observations", help="CBP wait readings: XML/RSS/JSON feed snapshots, the flat CSV, CBP's historical "
+    "averages, a directory or glob of them; or shipped:brownsville, shipped:san-ysidro.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="Month whose real volumes drive the twin, YYYY-MM (default: the observations' own, or the same month in the latest year with data).")]
+
+
+def _load(sources: list[str]):  # type: ignore[no-untyped-def]
+    from smartborder import observations
+
+    shipped = [s.split(":", 1)[1] for s in sources if s.startswith("shipped:")]
+    files = [s for s in sources if not s.startswith("shipped:")]
+    if shipped and files or len(shipped) > 1:
+        raise ModelError("observations: give files, or one shipped:NAME, not both")
+    return observations.shipped(shipped[0]) if shipped else observations.load(files)
+
+
+def _write_model(spec, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write the model atomically: a failure leaves no half-written file."""
+    import tomli_w
+
+    text = (f"# smartborder crossing model: {spec.name}, calibrated to CBP readings (see provenance).\n"
+            + tomli_w.dumps(spec.model_dump(mode="json", exclude_none=True)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def calibrate(
+    crossing: Annotated[str, typer.Argument(help="The crossing: name, alias, BTS code of a one-crossing port, or CBP number.")],
+    observations: ObservationsOpt,
+    month: MonthOpt = None,
+    train_until: Annotated[str | None, typer.Option("--train-until", help="Last day fitted, YYYY-MM-DD; later days are held out (default: the last third). For CBP's monthly averages: the last month fitted, 1-11 (default 9).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the calibrated model (TOML) here; `simulate --model` runs it.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Directory for calibration.html and calibration.json.")] = None,
+    evaluations: Annotated[int, typer.Option("--evaluations", min=10, help="Simulations the optimiser may spend per traffic class.")] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (common to every simulation of the fit).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit a crossing's service times, arrival shape, lane choice and staffing to CBP's observed waits, and score it on held-out days."""
+    from smartborder.policy.calibration import calibrate as fit
+    from smartborder.policy.calibration import validate
+    from smartborder.report.calibration import report_payload, write_calibration_report
+
+    place = data.resolve_place(crossing)
+    if len(place.crossings) != 1:
+        names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
+        raise ModelError(f"crossing: {place.label} has {len(place.crossings)} crossings; calibrate one: {names}")
+    if out is not None and out.exists() and out.is_dir():
+        raise ModelError(f"out: {out} is a directory; give a file name such as model.toml")
+    readings = _load(observations)
+    with err_console.status("calibrating…") if not as_json else _quiet():
+        result = fit(place.crossings[0], readings, month, train_until, seed, evaluations)
+        scored, tables, forecasts = validate(result, seed)
+    for text in result.notes:
+        note(text)
+    page = write_calibration_report(result, scored, tables, forecasts, report) if report is not None else None
+    if out is not None:
+        _write_model(result.spec, out)
+    if as_json:
+        payload = report_payload(result, tables, forecasts)
+        payload.update(model=str(out) if out else None, report=str(page) if page else None)
+        print_json(payload)
+        return
+    console.print(f"[bold]{result.crossing.label}[/bold]: {result.split}")
+    grid = Table(box=box.SIMPLE_HEAD, title="Mean absolute error, minutes (bias; hourly-profile r)")
+    for col in ("Class / lane", "Readings", "Calibrated, fitted", "Calibrated, held out", "Default, held out"):
+        grid.add_column(col, justify="left" if col.startswith("Class") else "right")
+    for key, row in tables["calibrated_test"].iterrows():
+        def cell(name: str, key: tuple[str, str] = key) -> str:  # type: ignore[assignment]
+            table = tables[name]
+            if key not in table.index:
+                return "–"
+            r = table.loc[key]
+            return f"{r['mae_min']:.1f} ({r['bias_min']:+.1f}; {r['hourly_r']:.2f})"
+        grid.add_row(f"{row['traffic_type']} / {row['lane_type']}", f"{int(row['readings'])}",
+                     cell("calibrated_train"), cell("calibrated_test"), cell("default_test"))
+    console.print(grid)
+    if forecasts is not None and not forecasts.empty:
+        parts = [f"{int(h)} h: {r['forecast_mae']:.1f} vs {r['persistence_mae']:.1f}" for h, r in forecasts.iterrows()]
+        console.print("forecast vs persistence on held-out days (MAE, min): " + "; ".join(parts))
+    if out is not None:
+        console.print(f"model: {out} (run it with `smartborder simulate {result.crossing.id} --model {out}`)")
+    if page is not None:
+        console.print(f"report: {page}")
+
+
+def forecast(
+    crossing: Annotated[str, typer.Argument(help="The crossing: name, alias or CBP number.")],
+    observations: ObservationsOpt,
+    at: Annotated[str, typer.Option("--at", help="Forecast from this local time, 'YYYY-MM-DD HH:MM' (the latest readings at or before it are the start).")],
+    hours: Annotated[int, typer.Option("--hours", min=1, max=24, help="Hours ahead.")] = 4,
+    model: Annotated[Path | None, typer.Option("--model", help="Crossing model (TOML), e.g. from `calibrate --out` (default: the default model).")] = None,
+    month: MonthOpt = None,
+    replications: Annotated[int, typer.Option("--replications", "-r", min=2, help="Replications for the interval.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The expected delay per lane type for each of the next hours, with an interval, from the latest CBP readings."""
+    from smartborder.policy.forecast import forecast as run
+    from smartborder.policy.observed import for_crossing, volume_month
+    from smartborder.ports import PortSpec, default_spec
+
+    try:
+        when = pd.Timestamp(at)
+    except ValueError:
+        raise ModelError(f"at: expected a local time 'YYYY-MM-DD HH:MM', got {at!r}") from None
+    crossing_ = data.resolve_crossing(crossing)
+    spec = PortSpec.from_toml(model) if model else default_spec(crossing_)
+    if spec.crossing != crossing_.id:
+        raise ModelError(f"model: {model} describes {spec.crossing!r}, not {crossing_.id!r}")
+    readings = _load(observations)
+    if readings.kind != "snapshot":
+        raise ModelError("observations: a forecast starts from dated readings; CBP's averages carry no dates")
+    frame = for_crossing(readings, crossing_)
+    notes: list[str] = []
+    volumes = volume_month(crossing_, when, month, notes)
+    table = run(spec, frame, when, hours, volumes, replications, seed)
+    for text in notes:
+        note(text)
+    if as_json:
+        print_json({"crossing": crossing_.id, "at": f"{when:%Y-%m-%d %H:%M}", "hours": hours,
+                    "model": str(model) if model else "default", "volume_month": str(volumes),
+                    "forecast": table.to_dict(orient="records")})
+        return
+    grid = Table(box=box.SIMPLE_HEAD, title=f"{crossing_.label}: forecast from {when:%Y-%m-%d %H:%M} "
+                                            f"({replications} replications; 10-90 % interval)")
+    for col in ("Time", "Traffic", "Lane", "Delay min", "Interval"):
+        grid.add_column(col, justify="right" if col in ("Delay min", "Interval") else "left")
+    for row in table.itertuples(index=False):
+        closed = row.delay_minutes is None or pd.isna(row.delay_minutes)
+        grid.add_row(row.time, row.traffic_type, row.lane_type, "closed" if closed else f"{row.delay_minutes:.0f}",
+                     "" if closed else f"{row.low:.0f}–{row.high:.0f}")
+    console.print(grid)
+
+
+class _quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

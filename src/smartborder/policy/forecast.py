@@ -1,0 +1,198 @@
+"""Forecast: the next hours of a crossing's waits, from the state its latest readings imply.
+
+The twin starts from the queues CBP's latest readings imply and runs the next hours on the
+model's demand and staffing. **The inversion**: a delay of *W* minutes at a lane type with *c*
+lanes open, each serving a vehicle every *s* minutes on average, means about ``W·c/s`` vehicles
+ahead of a newcomer — the queue that, served at ``c/s`` vehicles a minute, takes *W* minutes
+to clear. That many vehicles wait at the lane at the start (its *c* lanes busy), split among
+the entitlements that use it by their shares; the lanes open in the first hour are the ones
+read, later hours the model's. The forecast for hour *k* is the mean wait of vehicles reaching
+each lane within half an hour of ``at + k`` hours, over replications; the interval is the 10th
+to 90th percentile of that mean across replications, widened by CBP's 5-minute rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from smartborder.policy.analysis import flow_streams
+from smartborder.policy.observed import LANE_TYPES, TRAFFIC, Window, lane_hours, primary_model, window_demand
+from smartborder.ports.spec import PortSpec, eligible_lanes
+from smartborder.twin.arrivals import poisson_arrivals
+from smartborder.twin.engine import InitialQueue, simulate
+from smartborder.twin.errors import ModelError
+
+#: Readings older than this before ``at`` are not a state to start from.
+STALE_HOURS = 3.0
+#: Half-width added to the interval for CBP's rounding to 5 minutes.
+ROUNDING = 2.5
+
+
+@dataclass(frozen=True)
+class State:
+    """The latest reading of one lane type of a class at or before the forecast time."""
+
+    vehicle: str
+    lane: str
+    time: pd.Timestamp
+    delay: float
+    lanes_open: float
+
+
+def latest_state(frame: pd.DataFrame, at: pd.Timestamp) -> list[State]:
+    """Per class and lane type, the latest reading at or before *at* (within ``STALE_HOURS``)."""
+    times = pd.to_datetime(frame["time_local"])
+    past = frame[(times <= at) & (times >= at - pd.Timedelta(hours=STALE_HOURS))]
+    if past.empty:
+        first, last = times.min(), times.max()
+        raise ModelError(f"at: no reading within {STALE_HOURS:g} h before {at:%Y-%m-%d %H:%M}; the "
+                         f"observations run {first:%Y-%m-%d %H:%M}..{last:%Y-%m-%d %H:%M}")
+    states = []
+    for (vehicle, lane), rows in past.groupby(["vehicle", "lane"]):
+        row = rows.loc[pd.to_datetime(rows["time_local"]).idxmax()]
+        lanes = float(row["lanes_open"]) if pd.notna(row["lanes_open"]) else float("nan")
+        states.append(State(str(vehicle), str(lane), pd.Timestamp(row["time_local"]),
+                            float(row["delay_minutes"]), lanes))
+    return states
+
+
+def initial_queues(spec: PortSpec, vehicle: str, states: list[State]) -> list[InitialQueue]:
+    """The queues the readings imply (the inversion in the module docstring)."""
+    cls = spec.classes[vehicle]  # type: ignore[index]
+    shares = cls.flow_shares()
+    out = []
+    for state in states:
+        if state.vehicle != vehicle or state.lane not in cls.lanes:
+            continue
+        users = {e: s for e, s in shares.items() if eligible_lanes(e, cls.lanes)[0] == state.lane} or \
+                {e: s for e, s in shares.items() if state.lane in eligible_lanes(e, cls.lanes)}
+        weight = sum(users.values()) or 1.0
+        service = sum(s * cls.service_of(e, spec.pre_inspection).expected for e, s in users.items()) / weight
+        lanes_open = state.lanes_open if np.isfinite(state.lanes_open) and state.lanes_open > 0 else \
+            max(cls.lanes[state.lane].lanes("weekday")) or 1
+        waiting = state.delay * lanes_open / max(service, 1e-6)
+        busy = int(lanes_open) if waiting > 0 else 0
+        station = f"{vehicle}.primary.{state.lane}"
+        for entitlement, share in users.items():
+            n = int(round(waiting * share / weight))
+            k = int(round(busy * share / weight))
+            if n or k:
+                out.append(InitialQueue(station=station, flow=f"{vehicle}.{entitlement}", waiting=n, in_service=k))
+    return out
+
+
+def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int = 4, volumes: pd.Period | None = None,
+             replications: int = 20, seed: int = 0) -> pd.DataFrame:
+    """Forecast rows (hours_ahead, time, traffic_type, lane_type, delay_minutes, low, high,
+    lanes_open) for each class and lane type read at or before *at* (``frame`` is
+    ``observed.for_crossing``); delay, low and high are None in an hour the model closes the
+    lane type."""
+    if not 1 <= hours <= 24:
+        raise ModelError(f"hours: forecast 1 to 24 hours ahead, not {hours}")
+    at = pd.Timestamp(at)
+    states = latest_state(frame, at)
+    if volumes is None:
+        volumes = pd.Period(at, "M")
+    rows = []
+    for vehicle in sorted({s.vehicle for s in states}):
+        if vehicle not in spec.classes:
+            continue
+        rows.extend(_forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed))
+    return pd.DataFrame(rows, columns=["hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes",
+                                       "low", "high", "lanes_open"])
+
+
+def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Timestamp, hours: int,
+                    volumes: pd.Period, replications: int, seed: int) -> list[dict[str, object]]:
+    start = at.floor("h")
+    window = Window(start.normalize(), 2, volumes)
+    first_hour = int((start - start.normalize()) / pd.Timedelta(hours=1))
+    span = slice(first_hour, first_hour + hours + 2)
+    demand = {name: expected[span] for name, expected in window_demand(spec, vehicle, window).items()}
+    schedules = {name: lanes[span].copy() for name, lanes in lane_hours(spec, vehicle, window).items()}
+    for state in states:  # the lanes read hold through the first hour
+        name = f"{vehicle}.primary.{state.lane}"
+        if state.vehicle == vehicle and name in schedules and np.isfinite(state.lanes_open):
+            schedules[name][0] = int(state.lanes_open)
+    model = primary_model(spec, vehicle)
+    initial = initial_queues(spec, vehicle, states)
+    for queue in initial:  # a reading may show more lanes busy than the model staffs
+        schedules[queue.station][0] = max(schedules[queue.station][0],
+                                          sum(q.in_service for q in initial if q.station == queue.station))
+    offset = (at - start) / pd.Timedelta(minutes=1)
+    lanes = list(spec.classes[vehicle].lanes)  # type: ignore[index]
+    means = np.full((replications, hours, len(lanes)), np.nan)
+    index = {s.name: i for i, s in enumerate(model.stations)}
+    for r in range(replications):
+        streams = flow_streams(seed, r, [f.name for f in model.flows])
+        arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
+        arrivals = {name: times[times >= offset] for name, times in arrivals.items()}
+        result = simulate(model, arrivals, rng=streams, horizon=(hours + 2) * 60.0,
+                          start_weekday=int(start.day_of_week), start_hour=int(start.hour),
+                          initial=initial, schedules=schedules)
+        for k in range(hours):
+            centre = offset + (k + 1) * 60.0
+            for j, lane in enumerate(lanes):
+                waits = []
+                for trace in result.flows.values():
+                    t = trace.arrival[trace.n_initial:]
+                    here = (np.abs(t - centre) <= 30.0) & (trace.station[trace.n_initial:, 0] == index[f"{vehicle}.primary.{lane}"])
+                    waits.append(trace.start[trace.n_initial:, 0][here] - t[here])
+                values = np.concatenate(waits)
+                means[r, k, j] = float(values.mean()) if values.size else 0.0
+    read = {s.lane for s in states if s.vehicle == vehicle}
+    out = []
+    for k in range(hours):
+        hour = min(int((offset + (k + 1) * 60.0) // 60.0), hours + 1)
+        for j, lane in enumerate(lanes):
+            if lane not in read:
+                continue
+            open_now = int(schedules[f"{vehicle}.primary.{lane}"][hour])
+            row: dict[str, object] = {"hours_ahead": k + 1, "time": f"{at + pd.Timedelta(hours=k + 1):%Y-%m-%d %H:%M}",
+                                      "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
+                                      "delay_minutes": None, "low": None, "high": None, "lanes_open": open_now}
+            if open_now > 0:  # a lane type the model closes then has no wait to forecast
+                values = means[:, k, j]
+                low, high = np.quantile(values, [0.1, 0.9])
+                row.update(delay_minutes=float(values.mean()), low=max(0.0, float(low) - ROUNDING),
+                           high=float(high) + ROUNDING)
+            out.append(row)
+    return out
+
+
+def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
+                    replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
+    """On the readings of *frame* (held-out days): from each reading hour, forecast *hours*
+    ahead and hold the reading (persistence); both scored against the later readings.
+    Returns per hours_ahead: readings, forecast MAE, persistence MAE."""
+    frame = frame.assign(_t=pd.to_datetime(frame["time_local"]).dt.floor("h"))
+    starts = sorted(frame["_t"].unique())[::every]
+    lookup = frame.set_index(["_t", "vehicle", "lane"])["delay_minutes"]
+    lookup = lookup[~lookup.index.duplicated(keep="last")]
+    records = []
+    for t0 in starts:
+        t0 = pd.Timestamp(t0)
+        try:
+            predicted = forecast(spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed)
+        except ModelError:
+            continue
+        for row in predicted.dropna(subset=["delay_minutes"]).itertuples(index=False):
+            vehicle = {v: k for k, v in TRAFFIC.items()}[row.traffic_type]
+            lane = {v: k for k, v in LANE_TYPES.items()}[row.lane_type]
+            target = (t0 + pd.Timedelta(hours=int(row.hours_ahead)), vehicle, lane)
+            now = (t0, vehicle, lane)
+            if target in lookup.index and now in lookup.index:
+                records.append({"hours_ahead": int(row.hours_ahead), "observed": float(lookup[target]),
+                                "forecast": float(row.delay_minutes), "persistence": float(lookup[now])})
+    table = pd.DataFrame(records, columns=["hours_ahead", "observed", "forecast", "persistence"])
+    if table.empty:
+        return pd.DataFrame(columns=["readings", "forecast_mae", "persistence_mae"])
+    grouped = table.groupby("hours_ahead")
+    return pd.DataFrame({
+        "readings": grouped.size(),
+        "forecast_mae": grouped.apply(lambda g: float((g["forecast"] - g["observed"]).abs().mean())),
+        "persistence_mae": grouped.apply(lambda g: float((g["persistence"] - g["observed"]).abs().mean())),
+    })

@@ -1,0 +1,169 @@
+"""Calibration against synthetic readings (parameters known), the forecast against persistence,
+and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smartborder import observations
+from smartborder.policy.calibration import ClassFit, apply_fit, calibrate, metrics, score
+from smartborder.policy.forecast import score_forecasts
+from smartborder.policy.synthetic import synthesize
+from smartborder.ports import default_spec
+from smartborder.twin.errors import ModelError
+
+TRUTH = {"standard": 1.9, "Ready": 1.6}
+SHAPE = (0.25, -0.2, 0.0, 0.0)
+
+
+@pytest.fixture(scope="module")
+def truth():  # type: ignore[no-untyped-def]
+    """Donna's cars with known service factors (slow enough that lines form: with readings
+    rounded to 5 minutes, an idle crossing says nothing of its service time), shape and lane choice."""
+    spec = default_spec("donna", 2024)
+    spec = spec.model_copy(update={"classes": {"pov": spec.classes["pov"]}})
+    cls = spec.classes["pov"]
+    fit = ClassFit("pov", list(TRUTH), TRUTH, SHAPE, 0.35, None, 0, 0.0, 0)
+    cls = apply_fit(cls, fit, spec.staffing_rule, 1.0)
+    cls.seasonal = False
+    return spec.model_copy(update={"classes": {"pov": cls}})
+
+
+@pytest.fixture(scope="module")
+def readings(truth, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Three weeks of hourly readings, noisy and rounded to 5 minutes as CBP's are."""
+    frame = synthesize(truth, "2026-08-03", 21, "2025-08", seed=11, noise=3.0)
+    path = tmp_path_factory.mktemp("obs") / "donna.csv"
+    frame.to_csv(path, index=False)
+    return observations.load(path)
+
+
+@pytest.fixture(scope="module")
+def fitted(readings):  # type: ignore[no-untyped-def]
+    return calibrate("donna", readings, month="2025-08", train_until="2026-08-16", seed=3, max_evaluations=150)
+
+
+def test_parameters_are_recovered(fitted) -> None:  # type: ignore[no-untyped-def]
+    """Stated tolerance: service factors within 20 %, the training error near CBP's noise
+    (3 min of noise plus 5-minute rounding: ~3 min absolute)."""
+    fit = fitted.fits["pov"]
+    for lane, value in TRUTH.items():
+        assert fit.service_factor[lane] == pytest.approx(value, rel=0.2), lane
+    assert fit.train_mae < 6.0
+    assert fitted.spec.provenance["classes.pov.service.standard"].startswith("CALIBRATED: fitted to")
+    assert "MAE" in fitted.spec.provenance["classes.pov.profile"]
+
+
+def test_calibrated_beats_default_on_held_out_days(fitted) -> None:  # type: ignore[no-untyped-def]
+    """On the average day (the hourly profile: one day's readings carry that day's luck)."""
+    held_out = metrics(score(fitted.spec, fitted.test, "snapshot", fitted.volume_month, 0))
+    default = metrics(score(fitted.default, fitted.test, "snapshot", fitted.volume_month, 0))
+    assert (held_out["profile_mae_min"] < default["profile_mae_min"]).all()
+    standard = ("pov", "standard")  # where the lines are: the default's too-fast service shows
+    assert abs(held_out.loc[standard, "bias_min"]) < abs(default.loc[standard, "bias_min"])
+
+
+def test_forecast_beats_persistence_two_to_four_hours_ahead(truth, readings) -> None:  # type: ignore[no-untyped-def]
+    from smartborder import data
+    from smartborder.policy.observed import for_crossing
+
+    frame = for_crossing(readings, data.resolve_crossing("donna"))
+    held_out = frame[pd.to_datetime(frame["time_local"]) >= "2026-08-17"]
+    table = score_forecasts(truth, held_out, pd.Period("2025-08", "M"), hours=4, replications=5, every=3)
+    for hours in (2, 3, 4):
+        assert table.loc[hours, "forecast_mae"] < table.loc[hours, "persistence_mae"], table
+
+
+def test_the_calibrated_model_runs_with_simulate(fitted, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.policy.analysis import run_port
+    from smartborder.ports import PortSpec
+
+    import tomli_w
+
+    path = tmp_path / "donna.toml"
+    path.write_text(tomli_w.dumps(fitted.spec.model_dump(mode="json", exclude_none=True)))
+    spec = PortSpec.from_toml(path)
+    run = run_port(spec, [pd.Period("2025-08", "M")], replications=1)
+    assert run.runs["pov.vehicles"].iloc[0] > 0
+
+
+def test_bad_splits_name_the_problem(readings) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ModelError, match="leaves no held-out day"):
+        calibrate("donna", readings, month="2025-08", train_until="2026-09-30")
+    with pytest.raises(ModelError, match="train-until: expected a date"):
+        calibrate("donna", readings, month="2025-08", train_until="yesterday")
+    with pytest.raises(ModelError, match="none for"):
+        calibrate("world trade bridge", readings)  # the file holds another crossing
+    with pytest.raises(ModelError, match="month"):
+        calibrate("donna", readings, month="2031-08")  # no volumes to pair with
+
+
+def test_a_lane_type_the_model_lacks(readings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    frame = readings.frame.copy()
+    path = tmp_path / "sentri.csv"
+    rows = frame.assign(lane_type="SENTRI")
+    out = rows.rename(columns={"time_local": "update_time_local"})
+    out["update_time_local"] = pd.to_datetime(out["update_time_local"]).dt.strftime("%Y-%m-%d %H:%M")
+    out[["crossing", "bts_port_code", "traffic_type", "lane_type", "update_time_local", "tz", "delay_minutes",
+         "lanes_open", "max_lanes", "hours"]].to_csv(path, index=False)
+    with pytest.raises(ModelError, match="SENTRI in the observations that the model lacks"):
+        calibrate("donna", observations.load(path), month="2025-08")
+
+
+def test_cli_round_trip_and_errors(readings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.cli.test_data_commands import run
+
+    csv = tmp_path / "donna.csv"
+    observations.to_csv(readings, csv)
+    model = tmp_path / "model.toml"
+    code, stdout, err = run(["calibrate", "donna", "--observations", str(csv), "--month", "2025-08",
+                             "--train-until", "2026-08-16", "--evaluations", "30", "--out", str(model),
+                             "--report", str(tmp_path / "rep"), "--json"], capsys)
+    assert code == 0, err
+    payload = json.loads(stdout)
+    assert payload["fits"]["pov"]["simulations"] >= 30
+    assert {"calibrated_test", "default_test"} <= set(payload["validation"])
+    assert (tmp_path / "rep" / "calibration.html").exists() and model.exists()
+    code, stdout, err = run(["forecast", "donna", "--observations", str(csv), "--at", "2026-08-20 13:00",
+                             "--model", str(model), "--month", "2025-08", "--json"], capsys)
+    assert code == 0, err
+    fc = json.loads(stdout)
+    assert fc["crossing"] == "donna" and fc["at"] == "2026-08-20 13:00"
+    first = fc["forecast"][0]
+    assert {"hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes", "low", "high"} <= set(first)
+    assert first["traffic_type"] == "passenger" and first["hours_ahead"] == 1
+    # Bad input: an error naming the problem, exit != 0, no half-written model file.
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<foo/>")
+    fresh = tmp_path / "none.toml"
+    for args, message in [
+        (["calibrate", "donna", "--observations", str(bad), "--out", str(fresh)], "bad.xml"),
+        (["calibrate", "atlantis", "--observations", str(csv)], "port"),
+        (["calibrate", "donna", "--observations", str(csv), "--month", "2025-08", "--train-until",
+          "2026-12-01", "--out", str(fresh)], "held-out"),
+        (["forecast", "donna", "--observations", str(csv), "--at", "2026-01-01 10:00"], "at"),
+        (["forecast", "donna", "--observations", str(csv), "--at", "noon"], "at"),
+    ]:
+        code, stdout, err = run(args, capsys)
+        assert code != 0 and message in err and stdout == "", (args, err)
+    assert not fresh.exists()
+    assert not list(tmp_path.glob(".none.toml.*"))
+
+
+def test_forecast_intervals_hold_the_mean(truth, readings) -> None:  # type: ignore[no-untyped-def]
+    from smartborder import data
+    from smartborder.policy.forecast import forecast
+    from smartborder.policy.observed import for_crossing
+
+    frame = for_crossing(readings, data.resolve_crossing("donna"))
+    table = forecast(truth, frame, pd.Timestamp("2026-08-18 15:00"), 4, pd.Period("2025-08", "M"), 10, 0)
+    rows = table.dropna(subset=["delay_minutes"])
+    assert len(rows) and (rows["low"] <= rows["delay_minutes"]).all()
+    assert (rows["delay_minutes"] <= rows["high"]).all()
+    assert np.isfinite(rows["delay_minutes"]).all()
