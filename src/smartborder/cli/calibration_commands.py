@@ -87,19 +87,24 @@ def calibrate(
         print_json(payload)
         return
     console.print(f"[bold]{result.crossing.label}[/bold]: {result.split}")
-    grid = Table(box=box.SIMPLE_HEAD, title="Mean absolute error, minutes (bias; hourly-profile r)")
-    for col in ("Class / lane", "Readings", "Calibrated, fitted", "Calibrated, held out", "Default, held out"):
-        grid.add_column(col, justify="left" if col.startswith("Class") else "right")
+    grid = Table(box=box.SIMPLE_HEAD, title="Mean absolute error, minutes (bias)", pad_edge=False)
+    for col in ("Traffic/lane", "N", "Fitted", "Held out", "Default", "Hourly r"):
+        grid.add_column(col, justify="left" if col == "Traffic/lane" else "right", no_wrap=True)
     for key, row in tables["calibrated_test"].iterrows():
-        def cell(name: str, key: tuple[str, str] = key) -> str:  # type: ignore[assignment]
+        def cell(name: str, key: tuple[str, str] = key, bias: bool = True) -> str:  # type: ignore[assignment]
             table = tables[name]
             if key not in table.index:
                 return "–"
             r = table.loc[key]
-            return f"{r['mae_min']:.1f} ({r['bias_min']:+.1f}; {r['hourly_r']:.2f})"
-        grid.add_row(f"{row['traffic_type']} / {row['lane_type']}", f"{int(row['readings'])}",
-                     cell("calibrated_train"), cell("calibrated_test"), cell("default_test"))
+            return f"{r['mae_min']:.1f}" + (f" ({r['bias_min']:+.1f})" if bias else "")
+
+        default_r = tables["default_test"].loc[key, "hourly_r"] if key in tables["default_test"].index else float("nan")
+        grid.add_row(f"{row['traffic_type']}/{row['lane_type']}", f"{int(row['readings'])}",
+                     cell("calibrated_train", bias=False), cell("calibrated_test"), cell("default_test"),
+                     f"{row['hourly_r']:.2f} / {default_r:.2f}")
     console.print(grid)
+    console.print("[dim]Held out and Default: the days not fitted; Hourly r: correlation of the mean "
+                  "hourly profile, calibrated / default.[/dim]")
     if forecasts is not None and not forecasts.empty:
         parts = [f"{int(h)} h: {r['forecast_mae']:.1f} vs {r['persistence_mae']:.1f}" for h, r in forecasts.iterrows()]
         console.print("forecast vs persistence on held-out days (MAE, min): " + "; ".join(parts))

@@ -46,6 +46,23 @@ def synthesize(spec: PortSpec, start: str, days: int, volume_month: str, seed: i
                              "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
                              "update_time_local": f"{when:%Y-%m-%d %H:%M}", "tz": zone,
                              "delay_minutes": reading, "lanes_open": int(open_lanes[hour]),
-                             "max_lanes": sum(l.booths for l in cls.lanes.values()), "hours": "24 hrs/day"})
+                             "max_lanes": sum(lane_.booths for lane_ in cls.lanes.values()),
+                             "hours": _hours_text(cls.lanes["standard"].open)})
         del count
     return pd.DataFrame(rows)
+
+
+def _hours_text(window: tuple[int, int]) -> str:
+    """CBP's way of writing opening hours: '24 hrs/day', '6 am-10 pm', '7 am-Midnight'."""
+    start, end = window
+    if (start, end) == (0, 24):
+        return "24 hrs/day"
+
+    def clock(hour: int) -> str:
+        if hour in (0, 24):
+            return "Midnight"
+        if hour == 12:
+            return "Noon"
+        return f"{hour % 12} {'am' if hour < 12 else 'pm'}"
+
+    return f"{clock(start)}-{clock(end)}"
