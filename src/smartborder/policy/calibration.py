@@ -40,7 +40,7 @@ from smartborder.observations import Observations
 from smartborder.policy.observed import LANE_TYPES, TRAFFIC, Window, for_crossing, simulate_window, volume_month
 from smartborder.ports import PortSpec, default_spec
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, eligible_lanes
-from smartborder.ports.staffing import apply_rule
+from smartborder.ports.staffing import apply_rule, work_mix
 from smartborder.twin.errors import ModelError
 
 #: Bounds of the fitted numbers (outside them the model stops meaning anything).
@@ -109,6 +109,7 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
         "hourly_weekend": _shape_weights(profile.hourly_weekend, fit.shape) if profile.hourly_weekend else None,
         "source": source or profile.source})
     out.loyal_share = fit.loyal_share
+    out.design_mix = None  # staffed for the fitted service times
     if fit.utilisation is not None:
         out.staffing_rule = rule.model_copy(update={"target_utilisation": fit.utilisation,
                                                     "source": source or rule.source})
@@ -376,6 +377,8 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
                   f"({fit.evaluations} simulations)")
         spec.classes[vehicle] = apply_fit(spec.classes[vehicle], fit, spec.staffing_rule,  # type: ignore[index]
                                           spec.pre_inspection.service_factor, source)
+        spec.classes[vehicle].design_mix = work_mix(spec.classes[vehicle],  # type: ignore[index]
+                                                    spec.pre_inspection.service_factor)
         for entitlement in spec.classes[vehicle].service:  # type: ignore[index]
             provenance[f"classes.{vehicle}.service.{entitlement}"] = source
         provenance[f"classes.{vehicle}.profile"] = source

@@ -37,7 +37,7 @@ from smartborder.ports.spec import (
     TargetingSpec,
     Window,
 )
-from smartborder.ports.staffing import apply_rule, rule_needs
+from smartborder.ports.staffing import apply_rule, rule_needs, work_mix
 from smartborder.twin.arrivals import DemandProfile
 from smartborder.twin.distributions import ServiceTime
 from smartborder.twin.errors import ModelError
@@ -287,6 +287,7 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
                 f"({busiest:,.0f} a day) at the staffing rule's utilisation with these service times.")
         classes[vehicle] = apply_rule(cls, rule, pre_inspection.service_factor)
         classes[vehicle].seasonal = True
+        classes[vehicle].design_mix = work_mix(cls, pre_inspection.service_factor)
         provenance[f"classes.{vehicle}.lanes.staffed"] = (
             f"{rule.source} Shown for the average day of {months.start}..{months.end} "
             f"({cls.design_volume:,.0f} a day); each simulated month is staffed by the same rule for "

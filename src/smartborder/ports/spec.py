@@ -197,6 +197,11 @@ class ClassSpec(BaseModel):
     design_volume: float | None = Field(
         default=None, ge=0, description="vehicles a day the staffing was set for (the staffing "
         "rule staffs hours a scenario opens from it)")
+    design_mix: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
+        default=None, description="minutes of primary work per vehicle, by the lane type its "
+        "holders use, that the staffing was set for: a scenario that changes entitlements or "
+        "service times keeps the baseline's staffing (its effect shows in the waits) unless it "
+        "changes the lanes itself. None: the class's own mix")
     seasonal: bool = Field(
         default=False, description="staff each simulated month by the staffing rule for that "
         "month's traffic (CBP's holiday and seasonal operations); the lanes given are the design "

@@ -42,14 +42,20 @@ def lane_loads(cls: ClassSpec, day: str, pre_service: float = 1.0) -> dict[str, 
         arrivals = arrivals.copy()
         arrivals[first] += arrivals[waiting].sum()
         arrivals[waiting] = 0.0
-    loads = {lane: np.zeros(24) for lane in cls.lanes}
+    mix = cls.design_mix if cls.design_mix is not None else work_mix(cls, pre_service)
+    return {lane: arrivals * mix.get(lane, 0.0) / 60.0 for lane in cls.lanes}
+
+
+def work_mix(cls: ClassSpec, pre_service: float = 1.0) -> dict[str, float]:
+    """Minutes of primary work per vehicle of the class, by the lane type its holders use."""
+    mix = {lane: 0.0 for lane in cls.lanes}
     for entitlement, share in cls.flow_shares().items():
         home = eligible_lanes(entitlement, cls.lanes)[0]
         service = cls.service_of(entitlement).expected
         if entitlement == "pre_inspected":
             service *= pre_service
-        loads[home] += arrivals * share * service / 60.0
-    return loads
+        mix[home] += share * service
+    return mix
 
 
 def staff_shift(mean: dict[str, float], booths: dict[str, int], rule: StaffingRule) -> dict[str, int]:
@@ -142,17 +148,23 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
     staffed by the rule for that month's own traffic (without a scenario's growth: CBP staffs
     for the seasons it knows, not for traffic it has not seen), the scenario's lane changes on
     top. Stations of classes that are not seasonal keep their weekly staffing (not listed)."""
-    from smartborder.ports.demand import class_volume, day_type
+    from smartborder.ports.demand import class_volume, day_factors, day_type
 
     out: dict[str, list[np.ndarray]] = {}
     for vehicle, cls in spec.classes.items():
         if not cls.seasonal or cls.design_volume is None:
             continue
+        open_days = [any(cls.is_open(day_type(w))) for w in range(7)]
+        weights = day_factors(cls, open_days)  # each weekday's share of a week's traffic
         for month in months:
             volume = class_volume(spec, vehicle, month)
             days = month.days_in_month
-            base = (volume / cls.volume_factor if volume is not None and cls.volume_factor > 0
-                    else cls.design_volume * days) / days
+            first_weekday = calendar.monthrange(month.year, month.month)[0]
+            # The month's traffic over its own days (a month with fewer open days carries more
+            # on each), as an average calendar day of the design week.
+            month_weight = float(sum(weights[(first_weekday + d) % 7] for d in range(days)))
+            base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
+                    and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
             staffed = apply_rule(cls.model_copy(update={"design_volume": base}), spec.staffing_rule,
                                  spec.pre_inspection.service_factor)
             first = calendar.monthrange(month.year, month.month)[0]
