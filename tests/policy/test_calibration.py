@@ -170,3 +170,21 @@ def test_forecast_intervals_hold_the_mean(truth, readings) -> None:  # type: ign
     assert len(rows) and (rows["low"] <= rows["delay_minutes"]).all()
     assert (rows["delay_minutes"] <= rows["high"]).all()
     assert np.isfinite(rows["delay_minutes"]).all()
+
+
+def test_average_days_lay_cbp_averages_on_the_simulated_week() -> None:
+    """CBP's averages become dated readings on the week calibration simulates for that month:
+    weekday 0 on the month's first Monday, the hour as given, no lanes open read."""
+    from smartborder.policy.calibration import average_windows
+    from smartborder.policy.forecast import average_days
+
+    frame = pd.DataFrame({"month": [3, 3, 10], "weekday": [0, 6, 2], "hour": [0, 23, 14],
+                          "vehicle": "pov", "lane": "standard", "delay_minutes": [5.0, 10.0, 40.0]})
+    days = average_days(frame, 2024)
+    assert sorted(days) == [pd.Period("2024-03", "M"), pd.Period("2024-10", "M")]
+    march = days[pd.Period("2024-03", "M")]
+    start = average_windows([3], 2024)[3].start
+    assert start == pd.Timestamp("2024-03-04")  # the first Monday of March 2024
+    assert list(pd.to_datetime(march["time_local"])) == [start, start + pd.Timedelta(days=6, hours=23)]
+    assert march["lanes_open"].isna().all()
+    assert pd.Timestamp(days[pd.Period("2024-10", "M")]["time_local"].iloc[0]) == pd.Timestamp("2024-10-09 14:00")

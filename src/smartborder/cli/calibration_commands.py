@@ -96,18 +96,19 @@ def calibrate(
             if key not in table.index:
                 return "–"
             r = table.loc[key]
-            return f"{r['mae_min']:.1f}" + (f" ({r['bias_min']:+.1f})" if bias else "")
+            return f"{r['mae_min']:.1f}" + (f" ({r['bias_min']:+.0f})" if bias else "")
 
         default_r = tables["default_test"].loc[key, "hourly_r"] if key in tables["default_test"].index else float("nan")
         grid.add_row(f"{row['traffic_type']}/{row['lane_type']}", f"{int(row['readings'])}",
                      cell("calibrated_train", bias=False), cell("calibrated_test"), cell("default_test"),
-                     f"{row['hourly_r']:.2f} / {default_r:.2f}")
+                     f"{row['hourly_r']:.2f}/{default_r:.2f}")
     console.print(grid)
     console.print("[dim]Held out and Default: the days not fitted; Hourly r: correlation of the mean "
                   "hourly profile, calibrated / default.[/dim]")
     if forecasts is not None and not forecasts.empty:
         parts = [f"{int(h)} h: {r['forecast_mae']:.1f} vs {r['persistence_mae']:.1f}" for h, r in forecasts.iterrows()]
-        console.print("forecast vs persistence on held-out days (MAE, min): " + "; ".join(parts))
+        where = "held-out days" if result.kind == "snapshot" else "held-out months' average days"
+        console.print(f"forecast vs persistence on {where} (MAE, min): " + "; ".join(parts))
     if out is not None:
         console.print(f"model: {out} (run it with `smartborder simulate {result.crossing.id} --model {out}`)")
     if page is not None:

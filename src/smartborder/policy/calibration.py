@@ -440,9 +440,10 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     snapshots) the forecast against persistence on the held-out days.
 
     Returns the scored readings, the metric tables (``calibrated_train``, ``calibrated_test``,
-    ``default_train``, ``default_test``) and the forecast table (None for averages).
+    ``default_train``, ``default_test``) and the forecast table (for averages, scored on the
+    held-out months' average days read as hourly readings; None when *forecast_hours* is 0).
     """
-    from smartborder.policy.forecast import score_forecasts
+    from smartborder.policy.forecast import average_days, forecast_records, score_forecasts, summarise_forecasts
 
     volumes: pd.Period | int = calibration.volume_month if calibration.volume_month is not None else \
         int(calibration.volume_year or calibration.crossing.last_month.year)
@@ -452,7 +453,12 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
             scored[f"{name}_{label}"] = score(spec, frame, calibration.kind, volumes, seed)
     tables = {name: metrics(frame) for name, frame in scored.items()}
     forecasts = None
-    if calibration.kind == "snapshot" and forecast_hours:
+    if forecast_hours and calibration.kind == "snapshot":
         forecasts = score_forecasts(calibration.spec, calibration.test, calibration.volume_month,  # type: ignore[arg-type]
                                     forecast_hours, 5, seed, forecast_every)
+    elif forecast_hours:  # averages: each held-out month's average days read as hourly readings
+        records = [forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every)
+                   for month, days in average_days(calibration.test, int(volumes.year)
+                                                   if isinstance(volumes, pd.Period) else volumes).items()]
+        forecasts = summarise_forecasts(pd.concat(records, ignore_index=True))
     return scored, tables, forecasts

@@ -163,15 +163,17 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
     return out
 
 
-def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
-                    replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
-    """On the readings of *frame* (held-out days): from each reading hour, forecast *hours*
-    ahead and hold the reading (persistence); both scored against the later readings.
-    Returns per hours_ahead: readings, forecast MAE, persistence MAE."""
+def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
+                     replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
+    """On the readings of *frame* (held-out days): from every *every*-th reading hour, forecast
+    *hours* ahead and hold the reading (persistence). One row per forecast reading with a later
+    reading to score it against: hours_ahead, observed, forecast, persistence."""
     frame = frame.assign(_t=pd.to_datetime(frame["time_local"]).dt.floor("h"))
     starts = sorted(frame["_t"].unique())[::every]
     lookup = frame.set_index(["_t", "vehicle", "lane"])["delay_minutes"]
     lookup = lookup[~lookup.index.duplicated(keep="last")]
+    vehicles = {v: k for k, v in TRAFFIC.items()}
+    lanes = {v: k for k, v in LANE_TYPES.items()}
     records = []
     for t0 in starts:
         t0 = pd.Timestamp(t0)
@@ -180,14 +182,17 @@ def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hou
         except ModelError:
             continue
         for row in predicted.dropna(subset=["delay_minutes"]).itertuples(index=False):
-            vehicle = {v: k for k, v in TRAFFIC.items()}[row.traffic_type]
-            lane = {v: k for k, v in LANE_TYPES.items()}[row.lane_type]
+            vehicle, lane = vehicles[row.traffic_type], lanes[row.lane_type]
             target = (t0 + pd.Timedelta(hours=int(row.hours_ahead)), vehicle, lane)
             now = (t0, vehicle, lane)
             if target in lookup.index and now in lookup.index:
                 records.append({"hours_ahead": int(row.hours_ahead), "observed": float(lookup[target]),
                                 "forecast": float(row.delay_minutes), "persistence": float(lookup[now])})
-    table = pd.DataFrame(records, columns=["hours_ahead", "observed", "forecast", "persistence"])
+    return pd.DataFrame(records, columns=["hours_ahead", "observed", "forecast", "persistence"])
+
+
+def summarise_forecasts(table: pd.DataFrame) -> pd.DataFrame:
+    """Per hours_ahead: readings scored, forecast MAE, persistence MAE."""
     if table.empty:
         return pd.DataFrame(columns=["readings", "forecast_mae", "persistence_mae"])
     grouped = table.groupby("hours_ahead")
@@ -196,3 +201,26 @@ def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hou
         "forecast_mae": grouped.apply(lambda g: float((g["forecast"] - g["observed"]).abs().mean())),
         "persistence_mae": grouped.apply(lambda g: float((g["persistence"] - g["observed"]).abs().mean())),
     })
+
+
+def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
+                    replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
+    """Forecast against persistence on the readings of *frame* (held-out days), per hours ahead:
+    readings, forecast MAE, persistence MAE."""
+    return summarise_forecasts(forecast_records(spec, frame, volumes, hours, replications, seed, every))
+
+
+def average_days(frame: pd.DataFrame, year: int) -> dict[pd.Period, pd.DataFrame]:
+    """CBP's historical averages (month × weekday × hour) as days of hourly readings: each month's
+    seven average days laid on the first week from its first Monday of *year* (the week
+    ``calibration.average_windows`` simulates), so that a forecast can be scored on them as on
+    snapshots. An average day is smoother than any real day: the score says how the forecast
+    follows the typical daily shape, not how it follows one day's surprises."""
+    out = {}
+    for month, rows in frame.groupby("month"):
+        first = pd.Timestamp(year=year, month=int(month), day=1)
+        monday = first + pd.Timedelta(days=(7 - first.day_of_week) % 7)
+        times = monday + pd.to_timedelta(rows["weekday"].astype(int), unit="D") + \
+            pd.to_timedelta(rows["hour"].astype(int), unit="h")
+        out[pd.Period(first, "M")] = rows.assign(time_local=times.to_numpy(), lanes_open=np.nan)
+    return out

@@ -122,7 +122,10 @@ def write_calibration_report(calibration: Calibration, scored: dict[str, pd.Data
                    for v, f in calibration.fits.items())
     forecast_html = ("<h2>Forecast against persistence (held-out data)</h2>"
                      "<p class='note'>From each held-out reading hour, the twin forecasts the next hours; "
-                     "persistence holds the current reading. Mean absolute error against the later readings.</p>"
+                     "persistence holds the current reading. Mean absolute error against the later readings."
+                     + (" CBP's averages carry no dates: each held-out month's seven average days are read as "
+                        "days of hourly readings, which are smoother than any real day." if calibration.kind != "snapshot" else "")
+                     + "</p>"
                      + forecasts.to_html(**fmt)) if forecasts is not None else ""
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in calibration.notes)
     body = (f"<p>{html.escape(calibration.split)}. CBP's delays are officers' estimates, rounded to 5 "
