@@ -33,6 +33,24 @@ def test_ports_json_top_truck_ports(capsys: pytest.CaptureFixture[str]) -> None:
     assert payload["period"] == {"from": "2024-03", "to": "2025-02"}
 
 
+def test_ports_crossings_lists_every_crossing_with_its_own_volumes(capsys: pytest.CaptureFixture[str]) -> None:
+    from smartborder import data
+
+    code, out, _ = run(["ports", "--crossings", "--json"], capsys)
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)["crossings"]}
+    assert set(rows) == set(data.crossings())
+    # The bridges of a port add up to the port's BTS total where both cover the year (2024).
+    year = data.MonthRange.parse("2024-01", "2024-12")
+    laredo = sum(int(c.series("Trucks", year).sum()) for c in data.crossings_of("2304"))
+    assert laredo == pytest.approx(int(data.monthly_series("2304", "Trucks", year).sum()), rel=0.02)
+    wtb = rows["world-trade-bridge"]
+    assert wtb["port_code"] == "2304" and wtb["trucks"] > 2_000_000 and wtb["pedestrians"] == 0
+    assert "Los Tomates" in rows["veterans"]["also_called"]
+    code, out, _ = run(["ports", "--crossings"], capsys)
+    assert code == 0 and "world-trade-bridge" in out and "b-and-m" in out
+
+
 def test_volumes_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["volumes", "laredo", "--from", "2024-01", "--to", "2024-12", "--json"], capsys)
     assert code == 0

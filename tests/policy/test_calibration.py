@@ -141,6 +141,11 @@ def test_cli_round_trip_and_errors(readings, tmp_path: Path, capsys: pytest.Capt
     first = fc["forecast"][0]
     assert {"hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes", "low", "high"} <= set(first)
     assert first["traffic_type"] == "passenger" and first["hours_ahead"] == 1
+    # The readings it started from are the ones at 13:00 in the file.
+    at_13 = readings.frame[pd.to_datetime(readings.frame["time_local"]) == pd.Timestamp("2026-08-20 13:00")]
+    assert {s["time"] for s in fc["start"]} == {"2026-08-20 13:00"}
+    assert {s["lane_type"] for s in fc["start"]} == {"standard", "ready_lane"}
+    assert sorted(s["delay_minutes"] for s in fc["start"]) == sorted(at_13["delay_minutes"])
     # Bad input: an error naming the problem, exit != 0, no half-written model file.
     bad = tmp_path / "bad.xml"
     bad.write_text("<foo/>")

@@ -128,7 +128,8 @@ def forecast(
 ) -> None:
     """The expected delay per lane type for each of the next hours, with an interval, from the latest CBP readings."""
     from smartborder.policy.forecast import forecast as run
-    from smartborder.policy.observed import for_crossing, volume_month
+    from smartborder.policy.forecast import latest_state
+    from smartborder.policy.observed import LANE_TYPES, TRAFFIC, for_crossing, volume_month
     from smartborder.ports import PortSpec, default_spec
 
     try:
@@ -146,13 +147,19 @@ def forecast(
     notes: list[str] = []
     volumes = volume_month(crossing_, when, month, notes)
     table = run(spec, frame, when, hours, volumes, replications, seed)
+    states = [{"time": f"{s.time:%Y-%m-%d %H:%M}", "traffic_type": TRAFFIC[s.vehicle], "lane_type": LANE_TYPES[s.lane],
+               "delay_minutes": s.delay, "lanes_open": None if pd.isna(s.lanes_open) else int(s.lanes_open)}
+              for s in latest_state(frame, when) if s.vehicle in spec.classes]
     for text in notes:
         note(text)
     if as_json:
         print_json({"crossing": crossing_.id, "at": f"{when:%Y-%m-%d %H:%M}", "hours": hours,
                     "model": str(model) if model else "default", "volume_month": str(volumes),
-                    "forecast": table.to_dict(orient="records")})
+                    "start": states, "forecast": table.to_dict(orient="records")})
         return
+    read = "; ".join(f"{s['traffic_type']} {s['lane_type']} {s['delay_minutes']:.0f} min"
+                     + (f" ({s['lanes_open']} open)" if s["lanes_open"] is not None else "") + f" at {s['time'][-5:]}"
+                     for s in states)
     grid = Table(box=box.SIMPLE_HEAD, title=f"{crossing_.label}: forecast from {when:%Y-%m-%d %H:%M} "
                                             f"({replications} replications; 10-90 % interval)")
     for col in ("Time", "Traffic", "Lane", "Delay min", "Interval"):
@@ -162,6 +169,7 @@ def forecast(
         grid.add_row(row.time, row.traffic_type, row.lane_type, "closed" if closed else f"{row.delay_minutes:.0f}",
                      "" if closed else f"{row.low:.0f}–{row.high:.0f}")
     console.print(grid)
+    console.print(f"Starting from the latest readings: {read}.")
 
 
 class _quiet:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
 from smartborder import data
@@ -17,9 +18,14 @@ _TABLE_MEASURES = ["Trucks", "Personal Vehicles", "Pedestrians"]
 
 
 def ports(
+    crossings: Annotated[bool, typer.Option("--crossings", help="List the crossings (bridges) instead: "
+                                            "the ids and names every command accepts, with their own volumes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
-    """US–Mexico ports with their latest 12-month trucks, cars and pedestrians."""
+    """US–Mexico ports with their latest 12-month trucks, cars and pedestrians (--crossings: each crossing)."""
+    if crossings:
+        _crossings(as_json)
+        return
     end = data.last_month()
     months = data.MonthRange(end - 11, end)
     table = data.totals(_TABLE_MEASURES, months)
@@ -58,6 +64,36 @@ def ports(
             f"{r['personal_vehicles']:,}", f"{r['pedestrians']:,}",
         )
     console.print(out)
+
+
+def _crossings(as_json: bool) -> None:
+    """Every modelled crossing: its id, names, port and its own latest 12 months of volumes
+    (Texas bridges from CBP's bridge counts, which run later than BTS's port totals)."""
+    rows = []
+    for c in data.crossings().values():
+        months = data.MonthRange(c.last_month - 11, c.last_month)
+        counts = {m: int(c.series(m, months).sum()) for m in _TABLE_MEASURES}
+        rows.append({"id": c.id, "name": c.name, "port_code": c.port_code, "port": c.port.label,
+                     "also_called": list(c.aliases), "cbp_port_numbers": list(c.cbp),
+                     "from": str(months.start), "to": str(months.end), "trucks": counts["Trucks"],
+                     "personal_vehicles": counts["Personal Vehicles"], "pedestrians": counts["Pedestrians"],
+                     "source": c.source})
+    if as_json:
+        print_json({"crossings": rows})
+        return
+    out = Table(title="US–Mexico crossings, inbound, each one's latest 12 months", box=box.SIMPLE_HEAD,
+                pad_edge=False, caption="Volumes: BTS; Texas bridges: CBP's bridge counts.")
+    out.add_column("Crossing", no_wrap=True)
+    out.add_column("Port", no_wrap=True)
+    for col in ("Trucks", "Cars", "Walkers"):
+        out.add_column(col, justify="right", no_wrap=True)
+    out.add_column("To", no_wrap=True)
+    for r in rows:
+        out.add_row(r["id"], r["port_code"], f"{r['trucks']:,}", f"{r['personal_vehicles']:,}",
+                    f"{r['pedestrians']:,}", r["to"])
+    console.print(out)
+    note("Names work too: `smartborder port show NAME` says what a name resolves to "
+         "(\"B&M\", \"Los Tomates\", \"Free Trade\", CBP port numbers …); --json lists every alias.")
 
 
 def _summary(series: pd.Series) -> dict[str, object]:

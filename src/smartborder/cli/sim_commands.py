@@ -59,16 +59,21 @@ def _fmt(mean: float, half: float, digits: int = 1, spaced: bool = True) -> str:
     return _short(mean, digits) + (f"{sep}{_short(half, digits)}" if np.isfinite(half) else "")
 
 
+def _period(months: list[pd.Period]) -> str:
+    """``2024-06`` for one month, ``2024-01..2024-12`` for several."""
+    return str(months[0]) if len(months) == 1 else f"{months[0]}..{months[-1]}"
+
+
 def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
     from smartborder.policy.place import mean_table
 
     several = len(run.runs) > 1
-    out = Table(title=f"{study.label}, {run.months[0]}..{run.months[-1]}, {run.replications} replications "
-                      "(mean ± 95% CI)", box=box.SIMPLE_HEAD, pad_edge=False)
+    title = f"{study.label}, {_period(list(run.months))}, {run.replications} replications (mean ± 95% CI)"
+    out = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, min_width=min(len(title), 79))
     columns = ["Class", "Per day", "Wait min", "p95", "Lane-h/d", "Delay h", "Cost $"]
-    for col in columns:
-        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=True,
-                       max_width=20 if col == "Class" else None, overflow="ellipsis")
+    for col in columns:  # a long crossing name wraps in the first column rather than being cut
+        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=col != "Class",
+                       max_width=20 if col == "Class" else None, overflow="fold" if col == "Class" else "ellipsis")
     missing = pd.Series({"mean": np.nan, "ci95": np.nan})
     days = sum(m.days_in_month for m in run.months)
     names = {c.id: re.sub(r"\s*\(.*\)", "", c.name) for c in data.crossings().values()}
@@ -227,7 +232,7 @@ def compare(
     for name, (_, diffs) in results.items():
         diff = diffs[study.specs[0].crossing if single else "total"]
         where = study.label if single else f"{study.label}, all {len(study.specs)} crossings"
-        table = Table(title=f"{name} vs baseline — {where}, {study.months[0]}..{study.months[-1]}",
+        table = Table(title=f"{name} vs baseline — {where}, {_period(list(study.months))}",
                       box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Signif."):
             table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)

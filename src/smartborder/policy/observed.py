@@ -110,7 +110,7 @@ def volume_month(crossing: data.Crossing, when: pd.Timestamp, month: str | None,
     year = crossing.last_month.year if crossing.last_month.month >= own.month else crossing.last_month.year - 1
     chosen = pd.Period(f"{year}-{own.month:02d}", "M")
     notes.append(f"volumes: the observations ({own}) postdate the shipped data of {crossing.label} "
-                 f"(to {crossing.last_month}); demand comes from {chosen}, the same month a year with data")
+                 f"(to {crossing.last_month}); demand comes from {chosen}, the same calendar month in the latest year with data")
     return chosen
 
 

@@ -89,16 +89,15 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     sections = []
     for spec in study.specs:
         crossing_run = run.runs[spec.crossing]
-        slug = "".join(c if c.isalnum() else "_" for c in spec.crossing)
         shape = figures.plot_hourly_lanes(crossing_run.hourly.mean(), staffing_shape([spec]),
-                                          out / f"hourly_lanes_{slug}.png", spec.name)
+                                          out / f"hourly_lanes_{spec.crossing}.png", spec.name)
         figs = _img(shape)
         if crossing_run.last is not None:
-            paths = [figures.plot_wait_distribution(crossing_run.last, out / f"wait_distribution_{slug}.png"),
-                     figures.plot_queue_typical_day(crossing_run.last, out / f"queue_typical_day_{slug}.png")]
+            paths = [figures.plot_wait_distribution(crossing_run.last, out / f"wait_distribution_{spec.crossing}.png"),
+                     figures.plot_queue_typical_day(crossing_run.last, out / f"queue_typical_day_{spec.crossing}.png")]
             figs += "".join(_img(p) for p in paths)
         if crossing_run.stations is not None:
-            crossing_run.stations.to_csv(out / f"stations_{slug}.csv", index_label="station")
+            crossing_run.stations.to_csv(out / f"stations_{spec.crossing}.csv", index_label="station")
         sections.append(f"<h2>{html.escape(spec.name)}</h2>"
                         f"<h3>Key figures</h3>{frames[spec.crossing].to_html(float_format=lambda v: f'{v:,.2f}')}"
                         f"<h3>Figures</h3>{figs}")
@@ -139,11 +138,10 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
                     out / f"hourly_lanes_{slug}_{crossing}.png", f"{label} under {name}"))
             parts.append(f"<h3>{html.escape(label)}</h3>{diff.to_html(float_format=lambda v: f'{v:,.3f}')}{figure}")
         sections.append(f"<h2>{html.escape(name)} vs baseline</h2>" + "".join(parts))
-    for spec in study.specs:
-        slug = "".join(c if c.isalnum() else "_" for c in spec.crossing)
+    for spec in study.specs:  # crossing ids are file-name safe (a-z, 0-9, hyphens)
         sections.append(f"<h2>Baseline: {html.escape(spec.name)}</h2>" + _img(figures.plot_hourly_lanes(
             baseline.runs[spec.crossing].hourly.mean(), staffing_shape([spec]),
-            out / f"hourly_lanes_baseline_{slug}.png", spec.name)))
+            out / f"hourly_lanes_baseline_{spec.crossing}.png", spec.name)))
     body = (
         f"<p>{baseline.replications} replications with common random numbers; a difference is "
         f"<b>significant</b> when its 95 % interval excludes zero.</p>" + _notes(study) + "".join(sections)
