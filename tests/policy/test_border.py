@@ -4,7 +4,7 @@ import pytest
 from smartborder.policy.border import run_border
 
 
-def test_border_run_in_two_processes_equals_one() -> None:
+def test_border_run_in_two_processes_equals_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
     ports = ["tecate", "naco", "progreso"]
     one = run_border(2024, workers=1, only=ports)
     two = run_border(2024, workers=2, only=ports)
@@ -20,6 +20,12 @@ def test_border_run_in_two_processes_equals_one() -> None:
     progreso = summary[summary["port_code"] == "2309"]
     assert ports_table.loc["2309", "vehicles"] == pytest.approx(progreso["vehicles"].sum())
     assert ports_table.loc["2309", "crossings"] == 2
+    # The map draws from either table (what `simulate --border --out` writes).
+    from smartborder.report.figures import plot_border_map
+
+    for name, table in (("ports", ports_table), ("crossings", summary)):
+        path = plot_border_map(table, tmp_path / f"{name}.png", "test")
+        assert path.stat().st_size > 10_000
 
 
 def test_border_rejects_a_year_without_data() -> None:

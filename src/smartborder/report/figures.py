@@ -155,7 +155,9 @@ def _save(fig: plt.Figure, path: Path) -> Path:
 
 
 def plot_border_map(summary: pd.DataFrame, path: Path, title: str) -> Path:
-    """Ports at their coordinates, bubble area ∝ delay cost, colour = mean truck wait."""
+    """Ports at their coordinates, bubble area ∝ delay cost, colour = mean truck wait.
+
+    *summary* is ``BorderRun.by_port()`` (labels in ``port``) or ``summary()`` (in ``name``)."""
     fig, ax = plt.subplots(figsize=(12, 5.5), layout="constrained")
     cost = summary["delay_cost_usd"].fillna(0).to_numpy(dtype=float)
     size = 30 + 2500 * np.sqrt(cost / cost.max()) if cost.max() > 0 else np.full(cost.size, 30.0)
@@ -165,7 +167,8 @@ def plot_border_map(summary: pd.DataFrame, path: Path, title: str) -> Path:
     fig.colorbar(points, ax=ax, label="mean truck wait to primary (min)")
     top = summary.nlargest(10, "delay_cost_usd")
     for _, row in top.iterrows():
-        ax.annotate(f"{row['name']}\n${row['delay_cost_usd'] / 1e6:,.0f}M", (row["longitude"], row["latitude"]),
+        label = row["port"] if "port" in row.index else row["name"]
+        ax.annotate(f"{label}\n${row['delay_cost_usd'] / 1e6:,.0f}M", (row["longitude"], row["latitude"]),
                     fontsize=7, xytext=(4, 6), textcoords="offset points")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
