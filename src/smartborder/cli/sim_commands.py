@@ -326,12 +326,29 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
                     "ports": ports.reset_index(names="code").to_dict(orient="records"),
                     "crossings": summary.reset_index(names="crossing").to_dict(orient="records")})
         return
-    table = Table(title=f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
-                        f"{totals['vehicles'] / 1e6:,.1f}M crossings simulated in {run.seconds:.1f} s",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("Port / crossing", "Trucks/d", "Truck wait", "Cars/d", "Car wait", "Walk wait",
-                "Car+walk delay h", "Delay cost"):
-        table.add_column(col, justify="left" if col.startswith("Port") else "right", no_wrap=True)
+    table = _border_table(ports, summary, f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
+                                          f"{totals['vehicles'] / 1e6:,.1f}M vehicles in {run.seconds:.1f} s")
+    console.print(table)
+    console.print(f"border total: {totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours of delay, "
+                  f"${totals['delay_cost_usd'] / 1e9:,.2f}bn, {totals['co2_tonnes']:,.0f} t CO2 from idling; "
+                  "waits: minutes to primary (arrivals while open), means over the year; delay h people: "
+                  "person-hours in cars and on foot")
+    if len(partial):
+        note(f"{len(partial)} crossing(s) have data for part of {year} only: "
+             f"{', '.join(str(n).split(',')[0] for n in partial['name'])}")
+    if out is not None:
+        console.print(f"map and tables: {out}")
+
+
+def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Table:
+    """Ports by delay cost, each multi-crossing port followed by its crossings."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in ("Port / crossing", "Trucks\n/day", "Truck\nwait", "Cars\n/day", "Car\nwait", "Walk\nwait",
+                "Delay h\npeople", "Delay\ncost"):
+        first = col.startswith("Port")
+        table.add_column(col, justify="left" if first else "right", no_wrap=not first,
+                         min_width=24 if first else None, max_width=24 if first else None,
+                         overflow="fold" if first else "ellipsis")
 
     def add(label: str, row: pd.Series, style: str | None = None) -> None:
         table.add_row(label, _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
@@ -344,16 +361,9 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
         add(str(row["port"]), row, "bold" if row["crossings"] > 1 else None)
         if row["crossings"] > 1:
             for _, crossing in summary[summary["port_code"] == code].iterrows():
-                add("  " + str(crossing["name"]).split(",")[0], crossing)
-    console.print(table)
-    console.print(f"border total: {totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours of delay, "
-                  f"${totals['delay_cost_usd'] / 1e9:,.2f}bn, {totals['co2_tonnes']:,.0f} t CO2 from idling; "
-                  "waits in minutes to primary (arrivals while open), means over the year")
-    if len(partial):
-        note(f"{len(partial)} crossing(s) have data for part of {year} only: "
-             f"{', '.join(str(n).split(',')[0] for n in partial['name'])}")
-    if out is not None:
-        console.print(f"map and tables: {out}")
+                name = re.sub(r"\s*\(.*\)", "", str(crossing["name"]).split(",")[0])
+                add("  " + re.sub(r" (Bridge|Crossing)$", "", name), crossing)
+    return table
 
 
 def sweep(
