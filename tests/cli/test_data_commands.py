@@ -61,6 +61,19 @@ def test_volumes_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(payload["summary"]) >= {"total", "mean", "min", "max", "latest"}
 
 
+def test_volumes_of_a_bridge_are_its_own_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    from smartborder import data
+
+    code, out, _ = run(["volumes", "world trade bridge", "--from", "2024-01", "--to", "2024-12", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["crossing"] == "world-trade-bridge" and payload["port"]["code"] == "2304"
+    bridge = data.crossings()["world-trade-bridge"].series("Trucks", data.MonthRange.parse("2024-01", "2024-12"))
+    assert payload["summary"]["total"] == int(bridge.sum())
+    code, out, _ = run(["volumes", "laredo", "--from", "2024-01", "--to", "2024-12", "--json"], capsys)
+    assert json.loads(out)["crossing"] is None and json.loads(out)["summary"]["total"] > payload["summary"]["total"]
+
+
 def test_volumes_plot_writes_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "laredo.png"
     code, _, _ = run(["volumes", "2304", "--from", "2023-01", "--plot", str(png)], capsys)
@@ -77,7 +90,8 @@ def test_volumes_plot_writes_png(tmp_path: Path, capsys: pytest.CaptureFixture[s
         (["volumes", "laredo", "--from", "2024-05", "--to", "2024-01"], "reversed"),
         (["volumes", "Atlantis"], "port"),
         (["volumes", "cal"], "ambiguous"),
-        (["volumes", "ysleta", "--to", "2019-12"], "from/to"),
+        (["volumes", "ysleta", "--to", "2007-12"], "from/to"),  # CBP's Ysleta bridge counts start 2008-01
+        (["volumes", "2401", "--to", "2019-12"], "from/to"),  # BTS's port 2401 starts 2020-03
     ],
 )
 def test_bad_input_exits_nonzero_naming_argument(

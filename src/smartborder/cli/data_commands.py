@@ -96,8 +96,9 @@ def _crossings(as_json: bool) -> None:
          "(\"B&M\", \"Los Tomates\", \"Free Trade\", CBP port numbers …); --json lists every alias.")
 
 
-def _summary(series: pd.Series) -> dict[str, object]:
-    yoy = data.year_over_year(data.monthly_series(series.attrs["port"], str(series.name)))
+def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
+    """Total, mean, extremes and the latest month's change of *series*, a slice of *whole*."""
+    yoy = data.year_over_year(whole)
     summary: dict[str, object] = {
         "months": int(series.size),
         "total": int(series.sum()),
@@ -114,7 +115,8 @@ def _summary(series: pd.Series) -> dict[str, object]:
 
 
 def volumes(
-    port: Annotated[str, typer.Argument(help="Port name, alias or 4-digit code, e.g. laredo, 2304.")],
+    port: Annotated[str, typer.Argument(help="Port or crossing: name, alias or code, e.g. laredo, 2304, "
+                                              "'World Trade Bridge' (a Texas bridge: its own CBP counts).")],
     measure: Annotated[str, typer.Option("--measure", "-m", help="BTS measure, e.g. Trucks, 'Personal Vehicles'.")] = "Trucks",
     start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
@@ -122,36 +124,46 @@ def volumes(
     plot: Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.")] = None,
     by_bridge: Annotated[bool, typer.Option("--by-bridge", help="Texas ports: split by bridge (CBP counts).")] = False,
 ) -> None:
-    """Monthly series of one measure at one port, with total, mean, extremes and YoY."""
-    resolution = data.resolve(port)
+    """Monthly series of one measure at one port or crossing, with total, mean, extremes and YoY."""
+    try:
+        place = data.resolve_place(port)
+    except data.UnknownPortError:
+        data.resolve(port)  # the port resolver names an ambiguous prefix ('cal': Calexico or Calexico East?)
+        raise
     months = data.MonthRange.parse(start, end)
     measure_name = data.resolve_measure(measure)
-    series = data.monthly_series(resolution.port.code, measure_name, months)
+    bridge = place.crossings[0] if place.kind == "crossing" and place.crossings[0].bridge is not None else None
+    if bridge is not None:  # a Texas bridge: its own counts, not its port's
+        whole, series = bridge.series(measure_name), bridge.series(measure_name, months)
+        label, first, last, source = bridge.label, bridge.first_month, bridge.last_month, bridge.source
+    else:
+        whole = data.monthly_series(place.port.code, measure_name)
+        series = data.monthly_series(place.port.code, measure_name, months)
+        label, first, last, source = place.port.label, place.port.first_month, place.port.last_month, "BTS"
     if series.empty:
-        p = resolution.port
         raise data.DataError(
-            f"from/to: {p.label} reports no {measure_name} in the range {months.start or '…'} "
-            f"to {months.end or '…'}; it has data from {p.first_month} to {p.last_month} "
-            f"for {', '.join(p.measures)}."
+            f"from/to: {label} reports no {measure_name} in the range {months.start or '…'} "
+            f"to {months.end or '…'}; it has data from {first} to {last}"
+            + (f" for {', '.join(place.port.measures)}." if bridge is None else ".")
         )
-    series.attrs["port"] = resolution.port.code
-    if resolution.note:
-        note(resolution.note)
+    if place.note:
+        note(place.note)
     if by_bridge:
-        _print_bridges(resolution.port, measure_name, months, as_json)
+        _print_bridges(place.port, measure_name, months, as_json)
         return
-    summary = _summary(series)
-    yoy = data.year_over_year(data.monthly_series(resolution.port.code, measure_name))
+    summary = _summary(series, whole)
+    yoy = data.year_over_year(whole)
     if plot is not None:
         from smartborder.report.figures import plot_monthly
 
-        plot_monthly(series, f"{measure_name} — {resolution.port.label}", plot)
+        plot_monthly(series, f"{measure_name} — {label}", plot)
         note(f"chart written to {plot}")
     if as_json:
         print_json(
             {
-                "port": {"code": resolution.port.code, "name": resolution.port.name,
-                         "state": resolution.port.state},
+                "port": {"code": place.port.code, "name": place.port.name, "state": place.port.state},
+                "crossing": bridge.id if bridge is not None else None,
+                "source": source,
                 "measure": measure_name,
                 "series": [
                     {"month": str(m), "value": int(v), "yoy": float(yoy.get(m, float("nan")))}
@@ -161,7 +173,7 @@ def volumes(
             }
         )
         return
-    table = Table(title=f"{measure_name} — {resolution.port.label}")
+    table = Table(title=f"{measure_name} — {label}")
     table.add_column("Month")
     table.add_column(measure_name, justify="right")
     table.add_column("YoY", justify="right")
