@@ -101,7 +101,7 @@ def monthly_series(
     if series is None:
         return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="int64", name=measure)
     if months is not None:
-        series = series[months.contains(series.index.to_series()).to_numpy()]
+        series = months.select(series)
     return series.copy()
 
 

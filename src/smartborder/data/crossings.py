@@ -149,7 +149,7 @@ def crossing_series(crossing: Crossing, measure: str, months: MonthRange | None 
     if series is None:
         return pd.Series([], index=pd.PeriodIndex([], freq="M"), dtype="int64", name=measure)
     if months is not None:
-        series = series[months.contains(series.index.to_series()).to_numpy()]
+        series = months.select(series)
     out = series.copy()
     out.name = measure
     return out

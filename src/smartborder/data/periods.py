@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from smartborder.data.errors import PeriodError
@@ -53,3 +54,32 @@ class MonthRange:
         if self.end is not None:
             mask &= months <= self.end
         return mask
+
+    def mask(self, index: pd.Index) -> np.ndarray:
+        """``contains`` for an index of months, as a NumPy mask: the same answer, computed on
+        the monthly ordinals when index and range are monthly (a lookup per month of a
+        port-year costs microseconds instead of milliseconds)."""
+        ends = [p for p in (self.start, self.end) if p is not None]
+        if not (isinstance(index, pd.PeriodIndex) and index.freqstr == "M"
+                and all(isinstance(p, pd.Period) and p.freqstr == "M" for p in ends)):
+            return self.contains(index.to_series()).to_numpy()
+        ordinals = index.asi8
+        keep = np.ones(ordinals.size, dtype=bool)
+        if ends:  # NaT compares false with either end
+            keep &= ordinals != np.iinfo(np.int64).min
+        if self.start is not None:
+            keep &= ordinals >= self.start.ordinal
+        if self.end is not None:
+            keep &= ordinals <= self.end.ordinal
+        return keep
+
+    def select(self, series: pd.Series) -> pd.Series:
+        """``series[self.mask(series.index)]``: a slice when the months inside form one run (a
+        sorted index), which is cheaper than a boolean selection and gives the same series."""
+        mask = self.mask(series.index)
+        inside = np.flatnonzero(mask)
+        if inside.size == 0:
+            return series.iloc[0:0]
+        if inside[-1] - inside[0] + 1 == inside.size:
+            return series.iloc[int(inside[0]):int(inside[-1]) + 1]
+        return series[mask]

@@ -23,13 +23,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from smartborder.policy.costs import CostParameters, class_cost
 from smartborder.policy.targeting_twin import FlowOutcome
 from smartborder.ports.spec import PortSpec
 from smartborder.twin.engine import FlowTrace, SimulationResult
 from smartborder.twin.lean import LeanResult, LeanTrace
-from smartborder.twin.metrics import HIST_BIN_MIN, HIST_MAX_MIN, accumulate_waits, histogram_quantile
+from smartborder.twin.metrics import (
+    HIST_BIN_MIN,
+    HIST_MAX_MIN,
+    accumulate_waits,
+    histogram_quantile,
+)
 
 DAYS = ("weekday", "weekend")
 
@@ -100,6 +106,27 @@ def _second(trace: FlowTrace | LeanTrace, horizon: float) -> tuple[int, float]:
     return int(visited.size), float(waits.sum())
 
 
+@njit(cache=True, nogil=True)
+def _outcome_counts(illicit: np.ndarray, red: np.ndarray, random: np.ndarray, caught: np.ndarray,
+                    lo: int, hi: int) -> np.ndarray:
+    """Over vehicles lo..hi-1, in one pass: illicit, caught, red not random, caught not random,
+    random, caught at random."""
+    illicit_n, caught_n, red_n, targeted_hits, random_n, random_hits = 0, 0, 0, 0, 0, 0
+    for i in range(lo, hi):
+        at_random = random[np.uint64(i)]
+        found = caught[np.uint64(i)]
+        illicit_n += illicit[np.uint64(i)]
+        caught_n += found
+        red_n += red[np.uint64(i)] > at_random  # red and not at random
+        targeted_hits += found > at_random
+        random_n += at_random
+        random_hits += found & at_random
+    out = np.empty(6, dtype=np.int64)
+    out[0], out[1], out[2] = illicit_n, caught_n, red_n
+    out[3], out[4], out[5] = targeted_hits, random_n, random_hits
+    return out
+
+
 def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[str, float],
          costs: CostParameters, outcomes: dict[str, FlowOutcome] | None = None,
          hourly: Hourly | None = None) -> dict[str, float]:
@@ -135,9 +162,9 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
             arrival, station, begin, finish = _primary(trace)
             hist = np.zeros((n_lanes, n_bins), dtype=np.int64)
             counts, sums = np.zeros(n_lanes), np.zeros(n_lanes)
-            accumulate_waits(arrival, local[station], begin, finish, trace.n_initial, result.horizon,
+            accumulate_waits(arrival, station, begin, finish, trace.n_initial, result.horizon,
                              open_by_hour, next_open, result.start_weekday, result.start_hour, HIST_BIN_MIN,
-                             counts, sums, hist, hourly_sum, hourly_count, busy, totals)
+                             counts, sums, hist, hourly_sum, hourly_count, busy, totals, lane_of=local)
             class_hist += hist
             class_counts += counts
             class_sums += sums
@@ -151,21 +178,21 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
             outcome = outcomes.get(f"{vehicle}.{entitlement}")
             if outcome is not None:
                 stop = int(np.searchsorted(trace.arrival, result.horizon)) - trace.n_initial
-                window = slice(0, stop)
-                red, rand, caught = outcome.red[window], outcome.random[window], outcome.caught[window]
-                illicit_present += float(np.count_nonzero(outcome.illicit[window]))
-                illicit_caught += float(np.count_nonzero(caught))
-                split["targeted_inspections"] += float(np.count_nonzero(red & ~rand))
-                split["targeted_hits"] += float(np.count_nonzero(caught & ~rand))
-                split["random_inspections"] += float(np.count_nonzero(rand))
-                split["random_hits"] += float(np.count_nonzero(caught & rand))
+                lo, hi, _ = slice(0, stop).indices(outcome.red.size)
+                tally = _outcome_counts(outcome.illicit, outcome.red, outcome.random, outcome.caught, lo, hi)
+                illicit_present += float(tally[0])
+                illicit_caught += float(tally[1])
+                split["targeted_inspections"] += float(tally[2])
+                split["targeted_hits"] += float(tally[3])
+                split["random_inspections"] += float(tally[4])
+                split["random_hits"] += float(tally[5])
         if hourly is not None:
             for k, lane in enumerate(lanes):
                 for d, day in enumerate(DAYS):
                     if hourly_count[k, d].sum():
-                        key = (vehicle, lane, day)
-                        hourly.wait[key] = hourly.wait.get(key, np.zeros(24)) + hourly_sum[k, d]
-                        hourly.count[key] = hourly.count.get(key, np.zeros(24)) + hourly_count[k, d]
+                        cell = (vehicle, lane, day)
+                        hourly.wait[cell] = hourly.wait.get(cell, np.zeros(24)) + hourly_sum[k, d]
+                        hourly.count[cell] = hourly.count.get(cell, np.zeros(24)) + hourly_count[k, d]
         booth_hours = 0.0
         for k, (name, lane) in enumerate(zip(primaries, lanes, strict=True)):
             staffed = float(result.servers[name][:hours_in_run].sum())

@@ -246,13 +246,22 @@ def _problems(arrivals: np.ndarray, services: np.ndarray) -> int:
     return 0
 
 
+@njit(cache=True, nogil=True)
+def times_problem(times: np.ndarray) -> bool:
+    """Whether arrival *times* are unsorted, negative or NaN somewhere (one pass)."""
+    for i in range(times.size):
+        t = times[i]
+        if np.isnan(t) or (i > 0 and t < times[i - 1]):
+            return True
+    return times.size > 0 and times[0] < 0
+
+
 def _as_servers(servers: int | np.ndarray) -> np.ndarray:
     counts = np.atleast_1d(np.asarray(servers))
     if counts.ndim != 1 or counts.size == 0:
         raise KernelInputError("servers: expected an int or a 1-D array of open-server counts.")
-    if not np.issubdtype(counts.dtype, np.integer):
-        if not np.all(np.equal(np.mod(counts, 1), 0)):
-            raise KernelInputError("servers: counts must be whole numbers.")
+    if not np.issubdtype(counts.dtype, np.integer) and not np.all(np.equal(np.mod(counts, 1), 0)):
+        raise KernelInputError("servers: counts must be whole numbers.")
     counts = counts.astype(np.int64)
     if counts.min() < 0:
         raise KernelInputError(f"servers: counts must be >= 0, got minimum {counts.min()}.")
@@ -319,44 +328,56 @@ def queue_area_by_bin(reach: np.ndarray, start: np.ndarray, width: float, nbins:
     return area
 
 
+#: Index type for the hot loops: numba wraps negative signed indices around (a compare and an
+#: add per access); indices known to be >= 0 are cast to unsigned, which skips that.
+_U = np.uint64
+
+
 @njit(cache=True, inline="always")
-def _row_sift_down(heap: np.ndarray, row: int, size: int, pos: int) -> None:
-    item = heap[row, pos]
+def _flat_sift_down(heap: np.ndarray, base: int, size: int, pos: int) -> None:
+    """``_sift_down`` for the heap stored at ``heap[base:base + size]``."""
+    item = heap[_U(base + pos)]
     while True:
         child = 2 * pos + 1
         if child >= size:
             break
+        smaller = heap[_U(base + child)]
         right = child + 1
-        if right < size and heap[row, right] < heap[row, child]:
-            child = right
-        if heap[row, child] < item:
-            heap[row, pos] = heap[row, child]
+        if right < size:
+            other = heap[_U(base + right)]
+            if other < smaller:
+                child = right
+                smaller = other
+        if smaller < item:
+            heap[_U(base + pos)] = smaller
             pos = child
         else:
             break
-    heap[row, pos] = item
+    heap[_U(base + pos)] = item
 
 
 @njit(cache=True, inline="always")
-def _row_sift_up(heap: np.ndarray, row: int, pos: int) -> None:
-    item = heap[row, pos]
+def _flat_sift_up(heap: np.ndarray, base: int, pos: int) -> None:
+    """``_sift_up`` for the heap stored from ``heap[base]``."""
+    item = heap[_U(base + pos)]
     while pos > 0:
         parent = (pos - 1) >> 1
-        if item < heap[row, parent]:
-            heap[row, pos] = heap[row, parent]
+        above = heap[_U(base + parent)]
+        if item < above:
+            heap[_U(base + pos)] = above
             pos = parent
         else:
             break
-    heap[row, pos] = item
+    heap[_U(base + pos)] = item
 
 
 @njit(cache=True, inline="always")
-def _row_pop(heap: np.ndarray, row: int, size: int, t: float) -> int:
-    """Drop the end times <= t from row *row* of the heaps; the new size."""
-    while size > 0 and heap[row, 0] <= t:
+def _flat_pop(heap: np.ndarray, base: int, size: int, t: float) -> int:
+    """Drop the end times <= t from the heap stored from ``heap[base]``; the new size."""
+    while size > 0 and heap[_U(base)] <= t:
         size -= 1
-        heap[row, 0] = heap[row, size]
-        _row_sift_down(heap, row, size, 0)
+        heap[_U(base)] = heap[_U(base + size)]
+        _flat_sift_down(heap, base, size, 0)
     return size
 
 
@@ -390,61 +411,81 @@ def choice_starts(
     n_stations, nblocks = servers.shape
     station = np.empty(n, dtype=np.int32)
     starts = np.empty(n)
+    # Flat arrays and unsigned indices (see ``_U``): this loop runs once per vehicle of a port.
+    srv = np.ascontiguousarray(servers).ravel()
+    opts = np.ascontiguousarray(options).ravel()
+    width_options = options.shape[1]
     cmax = 1
-    for s in range(n_stations):
-        for k in range(nblocks):
-            if servers[s, k] > cmax:
-                cmax = servers[s, k]
-    heaps = np.empty((n_stations, cmax + 1))
+    for x in range(srv.size):
+        cmax = max(cmax, srv[x])
+    width = cmax + 1
+    heaps = np.empty(n_stations * width)  # station s: its end times, a heap at heaps[s * width:]
     size = np.zeros(n_stations, dtype=np.int64)
     last = np.full(n_stations, -INF)
+    last_block = nblocks - 1
+    first_edge = block if nblocks > 1 else INF
     block_of = np.zeros(n_stations, dtype=np.int64)  # each station's current block (times only grow)
-    carry = np.empty((n_stations, nblocks), dtype=np.int64)
+    edge_of = np.full(n_stations, first_edge)  # ... and where it ends (inf for the last block)
+    carry = np.empty(n_stations * nblocks, dtype=np.int64)
+    opens = np.empty(n_stations * nblocks, dtype=np.int64)  # first open block at or after each
     for s in range(n_stations):
-        carry[s] = _carry(servers[s])
+        carry[s * nblocks:(s + 1) * nblocks] = _carry(servers[s])
+        soonest = nblocks
+        for k in range(nblocks - 1, -1, -1):
+            if servers[s, k] > 0:
+                soonest = k
+            opens[s * nblocks + k] = soonest
     n_parts = part_start.size - 1
     head = part_start[:-1].copy()
     head_time = np.empty(n_parts)
     for q in range(n_parts):
         head_time[q] = reach[head[q]] if head[q] < part_start[q + 1] else INF
     kb = 0  # the block of the current arrival
+    kb_edge = first_edge
     for _ in range(n):
         p = 0
+        t = head_time[0]
         for q in range(1, n_parts):
-            if head_time[q] < head_time[p]:
+            if head_time[_U(q)] < t:
                 p = q
-        i = head[p]
-        head[p] += 1
-        head_time[p] = reach[head[p]] if head[p] < part_start[p + 1] else INF
-        t = reach[i]
-        while kb < nblocks - 1 and t >= (kb + 1) * block:
+                t = head_time[_U(q)]
+        i = head[_U(p)]
+        following = i + 1
+        head[_U(p)] = following
+        head_time[_U(p)] = reach[_U(following)] if following < part_start[_U(p + 1)] else INF
+        while t >= kb_edge and kb < last_block:
             kb += 1
-        row = part_option[p]
-        m = n_options[row]
+            kb_edge = (kb + 1) * block if kb < last_block else INF
+        row = part_option[_U(p)] * width_options
+        m = n_options[_U(part_option[_U(p)])]
         chosen = -1
         if m == 1:
-            if servers[options[row, 0], kb] > 0:
-                chosen = options[row, 0]
-        elif loyal[i]:
+            s = opts[_U(row)]
+            if srv[_U(s * nblocks + kb)] > 0:
+                chosen = s
+        elif loyal[_U(i)]:
             for j in range(m):
-                s = options[row, j]
-                if servers[s, kb] > 0:
+                s = opts[_U(row + j)]
+                if srv[_U(s * nblocks + kb)] > 0:
                     chosen = s
                     break
         else:
             best = INF
             for j in range(m):
-                s = options[row, j]
-                cap = servers[s, kb]
+                s = opts[_U(row + j)]
+                cap = srv[_U(s * nblocks + kb)]
                 if cap <= 0:
                     continue
                 # The heap keeps idle servers (end <= ready): with one, the start is ready;
                 # after a lane closes there may be more ends than lanes: drop the idle ones.
-                ready = t if t > last[s] else last[s]
-                if size[s] > cap:
-                    size[s] = _row_pop(heaps, s, size[s], ready)
-                if size[s] >= cap and heaps[s, 0] > ready:
-                    ready = heaps[s, 0]
+                ready = last[_U(s)]
+                ready = max(ready, t)
+                sz = size[_U(s)]
+                if sz > cap:
+                    sz = _flat_pop(heaps, s * width, sz, ready)
+                    size[_U(s)] = sz
+                if sz >= cap and heaps[_U(s * width)] > ready:
+                    ready = heaps[_U(s * width)]
                 if ready < best:
                     best = ready
                     chosen = s
@@ -452,72 +493,76 @@ def choice_starts(
             # Nothing open yet: wait at the lane that opens first (the earlier one on ties).
             soonest = nblocks
             for j in range(m):
-                s = options[row, j]
-                for k in range(kb, nblocks):
-                    if servers[s, k] > 0:
-                        if k < soonest:
-                            soonest = k
-                            chosen = s
-                        break
+                s = opts[_U(row + j)]
+                k = opens[_U(s * nblocks + kb)]
+                if k < soonest:
+                    soonest = k
+                    chosen = s
             if chosen < 0:
-                chosen = options[row, 0]
+                chosen = opts[_U(row)]
         s = chosen
-        owed = overtime[s] == 2 or (overtime[s] == 1 and servers[s, kb] > 0)
-        if t < last[s]:
-            t = last[s]
-        sz = size[s]
-        k = block_of[s]
-        while k < nblocks - 1 and t >= (k + 1) * block:
+        us = _U(s)
+        base = s * width
+        t = max(t, last[us])
+        sz = size[us]
+        k = block_of[us]
+        edge = edge_of[us]
+        while t >= edge and k < last_block:
             k += 1
-        cap = servers[s, k]
+            edge = (k + 1) * block if k < last_block else INF
+        cap = srv[_U(s * nblocks + k)]
+        service_i = service[_U(i)]
         if cap > 0 and sz <= cap:
-            edge = (k + 1) * block if k < nblocks - 1 else INF
+            # Fast paths (most vehicles): one heap operation, same result as the general loop.
             fast = True
-            if sz > 0 and heaps[s, 0] <= t:  # an idle server: start now, reuse it
-                heaps[s, 0] = t + service[i]
-                _row_sift_down(heaps, s, sz, 0)
+            if sz > 0 and heaps[_U(base)] <= t:  # an idle server: start now, reuse it
+                heaps[_U(base)] = t + service_i
+                _flat_sift_down(heaps, base, sz, 0)
             elif sz < cap:  # a server never used yet
-                heaps[s, sz] = t + service[i]
-                _row_sift_up(heaps, s, sz)
+                heaps[_U(base + sz)] = t + service_i
+                _flat_sift_up(heaps, base, sz)
                 sz += 1
-            elif heaps[s, 0] < edge:  # all busy: the first to finish, same staffing
-                t = heaps[s, 0]
-                heaps[s, 0] = t + service[i]
-                _row_sift_down(heaps, s, sz, 0)
+            elif heaps[_U(base)] < edge:  # all busy: the first to finish, same staffing
+                t = heaps[_U(base)]
+                heaps[_U(base)] = t + service_i
+                _flat_sift_down(heaps, base, sz, 0)
             else:
                 fast = False
             if fast:
-                block_of[s] = k
-                station[i] = s
-                starts[i] = t
-                last[s] = t
-                size[s] = sz
+                block_of[us] = k
+                edge_of[us] = edge
+                station[_U(i)] = s
+                starts[_U(i)] = t
+                last[us] = t
+                size[us] = sz
                 continue
+        code = overtime[us]
+        owed = code == 2 or (code == 1 and srv[_U(s * nblocks + kb)] > 0)
         while True:
-            sz = _row_pop(heaps, s, sz, t)
-            while k < nblocks - 1 and t >= (k + 1) * block:
+            sz = _flat_pop(heaps, base, sz, t)
+            while t >= edge and k < last_block:
                 k += 1
-            cap = servers[s, k]
+                edge = (k + 1) * block if k < last_block else INF
+            cap = srv[_U(s * nblocks + k)]
             if cap == 0 and owed:
-                cap = carry[s, k]
+                cap = carry[_U(s * nblocks + k)]
             if sz < cap:
                 break
-            nxt = heaps[s, 0] if sz > 0 else INF
-            if k < nblocks - 1:
-                boundary = (k + 1) * block
-                if boundary < nxt:
-                    nxt = boundary
+            nxt = heaps[_U(base)] if sz > 0 else INF
+            if k < last_block and edge < nxt:
+                nxt = edge
             if nxt == INF:
                 t = INF
                 break
             t = nxt
-        block_of[s] = k
-        station[i] = s
-        starts[i] = t
+        block_of[us] = k
+        edge_of[us] = edge
+        station[_U(i)] = s
+        starts[_U(i)] = t
         if t != INF:
-            last[s] = t
-            heaps[s, sz] = t + service[i]
-            _row_sift_up(heaps, s, sz)
+            last[us] = t
+            heaps[_U(base + sz)] = t + service_i
+            _flat_sift_up(heaps, base, sz)
             sz += 1
-        size[s] = sz
+        size[us] = sz
     return station, starts

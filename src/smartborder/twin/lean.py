@@ -22,7 +22,7 @@ import numpy as np
 
 from smartborder.twin.engine import TAIL_HOURS, choice_groups, staffing_blocks
 from smartborder.twin.errors import ModelError
-from smartborder.twin.kernels import choice_starts, fcfs_starts
+from smartborder.twin.kernels import choice_starts, fcfs_starts, times_problem
 from smartborder.twin.model import Flow, PortModel
 
 
@@ -146,82 +146,81 @@ def simulate_lean(
             if k != 1 or len(model.flow(name).route) < 2 or np.shape(mask) != np.shape(arrivals[name]):
                 raise ModelError(f"routing.{name}[{k}]: need a later step and one bool per arrival")
 
-    drawn: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-
-    def draw(flow: Flow) -> None:
-        """The engine's draws, in its order: primary service, loyalty, referral, secondary."""
-        frng = rng if isinstance(rng, np.random.Generator) else rng[flow.name]
-        times = np.asarray(arrivals.get(flow.name, np.empty(0)), dtype=np.float64)
-        if times.size and (np.any(np.diff(times) < 0) or times[0] < 0 or np.isnan(times).any()):
-            raise ModelError(f"arrivals.{flow.name}: times must be >= 0, sorted and not NaN")
-        n = times.size
-        primary = flow.route[0]
-        service = primary.service.sample(frng, n)
-        if primary.choice == "shortest" and len(primary.stations) > 1:
-            loyal = frng.random(n) < primary.loyal if primary.loyal > 0 else np.zeros(n, dtype=bool)
-        else:
-            loyal = np.ones(n, dtype=bool)  # 'first_open': the first open station of its list
-        referred = np.empty(0, dtype=np.int64)
-        second = np.empty(0)
-        if len(flow.route) == 2:
-            step = flow.route[1]
-            given = routing.get(flow.name, {}).get(1)
-            if given is not None:
-                visit = np.asarray(given, dtype=bool)
-            elif step.probability < 1.0:
-                visit = frng.random(n) < step.probability
-            else:
-                visit = np.ones(n, dtype=bool)
-            referred = np.flatnonzero(visit)
-            second = step.service.sample(frng, referred.size)
-        drawn[flow.name] = (times, service, loyal, referred, second)
-
-    def run_group(names: list[str], flows: list[Flow]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        local = {name: i for i, name in enumerate(names)}
-        rows = [[local[n] for n in f.route[0].stations] for f in flows]
-        width = max(len(r) for r in rows)
-        options = np.full((len(rows), width), -1, dtype=np.int64)
-        for r, row in enumerate(rows):
-            options[r, : len(row)] = row
-        n_options = np.array([len(r) for r in rows], dtype=np.int64)
-        reach = np.concatenate([drawn[f.name][0] for f in flows]) if flows else np.empty(0)
-        service = np.concatenate([drawn[f.name][1] for f in flows]) if flows else np.empty(0)
-        loyal = np.concatenate([drawn[f.name][2] for f in flows]) if flows else np.empty(0, dtype=bool)
-        bounds = np.concatenate([[0], np.cumsum([drawn[f.name][0].size for f in flows])]).astype(np.int64)
-        schedule = np.stack([servers[n] for n in names])
-        overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
-        lane, begin = choice_starts(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
-                                    n_options, loyal, schedule, 60.0, overtime)
-        index = np.array([station_index[n] for n in names], dtype=np.int32)
-        if np.array_equal(index, np.arange(index[0], index[0] + index.size)):
-            lane += index[0]  # the usual case: the group's stations are consecutive
-            mapped = lane
-        else:
-            mapped = index[lane]
-        return {f.name: (mapped[lo:hi], begin[lo:hi])
-                for f, lo, hi in zip(flows, bounds[:-1], bounds[1:], strict=True)}
-
-    def run_part(flows: list[Flow]) -> dict[str, LeanTrace]:
-        for flow in flows:
-            draw(flow)
-        primary: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    def jobs_of(flows: list[Flow]) -> list[tuple[list[str], list[Flow]]]:
+        """The part's primary groups: the stations run side by side and the flows using them."""
         groups = [g for g in all_groups if g[0] in {n for f in flows for n in f.route[0].stations}]
         grouped = {n for g in groups for n in g}
-        for names in groups:
-            members = [f for f in flows if f.route[0].stations[0] in names]
-            primary.update(run_group(names, members))
+        jobs = [(names, [f for f in flows if f.route[0].stations[0] in names]) for names in groups]
+        assigned = {f.name for _, members in jobs for f in members}
         for flow in flows:  # flows whose lanes nobody chooses among: one lane, or first-open lists
-            if flow.name not in primary:
-                names = [n for n in flow.route[0].stations if n not in grouped]
-                primary.update(run_group(names, [f for f in flows if f.name not in primary
-                                                 and f.route[0].stations == flow.route[0].stations]))
-        traces: dict[str, LeanTrace] = {}
+            if flow.name not in assigned:
+                members = [f for f in flows if f.name not in assigned
+                           and f.route[0].stations == flow.route[0].stations]
+                jobs.append(([n for n in flow.route[0].stations if n not in grouped], members))
+                assigned.update(f.name for f in members)
+        return jobs
+
+    def run_part(flows: list[Flow]) -> dict[str, LeanTrace]:
+        """Draw every flow of the part (in flow order), then run its groups and second steps.
+
+        Each group's vehicles lie side by side in one array per quantity (what the kernel
+        takes), and each flow's draws are made straight into its slice of them.
+        """
+        jobs = jobs_of(flows)
+        times: dict[str, np.ndarray] = {}
         for flow in flows:
-            times, service, _, referred, second = drawn[flow.name]
-            lane, begin = primary[flow.name]
-            traces[flow.name] = LeanTrace(flow.name, times, lane, begin, service, referred,
-                                          station_index[flow.route[1].stations[0]] if len(flow.route) == 2 else -1,
-                                          np.empty(0), second)
+            values = np.ascontiguousarray(arrivals.get(flow.name, np.empty(0)), dtype=np.float64)
+            if times_problem(values):
+                raise ModelError(f"arrivals.{flow.name}: times must be >= 0, sorted and not NaN")
+            times[flow.name] = values
+        slot: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        buffers = []
+        for _, members in jobs:
+            sizes = [times[f.name].size for f in members]
+            bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+            reach = times[members[0].name] if len(members) == 1 else \
+                np.concatenate([times[f.name] for f in members])
+            service = np.empty(int(bounds[-1]))
+            loyal = np.empty(int(bounds[-1]), dtype=bool)
+            for f, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
+                slot[f.name] = (service[lo:hi], loyal[lo:hi])
+            buffers.append((bounds, reach, service, loyal))
+        drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for flow in flows:  # the engine's draws, in its order: primary service, loyalty, referral, secondary
+            frng = rng if isinstance(rng, np.random.Generator) else rng[flow.name]
+            service, loyal = slot[flow.name]
+            n = service.size
+            primary = flow.route[0]
+            primary.service.sample(frng, n, out=service)
+            if primary.choice == "shortest" and len(primary.stations) > 1:
+                if primary.loyal > 0:
+                    np.less(frng.random(n), primary.loyal, out=loyal)
+                else:
+                    loyal[:] = False
+            else:
+                loyal[:] = True  # 'first_open': the first open station of its list
+            referred = np.empty(0, dtype=np.int64)
+            second = np.empty(0)
+            if len(flow.route) == 2:
+                step = flow.route[1]
+                given = routing.get(flow.name, {}).get(1)
+                if given is not None:
+                    referred = np.flatnonzero(np.asarray(given, dtype=bool))
+                elif step.probability < 1.0:
+                    referred = np.flatnonzero(frng.random(n) < step.probability)
+                else:
+                    referred = np.arange(n, dtype=np.int64)
+                second = step.service.sample(frng, referred.size)
+            drawn[flow.name] = (referred, second)
+        traces: dict[str, LeanTrace] = {}
+        for (names, members), (bounds, reach, service, loyal) in zip(jobs, buffers, strict=True):
+            lane, begin = run_group(names, members, bounds, reach, service, loyal)
+            for flow, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
+                referred, second = drawn[flow.name]
+                traces[flow.name] = LeanTrace(
+                    flow.name, times[flow.name], lane[lo:hi], begin[lo:hi], service[lo:hi], referred,
+                    station_index[flow.route[1].stations[0]] if len(flow.route) == 2 else -1,
+                    np.empty(0), second)
         # Second steps: everyone sent there, in order of reaching it, FCFS.
         by_station: dict[str, list[Flow]] = {}
         for flow in flows:
@@ -239,7 +238,27 @@ def simulate_lean(
                 size = traces[f.name].referred.size
                 traces[f.name].second_start = starts[cut: cut + size]
                 cut += size
-        return traces
+        return {flow.name: traces[flow.name] for flow in flows}
+
+    def run_group(names: list[str], flows: list[Flow], bounds: np.ndarray, reach: np.ndarray,
+                  service: np.ndarray, loyal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Primary lane (model station index) and start of every vehicle of the group."""
+        local = {name: i for i, name in enumerate(names)}
+        rows = [[local[n] for n in f.route[0].stations] for f in flows]
+        width = max(len(r) for r in rows)
+        options = np.full((len(rows), width), -1, dtype=np.int64)
+        for r, row in enumerate(rows):
+            options[r, : len(row)] = row
+        n_options = np.array([len(r) for r in rows], dtype=np.int64)
+        schedule = np.stack([servers[n] for n in names])
+        overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
+        lane, begin = choice_starts(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
+                                    n_options, loyal, schedule, 60.0, overtime)
+        index = np.array([station_index[n] for n in names], dtype=np.int32)
+        if np.array_equal(index, np.arange(index[0], index[0] + index.size)):
+            lane += index[0]  # the usual case: the group's stations are consecutive
+            return lane, begin
+        return index[lane], begin
 
     all_groups = choice_groups(model)
     parts = _parts(model)

@@ -8,6 +8,8 @@ statistics (their queueing began before the run) but counted in throughput and q
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from numba import njit
@@ -179,12 +181,12 @@ HIST_BIN_MIN = 0.25
 HIST_MAX_MIN = 4320.0  # three days; longer waits fall in the last bin
 
 
-@njit(cache=True, nogil=True)
 def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, finish: np.ndarray,
                      first: int, horizon: float, open_hour: np.ndarray, next_open: np.ndarray,
                      start_weekday: int, start_hour: int, bin_width: float,
                      counts: np.ndarray, sums: np.ndarray, hist: np.ndarray, hourly_sum: np.ndarray,
-                     hourly_count: np.ndarray, busy: np.ndarray, totals: np.ndarray) -> None:
+                     hourly_count: np.ndarray, busy: np.ndarray, totals: np.ndarray,
+                     lane_of: np.ndarray | None = None) -> None:
     """One pass over a flow's vehicles, adding to per-lane figures (arrays indexed by *lane*).
 
     Vehicles from index *first* (after any initial queue) that arrived before *horizon* count:
@@ -193,46 +195,120 @@ def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, f
     arrived while it was closed add to ``totals[2]`` (count) and ``totals[3]`` (minutes until it
     opened, from ``next_open``). ``totals[0]`` counts every vehicle in the period, ``totals[1]``
     sums every wait. ``busy`` gets each vehicle's service minutes inside the period.
+
+    With *lane_of*, *lane* holds station indices and vehicle *i* counts for lane
+    ``lane_of[lane[i]]`` (the same as passing ``lane_of[lane]``, without building that array).
+    The per-lane arrays must be C-contiguous (they are written through flat views).
     """
-    n_bins = hist.shape[1]
+    outputs = (counts, sums, hist, hourly_sum, hourly_count, busy, totals)
+    if not all(a.flags.c_contiguous for a in outputs) or hourly_sum.shape[1:] != (2, 24) \
+            or hourly_count.shape != hourly_sum.shape:
+        raise ValueError("accumulate_waits: the per-lane arrays must be C-contiguous, hourly ones (lanes, 2, 24)")
+    mapping = np.empty(0, dtype=np.int64) if lane_of is None else np.asarray(lane_of, dtype=np.int64)
+    _accumulate(arrival, lane, mapping, lane_of is not None, begin, finish, int(first), float(horizon),
+                open_hour, next_open, int(start_weekday), int(start_hour), float(bin_width),
+                hist.shape[1], counts, sums, hist.reshape(-1), hourly_sum.reshape(-1),
+                hourly_count.reshape(-1), busy, totals)
+
+
+@njit(cache=True, inline="always")
+def _first_reaching(level: int, offset: float, width: float) -> float:
+    """The smallest time x with ``int((x + offset) / width) >= level`` (level >= 1), found from
+    ``level * width - offset`` by stepping one float at a time; NaN if that does not settle."""
+    x = level * width - offset
+    for _ in range(64):
+        if not (x + offset) / width >= level:
+            break
+        x = np.nextafter(x, -np.inf)
+    else:
+        return np.nan
+    for _ in range(64):
+        if (x + offset) / width >= level:
+            return x
+        x = np.nextafter(x, np.inf)
+    return np.nan
+
+
+@njit(cache=True, nogil=True)
+def _accumulate(arrival: np.ndarray, lane: np.ndarray, lane_of: np.ndarray, mapped: bool,
+                begin: np.ndarray, finish: np.ndarray, first: int, horizon: float,
+                open_hour: np.ndarray, next_open: np.ndarray, start_weekday: int, start_hour: int,
+                bin_width: float, n_bins: int, counts: np.ndarray, sums: np.ndarray, hist: np.ndarray,
+                hourly_sum: np.ndarray, hourly_count: np.ndarray, busy: np.ndarray,
+                totals: np.ndarray) -> None:
+    """``accumulate_waits`` on flat views of the 2-D/3-D arrays.
+
+    The same arithmetic, arranged for speed: the run hour, local hour and day of an arrival are
+    step functions of its time, so they are computed (by the same divisions) only when the time
+    leaves the interval where they last held — arrivals are sorted, so about once an hour; the
+    bin of a wait is ``wait * (1 / bin_width)`` when the width is a power of two (exactly
+    ``wait / bin_width`` then); unsigned indices where they are known to be >= 0 (numba wraps
+    signed ones around: a compare and an add per access).
+    """
+    n_lanes = counts.size
     n_hours = open_hour.size
+    offset = start_hour * 60.0
+    scale = 1.0 / bin_width
+    exact_scale = math.frexp(bin_width)[0] == 0.5  # a power of two: x / width == x * scale
+    # The totals in locals (the same additions in the same order, without a store per vehicle).
+    vehicles, waited, closed, until_open = totals[0], totals[1], totals[2], totals[3]
+    low, high = np.inf, -np.inf  # arrival times in [low, high) share h, hour and day
+    h, hour, day = 0, 0, 0
     for i in range(arrival.size):
-        start = begin[i]
-        end = finish[i]
-        s = lane[i]
+        ui = np.uint64(i)
+        start = begin[ui]
+        end = finish[ui]
+        s = lane_of[lane[ui]] if mapped else lane[ui]  # signed: -1 means the last, as numpy does
         if s >= 0:
-            served = (end if end < horizon else horizon) - (start if start < horizon else horizon)
+            served = min(horizon, end) - min(horizon, start)
             if served > 0:
-                busy[s] += served
+                busy[np.uint64(s)] += served
+        else:
+            s += n_lanes
         if i < first:
             continue
-        t = arrival[i]
+        t = arrival[ui]
         if not t < horizon:
             continue
         wait = start - t
-        totals[0] += 1.0
-        totals[1] += wait
-        h = int(t / 60.0)
-        if h >= n_hours:
-            h = n_hours - 1
-        if open_hour[h]:
-            counts[s] += 1.0
-            sums[s] += wait
-            b = int(wait / bin_width)
-            if b >= n_bins:
+        vehicles += 1.0
+        waited += wait
+        if not (t >= low and t < high):
+            run_hour = int(t / 60.0)
+            clock = t + offset
+            clock_hour = int(clock / 60.0)
+            clock_day = int(clock / 1440.0)
+            h = run_hour if run_hour < n_hours else n_hours - 1
+            hour = clock_hour % 24
+            day = 1 if (start_weekday + clock_day) % 7 >= 5 else 0
+            low = t
+            high = -np.inf  # recompute at the next arrival unless the bounds below are found
+            if run_hour >= 0 and clock_hour >= 0 and clock_day >= 0:
+                next_run = _first_reaching(run_hour + 1, 0.0, 60.0)
+                next_hour = _first_reaching(clock_hour + 1, offset, 60.0)
+                next_day = _first_reaching(clock_day + 1, offset, 1440.0)
+                if next_run > t and next_hour > t and next_day > t:  # else (NaN) recompute each time
+                    high = min(next_run, next_hour, next_day)
+        if open_hour[np.uint64(h)]:
+            us = np.uint64(s)
+            counts[us] += 1.0
+            sums[us] += wait
+            b = int(wait * scale) if exact_scale else int(wait / bin_width)
+            if b >= n_bins or b < 0:
                 b = n_bins - 1
-            hist[s, b] += 1
-            clock = t + start_hour * 60.0
-            hour = int(clock / 60.0) % 24
-            weekday = (start_weekday + int(clock / 1440.0)) % 7
-            day = 1 if weekday >= 5 else 0
-            hourly_sum[s, day, hour] += wait
-            hourly_count[s, day, hour] += 1.0
+            hist[np.uint64(s * n_bins + b)] += 1
+            cell = np.uint64(s * 48 + day * 24 + hour)
+            hourly_sum[cell] += wait
+            hourly_count[cell] += 1.0
         else:
-            totals[2] += 1.0
-            opens = next_open[h] * 60.0
+            closed += 1.0
+            opens = next_open[np.uint64(h)] * 60.0
             if opens > t:
-                totals[3] += opens - t
+                until_open += opens - t
+    totals[0] = vehicles
+    totals[1] = waited
+    totals[2] = closed
+    totals[3] = until_open
 
 
 def histogram_quantile(hist: np.ndarray, q: float, bin_width: float = HIST_BIN_MIN) -> float:
