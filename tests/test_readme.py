@@ -1,0 +1,184 @@
+"""The README's commands and outputs, checked so that they cannot drift.
+
+* The first lines give exactly two commands; the second is the one CI runs.
+* Every ``$ smartborder …`` example in a fenced block is run in-process (80 columns, as the
+  README was captured) and every output line shown must appear in what it prints: text exactly
+  (spaces collapsed), numbers within 3 % or 0.3 (the simulations are seeded, so a larger move
+  is a change of behaviour the README has to follow). A line ``...`` marks output left out.
+  Examples too slow for the test suite are listed in ``SLOW`` with their cost; the first
+  command is run by CI's fresh-machine check instead.
+* Every ```python block runs.
+
+Run ``python tests/test_readme.py`` to print what each example prints now.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+
+#: Examples not run here, with the reason (each is run by hand before a release).
+SLOW = {
+    "smartborder compare laredo double-fast --year 2024 --out report": "a port-year, 35 s: README's first command",
+    "smartborder simulate --border mexico --year 2024 --out border/": "every crossing for a year, 30 s",
+    "smartborder calibrate san-ysidro --observations shipped:san-ysidro": "2 min",
+    "smartborder targeting curve laredo --month 2024-06 -r 2 --out curve": "seven targeting runs, ~1 min",
+    "smartborder trusted biometrics evaluate": "face matching over 60 identities, ~1 min",
+}
+
+NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass
+class Example:
+    command: str
+    expected: list[str]
+    line: int
+
+
+def examples() -> list[Example]:
+    """Each ``$ smartborder …`` line of a fenced block and the output lines under it."""
+    out: list[Example] = []
+    block: list[tuple[int, str]] | None = None
+    for number, text in enumerate(README.read_text("utf-8").splitlines(), 1):
+        if text.startswith("```"):
+            if block is None:
+                block = []
+            else:
+                out.extend(_split(block))
+                block = None
+        elif block is not None:
+            block.append((number, text))
+    return out
+
+
+def _split(block: list[tuple[int, str]]) -> list[Example]:
+    found: list[Example] = []
+    for number, text in block:
+        if text.startswith("$ smartborder"):
+            found.append(Example(text[2:].strip(), [], number))
+        elif found and not text.startswith("$ "):
+            found[-1].expected.append(text)
+    return found
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"(" + NUMBER.pattern + r")|\s+", text) if t]
+
+
+def _number(token: str) -> float | None:
+    if NUMBER.fullmatch(token):
+        return float(token.replace(",", ""))
+    return None
+
+
+def matches(expected: str, actual: str) -> bool:
+    """Same text (spaces collapsed), numbers within 3 % or 0.3."""
+    want, got = _tokens(expected), _tokens(actual)
+    if len(want) != len(got):
+        return False
+    for a, b in zip(want, got, strict=True):
+        x, y = _number(a), _number(b)
+        if x is None or y is None:
+            if a != b:
+                return False
+        elif abs(x - y) > max(0.3, 0.03 * abs(x)):
+            return False
+    return True
+
+
+def run(command: str, cwd: Path) -> str:
+    """The command's stdout and stderr, as a user would see them at 80 columns."""
+    args = shlex.split(command)
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+    script = Path(sys.executable).with_name("smartborder")  # the console script, as installed
+    done = subprocess.run([str(script), *args[1:]], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=600)
+    return done.stdout + done.stderr
+
+
+def test_the_first_lines_give_two_commands_and_ci_runs_the_second() -> None:
+    text = README.read_text("utf-8")
+    first = text.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(first) == 2, first
+    assert "pip install -e ." in first[0] and "smartborder compare laredo double-fast --year 2024" in first[0]
+    assert first[1] == ".venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text("utf-8").replace(" --quiet", "")  # CI runs it quietly
+    assert first[1] in ci
+
+
+def test_every_slow_example_is_still_in_the_readme() -> None:
+    commands = {e.command for e in examples()}
+    assert set(SLOW) <= commands, set(SLOW) - commands
+
+
+CHECKED = [e for e in examples() if e.command not in SLOW]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One directory for all examples, run in README order (the calibration walk's steps use
+    the files the step before wrote)."""
+    return _workdir(tmp_path_factory.mktemp("readme"))
+
+
+@pytest.mark.parametrize("example", CHECKED, ids=[f"line{e.line}" for e in CHECKED])
+def test_readme_example_prints_what_the_readme_shows(example: Example, workdir: Path) -> None:
+    actual = [line.rstrip() for line in run(example.command, workdir).splitlines() if line.strip()]
+    for line in example.expected:
+        if not line.strip() or line.strip() in ("...", "…"):
+            continue
+        assert any(matches(line, got) for got in actual), (
+            f"README line {example.line}: `{example.command}` no longer prints\n  {line!r}\n"
+            "It prints:\n" + "\n".join(actual))
+
+
+def _workdir(tmp_path: Path) -> Path:
+    """A directory where the README's relative paths (examples/, out/) work."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    return tmp_path
+
+
+PYTHON = re.findall(r"```python\n(.*?)```", README.read_text("utf-8"), flags=re.S)
+
+
+@pytest.mark.parametrize("code", PYTHON, ids=[f"python{i}" for i in range(len(PYTHON))])
+def test_readme_python_runs(code: str, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(workdir)
+    exec(compile(code, "README.md", "exec"), {})
+
+
+if __name__ == "__main__":  # print what every example prints now, to update the README
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        where = _workdir(Path(scratch))
+        wanted = sys.argv[1:]
+        for example in examples():
+            if wanted and not any(w in example.command for w in wanted):
+                continue
+            print(f"$ {example.command}")
+            print(run(example.command, where).rstrip())
+            print()
+
+
+@pytest.mark.parametrize(("expected", "actual", "same"), [
+    (" truck   3,007   10.0±0.5    40", " truck 3,007 10.0±0.5 40", True),   # spacing is free
+    (" truck   3,007   10.0±0.5    40", " truck 3,050 10.1±0.5 40", True),   # within 3 % / 0.3
+    (" truck   3,007   10.0±0.5    40", " truck 3,007 12.0±0.5 40", False),  # a wait that moved
+    (" truck   3,007   10.0±0.5    40", " pov 3,007 10.0±0.5 40", False),    # other text
+    ("report: out/donna/calibration.html", "report: out/donna/calibration.html", True),
+    ("1 h: 5.8 vs 8.8", "1 h: 5.8 vs 8.8; 2 h", False),                        # a line is whole
+])
+def test_the_line_matcher(expected: str, actual: str, same: bool) -> None:
+    assert matches(expected, actual) is same
