@@ -23,6 +23,7 @@ def test_simulate_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert trucks["weekday"][3] is None and trucks["weekday"][10] is not None  # cargo opens 08-16
     staffed = payload["staffing"]["truck"]["standard"]
     assert staffed["weekday"][3] == 0 and staffed["weekday"][10] >= 1
+    assert staffed["weekend"] == [(a + b) / 2 for a, b in zip(staffed["saturday"], staffed["sunday"], strict=True)]
     html = (out / "report.html").read_text()
     assert "data:image/png;base64" in html and "ESTIMATE" in html
     assert (out / "kpis.parquet").exists() and (out / "kpis.csv").exists()
