@@ -32,7 +32,7 @@ def _reference_waits(arrival, lane, begin, finish, first, horizon, open_hour, ne
         end = finish[i]
         s = lane[i]
         if s >= 0:
-            served = (end if end < horizon else horizon) - (start if start < horizon else horizon)  # noqa: FURB136
+            served = (end if end < horizon else horizon) - (start if start < horizon else horizon)
             if served > 0:
                 busy[s] += served
         if i < first:

@@ -20,6 +20,12 @@ closed means closed.
 (a SENTRI car may use the SENTRI, Ready or standard lanes): in arrival order, each vehicle
 joins the open station where it would start soonest given the queues ahead of it — what a
 driver sees — or, if it is one who never switches, the first open station of its preference.
+
+Memory: kernels that make big outputs take them from NumPy (``np.empty`` in Python, passed in)
+instead of allocating them inside compiled code. NumPy asks the kernel for transparent huge
+pages for large arrays; numba's allocator does not, and on the virtual machines this runs on
+a first write to a fresh 4 KiB page costs microseconds — about 7 ns per float written, more
+than the rest of a simple pass.
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ def _capacity(servers: np.ndarray, block: float, t: float) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.ndarray:
+def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int, starts: np.ndarray) -> None:
     """Kiefer–Wolfowitz recursion for a constant pool of *c* servers.
 
     The heap holds each server's next free time: the head of the queue starts when it has
@@ -82,10 +88,9 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
     sift-down per customer.
     """
     n = arrivals.size
-    starts = np.empty(n)
     if c <= 0:
         starts[:] = INF
-        return starts
+        return
     free = np.zeros(c)
     for j in range(c):
         free[j] = -INF
@@ -105,7 +110,7 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
             starts[i] = t
             last_start = t
             free[j] = t + services[i]
-        return starts
+        return
     for i in range(n):
         t = arrivals[i]
         t = max(t, last_start)
@@ -114,7 +119,6 @@ def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int) -> np.nda
         last_start = t
         free[0] = t + services[i]
         _sift_down(free, c, 0)
-    return starts
 
 
 @njit(cache=True, nogil=True)
@@ -129,7 +133,6 @@ def _carry(servers: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True, nogil=True)
 def fcfs_starts(
     arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float, overtime: int = 0
 ) -> np.ndarray:
@@ -138,15 +141,24 @@ def fcfs_starts(
     *overtime*: 0 closed means closed; 1 customers who arrived while open are served after
     closing by the last open block's servers; 2 everyone is (see the module docstring).
     """
+    starts = np.empty(np.shape(arrivals)[0])  # NumPy's memory (module docstring)
+    _fcfs_into(arrivals, services, servers, block, overtime, starts)
+    return starts
+
+
+@njit(cache=True, nogil=True)
+def _fcfs_into(arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float, overtime: int,
+               starts: np.ndarray) -> None:
+    """``fcfs_starts``, written into *starts*."""
     constant = True
     for k in range(1, servers.size):
         if servers[k] != servers[0]:
             constant = False
             break
     if constant:
-        return _fcfs_constant(arrivals, services, servers[0])
+        _fcfs_constant(arrivals, services, servers[0], starts)
+        return
     n = arrivals.size
-    starts = np.empty(n)
     cmax = 1
     for k in range(servers.size):
         cmax = max(cmax, servers[k])
@@ -223,13 +235,12 @@ def fcfs_starts(
         if t == INF:
             for j in range(i, n):
                 starts[j] = INF
-            return starts
+            return
         starts[i] = t
         last_start = t
         heap[size] = t + services[i]
         _sift_up(heap, size)
         size += 1
-    return starts
 
 
 @njit(cache=True, nogil=True)
@@ -381,7 +392,6 @@ def _flat_pop(heap: np.ndarray, base: int, size: int, t: float) -> int:
     return size
 
 
-@njit(cache=True, nogil=True)
 def choice_starts(
     reach: np.ndarray,
     service: np.ndarray,
@@ -407,10 +417,34 @@ def choice_starts(
     Each station is then FCFS with *servers[s]* open per *block* (``overtime[s]`` as in
     ``fcfs_starts``).
     """
-    n = reach.size
-    n_stations, nblocks = servers.shape
+    station, starts, _ = choice_run(reach, service, part_start, part_option, options, n_options, loyal,
+                                    servers, block, overtime, finish=False)
+    return station, starts
+
+
+def choice_run(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
+               options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray,
+               block: float, overtime: np.ndarray, finish: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``choice_starts``, and with *finish* each vehicle's service end (``start + service``, as
+    NumPy would add them) computed on the way (else an empty array)."""
+    n = np.shape(reach)[0]
+    # Outputs in NumPy's memory (module docstring).
     station = np.empty(n, dtype=np.int32)
     starts = np.empty(n)
+    ends = np.empty(n if finish else 0)
+    _choice_into(reach, service, part_start, part_option, options, n_options, loyal, servers, block, overtime,
+                 station, starts, ends, finish)
+    return station, starts, ends
+
+
+@njit(cache=True, nogil=True)
+def _choice_into(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
+                 options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray, block: float,
+                 overtime: np.ndarray, station: np.ndarray, starts: np.ndarray, finish: np.ndarray,
+                 with_finish: bool) -> None:
+    """``choice_run`` into given arrays."""
+    n = reach.size
+    n_stations, nblocks = servers.shape
     # Flat arrays and unsigned indices (see ``_U``): this loop runs once per vehicle of a port.
     srv = np.ascontiguousarray(servers).ravel()
     opts = np.ascontiguousarray(options).ravel()
@@ -533,6 +567,8 @@ def choice_starts(
                 edge_of[us] = edge
                 station[_U(i)] = s
                 starts[_U(i)] = t
+                if with_finish:
+                    finish[_U(i)] = t + service_i
                 last[us] = t
                 size[us] = sz
                 continue
@@ -559,10 +595,11 @@ def choice_starts(
         edge_of[us] = edge
         station[_U(i)] = s
         starts[_U(i)] = t
+        if with_finish:
+            finish[_U(i)] = t + service_i
         if t != INF:
             last[us] = t
             heaps[_U(base + sz)] = t + service_i
             _flat_sift_up(heaps, base, sz)
             sz += 1
         size[us] = sz
-    return station, starts

@@ -22,7 +22,7 @@ import numpy as np
 
 from smartborder.twin.engine import TAIL_HOURS, choice_groups, staffing_blocks
 from smartborder.twin.errors import ModelError
-from smartborder.twin.kernels import choice_starts, fcfs_starts, times_problem
+from smartborder.twin.kernels import choice_run, fcfs_starts, times_problem
 from smartborder.twin.model import Flow, PortModel
 
 
@@ -40,10 +40,11 @@ class LeanTrace:
     second_start: np.ndarray = field(default_factory=lambda: np.empty(0))
     second_service: np.ndarray = field(default_factory=lambda: np.empty(0))
     n_initial: int = 0
-    finish: np.ndarray = field(init=False, repr=False)  # primary service end
+    finish: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # primary service end
 
     def __post_init__(self) -> None:
-        self.finish = self.begin + self.service
+        if self.finish.shape != self.begin.shape:  # not given: begin + service
+            self.finish = self.begin + self.service
 
     @property
     def size(self) -> int:
@@ -214,13 +215,13 @@ def simulate_lean(
             drawn[flow.name] = (referred, second)
         traces: dict[str, LeanTrace] = {}
         for (names, members), (bounds, reach, service, loyal) in zip(jobs, buffers, strict=True):
-            lane, begin = run_group(names, members, bounds, reach, service, loyal)
+            lane, begin, finish = run_group(names, members, bounds, reach, service, loyal)
             for flow, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
                 referred, second = drawn[flow.name]
                 traces[flow.name] = LeanTrace(
                     flow.name, times[flow.name], lane[lo:hi], begin[lo:hi], service[lo:hi], referred,
                     station_index[flow.route[1].stations[0]] if len(flow.route) == 2 else -1,
-                    np.empty(0), second)
+                    np.empty(0), second, finish=finish[lo:hi])
         # Second steps: everyone sent there, in order of reaching it, FCFS.
         by_station: dict[str, list[Flow]] = {}
         for flow in flows:
@@ -241,8 +242,8 @@ def simulate_lean(
         return {flow.name: traces[flow.name] for flow in flows}
 
     def run_group(names: list[str], flows: list[Flow], bounds: np.ndarray, reach: np.ndarray,
-                  service: np.ndarray, loyal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Primary lane (model station index) and start of every vehicle of the group."""
+                  service: np.ndarray, loyal: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Primary lane (model station index), start and end of every vehicle of the group."""
         local = {name: i for i, name in enumerate(names)}
         rows = [[local[n] for n in f.route[0].stations] for f in flows]
         width = max(len(r) for r in rows)
@@ -252,13 +253,13 @@ def simulate_lean(
         n_options = np.array([len(r) for r in rows], dtype=np.int64)
         schedule = np.stack([servers[n] for n in names])
         overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
-        lane, begin = choice_starts(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
-                                    n_options, loyal, schedule, 60.0, overtime)
+        lane, begin, finish = choice_run(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
+                                         n_options, loyal, schedule, 60.0, overtime)
         index = np.array([station_index[n] for n in names], dtype=np.int32)
         if np.array_equal(index, np.arange(index[0], index[0] + index.size)):
             lane += index[0]  # the usual case: the group's stations are consecutive
-            return lane, begin
-        return index[lane], begin
+            return lane, begin, finish
+        return index[lane], begin, finish
 
     all_groups = choice_groups(model)
     parts = _parts(model)
