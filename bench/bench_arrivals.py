@@ -39,6 +39,7 @@ from smartborder.service.auth import create_token
 from smartborder.service.custody_models import AnomalyRow, Shipment
 from smartborder.service.db import engine_for, session_factory, upgrade
 from smartborder.service.targeting_models import ArrivalRow, OutcomeRow
+
 from loopback import bulk_insert, free_port, wait_healthy
 
 

@@ -46,6 +46,7 @@ from smartborder.custody.journey import along
 from smartborder.service.auth import create_token
 from smartborder.service.custody_models import AnomalyRow, Shipment
 from smartborder.service.db import dispose, engine_for, session_factory, upgrade
+
 from loopback import bulk_insert, free_port, wait_healthy
 
 ROUTE = [(-100.19, 25.78), (-100.0, 26.4), (-99.75, 27.0), (-99.507, 27.5)]

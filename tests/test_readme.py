@@ -103,7 +103,7 @@ def run(command: str, cwd: Path) -> str:
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
     script = Path(sys.executable).with_name("smartborder")  # the console script, as installed
     done = subprocess.run([str(script), *args[1:]], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, check=False)
     return done.stdout + done.stderr
 
 

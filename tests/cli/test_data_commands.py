@@ -22,7 +22,7 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ports_json_top_truck_ports(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["ports", "--json"], capsys)
+    code, out, _err = run(["ports", "--json"], capsys)
     assert code == 0
     payload = json.loads(out)
     names = [p["name"] for p in payload["ports"][:8]]

@@ -11,7 +11,7 @@ def test_bizstep_forms_of_cbv_2() -> None:
     for form in ("sealing", "urn:epcglobal:cbv:bizstep:sealing", "https://ref.gs1.org/cbv/BizStep-sealing",
                  "cbv:BizStep-sealing"):
         assert biz_step_name(form) == "sealing"
-    with pytest.raises(CustodyInputError, match="not a CBV 2.0 business step"):
+    with pytest.raises(CustodyInputError, match=r"not a CBV 2\.0 business step"):
         biz_step_name("teleporting")
 
 

@@ -1,6 +1,7 @@
 """The GPS track rules: each anomaly on a journey made to show it, and none on a clean one."""
 
 import datetime as dt
+import itertools
 
 import numpy as np
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ def run(points, state=None, p=None, batches=None):  # type: ignore[no-untyped-de
     state = state or CustodyState(departed_at=START)
     found = []
     cuts = [0, *(batches or []), len(points)]
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         chunk = points[a:b]
         state, new = scan(p, state, [t for t, _, _ in chunk], np.array([x for _, x, _ in chunk]),
                           np.array([y for _, _, y in chunk]))

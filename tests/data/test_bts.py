@@ -67,7 +67,7 @@ def test_measure_names_are_forgiving(query: str, expected: str) -> None:
 
 
 def test_unknown_measure_lists_valid_ones() -> None:
-    with pytest.raises(data.UnknownMeasureError, match="measure:.*Trucks"):
+    with pytest.raises(data.UnknownMeasureError, match=r"measure:.*Trucks"):
         data.resolve_measure("lorries")
 
 

@@ -107,7 +107,7 @@ def test_to_csv_refuses_to_overwrite_and_writes_atomically(tmp_path: Path, monke
     obs = observations.load(XML)
     target = tmp_path / "obs.csv"
     target.write_text("keep me\n")
-    with pytest.raises(observations.OutputExistsError, match="obs.csv: file exists"):
+    with pytest.raises(observations.OutputExistsError, match=r"obs\.csv: file exists"):
         observations.to_csv(obs, target)
 
     def broken(src: str, dst: str) -> None:

@@ -67,9 +67,9 @@ def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, name: str, cont
 def test_bad_gzip_and_missing_sources(tmp_path: Path) -> None:
     broken = tmp_path / "feed.xml.gz"
     broken.write_bytes(b"\x1f\x8b\x08\x00garbage")
-    with pytest.raises(MalformedFileError, match="feed.xml.gz: not a valid gzip file"):
+    with pytest.raises(MalformedFileError, match=r"feed\.xml\.gz: not a valid gzip file"):
         observations.load(broken)
-    with pytest.raises(SourceNotFoundError, match="nope.xml: no such file"):
+    with pytest.raises(SourceNotFoundError, match=r"nope\.xml: no such file"):
         observations.load(tmp_path / "nope.xml")
     with pytest.raises(SourceNotFoundError, match="no file matches"):
         observations.load(str(tmp_path / "*.rss"))

@@ -82,10 +82,10 @@ def test_forecast_beats_persistence_two_to_four_hours_ahead(truth, readings) -> 
 
 
 def test_the_calibrated_model_runs_with_simulate(fitted, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import tomli_w
+
     from smartborder.policy.analysis import run_port
     from smartborder.ports import PortSpec
-
-    import tomli_w
 
     path = tmp_path / "donna.toml"
     path.write_text(tomli_w.dumps(fitted.spec.model_dump(mode="json", exclude_none=True)))

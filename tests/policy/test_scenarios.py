@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from smartborder import data
 from smartborder.policy.analysis import compare, run_port
 from smartborder.policy.costs import CostParameters
 from smartborder.policy.scenario import Scenario, apply
-from smartborder import data
 from smartborder.ports import default_spec
 from smartborder.twin import ModelError
 
@@ -121,8 +121,8 @@ def test_new_port_carries_the_diverted_volume() -> None:
     from smartborder.ports.newport import new_port_spec
 
     spec = new_port_spec("New crossing", {"Laredo": 0.15}, 2024, booths={"truck": {"standard": 3}})
-    assert spec.volume_sources == {c: 0.15 for c in ("gateway-to-the-americas", "juarez-lincoln",
-                                                       "colombia", "world-trade-bridge")}
+    assert spec.volume_sources == dict.fromkeys(("gateway-to-the-americas", "juarez-lincoln",
+                                                 "colombia", "world-trade-bridge"), 0.15)
     assert spec.classes["truck"].lanes["standard"].booths == 3
     assert spec.classes["truck"].lanes["FAST"].booths >= 1  # sized
     new = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH,

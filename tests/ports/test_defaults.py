@@ -115,7 +115,7 @@ def test_arrivals_only_while_open_plus_the_pre_opening_queue() -> None:
     day's trucks in the hour before opening."""
     spec = default_spec("tecate", 2024)
     cls = spec.classes["truck"]
-    demand, first_weekday = monthly_demand(spec, pd.Period("2024-06", "M"))
+    demand, _first_weekday = monthly_demand(spec, pd.Period("2024-06", "M"))
     trucks = sum(v for k, v in demand.items() if k.startswith("truck."))
     hours = np.arange(trucks.size) % 24
     assert trucks[(hours < 7) | (hours >= 16)].sum() == 0

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 import numpy as np
@@ -21,7 +21,7 @@ BANDS = tomllib.loads((files("smartborder.ports") / "plausibility.toml").read_te
 CROSSINGS = [c.id for c in data.crossings().values() if c.first_month <= MONTH[0] <= c.last_month]
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(crossing: str) -> PortRun:
     return run_port(default_spec(crossing, 2024), MONTH, replications=1, seed=5)
 

@@ -100,7 +100,7 @@ def test_every_rolling_window_counts_not_just_the_last() -> None:
 
 
 def test_a_few_days_do_not_make_a_month() -> None:
-    spells = employed(*[(2026, m) for m in range(1, 8)]) + [Spell(start=D(2026, 8, 1), end=D(2026, 8, 10))]
+    spells = [*employed(*[(2026, m) for m in range(1, 8)]), Spell(start=D(2026, 8, 1), end=D(2026, 8, 10))]
     h = person(permits=[Spell(start=D(2026, 1, 1))], employment=spells,
                reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)))
     assert not may_renew(h, D(2027, 1, 1)).granted  # 10 days in August: 7 months, not 8

@@ -16,7 +16,6 @@ from smartborder.service.auth import create_token
 from smartborder.service.db import dispose, engine_for, session_factory
 
 
-
 def _database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("SMARTBORDER_TEST_DATABASE_URL"):

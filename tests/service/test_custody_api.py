@@ -300,7 +300,7 @@ def test_bad_events_and_pings_write_nothing(client: TestClient, parties: dict, d
         assert detail["field"] == field and problem in detail["problem"], (field, detail)
     client.post(f"/shipments/{sid}/pings", json=pings(track(10)), headers=parties["carrier"])
     before = (before[0], count(db_url, Ping), count(db_url, AuditEntry))
-    late = pings(track(20)[10:] + [(START - 5 * MIN, ORIGIN.lat, ORIGIN.lon)])
+    late = pings([*track(20)[10:], (START - 5 * MIN, ORIGIN.lat, ORIGIN.lon)])
     for body, field, problem in [
         (late, "pings.10.at", "earlier than the last stored ping"),
         (pings([(START + 30 * MIN, 91.0, -100.0)]), "pings.0.lat", "less than or equal to 90"),

@@ -42,7 +42,7 @@ def test_an_unmet_must_fails_whatever_the_score() -> None:
 def test_shoulds_count_towards_category_scores(unmet: list[str], category_pass: float, passed: bool,
                                                reason: str | None) -> None:
     rules = dataclasses.replace(checklist(), category_pass=category_pass)
-    result = score(all_met(**{c: "" for c in unmet}), rules)
+    result = score(all_met(**dict.fromkeys(unmet, "")), rules)
     assert result.category_scores["vision"] == pytest.approx(0.75)
     assert result.passed is passed
     assert result.reasons == ([reason] if reason else [])
@@ -50,7 +50,7 @@ def test_shoulds_count_towards_category_scores(unmet: list[str], category_pass: 
 
 def test_overall_threshold_from_shoulds_alone() -> None:
     shoulds = [c.id for c in checklist().criteria.values() if c.level == "should"]
-    result = score(all_met(**{c: "" for c in shoulds}))
+    result = score(all_met(**dict.fromkeys(shoulds, "")))
     assert not result.passed
     assert any(r.startswith("overall score") for r in result.reasons)
 

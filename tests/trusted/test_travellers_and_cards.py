@@ -5,7 +5,15 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from smartborder.trusted import TransitionError, TrustedError, advance, card_expiry, check_document, sign_card, verify_card
+from smartborder.trusted import (
+    TransitionError,
+    TrustedError,
+    advance,
+    card_expiry,
+    check_document,
+    sign_card,
+    verify_card,
+)
 from smartborder.trusted.cards import load_public_key, public_key_text
 from smartborder.trusted.travellers import card_state, check_renewal
 
@@ -68,7 +76,7 @@ def test_cards_verify_offline() -> None:
     assert ok.genuine and ok.valid and ok.claims["holder"] == "p1"
     late = verify_card(booth_key, text, D(2029, 6, 2))
     assert late.genuine and not late.valid and late.reasons == ["expired on 2029-06-01"]
-    prefix, payload, signature = text.split(".")
+    prefix, _payload, signature = text.split(".")
     forged = sign_card(Ed25519PrivateKey.generate(), "c1", "p1", "SENTRI", D(2024, 6, 1), D(2039, 6, 1))
     altered = ".".join([prefix, forged.split(".")[1], signature])  # later expiry, original signature
     for bad in (forged, altered, "SB1.xx.yy", "hello", ""):

@@ -11,9 +11,17 @@ import sys
 import typer
 from rich.text import Text
 
-from smartborder.cli import data_commands, permit_commands, service_commands, sim_commands, twin_commands
-from smartborder.cli import targeting_commands, trusted_commands
-from smartborder.cli import calibration_commands, observation_commands
+from smartborder.cli import (
+    calibration_commands,
+    data_commands,
+    observation_commands,
+    permit_commands,
+    service_commands,
+    sim_commands,
+    targeting_commands,
+    trusted_commands,
+    twin_commands,
+)
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 

@@ -28,7 +28,7 @@ def _load(sources: list[str]):  # type: ignore[no-untyped-def]
 
     shipped = [s.split(":", 1)[1] for s in sources if s.startswith("shipped:")]
     files = [s for s in sources if not s.startswith("shipped:")]
-    if shipped and files or len(shipped) > 1:
+    if (shipped and files) or len(shipped) > 1:
         raise ModelError("observations: give files, or one shipped:NAME, not both")
     return observations.shipped(shipped[0]) if shipped else observations.load(files)
 

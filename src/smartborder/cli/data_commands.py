@@ -11,8 +11,8 @@ from rich import box
 from rich.table import Table
 
 from smartborder import data
-from smartborder.data.ports import STATE_CODES
 from smartborder.cli.output import console, note, print_json
+from smartborder.data.ports import STATE_CODES
 
 _TABLE_MEASURES = ["Trucks", "Personal Vehicles", "Pedestrians"]
 

@@ -388,7 +388,7 @@ def sweep(
     results = read_results(target)
     errors = results[results["status"] != "ok"]
     if as_json:
-        print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": int(len(errors)),
+        print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": len(errors),
                     "seconds": outcome.seconds, "dataset": str(target),
                     "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records")})
     else:

@@ -41,9 +41,8 @@ def curve_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Interdiction vs secondary-inspection rate (and the secondary wait it causes), risk targeting vs random."""
-    from smartborder.policy.targeting_curve import curve, plot_curve
-
     from smartborder.policy.study import prepare
+    from smartborder.policy.targeting_curve import curve, plot_curve
 
     chosen = _rates(rates)
     if month is None and year is None:

@@ -135,7 +135,8 @@ def enrol(
     """Enrol the applicant's face (only the sealed template is kept). Needs SMARTBORDER_TEMPLATE_KEY."""
     import base64
 
-    from smartborder.service.trusted_travellers_api import EnrolIn, enrol as enrol_route
+    from smartborder.service.trusted_travellers_api import EnrolIn
+    from smartborder.service.trusted_travellers_api import enrol as enrol_route
 
     if not image.is_file():
         raise TrustedError("image", f"file {image} does not exist")
@@ -152,7 +153,8 @@ def revoke(
     db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Revoke a card; the holder's biometric template is deleted with it."""
-    from smartborder.service.trusted_cards_api import ReasonIn, revoke as revoke_route
+    from smartborder.service.trusted_cards_api import ReasonIn
+    from smartborder.service.trusted_cards_api import revoke as revoke_route
 
     if not reason.strip():
         raise TrustedError("reason", "say why the card is revoked")

@@ -88,13 +88,13 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
         if not s["sealed"]:
             found.append(Anomaly("unsealed_departure", at, _about(event)))
         s["departed_at"] = at
-    if step == "arriving" and state.arrived_at is None:
-        if distance_m(event.lat, event.lon, plan.port) <= limits.scheduled_zone_m:
-            s["arrived_at"] = at
-            start = state.transit_start
-            if start is not None and not state.overdue_flagged and at - start > plan.transit_limit:
-                found.append(overdue(plan, start, at, arrived=True))
-                s["overdue_flagged"] = True
+    if (step == "arriving" and state.arrived_at is None
+            and distance_m(event.lat, event.lon, plan.port) <= limits.scheduled_zone_m):
+        s["arrived_at"] = at
+        start = state.transit_start
+        if start is not None and not state.overdue_flagged and at - start > plan.transit_limit:
+            found.append(overdue(plan, start, at, arrived=True))
+            s["overdue_flagged"] = True
     if step in ("receiving", "accepting") and state.received_at is None and state.arrived_at is not None:
         s["received_at"] = at
     s["last_event_at"] = at

@@ -33,12 +33,15 @@ CONTEXT: list[Any] = [EPCIS_CONTEXT, {"sb": SB_NAMESPACE}]
 SEAL_FIELD = "sb:sealNumber"
 
 #: CBV 2.0 business steps (section 7.1).
-BIZ_STEPS = frozenset("""accepting arriving assembling collecting commissioning consigning
-creating_class_instance cycle_counting decommissioning departing destroying disassembling dispensing
-encoding entering_exiting holding inspecting installing killing loading other packing picking
-receiving removing repackaging repairing replacing reserving retail_selling sampling sealing
-sensor_reporting shipping staging_outbound stock_taking stocking storing transporting unloading
-unpacking unsealing void_shipping""".split())
+BIZ_STEPS = frozenset([
+    "accepting", "arriving", "assembling", "collecting", "commissioning", "consigning",
+    "creating_class_instance", "cycle_counting", "decommissioning", "departing", "destroying",
+    "disassembling", "dispensing", "encoding", "entering_exiting", "holding", "inspecting",
+    "installing", "killing", "loading", "other", "packing", "picking", "receiving", "removing",
+    "repackaging", "repairing", "replacing", "reserving", "retail_selling", "sampling",
+    "sealing", "sensor_reporting", "shipping", "staging_outbound", "stock_taking", "stocking",
+    "storing", "transporting", "unloading", "unpacking", "unsealing", "void_shipping",
+])
 _BIZ_STEP_FORMS = (
     re.compile(r"^urn:epcglobal:cbv:bizstep:(\w+)$"),
     re.compile(r"^https://ref\.gs1\.org/cbv/BizStep-(\w+)$"),

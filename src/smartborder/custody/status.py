@@ -77,8 +77,8 @@ def explain(plan: Plan, state: CustodyState, recorded: list[Anomaly], seal_class
     if state.seal_number is None:
         reasons.insert(0, "no seal affixed yet: custody starts at the sealing event at the origin facility")
     if not reasons:
-        reasons = [f"sealed {state.seal_number} at {state.sealed_at.isoformat() if state.sealed_at else '?'}; "
-                   f"no anomaly in {state.pings} pings and the recorded events"]
+        reasons = [(f"sealed {state.seal_number} at {state.sealed_at.isoformat() if state.sealed_at else '?'}; "
+                    f"no anomaly in {state.pings} pings and the recorded events")]
     why_not = []
     if status != "intact":
         why_not.append(f"custody is {status}")

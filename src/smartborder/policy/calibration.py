@@ -37,7 +37,14 @@ from scipy import optimize
 
 from smartborder import data
 from smartborder.observations import Observations
-from smartborder.policy.observed import LANE_TYPES, TRAFFIC, Window, for_crossing, simulate_window, volume_month
+from smartborder.policy.observed import (
+    LANE_TYPES,
+    TRAFFIC,
+    Window,
+    for_crossing,
+    simulate_window,
+    volume_month,
+)
 from smartborder.ports import PortSpec, default_spec
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, eligible_lanes
 from smartborder.ports.staffing import apply_rule, work_mix
@@ -167,7 +174,7 @@ def _fill_nearest(values: list[float]) -> list[int]:
     out = []
     for h in range(24):
         nearest = min(known, key=lambda k: (min(abs(k - h), 24 - abs(k - h)), k))
-        out.append(int(round(values[nearest])))
+        out.append(round(float(values[nearest])))
     return out
 
 
@@ -425,7 +432,7 @@ def metrics(scored: pd.DataFrame) -> pd.DataFrame:
         corr = (float(np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1])
                 if len(profile) > 2 and profile.std().min() > 0 else float("nan"))
         rows[(str(vehicle), str(lane))] = {"traffic_type": TRAFFIC[str(vehicle)], "lane_type": LANE_TYPES[str(lane)],
-                                          "readings": int(len(group)), "mae_min": float(error.abs().mean()),
+                                          "readings": len(group), "mae_min": float(error.abs().mean()),
                                           "bias_min": float(error.mean()),
                                           "profile_mae_min": float((profile["predicted"] - profile["delay_minutes"]).abs().mean()),
                                           "hourly_r": corr}
@@ -443,7 +450,12 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     ``default_train``, ``default_test``) and the forecast table (for averages, scored on the
     held-out months' average days read as hourly readings; None when *forecast_hours* is 0).
     """
-    from smartborder.policy.forecast import average_days, forecast_records, score_forecasts, summarise_forecasts
+    from smartborder.policy.forecast import (
+        average_days,
+        forecast_records,
+        score_forecasts,
+        summarise_forecasts,
+    )
 
     volumes: pd.Period | int = calibration.volume_month if calibration.volume_month is not None else \
         int(calibration.volume_year or calibration.crossing.last_month.year)

@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from smartborder.policy.analysis import flow_streams
-from smartborder.policy.observed import LANE_TYPES, TRAFFIC, Window, lane_hours, primary_model, window_demand
+from smartborder.policy.observed import (
+    LANE_TYPES,
+    TRAFFIC,
+    Window,
+    lane_hours,
+    primary_model,
+    window_demand,
+)
 from smartborder.ports.spec import PortSpec, eligible_lanes
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.engine import InitialQueue, simulate
@@ -77,8 +84,8 @@ def initial_queues(spec: PortSpec, vehicle: str, states: list[State]) -> list[In
         busy = int(lanes_open) if waiting > 0 else 0
         station = f"{vehicle}.primary.{state.lane}"
         for entitlement, share in users.items():
-            n = int(round(waiting * share / weight))
-            k = int(round(busy * share / weight))
+            n = round(float(waiting * share / weight))
+            k = round(float(busy * share / weight))
             if n or k:
                 out.append(InitialQueue(station=station, flow=f"{vehicle}.{entitlement}", waiting=n, in_service=k))
     return out

@@ -155,7 +155,7 @@ def run_cell(cell: dict[str, Any]) -> dict[str, Any]:
                        first_replication=cell["replication"], engine_workers=1)
         row.update({k: float(v) for k, v in run.runs.iloc[0].items()})
         row.update(status="ok", error="")
-    except Exception as exc:  # a failed cell is reported, the sweep goes on
+    except Exception as exc:  # noqa: BLE001 - a failed cell is reported, the sweep goes on
         row.update(status="error", error=f"{type(exc).__name__}: {exc}",
                    traceback=traceback.format_exc(limit=3))
     row["seconds"] = time.perf_counter() - start

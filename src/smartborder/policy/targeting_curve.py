@@ -13,13 +13,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from smartborder.policy.analysis import run_port  # noqa: E402
-from smartborder.ports.spec import PortSpec  # noqa: E402
-from smartborder.twin.errors import ModelError  # noqa: E402
+from smartborder.policy.analysis import run_port
+from smartborder.ports.spec import PortSpec
+from smartborder.twin.errors import ModelError
 
 DEFAULT_RATES = (0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
 

@@ -245,7 +245,7 @@ def _provisional(vehicle: str, a: dict[str, Any], entitlements: dict[str, float]
     """A one-lane class with the real hours and volume, to size lanes from its busiest hour."""
     lane = LaneSpec(booths=1, open=windows["weekday"], open_saturday=windows["saturday"],
                     open_sunday=windows["sunday"])
-    referral = {lane: 0.0 for lane in ["standard", *entitlements]}
+    referral = dict.fromkeys(["standard", *entitlements], 0.0)
     return ClassSpec(measure=a["measure"], entitlements=entitlements, design_volume=design_volume,
                      pre_opening=PreOpening(**a["pre_opening"]), lanes={"standard": lane},
                      service={k: service[k] for k in ["standard", *entitlements]},

@@ -11,6 +11,7 @@ a closed crossing otherwise.
 from __future__ import annotations
 
 import calendar
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -138,7 +139,7 @@ def demand_for(spec: PortSpec, months: Sequence[pd.Period],
     is listed in *gaps*; a single month without data is an error.
     """
     months = sorted(months)
-    if any((b - a).n != 1 for a, b in zip(months, months[1:], strict=False)):
+    if any((b - a).n != 1 for a, b in itertools.pairwise(months)):
         raise ModelError("months: must be consecutive")
     strict = len(months) == 1
     parts = [monthly_demand(spec, m, strict=strict, gaps=gaps) for m in months]

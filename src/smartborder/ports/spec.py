@@ -123,7 +123,7 @@ class LaneSpec(BaseModel):
             if (change.days == "weekday") != (day == "weekday") and change.days != "all":
                 continue
             lo, hi = change.hours
-            span = range(lo, hi) if lo <= hi else [*range(lo, 24), *range(0, hi)]
+            span = range(lo, hi) if lo <= hi else [*range(lo, 24), *range(hi)]
             for h in span:
                 if is_open[h]:
                     hours[h] = max(0, hours[h] + change.delta)

@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, PortSpec, StaffingRule, eligible_lanes
+from smartborder.ports.spec import (
+    DAY_TYPES,
+    ClassSpec,
+    DaySchedule,
+    PortSpec,
+    StaffingRule,
+    eligible_lanes,
+)
 from smartborder.twin.errors import ModelError
 
 COLUMNS = ["crossing", "class", "lane", "day", "hour", "lanes"]
@@ -48,7 +55,7 @@ def lane_loads(cls: ClassSpec, day: str, pre_service: float = 1.0) -> dict[str, 
 
 def work_mix(cls: ClassSpec, pre_service: float = 1.0) -> dict[str, float]:
     """Minutes of primary work per vehicle of the class, by the lane type its holders use."""
-    mix = {lane: 0.0 for lane in cls.lanes}
+    mix = dict.fromkeys(cls.lanes, 0.0)
     for entitlement, share in cls.flow_shares().items():
         home = eligible_lanes(entitlement, cls.lanes)[0]
         service = cls.service_of(entitlement).expected

@@ -16,13 +16,13 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from smartborder.policy.calibration import Calibration  # noqa: E402
-from smartborder.report.figures import _save  # noqa: E402
-from smartborder.report.html import _img, _page  # noqa: E402
+from smartborder.policy.calibration import Calibration
+from smartborder.report.figures import _save
+from smartborder.report.html import _img, _page
 
 
 def _hour(frame: pd.DataFrame) -> pd.Series:

@@ -7,11 +7,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from smartborder.twin.engine import SimulationResult  # noqa: E402
+from smartborder.twin.engine import SimulationResult
 
 
 def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:

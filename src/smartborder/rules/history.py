@@ -7,6 +7,7 @@ before they start, overlapping employment, events dated after the day being judg
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -54,7 +55,7 @@ class History(BaseModel):
     def _no_overlap(self) -> History:
         for name in ("employment", "permits"):
             spells = sorted(getattr(self, name), key=lambda s: s.start)
-            for a, b in zip(spells, spells[1:], strict=False):
+            for a, b in itertools.pairwise(spells):
                 if a.end is None or a.end >= b.start:
                     raise ValueError(f"{name}: spells overlap ({a.start}..{a.end or 'open'} and {b.start}..)")
         return self

@@ -8,6 +8,7 @@ ending 2027-03``). Parameters and the seed sentences they come from are in param
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 
 from smartborder.rules.calendar import add_years, days_in, months_between
@@ -54,7 +55,7 @@ def reports_kept_up(h: History, since: dt.date, on: dt.date) -> tuple[str, bool,
     """Seed: holders 'reported regularly to the INS' (interval: a parameter, see its choice)."""
     interval = param("work_permit.report_interval_months", on)
     marks = [since, *sorted(d for d in h.reports if since <= d <= on), on]
-    for a, b in zip(marks, marks[1:], strict=False):
+    for a, b in itertools.pairwise(marks):
         if b > _add_months(a, interval):
             return ("reports_kept_up", False,
                     f"no report between {a} and {b} (one is due at least every {interval} months)")
@@ -76,8 +77,8 @@ def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool,
         count = sum(employed)
         ok = count >= required
         return ("employment_kept_up", ok,
-                f"employed {count} of the {len(months)} months held (at least {required} required, "
-                f"{need} of {window} prorated)")
+                (f"employed {count} of the {len(months)} months held (at least {required} required, "
+                 f"{need} of {window} prorated)"))
     for k in range(window, len(months) + 1):
         count = sum(employed[k - window : k])
         if count < need:

@@ -204,7 +204,7 @@ def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCI
     if fresh:
         save(session, shipment, state, found)
         record(session, caller.label, "custody.events", shipment.id,
-               {"event_ids": [i for i in ids], "anomalies": [a.kind for a in found]})
+               {"event_ids": list(ids), "anomalies": [a.kind for a in found]})
         session.commit()
     return {"shipment_id": shipment.id, "accepted": fresh, "duplicates": len(events) - fresh,
             "anomalies": [a.as_dict() for a in found], "custody_status": shipment.custody_status,

@@ -22,7 +22,15 @@ from smartborder.service.audit import record
 from smartborder.service.auth import ROLES, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
 from smartborder.service.trusted_support import card_key, domain_errors, image_from, template_cipher
-from smartborder.trusted import WatchEntry, card_expiry, card_state, check_renewal, screen, sign_card, verify_card
+from smartborder.trusted import (
+    WatchEntry,
+    card_expiry,
+    card_state,
+    check_renewal,
+    screen,
+    sign_card,
+    verify_card,
+)
 from smartborder.trusted.cards import public_key_text
 from smartborder.trusted.certification import CertEvent, standing
 from smartborder.trusted.programs import program

@@ -23,7 +23,13 @@ from smartborder.service.app import ApiError, get_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.trusted_cards_api import issue_card
-from smartborder.service.trusted_models import Card, Company, Template, TravellerApplication, WatchListEntry
+from smartborder.service.trusted_models import (
+    Card,
+    Company,
+    Template,
+    TravellerApplication,
+    WatchListEntry,
+)
 from smartborder.service.trusted_support import domain_errors, image_from, template_cipher
 from smartborder.trusted import WatchEntry, advance, check_document, screen
 from smartborder.trusted.programs import program

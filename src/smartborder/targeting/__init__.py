@@ -21,7 +21,7 @@ from smartborder.targeting.population import Population, load_population
 from smartborder.targeting.profiles import Profile, ProfileSet, load, parse
 from smartborder.targeting.score import CHANNELS, Scores, reasons, score
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted(), as the tests of every package check
     "CHANNELS",
     "ChannelPolicy",
     "Decisions",

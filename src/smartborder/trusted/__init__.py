@@ -4,9 +4,21 @@ biometric matching and the trusted-lane shares the twin reads. No HTTP, no SQL."
 
 from smartborder.trusted.audits import AuditResult, Checklist, Criterion, Finding, checklist, score
 from smartborder.trusted.cards import CardCheck, sign_card, verify_card
-from smartborder.trusted.certification import CertEvent, Standing, check_next, pre_inspected, standing
+from smartborder.trusted.certification import (
+    CertEvent,
+    Standing,
+    check_next,
+    pre_inspected,
+    standing,
+)
 from smartborder.trusted.errors import BiometricError, CriteriaError, TransitionError, TrustedError
-from smartborder.trusted.travellers import advance, card_expiry, card_state, check_document, check_renewal
+from smartborder.trusted.travellers import (
+    advance,
+    card_expiry,
+    card_state,
+    check_document,
+    check_renewal,
+)
 from smartborder.trusted.vetting import VettingReport, WatchEntry, screen
 
 __all__ = [

@@ -92,8 +92,8 @@ def score(findings: list[Finding], rules: Checklist | None = None) -> AuditResul
     missing = [c for c in rules.criteria if c not in seen]
     if missing:
         raise CriteriaError("findings", f"an audit judges every criterion; missing {', '.join(missing)}")
-    earned: dict[str, int] = {k: 0 for k in rules.categories}
-    possible: dict[str, int] = {k: 0 for k in rules.categories}
+    earned: dict[str, int] = dict.fromkeys(rules.categories, 0)
+    possible: dict[str, int] = dict.fromkeys(rules.categories, 0)
     reasons = []
     for c in rules.criteria.values():
         w = rules.weights[c.level]

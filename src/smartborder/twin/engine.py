@@ -394,7 +394,7 @@ def simulate(
         part_option = np.array([r for _, _, _, r, _ in parts], dtype=np.int64)
         schedule = np.stack([servers[n] for n in names])
         overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
-        for f, k, m, r, _ in parts:
+        for f, k, m, _, _ in parts:
             if m.size and np.any(np.diff(traces[f].reach[m, k]) < 0):
                 raise ModelError(f"flows.{f}: vehicles reach step {k} out of order")
         chosen, starts = choice_starts(reach, service, bounds, part_option, options, n_options,
