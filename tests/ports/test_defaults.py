@@ -66,6 +66,7 @@ def test_published_hours_become_staffing() -> None:
     staffing = spec.classes["truck"].lanes["standard"].staffing()
     assert staffing.weekday[7] == 0 and staffing.weekday[8] > 0 and staffing.weekday[23] > 0
     assert staffing.sunday == [0] * 24  # closed to commercial traffic on Sunday
+    assert staffing.saturday is not None
     assert staffing.saturday[9] > 0 and staffing.saturday[17] == 0
 
 
@@ -116,13 +117,14 @@ def test_arrivals_only_while_open_plus_the_pre_opening_queue() -> None:
     spec = default_spec("tecate", 2024)
     cls = spec.classes["truck"]
     demand, _first_weekday = monthly_demand(spec, pd.Period("2024-06", "M"))
-    trucks = sum(v for k, v in demand.items() if k.startswith("truck."))
+    trucks = np.sum([v for k, v in demand.items() if k.startswith("truck.")], axis=0)
     hours = np.arange(trucks.size) % 24
     assert trucks[(hours < 7) | (hours >= 16)].sum() == 0
     assert trucks[hours == 7].sum() == pytest.approx(cls.pre_opening.share * trucks.sum())
     # Cars at a 24-hour crossing have no pre-opening queue.
     sy = default_spec("san ysidro", 2024)
-    cars = sum(v for k, v in monthly_demand(sy, pd.Period("2024-06", "M"))[0].items() if k.startswith("pov."))
+    cars = np.sum([v for k, v in monthly_demand(sy, pd.Period("2024-06", "M"))[0].items() if k.startswith("pov.")],
+                  axis=0)
     assert (cars > 0).all()
 
 

@@ -32,7 +32,7 @@ def parties(token):  # type: ignore[no-untyped-def]
 
 def count(db_url: str, table: Any) -> int:
     with session_factory(db_url)() as session:
-        return session.scalar(select(func.count()).select_from(table))
+        return session.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def declare(client: TestClient, who: dict[str, str], **changes: Any) -> str:

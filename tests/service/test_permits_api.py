@@ -129,6 +129,7 @@ def test_audit_chain_detects_tampering(client: TestClient, officer: dict[str, st
         intact, count, _ = verify(session)
         assert intact and count >= 2
         entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).first()
+        assert entry is not None
         session.execute(text("UPDATE audit_log SET payload = :p WHERE id = :i"), {"p": "{}", "i": entry.id})
         session.commit()
         intact, _, message = verify(session)

@@ -28,7 +28,7 @@ def test_trusted_intact_audited_shipment_goes_green_through_fast() -> None:
     assert targeting.reasons(PROFILES, scores) == []
     decisions = targeting.decide(columns, scores, STRICT, np.full(1, 0.5))
     assert targeting.CHANNELS[decisions.channel[0]] == "green"
-    assert decisions.lane[0] == "FAST"
+    assert decisions.lane is not None and decisions.lane[0] == "FAST"
 
 
 @pytest.mark.parametrize("threshold", [0.0, 0.5, 1.0, np.inf])
@@ -37,7 +37,7 @@ def test_a_broken_seal_goes_red_whatever_its_score(threshold: float) -> None:
     policy = ChannelPolicy(red_threshold=threshold, yellow_threshold=threshold, random_rate=0.0)
     decisions = targeting.decide(columns, scores, policy, np.full(1, 0.999))
     assert decisions.channel[0] == RED and not decisions.random[0]
-    assert decisions.lane[0] == "standard"  # custody failed: no FAST lane
+    assert decisions.lane is not None and decisions.lane[0] == "standard"  # custody failed: no FAST lane
     assert targeting.reasons(PROFILES, scores)[0]["profile"] == "seal_broken"
 
 

@@ -187,7 +187,7 @@ def _lane_waits(port: PortModel, std_rate: float, ready_rate: float, seed: int =
                 "rdy": poisson_arrivals(np.full(hours, ready_rate), rng)}
     result = simulate(port, arrivals, rng=rng, horizon=hours * 60.0)
     index = {name: i for i, name in enumerate(result.station_names)}
-    waits = {"ready": [], "standard": []}
+    waits: dict[str, list[np.ndarray]] = {"ready": [], "standard": []}
     count = 0
     for trace in result.flows.values():
         count += trace.size

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -147,9 +147,10 @@ def forecast(
     notes: list[str] = []
     volumes = volume_month(crossing_, when, month, notes)
     table = run(spec, frame, when, hours, volumes, replications, seed)
-    states = [{"time": f"{s.time:%Y-%m-%d %H:%M}", "traffic_type": TRAFFIC[s.vehicle], "lane_type": LANE_TYPES[s.lane],
-               "delay_minutes": s.delay, "lanes_open": None if pd.isna(s.lanes_open) else int(s.lanes_open)}
-              for s in latest_state(frame, when) if s.vehicle in spec.classes]
+    states: list[dict[str, Any]] = [
+        {"time": f"{s.time:%Y-%m-%d %H:%M}", "traffic_type": TRAFFIC[s.vehicle], "lane_type": LANE_TYPES[s.lane],
+         "delay_minutes": s.delay, "lanes_open": None if pd.isna(s.lanes_open) else int(s.lanes_open)}
+        for s in latest_state(frame, when) if s.vehicle in spec.classes]
     for text in notes:
         note(text)
     if as_json:

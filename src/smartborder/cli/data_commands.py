@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -30,7 +30,7 @@ def ports(
     months = data.MonthRange(end - 11, end)
     table = data.totals(_TABLE_MEASURES, months)
     truck_total = table["Trucks"].sum()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for port in data.catalogue().values():
         values = table.loc[port.code] if port.code in table.index else pd.Series(0, _TABLE_MEASURES)
         rows.append(
@@ -69,7 +69,7 @@ def ports(
 def _crossings(as_json: bool) -> None:
     """Every modelled crossing: its id, names, port and its own latest 12 months of volumes
     (Texas bridges from CBP's bridge counts, which run later than BTS's port totals)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in data.crossings().values():
         months = data.MonthRange(c.last_month - 11, c.last_month)
         counts = {m: int(c.series(m, months).sum()) for m in _TABLE_MEASURES}

@@ -89,7 +89,8 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
         for vehicle in classes:
             def get(key: str, vehicle: str = vehicle, table: pd.DataFrame = table) -> pd.Series:
                 return table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else missing
-            row = [_short(get("throughput_per_day")["mean"], 0), _fmt(*get("wait_mean_min"), spaced=False),
+            wait = get("wait_mean_min")
+            row = [_short(get("throughput_per_day")["mean"], 0), _fmt(wait["mean"], wait["ci95"], spaced=False),
                    _short(get("wait_p95_min")["mean"], 0), _short(get("booth_hours")["mean"] / days, 0),
                    _short(get("vehicle_hours_delay")["mean"], 0), _short(get("total_cost_usd")["mean"], 0)]
             out.add_row(("  " if several else "") + vehicle, *row,

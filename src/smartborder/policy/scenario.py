@@ -36,6 +36,7 @@ name the key, raised before any simulation starts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Literal
@@ -169,10 +170,10 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             cls.volume_factor = change.volume_factor
         if change.referral is not None:
             cls.secondary.referral.update(change.referral)
-    for k, lever in enumerate(scenario.booths):
-        lane = _lane(out, lever.vehicle, lever.lane, f"booths[{k}]", skip_missing)
+    for k, booth in enumerate(scenario.booths):
+        lane = _lane(out, booth.vehicle, booth.lane, f"booths[{k}]", skip_missing)
         if lane is not None:
-            lane.changes.append(BoothChange(delta=lever.delta, hours=lever.hours, days=lever.days))  # type: ignore[arg-type]
+            lane.changes.append(BoothChange(delta=booth.delta, hours=booth.hours, days=booth.days))  # type: ignore[arg-type]
     for k, lever in enumerate(scenario.hours):
         cls = _class(out, lever.vehicle, f"hours[{k}]", skip_missing)
         if cls is None:
@@ -254,7 +255,9 @@ def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
     for vehicle in scenario.classes:
         if vehicle not in classes:
             raise ModelError(f"scenario.classes: no crossing here has {vehicle} traffic; they serve {served}")
-    for where, levers in (("booths", scenario.booths), ("hours", scenario.hours)):
+    groups: list[tuple[str, Sequence[BoothLever | HoursLever]]] = [("booths", scenario.booths),
+                                                                   ("hours", scenario.hours)]
+    for where, levers in groups:
         for k, lever in enumerate(levers):
             if lever.vehicle not in classes:
                 raise ModelError(f"scenario.{where}[{k}]: no crossing here has {lever.vehicle} traffic; "

@@ -7,6 +7,7 @@ so the CLI can print them on stderr and the report can show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
     hour = np.arange(hours) % 24
     for vehicle, cls in spec.classes.items():
         flows = {e: demand[f"{vehicle}.{e}"] for e in cls.flow_shares()}
-        total = sum(flows.values())
+        total = cast(np.ndarray, sum(flows.values()))
         open_now = np.array([cls.is_open(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)])
         waiting = {day: set(opening_hours(cls.is_open(day), cls.pre_opening)[1]) for day in DAY_TYPES}
         expected_waiting = np.array([int(h) in waiting[day_type(int(w))] for w, h in zip(weekday, hour, strict=True)])

@@ -114,12 +114,12 @@ def _hours(vehicle: str, crossing: data.Crossing, fact: dict[str, Any],
         sunday = (max(weekday[0], h["truck_sunday"][0]), min(weekday[1], h["truck_sunday"][1]))
         saturday = saturday if saturday[0] < saturday[1] else (0, 0)
         sunday = sunday if sunday[0] < sunday[1] else (0, 0)
-        source = (f"FACT: {bwt.source}: {', '.join(bwt.hours)} (weekdays). " if feed and feed != (0, 24)
+        source = (f"FACT: {bwt.source}: {', '.join(bwt.hours)} (weekdays). " if bwt and feed and feed != (0, 24)
                   else "") + h["truck_source"]
     else:
         weekday = feed or _window(h["unlisted"])
         saturday = sunday = weekday
-        source = f"FACT: {bwt.source}: {', '.join(bwt.hours)}" if feed else h["unlisted_source"]
+        source = f"FACT: {bwt.source}: {', '.join(bwt.hours)}" if bwt and feed else h["unlisted_source"]
     if "open" in fact:
         weekday = _window(fact["open"])
         saturday = _window(fact.get("open_saturday", weekday))

@@ -27,7 +27,7 @@ def day_type(weekday: int) -> str:
     return DAY_TYPES[max(0, weekday - 4)] if weekday >= 5 else "weekday"
 
 
-def opening_hours(is_open: Sequence[bool], pre: PreOpening) -> tuple[int | None, list[int]]:
+def opening_hours(is_open: Sequence[bool] | np.ndarray, pre: PreOpening) -> tuple[int | None, list[int]]:
     """The day's first opening hour and the closed hours before it where the line forms."""
     flags = list(is_open)
     if all(flags) or not any(flags):
@@ -37,7 +37,8 @@ def opening_hours(is_open: Sequence[bool], pre: PreOpening) -> tuple[int | None,
     return first, [h for h in before if not flags[h]]
 
 
-def day_shares(weights: Sequence[float], is_open: Sequence[bool], pre: PreOpening) -> np.ndarray:
+def day_shares(weights: Sequence[float] | np.ndarray, is_open: Sequence[bool] | np.ndarray,
+               pre: PreOpening) -> np.ndarray:
     """Share of one day's arrivals in each of its 24 hours (sums to 1, or to 0 if never open)."""
     flags = np.asarray(is_open, dtype=bool)
     shares = np.asarray(weights, dtype=np.float64) * flags

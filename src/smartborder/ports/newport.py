@@ -12,13 +12,13 @@ import math
 from smartborder import data
 from smartborder.ports.defaults import assumptions, default_spec, staffing_rule
 from smartborder.ports.demand import design_day
-from smartborder.ports.spec import DAY_TYPES, PortSpec
+from smartborder.ports.spec import DAY_TYPES, PortSpec, Vehicle
 from smartborder.ports.staffing import apply_rule
 from smartborder.twin.errors import ModelError
 
 
 def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
-                  booths: dict[str, dict[str, int]] | None = None) -> PortSpec:
+                  booths: dict[Vehicle, dict[str, int]] | None = None) -> PortSpec:
     """The model of a planned crossing taking *takes* (port or crossing → share) of traffic."""
     if not takes:
         raise ModelError("new_port.takes: name at least one port and the share it gives up")

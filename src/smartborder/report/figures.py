@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -12,6 +13,9 @@ import numpy as np
 import pandas as pd
 
 from smartborder.twin.engine import SimulationResult
+
+if TYPE_CHECKING:
+    from smartborder.twin.lean import LeanResult
 
 
 def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
@@ -89,7 +93,7 @@ def plot_hourly_lanes(hourly: dict[str, dict[str, dict[str, list[float | None]]]
     return _save(fig, path)
 
 
-def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
+def plot_wait_distribution(result: SimulationResult | LeanResult, path: Path) -> Path:
     """Complementary CDF of waits per class: the share of vehicles waiting longer than x."""
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
     by_vehicle: dict[str, list[np.ndarray]] = {}
@@ -113,7 +117,7 @@ def plot_wait_distribution(result: SimulationResult, path: Path) -> Path:
     return _save(fig, path)
 
 
-def plot_queue_typical_day(result: SimulationResult, path: Path) -> Path:
+def plot_queue_typical_day(result: SimulationResult | LeanResult, path: Path) -> Path:
     """Average number waiting at each primary station by hour of day."""
     from smartborder.twin.kernels import queue_area_by_bin
 

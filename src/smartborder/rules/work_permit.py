@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from typing import Any
 
 from smartborder.rules.calendar import add_years, days_in, months_between
 from smartborder.rules.decision import Decision, decide
@@ -135,7 +136,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def accrued_rights(h: History, on: dt.date) -> dict[str, object]:
+def accrued_rights(h: History, on: dt.date) -> dict[str, Any]:
     """Seed: 'In the meantime, they should accumulate public Social Security and Medicare rights,
     as well as any private health or pension benefits.'
 

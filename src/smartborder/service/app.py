@@ -7,12 +7,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.exceptions import HTTPException
 
 from smartborder import __version__
 from smartborder.rules.errors import RuleInputError
@@ -70,7 +69,7 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
 
     @app.exception_handler(RuleInputError)
     async def _rule_input(_: Request, exc: RuleInputError) -> JSONResponse:
-        field, _, problem = str(exc).partition(": ")
+        field, _sep, problem = str(exc).partition(": ")
         return JSONResponse({"detail": [{"field": field, "problem": problem or str(exc)}]}, status_code=422)
 
     @app.get("/health", tags=["service"])

@@ -88,11 +88,11 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
         else:
             events[r.kind].append(r.start)
     try:
-        return rules.History(
-            person_id=person.person_id, basis=person.basis, background_check=person.background_check,
-            resided_in_us_since=person.resided_in_us_since, illegal_crossings=events["illegal_crossing"],
-            felony_convictions=events["felony_conviction"], reports=events["report"],
-            employment=spells["employment"], permits=spells["permit"])
+        return rules.History.model_validate({
+            "person_id": person.person_id, "basis": person.basis, "background_check": person.background_check,
+            "resided_in_us_since": person.resided_in_us_since, "illegal_crossings": events["illegal_crossing"],
+            "felony_convictions": events["felony_conviction"], "reports": events["report"],
+            "employment": spells["employment"], "permits": spells["permit"]})
     except ValidationError as exc:
         raise RuleInputError(describe(exc)) from None
 

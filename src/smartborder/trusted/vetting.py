@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -46,7 +47,7 @@ class VettingReport:
     candidates: list[Candidate] = field(default_factory=list)
     thresholds: dict[str, float] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "thresholds": self.thresholds,
                 "candidates": [c.__dict__ for c in self.candidates]}
 

@@ -271,7 +271,8 @@ def simulate(
                 loyal_list[k] = frng.random(n) < step.loyal if step.loyal > 0 else np.zeros(n, dtype=bool)
         visits[flow.name], services[flow.name] = visit_list, service_list
         loyals[flow.name] = loyal_list
-        traces[flow.name] = FlowTrace(flow.name, arrival, station, *reach_start_end, n_init)
+        reach, start, end = reach_start_end
+        traces[flow.name] = FlowTrace(flow.name, arrival, station, reach, start, end, n_init)
         # Initial vehicles are pinned to the station they were queued at.
         offset = 0
         for step_k, st_idx, _wait, busy in rows:

@@ -9,6 +9,7 @@ statistics (their queueing began before the run) but counted in throughput and q
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ from numba import njit
 
 from smartborder.twin.engine import SimulationResult
 from smartborder.twin.kernels import queue_area_by_bin
+
+if TYPE_CHECKING:
+    from smartborder.twin.lean import LeanResult
 
 QUANTILES = (0.5, 0.95)
 
@@ -82,7 +86,7 @@ def wait_by_hour(result: SimulationResult, by: str = "hour") -> pd.DataFrame:
     })
 
 
-def _station_visits(result: SimulationResult, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _station_visits(result: SimulationResult | LeanResult, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     reach, start, end = [], [], []
     for flow in result.model.flows:
         trace = result.flows[flow.name]
@@ -103,7 +107,7 @@ def queue_area(reach: np.ndarray, start: np.ndarray, t: np.ndarray) -> np.ndarra
     return (n_r * t - cum_r[n_r]) - (n_s * t - cum_s[n_s])
 
 
-def station_summary(result: SimulationResult) -> pd.DataFrame:
+def station_summary(result: SimulationResult | LeanResult) -> pd.DataFrame:
     """Per station over the horizon: visits, served, mean wait, mean/max queue, utilisation."""
     horizon = result.horizon
     rows = {}

@@ -10,7 +10,10 @@ target_metadata = Base.metadata
 
 connection = config.attributes.get("connection")
 if connection is None:  # plain `alembic upgrade head` with sqlalchemy.url set
-    with create_engine(config.get_main_option("sqlalchemy.url")).begin() as connection:
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: set sqlalchemy.url, or run migrations through smartborder.service.db.upgrade")
+    with create_engine(url).begin() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()

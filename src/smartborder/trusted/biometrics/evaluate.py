@@ -11,6 +11,7 @@ chosen on *development* identities (a separate seed) for FMR ≤ the target, the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +48,8 @@ class Evaluation:
     samples: int
     ms_per_verify: float
 
-    def as_dict(self) -> dict[str, object]:
-        def rate(r: Rate) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
+        def rate(r: Rate) -> dict[str, Any]:
             return {"errors": r.errors, "trials": r.trials, "rate": r.value, "upper95": r.upper95()}
         return {"threshold": self.threshold, "chosen_threshold_on_development_set": self.chosen_threshold,
                 "fmr": rate(self.fmr), "fnmr": rate(self.fnmr), "failure_to_acquire": rate(self.fta),
