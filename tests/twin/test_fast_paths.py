@@ -2,9 +2,9 @@
 
 Each speed-up here is held to bit-for-bit equality with a straightforward version of the same
 computation: the per-lane wait pass (hour and day cached between arrivals, bins by a
-multiplication), service draws made into given arrays and fused with their ``exp``, the one-pass
-check of arrival times, monthly look-ups by ordinal and slice, the border's dispatch order and
-crossings run in threads.
+multiplication), service draws made into given arrays and fused with their ``exp``, NumPy's
+random streams drawn in compiled loops, the one-pass check of arrival times, monthly look-ups by
+ordinal and slice.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ import pytest
 from numba import njit
 
 from smartborder.data.periods import MonthRange
-from smartborder.twin.distributions import ServiceTime, _exp_affine
+from smartborder.twin.distributions import (
+    ServiceTime,
+    _exp_affine,
+    standard_exponential,
+    standard_normal,
+    uniform,
+)
 from smartborder.twin.kernels import times_problem
 from smartborder.twin.metrics import accumulate_waits
 
@@ -172,3 +178,28 @@ def test_months_by_ordinal_and_slice() -> None:
             plain = r.contains(idx.to_series()).to_numpy()
             np.testing.assert_array_equal(r.mask(idx), plain)
             pd.testing.assert_series_equal(r.select(series), series[plain], check_exact=True)
+
+
+@pytest.mark.parametrize("method", ["random", "standard_normal", "standard_exponential"])
+@pytest.mark.parametrize("size", [0, 3, 255, 256, 4_097, 250_001])
+def test_compiled_draws_are_numpys(method: str, size: int) -> None:
+    """The same numbers as NumPy's methods, and the generator left where NumPy leaves it."""
+    draw = {"random": uniform, "standard_normal": standard_normal, "standard_exponential": standard_exponential}[method]
+    for seed in ([0], [7, 3, 12345], [2**40, 1]):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        ours.integers(0, 10, 3)  # a state mid-stream, with NumPy's 32-bit buffer in use
+        theirs.integers(0, 10, 3)
+        np.testing.assert_array_equal(draw(ours, size), getattr(theirs, method)(size))
+        buffer = np.full(size + 2, -1.0)
+        np.testing.assert_array_equal(draw(ours, size, buffer[1:-1]), getattr(theirs, method)(size))
+        assert buffer[0] == buffer[-1] == -1.0
+        assert ours.bit_generator.state == theirs.bit_generator.state
+        assert ours.integers(0, 2**62, 4).tolist() == theirs.integers(0, 2**62, 4).tolist()
+
+
+def test_other_bit_generators_use_numpy() -> None:
+    ours, theirs = np.random.Generator(np.random.Philox(5)), np.random.Generator(np.random.Philox(5))
+    np.testing.assert_array_equal(standard_normal(ours, 10_000), theirs.standard_normal(10_000))
+    assert ours.random() == theirs.random()
+    with pytest.raises(ValueError, match="contiguous float64"):
+        uniform(np.random.default_rng(0), 4, np.empty(4, dtype=np.float32))

@@ -27,6 +27,7 @@ from smartborder.ports.spec import ClassSpec, PortSpec
 from smartborder.targeting.channel import ChannelPolicy
 from smartborder.targeting.population import GROUPS
 from smartborder.targeting.score import RED, Scores
+from smartborder.twin.distributions import uniform
 from smartborder.twin.model import PortModel
 
 KIND = {"truck": "shipment", "pov": "traveller", "pedestrian": "traveller", "bus": "traveller"}
@@ -115,8 +116,8 @@ def _select_class(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarr
         rate = t.illicit_rate.get(lane, t.illicit_rate.get("standard", 0.0))
         rng = targeting_stream(seed, replication, name)
         n = arrivals[name].size
-        cell, illicit, counts, u = population.sample(kind, group, rng.random(n), rate)
-        detect = rng.random(int(np.count_nonzero(illicit))) < t.detection
+        cell, illicit, counts, u = population.sample(kind, group, uniform(rng, n), rate)
+        detect = uniform(rng, int(np.count_nonzero(illicit))) < t.detection
         drawn[name] = (population.cells(kind, group), cell, illicit, u, detect, counts)
     share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
     scored = {name: targeting.score(drawn[name][0].columns, profiles) for name in names} \

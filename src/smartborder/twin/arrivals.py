@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from smartborder.twin.distributions import standard_exponential
 from smartborder.twin.errors import ModelError
 
 FLAT_DAY = tuple([1.0] * 24)
@@ -148,7 +149,7 @@ def poisson_arrivals(hourly_expected: np.ndarray, rng: np.random.Generator) -> n
     if expected.ndim != 1 or (expected < 0).any() or not np.isfinite(expected).all():
         raise ModelError("hourly_expected: expected a 1-D array of finite volumes >= 0")
     counts = _hour_counts(rng, expected)
-    draws = rng.standard_exponential(_exponentials_needed(counts))
+    draws = standard_exponential(rng, _exponentials_needed(counts))
     n = _times_from_exponentials(counts, draws, 60.0)
     return draws[:n].copy() if n < draws.size // 2 else draws[:n]
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from smartborder.twin.distributions import uniform
 from smartborder.twin.engine import TAIL_HOURS, choice_groups, staffing_blocks
 from smartborder.twin.errors import ModelError
 from smartborder.twin.kernels import choice_run, fcfs_starts, times_problem
@@ -195,7 +196,7 @@ def simulate_lean(
             primary.service.sample(frng, n, out=service)
             if primary.choice == "shortest" and len(primary.stations) > 1:
                 if primary.loyal > 0:
-                    np.less(frng.random(n), primary.loyal, out=loyal)
+                    np.less(uniform(frng, n), primary.loyal, out=loyal)
                 else:
                     loyal[:] = False
             else:
@@ -208,7 +209,7 @@ def simulate_lean(
                 if given is not None:
                     referred = np.flatnonzero(np.asarray(given, dtype=bool))
                 elif step.probability < 1.0:
-                    referred = np.flatnonzero(frng.random(n) < step.probability)
+                    referred = np.flatnonzero(uniform(frng, n) < step.probability)
                 else:
                     referred = np.arange(n, dtype=np.int64)
                 second = step.service.sample(frng, referred.size)
