@@ -294,8 +294,10 @@ def lane_facts(crossing: Crossing) -> dict[str, LaneFacts]:
             continue
         types = {BWT_LANE_TYPES[t] for cell in serving[f"{traffic}_lane_types"] for t in cell.split("|") if t}
         ordered = tuple(t for t in ("standard", "Ready", "SENTRI", "FAST") if t in types)
-        entries = ", ".join(f"{r.port_number} {r.port_name} {r.crossing_name}".strip()
-                            for r in serving.itertuples())
+        # Columns zipped rather than itertuples(): that builds a namedtuple class per call (~5 ms).
+        entries = ", ".join(f"{number} {name} {crossing_name}".strip() for number, name, crossing_name
+                            in zip(serving["port_number"], serving["port_name"], serving["crossing_name"],
+                                   strict=True))
         facts[vehicle] = LaneFacts(
             max_lanes=int(serving[f"{traffic}_max_lanes"].astype(int).sum()),
             lane_types=ordered or ("standard",),
