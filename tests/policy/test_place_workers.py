@@ -1,5 +1,4 @@
-"""Crossings of a port run in worker processes or threads give the same figures as one after
-another, and the same errors."""
+"""Crossings of a port run in threads give the same figures as one after another."""
 
 from __future__ import annotations
 
@@ -21,23 +20,23 @@ def _figures(run) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]
     return {crossing: r.runs for crossing, r in run.runs.items()}
 
 
-def test_processes_threads_and_one_by_one_agree(laredo) -> None:  # type: ignore[no-untyped-def]
+def test_threads_and_one_by_one_agree(laredo) -> None:  # type: ignore[no-untyped-def]
     specs, months = laredo
     one = run_place(specs, months, 2, seed=3, keep_last=False, workers=1)
-    processes = run_place(specs, months, 2, seed=3, keep_last=False, workers=2)
-    threads = run_place(specs, months, 2, seed=3, keep_last=True, workers=2)
-    assert list(processes.runs) == list(one.runs) == [s.crossing for s in specs]
-    for other in (processes, threads):
+    threads = run_place(specs, months, 2, seed=3, keep_last=False, workers=2)
+    with_traces = run_place(specs, months, 2, seed=3, keep_last=True, workers=2)
+    assert list(threads.runs) == list(one.runs) == [s.crossing for s in specs]
+    for other in (threads, with_traces):
         for crossing, frame in _figures(one).items():
             pd.testing.assert_frame_equal(frame, other.runs[crossing].runs, check_exact=True)
             assert other.runs[crossing].hourly.mean() == one.runs[crossing].hourly.mean()
-    # A scenario that reuses the baseline's unchanged classes, in processes.
-    again = run_place(specs, months, 2, seed=3, keep_last=False, workers=2, reuse=threads)
+    # A scenario that reuses the baseline's unchanged classes.
+    again = run_place(specs, months, 2, seed=3, keep_last=False, workers=2, reuse=with_traces)
     for crossing, frame in _figures(one).items():
         pd.testing.assert_frame_equal(frame, again.runs[crossing].runs, check_exact=True)
 
 
-def test_a_worker_error_is_the_in_process_error(laredo) -> None:  # type: ignore[no-untyped-def]
+def test_an_error_in_a_thread_reaches_the_caller(laredo) -> None:  # type: ignore[no-untyped-def]
     specs, months = laredo
     broken = specs[0].model_copy(update={"targeting": specs[0].targeting.model_copy(
         update={"population": "/nonexistent/population.toml"})})

@@ -8,12 +8,11 @@ booth-hours) and weight waits by the vehicles that waited.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -106,12 +105,10 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
               workers: int | None = None) -> PlaceRun:
     """Simulate every crossing of *specs* over *months*; *progress* gets replications done.
 
-    Crossings are independent (each draws from its own streams), so up to *workers* of them
-    (default: up to 2) run at once, the busiest first. Without ``keep_last`` each runs in a
-    worker process (forked, so nothing is loaded twice; only the figures come back, and the
-    crossings' Python set-up runs in parallel too); with it — the traces are gigabytes — in
-    threads, where the compiled kernels and NumPy's draws release the GIL. The result is the
-    same either way, and whatever the number of workers.
+    Crossings are independent (each draws from its own streams), so they run in *workers*
+    threads (default: up to 2), the busiest first: the compiled kernels and NumPy's random draws
+    release the GIL, and one crossing's Python set-up overlaps another's simulation. The result
+    is the same whatever the number of threads.
     """
     runs: dict[str, PortRun] = {}
     done = 0
@@ -130,61 +127,16 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
                         keep_last=keep_last, engine_workers=engine_workers)
 
     n_workers = min(len(specs), workers if workers is not None else min(2, os.cpu_count() or 1))
-    busiest = sorted(specs, key=_load, reverse=True)
-    if n_workers > 1 and not keep_last and "fork" in multiprocessing.get_all_start_methods():
-        done_runs = _in_processes(busiest, months, replications, seed, costs, reuse, engine_workers,
-                                  n_workers, tick, one)
-    elif n_workers > 1:
+    if n_workers > 1:
+        busiest = sorted(specs, key=_load, reverse=True)
         with ThreadPoolExecutor(n_workers) as pool:
             futures = {spec.crossing: pool.submit(one, spec) for spec in busiest}
             done_runs = {crossing: future.result() for crossing, future in futures.items()}
+        runs = {spec.crossing: done_runs[spec.crossing] for spec in specs}
     else:
-        done_runs = {spec.crossing: one(spec) for spec in specs}
-    runs = {spec.crossing: done_runs[spec.crossing] for spec in specs}
-    return PlaceRun(label or (specs[0].name if len(specs) == 1 else "port"), runs)
-
-
-def _crossing_run(spec: PortSpec, months: Sequence[pd.Period], replications: int, seed: int,
-                  costs: CostParameters | None, previous: PortRun | None, engine_workers: int | None) -> PortRun:
-    """One crossing in a worker process (figures only, no traces)."""
-    return run_port(spec, months, replications, seed, costs, reuse=previous, keep_last=False,
-                    engine_workers=engine_workers)
-
-
-def _in_processes(specs: list[PortSpec], months: Sequence[pd.Period], replications: int, seed: int,
-                  costs: CostParameters | None, reuse: PlaceRun | None, engine_workers: int | None,
-                  n_workers: int, tick: Callable[[int], None],
-                  in_process: Callable[[PortSpec], PortRun]) -> dict[str, PortRun]:
-    """``run_port`` for each crossing in *n_workers* forked processes, busiest first.
-
-    A crossing whose worker raised is run again here, so the caller gets the very exception
-    an in-process run gives (some of the project's exceptions do not survive pickling).
-    """
-    from smartborder.policy.border import keep_freed_memory
-
-    context = multiprocessing.get_context("fork")
-    out: dict[str, PortRun] = {}
-    failed: list[PortSpec] = []
-    with ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_freed_memory) as pool:
-        futures = {}
         for spec in specs:
-            previous = reuse.runs.get(spec.crossing) if reuse is not None else None
-            if previous is not None:  # what reuse needs, not the traces of its last replication
-                previous = replace(previous, last=None, stations=None)
-            futures[pool.submit(_crossing_run, spec, list(months), replications, seed, costs, previous,
-                                engine_workers if engine_workers is not None else 1)] = spec
-        for future in as_completed(futures):
-            spec = futures[future]
-            try:
-                out[spec.crossing] = future.result()
-            except Exception:  # noqa: BLE001 (re-raised by the in-process run below)
-                failed.append(spec)
-                continue
-            for _ in range(replications):
-                tick(1)
-    for spec in failed:
-        out[spec.crossing] = in_process(spec)
-    return out
+            runs[spec.crossing] = one(spec)
+    return PlaceRun(label or (specs[0].name if len(specs) == 1 else "port"), runs)
 
 
 def _load(spec: PortSpec) -> float:
