@@ -107,8 +107,9 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
 
     Crossings are independent (each draws from its own streams), so they run in *workers*
     threads (default: up to 2), the busiest first: the compiled kernels and NumPy's random draws
-    release the GIL, and one crossing's Python set-up overlaps another's simulation. The result
-    is the same whatever the number of threads.
+    release the GIL, and one crossing's Python set-up overlaps another's simulation. Each
+    crossing then runs on one thread unless *engine_workers* says otherwise. The result is the
+    same whatever the number of threads.
     """
     runs: dict[str, PortRun] = {}
     done = 0
@@ -121,12 +122,16 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
             if progress is not None:
                 progress(done)
 
+    n_workers = min(len(specs), workers if workers is not None else min(2, os.cpu_count() or 1))
+    # Crossings side by side already fill the cores: each then runs its parts one after another
+    # (unless told otherwise), which balances better than threads within threads.
+    inner = engine_workers if engine_workers is not None or n_workers == 1 else 1
+
     def one(spec: PortSpec) -> PortRun:
         previous = reuse.runs.get(spec.crossing) if reuse is not None else None
         return run_port(spec, months, replications, seed, costs, progress=tick, reuse=previous,
-                        keep_last=keep_last, engine_workers=engine_workers)
+                        keep_last=keep_last, engine_workers=inner)
 
-    n_workers = min(len(specs), workers if workers is not None else min(2, os.cpu_count() or 1))
     if n_workers > 1:
         busiest = sorted(specs, key=_load, reverse=True)
         with ThreadPoolExecutor(n_workers) as pool:
