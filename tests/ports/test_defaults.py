@@ -229,3 +229,20 @@ def test_capacity_warning_for_an_overloaded_model() -> None:
         lane.staffed = DaySchedule(weekday=[1] * 24, saturday=[1] * 24, sunday=[1] * 24)
     warnings = capacity_warnings(starved, months)
     assert any(w.startswith("pov:") and "grows" in w for w in warnings)
+
+
+@pytest.mark.parametrize("crossing", ["world-trade-bridge", "san-ysidro", "veterans", "tecate", "columbus"])
+def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str) -> None:
+    """The fast path (loads made once, scaled per month) staffs exactly what ``apply_rule`` on
+    a copy of the class per month staffs."""
+    import numpy as np
+    import pandas as pd
+
+    from smartborder.ports.staffing import month_schedules, month_schedules_by_copies
+
+    spec = default_spec(crossing, 2024)
+    months = [pd.Period(f"2024-{m:02d}", "M") for m in range(1, 13)]
+    fast, plain = month_schedules(spec, months), month_schedules_by_copies(spec, months)
+    assert fast.keys() == plain.keys() and fast
+    for station in fast:
+        np.testing.assert_array_equal(fast[station], plain[station], err_msg=station)

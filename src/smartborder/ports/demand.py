@@ -101,6 +101,28 @@ def class_volume(spec: PortSpec, vehicle: str, month: pd.Period) -> float | None
     return total * cls.volume_factor if seen else None
 
 
+def class_volumes(spec: PortSpec, vehicle: str, months: Sequence[pd.Period]) -> list[float | None]:
+    """``class_volume`` for each of *months*, each source's series read once."""
+    cls = spec.classes[vehicle]  # type: ignore[index]
+    catalogue = data.crossings()
+    sources = []
+    for crossing_id, share in spec.volume_sources.items():
+        if crossing_id not in catalogue:
+            raise ModelError(f"sources: no crossing {crossing_id!r} in the catalogue")
+        sources.append((catalogue[crossing_id].series(cls.measure), share))
+    out: list[float | None] = []
+    for month in months:
+        total, seen = 0.0, False
+        for series, share in sources:
+            value = series.get(month)
+            if value is None:
+                continue
+            seen = True
+            total += float(value) * share
+        out.append(total * cls.volume_factor if seen else None)
+    return out
+
+
 def monthly_demand(spec: PortSpec, month: pd.Period, strict: bool = True,
                    gaps: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
     """Expected arrivals per hour for every flow over one calendar month, and its first weekday.

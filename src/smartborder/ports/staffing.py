@@ -97,7 +97,18 @@ def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], bo
     feed shows the same pattern: trusted lanes close at night ('Lanes Closed') while a general
     lane stays open.
     """
-    lanes = {lane: [0] * 24 for lane in loads}
+    return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule)
+
+
+#: One shift of a day: its open hours, each lane type's mean load over them, the booths it may use.
+Shift = tuple[list[int], dict[str, float], dict[str, int]]
+
+
+def shift_plan(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int],
+               rule: StaffingRule) -> list[Shift]:
+    """The shifts of a day type with their mean loads: all ``staff_class`` needs of the loads.
+    The means are linear in the loads, so a plan made at one volume serves any other scaled."""
+    plan: list[Shift] = []
     starts = rule.shifts
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else starts[0] + 24
@@ -107,10 +118,20 @@ def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], bo
             continue
         mean = {lane: float(np.mean([loads[lane][h] for h in open_hours])) for lane in loads}
         available = {lane: booths[lane] if any(is_open[lane][h] for h in open_hours) else 0 for lane in loads}
-        for lane, count in staff_shift(mean, available, rule).items():
+        plan.append((open_hours, mean, available))
+    return plan
+
+
+def staff_plan(plan: list[Shift], lanes: list[str], is_open: dict[str, list[bool]], rule: StaffingRule,
+               scale: float = 1.0) -> dict[str, list[int]]:
+    """Lanes open by hour from a day's shift plan, its loads times *scale*."""
+    out = {lane: [0] * 24 for lane in lanes}
+    for open_hours, mean, available in plan:
+        scaled = mean if scale == 1.0 else {lane: load * scale for lane, load in mean.items()}
+        for lane, count in staff_shift(scaled, available, rule).items():
             for h in open_hours:
-                lanes[lane][h] = count if is_open[lane][h] or lane == "standard" else 0
-    return lanes
+                out[lane][h] = count if is_open[lane][h] or lane == "standard" else 0
+    return out
 
 
 def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
@@ -155,7 +176,7 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
     staffed by the rule for that month's own traffic (without a scenario's growth: CBP staffs
     for the seasons it knows, not for traffic it has not seen), the scenario's lane changes on
     top. Stations of classes that are not seasonal keep their weekly staffing (not listed)."""
-    from smartborder.ports.demand import class_volume, day_factors, day_type
+    from smartborder.ports.demand import class_volumes, day_factors, day_type
 
     out: dict[str, list[np.ndarray]] = {}
     for vehicle, cls in spec.classes.items():
@@ -163,20 +184,50 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
             continue
         open_days = [any(cls.is_open(day_type(w))) for w in range(7)]
         weights = day_factors(cls, open_days)  # each weekday's share of a week's traffic
-        for month in months:
-            volume = class_volume(spec, vehicle, month)
+        rule = cls.staffing_rule or spec.staffing_rule
+        booths = {name: lane.booths for name, lane in cls.lanes.items()}
+        is_open = {day: {name: lane.is_open(day) for name, lane in cls.lanes.items()} for day in DAY_TYPES}
+        # A lane type's load is proportional to the class's volume: computed once per vehicle a
+        # day, scaled for each month (what ``apply_rule`` on a copy per month computes, without
+        # the copies: tests/ports/test_defaults.py holds the two equal).
+        unit = cls.model_copy(update={"design_volume": 1.0})
+        plans = {day: shift_plan(lane_loads(unit, day, spec.pre_inspection.service_factor), is_open[day], booths, rule)
+                 for day in DAY_TYPES}
+        for month, volume in zip(months, class_volumes(spec, vehicle, months), strict=True):
             days = month.days_in_month
-            first_weekday = calendar.monthrange(month.year, month.month)[0]
+            first = calendar.monthrange(month.year, month.month)[0]
             # The month's traffic over its own days (a month with fewer open days carries more
             # on each), as an average calendar day of the design week.
-            month_weight = float(sum(weights[(first_weekday + d) % 7] for d in range(days)))
+            month_weight = float(sum(weights[(first + d) % 7] for d in range(days)))
+            base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
+                    and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
+            ruled = {day: staff_plan(plans[day], list(cls.lanes), is_open[day], rule, base) for day in DAY_TYPES}
+            for name in cls.lanes:
+                hours = np.concatenate([ruled[day_type((first + d) % 7)][name] for d in range(days)])
+                out.setdefault(f"{vehicle}.primary.{name}", []).append(hours)
+    return {name: np.concatenate(parts).astype(np.int64) for name, parts in out.items()}
+
+
+def month_schedules_by_copies(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.ndarray]:
+    """``month_schedules`` the plain way, ``apply_rule`` on a copy of the class per month: the
+    reference the fast path is tested against."""
+    from smartborder.ports.demand import class_volume, day_factors, day_type
+
+    out: dict[str, list[np.ndarray]] = {}
+    for vehicle, cls in spec.classes.items():
+        if not cls.seasonal or cls.design_volume is None:
+            continue
+        weights = day_factors(cls, [any(cls.is_open(day_type(w))) for w in range(7)])
+        for month in months:
+            volume = class_volume(spec, vehicle, month)
+            first = calendar.monthrange(month.year, month.month)[0]
+            month_weight = float(sum(weights[(first + d) % 7] for d in range(month.days_in_month)))
             base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
                     and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
             staffed = apply_rule(cls.model_copy(update={"design_volume": base}), spec.staffing_rule,
                                  spec.pre_inspection.service_factor)
-            first = calendar.monthrange(month.year, month.month)[0]
             for name, lane in staffed.lanes.items():
-                hours = np.concatenate([lane.lanes(day_type((first + d) % 7)) for d in range(days)])
+                hours = np.concatenate([lane.lanes(day_type((first + d) % 7)) for d in range(month.days_in_month)])
                 out.setdefault(f"{vehicle}.primary.{name}", []).append(hours)
     return {name: np.concatenate(parts).astype(np.int64) for name, parts in out.items()}
 
