@@ -284,9 +284,16 @@ def lane_facts(crossing: Crossing) -> dict[str, LaneFacts]:
 
     From the feed snapshot of 2026-09-17 (``files/PROVENANCE.md``, section 5), summed over the
     CBP entries the catalogue names for the crossing. Empty for crossings CBP does not list.
+    The shipped snapshot does not change, so each crossing's facts are read once (a new dict
+    each call; the facts themselves are frozen).
     """
+    return dict(_lane_facts(crossing.cbp))
+
+
+@lru_cache(maxsize=256)
+def _lane_facts(cbp: tuple[str, ...]) -> dict[str, LaneFacts]:
     table = _bwt_table()
-    rows = table[table["port_number"].isin(crossing.cbp)]
+    rows = table[table["port_number"].isin(cbp)]
     facts: dict[str, LaneFacts] = {}
     for traffic, vehicle in BWT_CLASSES.items():
         serving = rows[rows[f"{traffic}_max_lanes"].str.isdigit()]
