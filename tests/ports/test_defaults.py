@@ -231,16 +231,25 @@ def test_capacity_warning_for_an_overloaded_model() -> None:
     assert any(w.startswith("pov:") and "grows" in w for w in warnings)
 
 
-@pytest.mark.parametrize("crossing", ["world-trade-bridge", "san-ysidro", "veterans", "tecate", "columbus"])
-def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str) -> None:
+@pytest.mark.parametrize(("crossing", "scenario"), [
+    ("world-trade-bridge", None), ("san-ysidro", None), ("veterans", None), ("tecate", None),
+    ("columbus", None), ("otay-mesa", "night-booths"), ("nogales", "+2 standard"),
+    ("world-trade-bridge", "extended-truck-hours")])
+def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str, scenario: str | None) -> None:
     """The fast path (loads made once, scaled per month) staffs exactly what ``apply_rule`` on
-    a copy of the class per month staffs."""
+    a copy of the class per month staffs, a scenario's lane changes on top."""
     import numpy as np
     import pandas as pd
 
+    from smartborder.policy.scenario import Scenario, apply
     from smartborder.ports.staffing import month_schedules, month_schedules_by_copies
 
     spec = default_spec(crossing, 2024)
+    if scenario == "+2 standard":
+        spec = apply(spec, Scenario.model_validate({"name": scenario, "booths": [
+            {"class": "truck", "lane": "standard", "delta": 2}]}))
+    elif scenario is not None:
+        spec = apply(spec, Scenario.load(scenario))
     months = [pd.Period(f"2024-{m:02d}", "M") for m in range(1, 13)]
     fast, plain = month_schedules(spec, months), month_schedules_by_copies(spec, months)
     assert fast.keys() == plain.keys() and fast

@@ -130,28 +130,38 @@ def monthly_demand(spec: PortSpec, month: pd.Period, strict: bool = True,
     A month the data do not report is an error when *strict*; otherwise it carries no traffic
     of that class and is listed in *gaps*, so the run can say so.
     """
-    first_weekday, days = calendar.monthrange(month.year, month.month)
+    return _demand(spec, [month], strict, gaps)
+
+
+def _demand(spec: PortSpec, months: Sequence[pd.Period], strict: bool,
+            gaps: list[str] | None) -> tuple[dict[str, np.ndarray], int]:
+    """Hourly expected arrivals per flow over *months* (in order), and the first weekday: each
+    class's day shapes made once, its volumes read once, then spread month by month."""
+    calendars = [calendar.monthrange(m.year, m.month) for m in months]
     demand: dict[str, np.ndarray] = {}
     for vehicle, cls in spec.classes.items():
-        volume = class_volume(spec, vehicle, month)
-        if volume is None:
-            message = f"{spec.name} has no {cls.measure} data for {month}"
-            if strict:
-                raise ModelError(f"month: {message}")
-            if gaps is not None:
-                gaps.append(message)
-            volume = 0.0
         open_by_day = {d: cls.is_open(d) for d in DAY_TYPES}
         weekly = day_factors(cls, [any(open_by_day[day_type(w)]) for w in range(7)])
-        weekdays = [(first_weekday + d) % 7 for d in range(days)]
-        day_weights = weekly[weekdays]
-        day_weights = day_weights / day_weights.sum() if day_weights.sum() > 0 else day_weights
         shapes = {d: day_shares(_hourly_weights(cls, d), open_by_day[d], cls.pre_opening) for d in DAY_TYPES}
-        hourly = np.concatenate([day_weights[d] * shapes[day_type(w)] for d, w in enumerate(weekdays)])
-        hourly *= volume
+        parts = []
+        for month, (first_weekday, days), volume in zip(months, calendars, class_volumes(spec, vehicle, months),
+                                                       strict=True):
+            if volume is None:
+                message = f"{spec.name} has no {cls.measure} data for {month}"
+                if strict:
+                    raise ModelError(f"month: {message}")
+                if gaps is not None:
+                    gaps.append(message)
+                volume = 0.0
+            weekdays = [(first_weekday + d) % 7 for d in range(days)]
+            day_weights = weekly[weekdays]
+            day_weights = day_weights / day_weights.sum() if day_weights.sum() > 0 else day_weights
+            hourly = np.concatenate([day_weights[d] * shapes[day_type(w)] for d, w in enumerate(weekdays)])
+            hourly *= volume
+            parts.append(hourly)
         for entitlement, share in cls.flow_shares().items():
-            demand[f"{vehicle}.{entitlement}"] = hourly * share
-    return demand, first_weekday
+            demand[f"{vehicle}.{entitlement}"] = np.concatenate([hourly * share for hourly in parts])
+    return demand, calendars[0][0]
 
 
 def demand_for(spec: PortSpec, months: Sequence[pd.Period],
@@ -164,11 +174,7 @@ def demand_for(spec: PortSpec, months: Sequence[pd.Period],
     months = sorted(months)
     if any((b - a).n != 1 for a, b in itertools.pairwise(months)):
         raise ModelError("months: must be consecutive")
-    strict = len(months) == 1
-    parts = [monthly_demand(spec, m, strict=strict, gaps=gaps) for m in months]
-    first_weekday = parts[0][1]
-    flows = parts[0][0].keys()
-    return {f: np.concatenate([p[0][f] for p in parts]) for f in flows}, first_weekday
+    return _demand(spec, months, len(months) == 1, gaps)
 
 
 def data_months(spec: PortSpec) -> tuple[pd.Period, pd.Period]:

@@ -116,7 +116,16 @@ class LaneSpec(BaseModel):
     def lanes(self, day: str) -> list[int]:
         """Lanes open by hour on a day type: the schedule within the installed booths, then the
         scenario's changes (which apply while the lane type is open)."""
-        hours = self.base_lanes(day)
+        return self.with_changes(self.base_lanes(day), day)
+
+    def scheduled(self, staffed: list[int], day: str) -> list[int]:
+        """What ``lanes`` gives with *staffed* as the day's schedule (a staffing rule's lanes for
+        one month) instead of the lane's own."""
+        return self.with_changes([min(n, self.booths) for n in staffed], day)
+
+    def with_changes(self, hours: list[int], day: str) -> list[int]:
+        """*hours* (lanes by hour, within the booths) with the scenario's changes applied."""
+        hours = list(hours)
         window = self.is_open(day)
         is_open = [window[h] or hours[h] > 0 for h in range(24)]
         for change in self.changes:

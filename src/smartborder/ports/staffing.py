@@ -202,8 +202,9 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
             base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
                     and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
             ruled = {day: staff_plan(plans[day], list(cls.lanes), is_open[day], rule, base) for day in DAY_TYPES}
-            for name in cls.lanes:
-                hours = np.concatenate([ruled[day_type((first + d) % 7)][name] for d in range(days)])
+            for name, lane in cls.lanes.items():  # within the booths, the scenario's changes on top
+                by_day = {day: lane.scheduled(ruled[day][name], day) for day in DAY_TYPES}
+                hours = np.concatenate([by_day[day_type((first + d) % 7)] for d in range(days)])
                 out.setdefault(f"{vehicle}.primary.{name}", []).append(hours)
     return {name: np.concatenate(parts).astype(np.int64) for name, parts in out.items()}
 
