@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
@@ -11,6 +12,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder import __version__
@@ -72,6 +74,13 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         field, _sep, problem = str(exc).partition(": ")
         return JSONResponse({"detail": [{"field": field, "problem": problem or str(exc)}]}, status_code=422)
 
+    @app.exception_handler(IntegrityError)
+    async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
+        # A write that lost a race with another (both checked, both inserted): the database's
+        # constraint refused the second, its transaction was rolled back; nothing was stored.
+        field, problem = conflict(exc)
+        return JSONResponse({"detail": [{"field": field, "problem": problem}]}, status_code=409)
+
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -79,6 +88,16 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     for module in ROUTERS:
         app.include_router(import_module(module).router)
     return app
+
+
+def conflict(exc: IntegrityError) -> tuple[str, str]:
+    """The field and problem of a constraint the database enforced (SQLite and PostgreSQL words)."""
+    text = str(exc.orig)
+    match = re.search(r"Key \((?P<pg>[^)]+)\)=|constraint failed: (?P<lite>[\w.]+)", text)
+    column = (match.group("pg") or match.group("lite").rpartition(".")[2]) if match else "body"
+    kind = "unique" if ("UNIQUE" in text or "duplicate key" in text) else "integrity"
+    return column, (f"conflicts with a record stored at the same time ({kind} constraint on {column}); "
+                    "nothing was stored: read the record, then retry if still needed")
 
 
 def _session(make: sessionmaker[Session]) -> Iterator[Session]:

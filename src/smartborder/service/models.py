@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,17 +30,31 @@ class Token(Base):
 
 
 class AuditEntry(Base):
-    """Append-only log; each entry's hash covers the previous one, so edits are evident."""
+    """Append-only log; each entry's hash covers the previous one, so edits are evident.
+
+    ``seq`` numbers the chain 1, 2, 3, …; ``seq`` and ``prev_hash`` are unique, so two entries
+    can never follow the same one (a fork fails to store instead of breaking the chain)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     actor: Mapped[str] = mapped_column(String(160))
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(160))
     payload: Mapped[str] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """The chain's head, one row (``id`` 1): the last entry's ``seq`` and ``hash``. Every append
+    advances it in the appending transaction, which serialises appends on every database."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Person(Base):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from smartborder import rules
 from smartborder.rules.errors import RuleInputError
-from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
@@ -98,7 +98,7 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
 
 
 @router.post("/persons", status_code=201)
-def create_person(body: PersonIn, session: Session = Depends(get_session),
+def create_person(body: PersonIn, session: Session = Depends(get_write_session),
                   caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     if session.get(Person, body.person_id) is not None:
         raise ApiError(409, "person_id", f"person {body.person_id!r} already exists")
@@ -120,7 +120,7 @@ def read_person(person_id: str, session: Session = Depends(get_session),
 
 
 @router.post("/persons/{person_id}/records", status_code=201)
-def add_record(person_id: str, body: RecordIn, session: Session = Depends(get_session),
+def add_record(person_id: str, body: RecordIn, session: Session = Depends(get_write_session),
                caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """Holders file their own reports and employment (seed: 'inform ... electronically of their
     address and place of employment'); officers record the rest."""
@@ -171,7 +171,7 @@ def eligibility(person_id: str, question: ApplicationKind, on: dt.date,
 
 
 @router.post("/applications", status_code=201)
-def file_application(body: ApplicationIn, session: Session = Depends(get_session),
+def file_application(body: ApplicationIn, session: Session = Depends(get_write_session),
                      caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     _may_see(caller, body.person_id)
     _person(session, body.person_id)
@@ -187,7 +187,7 @@ def file_application(body: ApplicationIn, session: Session = Depends(get_session
 
 
 @router.post("/applications/{application_id}/decide")
-def decide_application(application_id: str, body: DecideIn, session: Session = Depends(get_session),
+def decide_application(application_id: str, body: DecideIn, session: Session = Depends(get_write_session),
                        caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     application = session.get(Application, application_id)
     if application is None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import ROLES, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
@@ -106,7 +106,7 @@ def read_card(card_id: str, session: Session = Depends(get_session),
 
 
 @router.post("/cards/{card_id}/revoke")
-def revoke(card_id: str, body: ReasonIn, session: Session = Depends(get_session),
+def revoke(card_id: str, body: ReasonIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Revoke with a reason; the holder's biometric template is deleted in the same transaction."""
     card = _card(session, card_id, caller)
@@ -123,7 +123,7 @@ def revoke(card_id: str, body: ReasonIn, session: Session = Depends(get_session)
 
 
 @router.post("/cards/{card_id}/renew", status_code=201)
-def renew(card_id: str, body: RenewIn, session: Session = Depends(get_session),
+def renew(card_id: str, body: RenewIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """A new card for five more years after a fresh watch-list screen; a possible match stops it."""
     from smartborder.service.trusted_models import TravellerApplication
@@ -170,7 +170,7 @@ def person_status(person_id: str, on: dt.date | None = None, session: Session = 
 
 
 @router.post("/crossings", status_code=201)
-def crossing(body: CrossingIn, session: Session = Depends(get_session),
+def crossing(body: CrossingIn, session: Session = Depends(get_write_session),
              caller: Caller = Depends(require("booth_officer"))) -> dict[str, object]:
     """Check a card at the booth: signature and expiry, registry status, the live face 1:1,
     and for FAST the load's facility; any failure refers the vehicle (recorded with reasons)."""

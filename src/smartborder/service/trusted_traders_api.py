@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.trusted_models import Audit, CertEventRow, Company, Facility
@@ -104,7 +104,7 @@ def criteria(_: Caller = Depends(require(*READERS, "shipper", "carrier"))) -> di
 
 
 @router.post("/companies", status_code=201)
-def create_company(body: CompanyIn, session: Session = Depends(get_session),
+def create_company(body: CompanyIn, session: Session = Depends(get_write_session),
                    caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     if session.get(Company, body.id) is not None:
         raise ApiError(409, "id", f"company {body.id!r} already exists")
@@ -115,7 +115,7 @@ def create_company(body: CompanyIn, session: Session = Depends(get_session),
 
 
 @router.post("/companies/{company_id}/facilities", status_code=201)
-def create_facility(company_id: str, body: FacilityIn, session: Session = Depends(get_session),
+def create_facility(company_id: str, body: FacilityIn, session: Session = Depends(get_write_session),
                     caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     if session.get(Company, company_id) is None:
         raise ApiError(404, "company_id", f"no company {company_id!r}")
@@ -128,7 +128,7 @@ def create_facility(company_id: str, body: FacilityIn, session: Session = Depend
 
 
 @router.post("/facilities/{facility_id}/audits", status_code=201)
-def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get_session),
+def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get_write_session),
                  caller: Caller = Depends(require("auditor"))) -> dict[str, object]:
     """Score a complete audit; only an auditor records one (their label is kept as the auditor)."""
     _facility(session, facility_id)
@@ -155,7 +155,7 @@ def list_audits(facility_id: str, session: Session = Depends(get_session),
 
 
 @router.post("/facilities/{facility_id}/certification")
-def certification_step(facility_id: str, body: CertificationIn, session: Session = Depends(get_session),
+def certification_step(facility_id: str, body: CertificationIn, session: Session = Depends(get_write_session),
                        caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     """Certify or revalidate from a passing audit; suspend, reinstate or revoke with a reason."""
     facility = _facility(session, facility_id)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartborder.service.app import ApiError, get_session, require
+from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.trusted_cards_api import issue_card
@@ -110,7 +110,7 @@ def _step(session: Session, application: TravellerApplication, step: str, caller
 
 
 @router.post("/watchlist", status_code=201)
-def add_watch_entry(body: WatchIn, session: Session = Depends(get_session),
+def add_watch_entry(body: WatchIn, session: Session = Depends(get_write_session),
                     caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     if session.get(WatchListEntry, body.id) is not None:
         raise ApiError(409, "id", f"watch-list entry {body.id!r} already exists")
@@ -143,7 +143,7 @@ def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1
 
 
 @router.post("/applications", status_code=201)
-def file_application(body: ApplicationIn, session: Session = Depends(get_session),
+def file_application(body: ApplicationIn, session: Session = Depends(get_write_session),
                      caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     if caller.role == "applicant" and caller.subject != body.person_id:
         raise ApiError(403, "person_id", "an applicant may only apply for themselves")
@@ -180,7 +180,7 @@ def read_application(application_id: str, session: Session = Depends(get_session
 
 
 @router.post("/applications/{application_id}/vet")
-def vet(application_id: str, session: Session = Depends(get_session),
+def vet(application_id: str, session: Session = Depends(get_write_session),
         caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Screen against the whole watch list; the report is kept on the application."""
     application = get_application(session, application_id, caller)
@@ -193,7 +193,7 @@ def vet(application_id: str, session: Session = Depends(get_session),
 
 
 @router.post("/applications/{application_id}/review")
-def review(application_id: str, body: ReviewIn, session: Session = Depends(get_session),
+def review(application_id: str, body: ReviewIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """A person decides a possible match, saying why."""
     application = get_application(session, application_id, caller)
@@ -201,7 +201,7 @@ def review(application_id: str, body: ReviewIn, session: Session = Depends(get_s
 
 
 @router.post("/applications/{application_id}/interview")
-def interview(application_id: str, body: InterviewIn, session: Session = Depends(get_session),
+def interview(application_id: str, body: InterviewIn, session: Session = Depends(get_write_session),
               caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     application = get_application(session, application_id, caller)
     step = "interview_passed" if body.passed else "interview_failed"
@@ -209,7 +209,7 @@ def interview(application_id: str, body: InterviewIn, session: Session = Depends
 
 
 @router.post("/applications/{application_id}/enrol")
-def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_session),
+def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Take the face sample, keep only its sealed template (the image is not stored)."""
     from smartborder.trusted.biometrics.lbph import LBPHMatcher
@@ -231,7 +231,7 @@ def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_ses
 
 
 @router.post("/applications/{application_id}/card", status_code=201)
-def issue(application_id: str, body: IssueIn, session: Session = Depends(get_session),
+def issue(application_id: str, body: IssueIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Issue the card: documents still valid, one active card per person, the template enrolled."""
     application = get_application(session, application_id, caller)
@@ -246,7 +246,7 @@ def issue(application_id: str, body: IssueIn, session: Session = Depends(get_ses
 
 
 @router.post("/applications/{application_id}/withdraw")
-def withdraw(application_id: str, session: Session = Depends(get_session),
+def withdraw(application_id: str, session: Session = Depends(get_write_session),
              caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     application = get_application(session, application_id, caller)
     template = session.scalar(select(Template).where(Template.application_id == application.id))
