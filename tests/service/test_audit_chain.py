@@ -69,7 +69,7 @@ def test_concurrent_writers_over_http_leave_one_unbroken_chain(db_url: str) -> N
     records = [p for r in results for p in r["records"]]
     companies = [c for r in results for c in r["companies"]] + [c for r in results for c in r["shared"]]
     assert len(persons) == len(records) == WRITERS * ROUNDS
-    assert sorted(c for r in results for c in r["shared"]) == sorted(f"shared-{i}" for i in range(ROUNDS))
+    assert sorted(str(c) for r in results for c in r["shared"]) == sorted(f"shared-{i}" for i in range(ROUNDS))
 
     verified = subprocess.run([sys.executable, "-m", "smartborder", "audit", "verify", "--db", db_url],
                               check=False, capture_output=True, text=True)
