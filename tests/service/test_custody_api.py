@@ -174,6 +174,19 @@ def test_a_retried_event_is_recorded_once(client: TestClient, parties: dict, db_
     assert clash.status_code == 409 and clash.json()["detail"][0]["field"] == "eventID"
 
 
+def test_the_event_id_is_the_idempotency_key_when_given(client: TestClient, parties: dict, db_url: str) -> None:
+    """Same content, different eventIDs: two events (two readers checked the seal the same
+    minute). The CBV hash recognises only events sent without an eventID."""
+    sid = declare(client, parties["shipper"])
+    sealing = event("sealing", START, ORIGIN.lat, ORIGIN.lon, **{"sb:sealNumber": SEAL})
+    assert client.post(f"/shipments/{sid}/events", json=sealing, headers=parties["shipper"]).json()["accepted"] == 1
+    check = event("departing", START + MIN, ORIGIN.lat, ORIGIN.lon)
+    replies = [client.post(f"/shipments/{sid}/events", json=dict(check, eventID=f"urn:uuid:reader-{n}"),
+                           headers=parties["carrier"]).json() for n in (1, 2, 1)]
+    assert [(r["accepted"], r["duplicates"]) for r in replies] == [(1, 0), (1, 0), (0, 1)]
+    assert count(db_url, CustodyEventRow) == 3
+
+
 def test_a_retried_ping_batch_is_stored_once(client: TestClient, parties: dict, db_url: str) -> None:
     sid = sealed_and_departed(client, parties)
     points = track(30)

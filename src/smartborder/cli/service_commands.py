@@ -22,10 +22,17 @@ def serve(
     """Run the HTTP API (OpenAPI at /docs); migrates the database first."""
     import uvicorn
 
+    from smartborder.errors import SmartborderError
     from smartborder.service.app import create_app, settle_for_serving
     from smartborder.service.db import database_url
+    from smartborder.service.settings import Settings
 
-    app = create_app(db)
+    settings = Settings()
+    if settings.trusted_test_keys:
+        raise SmartborderError("SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
+                               "derive them, so a served card or template would be forgeable. Unset it and set "
+                               "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`).")
+    app = create_app(db, settings=settings)
     settle_for_serving()
     err_console.print(f"smartborder services on http://{host}:{port} (docs at /docs), database {database_url(db)}")
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -65,9 +72,10 @@ def create(
 def verify(db: DbOpt = None) -> None:
     """Check the audit log's hash chain; exit 1 if any entry was changed or removed."""
     from smartborder.service.audit import verify as check
-    from smartborder.service.db import database_url, session_factory, upgrade
+    from smartborder.service.db import database_url, require_existing, session_factory, upgrade
 
     url = database_url(db)
+    require_existing(url, "audit_log")  # verifying must never create a database and call it intact
     upgrade(url)
     with session_factory(url)() as session:
         intact, _, message = check(session)

@@ -22,10 +22,11 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from smartborder.custody.errors import CustodyInputError
 from smartborder.custody.route import check_coordinates
+from smartborder.timestamps import Instant
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SB_NAMESPACE = "urn:smartborder:epcis:"
@@ -85,7 +86,7 @@ class ObjectEvent(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     type: Literal["ObjectEvent"]
-    eventTime: AwareDatetime
+    eventTime: Instant
     eventTimeZoneOffset: str = Field(pattern=r"^[+-](0\d|1[0-4]):[0-5]\d$")
     action: Literal["ADD", "OBSERVE", "DELETE"]
     epcList: list[str] = Field(default_factory=list)
@@ -114,7 +115,7 @@ class EPCISDocument(BaseModel):
     context: Any = Field(alias="@context")
     type: Literal["EPCISDocument"]
     schemaVersion: Literal["2.0"]
-    creationDate: AwareDatetime
+    creationDate: Instant
     epcisBody: EPCISBody
 
 

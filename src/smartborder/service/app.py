@@ -19,8 +19,14 @@ from smartborder import __version__
 from smartborder.rules.errors import RuleInputError
 from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
+from smartborder.service.guard import BodyGuard
+from smartborder.service.settings import Settings
 
 bearer = HTTPBearer(auto_error=False)
+
+#: The largest page offset a list route accepts (beyond it a database's integer overflows and
+#: no store holds that many rows anyway).
+MAX_OFFSET = 1_000_000_000
 
 # One router per resource; each module exposes ``router``. Imported late: they import this module.
 ROUTERS = (
@@ -40,12 +46,17 @@ class ApiError(HTTPException):
         super().__init__(status, detail=[{"field": field, "problem": problem}])
 
 
-def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float = 10.0) -> FastAPI:
-    """The service on *db_url* (default: ``SMARTBORDER_DATABASE_URL`` or a local SQLite file).
+def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float | None = None,
+               settings: Settings | None = None) -> FastAPI:
+    """The service with *settings* (default: read from ``SMARTBORDER_*`` variables); *db_url* and
+    *token_cache_s*, when given, override theirs.
 
-    A token's caller is remembered for *token_cache_s* seconds (0: look it up on every request),
+    A token's caller is remembered for ``token_cache_s`` seconds (0: look it up on every request),
     so a token revoked in the database stops working within that time."""
-    url = database_url(db_url)
+    settings = settings or Settings()
+    changes = {k: v for k, v in (("database_url", db_url), ("token_cache_s", token_cache_s)) if v is not None}
+    settings = settings.model_copy(update=changes) if changes else settings
+    url = database_url(settings.database_url)
     if migrate:
         upgrade(url)
     make_session = session_factory(url)
@@ -61,7 +72,9 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
     app.state.make_session = make_session
     app.state.make_write_session = session_factory(url, writer=True)
-    app.state.callers = CallerCache(ttl=token_cache_s)
+    app.state.settings = settings
+    app.state.callers = CallerCache(ttl=settings.token_cache_s)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -128,6 +141,12 @@ def get_write_session(request: Request) -> Iterator[Session]:
     """A session for a handler that reads then writes (on SQLite its transaction takes the write
     lock at the start, so concurrent writers queue instead of failing)."""
     yield from _session(request.app.state.make_write_session)
+
+
+def settings_of(request: Request) -> Settings:
+    """Dependency: the app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def require(*roles: str) -> Callable[..., Caller]:

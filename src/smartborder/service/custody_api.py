@@ -16,7 +16,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smartborder.custody import (
@@ -30,7 +30,14 @@ from smartborder.custody import (
     scan,
 )
 from smartborder.custody.epcis import document
-from smartborder.service.app import ApiError, get_session, get_write_session, require
+from smartborder.service.app import (
+    MAX_OFFSET,
+    ApiError,
+    get_session,
+    get_write_session,
+    require,
+    settings_of,
+)
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.custody_models import CustodyEventRow, Ping, Shipment
@@ -45,6 +52,8 @@ from smartborder.service.custody_store import (
     store_pings,
     utc,
 )
+from smartborder.service.settings import Settings
+from smartborder.timestamps import future_problem
 
 router = APIRouter(tags=["custody"])
 ANYONE = ("shipper", "carrier", "officer", "booth_officer", "admin")
@@ -117,7 +126,7 @@ def list_shipments(
     custody_status: Annotated[str | None, Query(pattern="^(intact|suspect|broken)$")] = None,
     phase: Annotated[str | None, Query(pattern="^(declared|sealed|in_transit|arrived|delivered)$")] = None,
     port: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     session: Session = Depends(get_session), caller: Caller = Depends(require(*ANYONE)),
 ) -> dict[str, Any]:
     """Shipments this token may see, newest first, filtered by custody status, phase and port.
@@ -158,7 +167,8 @@ def custody(shipment_id: str, session: Session = Depends(get_session),
 @router.post("/shipments/{shipment_id}/events")
 def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCIS 2.0 ObjectEvent or EPCISDocument")],
                 session: Session = Depends(get_write_session),
-                caller: Caller = Depends(require("shipper", "carrier", "officer", "admin"))) -> dict[str, Any]:
+                caller: Caller = Depends(require("shipper", "carrier", "officer", "admin")),
+                settings: Settings = Depends(settings_of)) -> dict[str, Any]:
     """Record custody events (one ObjectEvent or an EPCISDocument); retries are recognised."""
     try:
         raws = events_of(body)
@@ -166,26 +176,29 @@ def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCI
         events = [parse_event(raw, f"{field}.{i}" if field == "eventList" else field) for i, raw in enumerate(raws)]
     except CustodyInputError as exc:
         raise _bad(exc) from None
+    now, skew = dt.datetime.now(dt.UTC), dt.timedelta(seconds=settings.max_clock_skew_s)
     for i, event in enumerate(events):
+        ahead = future_problem(event.event_time, now, skew)
+        if ahead:
+            raise ApiError(422, f"{field}.{i}.eventTime" if field == "eventList" else "event.eventTime", ahead)
         if event.biz_step in OFFICER_STEPS and caller.role not in ("officer", "admin"):
             raise ApiError(403, f"{field}.{i}.bizStep" if field == "eventList" else "event.bizStep",
                            f"only officers record '{event.biz_step}'")
     shipment = _shipment(session, shipment_id, caller, lock=True)
+    # The eventID is the idempotency key when given; an event sent without one is known by its
+    # CBV 2.0 hash, which becomes its id. Two events with different eventIDs are two events.
     hashes = event_hashes(raws)
     ids = [raw.get("eventID") or h for raw, h in zip(raws, hashes, strict=True)]
-    known = session.execute(select(CustodyEventRow.event_id, CustodyEventRow.event_hash, CustodyEventRow.shipment_id)
-                            .where(or_(CustodyEventRow.event_id.in_(ids), CustodyEventRow.event_hash.in_(hashes))))
-    seen_ids, seen_hashes = set(), set()
-    for event_id, event_hash, owner in known:
-        if owner != shipment.id and event_id in ids:
+    seen_ids: set[str] = set()
+    for event_id, owner in session.execute(select(CustodyEventRow.event_id, CustodyEventRow.shipment_id)
+                                           .where(CustodyEventRow.event_id.in_(ids))):
+        if owner != shipment.id:
             raise ApiError(409, "eventID", f"{event_id} is already recorded for another shipment")
-        if owner == shipment.id:
-            seen_ids.add(event_id)
-            seen_hashes.add(event_hash)
+        seen_ids.add(event_id)
     plan, state, fresh = plan_of(shipment), state_of(shipment), 0
     found: list[Anomaly] = []
     for i, (event, event_id, event_hash) in enumerate(zip(events, ids, hashes, strict=True)):
-        if event_id in seen_ids or event_hash in seen_hashes:
+        if event_id in seen_ids:
             continue
         where = f"{field}.{i}" if field == "eventList" else field
         try:
@@ -199,7 +212,6 @@ def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCI
                                     lon=event.lon, seal_number=event.seal_number, document=stored,
                                     recorded_by=caller.label))
         seen_ids.add(event_id)
-        seen_hashes.add(event_hash)
         fresh += 1
     if fresh:
         save(session, shipment, state, found)
@@ -223,9 +235,15 @@ def export_events(shipment_id: str, session: Session = Depends(get_session),
 
 @router.post("/shipments/{shipment_id}/pings")
 def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(get_write_session),
-               caller: Caller = Depends(require("carrier", "admin"))) -> dict[str, Any]:
+               caller: Caller = Depends(require("carrier", "admin")),
+               settings: Settings = Depends(settings_of)) -> dict[str, Any]:
     """A batch of GPS positions from the carrier's device. A retried batch is recognised; a ping
     earlier than the last stored one that was not stored before is refused (send in order)."""
+    now, skew = dt.datetime.now(dt.UTC), dt.timedelta(seconds=settings.max_clock_skew_s)
+    for i, ping in enumerate(batch.pings):
+        ahead = future_problem(ping.at, now, skew)
+        if ahead:
+            raise ApiError(422, f"pings.{i}.at", ahead)
     shipment = _shipment(session, shipment_id, caller, lock=True)
     state = state_of(shipment)
     order = sorted(range(len(batch.pings)), key=lambda i: batch.pings[i].at)

@@ -65,9 +65,9 @@ class CustodyEventRow(Base):
     """One EPCIS event as received (``document``), with the fields custody rules read."""
 
     __tablename__ = "custody_events"
-    __table_args__ = (UniqueConstraint("shipment_id", "event_hash"),)
+    __table_args__ = (Index("ix_custody_events_shipment_hash", "shipment_id", "event_hash"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True, doc="the client's eventID, or the CBV hash")
     event_hash: Mapped[str] = mapped_column(String(100))
     shipment_id: Mapped[str] = mapped_column(ForeignKey("shipments.id"), index=True)
     biz_step: Mapped[str] = mapped_column(String(32))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from smartborder.custody import (
     AUDIT_STATUSES,
@@ -17,6 +17,7 @@ from smartborder.custody import (
     seal_class,
 )
 from smartborder.custody.route import parse_linestring
+from smartborder.timestamps import Instant
 
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
@@ -89,7 +90,7 @@ class ShipmentIn(BaseModel):
 
 class PingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: AwareDatetime
+    at: Instant
     lat: Lat
     lon: Lon
     speed_kmh: float | None = Field(None, ge=0, le=300)

@@ -68,6 +68,31 @@ def session_factory(url: str, writer: bool = False) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url, writer), expire_on_commit=False)
 
 
+def require_existing(url: str, table: str) -> None:
+    """Refuse a database that does not exist or holds no *table* (a typo in a path or URL must
+    not create an empty database). Raises ``SmartborderError`` naming the problem."""
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from smartborder.errors import SmartborderError
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if not path or path == ":memory:" or not os.path.isfile(path):
+            raise SmartborderError(f"db: no database at {path or url!r} (nothing was created)")
+    try:
+        with engine_for(url).connect() as connection:
+            present = inspect(connection).has_table(table)
+    except OperationalError as exc:
+        raise SmartborderError(f"db: cannot open {parsed.render_as_string(hide_password=True)}: "
+                               f"{str(exc.orig).strip()}") from None
+    if not present:
+        raise SmartborderError(f"db: {parsed.render_as_string(hide_password=True)} holds no smartborder {table} "
+                               "table (not a smartborder database?)")
+
+
 def upgrade(url: str) -> None:
     """Bring the database schema to the latest Alembic revision."""
     from alembic import command

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from smartborder import rules
 from smartborder.rules.errors import RuleInputError
-from smartborder.service.app import ApiError, get_session, get_write_session, require
+from smartborder.service.app import MAX_OFFSET, ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
@@ -217,7 +217,7 @@ def decide_application(application_id: str, body: DecideIn, session: Session = D
 
 @router.get("/applications")
 def list_applications(status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                      offset: Annotated[int, Query(ge=0)] = 0, session: Session = Depends(get_session),
+                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: Session = Depends(get_session),
                       caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     query = select(Application).order_by(Application.created_at, Application.id)
     if caller.role == "applicant":

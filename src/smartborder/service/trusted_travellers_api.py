@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from smartborder.service.app import ApiError, get_session, get_write_session, require
+from smartborder.service.app import MAX_OFFSET, ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.trusted_cards_api import issue_card
@@ -130,7 +130,7 @@ def list_watch_entries(session: Session = Depends(get_session),
 
 @router.get("/applications")
 def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                      offset: Annotated[int, Query(ge=0)] = 0, session: Session = Depends(get_session),
+                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: Session = Depends(get_session),
                       caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     """The vetting queue (e.g. ``state=possible_match``); an applicant sees only their own."""
     query = select(TravellerApplication).order_by(TravellerApplication.created_at, TravellerApplication.id)

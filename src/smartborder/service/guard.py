@@ -1,0 +1,140 @@
+"""Request bodies checked before any route sees them: a size limit (413), JSON that parses,
+is not nested absurdly deep, and holds no NUL character (PostgreSQL text cannot) — each refused
+with the API's error body naming ``body`` (or the field holding the NUL) and the problem.
+
+Pure ASGI middleware: the body is read once, checked, and replayed to the application.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import numpy as np
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def depth_problem(text: str, limit: int) -> str | None:
+    """How the nesting of JSON *text* exceeds *limit*, counted on the brackets outside strings
+    without parsing (a deep document must not reach the parser's recursion). Vectorised: a
+    1 MB ping batch takes about a millisecond."""
+    bare = np.frombuffer(_STRING.sub("", text).encode(), dtype=np.uint8)
+    steps = (np.isin(bare, _OPEN).astype(np.int32) - np.isin(bare, _CLOSE).astype(np.int32))
+    if steps.size and int(np.cumsum(steps).max()) > limit:
+        return f"JSON nested deeper than {limit} levels"
+    return None
+
+
+_OPEN = np.frombuffer(b"[{", dtype=np.uint8)
+_CLOSE = np.frombuffer(b"]}", dtype=np.uint8)
+
+
+def nul_path(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first text (key or value) holding a NUL character."""
+    if isinstance(value, str):
+        return path or "body" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                return where
+            found = nul_path(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = nul_path(item, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+class BodyGuard:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_depth: int) -> None:
+        self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WITH_BODY:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _refuse(send, 413, "body", f"{int(declared):,} bytes is over the limit of {self.max_bytes:,}")
+            return
+        try:
+            body = await self._read(receive)
+        except BodyTooLarge:
+            await _refuse(send, 413, "body", f"over the limit of {self.max_bytes:,} bytes")
+            return
+        if body and b"json" in headers.get(b"content-type", b"application/json"):
+            problem = self._json_problem(body)
+            if problem is not None:
+                await _refuse(send, 400 if problem[0] == "body" else 422, *problem)
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # e.g. http.disconnect
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes:
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _json_problem(self, body: bytes) -> tuple[str, str] | None:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return "body", f"not UTF-8 text (byte {exc.start})"
+        deep = depth_problem(text, self.max_depth)
+        if deep:
+            return "body", deep
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return "body", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        if "\\u0000" in text or "\x00" in text:
+            where = nul_path(value)
+            if where:
+                return where, "holds a NUL character (\\u0000), which no text may contain"
+        return None
+
+
+async def _refuse(send: Send, status: int, field: str, problem: str) -> None:
+    payload = json.dumps({"detail": [{"field": field, "problem": problem}]}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,29 @@
+"""The service's settings: one typed object, read once from ``SMARTBORDER_*`` environment
+variables (or given to ``create_app``), never from the environment in the middle of a request."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from smartborder.service.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    """What a deployment may change. Each field is read from ``SMARTBORDER_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="SMARTBORDER_", extra="ignore", frozen=True)
+
+    database_url: str = Field(default=DEFAULT_URL, description="SQLAlchemy URL; a SQLite file in the working directory "
+                                                         "by default, PostgreSQL by URL")
+    token_cache_s: float = Field(default=10.0, ge=0, description="how long a token's caller is remembered; a revoked "
+                                                          "token stops working within this time (0: every request)")
+    max_clock_skew_s: float = Field(default=600.0, ge=0, le=86_400,
+                                    description="how far in the future a ping or event time may be (device "
+                                                "clocks run ahead); 10 min by default")
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024,
+                                description="largest request body accepted (413 beyond): a 10,000-ping batch is "
+                                            "~1 MB, a 2 MB biometric image ~2.7 MB in base64")
+    max_json_depth: int = Field(default=32, ge=4, le=1000, description="deepest JSON nesting accepted (EPCIS needs ~6)")
+    trusted_test_keys: bool = Field(default=False, description="sign cards and seal templates with fixed public test keys "
+                                                       "(tests only; `serve` refuses to start with it)")
