@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
+from importlib.resources import files
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -68,8 +69,9 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         if checkpointer is not None:
             checkpointer.stop()
 
-    app = FastAPI(title="smartborder services", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="smartborder services", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
+    _offline_docs(app)
     app.state.make_session = make_session
     app.state.make_write_session = session_factory(url, writer=True)
     app.state.settings = settings
@@ -101,6 +103,35 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     for module in ROUTERS:
         app.include_router(import_module(module).router)
     return app
+
+
+DOC_ASSETS = "/docs-assets"
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs and ReDoc at /redoc, their scripts served from the fastapi-offline
+    package's files rather than a CDN: the pages work on a machine without internet."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    assets = files("fastapi_offline") / "static"
+    app.mount(DOC_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} — API",
+                                   swagger_js_url=f"{DOC_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOC_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOC_ASSETS}/favicon.png",
+                                   # no badge from swagger.io's online validator
+                                   swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} — API",
+                              redoc_js_url=f"{DOC_ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{DOC_ASSETS}/favicon.png", with_google_fonts=False)
 
 
 def conflict(exc: IntegrityError) -> tuple[str, str]:
