@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 from importlib.resources import files
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +40,32 @@ ROUTERS = (
     "smartborder.service.targeting_api",
     "smartborder.service.custody_api",
 )
+
+
+class Problem(BaseModel):
+    field: str = Field(description="the field (dotted path), query parameter, header or 'body' at fault")
+    problem: str = Field(description="what is wrong with it, in words")
+
+
+class ErrorBody(BaseModel):
+    """Every error the API sends: a list of problems, each naming its field."""
+
+    detail: list[Problem]
+
+
+_ERROR_WORDS = {
+    400: "the body is not JSON (or not UTF-8, or nested too deep)",
+    401: "no token, or an unknown or revoked one",
+    403: "the token's role may not do this",
+    404: "no such record that this token may see",
+    409: "conflicts with what is stored (a duplicate id, a state that forbids the step, a lost race)",
+    413: "the body is larger than the service accepts",
+    422: "a field is missing, malformed or out of bounds",
+    503: "the service lacks a key or setting this needs",
+}
+#: The error responses every route documents (all share ``ErrorBody``).
+ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody, "description": words}
+                                           for status, words in _ERROR_WORDS.items()}
 
 
 class ApiError(HTTPException):
@@ -101,7 +129,7 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         return {"status": "ok", "version": __version__}
 
     for module in ROUTERS:
-        app.include_router(import_module(module).router)
+        app.include_router(import_module(module).router, responses=ERRORS)
     return app
 
 
