@@ -25,9 +25,9 @@ def serve(
     from smartborder.errors import SmartborderError
     from smartborder.service.app import create_app, settle_for_serving
     from smartborder.service.db import database_url
-    from smartborder.service.settings import Settings
+    from smartborder.service.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     if settings.trusted_test_keys:
         raise SmartborderError("SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
                                "derive them, so a served card or template would be forgeable. Unset it and set "

@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +23,7 @@ from smartborder.rules.errors import RuleInputError
 from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
 from smartborder.service.guard import BodyGuard
-from smartborder.service.settings import Settings
+from smartborder.service.settings import Settings, load_settings
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -82,7 +82,7 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
 
     A token's caller is remembered for ``token_cache_s`` seconds (0: look it up on every request),
     so a token revoked in the database stops working within that time."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     changes = {k: v for k, v in (("database_url", db_url), ("token_cache_s", token_cache_s)) if v is not None}
     settings = settings.model_copy(update=changes) if changes else settings
     url = database_url(settings.database_url)
@@ -109,6 +109,14 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"),
+                   "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def _inner_validation(_: Request, exc: ValidationError) -> JSONResponse:
+        # A model built inside a handler from checked parts still refused them: the caller's input
+        # is at fault (a combination the request schema could not express), not the server.
+        detail = [{"field": ".".join(str(p) for p in e["loc"]) or "body",
                    "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"detail": detail}, status_code=422)
 

@@ -160,7 +160,8 @@ def _judge(kind: str, history: rules.History, on: dt.date, body: DecideIn) -> ru
 
 @router.get("/persons/{person_id}/eligibility")
 def eligibility(person_id: str, question: ApplicationKind, on: dt.date,
-                announced: dt.date | None = None, certified_crossings: int | None = None,
+                announced: dt.date | None = None,
+                certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
                 session: Session = Depends(get_session),
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """The timeline engine: is this person eligible for *question* on any date *on*?"""

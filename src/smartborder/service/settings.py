@@ -3,7 +3,7 @@ variables (or given to ``create_app``), never from the environment in the middle
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from smartborder.service.db import DEFAULT_URL
@@ -12,7 +12,7 @@ from smartborder.service.db import DEFAULT_URL
 class Settings(BaseSettings):
     """What a deployment may change. Each field is read from ``SMARTBORDER_<FIELD>``."""
 
-    model_config = SettingsConfigDict(env_prefix="SMARTBORDER_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="SMARTBORDER_", extra="ignore", frozen=True, env_ignore_empty=True)
 
     database_url: str = Field(default=DEFAULT_URL, description="SQLAlchemy URL; a SQLite file in the working directory "
                                                          "by default, PostgreSQL by URL")
@@ -27,3 +27,16 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=32, ge=4, le=1000, description="deepest JSON nesting accepted (EPCIS needs ~6)")
     trusted_test_keys: bool = Field(default=False, description="sign cards and seal templates with fixed public test keys "
                                                        "(tests only; `serve` refuses to start with it)")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment (and *overrides*); a bad value is a ``SmartborderError``
+    naming its variable, not a traceback."""
+    from smartborder.errors import SmartborderError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "SMARTBORDER_" + ".".join(str(p) for p in first["loc"]).upper()
+        raise SmartborderError(f"{name}: {first['msg']} (got {first.get('input')!r})") from None
