@@ -47,11 +47,11 @@ def _date(text: str | None, field: str) -> dt.date | None:
 
 @contextmanager
 def _session(db: str | None, role: str) -> Iterator[tuple[Any, Any]]:
-    """A migrated database session and a caller acting as ``cli:<role>``; API errors → TrustedError."""
-    from starlette.exceptions import HTTPException
-
+    """A migrated database session and a caller acting as ``cli:<role>``; an operation's refusal
+    becomes a TrustedError (one line, exit 2)."""
     from smartborder.service.auth import Caller
     from smartborder.service.db import database_url, session_factory, upgrade
+    from smartborder.service.errors import OperationError
 
     class CliCaller(Caller):
         @property
@@ -63,10 +63,9 @@ def _session(db: str | None, role: str) -> Iterator[tuple[Any, Any]]:
     with session_factory(url)() as session:
         try:
             yield session, CliCaller(0, role, None, None)
-        except HTTPException as exc:
+        except OperationError as exc:
             session.rollback()
-            detail = exc.detail[0] if isinstance(exc.detail, list) and exc.detail else {"field": "request", "problem": str(exc.detail)}
-            raise TrustedError(detail["field"], detail["problem"]) from None
+            raise TrustedError(exc.field, exc.problem) from None
 
 
 def _show(payload: dict[str, Any], as_json: bool, title: str) -> None:
@@ -90,15 +89,16 @@ def status(
     on: OnOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Trusted on a day? Since when, until when, or why not."""
-    from smartborder.service import trusted_cards_api, trusted_traders_api
+    from smartborder.service import trusted_operations as ops
 
-    routes: dict[str, Callable[..., dict[str, Any]]] = {
-        "facility": trusted_traders_api.facility_status, "company": trusted_traders_api.company_status,
-        "person": trusted_cards_api.person_status}
-    if kind not in routes:
+    operations: dict[str, Callable[..., dict[str, Any]]] = {
+        "facility": lambda session, _caller, ident, day: ops.facility_status(session, ident, day),
+        "company": lambda session, _caller, ident, day: ops.company_status(session, ident, day),
+        "person": ops.person_status}
+    if kind not in operations:
         raise TrustedError("kind", f"expected facility, company or person, got {kind!r}")
     with _session(db, "officer") as (session, caller):
-        payload = routes[kind](ident, _date(on, "on"), session, caller)  # (id, on, session, caller)
+        payload = operations[kind](session, caller, ident, _date(on, "on"))
     _show(payload, as_json, f"{kind} {ident}")
 
 
@@ -112,17 +112,11 @@ def certification(
     db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Record a certification step for a facility (as an auditor), logged with the reason."""
-    from pydantic import ValidationError
+    from smartborder.service.trusted_operations import certification_step
 
-    from smartborder.service.trusted_traders_api import CertificationIn, certification_step
-    from smartborder.tomlfiles import describe
-
-    try:
-        body = CertificationIn(action=action, on=_date(on, "on") or dt.date.today(), reason=reason, audit_id=audit_id)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        raise TrustedError("action", describe(exc)) from None
     with _session(db, "auditor") as (session, caller):
-        payload = certification_step(facility, body, session=session, caller=caller)
+        payload = certification_step(session, caller, facility, action, _date(on, "on") or dt.date.today(), reason,
+                                     audit_id)
     _show(payload, as_json, f"facility {facility}")
 
 
@@ -135,14 +129,12 @@ def enrol(
     """Enrol the applicant's face (only the sealed template is kept). Needs SMARTBORDER_TEMPLATE_KEY."""
     import base64
 
-    from smartborder.service.trusted_travellers_api import EnrolIn
-    from smartborder.service.trusted_travellers_api import enrol as enrol_route
+    from smartborder.service.trusted_operations import enrol as enrol_face
 
     if not image.is_file():
         raise TrustedError("image", f"file {image} does not exist")
-    body = EnrolIn(image_base64=base64.b64encode(image.read_bytes()).decode())
     with _session(db, "vetting_officer") as (session, caller):
-        payload = enrol_route(application, body, session=session, caller=caller)
+        payload = enrol_face(session, caller, application, base64.b64encode(image.read_bytes()).decode())
     _show(payload, as_json, f"application {application}")
 
 
@@ -153,13 +145,10 @@ def revoke(
     db: DbOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Revoke a card; the holder's biometric template is deleted with it."""
-    from smartborder.service.trusted_cards_api import ReasonIn
-    from smartborder.service.trusted_cards_api import revoke as revoke_route
+    from smartborder.service.trusted_operations import revoke_card
 
-    if not reason.strip():
-        raise TrustedError("reason", "say why the card is revoked")
     with _session(db, "admin") as (session, caller):
-        payload = revoke_route(card, ReasonIn(reason=reason), session=session, caller=caller)
+        payload = revoke_card(session, caller, card, reason)
     _show(payload, as_json, f"card {card}")
 
 

@@ -10,7 +10,7 @@ from importlib import import_module
 from importlib.resources import files
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +22,7 @@ from smartborder import __version__
 from smartborder.rules.errors import RuleInputError
 from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
+from smartborder.service.errors import OperationError
 from smartborder.service.guard import BodyGuard
 from smartborder.service.settings import Settings, load_settings
 
@@ -68,11 +69,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody, "descrip
                                            for status, words in _ERROR_WORDS.items()}
 
 
-class ApiError(HTTPException):
-    """A 4xx with a field and a problem, rendered as JSON."""
+class ApiError(OperationError):
+    """An operation's refusal given by its HTTP status: ``ApiError(404, field, problem)`` is a
+    ``NotFound``. Rendered, like every ``OperationError``, by the app's one handler."""
 
     def __init__(self, status: int, field: str, problem: str) -> None:
-        super().__init__(status, detail=[{"field": field, "problem": problem}])
+        super().__init__(field, problem)
+        self.status = status
 
 
 def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float | None = None,
@@ -124,6 +127,10 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     async def _rule_input(_: Request, exc: RuleInputError) -> JSONResponse:
         field, _sep, problem = str(exc).partition(": ")
         return JSONResponse({"detail": [{"field": field, "problem": problem or str(exc)}]}, status_code=422)
+
+    @app.exception_handler(OperationError)
+    async def _refused(_: Request, exc: OperationError) -> JSONResponse:
+        return JSONResponse({"detail": [{"field": exc.field, "problem": exc.problem}]}, status_code=exc.status)
 
     @app.exception_handler(IntegrityError)
     async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:

@@ -17,10 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smartborder.service import trusted_operations as ops
 from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import ROLES, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
+from smartborder.service.trusted_operations import card_view
 from smartborder.service.trusted_support import card_key, domain_errors, image_from, template_cipher
 from smartborder.trusted import (
     WatchEntry,
@@ -63,10 +65,6 @@ class CrossingIn(BaseModel):
     facility_id: str | None = Field(default=None, description="FAST: the facility the load left from")
 
 
-def card_view(card: Card, on: dt.date) -> dict[str, object]:
-    return {"id": card.id, "person_id": card.person_id, "program": card.program, "issued": card.issued.isoformat(),
-            "expires": card.expires.isoformat(), "status": card_state(card.status, card.expires, on),
-            "reason": card.reason, "card": card.signed}
 
 
 def issue_card(session: Session, application: TravellerApplication, on: dt.date, caller: Caller) -> dict[str, object]:
@@ -86,11 +84,6 @@ def issue_card(session: Session, application: TravellerApplication, on: dt.date,
     return card_view(card, on)
 
 
-def _card(session: Session, card_id: str, caller: Caller) -> Card:
-    card = session.get(Card, card_id)
-    if card is None or (caller.role == "applicant" and card.person_id != caller.subject):
-        raise ApiError(404, "card_id", f"no card {card_id!r}")
-    return card
 
 
 @router.get("/public-key")
@@ -102,24 +95,14 @@ def public_key(_: Caller = Depends(require(*ROLES))) -> dict[str, str]:
 @router.get("/cards/{card_id}")
 def read_card(card_id: str, session: Session = Depends(get_session),
               caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
-    return card_view(_card(session, card_id, caller), dt.date.today())
+    return card_view(ops.card(session, card_id, caller), dt.date.today())
 
 
 @router.post("/cards/{card_id}/revoke")
 def revoke(card_id: str, body: ReasonIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Revoke with a reason; the holder's biometric template is deleted in the same transaction."""
-    card = _card(session, card_id, caller)
-    if card.status != "active":
-        raise ApiError(409, "status", f"the card is already {card.status}")
-    card.status, card.reason = "revoked", body.reason
-    template = session.scalar(select(Template).where(Template.person_id == card.person_id))
-    if template is not None:
-        session.delete(template)
-    record(session, caller.label, "trusted.card.revoke", card.id,
-           {"person_id": card.person_id, "reason": body.reason, "template_deleted": template is not None})
-    session.commit()
-    return card_view(card, dt.date.today())
+    return ops.revoke_card(session, caller, card_id, body.reason)
 
 
 @router.post("/cards/{card_id}/renew", status_code=201)
@@ -128,7 +111,7 @@ def renew(card_id: str, body: RenewIn, session: Session = Depends(get_write_sess
     """A new card for five more years after a fresh watch-list screen; a possible match stops it."""
     from smartborder.service.trusted_models import TravellerApplication
 
-    card = _card(session, card_id, caller)
+    card = ops.card(session, card_id, caller)
     on = body.on or dt.date.today()
     with domain_errors():
         check_renewal(card.expires, on, card.status)
@@ -152,21 +135,7 @@ def renew(card_id: str, body: RenewIn, session: Session = Depends(get_write_sess
 def person_status(person_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                   caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
     """Is this traveller or driver trusted on *on*? Which card, since when, or why not."""
-    if caller.role == "applicant" and caller.subject != person_id:
-        raise ApiError(403, "person_id", "an applicant may only see their own status")
-    day = on or dt.date.today()
-    cards = list(session.scalars(select(Card).where(Card.person_id == person_id).order_by(Card.issued)))
-    live = [c for c in cards if card_state(c.status, c.expires, day) == "active" and c.issued <= day]
-    if live:
-        c = live[-1]
-        return {"person_id": person_id, "on": day.isoformat(), "trusted": True, "program": c.program,
-                "card_id": c.id, "since": cards[0].issued.isoformat() if all(
-                    x.status != "revoked" for x in cards) else c.issued.isoformat(),
-                "expires": c.expires.isoformat(), "reasons": []}
-    last = cards[-1] if cards else None
-    why = ("no card issued" if last is None else
-           f"card {last.id} {card_state(last.status, last.expires, day)}" + (f": {last.reason}" if last.reason else ""))
-    return {"person_id": person_id, "on": day.isoformat(), "trusted": False, "reasons": [why]}
+    return ops.person_status(session, caller, person_id, on)
 
 
 @router.post("/crossings", status_code=201)
@@ -228,7 +197,7 @@ def crossing(body: CrossingIn, session: Session = Depends(get_write_session),
 @router.get("/cards/{card_id}/crossings")
 def card_crossings(card_id: str, session: Session = Depends(get_session),
                    caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
-    card = _card(session, card_id, caller)
+    card = ops.card(session, card_id, caller)
     rows = session.scalars(select(Crossing).where(Crossing.card_id == card.id).order_by(Crossing.on, Crossing.id))
     return {"card_id": card.id, "items": [
         {"on": r.on.isoformat(), "port_code": r.port_code, "vehicle": r.vehicle, "lane": r.lane,

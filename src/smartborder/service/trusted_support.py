@@ -1,4 +1,4 @@
-"""What the trusted routers share: keys from settings, domain errors as 4xx, images from JSON.
+"""What the trusted operations share: keys from settings, rule errors as domain errors, images from JSON.
 
 Keys (never in the database):
 - ``SMARTBORDER_CARD_KEY``: the Ed25519 signing seed for cards (base64url, 32 bytes);
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from smartborder.service.app import ApiError
+from smartborder.service.errors import Conflict, Invalid, TooLarge, Unavailable
 from smartborder.trusted.errors import BiometricError, CriteriaError, TransitionError, TrustedError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def _key_text(variable: str) -> str:
     if os.environ.get(TEST_SWITCH) == "1":
         seed = hashlib.sha256(f"smartborder public test key {variable}".encode()).digest()
         return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
-    raise ApiError(503, variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
+    raise Unavailable(variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
                    f"and set {variable} (tests set {TEST_SWITCH}=1)")
 
 
@@ -48,7 +48,7 @@ def card_key() -> Ed25519PrivateKey:
     try:
         return load_private_key(_key_text("SMARTBORDER_CARD_KEY"))
     except (ValueError, binascii.Error):
-        raise ApiError(503, "SMARTBORDER_CARD_KEY", "not a base64url 32-byte Ed25519 seed") from None
+        raise Unavailable("SMARTBORDER_CARD_KEY", "not a base64url 32-byte Ed25519 seed") from None
 
 
 def template_cipher() -> TemplateCipher:
@@ -57,9 +57,9 @@ def template_cipher() -> TemplateCipher:
     try:
         return TemplateCipher.from_text(_key_text("SMARTBORDER_TEMPLATE_KEY"))
     except (ValueError, binascii.Error):
-        raise ApiError(503, "SMARTBORDER_TEMPLATE_KEY", "not base64url") from None
+        raise Unavailable("SMARTBORDER_TEMPLATE_KEY", "not base64url") from None
     except BiometricError as exc:
-        raise ApiError(503, exc.field, exc.problem) from None
+        raise Unavailable(exc.field, exc.problem) from None
 
 
 @contextmanager
@@ -69,9 +69,9 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except TransitionError as exc:
-        raise ApiError(409, exc.field, exc.problem) from None
+        raise Conflict(exc.field, exc.problem) from None
     except (CriteriaError, BiometricError, TrustedError) as exc:
-        raise ApiError(422, exc.field, exc.problem) from None
+        raise Invalid(exc.field, exc.problem) from None
 
 
 def image_from(text: str, field: str = "image_base64") -> np.ndarray:
@@ -80,10 +80,10 @@ def image_from(text: str, field: str = "image_base64") -> np.ndarray:
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(422, field, "not base64 text") from None
+        raise Invalid(field, "not base64 text") from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise ApiError(413, field, f"{len(data):,} bytes; at most {MAX_IMAGE_BYTES:,}")
+        raise TooLarge(field, f"{len(data):,} bytes; at most {MAX_IMAGE_BYTES:,}")
     try:
         return decode_image(data)
     except BiometricError as exc:
-        raise ApiError(422, field, exc.problem) from None
+        raise Invalid(field, exc.problem) from None

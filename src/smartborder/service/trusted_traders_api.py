@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smartborder.service import trusted_operations as ops
 from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
-from smartborder.service.trusted_models import Audit, CertEventRow, Company, Facility
+from smartborder.service.trusted_models import Audit, Company, Facility
 from smartborder.service.trusted_support import domain_errors
-from smartborder.trusted import CertEvent, Finding, checklist, score
-from smartborder.trusted.certification import check_next, standing
+from smartborder.trusted import Finding, checklist, score
 
 router = APIRouter(prefix="/trusted", tags=["trusted traders"])
 AUDITORS = ("auditor", "admin")
@@ -69,28 +69,12 @@ class CertificationIn(BaseModel):
     audit_id: int | None = Field(default=None, description="the passing audit a certification rests on")
 
 
-def _facility(session: Session, facility_id: str) -> Facility:
-    facility = session.get(Facility, facility_id)
-    if facility is None:
-        raise ApiError(404, "facility_id", f"no facility {facility_id!r}; register it under its company first")
-    return facility
 
 
-def _events(session: Session, facility_id: str) -> list[CertEvent]:
-    rows = session.scalars(select(CertEventRow).where(CertEventRow.facility_id == facility_id)
-                           .order_by(CertEventRow.on, CertEventRow.id))
-    return [CertEvent(r.kind, r.on, r.reason) for r in rows]  # type: ignore[arg-type]
 
 
-def _not_future(on: dt.date, field: str = "on") -> None:
-    if on > dt.date.today():
-        raise ApiError(422, field, f"{on} is in the future; record what has happened")
 
 
-def facility_standing(session: Session, facility: Facility, on: dt.date) -> dict[str, object]:
-    s = standing(_events(session, facility.id), on, checklist().revalidation_years)
-    return {"facility_id": facility.id, "company_id": facility.company_id, "name": facility.name,
-            **s.as_dict(), "pre_inspected_allowed": s.trusted}
 
 
 @router.get("/criteria")
@@ -131,8 +115,8 @@ def create_facility(company_id: str, body: FacilityIn, session: Session = Depend
 def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get_write_session),
                  caller: Caller = Depends(require("auditor"))) -> dict[str, object]:
     """Score a complete audit; only an auditor records one (their label is kept as the auditor)."""
-    _facility(session, facility_id)
-    _not_future(body.on)
+    ops.facility(session, facility_id)
+    ops.not_future(body.on)
     with domain_errors():
         result = score([Finding(f.criterion, f.met, f.note) for f in body.findings])
     audit = Audit(facility_id=facility_id, on=body.on, auditor=caller.label, passed=result.passed,
@@ -148,7 +132,7 @@ def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get
 @router.get("/facilities/{facility_id}/audits")
 def list_audits(facility_id: str, session: Session = Depends(get_session),
                 _: Caller = Depends(require(*AUDITORS, "officer"))) -> dict[str, object]:
-    _facility(session, facility_id)
+    ops.facility(session, facility_id)
     rows = session.scalars(select(Audit).where(Audit.facility_id == facility_id).order_by(Audit.on, Audit.id))
     return {"items": [{"id": a.id, "on": a.on.isoformat(), "auditor": a.auditor, **a.result,
                        "findings": a.findings} for a in rows]}
@@ -158,50 +142,18 @@ def list_audits(facility_id: str, session: Session = Depends(get_session),
 def certification_step(facility_id: str, body: CertificationIn, session: Session = Depends(get_write_session),
                        caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     """Certify or revalidate from a passing audit; suspend, reinstate or revoke with a reason."""
-    facility = _facility(session, facility_id)
-    _not_future(body.on)
-    if body.action in ("certified", "revalidated"):
-        audit = session.get(Audit, body.audit_id) if body.audit_id is not None else None
-        if audit is None or audit.facility_id != facility_id:
-            raise ApiError(422, "audit_id", f"a {body.action} step rests on an audit of facility {facility_id!r}; "
-                           f"got {body.audit_id!r}")
-        if not audit.passed:
-            raise ApiError(409, "audit_id", f"audit {audit.id} did not pass: " + "; ".join(audit.result["reasons"]))
-        if audit.on > body.on:
-            raise ApiError(422, "on", f"{body.on} is before the audit it rests on ({audit.on})")
-    elif body.audit_id is not None:
-        raise ApiError(422, "audit_id", f"a {body.action} step does not rest on an audit")
-    with domain_errors():
-        after = check_next(_events(session, facility_id), CertEvent(body.action, body.on, body.reason.strip()),
-                           checklist().revalidation_years)
-    session.add(CertEventRow(facility_id=facility_id, kind=body.action, on=body.on, reason=body.reason.strip(),
-                             audit_id=body.audit_id, decided_by=caller.label))
-    record(session, caller.label, f"trusted.certification.{body.action}", facility_id,
-           {**body.model_dump(), "standing": after.as_dict()})
-    session.commit()
-    return facility_standing(session, facility, body.on)
+    return ops.certification_step(session, caller, facility_id, body.action, body.on, body.reason, body.audit_id)
 
 
 @router.get("/facilities/{facility_id}/status")
 def facility_status(facility_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                     _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """Trusted on *on* (default today)? Since when, revalidation due, or why not."""
-    return facility_standing(session, _facility(session, facility_id), on or dt.date.today())
+    return ops.facility_status(session, facility_id, on)
 
 
 @router.get("/companies/{company_id}/status")
 def company_status(company_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                    _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """A company is trusted where at least one of its facilities is; each facility says why (not)."""
-    company = session.get(Company, company_id)
-    if company is None:
-        raise ApiError(404, "company_id", f"no company {company_id!r}")
-    day = on or dt.date.today()
-    facilities = session.scalars(select(Facility).where(Facility.company_id == company_id).order_by(Facility.id))
-    rows = [facility_standing(session, f, day) for f in facilities]
-    trusted = [r for r in rows if r["trusted"]]
-    since = min((str(r["since"]) for r in trusted), default=None)
-    reasons = [] if trusted else ([f"{r['facility_id']}: {'; '.join(r['reasons'])}" for r in rows]  # type: ignore[arg-type]
-                                  or ["no facility registered"])
-    return {"company_id": company.id, "name": company.name, "on": day.isoformat(), "trusted": bool(trusted),
-            "since": since, "reasons": reasons, "facilities": rows}
+    return ops.company_status(session, company_id, on)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smartborder.service import trusted_operations as ops
 from smartborder.service.app import MAX_OFFSET, ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
@@ -30,7 +31,7 @@ from smartborder.service.trusted_models import (
     TravellerApplication,
     WatchListEntry,
 )
-from smartborder.service.trusted_support import domain_errors, image_from, template_cipher
+from smartborder.service.trusted_support import domain_errors
 from smartborder.trusted import WatchEntry, advance, check_document, screen
 from smartborder.trusted.programs import program
 
@@ -83,30 +84,10 @@ class IssueIn(BaseModel):
     on: dt.date | None = Field(default=None, description="issue date (default: today)")
 
 
-def get_application(session: Session, application_id: str, caller: Caller) -> TravellerApplication:
-    application = session.get(TravellerApplication, application_id)
-    if application is None or (caller.role == "applicant" and application.person_id != caller.subject):
-        raise ApiError(404, "application_id", f"no application {application_id!r}")
-    return application
 
 
-def view(application: TravellerApplication, caller: Caller) -> dict[str, object]:
-    out: dict[str, object] = {
-        "id": application.id, "person_id": application.person_id, "program": application.program,
-        "state": application.state, "filed": application.filed.isoformat(),
-        "document_expires": application.document_expires.isoformat(), "carrier_id": application.carrier_id}
-    if caller.role != "applicant":  # the match report is for officers only
-        out["vetting"] = application.vetting
-    return out
 
 
-def _step(session: Session, application: TravellerApplication, step: str, caller: Caller,
-          why: dict[str, object]) -> dict[str, object]:
-    with domain_errors():
-        application.state = advance(application.state, step)
-    record(session, caller.label, f"trusted.application.{step}", application.id, {"state": application.state, **why})
-    session.commit()
-    return view(application, caller)
 
 
 @router.post("/watchlist", status_code=201)
@@ -139,7 +120,7 @@ def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1
     if state:
         query = query.where(TravellerApplication.state == state)
     rows = session.scalars(query.offset(offset).limit(limit)).all()
-    return {"items": [view(a, caller) for a in rows], "limit": limit, "offset": offset}
+    return {"items": [ops.application_view(a, caller) for a in rows], "limit": limit, "offset": offset}
 
 
 @router.post("/applications", status_code=201)
@@ -170,71 +151,56 @@ def file_application(body: ApplicationIn, session: Session = Depends(get_write_s
     session.add(application)
     record(session, caller.label, "trusted.application.file", application.id, body.model_dump(mode="json"))
     session.commit()
-    return view(application, caller)
+    return ops.application_view(application, caller)
 
 
 @router.get("/applications/{application_id}")
 def read_application(application_id: str, session: Session = Depends(get_session),
                      caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
-    return view(get_application(session, application_id, caller), caller)
+    return ops.application_view(ops.application(session, application_id, caller), caller)
 
 
 @router.post("/applications/{application_id}/vet")
 def vet(application_id: str, session: Session = Depends(get_write_session),
         caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Screen against the whole watch list; the report is kept on the application."""
-    application = get_application(session, application_id, caller)
+    application = ops.application(session, application_id, caller)
     entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
                for e in session.scalars(select(WatchListEntry))]
     report = screen(application.full_name, application.dob, application.document_number, entries)
     application.vetting = {**report.as_dict(), "screened_entries": len(entries), "by": caller.label}
     step = "vet_clear" if report.outcome == "clear" else "vet_match"
-    return _step(session, application, step, caller, {"vetting": application.vetting})
+    return ops.application_step(session, application, step, caller, {"vetting": application.vetting})
 
 
 @router.post("/applications/{application_id}/review")
 def review(application_id: str, body: ReviewIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """A person decides a possible match, saying why."""
-    application = get_application(session, application_id, caller)
-    return _step(session, application, f"review_{body.decision}", caller, body.model_dump())
+    application = ops.application(session, application_id, caller)
+    return ops.application_step(session, application, f"review_{body.decision}", caller, body.model_dump())
 
 
 @router.post("/applications/{application_id}/interview")
 def interview(application_id: str, body: InterviewIn, session: Session = Depends(get_write_session),
               caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
-    application = get_application(session, application_id, caller)
+    application = ops.application(session, application_id, caller)
     step = "interview_passed" if body.passed else "interview_failed"
-    return _step(session, application, step, caller, body.model_dump())
+    return ops.application_step(session, application, step, caller, body.model_dump())
 
 
 @router.post("/applications/{application_id}/enrol")
 def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Take the face sample, keep only its sealed template (the image is not stored)."""
-    from smartborder.trusted.biometrics.lbph import LBPHMatcher
-
-    application = get_application(session, application_id, caller)
-    if application.state != "interviewed":
-        raise ApiError(409, "state", f"the application is {application.state}; enrolment follows the interview")
-    image = image_from(body.image_base64)
-    matcher = LBPHMatcher()
-    with domain_errors():
-        sealed = template_cipher().seal(matcher.enrol(image), application.person_id)
-    existing = session.scalar(select(Template).where(Template.person_id == application.person_id))
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-    session.add(Template(person_id=application.person_id, application_id=application.id, matcher=matcher.name,
-                         sealed=sealed))
-    return _step(session, application, "enrol", caller, {"matcher": matcher.name})
+    return ops.enrol(session, caller, application_id, body.image_base64)
 
 
 @router.post("/applications/{application_id}/card", status_code=201)
 def issue(application_id: str, body: IssueIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Issue the card: documents still valid, one active card per person, the template enrolled."""
-    application = get_application(session, application_id, caller)
+    application = ops.application(session, application_id, caller)
     on = body.on or dt.date.today()
     with domain_errors():
         advance(application.state, "issue")
@@ -248,8 +214,8 @@ def issue(application_id: str, body: IssueIn, session: Session = Depends(get_wri
 @router.post("/applications/{application_id}/withdraw")
 def withdraw(application_id: str, session: Session = Depends(get_write_session),
              caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
-    application = get_application(session, application_id, caller)
+    application = ops.application(session, application_id, caller)
     template = session.scalar(select(Template).where(Template.application_id == application.id))
     if template is not None:
         session.delete(template)
-    return _step(session, application, "withdraw", caller, {})
+    return ops.application_step(session, application, "withdraw", caller, {})
