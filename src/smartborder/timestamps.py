@@ -36,6 +36,21 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_
 """A client's time: ISO text with an offset (not a number, not naive), years 1970–9998."""
 
 
+FIRST_DAY_YEAR, LAST_DAY_YEAR = 1900, 2999
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DAY_YEAR <= value.year <= LAST_DAY_YEAR:
+        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_DAY_YEAR}–{LAST_DAY_YEAR} the registries "
+                         "hold (terms of years are added to it)")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+"""A calendar day a registry acts on (issue, renewal): years 1900–2999, so a five-year term
+added to it stays a date."""
+
+
 def future_problem(at: dt.datetime, now: dt.datetime, max_skew: dt.timedelta) -> str | None:
     """Why *at* is too far in the future, or None if it is not."""
     if at > now + max_skew:

@@ -183,3 +183,10 @@ def test_keys_missing_outside_tests_is_a_clear_503(client: TestClient, token, mo
     monkeypatch.delenv("SMARTBORDER_TRUSTED_TEST_KEYS")
     r = client.get("/trusted/public-key", headers=token("booth_officer"))
     assert r.status_code == 503 and r.json()["detail"][0]["field"] == "SMARTBORDER_CARD_KEY"
+
+
+def test_a_renewal_dated_in_9999_is_a_422_not_a_500(client: TestClient, token, vetter, faces) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    card = issued_card(client, token, vetter, faces)
+    r = client.post(f"/trusted/cards/{card['id']}/renew", json={"on": "9999-06-01"}, headers=vetter)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "on", r.text
+    assert client.get(f"/trusted/cards/{card['id']}", headers=vetter).json()["status"] == "active"

@@ -24,6 +24,7 @@ from smartborder.service.auth import ROLES, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
 from smartborder.service.trusted_operations import card_view
 from smartborder.service.trusted_support import card_key, domain_errors, image_from, template_cipher
+from smartborder.timestamps import Day
 from smartborder.trusted import (
     WatchEntry,
     card_expiry,
@@ -52,7 +53,7 @@ class ReasonIn(BaseModel):
 
 class RenewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    on: dt.date | None = None
+    on: Day | None = Field(default=None, description="renewal date (default: today)")
 
 
 class CrossingIn(BaseModel):

@@ -32,6 +32,7 @@ from smartborder.service.trusted_models import (
     WatchListEntry,
 )
 from smartborder.service.trusted_support import domain_errors
+from smartborder.timestamps import Day
 from smartborder.trusted import WatchEntry, advance, check_document, screen
 from smartborder.trusted.programs import program
 
@@ -81,7 +82,7 @@ class EnrolIn(BaseModel):
 
 class IssueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    on: dt.date | None = Field(default=None, description="issue date (default: today)")
+    on: Day | None = Field(default=None, description="issue date (default: today)")
 
 
 
