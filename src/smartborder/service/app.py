@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 from importlib.resources import files
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -67,6 +67,11 @@ _ERROR_WORDS = {
 #: The error responses every route documents (all share ``ErrorBody``).
 ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody, "description": words}
                                            for status, words in _ERROR_WORDS.items()}
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
 
 
 class ApiError(OperationError):
@@ -140,8 +145,8 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         return JSONResponse({"detail": [{"field": field, "problem": problem}]}, status_code=409)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    def health() -> Health:
+        return Health(status="ok", version=__version__)
 
     for module in ROUTERS:
         app.include_router(import_module(module).router, responses=ERRORS)

@@ -41,7 +41,14 @@ from smartborder.service.app import (
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.custody_models import CustodyEventRow, Ping, Shipment
-from smartborder.service.custody_schemas import PingBatch, ShipmentIn
+from smartborder.service.custody_schemas import (
+    CustodyOut,
+    IngestOut,
+    PingBatch,
+    ShipmentIn,
+    ShipmentOut,
+    ShipmentPage,
+)
 from smartborder.service.custody_store import (
     explanation,
     may_see,
@@ -91,7 +98,7 @@ def public(shipment: Shipment) -> dict[str, Any]:
     }
 
 
-@router.post("/shipments", status_code=201)
+@router.post("/shipments", status_code=201, response_model=ShipmentOut)
 def declare(body: ShipmentIn, session: Session = Depends(get_write_session),
             caller: Caller = Depends(require("shipper", "admin"))) -> dict[str, Any]:
     """Declare a shipment at its origin facility (shipper: for its own org)."""
@@ -121,7 +128,7 @@ def declare(body: ShipmentIn, session: Session = Depends(get_write_session),
     return public(shipment)
 
 
-@router.get("/shipments")
+@router.get("/shipments", response_model=ShipmentPage)
 def list_shipments(
     custody_status: Annotated[str | None, Query(pattern="^(intact|suspect|broken)$")] = None,
     phase: Annotated[str | None, Query(pattern="^(declared|sealed|in_transit|arrived|delivered)$")] = None,
@@ -147,13 +154,13 @@ def list_shipments(
     return {"items": [public(s) for s in rows], "total": total, "limit": limit, "offset": offset}
 
 
-@router.get("/shipments/{shipment_id}")
+@router.get("/shipments/{shipment_id}", response_model=ShipmentOut)
 def read_shipment(shipment_id: str, session: Session = Depends(get_session),
                   caller: Caller = Depends(require(*ANYONE))) -> dict[str, Any]:
     return public(_shipment(session, shipment_id, caller))
 
 
-@router.get("/shipments/{shipment_id}/custody")
+@router.get("/shipments/{shipment_id}/custody", response_model=CustodyOut)
 def custody(shipment_id: str, session: Session = Depends(get_session),
             caller: Caller = Depends(require(*ANYONE))) -> dict[str, Any]:
     """Intact, suspect or broken — with every finding and its evidence, and pre-inspection."""
@@ -164,7 +171,7 @@ def custody(shipment_id: str, session: Session = Depends(get_session),
             "pings": state.pings, "inspections": state.inspections, **explanation(session, shipment).as_dict()}
 
 
-@router.post("/shipments/{shipment_id}/events")
+@router.post("/shipments/{shipment_id}/events", response_model=IngestOut)
 def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCIS 2.0 ObjectEvent or EPCISDocument")],
                 session: Session = Depends(get_write_session),
                 caller: Caller = Depends(require("shipper", "carrier", "officer", "admin")),
@@ -233,7 +240,7 @@ def export_events(shipment_id: str, session: Session = Depends(get_session),
     return document([{k: v for k, v in doc.items() if k != "@context"} for doc in rows])
 
 
-@router.post("/shipments/{shipment_id}/pings")
+@router.post("/shipments/{shipment_id}/pings", response_model=IngestOut)
 def post_pings(shipment_id: str, batch: PingBatch, session: Session = Depends(get_write_session),
                caller: Caller = Depends(require("carrier", "admin")),
                settings: Settings = Depends(settings_of)) -> dict[str, Any]:

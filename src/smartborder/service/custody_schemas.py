@@ -102,3 +102,86 @@ class PingBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     device_id: str = Field(min_length=1, max_length=64)
     pings: list[PingIn] = Field(min_length=1, max_length=10_000)
+
+
+# ---- responses ----------------------------------------------------------------------------------
+# What the routes return, so the OpenAPI document types every field and clients can generate
+# code. Fields the routes add later are allowed through (extra="allow") rather than dropped.
+
+class OriginOut(BaseModel):
+    facility_id: str
+    name: str
+    lat: float
+    lon: float
+    audit_status: str
+
+
+class ShipmentOut(BaseModel):
+    """A declared shipment as stored, with its phase and last recorded custody status."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    shipper_org: str
+    carrier_org: str
+    consignor: str
+    consignee: str
+    container_id: str
+    seal_number: str
+    seal_class: str
+    goods_description: str
+    goods_value_usd: str = Field(description="decimal text, two places")
+    origin: OriginOut
+    route: dict[str, Any] = Field(description="the planned route, a GeoJSON LineString")
+    planned_stops: list[dict[str, Any]]
+    destination_port: str
+    expected_transit_min: float
+    thresholds: dict[str, Any]
+    phase: Literal["declared", "sealed", "in_transit", "arrived", "delivered"]
+    custody_status: Literal["intact", "suspect", "broken"]
+    created_at: str
+
+
+class ShipmentPage(BaseModel):
+    items: list[ShipmentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AnomalyOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    severity: str
+    at: str
+    meaning: str
+    evidence: dict[str, Any]
+    ongoing: bool
+
+
+class CustodyOut(BaseModel):
+    """Intact, suspect or broken, every finding with its evidence, and pre-inspection."""
+
+    model_config = ConfigDict(extra="allow")
+    shipment_id: str
+    phase: str
+    seal_number: str | None
+    last_ping_at: str | None
+    pings: int
+    inspections: int
+    status: Literal["intact", "suspect", "broken"]
+    reasons: list[str]
+    anomalies: list[AnomalyOut]
+    pre_inspected: bool
+    pre_inspection: list[str] = Field(description="why the shipment does or does not count as pre-inspected")
+
+
+class IngestOut(BaseModel):
+    """What a batch of events or pings did: accepted, recognised as already stored, found."""
+
+    model_config = ConfigDict(extra="allow")
+    shipment_id: str
+    accepted: int
+    duplicates: int
+    anomalies: list[AnomalyOut]
+    custody_status: Literal["intact", "suspect", "broken"]
+    phase: str
