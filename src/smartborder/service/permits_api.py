@@ -63,6 +63,63 @@ class DecideIn(BaseModel):
     certified_crossings: int | None = Field(default=None, ge=0)
 
 
+# ---- responses ----------------------------------------------------------------------------------
+
+class PersonOut(BaseModel):
+    person_id: str
+    basis: Literal["work_skill", "family_reunification"]
+    background_check: Literal["passed", "failed", "pending"]
+    resided_in_us_since: dt.date | None
+
+
+class RecordOut(BaseModel):
+    kind: RecordKind
+    start: dt.date
+    end: dt.date | None
+
+
+class PersonWithRecords(PersonOut):
+    records: list[RecordOut]
+
+
+class DecisionOut(BaseModel):
+    """A decision: granted or not, each reason in words and the rule it comes from."""
+
+    question: str
+    on: dt.date
+    granted: bool
+    reasons: list[str]
+    rules: list[str]
+
+
+class ApplicationOut(BaseModel):
+    id: str
+    status: str
+    person_id: str
+    kind: ApplicationKind
+    skill: str | None
+    filed: dt.date
+
+
+class ApplicationDecisionOut(DecisionOut):
+    id: str
+    status: Literal["granted", "refused", "waiting"]
+
+
+class ApplicationSummary(BaseModel):
+    id: str
+    person_id: str
+    kind: ApplicationKind
+    filed: dt.date
+    status: str
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationSummary]
+    limit: int
+    offset: int
+
+
 def _person(session: Session, person_id: str) -> Person:
     person = session.get(Person, person_id)
     if person is None:
@@ -97,7 +154,7 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
         raise RuleInputError(describe(exc)) from None
 
 
-@router.post("/persons", status_code=201)
+@router.post("/persons", status_code=201, response_model=PersonOut)
 def create_person(body: PersonIn, session: Session = Depends(get_write_session),
                   caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     if session.get(Person, body.person_id) is not None:
@@ -108,7 +165,7 @@ def create_person(body: PersonIn, session: Session = Depends(get_write_session),
     return body.model_dump(mode="json")
 
 
-@router.get("/persons/{person_id}")
+@router.get("/persons/{person_id}", response_model=PersonWithRecords)
 def read_person(person_id: str, session: Session = Depends(get_session),
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     _may_see(caller, person_id)
@@ -119,7 +176,7 @@ def read_person(person_id: str, session: Session = Depends(get_session),
                         for r in records]}
 
 
-@router.post("/persons/{person_id}/records", status_code=201)
+@router.post("/persons/{person_id}/records", status_code=201, response_model=RecordOut)
 def add_record(person_id: str, body: RecordIn, session: Session = Depends(get_write_session),
                caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """Holders file their own reports and employment (seed: 'inform ... electronically of their
@@ -158,7 +215,7 @@ def _judge(kind: str, history: rules.History, on: dt.date, body: DecideIn) -> ru
     return QUESTIONS[kind](history, on, body)
 
 
-@router.get("/persons/{person_id}/eligibility")
+@router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
 def eligibility(person_id: str, question: ApplicationKind, on: dt.date,
                 announced: dt.date | None = None,
                 certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
@@ -171,7 +228,7 @@ def eligibility(person_id: str, question: ApplicationKind, on: dt.date,
     return _judge(question, history, on, body).as_dict()
 
 
-@router.post("/applications", status_code=201)
+@router.post("/applications", status_code=201, response_model=ApplicationOut)
 def file_application(body: ApplicationIn, session: Session = Depends(get_write_session),
                      caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     _may_see(caller, body.person_id)
@@ -187,7 +244,7 @@ def file_application(body: ApplicationIn, session: Session = Depends(get_write_s
     return {"id": application.id, "status": application.status, **body.model_dump(mode="json")}
 
 
-@router.post("/applications/{application_id}/decide")
+@router.post("/applications/{application_id}/decide", response_model=ApplicationDecisionOut)
 def decide_application(application_id: str, body: DecideIn, session: Session = Depends(get_write_session),
                        caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     application = session.get(Application, application_id)
@@ -216,7 +273,7 @@ def decide_application(application_id: str, body: DecideIn, session: Session = D
     return {"id": application.id, "status": application.status, **decision.as_dict()}
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=ApplicationPage)
 def list_applications(status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                       offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: Session = Depends(get_session),
                       caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
