@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import uuid
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
@@ -34,6 +34,79 @@ from smartborder.service.targeting_models import (
     ProfileStat,
 )
 from smartborder.targeting import ChannelPolicy, TargetingError
+
+# ---- responses ----------------------------------------------------------------------------------
+
+Channel = Literal["green", "blue", "yellow", "red"]
+
+
+class ReasonOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    profile: str
+
+
+class ArrivalOut(BaseModel):
+    """The lane decision at arrival: lane, channel, score, why, and the facts it rested on."""
+
+    arrival_id: str
+    lane: str
+    channel: Channel
+    score: float
+    random_selection: bool
+    reasons: list[ReasonOut]
+    profile_version: str
+    facts: dict[str, Any]
+    shipment_id: str | None
+    card_id: str | None
+
+
+class OutcomeOut(BaseModel):
+    arrival_id: str
+    found: bool
+    profiles: list[str] = Field(description="the profiles that learned from this outcome")
+
+
+class ProfilesOut(BaseModel):
+    """The profile set in force (each profile with its learned hit rate)."""
+
+    model_config = ConfigDict(extra="allow")
+    version: str
+    effective: str
+    profile: list[dict[str, Any]]
+
+
+class ProfilesWritten(BaseModel):
+    version: str
+    effective: str
+    profiles: list[str]
+
+
+class PolicyOut(BaseModel):
+    red_threshold: float
+    red_tie: float
+    yellow_threshold: float
+    random_rate: float
+
+
+class PolicyWritten(PolicyOut):
+    basis: dict[str, Any] = Field(description="how the thresholds were set (by hand, or fitted on which arrivals)")
+
+
+class HitRates(BaseModel):
+    inspections_recorded: int
+    hits: int
+    hit_rate: float | None
+
+
+class StatsOut(BaseModel):
+    arrivals: int
+    channels: dict[str, int]
+    inspection_rate: float | None
+    targeted: HitRates
+    random: HitRates
+    other: HitRates
+    minutes_to_release_median: float | None
+
 
 router = APIRouter(tags=["targeting"])
 BOOTH = ("booth_officer", "officer", "admin")
@@ -133,7 +206,7 @@ def _rng(request: Request) -> np.random.Generator:
     return rng
 
 
-@router.post("/arrivals", status_code=201)
+@router.post("/arrivals", status_code=201, response_model=ArrivalOut)
 def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_write_session),
             caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
     """Lane, channel, score and the reasons for one arriving shipment or card."""
@@ -171,7 +244,7 @@ def arrival(body: ArrivalIn, request: Request, session: Session = Depends(get_wr
     return out
 
 
-@router.post("/arrivals/{arrival_id}/outcome", status_code=201)
+@router.post("/arrivals/{arrival_id}/outcome", status_code=201, response_model=OutcomeOut)
 def outcome(arrival_id: str, body: OutcomeIn, session: Session = Depends(get_write_session),
             caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
     """Record what an inspection found; every profile the arrival matched learns from it."""
@@ -194,7 +267,7 @@ def outcome(arrival_id: str, body: OutcomeIn, session: Session = Depends(get_wri
     return {"arrival_id": arrival_id, "found": body.found, "profiles": row.matched}
 
 
-@router.get("/targeting/profiles")
+@router.get("/targeting/profiles", response_model=ProfilesOut)
 def read_profiles(session: Session = Depends(get_session),
                   caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """Profiles in force, with the learned hit rate of each (posterior mean and 90 % interval)."""
@@ -206,7 +279,7 @@ def read_profiles(session: Session = Depends(get_session),
     return out
 
 
-@router.put("/targeting/profiles", status_code=201)
+@router.put("/targeting/profiles", status_code=201, response_model=ProfilesWritten)
 def write_profiles(body: dict[str, Any], session: Session = Depends(get_write_session),
                    caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """A new version of the profiles (the whole set); learned counts carry over by profile id."""
@@ -229,7 +302,7 @@ def write_profiles(body: dict[str, Any], session: Session = Depends(get_write_se
             "profiles": [p.id for p in profiles.profiles]}
 
 
-@router.get("/targeting/policy")
+@router.get("/targeting/policy", response_model=PolicyOut)
 def read_policy(session: Session = Depends(get_session),
                 caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
     policy = in_force(session)[1]
@@ -247,7 +320,7 @@ def _save_policy(session: Session, caller: Caller, policy: ChannelPolicy, basis:
     return {**values, "basis": basis}
 
 
-@router.put("/targeting/policy", status_code=201)
+@router.put("/targeting/policy", status_code=201, response_model=PolicyWritten)
 def write_policy(body: PolicyIn, session: Session = Depends(get_write_session),
                  caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """Thresholds set by hand."""
@@ -255,7 +328,7 @@ def write_policy(body: PolicyIn, session: Session = Depends(get_write_session),
     return _save_policy(session, caller, policy, {"set": "by hand"})
 
 
-@router.post("/targeting/policy/fit", status_code=201)
+@router.post("/targeting/policy/fit", status_code=201, response_model=PolicyWritten)
 def fit(body: FitIn, session: Session = Depends(get_write_session),
         caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """Thresholds that spend *inspection_rate* on recent arrivals, rescored with today's profiles."""
@@ -269,7 +342,7 @@ def fit(body: FitIn, session: Session = Depends(get_write_session),
     return _save_policy(session, caller, policy, basis)
 
 
-@router.get("/targeting/stats")
+@router.get("/targeting/stats", response_model=StatsOut)
 def stats(since: Annotated[dt.date | None, Query(description="first day counted")] = None,
           session: Session = Depends(get_session),
           caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
