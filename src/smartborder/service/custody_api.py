@@ -43,6 +43,7 @@ from smartborder.service.auth import Caller
 from smartborder.service.custody_models import CustodyEventRow, Ping, Shipment
 from smartborder.service.custody_schemas import (
     CustodyOut,
+    EPCISDocumentOut,
     IngestOut,
     PingBatch,
     ShipmentIn,
@@ -230,7 +231,7 @@ def post_events(shipment_id: str, body: Annotated[Any, Body(description="an EPCI
             "phase": shipment.phase}
 
 
-@router.get("/shipments/{shipment_id}/events")
+@router.get("/shipments/{shipment_id}/events", response_model=EPCISDocumentOut)
 def export_events(shipment_id: str, session: Session = Depends(get_session),
                   caller: Caller = Depends(require(*ANYONE))) -> dict[str, Any]:
     """The shipment's custody events as an EPCIS 2.0 JSON document, in time order."""

@@ -185,3 +185,19 @@ class IngestOut(BaseModel):
     anomalies: list[AnomalyOut]
     custody_status: Literal["intact", "suspect", "broken"]
     phase: str
+
+
+class EPCISBodyOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    eventList: list[dict[str, Any]] = Field(description="the ObjectEvents as received, in time order (may be empty)")
+
+
+class EPCISDocumentOut(BaseModel):
+    """A shipment's custody events as an EPCIS 2.0 JSON-LD document."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    context: Any = Field(alias="@context")
+    type: Literal["EPCISDocument"]
+    schemaVersion: str
+    creationDate: str
+    epcisBody: EPCISBodyOut

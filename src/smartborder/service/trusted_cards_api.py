@@ -23,6 +23,13 @@ from smartborder.service.audit import record
 from smartborder.service.auth import ROLES, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
 from smartborder.service.trusted_operations import card_view
+from smartborder.service.trusted_schemas import (
+    CardCrossings,
+    CardOut,
+    CrossingOut,
+    PersonStanding,
+    PublicKeyOut,
+)
 from smartborder.service.trusted_support import card_key, domain_errors, image_from, template_cipher
 from smartborder.timestamps import Day
 from smartborder.trusted import (
@@ -87,26 +94,26 @@ def issue_card(session: Session, application: TravellerApplication, on: dt.date,
 
 
 
-@router.get("/public-key")
+@router.get("/public-key", response_model=PublicKeyOut)
 def public_key(_: Caller = Depends(require(*ROLES))) -> dict[str, str]:
     """The key a booth installs to check cards offline (Ed25519, raw, base64url)."""
     return {"algorithm": "Ed25519", "public_key": public_key_text(card_key())}
 
 
-@router.get("/cards/{card_id}")
+@router.get("/cards/{card_id}", response_model=CardOut)
 def read_card(card_id: str, session: Session = Depends(get_session),
               caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
     return card_view(ops.card(session, card_id, caller), dt.date.today())
 
 
-@router.post("/cards/{card_id}/revoke")
+@router.post("/cards/{card_id}/revoke", response_model=CardOut)
 def revoke(card_id: str, body: ReasonIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Revoke with a reason; the holder's biometric template is deleted in the same transaction."""
     return ops.revoke_card(session, caller, card_id, body.reason)
 
 
-@router.post("/cards/{card_id}/renew", status_code=201)
+@router.post("/cards/{card_id}/renew", status_code=201, response_model=CardOut)
 def renew(card_id: str, body: RenewIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """A new card for five more years after a fresh watch-list screen; a possible match stops it."""
@@ -132,14 +139,14 @@ def renew(card_id: str, body: RenewIn, session: Session = Depends(get_write_sess
     return new
 
 
-@router.get("/persons/{person_id}/status")
+@router.get("/persons/{person_id}/status", response_model=PersonStanding, response_model_exclude_unset=True)
 def person_status(person_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                   caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
     """Is this traveller or driver trusted on *on*? Which card, since when, or why not."""
     return ops.person_status(session, caller, person_id, on)
 
 
-@router.post("/crossings", status_code=201)
+@router.post("/crossings", status_code=201, response_model=CrossingOut)
 def crossing(body: CrossingIn, session: Session = Depends(get_write_session),
              caller: Caller = Depends(require("booth_officer"))) -> dict[str, object]:
     """Check a card at the booth: signature and expiry, registry status, the live face 1:1,
@@ -195,7 +202,7 @@ def crossing(body: CrossingIn, session: Session = Depends(get_write_session),
             "distance": distance, "reasons": reasons}
 
 
-@router.get("/cards/{card_id}/crossings")
+@router.get("/cards/{card_id}/crossings", response_model=CardCrossings)
 def card_crossings(card_id: str, session: Session = Depends(get_session),
                    caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
     card = ops.card(session, card_id, caller)

@@ -21,6 +21,15 @@ from smartborder.service.app import ApiError, get_session, get_write_session, re
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.trusted_models import Audit, Company, Facility
+from smartborder.service.trusted_schemas import (
+    AuditOut,
+    AuditPage,
+    CompanyOut,
+    CompanyStanding,
+    CriteriaOut,
+    FacilityOut,
+    FacilityStanding,
+)
 from smartborder.service.trusted_support import domain_errors
 from smartborder.trusted import Finding, checklist, score
 
@@ -77,7 +86,7 @@ class CertificationIn(BaseModel):
 
 
 
-@router.get("/criteria")
+@router.get("/criteria", response_model=CriteriaOut)
 def criteria(_: Caller = Depends(require(*READERS, "shipper", "carrier"))) -> dict[str, object]:
     """The checklist an audit judges, with its source and the pass marks."""
     rules = checklist()
@@ -87,7 +96,7 @@ def criteria(_: Caller = Depends(require(*READERS, "shipper", "carrier"))) -> di
                         "category_pass": rules.category_pass, "source": rules.scoring_source}}
 
 
-@router.post("/companies", status_code=201)
+@router.post("/companies", status_code=201, response_model=CompanyOut)
 def create_company(body: CompanyIn, session: Session = Depends(get_write_session),
                    caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     if session.get(Company, body.id) is not None:
@@ -98,7 +107,7 @@ def create_company(body: CompanyIn, session: Session = Depends(get_write_session
     return body.model_dump()
 
 
-@router.post("/companies/{company_id}/facilities", status_code=201)
+@router.post("/companies/{company_id}/facilities", status_code=201, response_model=FacilityOut)
 def create_facility(company_id: str, body: FacilityIn, session: Session = Depends(get_write_session),
                     caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     if session.get(Company, company_id) is None:
@@ -111,7 +120,7 @@ def create_facility(company_id: str, body: FacilityIn, session: Session = Depend
     return {"company_id": company_id, **body.model_dump()}
 
 
-@router.post("/facilities/{facility_id}/audits", status_code=201)
+@router.post("/facilities/{facility_id}/audits", status_code=201, response_model=AuditOut)
 def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get_write_session),
                  caller: Caller = Depends(require("auditor"))) -> dict[str, object]:
     """Score a complete audit; only an auditor records one (their label is kept as the auditor)."""
@@ -129,7 +138,7 @@ def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get
             **result.as_dict()}
 
 
-@router.get("/facilities/{facility_id}/audits")
+@router.get("/facilities/{facility_id}/audits", response_model=AuditPage)
 def list_audits(facility_id: str, session: Session = Depends(get_session),
                 _: Caller = Depends(require(*AUDITORS, "officer"))) -> dict[str, object]:
     ops.facility(session, facility_id)
@@ -138,21 +147,21 @@ def list_audits(facility_id: str, session: Session = Depends(get_session),
                        "findings": a.findings} for a in rows]}
 
 
-@router.post("/facilities/{facility_id}/certification")
+@router.post("/facilities/{facility_id}/certification", response_model=FacilityStanding)
 def certification_step(facility_id: str, body: CertificationIn, session: Session = Depends(get_write_session),
                        caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     """Certify or revalidate from a passing audit; suspend, reinstate or revoke with a reason."""
     return ops.certification_step(session, caller, facility_id, body.action, body.on, body.reason, body.audit_id)
 
 
-@router.get("/facilities/{facility_id}/status")
+@router.get("/facilities/{facility_id}/status", response_model=FacilityStanding)
 def facility_status(facility_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                     _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """Trusted on *on* (default today)? Since when, revalidation due, or why not."""
     return ops.facility_status(session, facility_id, on)
 
 
-@router.get("/companies/{company_id}/status")
+@router.get("/companies/{company_id}/status", response_model=CompanyStanding)
 def company_status(company_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
                    _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """A company is trusted where at least one of its facilities is; each facility says why (not)."""

@@ -31,6 +31,13 @@ from smartborder.service.trusted_models import (
     TravellerApplication,
     WatchListEntry,
 )
+from smartborder.service.trusted_schemas import (
+    CardOut,
+    TravellerApplicationOut,
+    TravellerApplicationPage,
+    WatchEntryOut,
+    WatchPage,
+)
 from smartborder.service.trusted_support import domain_errors
 from smartborder.timestamps import Day
 from smartborder.trusted import WatchEntry, advance, check_document, screen
@@ -91,7 +98,7 @@ class IssueIn(BaseModel):
 
 
 
-@router.post("/watchlist", status_code=201)
+@router.post("/watchlist", status_code=201, response_model=WatchEntryOut)
 def add_watch_entry(body: WatchIn, session: Session = Depends(get_write_session),
                     caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     if session.get(WatchListEntry, body.id) is not None:
@@ -102,7 +109,7 @@ def add_watch_entry(body: WatchIn, session: Session = Depends(get_write_session)
     return body.model_dump(mode="json")
 
 
-@router.get("/watchlist")
+@router.get("/watchlist", response_model=WatchPage)
 def list_watch_entries(session: Session = Depends(get_session),
                        _: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     rows = session.scalars(select(WatchListEntry).order_by(WatchListEntry.id))
@@ -110,7 +117,7 @@ def list_watch_entries(session: Session = Depends(get_session),
                        "document_number": e.document_number, "reason": e.reason} for e in rows]}
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=TravellerApplicationPage, response_model_exclude_unset=True)
 def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                       offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: Session = Depends(get_session),
                       caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
@@ -124,7 +131,7 @@ def list_applications(state: str | None = None, limit: Annotated[int, Query(ge=1
     return {"items": [ops.application_view(a, caller) for a in rows], "limit": limit, "offset": offset}
 
 
-@router.post("/applications", status_code=201)
+@router.post("/applications", status_code=201, response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def file_application(body: ApplicationIn, session: Session = Depends(get_write_session),
                      caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     if caller.role == "applicant" and caller.subject != body.person_id:
@@ -155,13 +162,13 @@ def file_application(body: ApplicationIn, session: Session = Depends(get_write_s
     return ops.application_view(application, caller)
 
 
-@router.get("/applications/{application_id}")
+@router.get("/applications/{application_id}", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def read_application(application_id: str, session: Session = Depends(get_session),
                      caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     return ops.application_view(ops.application(session, application_id, caller), caller)
 
 
-@router.post("/applications/{application_id}/vet")
+@router.post("/applications/{application_id}/vet", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def vet(application_id: str, session: Session = Depends(get_write_session),
         caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Screen against the whole watch list; the report is kept on the application."""
@@ -174,7 +181,7 @@ def vet(application_id: str, session: Session = Depends(get_write_session),
     return ops.application_step(session, application, step, caller, {"vetting": application.vetting})
 
 
-@router.post("/applications/{application_id}/review")
+@router.post("/applications/{application_id}/review", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def review(application_id: str, body: ReviewIn, session: Session = Depends(get_write_session),
            caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """A person decides a possible match, saying why."""
@@ -182,7 +189,7 @@ def review(application_id: str, body: ReviewIn, session: Session = Depends(get_w
     return ops.application_step(session, application, f"review_{body.decision}", caller, body.model_dump())
 
 
-@router.post("/applications/{application_id}/interview")
+@router.post("/applications/{application_id}/interview", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def interview(application_id: str, body: InterviewIn, session: Session = Depends(get_write_session),
               caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     application = ops.application(session, application_id, caller)
@@ -190,14 +197,14 @@ def interview(application_id: str, body: InterviewIn, session: Session = Depends
     return ops.application_step(session, application, step, caller, body.model_dump())
 
 
-@router.post("/applications/{application_id}/enrol")
+@router.post("/applications/{application_id}/enrol", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def enrol(application_id: str, body: EnrolIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require("vetting_officer"))) -> dict[str, object]:
     """Take the face sample, keep only its sealed template (the image is not stored)."""
     return ops.enrol(session, caller, application_id, body.image_base64)
 
 
-@router.post("/applications/{application_id}/card", status_code=201)
+@router.post("/applications/{application_id}/card", status_code=201, response_model=CardOut)
 def issue(application_id: str, body: IssueIn, session: Session = Depends(get_write_session),
           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
     """Issue the card: documents still valid, one active card per person, the template enrolled."""
@@ -212,7 +219,7 @@ def issue(application_id: str, body: IssueIn, session: Session = Depends(get_wri
     return card
 
 
-@router.post("/applications/{application_id}/withdraw")
+@router.post("/applications/{application_id}/withdraw", response_model=TravellerApplicationOut, response_model_exclude_unset=True)
 def withdraw(application_id: str, session: Session = Depends(get_write_session),
              caller: Caller = Depends(require("applicant", *VETTERS))) -> dict[str, object]:
     application = ops.application(session, application_id, caller)
