@@ -33,3 +33,13 @@ def test_verify_reports_an_intact_log(tmp_path: Path, capsys: pytest.CaptureFixt
         session.commit()
     code, out, _ = run(["audit", "verify", "--db", url], capsys)
     assert code == 0 and "intact" in out and "1 entries" in out
+
+
+def test_token_create_help_lists_exactly_the_roles_it_accepts() -> None:
+    import re
+
+    from smartborder.cli.service_commands import ROLE_HELP
+    from smartborder.service.auth import ROLES, Role
+
+    listed = re.findall(r"[a-z_]+", ROLE_HELP.split("(")[0].replace(" or ", ", "))
+    assert sorted(listed) == sorted(ROLES) == sorted(r.value for r in Role)

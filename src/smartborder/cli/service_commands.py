@@ -10,6 +10,11 @@ from smartborder.cli.output import console, err_console, print_json
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: SMARTBORDER_DATABASE_URL or sqlite:///smartborder.db).")]
 
+#: The roles ``token create`` accepts (kept equal to ``service.auth.ROLES`` by a test; not imported here
+#: so that ``--help`` stays quick).
+ROLE_HELP = ("admin, officer, booth_officer, vetting_officer, auditor, applicant, shipper, carrier or analyst "
+             "(see `smartborder serve` docs for what each may do).")
+
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
@@ -40,7 +45,7 @@ def serve(
 
 @token_app.command("create")
 def create(
-    role: Annotated[str, typer.Option("--role", help="admin, officer, applicant, shipper, carrier, analyst.")],
+    role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
     org: Annotated[str | None, typer.Option("--org", help="Organisation the token acts for.")] = None,
     subject: Annotated[str | None, typer.Option("--subject", help="For an applicant: their person id.")] = None,
     db: DbOpt = None,

@@ -7,16 +7,43 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from smartborder.service.models import Token
 
-# officer: reads every shipment and record, records inspections and decides permits;
-# booth_officer: the lane decision at arrival; vetting_officer and auditor: the trusted programs.
-ROLES = ("admin", "officer", "booth_officer", "vetting_officer", "auditor", "applicant", "shipper",
-         "carrier", "analyst")
+
+class Role(StrEnum):
+    """What a token may do. officer: reads every shipment and record, records inspections and
+    decides permits; booth_officer: the lane decision at arrival; vetting_officer and auditor: the
+    trusted programs; applicant: their own record; shipper and carrier: their own shipments;
+    analyst: targeting profiles and thresholds; admin: everything."""
+
+    ADMIN = "admin"
+    OFFICER = "officer"
+    BOOTH_OFFICER = "booth_officer"
+    VETTING_OFFICER = "vetting_officer"
+    AUDITOR = "auditor"
+    APPLICANT = "applicant"
+    SHIPPER = "shipper"
+    CARRIER = "carrier"
+    ANALYST = "analyst"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+
+# Named groups, defined once: who may do what across the services (admin is in every group).
+OFFICERS = (Role.OFFICER, Role.ADMIN)
+BOOTH = (Role.BOOTH_OFFICER, Role.OFFICER, Role.ADMIN)
+ANALYSTS = (Role.ANALYST, Role.ADMIN)
+AUDITORS = (Role.AUDITOR, Role.ADMIN)
+VETTERS = (Role.VETTING_OFFICER, Role.ADMIN)
+TRUSTED_STAFF = (Role.OFFICER, Role.BOOTH_OFFICER, Role.VETTING_OFFICER, Role.ADMIN)
+TRUSTED_READERS = (Role.OFFICER, Role.BOOTH_OFFICER, Role.AUDITOR, Role.VETTING_OFFICER, Role.ADMIN)
+TARGETING_READERS = (Role.ANALYST, Role.OFFICER, Role.BOOTH_OFFICER, Role.AUDITOR, Role.ADMIN)
+CUSTODY_PARTIES = (Role.SHIPPER, Role.CARRIER, Role.OFFICER, Role.BOOTH_OFFICER, Role.ADMIN)
 
 
 @dataclass(frozen=True)

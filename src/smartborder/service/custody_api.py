@@ -39,7 +39,7 @@ from smartborder.service.app import (
     settings_of,
 )
 from smartborder.service.audit import record
-from smartborder.service.auth import Caller
+from smartborder.service.auth import CUSTODY_PARTIES, Caller
 from smartborder.service.custody_models import CustodyEventRow, Ping, Shipment
 from smartborder.service.custody_schemas import (
     CustodyOut,
@@ -64,7 +64,7 @@ from smartborder.service.settings import Settings
 from smartborder.timestamps import future_problem
 
 router = APIRouter(tags=["custody"])
-ANYONE = ("shipper", "carrier", "officer", "booth_officer", "admin")
+ANYONE = CUSTODY_PARTIES
 #: Business steps only an officer (or admin) records.
 OFFICER_STEPS = frozenset({"inspecting"})
 

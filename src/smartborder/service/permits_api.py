@@ -19,14 +19,13 @@ from smartborder import rules
 from smartborder.rules.errors import RuleInputError
 from smartborder.service.app import MAX_OFFSET, ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
-from smartborder.service.auth import Caller
+from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
 from smartborder.tomlfiles import describe
 
 router = APIRouter(tags=["permits"])
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
-OFFICERS = ("officer", "admin")
 
 
 class PersonIn(BaseModel):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from smartborder import targeting
 from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
-from smartborder.service.auth import Caller
+from smartborder.service.auth import ANALYSTS, BOOTH, TARGETING_READERS, Caller
 from smartborder.service.targeting_facts import card_facts, shipment_facts
 from smartborder.service.targeting_models import (
     ArrivalRow,
@@ -109,9 +109,7 @@ class StatsOut(BaseModel):
 
 
 router = APIRouter(tags=["targeting"])
-BOOTH = ("booth_officer", "officer", "admin")
-ANALYSTS = ("analyst", "admin")
-READERS = ("analyst", "officer", "booth_officer", "auditor", "admin")
+READERS = TARGETING_READERS
 #: Thresholds before an analyst sets or fits any: a starting point, not a fitted budget.
 DEFAULT_POLICY = ChannelPolicy(red_threshold=0.02, red_tie=1.0, yellow_threshold=0.008, random_rate=0.005)
 

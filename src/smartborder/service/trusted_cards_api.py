@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from smartborder.service import trusted_operations as ops
 from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
-from smartborder.service.auth import ROLES, Caller
+from smartborder.service.auth import ROLES, TRUSTED_STAFF, VETTERS, Caller
 from smartborder.service.trusted_models import Card, Crossing, Facility, Template, WatchListEntry
 from smartborder.service.trusted_operations import card_view
 from smartborder.service.trusted_schemas import (
@@ -49,8 +49,7 @@ if TYPE_CHECKING:
     from smartborder.service.trusted_models import TravellerApplication
 
 router = APIRouter(prefix="/trusted", tags=["trusted travellers"])
-VETTERS = ("vetting_officer", "admin")
-STAFF = ("officer", "booth_officer", "vetting_officer", "admin")
+STAFF = TRUSTED_STAFF
 
 
 class ReasonIn(BaseModel):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from smartborder.service import trusted_operations as ops
 from smartborder.service.app import ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
-from smartborder.service.auth import Caller
+from smartborder.service.auth import AUDITORS, TRUSTED_READERS, Caller
 from smartborder.service.trusted_models import Audit, Company, Facility
 from smartborder.service.trusted_schemas import (
     AuditOut,
@@ -34,8 +34,7 @@ from smartborder.service.trusted_support import domain_errors
 from smartborder.trusted import Finding, checklist, score
 
 router = APIRouter(prefix="/trusted", tags=["trusted traders"])
-AUDITORS = ("auditor", "admin")
-READERS = ("officer", "booth_officer", "auditor", "vetting_officer", "admin")
+READERS = TRUSTED_READERS
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. MX, US")
 

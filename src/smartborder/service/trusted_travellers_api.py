@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from smartborder.service import trusted_operations as ops
 from smartborder.service.app import MAX_OFFSET, ApiError, get_session, get_write_session, require
 from smartborder.service.audit import record
-from smartborder.service.auth import Caller
+from smartborder.service.auth import VETTERS, Caller
 from smartborder.service.trusted_cards_api import issue_card
 from smartborder.service.trusted_models import (
     Card,
@@ -44,7 +44,6 @@ from smartborder.trusted import WatchEntry, advance, check_document, screen
 from smartborder.trusted.programs import program
 
 router = APIRouter(prefix="/trusted", tags=["trusted travellers"])
-VETTERS = ("vetting_officer", "admin")
 Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
