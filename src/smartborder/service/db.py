@@ -13,8 +13,11 @@ DEFAULT_URL = "sqlite:///smartborder.db"
 
 
 def database_url(url: str | None = None) -> str:
-    """*url*, else ``SMARTBORDER_DATABASE_URL``, else a SQLite file in the working directory."""
-    return url or os.environ.get("SMARTBORDER_DATABASE_URL") or DEFAULT_URL
+    """*url*, else the settings' (``SMARTBORDER_DATABASE_URL``), else a SQLite file in the working
+    directory."""
+    from smartborder.service.settings import load_settings
+
+    return url or load_settings().database_url
 
 
 _engines: dict[tuple[str, bool], Engine] = {}

@@ -3,7 +3,7 @@ variables (or given to ``create_app``), never from the environment in the middle
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from smartborder.service.db import DEFAULT_URL
@@ -25,6 +25,10 @@ class Settings(BaseSettings):
                                 description="largest request body accepted (413 beyond): a 10,000-ping batch is "
                                             "~1 MB, a 2 MB biometric image ~2.7 MB in base64")
     max_json_depth: int = Field(default=32, ge=4, le=1000, description="deepest JSON nesting accepted (EPCIS needs ~6)")
+    card_key: SecretStr | None = Field(default=None, description="Ed25519 seed that signs trusted-traveller cards "
+                                                                  "(base64url, 32 bytes; `smartborder trusted keys`)")
+    template_key: SecretStr | None = Field(default=None, description="AES-256-GCM key sealing biometric templates "
+                                                                      "(base64url, 32 bytes)")
     trusted_test_keys: bool = Field(default=False, description="sign cards and seal templates with fixed public test keys "
                                                        "(tests only; `serve` refuses to start with it)")
 

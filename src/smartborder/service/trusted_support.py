@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -32,14 +31,18 @@ MAX_IMAGE_BYTES = 2_000_000
 
 
 def _key_text(variable: str) -> str:
-    value = os.environ.get(variable)
-    if value:
-        return value
-    if os.environ.get(TEST_SWITCH) == "1":
+    """The key named by *variable*, from the service's settings (``SMARTBORDER_CARD_KEY``, …)."""
+    from smartborder.service.settings import load_settings
+
+    settings = load_settings()
+    secret = {"SMARTBORDER_CARD_KEY": settings.card_key, "SMARTBORDER_TEMPLATE_KEY": settings.template_key}[variable]
+    if secret is not None and secret.get_secret_value():
+        return secret.get_secret_value()
+    if settings.trusted_test_keys:
         seed = hashlib.sha256(f"smartborder public test key {variable}".encode()).digest()
         return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
     raise Unavailable(variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
-                   f"and set {variable} (tests set {TEST_SWITCH}=1)")
+                      f"and set {variable} (tests set {TEST_SWITCH}=1)")
 
 
 def card_key() -> Ed25519PrivateKey:
