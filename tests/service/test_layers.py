@@ -38,3 +38,20 @@ def test_operations_know_nothing_of_http(path: Path) -> None:
     http = {m for m in imports(path) if m.split(".")[0] in ("fastapi", "starlette")
             or m.startswith("smartborder.service.app") or "_api" in m}
     assert not http, f"{path.name} imports {sorted(http)}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "service").glob("*_api.py")), ids=lambda p: p.name)
+def test_every_route_only_calls_its_operation(path: Path) -> None:
+    """A route checks the role (its dependencies) and returns what one operation returns: the
+    rules live in the operations, where the CLI and Python reach them too."""
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or not any(
+                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and getattr(d.func.value, "id", "") == "router"
+                for d in node.decorator_list):
+            continue
+        body = node.body[1:] if ast.get_docstring(node) else node.body
+        assert len(body) == 1 and isinstance(body[0], ast.Return), f"{path.name}: {node.name} holds logic"
+        call = body[0].value
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute), f"{path.name}: {node.name}"
+        assert getattr(call.func.value, "id", "") == "ops", f"{path.name}: {node.name} calls {ast.unparse(call.func)}"

@@ -10,6 +10,7 @@ same way. Roles are checked where a caller comes in: the routes' ``require`` and
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Literal, get_args
 
 from sqlalchemy import select
@@ -23,13 +24,43 @@ from smartborder.service.trusted_models import (
     Card,
     CertEventRow,
     Company,
+    Crossing,
     Facility,
     Template,
     TravellerApplication,
+    WatchListEntry,
 )
-from smartborder.service.trusted_support import domain_errors, image_from, template_cipher
-from smartborder.trusted import CertEvent, advance, card_state, checklist
+from smartborder.service.trusted_schemas import (
+    ApplicationIn,
+    AuditIn,
+    CompanyIn,
+    CrossingIn,
+    FacilityIn,
+    InterviewIn,
+    IssueIn,
+    RenewIn,
+    ReviewIn,
+    WatchIn,
+)
+from smartborder.service.trusted_support import card_key, domain_errors, image_from, template_cipher
+from smartborder.trusted import (
+    CertEvent,
+    Finding,
+    WatchEntry,
+    advance,
+    card_expiry,
+    card_state,
+    check_document,
+    check_renewal,
+    checklist,
+    score,
+    screen,
+    sign_card,
+    verify_card,
+)
+from smartborder.trusted.cards import public_key_text
 from smartborder.trusted.certification import check_next, standing
+from smartborder.trusted.programs import program
 
 CertAction = Literal["certified", "revalidated", "suspended", "reinstated", "revoked"]
 MAX_REASON = 2000
@@ -121,7 +152,7 @@ def card_view(card: Card, on: dt.date) -> dict[str, object]:
             "reason": card.reason, "card": card.signed}
 
 
-def card(session: Session, card_id: str, caller: Caller) -> Card:
+def visible_card(session: Session, card_id: str, caller: Caller) -> Card:
     """The card, if this caller may see it (an applicant only their own)."""
     found = session.get(Card, card_id)
     if found is None or (caller.role == "applicant" and found.person_id != caller.subject):
@@ -135,7 +166,7 @@ def revoke_card(session: Session, caller: Caller, card_id: str, reason: str) -> 
         raise Invalid("reason", "say why the card is revoked")
     if len(reason) > MAX_REASON:
         raise Invalid("reason", f"{len(reason):,} characters; at most {MAX_REASON:,}")
-    found = card(session, card_id, caller)
+    found = visible_card(session, card_id, caller)
     if found.status != "active":
         raise Conflict("status", f"the card is already {found.status}")
     found.status, found.reason = "revoked", reason
@@ -169,7 +200,7 @@ def person_status(session: Session, caller: Caller, person_id: str, on: dt.date 
 
 # ---- traveller applications ----------------------------------------------------------------------
 
-def application(session: Session, application_id: str, caller: Caller) -> TravellerApplication:
+def visible_application(session: Session, application_id: str, caller: Caller) -> TravellerApplication:
     """The application, if this caller may see it (an applicant only their own)."""
     found = session.get(TravellerApplication, application_id)
     if found is None or (caller.role == "applicant" and found.person_id != caller.subject):
@@ -201,7 +232,7 @@ def enrol(session: Session, caller: Caller, application_id: str, image_base64: s
     """Take the face sample, keep only its sealed template (the image is not stored)."""
     from smartborder.trusted.biometrics.lbph import LBPHMatcher
 
-    found = application(session, application_id, caller)
+    found = visible_application(session, application_id, caller)
     if found.state != "interviewed":
         raise Conflict("state", f"the application is {found.state}; enrolment follows the interview")
     image = image_from(image_base64)
@@ -214,3 +245,268 @@ def enrol(session: Session, caller: Caller, application_id: str, image_base64: s
         session.flush()
     session.add(Template(person_id=found.person_id, application_id=found.id, matcher=matcher.name, sealed=sealed))
     return application_step(session, found, "enrol", caller, {"matcher": matcher.name})
+
+
+# ---- the rest of the programs' routes -----------------------------------------------------------
+
+def issue_card(session: Session, application: TravellerApplication, on: dt.date, caller: Caller) -> dict[str, object]:
+    """Sign and store a card for *application* (no commit): one active card per person."""
+    if session.scalar(select(Card.id).where(Card.person_id == application.person_id, Card.status == "active")):
+        raise Conflict("person_id", f"{application.person_id} already holds an active card")
+    if session.scalar(select(Template.id).where(Template.person_id == application.person_id)) is None:
+        raise Conflict("biometrics", "no enrolled template: enrol the face before issuing a card")
+    expires = card_expiry(application.program, on, application.document_expires)
+    card_id = str(uuid.uuid4())
+    text = sign_card(card_key(), card_id, application.person_id, application.program, on, expires)
+    card = Card(id=card_id, person_id=application.person_id, application_id=application.id,
+                program=application.program, issued=on, expires=expires, status="active", signed=text)
+    session.add(card)
+    record(session, caller.label, "trusted.card.issue", card_id,
+           {"person_id": card.person_id, "program": card.program, "issued": on, "expires": expires})
+    return card_view(card, on)
+
+def criteria() -> dict[str, object]:
+    """The checklist an audit judges, with its source and the pass marks."""
+    rules = checklist()
+    return {"version": rules.version, "source": rules.source, "categories": rules.categories,
+            "criteria": [c.__dict__ for c in rules.criteria.values()],
+            "scoring": {"weights": rules.weights, "overall_pass": rules.overall_pass,
+                        "category_pass": rules.category_pass, "source": rules.scoring_source}}
+
+
+def create_company(session: Session, caller: Caller, body: CompanyIn) -> dict[str, object]:
+    if session.get(Company, body.id) is not None:
+        raise Conflict("id", f"company {body.id!r} already exists")
+    session.add(Company(**body.model_dump()))
+    record(session, caller.label, "trusted.company.create", body.id, body.model_dump())
+    session.commit()
+    return body.model_dump()
+
+
+def create_facility(session: Session, caller: Caller, company_id: str, body: FacilityIn) -> dict[str, object]:
+    if session.get(Company, company_id) is None:
+        raise NotFound("company_id", f"no company {company_id!r}")
+    if session.get(Facility, body.id) is not None:
+        raise Conflict("id", f"facility {body.id!r} already exists")
+    session.add(Facility(company_id=company_id, **body.model_dump()))
+    record(session, caller.label, "trusted.facility.create", body.id, {"company_id": company_id, **body.model_dump()})
+    session.commit()
+    return {"company_id": company_id, **body.model_dump()}
+
+
+def record_audit(session: Session, caller: Caller, facility_id: str, body: AuditIn) -> dict[str, object]:
+    """Score a complete audit; only an auditor records one (their label is kept as the auditor)."""
+    facility(session, facility_id)
+    not_future(body.on)
+    with domain_errors():
+        result = score([Finding(f.criterion, f.met, f.note) for f in body.findings])
+    audit = Audit(facility_id=facility_id, on=body.on, auditor=caller.label, passed=result.passed,
+                  score=result.score, result=result.as_dict(), findings=[f.model_dump() for f in body.findings])
+    session.add(audit)
+    session.flush()
+    record(session, caller.label, "trusted.audit", facility_id, {"audit_id": audit.id, "on": body.on, **result.as_dict()})
+    session.commit()
+    return {"id": audit.id, "facility_id": facility_id, "on": body.on.isoformat(), "auditor": caller.label,
+            **result.as_dict()}
+
+
+def list_audits(session: Session, facility_id: str) -> dict[str, object]:
+    facility(session, facility_id)
+    rows = session.scalars(select(Audit).where(Audit.facility_id == facility_id).order_by(Audit.on, Audit.id))
+    return {"items": [{"id": a.id, "on": a.on.isoformat(), "auditor": a.auditor, **a.result,
+                       "findings": a.findings} for a in rows]}
+
+
+def add_watch_entry(session: Session, caller: Caller, body: WatchIn) -> dict[str, object]:
+    if session.get(WatchListEntry, body.id) is not None:
+        raise Conflict("id", f"watch-list entry {body.id!r} already exists")
+    session.add(WatchListEntry(added_by=caller.label, **body.model_dump()))
+    record(session, caller.label, "trusted.watchlist.add", body.id, body.model_dump(mode="json"))
+    session.commit()
+    return body.model_dump(mode="json")
+
+
+def list_watch_entries(session: Session) -> dict[str, object]:
+    rows = session.scalars(select(WatchListEntry).order_by(WatchListEntry.id))
+    return {"items": [{"id": e.id, "name": e.name, "aliases": e.aliases, "dob": e.dob.isoformat() if e.dob else None,
+                       "document_number": e.document_number, "reason": e.reason} for e in rows]}
+
+
+def list_applications(session: Session, caller: Caller, state: str | None, limit: int, offset: int) -> dict[str, object]:
+    """The vetting queue (e.g. ``state=possible_match``); an applicant sees only their own."""
+    query = select(TravellerApplication).order_by(TravellerApplication.created_at, TravellerApplication.id)
+    if caller.role == "applicant":
+        query = query.where(TravellerApplication.person_id == caller.subject)
+    if state:
+        query = query.where(TravellerApplication.state == state)
+    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    return {"items": [application_view(a, caller) for a in rows], "limit": limit, "offset": offset}
+
+
+def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
+    if caller.role == "applicant" and caller.subject != body.person_id:
+        raise Forbidden("person_id", "an applicant may only apply for themselves")
+    today = dt.date.today()
+    with domain_errors():
+        check_document(body.document_expires, today)
+        needs_carrier = bool(program(body.program).get("needs_carrier"))
+    if body.dob >= today:
+        raise Invalid("dob", f"{body.dob} is not in the past")
+    if needs_carrier:
+        carrier = session.get(Company, body.carrier_id) if body.carrier_id else None
+        if carrier is None or carrier.kind != "carrier":
+            raise Invalid("carrier_id", f"a {body.program} driver applies through a registered carrier; "
+                           f"got {body.carrier_id!r}")
+    elif body.carrier_id is not None:
+        raise Invalid("carrier_id", f"{body.program} applications name no carrier")
+    if session.scalar(select(Card.id).where(Card.person_id == body.person_id, Card.status == "active")):
+        raise Conflict("person_id", f"{body.person_id} already holds an active card; renew or revoke it")
+    open_states = ("submitted", "clear", "possible_match", "interviewed", "enrolled")
+    if session.scalar(select(TravellerApplication.id).where(TravellerApplication.person_id == body.person_id,
+                                                            TravellerApplication.state.in_(open_states))):
+        raise Conflict("person_id", f"{body.person_id} already has an open application")
+    application = TravellerApplication(id=str(uuid.uuid4()), state="submitted", filed=today, **body.model_dump())
+    session.add(application)
+    record(session, caller.label, "trusted.application.file", application.id, body.model_dump(mode="json"))
+    session.commit()
+    return application_view(application, caller)
+
+
+def vet(session: Session, caller: Caller, application_id: str) -> dict[str, object]:
+    """Screen against the whole watch list; the report is kept on the application."""
+    application = visible_application(session, application_id, caller)
+    entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
+               for e in session.scalars(select(WatchListEntry))]
+    report = screen(application.full_name, application.dob, application.document_number, entries)
+    application.vetting = {**report.as_dict(), "screened_entries": len(entries), "by": caller.label}
+    step = "vet_clear" if report.outcome == "clear" else "vet_match"
+    return application_step(session, application, step, caller, {"vetting": application.vetting})
+
+
+def review(session: Session, caller: Caller, application_id: str, body: ReviewIn) -> dict[str, object]:
+    """A person decides a possible match, saying why."""
+    application = visible_application(session, application_id, caller)
+    return application_step(session, application, f"review_{body.decision}", caller, body.model_dump())
+
+
+def interview(session: Session, caller: Caller, application_id: str, body: InterviewIn) -> dict[str, object]:
+    application = visible_application(session, application_id, caller)
+    step = "interview_passed" if body.passed else "interview_failed"
+    return application_step(session, application, step, caller, body.model_dump())
+
+
+def issue(session: Session, caller: Caller, application_id: str, body: IssueIn) -> dict[str, object]:
+    """Issue the card: documents still valid, one active card per person, the template enrolled."""
+    application = visible_application(session, application_id, caller)
+    on = body.on or dt.date.today()
+    with domain_errors():
+        advance(application.state, "issue")
+        check_document(application.document_expires, on)
+    card = issue_card(session, application, on, caller)
+    application.state = "issued"
+    session.commit()
+    return card
+
+
+def withdraw(session: Session, caller: Caller, application_id: str) -> dict[str, object]:
+    application = visible_application(session, application_id, caller)
+    template = session.scalar(select(Template).where(Template.application_id == application.id))
+    if template is not None:
+        session.delete(template)
+    return application_step(session, application, "withdraw", caller, {})
+
+
+def public_key() -> dict[str, str]:
+    """The key a booth installs to check cards offline (Ed25519, raw, base64url)."""
+    return {"algorithm": "Ed25519", "public_key": public_key_text(card_key())}
+
+
+def read_card(session: Session, caller: Caller, card_id: str) -> dict[str, object]:
+    return card_view(visible_card(session, card_id, caller), dt.date.today())
+
+
+def renew(session: Session, caller: Caller, card_id: str, body: RenewIn) -> dict[str, object]:
+    """A new card for five more years after a fresh watch-list screen; a possible match stops it."""
+    from smartborder.service.trusted_models import TravellerApplication
+
+    card = visible_card(session, card_id, caller)
+    on = body.on or dt.date.today()
+    with domain_errors():
+        check_renewal(card.expires, on, card.status)
+    application = session.get(TravellerApplication, card.application_id)
+    assert application is not None
+    entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
+               for e in session.scalars(select(WatchListEntry))]
+    report = screen(application.full_name, application.dob, application.document_number, entries)
+    if report.outcome != "clear":
+        raise Conflict("vetting", f"possible watch-list match ({', '.join(c.entry_id for c in report.candidates)}); "
+                       "file a new application for review")
+    card.status, card.reason = "replaced", f"renewed on {on}"
+    session.flush()  # the one-active-card index sees the old card replaced first
+    new = issue_card(session, application, on, caller)
+    record(session, caller.label, "trusted.card.renew", card.id, {"new_card": new["id"], "on": on})
+    session.commit()
+    return new
+
+
+def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, object]:
+    """Check a card at the booth: signature and expiry, registry status, the live face 1:1,
+    and for FAST the load's facility; any failure refers the vehicle (recorded with reasons).
+    """
+    from smartborder.trusted.biometrics.lbph import LBPHMatcher
+
+    on = body.on or dt.date.today()
+    image = image_from(body.image_base64)
+    check = verify_card(card_key().public_key(), body.card, on)
+    card = session.get(Card, check.claims.get("id", "")) if check.genuine else None
+    if card is None:  # a forged or unknown card is a security event: logged, though the answer is a 4xx
+        record(session, caller.label, "trusted.crossing.refused", body.port_code,
+               {"reasons": check.reasons or ["card not in the registry"], "vehicle": body.vehicle})
+        session.commit()
+        raise Invalid("card", "; ".join(check.reasons or ["card not in the registry"]))
+    spec = program(card.program)
+    if body.vehicle not in spec["classes"]:
+        raise Invalid("vehicle", f"a {card.program} card is for {', '.join(spec['classes'])}, not {body.vehicle}")
+    reasons = list(check.reasons)
+    state = card_state(card.status, card.expires, on)
+    if state != "active":
+        reasons.append(f"card {state}" + (f": {card.reason}" if card.reason else ""))
+    distance = None
+    template = session.scalar(select(Template).where(Template.person_id == card.person_id))
+    if template is None:
+        reasons.append("no enrolled template")
+    else:
+        with domain_errors():
+            result = LBPHMatcher().verify(template_cipher().open(template.sealed, card.person_id), image)
+        distance = result.distance
+        if not result.match:
+            reasons.append(f"face does not match the enrolled template (distance {result.distance:.1f} > "
+                           f"{result.threshold})")
+    if body.facility_id is not None:
+        from smartborder.service.trusted_models import CertEventRow
+
+        if session.get(Facility, body.facility_id) is None:
+            raise Invalid("facility_id", f"no facility {body.facility_id!r}")
+        rows = session.scalars(select(CertEventRow).where(CertEventRow.facility_id == body.facility_id)
+                               .order_by(CertEventRow.on, CertEventRow.id))
+        s = standing([CertEvent(r.kind, r.on, r.reason) for r in rows], on)  # type: ignore[arg-type]
+        if not s.trusted:
+            reasons.append(f"facility {body.facility_id} not trusted: {'; '.join(s.reasons)}")
+    outcome = "trusted_lane" if not reasons else "referred"
+    row = Crossing(card_id=card.id, port_code=body.port_code, vehicle=body.vehicle, lane=spec["lane"], on=on,
+                   verified=not reasons, distance=distance, outcome=outcome, reasons=reasons,
+                   facility_id=body.facility_id, recorded_by=caller.label)
+    session.add(row)
+    record(session, caller.label, "trusted.crossing", card.id,
+           {"port_code": body.port_code, "vehicle": body.vehicle, "on": on, "outcome": outcome, "reasons": reasons})
+    session.commit()
+    return {"id": row.id, "card_id": card.id, "person_id": card.person_id, "outcome": outcome, "lane": spec["lane"],
+            "distance": distance, "reasons": reasons}
+
+
+def card_crossings(session: Session, caller: Caller, card_id: str) -> dict[str, object]:
+    card = visible_card(session, card_id, caller)
+    rows = session.scalars(select(Crossing).where(Crossing.card_id == card.id).order_by(Crossing.on, Crossing.id))
+    return {"card_id": card.id, "items": [
+        {"on": r.on.isoformat(), "port_code": r.port_code, "vehicle": r.vehicle, "lane": r.lane,
+         "outcome": r.outcome, "reasons": r.reasons} for r in rows]}

@@ -1,13 +1,125 @@
-"""What the trusted trader and traveller routes return, typed for the OpenAPI document (clients
-generate code from it). Fields a route adds beyond these are let through (``extra="allow"``)."""
+"""Request and response bodies of the trusted trader and traveller programs (pydantic v2). The
+responses type the OpenAPI document (clients generate code from it); fields a route adds beyond
+them are let through (``extra="allow"``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from smartborder.timestamps import Day
+
+# ---- requests -----------------------------------------------------------------------------------
+
+Id = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. MX, US")
+
+
+class CompanyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Id
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["importer", "manufacturer", "carrier", "broker"]
+    country: str = Country
+
+
+class FacilityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Id
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["plant", "warehouse", "terminal"]
+    country: str = Country
+    city: str | None = Field(default=None, max_length=120)
+
+
+class FindingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    criterion: str
+    met: bool
+    note: str = Field(default="", max_length=2000)
+
+
+class AuditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: dt.date
+    findings: list[FindingIn] = Field(min_length=1)
+
+
+class CertificationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["certified", "revalidated", "suspended", "reinstated", "revoked"]
+    on: dt.date
+    reason: str = Field(default="", max_length=2000)
+    audit_id: int | None = Field(default=None, description="the passing audit a certification rests on")
+
+
+class WatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Id
+    name: str = Field(min_length=1, max_length=200)
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    dob: dt.date | None = None
+    document_number: str | None = Field(default=None, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    person_id: str = Id
+    program: Literal["SENTRI", "FAST"]
+    full_name: str = Field(min_length=1, max_length=200)
+    dob: dt.date
+    nationality: str = Field(pattern=r"^[A-Z]{2}$")
+    document_number: str = Field(min_length=3, max_length=64)
+    document_expires: dt.date
+    carrier_id: str | None = Field(default=None, description="FAST: the carrier the driver applies through")
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["cleared", "denied"]
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class InterviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    passed: bool
+    notes: str = Field(min_length=1, max_length=2000)
+
+
+class EnrolIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    image_base64: str = Field(description="PNG or JPEG of the face, base64")
+
+
+class IssueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: Day | None = Field(default=None, description="issue date (default: today)")
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class RenewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: Day | None = Field(default=None, description="renewal date (default: today)")
+
+
+class CrossingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    card: str = Field(min_length=1, max_length=2000, description="the card's signed text as read at the booth")
+    image_base64: str = Field(description="live face sample, PNG or JPEG, base64")
+    port_code: str = Field(pattern=r"^\d{4}$")
+    vehicle: Literal["truck", "pov", "pedestrian"]
+    on: dt.date | None = None
+    facility_id: str | None = Field(default=None, description="FAST: the facility the load left from")
+
+
+# ---- responses ----------------------------------------------------------------------------------
 
 class CriteriaOut(BaseModel):
     model_config = ConfigDict(extra="allow")

@@ -1,0 +1,175 @@
+"""Operations of the permit registry: persons, their dated records, applications and explained
+decisions, as plain functions of a session and a caller (an applicant sees and acts on their own
+record only) that raise domain errors, write their audit entry and commit. Decisions come from
+``smartborder.rules`` — the same functions the CLI and the projection use — applied to the
+history stored here. The HTTP routes (``permits_api``) check roles and call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from smartborder import rules
+from smartborder.rules.errors import RuleInputError
+from smartborder.service.audit import record
+from smartborder.service.auth import Caller
+from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
+from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
+from smartborder.service.permits_schemas import ApplicationIn, DecideIn, PersonIn, RecordIn
+from smartborder.tomlfiles import describe
+
+
+def _person(session: Session, person_id: str) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("person_id", f"no person {person_id!r}")
+    return person
+
+
+def _may_see(caller: Caller, person_id: str) -> None:
+    if caller.role == "applicant" and caller.subject != person_id:
+        raise Forbidden("person_id", "an applicant may only see and act on their own record")
+
+
+def history_of(session: Session, person: Person, extra: PersonRecord | None = None) -> rules.History:
+    """The person's stored records as the rules' History (validated: overlaps are refused)."""
+    records = list(session.scalars(select(PersonRecord).where(PersonRecord.person_id == person.person_id)))
+    if extra is not None:
+        records.append(extra)
+    spells = {"employment": [], "permit": []}  # type: dict[str, list[dict[str, object]]]
+    events = {"illegal_crossing": [], "felony_conviction": [], "report": []}  # type: dict[str, list[dt.date]]
+    for r in records:
+        if r.kind in spells:
+            spells[r.kind].append({"start": r.start, "end": r.end})
+        else:
+            events[r.kind].append(r.start)
+    try:
+        return rules.History.model_validate({
+            "person_id": person.person_id, "basis": person.basis, "background_check": person.background_check,
+            "resided_in_us_since": person.resided_in_us_since, "illegal_crossings": events["illegal_crossing"],
+            "felony_convictions": events["felony_conviction"], "reports": events["report"],
+            "employment": spells["employment"], "permits": spells["permit"]})
+    except ValidationError as exc:
+        raise RuleInputError(describe(exc)) from None
+
+
+def create_person(session: Session, caller: Caller, body: PersonIn) -> dict[str, object]:
+    if session.get(Person, body.person_id) is not None:
+        raise Conflict("person_id", f"person {body.person_id!r} already exists")
+    session.add(Person(**body.model_dump()))
+    record(session, caller.label, "person.create", body.person_id, body.model_dump(mode="json"))
+    session.commit()
+    return body.model_dump(mode="json")
+
+
+def read_person(session: Session, caller: Caller, person_id: str) -> dict[str, object]:
+    _may_see(caller, person_id)
+    person = _person(session, person_id)
+    records = session.scalars(select(PersonRecord).where(PersonRecord.person_id == person_id).order_by(PersonRecord.start))
+    return {**PersonIn.model_validate(person, from_attributes=True).model_dump(mode="json"),
+            "records": [{"kind": r.kind, "start": r.start.isoformat(), "end": r.end.isoformat() if r.end else None}
+                        for r in records]}
+
+
+def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn) -> dict[str, object]:
+    """Holders file their own reports and employment (seed: 'inform ... electronically of their
+    address and place of employment'); officers record the rest."""
+    _may_see(caller, person_id)
+    if caller.role == "applicant" and body.kind not in ("report", "employment"):
+        raise Forbidden("kind", "an applicant may file reports and employment only")
+    today = dt.date.today()
+    if body.start > today:
+        raise Invalid("start", f"{body.start} is in the future; records describe what has happened")
+    if body.end is not None and body.end < body.start:
+        raise Invalid("end", f"{body.end} is before start {body.start}")
+    if body.end is not None and body.kind not in ("employment", "permit"):
+        raise Invalid("end", f"a {body.kind} is one day; only employment and permit spells have an end")
+    person = _person(session, person_id)
+    new = PersonRecord(person_id=person_id, kind=body.kind, start=body.start, end=body.end)
+    history_of(session, person, extra=new)  # refuses overlaps before anything is written
+    session.add(new)
+    record(session, caller.label, "record.add", person_id, body.model_dump(mode="json"))
+    session.commit()
+    return body.model_dump(mode="json")
+
+
+QUESTIONS = {
+    "work_permit": lambda h, on, body: rules.may_apply(h, on),
+    "renewal": lambda h, on, body: rules.may_renew(h, on),
+    "residency": lambda h, on, body: rules.may_apply_for_residency(h, on),
+}
+
+
+def _judge(kind: str, history: rules.History, on: dt.date, body: DecideIn) -> rules.Decision:
+    if kind == "resident_permit":
+        if body.announced is None:
+            raise Invalid("announced", "the resident permit needs the program's announcement date")
+        return rules.may_get_resident_permit(history, on, body.announced, body.certified_crossings)
+    return QUESTIONS[kind](history, on, body)
+
+
+def eligibility(session: Session, caller: Caller, person_id: str, question: str, on: dt.date,
+                announced: dt.date | None = None, certified_crossings: int | None = None) -> dict[str, object]:
+    """The timeline engine: is this person eligible for *question* on any date *on*?"""
+    _may_see(caller, person_id)
+    history = history_of(session, _person(session, person_id))
+    body = DecideIn(announced=announced, certified_crossings=certified_crossings)
+    return _judge(question, history, on, body).as_dict()
+
+
+def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
+    _may_see(caller, body.person_id)
+    _person(session, body.person_id)
+    if body.filed > dt.date.today():
+        raise Invalid("filed", f"{body.filed} is in the future")
+    if body.kind == "work_permit" and body.skill is None:
+        raise Invalid("skill", "a work permit application names the skill: skilled or unskilled")
+    application = Application(id=str(uuid.uuid4()), **body.model_dump())
+    session.add(application)
+    record(session, caller.label, "application.file", application.id, body.model_dump(mode="json"))
+    session.commit()
+    return {"id": application.id, "status": application.status, **body.model_dump(mode="json")}
+
+
+def decide_application(session: Session, caller: Caller, application_id: str, body: DecideIn) -> dict[str, object]:
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("application_id", f"no application {application_id!r}")
+    if application.status != "pending":
+        raise Conflict("status", f"application already {application.status}")
+    on = body.on or dt.date.today()
+    history = history_of(session, _person(session, application.person_id))
+    decision = _judge(application.kind, history, on, body)
+    if application.kind == "work_permit" and decision.granted:
+        year_start = dt.date(on.year, 1, 1)
+        issued = session.scalar(select(func.count()).select_from(Application).where(
+            Application.kind == "work_permit", Application.status == "granted",
+            Application.filed >= year_start))
+        cap = rules.parameters.param("work_permit.annual_cap", on)
+        if issued >= cap:
+            decision = rules.Decision(decision.question, on, False,
+                                      [f"the {on.year} cap of {cap:,} permits is reached; the application waits"],
+                                      ["annual_cap"])
+    application.status = "granted" if decision.granted else ("waiting" if decision.rules == ["annual_cap"] else "refused")
+    session.add(DecisionRecord(application_id=application.id, on=on, granted=decision.granted,
+                               reasons=decision.reasons, rules=decision.rules, decided_by=caller.label))
+    record(session, caller.label, "application.decide", application.id, decision.as_dict())
+    session.commit()
+    return {"id": application.id, "status": application.status, **decision.as_dict()}
+
+
+def list_applications(session: Session, caller: Caller, status: str | None = None, limit: int = 50,
+                      offset: int = 0) -> dict[str, object]:
+    query = select(Application).order_by(Application.created_at, Application.id)
+    if caller.role == "applicant":
+        query = query.where(Application.person_id == caller.subject)
+    if status:
+        query = query.where(Application.status == status)
+    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    return {"items": [{"id": a.id, "person_id": a.person_id, "kind": a.kind, "filed": a.filed.isoformat(),
+                       "status": a.status} for a in rows], "limit": limit, "offset": offset}

@@ -1,0 +1,102 @@
+"""Request and response bodies of the permit registry (pydantic v2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
+ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    basis: Literal["work_skill", "family_reunification"] = "work_skill"
+    background_check: Literal["passed", "failed", "pending"] = "pending"
+    resided_in_us_since: dt.date | None = None
+
+
+class RecordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RecordKind
+    start: dt.date = Field(description="the day of the event, or the first day of a spell")
+    end: dt.date | None = Field(default=None, description="last day of a spell (employment, permit)")
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str
+    kind: ApplicationKind
+    skill: Literal["skilled", "unskilled"] | None = None
+    filed: dt.date
+
+
+class DecideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on: dt.date | None = Field(default=None, description="date judged (default: today)")
+    announced: dt.date | None = Field(default=None, description="resident program announcement")
+    certified_crossings: int | None = Field(default=None, ge=0)
+
+
+# ---- responses ----------------------------------------------------------------------------------
+
+class PersonOut(BaseModel):
+    person_id: str
+    basis: Literal["work_skill", "family_reunification"]
+    background_check: Literal["passed", "failed", "pending"]
+    resided_in_us_since: dt.date | None
+
+
+class RecordOut(BaseModel):
+    kind: RecordKind
+    start: dt.date
+    end: dt.date | None
+
+
+class PersonWithRecords(PersonOut):
+    records: list[RecordOut]
+
+
+class DecisionOut(BaseModel):
+    """A decision: granted or not, each reason in words and the rule it comes from."""
+
+    question: str
+    on: dt.date
+    granted: bool
+    reasons: list[str]
+    rules: list[str]
+
+
+class ApplicationOut(BaseModel):
+    id: str
+    status: str
+    person_id: str
+    kind: ApplicationKind
+    skill: str | None
+    filed: dt.date
+
+
+class ApplicationDecisionOut(DecisionOut):
+    id: str
+    status: Literal["granted", "refused", "waiting"]
+
+
+class ApplicationSummary(BaseModel):
+    id: str
+    person_id: str
+    kind: ApplicationKind
+    filed: dt.date
+    status: str
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationSummary]
+    limit: int
+    offset: int
