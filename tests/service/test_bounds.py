@@ -120,3 +120,13 @@ def test_future_problem_words() -> None:
     skew = dt.timedelta(minutes=10)
     assert future_problem(now + skew, now, skew) is None
     assert "11 min ahead" in (future_problem(now + dt.timedelta(minutes=11), now, skew) or "")
+
+
+def test_a_negative_certified_crossings_is_a_422_naming_it(client: TestClient, parties: dict) -> None:  # noqa: F811
+    """It answered 500 (a model built inside the route refused it)."""
+    assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"},
+                       headers=parties["officer"]).status_code == 201
+    response = client.get("/persons/p1/eligibility", headers=parties["officer"], params={
+        "question": "resident_permit", "on": "2025-01-01", "announced": "2024-01-01", "certified_crossings": -1})
+    status, field, _ = problem(response)
+    assert (status, field) == (422, "query.certified_crossings")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -226,6 +226,12 @@ def settings_of(request: Request) -> Settings:
     """Dependency: the app's settings."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+#: Dependency aliases: a route says ``session: ReadSession`` or ``session: WriteSession``.
+ReadSession = Annotated[Session, Depends(get_session)]
+WriteSession = Annotated[Session, Depends(get_write_session)]
+AppSettings = Annotated[Settings, Depends(settings_of)]
 
 
 def require(*roles: str) -> Callable[..., Caller]:

@@ -8,10 +8,9 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
 from smartborder.service import permits_operations as ops
-from smartborder.service.app import MAX_OFFSET, get_session, get_write_session, require
+from smartborder.service.app import MAX_OFFSET, ReadSession, WriteSession, require
 from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.permits_schemas import (
     ApplicationDecisionOut,
@@ -32,19 +31,19 @@ router = APIRouter(tags=["permits"])
 
 
 @router.post("/persons", status_code=201, response_model=PersonOut)
-def create_person(body: PersonIn, session: Session = Depends(get_write_session),
+def create_person(*, body: PersonIn, session: WriteSession,
                   caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     return ops.create_person(session, caller, body)
 
 
 @router.get("/persons/{person_id}", response_model=PersonWithRecords)
-def read_person(person_id: str, session: Session = Depends(get_session),
+def read_person(*, person_id: str, session: ReadSession,
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     return ops.read_person(session, caller, person_id)
 
 
 @router.post("/persons/{person_id}/records", status_code=201, response_model=RecordOut)
-def add_record(person_id: str, body: RecordIn, session: Session = Depends(get_write_session),
+def add_record(*, person_id: str, body: RecordIn, session: WriteSession,
                caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """Holders file their own reports and employment (seed: 'inform ... electronically of their
     address and place of employment'); officers record the rest."""
@@ -52,29 +51,29 @@ def add_record(person_id: str, body: RecordIn, session: Session = Depends(get_wr
 
 
 @router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
-def eligibility(person_id: str, question: ApplicationKind, on: dt.date,
+def eligibility(*, person_id: str, question: ApplicationKind, on: dt.date,
                 announced: dt.date | None = None,
                 certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
-                session: Session = Depends(get_session),
+                session: ReadSession,
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """The timeline engine: is this person eligible for *question* on any date *on*?"""
     return ops.eligibility(session, caller, person_id, question, on, announced, certified_crossings)
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationOut)
-def file_application(body: ApplicationIn, session: Session = Depends(get_write_session),
+def file_application(*, body: ApplicationIn, session: WriteSession,
                      caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     return ops.file_application(session, caller, body)
 
 
 @router.post("/applications/{application_id}/decide", response_model=ApplicationDecisionOut)
-def decide_application(application_id: str, body: DecideIn, session: Session = Depends(get_write_session),
+def decide_application(*, application_id: str, body: DecideIn, session: WriteSession,
                        caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
     return ops.decide_application(session, caller, application_id, body)
 
 
 @router.get("/applications", response_model=ApplicationPage)
-def list_applications(status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: Session = Depends(get_session),
+def list_applications(*, status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: ReadSession,
                       caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     return ops.list_applications(session, caller, status, limit, offset)

@@ -12,10 +12,9 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from smartborder.service import trusted_operations as ops
-from smartborder.service.app import get_session, get_write_session, require
+from smartborder.service.app import ReadSession, WriteSession, require
 from smartborder.service.auth import AUDITORS, TRUSTED_READERS, Caller
 from smartborder.service.trusted_schemas import (
     AuditIn,
@@ -56,52 +55,52 @@ Country = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. MX,
 
 
 @router.get("/criteria", response_model=CriteriaOut)
-def criteria(_: Caller = Depends(require(*READERS, "shipper", "carrier"))) -> dict[str, object]:
+def criteria(*, _: Caller = Depends(require(*READERS, "shipper", "carrier"))) -> dict[str, object]:
     """The checklist an audit judges, with its source and the pass marks."""
     return ops.criteria()
 
 
 @router.post("/companies", status_code=201, response_model=CompanyOut)
-def create_company(body: CompanyIn, session: Session = Depends(get_write_session),
+def create_company(*, body: CompanyIn, session: WriteSession,
                    caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     return ops.create_company(session, caller, body)
 
 
 @router.post("/companies/{company_id}/facilities", status_code=201, response_model=FacilityOut)
-def create_facility(company_id: str, body: FacilityIn, session: Session = Depends(get_write_session),
+def create_facility(*, company_id: str, body: FacilityIn, session: WriteSession,
                     caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     return ops.create_facility(session, caller, company_id, body)
 
 
 @router.post("/facilities/{facility_id}/audits", status_code=201, response_model=AuditOut)
-def record_audit(facility_id: str, body: AuditIn, session: Session = Depends(get_write_session),
+def record_audit(*, facility_id: str, body: AuditIn, session: WriteSession,
                  caller: Caller = Depends(require("auditor"))) -> dict[str, object]:
     """Score a complete audit; only an auditor records one (their label is kept as the auditor)."""
     return ops.record_audit(session, caller, facility_id, body)
 
 
 @router.get("/facilities/{facility_id}/audits", response_model=AuditPage)
-def list_audits(facility_id: str, session: Session = Depends(get_session),
+def list_audits(*, facility_id: str, session: ReadSession,
                 _: Caller = Depends(require(*AUDITORS, "officer"))) -> dict[str, object]:
     return ops.list_audits(session, facility_id)
 
 
 @router.post("/facilities/{facility_id}/certification", response_model=FacilityStanding)
-def certification_step(facility_id: str, body: CertificationIn, session: Session = Depends(get_write_session),
+def certification_step(*, facility_id: str, body: CertificationIn, session: WriteSession,
                        caller: Caller = Depends(require(*AUDITORS))) -> dict[str, object]:
     """Certify or revalidate from a passing audit; suspend, reinstate or revoke with a reason."""
     return ops.certification_step(session, caller, facility_id, body.action, body.on, body.reason, body.audit_id)
 
 
 @router.get("/facilities/{facility_id}/status", response_model=FacilityStanding)
-def facility_status(facility_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
+def facility_status(*, facility_id: str, on: dt.date | None = None, session: ReadSession,
                     _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """Trusted on *on* (default today)? Since when, revalidation due, or why not."""
     return ops.facility_status(session, facility_id, on)
 
 
 @router.get("/companies/{company_id}/status", response_model=CompanyStanding)
-def company_status(company_id: str, on: dt.date | None = None, session: Session = Depends(get_session),
+def company_status(*, company_id: str, on: dt.date | None = None, session: ReadSession,
                    _: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """A company is trusted where at least one of its facilities is; each facility says why (not)."""
     return ops.company_status(session, company_id, on)
