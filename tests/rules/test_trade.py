@@ -23,6 +23,36 @@ def test_roo_waiver_margin(paid: float, granted: bool) -> None:
     assert roo_waiver("Firm A", 2027, inputs, {"8708.29": 5.0}).granted is granted
 
 
+def _pairs(step: str, count: int) -> list[tuple[float, float]]:
+    """(importer's MFN rate, rate paid) pairs exactly one point apart, as a user types them."""
+    from decimal import Decimal
+
+    unit = Decimal(step)
+    return [(float(Decimal(1) + k * unit), float(k * unit)) for k in range(count)]
+
+
+@pytest.mark.parametrize(("step", "count"), [("0.1", 300), ("0.01", 2000)])
+def test_exactly_one_point_below_is_never_more_than_one_point_over_a_grid(step: str, count: int) -> None:
+    """Binary floats said 2.2 - 1.2 > 1.0 for 8 of 300 one-decimal pairs and 96 of 2,000
+    two-decimal pairs; as decimals, exactly one point is never "more than one point"."""
+    wrong = [(mfn, paid) for mfn, paid in _pairs(step, count)
+             if not roo_waiver("F", 2027, [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=paid)],
+                               {"x": mfn}).granted]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("mfn", "paid", "granted"), [(2.2, 1.2, True), (2.21, 1.2, False), (10.0, 8.99, False),
+                                                        (0.3, 0.0, True), (1.0, 0.0, True), (1.001, 0.0, False)])
+def test_the_margin_at_its_boundary(mfn: float, paid: float, granted: bool) -> None:
+    inputs = [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=paid)]
+    assert roo_waiver("F", 2027, inputs, {"x": mfn}).granted is granted
+
+
+def test_a_negative_mfn_rate_is_refused() -> None:
+    with pytest.raises(RuleInputError, match=r"importing_mfn_pct\.x"):
+        roo_waiver("F", 2027, [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=0.0)], {"x": -1.0})
+
+
 @pytest.mark.parametrize(("low_value", "granted"), [(4.9, True), (5.0, False)])
 def test_roo_waiver_significant_quantity(low_value: float, granted: bool) -> None:
     inputs = [InputImport(tariff_line="a", value=100 - low_value, tariff_paid_pct=5.0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,17 +14,31 @@ from smartborder.rules.parameters import param
 
 
 class InputImport(BaseModel):
-    """An affected input the exporting country imported: its value and the tariff it paid (%)."""
+    """An affected input the exporting country imported: its value and the tariff it paid (%).
+
+    Values and rates are decimal quantities (a rate of 1.2 % is 1.2, not the nearest binary
+    float): numbers given as floats are read by their shortest decimal text, as written."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tariff_line: str
-    value: float = Field(gt=0)
-    tariff_paid_pct: float = Field(ge=0)
+    value: Decimal = Field(gt=0, allow_inf_nan=False)
+    tariff_paid_pct: Decimal = Field(ge=0, le=1000, allow_inf_nan=False)
+
+
+def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
+    """A rate or share as a Decimal, by its decimal text (2.2 is 2.2, not 2.2000000000000002)."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        raise RuleInputError(f"{field}: not a number: {value!r}") from None
+    if not number.is_finite():
+        raise RuleInputError(f"{field}: not a finite number: {value!r}")
+    return number
 
 
 def roo_waiver(importer: str, year: int, inputs: list[InputImport],
-               importing_mfn_pct: dict[str, float]) -> Decision:
+               importing_mfn_pct: dict[str, float] | dict[str, Decimal]) -> Decision:
     """Seed: 'Rules of origin would be waived ... provided that the exporting country did not
     import a significant quantity of the affected inputs at tariff rates more than (say) one
     percentage point lower than the MFN rates applied by the importing country. The waiver
@@ -31,17 +46,22 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
 
     'More than one point lower' is strict: exactly one point lower does not count. Significant:
     a share of the inputs' value at or above the parameter (a choice; the seed gives none).
+    Rates, margins and shares are compared as decimals, so "exactly one point" is exact.
     """
     on = dt.date(year, 1, 1)
-    margin = param("trade.roo_waiver_margin_pp", on)
-    significant = param("trade.roo_significant_share", on)
+    margin = _decimal(param("trade.roo_waiver_margin_pp", on), "trade.roo_waiver_margin_pp")
+    significant = _decimal(param("trade.roo_significant_share", on), "trade.roo_significant_share")
     if not inputs:
         raise RuleInputError("inputs: name the affected inputs the exporting country imported")
     missing = sorted({i.tariff_line for i in inputs} - set(importing_mfn_pct))
     if missing:
         raise RuleInputError(f"importing_mfn_pct: no MFN rate for tariff line(s) {missing}")
-    total = sum(i.value for i in inputs)
-    low = sum(i.value for i in inputs if importing_mfn_pct[i.tariff_line] - i.tariff_paid_pct > margin)
+    mfn = {line: _decimal(rate, f"importing_mfn_pct.{line}") for line, rate in importing_mfn_pct.items()}
+    negative = sorted(line for line, rate in mfn.items() if rate < 0)
+    if negative:
+        raise RuleInputError(f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}")
+    total = sum((i.value for i in inputs), Decimal(0))
+    low = sum((i.value for i in inputs if mfn[i.tariff_line] - i.tariff_paid_pct > margin), Decimal(0))
     share = low / total
     ok = share < significant
     why = (f"{share:.1%} of the affected inputs entered the exporting country at more than {margin} "
