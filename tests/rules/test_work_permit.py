@@ -143,6 +143,20 @@ def test_renewal_in_the_first_year_is_prorated() -> None:
         # cumulative: 3 years + a gap + 2 years
         ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2021, 1, 2), True),
         ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2020, 12, 1), False),
+        # 3 + 2 calendar years with no leap day inside (1,825 days): five years (1,826 days refused it)
+        ([Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 31))],
+         D(2031, 1, 1), True),
+        ([Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 30))],
+         D(2031, 1, 1), False),
+        # unbroken across two leap days (1,827 days to the anniversary): not a day before it
+        ([Spell(start=D(2020, 1, 1))], D(2024, 12, 31), False),
+        ([Spell(start=D(2020, 1, 1))], D(2025, 1, 1), True),
+        # starting on 29 February: the fifth anniversary is 28 February
+        ([Spell(start=D(2020, 2, 29))], D(2025, 2, 27), False),
+        ([Spell(start=D(2020, 2, 29))], D(2025, 2, 28), True),
+        # one spell of 4 years + one of exactly 1 year spanning 29 February 2028
+        ([Spell(start=D(2019, 6, 1), end=D(2023, 5, 31)), Spell(start=D(2027, 6, 1))], D(2028, 6, 1), True),
+        ([Spell(start=D(2019, 6, 1), end=D(2023, 5, 31)), Spell(start=D(2027, 6, 1))], D(2028, 5, 31), False),
     ],
 )
 def test_residency_after_cumulative_five_years(permits, on, granted) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 import pandas as pd
 
@@ -15,6 +16,28 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def years_held(spells: list[Spell], until: dt.date) -> Fraction:
+    """Calendar years covered by *spells* before *until* (that day not counted), exactly.
+
+    Each spell counts its whole anniversaries, then the rest as a fraction of the year it falls
+    in (365 or 366 days): an unbroken spell reaches 5 on its fifth anniversary, whatever leap
+    days it spans, and three calendar years plus two more reach 5 too. Spells do not overlap
+    (``History`` refuses overlaps), so their years add up.
+    """
+    total = Fraction(0)
+    for spell in spells:
+        start = spell.start
+        end = min(spell.end + dt.timedelta(days=1), until) if spell.end else until  # first day not held
+        if end <= start:
+            continue
+        years = end.year - start.year
+        while years > 0 and add_years(start, years) > end:
+            years -= 1
+        anniversary, following = add_years(start, years), add_years(start, years + 1)
+        total += years + Fraction((end - anniversary).days, (following - anniversary).days)
+    return total
 
 
 def days_in(spells: list[Spell], start: dt.date, end: dt.date) -> int:

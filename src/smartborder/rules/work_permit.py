@@ -12,7 +12,7 @@ import itertools
 import math
 from typing import Any
 
-from smartborder.rules.calendar import add_years, days_in, months_between
+from smartborder.rules.calendar import add_years, days_in, months_between, years_held
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.history import History, Spell
 from smartborder.rules.parameters import param
@@ -115,17 +115,18 @@ def may_renew(h: History, on: dt.date) -> Decision:
 def may_apply_for_residency(h: History, on: dt.date) -> Decision:
     """Seed: 'apply for residency after ... a cumulative five years as temporary permit holders'.
 
-    Days held before *on* are added over all holding periods; five years is 1,826 days
-    (5 × 365.25, rounded down), which an unbroken holding reaches on its fifth anniversary.
+    Holding before *on* is added over all holding periods in calendar years (``years_held``):
+    an unbroken holding qualifies on its fifth anniversary, three years plus two years qualify
+    whatever leap days they span, and a holding one day short does not.
     """
     h.check_dates(on)
     years = param("work_permit.residency_after_years", on)
-    needed = int(years * 365.25)
-    held = days_in(h.permits, dt.date.min, on - dt.timedelta(days=1)) if on > dt.date.min else 0
-    ok = held >= needed
+    held = years_held(h.permits, on)
+    days = days_in(h.permits, dt.date.min, on - dt.timedelta(days=1)) if on > dt.date.min else 0
+    ok = held >= years
     return decide("residency application", on, [(
         "cumulative_holding", ok,
-        f"held a temporary permit {held:,} days in all ({needed:,} = {years} years required)")])
+        f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)")])
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
