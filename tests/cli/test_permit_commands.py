@@ -35,7 +35,8 @@ def test_project_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (["permits", "check", "/nope.json", "--on", "2027-01-01"], "history"),
         (["permits", "check", "EX", "--on", "2027-13-01"], "on"),
         (["permits", "check", "EX", "--on", "2027-01-01", "-q", "vote"], "question"),
-        (["permits", "check", "EX", "--on", "2026-06-01"], "future"),  # a report after the date judged
+        (["permits", "check", "EX", "--on", "2027-01-01", "-q", "resident-permit", "--announced", "2020-01-01",
+          "--certified", "-5"], "certified"),
         (["permits", "project", "/nope.csv"], "applicants"),
     ],
 )
@@ -43,6 +44,18 @@ def test_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[
     args = [str(EXAMPLES / "person_history.json") if a == "EX" else a for a in args]
     code, stdout, err = run(args, capsys)
     assert code == 2 and message in err and stdout == ""
+
+
+def test_a_past_day_is_judged_on_the_history_as_it_stood(capsys: pytest.CaptureFixture[str]) -> None:
+    """A report dated after the day asked used to make the whole question fail; now it is left
+    out and the answer says so."""
+    code, stdout, _ = run(["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2026-06-01",
+                           "--json"], capsys)
+    assert code == 0
+    decision = json.loads(stdout)
+    assert decision["on"] == "2026-06-01"
+    assert decision["notes"][0] == "judged on the history as it stood on 2026-06-01"
+    assert any("reports dated after 2026-06-01 left out" in note for note in decision["notes"])
 
 
 def test_project_rejects_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -167,8 +167,6 @@ def test_residency_after_cumulative_five_years(permits, on, granted) -> None:  #
 @pytest.mark.parametrize(
     ("history", "message"),
     [
-        ({"reports": [D(2030, 1, 1)]}, "dated in the future"),
-        ({"illegal_crossings": [D(2031, 1, 1)]}, "dated in the future"),
         ({"employment": [Spell(start=D(2026, 1, 1), end=D(2026, 6, 30)), Spell(start=D(2026, 6, 1))]}, "overlap"),
         ({"employment": [{"start": D(2026, 1, 1), "end": D(2025, 1, 1)}]}, "before start"),
     ],
@@ -179,6 +177,24 @@ def test_bad_histories_are_refused_with_a_clear_error(history, message) -> None:
     with pytest.raises((RuleInputError, ValidationError), match=message):
         h = person(permits=[Spell(start=D(2026, 1, 1))], **history)
         may_renew(h, D(2027, 1, 1))
+
+
+def test_a_past_day_is_judged_as_the_history_stood_then() -> None:
+    """Records dated after the day asked are left out (they could not be known), and the answer
+    says so; the decision is the one the shorter history gets."""
+    before = person(permits=[Spell(start=D(2026, 1, 1))], employment=[Spell(start=D(2026, 1, 1))],
+                    reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)))
+    later = before.model_copy(update={"reports": [*before.reports, D(2030, 1, 1)],
+                                      "felony_convictions": [D(2031, 1, 1)],
+                                      "permits": [*before.permits[:0], Spell(start=D(2026, 1, 1), end=D(2028, 12, 31)),
+                                                  Spell(start=D(2029, 6, 1))]})
+    asked = D(2026, 7, 1)
+    plain, known = may_renew(before, asked), may_renew(later, asked)
+    assert (known.granted, known.reasons, known.rules) == (plain.granted, plain.reasons, plain.rules)
+    assert plain.notes == [] and known.notes[0] == f"judged on the history as it stood on {asked}"
+    assert any("felony convictions dated after" in n for n in known.notes)
+    assert any("permits spell(s) starting after" in n for n in known.notes)
+    assert "left out" in str(known)
 
 
 # "In the meantime, they should accumulate public Social Security and Medicare rights, as well as

@@ -140,3 +140,15 @@ def test_openapi_lists_the_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/persons", "/persons/{person_id}/eligibility", "/applications/{application_id}/decide"} <= set(paths)
     assert client.get("/health").json()["status"] == "ok"
+
+
+def test_a_past_day_can_be_asked_about(client: TestClient, officer: dict[str, str]) -> None:
+    """Records dated after the day asked used to fail the whole question (422); now the history
+    is judged as it stood that day and the answer says what was left out."""
+    make_holder(client, officer, months_employed=12)
+    response = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2024-06-01"}, headers=officer)
+    assert response.status_code == 200, response.text
+    decision = response.json()
+    assert decision["on"] == "2024-06-01"
+    assert decision["notes"][0] == "judged on the history as it stood on 2024-06-01"
+    assert any("reports dated after 2024-06-01 left out" in note for note in decision["notes"])

@@ -45,6 +45,8 @@ def check(
     day = _date(on, "on")
     if question not in QUESTIONS:
         raise RuleInputError(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
+    if certified is not None and certified < 0:
+        raise RuleInputError(f"certified: a count of crossings cannot be negative, got {certified}")
     try:
         history = History.model_validate(json.loads(history_file.read_text(encoding="utf-8")))
     except FileNotFoundError:
@@ -76,6 +78,8 @@ def check(
                       f"[/bold {colour}] on {decision.on}")
         for reason in decision.reasons:
             console.print(f"  - {reason}", highlight=False)
+        for note in decision.notes:
+            console.print(f"  [dim]note: {note}[/dim]", highlight=False)
 
 
 @permits_app.command("project")

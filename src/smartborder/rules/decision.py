@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -13,14 +13,20 @@ class Decision:
     granted: bool
     reasons: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. records dated after the day asked, left out
 
     def __str__(self) -> str:
         verdict = "granted" if self.granted else "refused"
-        return f"{self.question} {verdict} on {self.on}: " + "; ".join(self.reasons)
+        text = f"{self.question} {verdict} on {self.on}: " + "; ".join(self.reasons)
+        return text + (f" ({'; '.join(self.notes)})" if self.notes else "")
+
+    def noting(self, notes: list[str]) -> Decision:
+        """The same decision with *notes* added."""
+        return replace(self, notes=[*self.notes, *notes]) if notes else self
 
     def as_dict(self) -> dict[str, object]:
         return {"question": self.question, "on": self.on.isoformat(), "granted": self.granted,
-                "reasons": self.reasons, "rules": self.rules}
+                "reasons": self.reasons, "rules": self.rules, "notes": self.notes}
 
 
 def decide(question: str, on: dt.date, checks: list[tuple[str, bool, str]]) -> Decision:

@@ -1,7 +1,8 @@
 """A person's history as the rules see it, validated before any rule runs.
 
 Bad histories are refused as a whole (nothing is judged, nothing is written): spells that end
-before they start, overlapping employment, events dated after the day being judged.
+before they start, overlapping employment. A question asked about a past day judges the history
+as it stood that day (``History.as_of``): records dated later are left out, and the answer says so.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import itertools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from smartborder.rules.errors import RuleInputError
 
 
 class Spell(BaseModel):
@@ -60,13 +59,28 @@ class History(BaseModel):
                     raise ValueError(f"{name}: spells overlap ({a.start}..{a.end or 'open'} and {b.start}..)")
         return self
 
-    def check_dates(self, on: dt.date) -> None:
-        """Refuse histories with events after the day judged: they cannot be known yet."""
+    def as_of(self, on: dt.date) -> tuple[History, list[str]]:
+        """The history as it stood on *on*, and what was left out: events dated after it and
+        spells starting after it could not be known that day. (Spells already running keep the
+        end on record: a permit's end is set when it is issued.)"""
+        kept: dict[str, object] = {}
+        notes: list[str] = []
         for name in ("illegal_crossings", "felony_convictions", "reports"):
-            late = [d for d in getattr(self, name) if d > on]
+            dates: list[dt.date] = getattr(self, name)
+            late = [d for d in dates if d > on]
             if late:
-                raise RuleInputError(f"{name}: {late[0]} is after the date judged ({on}); a record cannot be dated in the future")
+                kept[name] = [d for d in dates if d <= on]
+                notes.append(f"{len(late)} {name.replace('_', ' ')} dated after {on} left out (first {min(late)})")
         for name in ("permits", "employment"):
-            late = [s.start for s in getattr(self, name) if s.start > on]
-            if late:
-                raise RuleInputError(f"{name}: a spell starts {late[0]}, after the date judged ({on})")
+            spells: list[Spell] = getattr(self, name)
+            late_spells = [s for s in spells if s.start > on]
+            if late_spells:
+                kept[name] = [s for s in spells if s.start <= on]
+                notes.append(f"{len(late_spells)} {name} spell(s) starting after {on} left out "
+                             f"(first {min(s.start for s in late_spells)})")
+        if self.resided_in_us_since is not None and self.resided_in_us_since > on:
+            kept["resided_in_us_since"] = None
+            notes.append(f"residence from {self.resided_in_us_since}, after {on}, left out")
+        if notes:
+            notes.insert(0, f"judged on the history as it stood on {on}")
+        return (self.model_copy(update=kept) if kept else self), notes

@@ -50,20 +50,20 @@ def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
                             certified_crossings: int | None) -> Decision:
     """Seed: prior residence, and 'otherwise, eligibility standards would parallel those for
     temporary work permits' (background check, the three-year bar, no felony)."""
-    h.check_dates(on)
+    h, left_out = h.as_of(on)
     program = program_active(on.year, certified_crossings)
     checks = [("program_active", program.granted, program.reasons[0]), resided_before(h, announced),
               background_check(h), not_barred_by_illegal_crossing(h, on), no_felony(h)]
-    return decide("resident permit", on, checks)
+    return decide("resident permit", on, checks).noting(left_out)
 
 
 def protected_from_deportation(h: History, on: dt.date, announced: dt.date, issued: dt.date) -> Decision:
     """Seed: an applicant with satisfactory evidence of prior residence 'would not be subject to
     deportation ... so long as he periodically reported a place of residence ... and committed
     no felony after the issuance of the residence permit'."""
-    h.check_dates(on)
+    h, left_out = h.as_of(on)
     return decide("protection from deportation", on, [
-        resided_before(h, announced), reports_kept_up(h, issued, on), no_felony(h, since=issued)])
+        resided_before(h, announced), reports_kept_up(h, issued, on), no_felony(h, since=issued)]).noting(left_out)
 
 
 def may_apply_for_citizenship(resident_since: dt.date, on: dt.date) -> Decision:

@@ -91,9 +91,9 @@ def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool,
 
 def may_apply(h: History, on: dt.date) -> Decision:
     """Can this person be issued a temporary work permit on *on* (cap aside)?"""
-    h.check_dates(on)
+    h, left_out = h.as_of(on)
     return decide("temporary work permit", on,
-                  [work_skill_basis(h), background_check(h), not_barred_by_illegal_crossing(h, on)])
+                  [work_skill_basis(h), background_check(h), not_barred_by_illegal_crossing(h, on)]).noting(left_out)
 
 
 def current_permit(h: History, on: dt.date) -> Spell | None:
@@ -104,12 +104,12 @@ def current_permit(h: History, on: dt.date) -> Spell | None:
 
 def may_renew(h: History, on: dt.date) -> Decision:
     """Can the holder renew on *on*? Employment, no felony, reports kept up."""
-    h.check_dates(on)
+    h, left_out = h.as_of(on)
     held = current_permit(h, on)
     if held is None:
-        return Decision("renewal", on, False, ["holds no temporary work permit"], ["holds_permit"])
+        return Decision("renewal", on, False, ["holds no temporary work permit"], ["holds_permit"], left_out)
     return decide("renewal", on, [employment_kept_up(h, held, on), no_felony(h),
-                                  reports_kept_up(h, held.start, on)])
+                                  reports_kept_up(h, held.start, on)]).noting(left_out)
 
 
 def may_apply_for_residency(h: History, on: dt.date) -> Decision:
@@ -119,14 +119,15 @@ def may_apply_for_residency(h: History, on: dt.date) -> Decision:
     an unbroken holding qualifies on its fifth anniversary, three years plus two years qualify
     whatever leap days they span, and a holding one day short does not.
     """
-    h.check_dates(on)
+    h, left_out = h.as_of(on)
     years = param("work_permit.residency_after_years", on)
     held = years_held(h.permits, on)
     days = days_in(h.permits, dt.date.min, on - dt.timedelta(days=1)) if on > dt.date.min else 0
     ok = held >= years
     return decide("residency application", on, [(
         "cumulative_holding", ok,
-        f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)")])
+        f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)")
+    ]).noting(left_out)
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -144,7 +145,7 @@ def accrued_rights(h: History, on: dt.date) -> dict[str, Any]:
     Rights accrue for every month employed while holding a permit (a month counts with the same
     minimum days as for renewal); the figure is what a benefits office would credit.
     """
-    h.check_dates(on)
+    h, _ = h.as_of(on)
     min_days = param("work_permit.employed_month_min_days", on)
     months = 0
     for held in h.permits:

@@ -72,6 +72,7 @@ class DecisionOut(BaseModel):
     granted: bool
     reasons: list[str]
     rules: list[str]
+    notes: list[str] = Field(default_factory=list, description="e.g. records dated after the day asked, left out")
 
 
 class ApplicationOut(BaseModel):
