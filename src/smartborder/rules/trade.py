@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
+
+
+def _as_decimal(value: float | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 class InputImport(BaseModel):
@@ -22,8 +27,9 @@ class InputImport(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tariff_line: str
-    value: Decimal = Field(gt=0, allow_inf_nan=False)
-    tariff_paid_pct: Decimal = Field(ge=0, le=1000, allow_inf_nan=False)
+    value: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(gt=0, allow_inf_nan=False)
+    tariff_paid_pct: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(ge=0, le=1000,
+                                                                                    allow_inf_nan=False)
 
 
 def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
@@ -60,8 +66,9 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
     negative = sorted(line for line, rate in mfn.items() if rate < 0)
     if negative:
         raise RuleInputError(f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}")
-    total = sum((i.value for i in inputs), Decimal(0))
-    low = sum((i.value for i in inputs if mfn[i.tariff_line] - i.tariff_paid_pct > margin), Decimal(0))
+    total = sum((_as_decimal(i.value) for i in inputs), Decimal(0))
+    low = sum((_as_decimal(i.value) for i in inputs
+               if mfn[i.tariff_line] - _as_decimal(i.tariff_paid_pct) > margin), Decimal(0))
     share = low / total
     ok = share < significant
     why = (f"{share:.1%} of the affected inputs entered the exporting country at more than {margin} "
