@@ -92,6 +92,15 @@ def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
     assert allocate(apps[:3], 2027).cap == 300_000
 
 
+def test_an_application_filed_after_the_year_does_not_take_its_cap() -> None:
+    """allocate(year=2028) used to issue an application filed in 2029."""
+    ok = History(person_id="x", background_check="passed")
+    apps = [Application(application_id="early", filed=D(2028, 5, 1), skill="skilled", history=ok),
+            Application(application_id="later", filed=D(2029, 1, 2), skill="skilled", history=ok)]
+    result = allocate(apps, 2028, cap=5)
+    assert result.issued == ["early"] and result.not_yet_filed == ["later"] and result.waiting == []
+
+
 def test_overlapping_permits_are_refused() -> None:
     from pydantic import ValidationError
 

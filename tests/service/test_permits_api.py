@@ -122,6 +122,49 @@ def test_annual_cap_makes_applications_wait(client: TestClient, officer: dict[st
     assert second["status"] == "waiting" and "cap of 1 permits is reached" in second["reasons"][0]
 
 
+def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dict[str, str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Seed 004: applications beyond the cap wait, in order, for the next year's cap. It used to
+    be stuck (deciding again answered 409 'already waiting', nothing released it) while an
+    application filed later was granted ahead of it the next year."""
+    from smartborder.rules import parameters
+
+    real = parameters.param
+    monkeypatch.setattr(parameters, "param", lambda name, on: 1 if name == "work_permit.annual_cap" else real(name, on))
+    ids = {}
+    for pid, filed in (("a", "2025-02-01"), ("b", "2025-02-02"), ("c", "2025-03-01"), ("late", "2026-01-05")):
+        client.post("/persons", json={"person_id": pid, "background_check": "passed"}, headers=officer)
+        ids[pid] = client.post("/applications", json={"person_id": pid, "kind": "work_permit", "skill": "unskilled",
+                                                      "filed": filed}, headers=officer).json()["id"]
+
+    def decide(pid: str, on: str) -> dict[str, object]:
+        response = client.post(f"/applications/{ids[pid]}/decide", json={"on": on}, headers=officer)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert decide("a", "2025-03-01")["status"] == "granted"
+    assert decide("b", "2025-03-02")["status"] == "waiting"
+    assert decide("c", "2025-03-03")["status"] == "waiting"
+    # next year: the one filed later than both waits behind them, though the cap has room
+    late = decide("late", "2026-01-10")
+    assert late["status"] == "waiting" and "filed earlier wait" in late["reasons"][0]
+    # the waiting list is served in filing order from 2026's cap (1): b first
+    served = client.post("/applications/release", json={"on": "2026-01-10"}, headers=officer)
+    assert served.status_code == 200, served.text
+    assert served.json() == {"on": "2026-01-10", "granted": [ids["b"]], "refused": [], "waiting": [ids["c"], ids["late"]]}
+    # deciding a waiting application again is allowed (no 409), and the queue still holds
+    assert decide("late", "2026-02-01")["status"] == "waiting"
+    released = client.post("/applications/release", json={"on": "2027-01-04"}, headers=officer).json()
+    assert released["granted"] == [ids["c"]] and released["waiting"] == [ids["late"]]
+
+
+def test_a_decision_dated_before_filing_is_refused(client: TestClient, officer: dict[str, str]) -> None:
+    client.post("/persons", json={"person_id": "a", "background_check": "passed"}, headers=officer)
+    app_id = client.post("/applications", json={"person_id": "a", "kind": "work_permit", "skill": "unskilled",
+                                               "filed": "2025-02-01"}, headers=officer).json()["id"]
+    response = client.post(f"/applications/{app_id}/decide", json={"on": "2025-01-01"}, headers=officer)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "on"
+
+
 def test_audit_chain_detects_tampering(client: TestClient, officer: dict[str, str], db_url: str) -> None:
     client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
     client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01"}, headers=officer)

@@ -34,6 +34,7 @@ class Allocation:
     issued: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     refused: dict[str, Decision] = field(default_factory=dict)
+    not_yet_filed: list[str] = field(default_factory=list)  # filed after the year: for a later cap
 
 
 def allocate(applications: list[Application], year: int, cap: int | None = None) -> Allocation:
@@ -42,6 +43,9 @@ def allocate(applications: list[Application], year: int, cap: int | None = None)
     cap = param("work_permit.annual_cap", on) if cap is None else cap
     result = Allocation(year, cap)
     for application in sorted(applications, key=lambda a: (a.filed, a.application_id)):
+        if application.filed.year > year:  # not filed yet in that year: it cannot take its cap
+            result.not_yet_filed.append(application.application_id)
+            continue
         decision = may_apply(application.history, max(on, application.filed))
         if not decision.granted:
             result.refused[application.application_id] = decision

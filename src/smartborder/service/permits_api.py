@@ -25,6 +25,8 @@ from smartborder.service.permits_schemas import (
     PersonWithRecords,
     RecordIn,
     RecordOut,
+    ReleaseIn,
+    ReleaseOut,
 )
 
 router = APIRouter(tags=["permits"])
@@ -77,3 +79,10 @@ def list_applications(*, status: str | None = None, limit: Annotated[int, Query(
                       offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: ReadSession,
                       caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     return ops.list_applications(session, caller, status, limit, offset)
+
+
+@router.post("/applications/release", response_model=ReleaseOut)
+def release_waiting(*, body: ReleaseIn, session: WriteSession,
+                    caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
+    """Serve the waiting list from the cap of the year of ``on``, in filing order."""
+    return ops.release_waiting(session, caller, body.on)

@@ -136,31 +136,68 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
     return {"id": application.id, "status": application.status, **body.model_dump(mode="json")}
 
 
+def _granted_in(session: Session, year: int) -> int:
+    """Work permits granted by decisions dated in *year* (what counts against that year's cap)."""
+    return session.scalar(select(func.count()).select_from(DecisionRecord).join(
+        Application, Application.id == DecisionRecord.application_id).where(
+        Application.kind == "work_permit", DecisionRecord.granted.is_(True),
+        DecisionRecord.on >= dt.date(year, 1, 1), DecisionRecord.on <= dt.date(year, 12, 31))) or 0
+
+
+def _waiting_ahead(session: Session, application: Application) -> int:
+    """Work-permit applications waiting that were filed before this one (they are served first)."""
+    return session.scalar(select(func.count()).select_from(Application).where(
+        Application.kind == "work_permit", Application.status == "waiting", Application.id != application.id,
+        (Application.filed < application.filed)
+        | ((Application.filed == application.filed) & (Application.id < application.id)))) or 0
+
+
 def decide_application(session: Session, caller: Caller, application_id: str, body: DecideIn) -> dict[str, object]:
+    """Decide a pending application, or one waiting for the cap. Seed 004: eligible applications
+    are issued in the order filed up to the year's cap; the rest wait, in order, for the next
+    year's cap. A granted decision counts against the cap of the year it is dated in; an
+    application is not granted while the applications filed before it that wait would be left
+    without room."""
     application = session.get(Application, application_id)
     if application is None:
         raise NotFound("application_id", f"no application {application_id!r}")
-    if application.status != "pending":
+    if application.status not in ("pending", "waiting"):
         raise Conflict("status", f"application already {application.status}")
     on = body.on or dt.date.today()
+    if on < application.filed:
+        raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))
     decision = _judge(application.kind, history, on, body)
     if application.kind == "work_permit" and decision.granted:
-        year_start = dt.date(on.year, 1, 1)
-        issued = session.scalar(select(func.count()).select_from(Application).where(
-            Application.kind == "work_permit", Application.status == "granted",
-            Application.filed >= year_start))
         cap = rules.parameters.param("work_permit.annual_cap", on)
-        if issued >= cap:
-            decision = rules.Decision(decision.question, on, False,
-                                      [f"the {on.year} cap of {cap:,} permits is reached; the application waits"],
-                                      ["annual_cap"])
+        room = cap - _granted_in(session, on.year)
+        ahead = _waiting_ahead(session, application)
+        if room <= ahead:
+            why = (f"the {on.year} cap of {cap:,} permits is reached; the application waits for the next year's cap"
+                   if room <= 0 else
+                   f"{ahead:,} application(s) filed earlier wait for the {room:,} permit(s) left in {on.year}; "
+                   "this one waits behind them")
+            decision = rules.Decision(decision.question, on, False, [why], ["annual_cap"], decision.notes)
     application.status = "granted" if decision.granted else ("waiting" if decision.rules == ["annual_cap"] else "refused")
     session.add(DecisionRecord(application_id=application.id, on=on, granted=decision.granted,
                                reasons=decision.reasons, rules=decision.rules, decided_by=caller.label))
     record(session, caller.label, "application.decide", application.id, decision.as_dict())
     session.commit()
     return {"id": application.id, "status": application.status, **decision.as_dict()}
+
+
+def release_waiting(session: Session, caller: Caller, on: dt.date) -> dict[str, object]:
+    """Serve the waiting list from the cap of *on*'s year: waiting work-permit applications are
+    decided again in the order they were filed, each granted while the year has room (and
+    refused if no longer eligible); those beyond the room keep waiting."""
+    queue = list(session.scalars(select(Application).where(
+        Application.kind == "work_permit", Application.status == "waiting", Application.filed <= on)
+        .order_by(Application.filed, Application.id)))
+    outcome: dict[str, list[str]] = {"granted": [], "refused": [], "waiting": []}
+    for application in queue:
+        decided = decide_application(session, caller, application.id, DecideIn(on=on))
+        outcome[str(decided["status"])].append(application.id)
+    return {"on": on.isoformat(), **outcome}
 
 
 def list_applications(session: Session, caller: Caller, status: str | None = None, limit: int = 50,

@@ -101,3 +101,17 @@ class ApplicationPage(BaseModel):
     items: list[ApplicationSummary]
     limit: int
     offset: int
+
+
+class ReleaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    on: dt.date = Field(description="the day the waiting list is served (its year's cap applies)")
+
+
+class ReleaseOut(BaseModel):
+    """What serving the waiting list did, application ids in filing order."""
+
+    on: dt.date
+    granted: list[str]
+    refused: list[str]
+    waiting: list[str]
