@@ -2,6 +2,7 @@
 the audit chain — on SQLite and on PostgreSQL in CI."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,7 +137,7 @@ def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dic
         ids[pid] = client.post("/applications", json={"person_id": pid, "kind": "work_permit", "skill": "unskilled",
                                                       "filed": filed}, headers=officer).json()["id"]
 
-    def decide(pid: str, on: str) -> dict[str, object]:
+    def decide(pid: str, on: str) -> dict[str, Any]:
         response = client.post(f"/applications/{ids[pid]}/decide", json={"on": on}, headers=officer)
         assert response.status_code == 200, response.text
         return response.json()
