@@ -127,6 +127,6 @@ def test_a_negative_certified_crossings_is_a_422_naming_it(client: TestClient, p
     assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"},
                        headers=parties["officer"]).status_code == 201
     response = client.get("/persons/p1/eligibility", headers=parties["officer"], params={
-        "question": "resident_permit", "on": "2025-01-01", "announced": "2024-01-01", "certified_crossings": -1})
+        "question": "resident-permit", "on": "2025-01-01", "announced": "2024-01-01", "certified_crossings": -1})
     status, field, _ = problem(response)
     assert (status, field) == (422, "query.certified_crossings")

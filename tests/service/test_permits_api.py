@@ -40,7 +40,7 @@ def make_holder(client: TestClient, officer: dict[str, str], months_employed: in
 
 def test_renewal_decision_explains_itself(client: TestClient, officer: dict[str, str]) -> None:
     make_holder(client, officer, months_employed=7)
-    r = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2025-01-01"}, headers=officer)
+    r = client.get("/persons/p1/eligibility", params={"question": "renew", "on": "2025-01-01"}, headers=officer)
     assert r.status_code == 200
     assert r.json()["granted"] is False
     assert r.json()["reasons"] == ["employed 7 of the 12 months ending 2024-12 (at least 8 required)"]
@@ -54,7 +54,7 @@ def test_renewal_decision_explains_itself(client: TestClient, officer: dict[str,
 
 def test_eight_months_is_enough(client: TestClient, officer: dict[str, str]) -> None:
     make_holder(client, officer, months_employed=8)
-    r = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2025-01-01"}, headers=officer)
+    r = client.get("/persons/p1/eligibility", params={"question": "renew", "on": "2025-01-01"}, headers=officer)
     assert r.json()["granted"] is True
 
 
@@ -190,7 +190,7 @@ def test_a_past_day_can_be_asked_about(client: TestClient, officer: dict[str, st
     """Records dated after the day asked used to fail the whole question (422); now the history
     is judged as it stood that day and the answer says what was left out."""
     make_holder(client, officer, months_employed=12)
-    response = client.get("/persons/p1/eligibility", params={"question": "renewal", "on": "2024-06-01"}, headers=officer)
+    response = client.get("/persons/p1/eligibility", params={"question": "renew", "on": "2024-06-01"}, headers=officer)
     assert response.status_code == 200, response.text
     decision = response.json()
     assert decision["on"] == "2024-06-01"

@@ -15,7 +15,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         created = httpx.post(f"{base}/persons", json={"person_id": "p1", "background_check": "passed"},
                              headers=headers, timeout=5)
         assert created.status_code == 201
-        decision = httpx.get(f"{base}/persons/p1/eligibility", params={"question": "work_permit", "on": "2025-01-01"},
+        decision = httpx.get(f"{base}/persons/p1/eligibility", params={"question": "apply", "on": "2025-01-01"},
                              headers=headers, timeout=5).json()
         assert decision["granted"] is True
         assert "paths" in httpx.get(f"{base}/openapi.json", timeout=5).json()

@@ -18,7 +18,10 @@ from smartborder.tomlfiles import describe
 
 permits_app = typer.Typer(help="Seed 004's work and resident permit programs as rules-as-code.", no_args_is_help=True)
 
-QUESTIONS = ("apply", "renew", "residency", "resident-permit", "deportation-protection")
+
+
+#: The names of ``smartborder.rules.questions`` (kept equal by a test; not imported, so --help stays quick).
+QUESTION_HELP = "apply, renew, residency, resident-permit, deportation-protection, citizenship or benefits."
 
 
 def _date(text: str, field: str) -> dt.date:
@@ -32,19 +35,17 @@ def _date(text: str, field: str) -> dt.date:
 def check(
     history_file: Annotated[Path, typer.Argument(help="A person's history (JSON), see smartborder.rules.History.")],
     on: Annotated[str, typer.Option("--on", help="Date judged, YYYY-MM-DD.")],
-    question: Annotated[str, typer.Option("--question", "-q", help=f"One of: {', '.join(QUESTIONS)}.")] = "renew",
+    question: Annotated[str, typer.Option("--question", "-q", help=QUESTION_HELP)] = "renew",
     announced: Annotated[str | None, typer.Option("--announced", help="Resident program announcement date.")] = None,
     certified: Annotated[int | None, typer.Option("--certified", help="Jointly certified illegal crossings that year.")] = None,
-    issued: Annotated[str | None, typer.Option("--issued", help="Resident permit issue date (deportation protection).")] = None,
+    issued: Annotated[str | None, typer.Option("--issued", help="Resident permit issue date (deportation protection, citizenship, benefits).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Is this person eligible on a date? The decision says which rules decided and why."""
-    from smartborder import rules
     from smartborder.rules import History
+    from smartborder.rules.questions import ask
 
     day = _date(on, "on")
-    if question not in QUESTIONS:
-        raise RuleInputError(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
     if certified is not None and certified < 0:
         raise RuleInputError(f"certified: a count of crossings cannot be negative, got {certified}")
     try:
@@ -55,21 +56,8 @@ def check(
         raise RuleInputError(f"history: {history_file} is not JSON: {exc}") from None
     except ValidationError as exc:
         raise RuleInputError(f"history: {describe(exc)}") from None
-    if question in ("resident-permit", "deportation-protection") and announced is None:
-        raise RuleInputError("announced: the resident permit questions need --announced YYYY-MM-DD")
-    if question == "apply":
-        decision = rules.may_apply(history, day)
-    elif question == "renew":
-        decision = rules.may_renew(history, day)
-    elif question == "residency":
-        decision = rules.may_apply_for_residency(history, day)
-    elif question == "resident-permit":
-        decision = rules.may_get_resident_permit(history, day, _date(announced or "", "announced"), certified)
-    else:
-        if issued is None:
-            raise RuleInputError("issued: deportation protection needs --issued YYYY-MM-DD")
-        decision = rules.protected_from_deportation(history, day, _date(announced or "", "announced"),
-                                                    _date(issued, "issued"))
+    decision = ask(question, history, day, announced=_date(announced, "announced") if announced else None,
+                   issued=_date(issued, "issued") if issued else None, certified_crossings=certified)
     if as_json:
         print_json(decision.as_dict())
     else:

@@ -15,7 +15,6 @@ from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.permits_schemas import (
     ApplicationDecisionOut,
     ApplicationIn,
-    ApplicationKind,
     ApplicationOut,
     ApplicationPage,
     DecideIn,
@@ -23,6 +22,7 @@ from smartborder.service.permits_schemas import (
     PersonIn,
     PersonOut,
     PersonWithRecords,
+    QuestionName,
     RecordIn,
     RecordOut,
     ReleaseIn,
@@ -53,13 +53,15 @@ def add_record(*, person_id: str, body: RecordIn, session: WriteSession,
 
 
 @router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
-def eligibility(*, person_id: str, question: ApplicationKind, on: dt.date,
-                announced: dt.date | None = None,
+def eligibility(*, person_id: str, question: QuestionName, on: dt.date,
+                announced: dt.date | None = None, issued: dt.date | None = None,
                 certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
                 session: ReadSession,
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
-    """The timeline engine: is this person eligible for *question* on any date *on*?"""
-    return ops.eligibility(session, caller, person_id, question, on, announced, certified_crossings)
+    """The answer to *question* on any date *on* — the same names and rules as `smartborder permits
+    check -q` and `smartborder.rules.questions.ask`. ``announced``: the resident program's
+    announcement; ``issued``: the resident permit's issue date."""
+    return ops.eligibility(session, caller, person_id, question, on, announced, certified_crossings, issued)
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationOut)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from smartborder import rules
 from smartborder.rules.errors import RuleInputError
+from smartborder.rules.questions import ask
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
@@ -98,28 +99,28 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
     return body.model_dump(mode="json")
 
 
-QUESTIONS = {
-    "work_permit": lambda h, on, body: rules.may_apply(h, on),
-    "renewal": lambda h, on, body: rules.may_renew(h, on),
-    "residency": lambda h, on, body: rules.may_apply_for_residency(h, on),
-}
+#: The question each kind of application asks (``rules.questions``' names).
+QUESTION_OF_KIND = {"work_permit": "apply", "renewal": "renew", "residency": "residency",
+                    "resident_permit": "resident-permit"}
 
 
-def _judge(kind: str, history: rules.History, on: dt.date, body: DecideIn) -> rules.Decision:
-    if kind == "resident_permit":
-        if body.announced is None:
-            raise Invalid("announced", "the resident permit needs the program's announcement date")
-        return rules.may_get_resident_permit(history, on, body.announced, body.certified_crossings)
-    return QUESTIONS[kind](history, on, body)
+def _judge(question: str, history: rules.History, on: dt.date, announced: dt.date | None = None,
+           issued: dt.date | None = None, certified_crossings: int | None = None) -> rules.Decision:
+    try:
+        return ask(question, history, on, announced=announced, issued=issued,
+                   certified_crossings=certified_crossings)
+    except RuleInputError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise Invalid(field, problem or str(exc)) from None
 
 
 def eligibility(session: Session, caller: Caller, person_id: str, question: str, on: dt.date,
-                announced: dt.date | None = None, certified_crossings: int | None = None) -> dict[str, object]:
-    """The timeline engine: is this person eligible for *question* on any date *on*?"""
+                announced: dt.date | None = None, certified_crossings: int | None = None,
+                issued: dt.date | None = None) -> dict[str, object]:
+    """The timeline engine: the answer to *question* (``rules.questions``) on any date *on*."""
     _may_see(caller, person_id)
     history = history_of(session, _person(session, person_id))
-    body = DecideIn(announced=announced, certified_crossings=certified_crossings)
-    return _judge(question, history, on, body).as_dict()
+    return _judge(question, history, on, announced, issued, certified_crossings).as_dict()
 
 
 def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
@@ -167,7 +168,8 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     if on < application.filed:
         raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))
-    decision = _judge(application.kind, history, on, body)
+    decision = _judge(QUESTION_OF_KIND[application.kind], history, on, body.announced,
+                      certified_crossings=body.certified_crossings)
     if application.kind == "work_permit" and decision.granted:
         cap = rules.parameters.param("work_permit.annual_cap", on)
         room = cap - _granted_in(session, on.year)

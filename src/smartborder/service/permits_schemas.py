@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
+#: The questions of ``rules.questions``, one name each on the CLI, over HTTP and in Python.
+QuestionName = Literal["apply", "renew", "residency", "resident-permit", "deportation-protection", "citizenship",
+                       "benefits"]
 
 
 class PersonIn(BaseModel):
