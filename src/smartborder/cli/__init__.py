@@ -19,6 +19,7 @@ from smartborder.cli import (
     service_commands,
     sim_commands,
     targeting_commands,
+    trade_commands,
     trusted_commands,
     twin_commands,
 )
@@ -40,6 +41,7 @@ app.command("sweep")(sim_commands.sweep)
 app.add_typer(sim_commands.port_app, name="port")
 app.command("validate")(twin_commands.validate)
 app.add_typer(permit_commands.permits_app, name="permits")
+app.add_typer(trade_commands.trade_app, name="trade")
 app.command("serve")(service_commands.serve)
 app.add_typer(service_commands.token_app, name="token")
 app.add_typer(service_commands.audit_app, name="audit")

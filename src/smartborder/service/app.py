@@ -40,6 +40,7 @@ ROUTERS = (
     "smartborder.service.trusted_cards_api",
     "smartborder.service.targeting_api",
     "smartborder.service.custody_api",
+    "smartborder.service.trade_api",
 )
 
 

@@ -1,0 +1,57 @@
+"""Request and response bodies of the trade rules (pydantic v2). Rates and values are decimals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Rate = Field(ge=0, le=1000, allow_inf_nan=False, description="percent, e.g. 2.5")
+
+
+class InputIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tariff_line: str = Field(min_length=1, max_length=32, description="HS tariff line, e.g. 8708.29")
+    value: Decimal = Field(gt=0, allow_inf_nan=False, description="value imported, any currency")
+    tariff_paid_pct: Decimal = Rate
+
+
+class RooWaiverIn(BaseModel):
+    """An importing firm invokes the waiver for a year, naming the affected inputs the exporting
+    country imported and the importing country's MFN rate of each tariff line."""
+
+    model_config = ConfigDict(extra="forbid")
+    importer: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.\- ]+$")
+    year: int = Field(ge=1994, le=2200, description="the year invoked for (NAFTA's rules of origin date from 1994)")
+    inputs: list[InputIn] = Field(min_length=1, max_length=10_000)
+    importing_mfn_pct: dict[str, Decimal] = Field(min_length=1, description="tariff line → MFN rate, percent")
+
+
+class RooWaiverOut(BaseModel):
+    id: int
+    importer: str
+    year: int
+    question: str
+    on: str
+    granted: bool
+    reasons: list[str]
+    rules: list[str]
+    notes: list[str] = Field(default_factory=list)
+
+
+class MfnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rates_pct: dict[str, Decimal] = Field(min_length=2, description="partner → MFN rate today, percent")
+    start_year: int = Field(ge=1994, le=2200)
+    horizon_years: int = Field(ge=1, le=100)
+
+
+class MfnRow(BaseModel):
+    year: int
+    partner: str
+    mfn_pct: float
+    gap_pp: float
+
+
+class MfnOut(BaseModel):
+    rows: list[MfnRow]
