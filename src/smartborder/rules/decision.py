@@ -14,6 +14,13 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. records dated after the day asked, left out
+    version: str = ""  # the dated parameters in force on the day decided (``parameters.version_on``)
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            from smartborder.rules.parameters import version_on
+
+            object.__setattr__(self, "version", version_on(self.on))
 
     def __str__(self) -> str:
         verdict = "granted" if self.granted else "refused"
@@ -26,7 +33,7 @@ class Decision:
 
     def as_dict(self) -> dict[str, object]:
         return {"question": self.question, "on": self.on.isoformat(), "granted": self.granted,
-                "reasons": self.reasons, "rules": self.rules, "notes": self.notes}
+                "reasons": self.reasons, "rules": self.rules, "notes": self.notes, "version": self.version}
 
 
 def decide(question: str, on: dt.date, checks: list[tuple[str, bool, str]]) -> Decision:

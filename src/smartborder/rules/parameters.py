@@ -49,3 +49,10 @@ def param(name: str, on: dt.date) -> Any:
         return parameters()[name].at(on)
     except KeyError:
         raise RuleInputError(f"parameter: unknown {name!r}") from None
+
+
+def version_on(on: dt.date) -> str:
+    """The rules' version in force on *on*: the latest date from which any parameter's value
+    applies (a reform is a new dated value, so this names the set of values a decision used)."""
+    starts = [start for parameter in parameters().values() for start in parameter.values if start <= on]
+    return f"parameters of {max(starts).isoformat()}" if starts else "no parameters in force"

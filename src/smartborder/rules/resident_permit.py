@@ -11,6 +11,7 @@ import datetime as dt
 
 from smartborder.rules.calendar import add_years
 from smartborder.rules.decision import Decision, decide
+from smartborder.rules.errors import RuleInputError
 from smartborder.rules.history import History
 from smartborder.rules.parameters import param
 from smartborder.rules.work_permit import (
@@ -18,6 +19,7 @@ from smartborder.rules.work_permit import (
     no_felony,
     not_barred_by_illegal_crossing,
     reports_kept_up,
+    work_skill_basis,
 )
 
 
@@ -49,11 +51,21 @@ def resided_before(h: History, announced: dt.date) -> tuple[str, bool, str]:
 def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
                             certified_crossings: int | None) -> Decision:
     """Seed: prior residence, and 'otherwise, eligibility standards would parallel those for
-    temporary work permits' (background check, the three-year bar, no felony)."""
+    temporary work permits': which of them is the dated parameter
+    ``resident_permit.parallel_standards`` (background check, the three-year bar, no felony)."""
+    if announced > on:
+        raise RuleInputError(f"announced: {announced} is after the day asked ({on})")
     h, left_out = h.as_of(on)
     program = program_active(on.year, certified_crossings)
+    standards = {"background_check": lambda: background_check(h), "work_skill_basis": lambda: work_skill_basis(h),
+                 "illegal_crossing_bar": lambda: not_barred_by_illegal_crossing(h, on), "no_felony": lambda: no_felony(h)}
+    parallel = param("resident_permit.parallel_standards", on)
+    unknown = [name for name in parallel if name not in standards]
+    if unknown:
+        raise RuleInputError(f"resident_permit.parallel_standards: unknown standard(s) {unknown}; "
+                             f"known: {', '.join(standards)}")
     checks = [("program_active", program.granted, program.reasons[0]), resided_before(h, announced),
-              background_check(h), not_barred_by_illegal_crossing(h, on), no_felony(h)]
+              *(standards[name]() for name in parallel)]
     return decide("resident permit", on, checks).noting(left_out)
 
 
@@ -61,6 +73,11 @@ def protected_from_deportation(h: History, on: dt.date, announced: dt.date, issu
     """Seed: an applicant with satisfactory evidence of prior residence 'would not be subject to
     deportation ... so long as he periodically reported a place of residence ... and committed
     no felony after the issuance of the residence permit'."""
+    if announced > on or issued > on:
+        raise RuleInputError(f"{'announced' if announced > on else 'issued'}: "
+                             f"{announced if announced > on else issued} is after the day asked ({on})")
+    if issued < announced:
+        raise RuleInputError(f"issued: {issued} is before the program's announcement ({announced})")
     h, left_out = h.as_of(on)
     return decide("protection from deportation", on, [
         resided_before(h, announced), reports_kept_up(h, issued, on), no_felony(h, since=issued)]).noting(left_out)

@@ -76,6 +76,7 @@ class DecisionOut(BaseModel):
     reasons: list[str]
     rules: list[str]
     notes: list[str] = Field(default_factory=list, description="e.g. records dated after the day asked, left out")
+    version: str = Field(default="", description="the dated parameters in force on the day decided")
 
 
 class ApplicationOut(BaseModel):

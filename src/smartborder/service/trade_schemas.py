@@ -37,6 +37,7 @@ class RooWaiverOut(BaseModel):
     reasons: list[str]
     rules: list[str]
     notes: list[str] = Field(default_factory=list)
+    version: str = Field(default="", description="the dated parameters in force on the day decided")
 
 
 class MfnIn(BaseModel):
