@@ -4,9 +4,9 @@ decided, stored and audited) and the MFN convergence path. Routes check roles an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from smartborder.service import trade_operations as ops
 from smartborder.service.app import ReadSession, WriteSession, require
@@ -25,7 +25,8 @@ def invoke_roo_waiver(*, body: RooWaiverIn, session: WriteSession,
 
 
 @router.get("/roo-waiver/{importer}/{year}", response_model=RooWaiverOut)
-def read_roo_waiver(*, importer: str, year: int, session: ReadSession,
+def read_roo_waiver(*, importer: Annotated[str, Path(max_length=128)], year: Annotated[int, Path(ge=1994, le=2200)],
+                    session: ReadSession,
                     caller: Caller = Depends(require(*TRADE))) -> dict[str, Any]:
     return ops.read_roo_waiver(session, caller, importer, year)
 
