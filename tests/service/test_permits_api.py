@@ -196,3 +196,20 @@ def test_a_past_day_can_be_asked_about(client: TestClient, officer: dict[str, st
     assert decision["on"] == "2024-06-01"
     assert decision["notes"][0] == "judged on the history as it stood on 2024-06-01"
     assert any("reports dated after 2024-06-01 left out" in note for note in decision["notes"])
+
+
+def test_a_residence_in_the_future_is_refused(client: TestClient, officer: dict[str, str]) -> None:
+    response = client.post("/persons", json={"person_id": "f1", "background_check": "passed",
+                                             "resided_in_us_since": "2999-01-01"}, headers=officer)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "resided_in_us_since"
+
+
+@pytest.mark.parametrize(("since", "granted"), [("2019-12-31", True), ("2020-01-01", False), ("2022-06-01", False)])
+def test_only_a_residence_before_the_announcement_earns_a_resident_permit(
+        client: TestClient, officer: dict[str, str], since: str, granted: bool) -> None:
+    client.post("/persons", json={"person_id": "r1", "background_check": "passed", "resided_in_us_since": since},
+                headers=officer)
+    decision = client.get("/persons/r1/eligibility", headers=officer, params={
+        "question": "resident-permit", "on": "2025-01-01", "announced": "2020-01-01",
+        "certified_crossings": 150000}).json()
+    assert decision["granted"] is granted, decision

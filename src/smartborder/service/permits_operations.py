@@ -62,6 +62,9 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
 def create_person(session: Session, caller: Caller, body: PersonIn) -> dict[str, object]:
     if session.get(Person, body.person_id) is not None:
         raise Conflict("person_id", f"person {body.person_id!r} already exists")
+    if body.resided_in_us_since is not None and body.resided_in_us_since > dt.date.today():
+        raise Invalid("resided_in_us_since", f"{body.resided_in_us_since} is in the future; a record describes what "
+                                             "has happened")
     session.add(Person(**body.model_dump()))
     record(session, caller.label, "person.create", body.person_id, body.model_dump(mode="json"))
     session.commit()
