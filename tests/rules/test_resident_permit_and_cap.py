@@ -7,6 +7,7 @@ import pytest
 from smartborder.rules import (
     Application,
     History,
+    Report,
     Spell,
     allocate,
     may_apply_for_citizenship,
@@ -63,7 +64,8 @@ def test_resident_permit_eligibility(resided, check, certified, granted, reason)
 )
 def test_protection_from_deportation(felony, gap, protected) -> None:  # type: ignore[no-untyped-def]
     issued = D(2028, 1, 1)
-    reports = [D(2028, m, 1) for m in range(1, 13)] if not gap else [D(2028, 1, 1), D(2028, 9, 1)]
+    days = [D(2028, m, 1) for m in range(1, 13)] if not gap else [D(2028, 1, 1), D(2028, 9, 1)]
+    reports = [Report(on=day, address="Calle 5 de Mayo 10", employer="Taller Sur") for day in days]
     h = History(person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports,
                 felony_convictions=[felony] if felony else [])
     assert protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued).granted is protected

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from smartborder.rules import History, Spell, may_apply, may_apply_for_residency, may_renew
+from smartborder.rules import History, Report, Spell, may_apply, may_apply_for_residency, may_renew
 from smartborder.rules.errors import RuleInputError
 
 D = dt.date
@@ -61,10 +61,11 @@ def employed(*months: tuple[int, int]) -> list[Spell]:
     return spells
 
 
-def reports_monthly(start: dt.date, end: dt.date) -> list[dt.date]:
+def reports_monthly(start: dt.date, end: dt.date) -> list[Report]:
+    """A report on the first of every month, stating address and employer."""
     out, day = [], start
     while day <= end:
-        out.append(day)
+        out.append(Report(on=day, address="Calle 5 de Mayo 10, Nuevo Laredo", employer="Maquiladora Norte"))
         day = D(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return out
 
@@ -111,13 +112,16 @@ def test_a_few_days_do_not_make_a_month() -> None:
     [
         (None, "monthly", True, ""),
         (D(2026, 6, 1), "monthly", False, "felony conviction on 2026-06-01"),
-        (None, "gap", False, "no report between"),
+        (None, "gap", False, "no report of address and employer between"),
+        (None, "bare", False, "stating no address or employer not counted"),
     ],
 )
 def test_renewal_needs_no_felony_and_regular_reports(felony, reports, granted, reason) -> None:  # type: ignore[no-untyped-def]
     dates = reports_monthly(D(2026, 1, 1), D(2027, 1, 1))
     if reports == "gap":
-        dates = [d for d in dates if not D(2026, 3, 1) <= d <= D(2026, 8, 1)]
+        dates = [d for d in dates if not D(2026, 3, 1) <= d.on <= D(2026, 8, 1)]
+    if reports == "bare":  # the same days, recorded without what the seed says a report states
+        dates = [Report(on=d.on) if D(2026, 3, 1) <= d.on <= D(2026, 8, 1) else d for d in dates]
     h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*[(2026, m) for m in range(1, 13)]),
                reports=dates, felony_convictions=[felony] if felony else [])
     decision = may_renew(h, D(2027, 1, 1))
@@ -184,7 +188,7 @@ def test_a_past_day_is_judged_as_the_history_stood_then() -> None:
     says so; the decision is the one the shorter history gets."""
     before = person(permits=[Spell(start=D(2026, 1, 1))], employment=[Spell(start=D(2026, 1, 1))],
                     reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)))
-    later = before.model_copy(update={"reports": [*before.reports, D(2030, 1, 1)],
+    later = before.model_copy(update={"reports": [*before.reports, Report(on=D(2030, 1, 1))],
                                       "felony_convictions": [D(2031, 1, 1)],
                                       "permits": [*before.permits[:0], Spell(start=D(2026, 1, 1), end=D(2028, 12, 31)),
                                                   Spell(start=D(2029, 6, 1))]})

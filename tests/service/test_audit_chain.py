@@ -36,7 +36,8 @@ def _write(base: str, officer: str, auditor: str, writer: int) -> dict[str, list
             acked["status"].append(r.status_code)
             if r.status_code == 201:
                 acked["persons"].append(person)
-            r = client.post(f"/persons/{person}/records", json={"kind": "report", "start": "2024-01-02"},
+            r = client.post(f"/persons/{person}/records", json={"kind": "report", "start": "2024-01-02",
+                                                                      "address": "Calle 5", "employer": "Taller"},
                             headers=as_officer)
             acked["status"].append(r.status_code)
             if r.status_code == 201:

@@ -22,6 +22,9 @@ def month_starts(first: dt.date, n: int) -> list[dt.date]:
     return out
 
 
+CONTENT = {"address": "Calle 5 de Mayo 10, Nuevo Laredo", "employer": "Maquiladora Norte"}
+
+
 @pytest.fixture
 def officer(token):  # type: ignore[no-untyped-def]
     return token("officer")
@@ -34,7 +37,7 @@ def make_holder(client: TestClient, officer: dict[str, str], months_employed: in
     client.post("/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": end.isoformat()},
                 headers=officer)
     for day in month_starts(dt.date(2024, 1, 1), 13):
-        assert client.post("/persons/p1/records", json={"kind": "report", "start": day.isoformat()},
+        assert client.post("/persons/p1/records", json={"kind": "report", "start": day.isoformat(), **CONTENT},
                            headers=officer).status_code == 201
 
 
@@ -67,7 +70,7 @@ def test_roles_are_enforced(client: TestClient, token, officer: dict[str, str]) 
     assert client.post("/persons", json={"person_id": "x"}, headers=applicant).status_code == 403
     assert client.get("/persons/p2", headers=applicant).status_code == 403  # not their record
     assert client.get("/persons/p1", headers=applicant).status_code == 200
-    assert client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01"},
+    assert client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT},
                        headers=applicant).status_code == 201  # holders report themselves
     r = client.post("/persons/p1/records", json={"kind": "felony_conviction", "start": "2024-02-01"}, headers=applicant)
     assert r.status_code == 403 and r.json()["detail"][0]["field"] == "kind"
@@ -88,7 +91,7 @@ def test_roles_are_enforced(client: TestClient, token, officer: dict[str, str]) 
         ("/persons/p1/records", {"kind": "employment", "start": "2024-05-01", "end": "2024-04-01"}, 422, "end"),
         ("/persons/p1/records", {"kind": "employment", "start": "2024-03-01", "end": "2024-09-30"}, 422, "employment"),
         ("/persons/p1/records", {"kind": "report", "start": "2024-13-01"}, 422, "start"),
-        ("/persons/nobody/records", {"kind": "report", "start": "2024-01-01"}, 404, "person_id"),
+        ("/persons/nobody/records", {"kind": "report", "start": "2024-01-01", **CONTENT}, 404, "person_id"),
         ("/applications", {"person_id": "p1", "kind": "work_permit", "filed": "2024-01-01"}, 422, "skill"),
     ],
 )
@@ -168,7 +171,7 @@ def test_a_decision_dated_before_filing_is_refused(client: TestClient, officer: 
 
 def test_audit_chain_detects_tampering(client: TestClient, officer: dict[str, str], db_url: str) -> None:
     client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
-    client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01"}, headers=officer)
+    client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT}, headers=officer)
     with session_factory(db_url)() as session:
         intact, count, _ = verify(session)
         assert intact and count >= 2
@@ -213,3 +216,19 @@ def test_only_a_residence_before_the_announcement_earns_a_resident_permit(
         "question": "resident-permit", "on": "2025-01-01", "announced": "2020-01-01",
         "certified_crossings": 150000}).json()
     assert decision["granted"] is granted, decision
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"kind": "report", "start": "2024-02-01"}, "address"),
+    ({"kind": "report", "start": "2024-02-01", "address": "Calle 5", "employer": " "}, "employer"),
+    ({"kind": "illegal_crossing", "start": "2024-02-01", "address": "Calle 5"}, "address"),
+])
+def test_a_report_states_address_and_employer(client: TestClient, officer: dict[str, str], body: dict[str, str],
+                                              field: str) -> None:
+    client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
+    response = client.post("/persons/p1/records", json=body, headers=officer)
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == field, response.text
+    stated = client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT}, headers=officer)
+    assert stated.status_code == 201
+    assert client.get("/persons/p1", headers=officer).json()["records"][0] == {
+        "kind": "report", "start": "2024-02-01", "end": None, **CONTENT}

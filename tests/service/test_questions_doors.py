@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from smartborder.rules import History, Spell
+from smartborder.rules import History, Report, Spell
 from smartborder.rules.questions import QUESTIONS, ask
 from tests.cli.test_data_commands import run
 
 D = dt.date
-REPORTS = [D(2020 + m // 12, m % 12 + 1, 3) for m in range(78)]  # monthly, 2020-01 to 2026-06
+CONTENT = {"address": "Calle 5 de Mayo 10, Nuevo Laredo", "employer": "Maquiladora Norte"}
+REPORTS = [Report(on=D(2020 + m // 12, m % 12 + 1, 3), **CONTENT) for m in range(78)]  # monthly, 2020-01 to 2026-06
 HISTORY = History(person_id="h1", background_check="passed", resided_in_us_since=D(2015, 1, 1),
                   permits=[Spell(start=D(2020, 1, 1))], employment=[Spell(start=D(2020, 1, 1))],
                   reports=REPORTS, illegal_crossings=[D(2016, 5, 1)])
@@ -44,7 +45,7 @@ def stored(client: TestClient, token) -> dict[str, str]:  # type: ignore[no-unty
                                          "resided_in_us_since": "2015-01-01"}, headers=officer).status_code == 201
     records = [{"kind": "permit", "start": "2020-01-01"}, {"kind": "employment", "start": "2020-01-01"},
                {"kind": "illegal_crossing", "start": "2016-05-01"},
-               *({"kind": "report", "start": day.isoformat()} for day in REPORTS)]
+               *({"kind": "report", "start": r.on.isoformat(), **CONTENT} for r in REPORTS)]
     for body in records:
         assert client.post("/persons/h1/records", json=body, headers=officer).status_code == 201
     return officer

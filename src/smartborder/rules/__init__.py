@@ -10,7 +10,7 @@ populations over fixed periods, which plain functions express more directly.
 from smartborder.rules import parameters
 from smartborder.rules.cap import Application, allocate
 from smartborder.rules.decision import Decision
-from smartborder.rules.history import History, Spell
+from smartborder.rules.history import History, Report, Spell
 from smartborder.rules.resident_permit import (
     may_apply_for_citizenship,
     may_get_resident_permit,
@@ -21,7 +21,7 @@ from smartborder.rules.trade import InputImport, mfn_convergence, roo_waiver
 from smartborder.rules.work_permit import may_apply, may_apply_for_residency, may_renew
 
 __all__ = [
-    "Application", "Decision", "History", "InputImport", "Spell", "allocate", "may_apply",
+    "Application", "Decision", "History", "InputImport", "Report", "Spell", "allocate", "may_apply",
     "may_apply_for_citizenship", "may_apply_for_residency", "may_get_resident_permit", "may_renew",
     "mfn_convergence", "parameters", "program_active", "protected_from_deportation", "roo_waiver",
 ]

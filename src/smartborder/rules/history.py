@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Spell(BaseModel):
@@ -35,6 +35,22 @@ class Spell(BaseModel):
         return self.start, min(self.end or on, on)
 
 
+class Report(BaseModel):
+    """A holder's report. Seed 004: holders 'inform the Immigration and Naturalization Service
+    electronically of their address and place of employment'. A report counts toward the
+    reporting duty when it states both; one recorded as a bare date states neither."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on: dt.date
+    address: str | None = Field(default=None, max_length=500)
+    employer: str | None = Field(default=None, max_length=200)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.address and self.address.strip() and self.employer and self.employer.strip())
+
+
 class History(BaseModel):
     """What the programs look at for one person."""
 
@@ -47,8 +63,16 @@ class History(BaseModel):
     felony_convictions: list[dt.date] = Field(default_factory=list)
     permits: list[Spell] = Field(default_factory=list, description="temporary work permit holding periods")
     employment: list[Spell] = Field(default_factory=list)
-    reports: list[dt.date] = Field(default_factory=list, description="address/employer reports filed")
+    reports: list[Report] = Field(default_factory=list, description="reports filed: {on, address, employer} "
+                                                                     "(a bare date is a report with no content)")
     resided_in_us_since: dt.date | None = None
+
+    @field_validator("reports", mode="before")
+    @classmethod
+    def _bare_dates(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"on": item} if isinstance(item, dt.date | str) else item for item in value]
+        return value
 
     @model_validator(mode="after")
     def _no_overlap(self) -> History:
@@ -65,12 +89,16 @@ class History(BaseModel):
         end on record: a permit's end is set when it is issued.)"""
         kept: dict[str, object] = {}
         notes: list[str] = []
-        for name in ("illegal_crossings", "felony_convictions", "reports"):
+        for name in ("illegal_crossings", "felony_convictions"):
             dates: list[dt.date] = getattr(self, name)
             late = [d for d in dates if d > on]
             if late:
                 kept[name] = [d for d in dates if d <= on]
                 notes.append(f"{len(late)} {name.replace('_', ' ')} dated after {on} left out (first {min(late)})")
+        late_reports = [r.on for r in self.reports if r.on > on]
+        if late_reports:
+            kept["reports"] = [r for r in self.reports if r.on <= on]
+            notes.append(f"{len(late_reports)} reports dated after {on} left out (first {min(late_reports)})")
         for name in ("permits", "employment"):
             spells: list[Spell] = getattr(self, name)
             late_spells = [s for s in spells if s.start > on]

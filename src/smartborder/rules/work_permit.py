@@ -53,14 +53,20 @@ def no_felony(h: History, since: dt.date | None = None) -> tuple[str, bool, str]
 
 
 def reports_kept_up(h: History, since: dt.date, on: dt.date) -> tuple[str, bool, str]:
-    """Seed: holders 'reported regularly to the INS' (interval: a parameter, see its choice)."""
+    """Seed: holders 'reported regularly to the INS' — 'electronically of their address and place
+    of employment' (interval: a parameter, see its choice). Only reports stating both count."""
     interval = param("work_permit.report_interval_months", on)
-    marks = [since, *sorted(d for d in h.reports if since <= d <= on), on]
+    in_range = [r for r in h.reports if since <= r.on <= on]
+    bare = [r.on for r in in_range if not r.complete]
+    marks = [since, *sorted(r.on for r in in_range if r.complete), on]
+    unstated = (f" ({len(bare)} report(s) stating no address or employer not counted, first {min(bare)})"
+                if bare else "")
     for a, b in itertools.pairwise(marks):
         if b > _add_months(a, interval):
-            return ("reports_kept_up", False,
-                    f"no report between {a} and {b} (one is due at least every {interval} months)")
-    return ("reports_kept_up", True, f"reported at least every {interval} months since {since}")
+            why = (f"no report of address and employer between {a} and {b} (one is due at least every "
+                   f"{interval} months){unstated}")
+            return ("reports_kept_up", False, why)
+    return ("reports_kept_up", True, f"reported address and employer at least every {interval} months since {since}")
 
 
 def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool, str]:

@@ -75,6 +75,8 @@ class PersonRecord(Base):
     kind: Mapped[str] = mapped_column(String(32))
     start: Mapped[dt.date] = mapped_column(Date)
     end: Mapped[dt.date | None] = mapped_column(Date)
+    address: Mapped[str | None] = mapped_column(String(500), doc="a report: the holder's address")
+    employer: Mapped[str | None] = mapped_column(String(200), doc="a report: the holder's place of employment")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

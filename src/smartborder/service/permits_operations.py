@@ -43,17 +43,20 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
     if extra is not None:
         records.append(extra)
     spells = {"employment": [], "permit": []}  # type: dict[str, list[dict[str, object]]]
-    events = {"illegal_crossing": [], "felony_conviction": [], "report": []}  # type: dict[str, list[dt.date]]
+    events = {"illegal_crossing": [], "felony_conviction": []}  # type: dict[str, list[dt.date]]
+    reports = []  # type: list[dict[str, object]]
     for r in records:
         if r.kind in spells:
             spells[r.kind].append({"start": r.start, "end": r.end})
+        elif r.kind == "report":
+            reports.append({"on": r.start, "address": r.address, "employer": r.employer})
         else:
             events[r.kind].append(r.start)
     try:
         return rules.History.model_validate({
             "person_id": person.person_id, "basis": person.basis, "background_check": person.background_check,
             "resided_in_us_since": person.resided_in_us_since, "illegal_crossings": events["illegal_crossing"],
-            "felony_convictions": events["felony_conviction"], "reports": events["report"],
+            "felony_convictions": events["felony_conviction"], "reports": reports,
             "employment": spells["employment"], "permits": spells["permit"]})
     except ValidationError as exc:
         raise RuleInputError(describe(exc)) from None
@@ -76,7 +79,8 @@ def read_person(session: Session, caller: Caller, person_id: str) -> dict[str, o
     person = _person(session, person_id)
     records = session.scalars(select(PersonRecord).where(PersonRecord.person_id == person_id).order_by(PersonRecord.start))
     return {**PersonIn.model_validate(person, from_attributes=True).model_dump(mode="json"),
-            "records": [{"kind": r.kind, "start": r.start.isoformat(), "end": r.end.isoformat() if r.end else None}
+            "records": [{"kind": r.kind, "start": r.start.isoformat(), "end": r.end.isoformat() if r.end else None,
+                         **({"address": r.address, "employer": r.employer} if r.kind == "report" else {})}
                         for r in records]}
 
 
@@ -93,11 +97,20 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
         raise Invalid("end", f"{body.end} is before start {body.start}")
     if body.end is not None and body.kind not in ("employment", "permit"):
         raise Invalid("end", f"a {body.kind} is one day; only employment and permit spells have an end")
+    if body.kind == "report":
+        for field in ("address", "employer"):
+            if not getattr(body, field) or not str(getattr(body, field)).strip():
+                raise Invalid(field, "a report states the holder's address and place of employment (seed 004)")
+    else:
+        for field in ("address", "employer"):
+            if getattr(body, field) is not None:
+                raise Invalid(field, f"only a report states an {field}, not a {body.kind}")
     person = _person(session, person_id)
-    new = PersonRecord(person_id=person_id, kind=body.kind, start=body.start, end=body.end)
+    new = PersonRecord(person_id=person_id, kind=body.kind, start=body.start, end=body.end, address=body.address,
+                       employer=body.employer)
     history_of(session, person, extra=new)  # refuses overlaps before anything is written
     session.add(new)
-    record(session, caller.label, "record.add", person_id, body.model_dump(mode="json"))
+    record(session, caller.label, "record.add", person_id, body.model_dump(mode="json", exclude_none=True))
     session.commit()
     return body.model_dump(mode="json")
 

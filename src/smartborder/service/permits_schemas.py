@@ -29,6 +29,9 @@ class RecordIn(BaseModel):
     kind: RecordKind
     start: dt.date = Field(description="the day of the event, or the first day of a spell")
     end: dt.date | None = Field(default=None, description="last day of a spell (employment, permit)")
+    address: str | None = Field(default=None, min_length=1, max_length=500, description="a report: the address")
+    employer: str | None = Field(default=None, min_length=1, max_length=200,
+                                 description="a report: the place of employment")
 
 
 class ApplicationIn(BaseModel):
@@ -61,6 +64,8 @@ class RecordOut(BaseModel):
     kind: RecordKind
     start: dt.date
     end: dt.date | None
+    address: str | None = None
+    employer: str | None = None
 
 
 class PersonWithRecords(PersonOut):
