@@ -158,6 +158,13 @@ def simulate(
         console.print(f"report: {report}")
 
 
+def _verdict(row: pd.Series) -> str:
+    """yes: significant and material; small: significant, below the practical minimum; no."""
+    if not row["significant"]:
+        return "[dim]no[/dim]"
+    return "[green]yes[/green]" if row.get("material", True) else "[yellow]small[/yellow]"
+
+
 _COMPARE_KEYS = [
     ("wait_mean_min", "wait, min"),
     ("wait_p95_min", "p95 wait, min"),
@@ -250,8 +257,11 @@ def compare(
                 row = diff.loc[row_key]
                 table.add_row(f"{vehicle} {label}", _short(row["baseline"]), _short(row["scenario"]),
                               _fmt(row["difference"], row["ci95"]),
-                              "[green]yes[/green]" if row["significant"] else "[dim]no[/dim]")
+                              _verdict(row))
         console.print(table)
+        if any(row["significant"] and not row.get("material", True) for key, row in diff.iterrows()
+               if str(key).split(".", 1)[-1] in dict(_COMPARE_KEYS)):
+            console.print("[dim]small: significant, but under 1 min (waits) or 1 % of the baseline[/dim]")
         if unchanged:
             console.print(f"[dim]unchanged (identical random streams): {', '.join(unchanged)}[/dim]")
     if report:

@@ -142,8 +142,30 @@ def run_port(
     return PortRun(full_spec, list(months), seed, runs, last, stations, gaps, hourly)
 
 
+#: The practical-significance rule: a change is *material* when it is statistically significant
+#: and at least this large. Waits (any KPI in minutes): one minute — below what CBP publishes
+#: (whole minutes, rounded) and what a driver notices. Everything else (vehicles, hours, dollars,
+#: inspections): one percent of the baseline. Reasoning, not a cited standard; overridable.
+MIN_EFFECT_MINUTES = 1.0
+MIN_EFFECT_RELATIVE = 0.01
+
+
+def material(column: str, difference: float, baseline: float, min_minutes: float = MIN_EFFECT_MINUTES,
+             min_relative: float = MIN_EFFECT_RELATIVE) -> bool:
+    """Is a change of *difference* in KPI *column* large enough to matter (see MIN_EFFECT_*)?"""
+    if not np.isfinite(difference):
+        return False
+    if column.endswith("_min"):
+        return abs(difference) >= min_minutes
+    if not np.isfinite(baseline) or baseline == 0:
+        return difference != 0
+    return abs(difference) >= min_relative * abs(baseline)
+
+
 def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.DataFrame:
-    """Scenario minus baseline per KPI, paired by replication (common random numbers)."""
+    """Scenario minus baseline per KPI, paired by replication (common random numbers): the mean
+    difference, its interval, ``significant`` (the interval excludes zero) and ``material``
+    (significant and at least the practical minimum effect, ``material``)."""
     if len(baseline.runs) != len(scenario.runs):
         raise ModelError("compare: runs need the same number of replications")
     rows = {}
@@ -158,7 +180,8 @@ def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.Dat
         if np.isfinite(mean) and np.nanmax(np.abs(diff)) == 0:
             significant, half = False, 0.0
         rows[column] = {"baseline": b_mean, "scenario": s_mean, "difference": mean, "ci95": half,
-                        "significant": significant}
+                        "significant": significant,
+                        "material": significant and material(str(column), float(mean), b_mean)}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -144,7 +144,9 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
             out / f"hourly_lanes_baseline_{spec.crossing}.png", spec.name)))
     body = (
         f"<p>{baseline.replications} replications with common random numbers; a difference is "
-        f"<b>significant</b> when its 95 % interval excludes zero.</p>" + _notes(study) + "".join(sections)
+        f"<b>significant</b> when its 95 % interval excludes zero, and <b>material</b> when it is also at "
+        f"least 1 minute for a wait or 1 % of the baseline otherwise (smaller significant changes are "
+        f"marked small).</p>" + _notes(study) + "".join(sections)
         + _provenance(study.specs)
     )
     path = out / "comparison.html"
