@@ -29,3 +29,23 @@ def test_compare_marks_significant_but_small_changes() -> None:
     wait, volume = diff.loc["truck.wait_mean_min"], diff.loc["truck.throughput_per_day"]
     assert wait["significant"] and not wait["material"]  # -0.3 min every time: real, too small to matter
     assert volume["significant"] and volume["material"]  # +20 %
+
+
+def test_a_lever_that_lengthens_one_lanes_queue_is_flagged() -> None:
+    """Doubling FAST at Otay Mesa shortens no one's wait in June 2024: with the baseline's staffed
+    lanes, the FAST lanes' own queue grows (4.9 → 55 min for FAST holders). worse_waits lists it,
+    per holders and per lane; a lever that helps everyone lists nothing."""
+    from smartborder.policy.place import compare_places, run_place, worse_waits
+    from smartborder.policy.scenario import Scenario, apply_all
+
+    specs = [default_spec("otay-mesa", 2024)]
+    months = [pd.Period("2024-06", "M")]
+    baseline = run_place(specs, months, 3, 0)
+    doubled = run_place(apply_all(specs, Scenario.load("double-fast")), months, 3, 0, reuse=baseline)
+    worse = worse_waits(compare_places(baseline, doubled))
+    flagged = {(w["class"], w["lane"], w["holders"]) for w in worse}
+    assert ("truck", "FAST", None) in flagged and ("truck", None, "FAST") in flagged
+    assert all(w["difference"] >= 1.0 and w["scenario"] > w["baseline"] for w in worse)
+    more_booths = run_place(apply_all(specs, Scenario.model_validate(
+        {"name": "+2 FAST", "booths": [{"class": "truck", "lane": "FAST", "delta": 2}]})), months, 3, 0, reuse=baseline)
+    assert worse_waits(compare_places(baseline, more_booths)) == []

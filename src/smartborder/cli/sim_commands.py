@@ -192,7 +192,7 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
-    from smartborder.policy.place import compare_places, run_place
+    from smartborder.policy.place import compare_places, run_place, worse_waits
     from smartborder.policy.scenario import Scenario, apply_all
     from smartborder.policy.study import prepare
 
@@ -232,6 +232,7 @@ def compare(
             "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
                                  for c, d in diffs.items() if c != "total"}
                           for name, (_, diffs) in results.items()},
+            "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
             "notes": study.notes, "warnings": study.warnings,
             "report": str(report) if report else None,
         })
@@ -259,6 +260,11 @@ def compare(
                               _fmt(row["difference"], row["ci95"]),
                               _verdict(row))
         console.print(table)
+        for item in worse_waits(diffs):
+            where = "" if single else f" at {item['crossing']}"
+            console.print(f"[bold red]worse:[/bold red] {name} lengthens the {item['class']} wait ({item['who']}){where}: "
+                          f"{item['baseline']:.1f} → {item['scenario']:.1f} min (+{item['difference']:.1f} "
+                          f"± {item['ci95']:.1f})", highlight=False)
         if any(row["significant"] and not row.get("material", True) for key, row in diff.iterrows()
                if str(key).split(".", 1)[-1] in dict(_COMPARE_KEYS)):
             console.print("[dim]small: significant, but under 1 min (waits) or 1 % of the baseline[/dim]")

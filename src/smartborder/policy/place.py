@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -158,6 +159,35 @@ def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) 
     return out
 
 
+def worse_waits(diffs: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Every wait a scenario makes materially worse (significant, at least the practical minimum,
+    and up): per class, per group of holders (e.g. FAST holders) and per lane, at each crossing.
+    A lever that helps a class on average can still lengthen one lane's queue (doubling FAST can
+    lengthen the FAST lanes' own wait)."""
+    found: list[dict[str, Any]] = []
+    for crossing, diff in diffs.items():
+        if crossing == "total" and len(diffs) > 1:
+            continue  # each crossing's lanes are listed on their own
+        for figure, row in diff.iterrows():
+            parts = str(figure).split(".")
+            if parts[-1] != "wait_mean_min" or not row.get("material", False) or not row["difference"] > 0:
+                continue
+            if len(parts) == 2:
+                lane, holders = None, None
+            elif len(parts) == 4 and parts[1] == "lane":
+                lane, holders = parts[2], None
+            elif len(parts) == 3:
+                lane, holders = None, parts[1]
+            else:
+                continue
+            who = f"{lane} lanes" if lane else f"{holders} holders" if holders else "all"
+            found.append({"crossing": crossing, "class": parts[0], "lane": lane, "holders": holders, "who": who,
+                          "figure": str(figure), "baseline": float(row["baseline"]),
+                          "scenario": float(row["scenario"]), "difference": float(row["difference"]),
+                          "ci95": float(row["ci95"])})
+    return found
+
+
 def _as_run(place: PlaceRun) -> PortRun:
     first = next(iter(place.runs.values()))
     return PortRun(first.spec, first.months, first.seed, place.totals())
@@ -172,4 +202,4 @@ def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-__all__ = ["PlaceRun", "compare_places", "mean_table", "run_place", "staffing_shape"]
+__all__ = ["PlaceRun", "compare_places", "mean_table", "run_place", "staffing_shape", "worse_waits"]

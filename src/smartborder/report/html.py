@@ -14,7 +14,7 @@ import pandas as pd
 
 from smartborder.policy.analysis import PortRun
 from smartborder.policy.costs import SEED_CONTEXT, CostParameters
-from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
+from smartborder.policy.place import PlaceRun, mean_table, staffing_shape, worse_waits
 from smartborder.policy.study import Study
 from smartborder.ports.spec import PortSpec
 from smartborder.report import figures
@@ -137,7 +137,15 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
                     run.runs[crossing].hourly.mean(), staffing_shape([run.runs[crossing].spec]),
                     out / f"hourly_lanes_{slug}_{crossing}.png", f"{label} under {name}"))
             parts.append(f"<h3>{html.escape(label)}</h3>{diff.to_html(float_format=lambda v: f'{v:,.3f}')}{figure}")
-        sections.append(f"<h2>{html.escape(name)} vs baseline</h2>" + "".join(parts))
+        worse = worse_waits(diffs)
+        flagged = "".join(
+            f"<li><b>worse</b>: the {html.escape(str(w['class']))} wait "
+            f"({html.escape(str((w['lane'] and w['lane'] + ' lanes') or (w['holders'] and w['holders'] + ' holders') or 'all'))})"
+            f"{'' if len(diffs) == 1 else ' at ' + html.escape(str(w['crossing']))}: {w['baseline']:.1f} → "
+            f"{w['scenario']:.1f} min (+{w['difference']:.1f} ± {w['ci95']:.1f})</li>" for w in worse)
+        summary = (f"<p class='warn'>{html.escape(name)} makes these waits materially longer:</p><ul>{flagged}</ul>"
+                   if worse else f"<p>{html.escape(name)} makes no wait materially longer.</p>")
+        sections.append(f"<h2>{html.escape(name)} vs baseline</h2>" + summary + "".join(parts))
     for spec in study.specs:  # crossing ids are file-name safe (a-z, 0-9, hyphens)
         sections.append(f"<h2>Baseline: {html.escape(spec.name)}</h2>" + _img(figures.plot_hourly_lanes(
             baseline.runs[spec.crossing].hourly.mean(), staffing_shape([spec]),
