@@ -162,3 +162,16 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert payload["cells"] == 4 and payload["ran"] == 4 and payload["failed"] == 0
     code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out"), "--json"], capsys)
     assert json.loads(stdout)["skipped"] == 4
+    # a table a person reads: one row per grid point, the mean over replications with its interval
+    import pandas as pd
+
+    from smartborder.policy.sweep import read_results
+
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+    results = read_results(tmp_path / "out")
+    assert len(summary) == 2 and list(summary["replications"]) == [2, 2]
+    for booths, row in summary.set_index("param.booths.truck.standard").iterrows():
+        cells = results[results["param.booths.truck.standard"] == booths]
+        assert row["truck.wait_mean_min"] == pytest.approx(cells["truck.wait_mean_min"].mean())
+    code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0 and "Sweep: mean wait" in stdout and "summary.csv" in stdout

@@ -383,6 +383,29 @@ def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Tab
     return table
 
 
+def _sweep_table(summary: pd.DataFrame) -> Table:
+    """Mean wait (± 95 % CI) per class for each grid point, place and period."""
+    params = [c for c in summary.columns if c.startswith("param.")]
+    classes = [c.split(".")[0] for c in summary.columns if c.endswith(".wait_mean_min")]
+    table = Table(title="Sweep: mean wait, min (± 95% CI) by grid point", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1, 0, 0))
+    for name in [p.split(".")[-1] for p in params]:
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("place", no_wrap=True)
+    table.add_column("period", no_wrap=True, min_width=7)
+    for vehicle in classes:
+        table.add_column(vehicle, justify="right", no_wrap=True)
+
+    def wait(row: pd.Series, vehicle: str) -> str:
+        mean, half = row[f"{vehicle}.wait_mean_min"], row[f"{vehicle}.wait_mean_min.ci95"]
+        return "–" if pd.isna(mean) else f"{mean:.1f}±{half:.1f}"
+
+    for _, row in summary.iterrows():
+        table.add_row(*[f"{row[p]:g}" if isinstance(row[p], float) else str(row[p]) for p in params],
+                      str(row["crossing"]), str(row["period"]), *[wait(row, v) for v in classes])
+    return table
+
+
 def sweep(
     spec_file: Annotated[Path, typer.Argument(help="Sweep spec (TOML): ports, months or years, replications, grid.")],
     out: Annotated[Path | None, typer.Option("--out", help="Parquet dataset directory (default: sweep-NAME).")] = None,
@@ -392,7 +415,7 @@ def sweep(
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
-    from smartborder.policy.sweep import SweepSpec, read_results, run_sweep
+    from smartborder.policy.sweep import SweepSpec, read_results, run_sweep, summarise
 
     spec = SweepSpec.from_toml(spec_file)
     spec.check()
@@ -404,13 +427,17 @@ def sweep(
                             progress=lambda done, todo: bar.update(task, completed=total - todo + done))
     results = read_results(target)
     errors = results[results["status"] != "ok"]
+    summary = summarise(results)
+    summary.to_csv(target / "summary.csv", index=False)  # a table a person (or a spreadsheet) reads
     if as_json:
         print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": len(errors),
-                    "seconds": outcome.seconds, "dataset": str(target),
+                    "seconds": outcome.seconds, "dataset": str(target), "summary": str(target / "summary.csv"),
                     "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records")})
     else:
+        console.print(_sweep_table(summary))
         console.print(f"{total:,} cells: {outcome.done:,} run in {outcome.seconds:.1f} s, "
-                      f"{outcome.skipped:,} already done, {len(errors):,} failed → {target}")
+                      f"{outcome.skipped:,} already done, {len(errors):,} failed → {target} "
+                      f"(summary: {target / 'summary.csv'})")
         for _, row in errors.drop_duplicates("error").head(5).iterrows():
             err_console.print(f"[red]failed[/red] {row['port']} {row['period']}: {row['error']}", highlight=False)
     if len(errors):

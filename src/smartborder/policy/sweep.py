@@ -184,14 +184,48 @@ def finished_cells(path: Path) -> set[str]:
     """Ids of cells already in the dataset with status ok."""
     if not path.exists() or not any(path.glob("part-*.parquet")):
         return set()
-    frame = pd.read_parquet(path, columns=["cell_id", "status"])
+    frame = pd.concat([pd.read_parquet(part, columns=["cell_id", "status"]) for part in _parts(path)])
     return set(frame.loc[frame["status"] == "ok", "cell_id"])
+
+
+def _parts(path: Path) -> list[Path]:
+    """The dataset's Parquet parts, in the order written (other files, e.g. summary.csv, are not data)."""
+    return sorted(Path(path).glob("part-*.parquet"))
 
 
 def read_results(path: Path) -> pd.DataFrame:
     """The sweep dataset, latest row per cell (a re-run replaces a failed row)."""
-    frame = pd.read_parquet(path)
+    parts = _parts(path)
+    if not parts:
+        raise FileNotFoundError(f"{path}: no part-*.parquet files (not a sweep dataset)")
+    frame = pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True)
     return frame.drop_duplicates("cell_id", keep="last").sort_values("cell_id").reset_index(drop=True)
+
+
+#: What a sweep's summary shows per scenario, place and period: mean over replications with the
+#: 95 % half-width (Student t), for every class present.
+SUMMARY_FIGURES = ("wait_mean_min", "wait_p95_min", "throughput_per_day", "booth_hours", "total_cost_usd")
+
+
+def summarise(results: pd.DataFrame) -> pd.DataFrame:
+    """One row per grid point × port × crossing × period: replications, then for each class the
+    mean and 95 % half-width of the summary figures (``SUMMARY_FIGURES``). Failed cells are left
+    out (they are listed apart)."""
+    from smartborder.twin.replications import confidence_interval
+
+    ok = results[results["status"] == "ok"]
+    params = [c for c in ok.columns if c.startswith("param.")]
+    keys = [*params, "port", "crossing", "period"]
+    figures = [c for c in ok.columns if c.count(".") == 1 and c.split(".")[1] in SUMMARY_FIGURES]
+    rows = []
+    for key, group in ok.groupby(keys, dropna=False, sort=True):
+        row: dict[str, Any] = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        row["replications"] = len(group)
+        for figure in figures:
+            mean, half = confidence_interval(group[figure].to_numpy(float))
+            row[figure], row[f"{figure}.ci95"] = mean, half
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def run_sweep(spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
