@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from smartborder.rules.parameters import version_on
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -18,8 +20,6 @@ class Decision:
 
     def __post_init__(self) -> None:
         if not self.version:
-            from smartborder.rules.parameters import version_on
-
             object.__setattr__(self, "version", version_on(self.on))
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from smartborder import __version__
 from smartborder.rules.errors import RuleInputError
 from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
-from smartborder.service.errors import OperationError
+from smartborder.service.errors import Forbidden, OperationError, Unauthorized
 from smartborder.service.guard import BodyGuard
 from smartborder.service.settings import Settings, load_settings
 
@@ -75,15 +75,6 @@ class Health(BaseModel):
     version: str
 
 
-class ApiError(OperationError):
-    """An operation's refusal given by its HTTP status: ``ApiError(404, field, problem)`` is a
-    ``NotFound``. Rendered, like every ``OperationError``, by the app's one handler."""
-
-    def __init__(self, status: int, field: str, problem: str) -> None:
-        super().__init__(field, problem)
-        self.status = status
-
-
 def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float | None = None,
                settings: Settings | None = None) -> FastAPI:
     """The service with *settings* (default: read from ``SMARTBORDER_*`` variables); *db_url* and
@@ -117,6 +108,12 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        invalid = [e for e in exc.errors() if e["type"] == "json_invalid"]
+        if invalid:  # the body is not JSON: a 400 naming the body, with the parser's words and where
+            where = invalid[0]["loc"][-1]
+            reason = (invalid[0].get("ctx") or {}).get("error", "JSON decode error")
+            return JSONResponse({"detail": [{"field": "body", "problem": f"not valid JSON: {reason} at character {where}"}]},
+                                status_code=400)
         detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"),
                    "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
         return JSONResponse({"detail": detail}, status_code=422)
@@ -241,16 +238,16 @@ def require(*roles: str) -> Callable[..., Caller]:
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
                    session: Session = Depends(get_session)) -> Caller:
         if credentials is None:
-            raise ApiError(401, "Authorization", "send 'Authorization: Bearer TOKEN'")
+            raise Unauthorized("Authorization", "send 'Authorization: Bearer TOKEN'")
         callers: CallerCache = request.app.state.callers
         caller = callers.get(credentials.credentials)
         if caller is None:
             caller = caller_for(session, credentials.credentials)
             if caller is None:
-                raise ApiError(401, "Authorization", "unknown or revoked token")
+                raise Unauthorized("Authorization", "unknown or revoked token")
             callers.put(credentials.credentials, caller)
         if caller.role not in roles:
-            raise ApiError(403, "role", f"{caller.role} may not do this; needs one of {', '.join(roles)}")
+            raise Forbidden("role", f"{caller.role} may not do this; needs one of {', '.join(roles)}")
         return caller
 
     return dependency

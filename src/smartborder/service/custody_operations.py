@@ -48,17 +48,11 @@ from smartborder.service.errors import (
     Forbidden,
     Invalid,
     NotFound,
-    OperationError,
-    error_for,
 )
 from smartborder.timestamps import future_problem
 
 #: Business steps only an officer (or admin) records.
 OFFICER_STEPS = frozenset({"inspecting"})
-
-
-def _bad(exc: CustodyInputError, status: int = 422) -> OperationError:
-    return error_for(status, exc.field, exc.problem)
 
 
 def visible_shipment(session: Session, shipment_id: str, caller: Caller, lock: bool = False) -> Shipment:
@@ -157,7 +151,7 @@ def post_events(session: Session, caller: Caller, shipment_id: str, body: Any, n
         field = "eventList" if len(raws) > 1 or body.get("type") == "EPCISDocument" else "event"
         events = [parse_event(raw, f"{field}.{i}" if field == "eventList" else field) for i, raw in enumerate(raws)]
     except CustodyInputError as exc:
-        raise _bad(exc) from None
+        raise Invalid(exc.field, exc.problem) from None
     for i, event in enumerate(events):
         ahead = future_problem(event.event_time, now, max_skew)
         if ahead:
@@ -185,7 +179,7 @@ def post_events(session: Session, caller: Caller, shipment_id: str, body: Any, n
         try:
             state, new = apply_event(plan, state, event, caller.role, where)
         except CustodyInputError as exc:
-            raise _bad(exc) from None
+            raise Invalid(exc.field, exc.problem) from None
         found += new
         stored = dict(event.raw, eventID=event_id)
         session.add(CustodyEventRow(event_id=event_id, event_hash=event_hash, shipment_id=shipment.id,

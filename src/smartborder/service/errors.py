@@ -51,13 +51,3 @@ class Unavailable(OperationError):
     """The service lacks a key or setting the operation needs (503)."""
 
     status = 503
-
-
-_BY_STATUS = {cls.status: cls for cls in (Invalid, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Unavailable)}
-
-
-def error_for(status: int, field: str, problem: str) -> OperationError:
-    """The domain error that maps to *status*."""
-    error = _BY_STATUS.get(status, OperationError)(field, problem)
-    error.status = status
-    return error

@@ -1,5 +1,5 @@
-"""Request bodies checked before any route sees them: a size limit (413), JSON that parses,
-is not nested absurdly deep, and holds no NUL character (PostgreSQL text cannot) — each refused
+"""Request bodies checked before any route sees them: a size limit (413), UTF-8 text, JSON not
+nested absurdly deep, and no NUL character (PostgreSQL text cannot) — each refused
 with the API's error body naming ``body`` (or the field holding the NUL) and the problem.
 
 Pure ASGI middleware: the body is read once, checked, and replayed to the application.
@@ -122,12 +122,13 @@ class BodyGuard:
         deep = depth_problem(text, self.max_depth)
         if deep:
             return "body", deep
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return "body", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        # Parsed here only to name the field holding a NUL (rare); otherwise the body is parsed
+        # once, by the application, whose handler reports invalid JSON as a 400 naming the body.
         if "\\u0000" in text or "\x00" in text:
-            where = nul_path(value)
+            try:
+                where = nul_path(json.loads(text))
+            except json.JSONDecodeError:
+                return None
             if where:
                 return where, "holds a NUL character (\\u0000), which no text may contain"
         return None
