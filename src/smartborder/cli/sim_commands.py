@@ -65,37 +65,61 @@ def _period(months: list[pd.Period]) -> str:
 
 
 def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
-    from smartborder.policy.place import mean_table
+    """Per crossing (and all together), per class and per lane type: the report's first screen."""
+    from smartborder.report.summary import ALL_LANES, period_label, run_summary
 
-    several = len(run.runs) > 1
-    title = f"{study.label}, {_period(list(run.months))}, {run.replications} replications (mean ± 95% CI)"
-    out = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, min_width=min(len(title), 79))
-    columns = ["Class", "Per day", "Wait min", "p95", "Lane-h/d", "Delay h", "Cost $"]
+    summary = run_summary(study, run)
+    several = summary["place"].nunique() > 1
+    title = f"{study.label}, {period_label(run.months)}, {run.replications} replications (mean ± 95% CI)"
+    out = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, min_width=min(len(title), 79),
+                padding=(0, 1, 0, 0))
+    columns = ["Class / lane", "Per day", "Wait min", "p95", "Lane-h/d", "Busy", "Delay h", "Cost $"]
     for col in columns:  # a long crossing name wraps in the first column rather than being cut
-        out.add_column(col, justify="left" if col == "Class" else "right", no_wrap=col != "Class",
-                       max_width=20 if col == "Class" else None, overflow="fold" if col == "Class" else "ellipsis")
-    missing = pd.Series({"mean": np.nan, "ci95": np.nan})
-    days = sum(m.days_in_month for m in run.months)
-    names = {c.id: re.sub(r"\s*\(.*\)", "", c.name) for c in data.crossings().values()}
-    blocks = [(names.get(spec.crossing, spec.name), spec.classes, mean_table(run.runs[spec.crossing].runs))
-              for spec in study.specs]
-    if several:
-        totals = mean_table(run.totals())
-        classes = {v: None for spec in study.specs for v in spec.classes}
-        blocks.append(("all crossings", classes, totals))
-    for name, classes, table in blocks:
+        first = col == "Class / lane"
+        out.add_column(col, justify="left" if first else "right", no_wrap=not first,
+                       max_width=20 if first else None, overflow="fold" if first else "ellipsis")
+    for place, block in summary.groupby("place", sort=False):
         if several:
-            out.add_row(f"[bold]{name}[/bold]", *[""] * (len(columns) - 1))
-        for vehicle in classes:
-            def get(key: str, vehicle: str = vehicle, table: pd.DataFrame = table) -> pd.Series:
-                return table.loc[f"{vehicle}.{key}"] if f"{vehicle}.{key}" in table.index else missing
-            wait = get("wait_mean_min")
-            row = [_short(get("throughput_per_day")["mean"], 0), _fmt(wait["mean"], wait["ci95"], spaced=False),
-                   _short(get("wait_p95_min")["mean"], 0), _short(get("booth_hours")["mean"] / days, 0),
-                   _short(get("vehicle_hours_delay")["mean"], 0), _short(get("total_cost_usd")["mean"], 0)]
-            out.add_row(("  " if several else "") + vehicle, *row,
-                        style="bold" if name == "all crossings" else None)
+            out.add_row(f"[bold]{place}[/bold]", *[""] * (len(columns) - 1))
+        total = place == "all crossings"
+        for _, row in block.iterrows():
+            lane = row["lane"] != ALL_LANES
+            label = ("    " if lane else "  " if several else "") + (str(row["lane"]) if lane else str(row["class"]))
+            busy = "" if pd.isna(row["utilisation"]) else f"{row['utilisation']:.0f}%"
+            out.add_row(label, _short(row["per_day"], 0), _fmt(row["wait_mean_min"], row["wait_mean_ci95"], spaced=False),
+                        _short(row["wait_p95_min"], 0), _short(row["lane_hours_per_day"], 0), busy,
+                        "" if lane else _short(row["delay_vehicle_hours"], 0),
+                        "" if lane else _short(row["delay_cost_usd"], 0),
+                        style="dim" if lane else "bold" if total else None)
     return out
+
+
+def _month_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
+    """Vehicles a day and mean wait by month and class (runs of several months)."""
+    from smartborder.report.summary import CLASS_NAMES, period_label
+
+    months = run.by_month()
+    if months.empty:
+        return None
+    classes = list(dict.fromkeys(months["class"]))
+    table = Table(title=f"Month by month — {study.label}, {period_label(run.months)} (mean ± 95% CI)",
+                  box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("Month", no_wrap=True)
+    for vehicle in classes:
+        name = CLASS_NAMES.get(vehicle, vehicle)
+        table.add_column(f"{name}\n/day", justify="right", no_wrap=True)
+        table.add_column(f"{name}\nwait min", justify="right", no_wrap=True)
+    for month, group in months.groupby("month", sort=True):
+        cells = [str(month)]
+        for vehicle in classes:
+            row = group[group["class"] == vehicle]
+            if row.empty:
+                cells += ["–", "–"]
+                continue
+            r = row.iloc[0]
+            cells += [_short(r["per_day"], 0), _fmt(r["wait_mean_min"], r["wait_mean_ci95"], spaced=False)]
+        table.add_row(*cells)
+    return table
 
 
 def simulate(
@@ -116,8 +140,7 @@ def simulate(
     db: Annotated[str | None, typer.Option("--db", help="Registry database URL for --trusted-from-registry.")] = None,
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
-    from smartborder.policy.place import run_place
-    from smartborder.policy.study import prepare
+    from smartborder.policy.study import simulate_study
     from smartborder.report.tables import simulation_json
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
@@ -125,18 +148,17 @@ def simulate(
     if border is not None or port is None:
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
-    replications = replications or 5
-    study = prepare(port, year, month, model, vehicle_class, scenario, staffing)
+    shares = None
     if trusted_from_registry:  # today's enrolment as the baseline; the scenario was applied on the defaults
-        from smartborder.cli.trusted_commands import with_registry_shares
+        from smartborder.service.trusted_registry import shares_source
 
-        study.specs = [with_registry_shares(s, study.months, db) for s in study.specs]
-    _warn(study)
-    total = replications * len(study.specs)
-    with _progress(total, "simulating", as_json) as bar:
-        task = bar.add_task("run", total=total)
-        run = run_place(study.specs, study.months, replications, seed, label=study.label,
-                        progress=lambda k: bar.update(task, completed=k))
+        shares = shares_source(db)
+    with _progress(0, "simulating", as_json) as bar:
+        task = bar.add_task("run", total=None)
+        result = simulate_study(port, year=year, month=month, model=model, classes=vehicle_class, scenario=scenario,
+                                staffing=staffing, replications=replications or 5, seed=seed, shares=shares,
+                                announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    study, run = result.study, result.run
     for gap in run.gaps:
         err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",
                           highlight=False)
@@ -149,33 +171,24 @@ def simulate(
         print_json(simulation_json(study, run, str(report) if report else None))
         return
     console.print(_summary_table(study, run))
+    months = _month_table(study, run)
+    if months is not None:
+        console.print(months)
     n_est = len({k for s in study.specs for k in s.estimates()})
     where = ("the report (--out DIR)" if study.kind == "new" else
              f"`smartborder port show {study.specs[0].crossing if len(study.specs) == 1 else 'CROSSING'}`")
-    console.print(f"[dim]Waits: joining the queue to primary, arrivals while open. {n_est} model values are "
-                  f"estimates (see {where}).[/dim]")
+    console.print(f"[dim]Waits: joining the queue to primary, arrivals while open. Busy: share of staffed "
+                  f"lane time serving. {n_est} model values are estimates (see {where}).[/dim]")
     if report:
         console.print(f"report: {report}")
 
 
 def _verdict(row: pd.Series) -> str:
     """yes: significant and material; small: significant, below the practical minimum; no."""
-    if not row["significant"]:
-        return "[dim]no[/dim]"
-    return "[green]yes[/green]" if row.get("material", True) else "[yellow]small[/yellow]"
+    from smartborder.report.summary import verdict
 
-
-_COMPARE_KEYS = [
-    ("wait_mean_min", "wait, min"),
-    ("wait_p95_min", "p95 wait, min"),
-    ("vehicle_hours_delay", "delay, veh-h"),
-    ("throughput_per_day", "per day"),
-    ("booth_hours", "lane-hours staffed"),
-    ("secondary_inspections", "secondaries"),
-    ("illicit_loads", "illicit loads"),
-    ("illicit_caught", "illicit caught"),
-    ("total_cost_usd", "delay cost, US$"),
-]
+    word = row["verdict"] if "verdict" in row else verdict(row)
+    return {"yes": "[green]yes[/green]", "small": "[yellow]small[/yellow]"}.get(word, "[dim]no[/dim]")
 
 
 def compare(
@@ -192,86 +205,112 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
-    from smartborder.policy.place import compare_places, run_place, worse_waits
-    from smartborder.policy.scenario import Scenario, apply_all
-    from smartborder.policy.study import prepare
+    from smartborder.policy.place import worse_waits
+    from smartborder.policy.study import compare_study
+    from smartborder.report.summary import comparison_summary, period_label
 
-    study = prepare(port, year, month, model, vehicle_class, None, staffing)
-    parsed = [Scenario.load(path) for path in scenarios]  # all errors before any work
-    variants = {s.name: apply_all(study.specs, s) for s in parsed}
-    _warn(study)
-    total = replications * len(study.specs) * (1 + len(variants))
-    with _progress(total, "simulating", as_json) as bar:
-        task = bar.add_task("run", total=total)
-        done = 0
-
-        def tick(_: int) -> None:
-            nonlocal done
-            done += 1
-            bar.update(task, completed=done)
-
-        baseline = run_place(study.specs, study.months, replications, seed, label=study.label, progress=tick)
-        results = {}
-        for name, specs in variants.items():
-            run = run_place(specs, study.months, replications, seed, label=study.label, progress=tick,
-                            reuse=baseline)
-            results[name] = (run, compare_places(baseline, run))
+    with _progress(0, "simulating", as_json) as bar:
+        task = bar.add_task("run", total=None)
+        result = compare_study(port, scenarios, year=year, month=month, model=model, classes=vehicle_class,
+                               staffing=staffing, replications=replications, seed=seed, announce=_warn,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+    study, baseline, results = result.study, result.baseline, result.scenarios
     report = None
     if out is not None:
         from smartborder.report.html import write_comparison_report
 
         report = write_comparison_report(study, baseline, results, out)
-    single = len(study.specs) == 1
+    names = _place_names(study, results)
     if as_json:
         print_json({
             "port": {"code": study.code, "name": study.label, "kind": study.kind},
             "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
-            "scenarios": {name: diffs[study.specs[0].crossing if single else "total"]
-                          .reset_index(names="figure").to_dict(orient="records")
+            "scenarios": {name: diffs[_headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
                           for name, (_, diffs) in results.items()},
             "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
                                  for c, d in diffs.items() if c != "total"}
                           for name, (_, diffs) in results.items()},
+            "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
+                        for name, (_, diffs) in results.items()},
             "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
             "notes": study.notes, "warnings": study.warnings,
             "report": str(report) if report else None,
         })
         return
-    classes = list(dict.fromkeys(v for spec in study.specs for v in spec.classes))
     for name, (_, diffs) in results.items():
-        diff = diffs[study.specs[0].crossing if single else "total"]
-        where = study.label if single else f"{study.label}, all {len(study.specs)} crossings"
-        table = Table(title=f"{name} vs baseline — {where}, {_period(list(study.months))}",
-                      box=box.SIMPLE_HEAD, pad_edge=False)
-        for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Signif."):
+        key = _headline_key(diffs)
+        summary = comparison_summary(diffs, names)
+        where = names[key] if key != "total" else f"{study.label}, all {len(diffs) - 1} crossings"
+        table = Table(title=f"{name} vs baseline — {where}, {period_label(study.months)}",
+                      box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+        for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Sig."):
             table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)
+        block = summary[summary["place"] == names[key]]
         unchanged = []
-        for vehicle in classes:
-            rows = diff[diff.index.str.startswith(f"{vehicle}.")]
-            if (rows["difference"].fillna(0) == 0).all():
-                unchanged.append(vehicle)
+        for vehicle, rows in block.groupby("class", sort=False):
+            if (rows["change"].fillna(0) == 0).all():
+                unchanged.append(str(vehicle))
                 continue
-            for key, label in _COMPARE_KEYS:
-                row_key = f"{vehicle}.{key}"
-                if row_key not in diff.index:
-                    continue
-                row = diff.loc[row_key]
-                table.add_row(f"{vehicle} {label}", _short(row["baseline"]), _short(row["scenario"]),
-                              _fmt(row["difference"], row["ci95"]),
-                              _verdict(row))
+            for _, row in rows.iterrows():
+                lane = row["lane"] != "all lanes"
+                label = (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}") + (
+                    f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "")
+                table.add_row(label, _short(row["baseline"]), _short(row["scenario"]),
+                              _fmt(row["change"], row["ci95"]), _verdict(row),
+                              style="dim" if lane and not row["worse"] else "bold red" if row["worse"] else None)
         console.print(table)
+        if len(diffs) > 1:
+            console.print(_crossings_table(name, summary, names, key))
         for item in worse_waits(diffs):
-            where = "" if single else f" at {item['crossing']}"
-            console.print(f"[bold red]worse:[/bold red] {name} lengthens the {item['class']} wait ({item['who']}){where}: "
+            at = "" if len(diffs) == 1 else f" at {names.get(item['crossing'], item['crossing'])}"
+            console.print(f"[bold red]worse:[/bold red] {name} lengthens the {item['class']} wait ({item['who']}){at}: "
                           f"{item['baseline']:.1f} → {item['scenario']:.1f} min (+{item['difference']:.1f} "
                           f"± {item['ci95']:.1f})", highlight=False)
-        if any(row["significant"] and not row.get("material", True) for key, row in diff.iterrows()
-               if str(key).split(".", 1)[-1] in dict(_COMPARE_KEYS)):
+        if (block["verdict"] == "small").any():
             console.print("[dim]small: significant, but under 1 min (waits) or 1 % of the baseline[/dim]")
         if unchanged:
             console.print(f"[dim]unchanged (identical random streams): {', '.join(unchanged)}[/dim]")
     if report:
         console.print(f"report: {report}")
+
+
+def _headline_key(diffs: dict[str, pd.DataFrame]) -> str:
+    """The comparison a reader wants first: the network total, else the one crossing."""
+    return "total" if "total" in diffs else next(iter(diffs))
+
+
+def _place_names(study, results) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    names = {"total": "all crossings"}
+    for run, _ in [(study, None), *results.values()]:
+        specs = run.specs if hasattr(run, "specs") else [r.spec for r in run.runs.values()]
+        names.update({s.crossing: re.sub(r"\s*\(.*\)", "", s.name).split(",")[0] for s in specs})
+    return names
+
+
+def _crossings_table(name: str, summary: pd.DataFrame, names: dict[str, str], key: str) -> Table:
+    """Each crossing (a new one included) and the total: mean wait per class, baseline → scenario."""
+    from smartborder.report.summary import CLASS_NAMES
+
+    waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == "all lanes")]
+    classes = list(dict.fromkeys(waits["class"]))
+    table = Table(title=f"{name}: mean wait by crossing, min (baseline → scenario)", box=box.SIMPLE_HEAD,
+                  pad_edge=False, padding=(0, 1, 0, 0))
+    table.add_column("Crossing", no_wrap=False, max_width=22, overflow="fold")
+    for vehicle in classes:
+        table.add_column(CLASS_NAMES.get(vehicle, vehicle), justify="right", no_wrap=True)
+    places = [p for p in dict.fromkeys(waits["place"]) if p != names[key]] + [names[key]]
+    for place in places:
+        cells = []
+        for vehicle in classes:
+            row = waits[(waits["place"] == place) & (waits["class"] == vehicle)]
+            if row.empty:
+                cells.append("")
+                continue
+            r = row.iloc[0]
+            base = "new" if pd.isna(r["baseline"]) else f"{r['baseline']:.1f}"
+            cells.append(f"{base} → {r['scenario']:.1f}")
+        table.add_row(place, *cells, style="bold" if place == names[key] else None)
+    return table
 
 
 port_app = typer.Typer(help="Crossing models: show the effective model of a crossing.", no_args_is_help=True)
@@ -416,6 +455,7 @@ def sweep(
 ) -> None:
     """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
     from smartborder.policy.sweep import SweepSpec, read_results, run_sweep, summarise
+    from smartborder.report.workbook import write_workbook
 
     spec = SweepSpec.from_toml(spec_file)
     spec.check()
@@ -429,15 +469,17 @@ def sweep(
     errors = results[results["status"] != "ok"]
     summary = summarise(results)
     summary.to_csv(target / "summary.csv", index=False)  # a table a person (or a spreadsheet) reads
+    write_workbook(target / "summary.xlsx", {"Summary": summary, "Failed cells": errors})
     if as_json:
         print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": len(errors),
                     "seconds": outcome.seconds, "dataset": str(target), "summary": str(target / "summary.csv"),
+                    "workbook": str(target / "summary.xlsx"),
                     "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records")})
     else:
         console.print(_sweep_table(summary))
         console.print(f"{total:,} cells: {outcome.done:,} run in {outcome.seconds:.1f} s, "
                       f"{outcome.skipped:,} already done, {len(errors):,} failed → {target} "
-                      f"(summary: {target / 'summary.csv'})")
+                      f"(summary: {target / 'summary.csv'}, .xlsx)")
         for _, row in errors.drop_duplicates("error").head(5).iterrows():
             err_console.print(f"[red]failed[/red] {row['port']} {row['period']}: {row['error']}", highlight=False)
     if len(errors):

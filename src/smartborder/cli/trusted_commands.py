@@ -22,9 +22,8 @@ from smartborder.cli.output import console, note, print_json
 from smartborder.trusted.errors import TrustedError
 
 if TYPE_CHECKING:
-    import pandas as pd
 
-    from smartborder.ports.spec import PortSpec
+    pass
 
 trusted_app = typer.Typer(help="Trusted trader and traveller programs: status, certification, enrolment, cards, biometrics.",
                           no_args_is_help=True)
@@ -256,14 +255,3 @@ def sample_faces(
     for k, (image, label) in enumerate(zip(images, labels, strict=True)):
         (out / f"person{label}_{k % samples}.png").write_bytes(encode_png(image))
     console.print(f"{len(images)} faces in {out}", highlight=False)
-
-
-def with_registry_shares(spec: PortSpec, months: list[pd.Period], db: str | None) -> PortSpec:
-    """``simulate --trusted-from-registry``: the port's FAST/SENTRI shares from recorded crossings."""
-    from smartborder.service.trusted_registry import registry_shares
-    from smartborder.trusted.shares import with_shares
-
-    shares = registry_shares(spec, months, db)
-    note("trusted shares from the registry: " + "; ".join(
-        f"{v} {lane} {s:.1%}" for v, lanes in shares.items() for lane, s in lanes.items()))
-    return with_shares(spec, shares)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.costs import CostParameters
-from smartborder.policy.kpis import Hourly, add_port_totals, kpis
+from smartborder.policy.kpis import Hourly, add_port_totals, kpis, monthly
 from smartborder.policy.targeting_twin import select
 from smartborder.ports.demand import demand_for, year_months
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
@@ -66,6 +66,7 @@ class PortRun:
     stations: pd.DataFrame | None = None
     gaps: list[str] = field(default_factory=list)
     hourly: Hourly = field(default_factory=Hourly.empty)  # waits by lane and hour, all replications
+    by_month: pd.DataFrame | None = None  # replication, month, class: vehicles, waited, wait_sum_min, queue_min
 
     def table(self) -> pd.DataFrame:
         rows = {}
@@ -86,6 +87,7 @@ def run_port(
     reuse: PortRun | None = None,
     first_replication: int = 0,
     engine_workers: int | None = None,
+    by_month: bool = False,
 ) -> PortRun:
     """Simulate *spec* over consecutive *months*, *replications* times with common random numbers.
 
@@ -95,6 +97,8 @@ def run_port(
 
     Replication *r* always draws from the streams of index ``first_replication + r``, so a sweep
     can run replications one at a time, anywhere, and get the same numbers.
+
+    With *by_month*, each replication's figures are also kept month by month (``PortRun.by_month``).
     """
     if replications < 1:
         raise ModelError(f"replications: must be >= 1, got {replications}")
@@ -116,6 +120,7 @@ def run_port(
     schedules = month_schedules(spec, list(months))
     persons = occupancy(spec, months)
     rows, last, stations = [], None, None
+    month_rows: list[dict[str, object]] = []
     hourly = Hourly.empty()
     for r in range(replications):
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
@@ -125,6 +130,8 @@ def run_port(
         result = runner(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
                         workers=engine_workers, routing=routing, schedules=schedules)
         rows.append(kpis(spec, result, persons, costs, outcomes, hourly))
+        if by_month:
+            month_rows += [{"replication": r, **row} for row in monthly(spec, result, list(months))]
         if r == replications - 1 and keep_last:
             last, stations = result, station_summary(result)
         if progress is not None:
@@ -139,7 +146,13 @@ def run_port(
     if reused and reuse is not None:
         for key in [k for k in reuse.hourly.wait if k[0] in reused]:
             hourly.wait[key], hourly.count[key] = reuse.hourly.wait[key], reuse.hourly.count[key]
-    return PortRun(full_spec, list(months), seed, runs, last, stations, gaps, hourly)
+    months_frame = None
+    if by_month:
+        months_frame = pd.DataFrame(month_rows)
+        if reused and reuse is not None and reuse.by_month is not None:
+            months_frame = pd.concat([months_frame, reuse.by_month[reuse.by_month["class"].isin(reused)]],
+                                     ignore_index=True)
+    return PortRun(full_spec, list(months), seed, runs, last, stations, gaps, hourly, months_frame)
 
 
 #: The practical-significance rule: a change is *material* when it is statistically significant

@@ -54,10 +54,12 @@ class PlaceRun:
         return [g for run in self.runs.values() for g in run.gaps]
 
     def totals(self) -> pd.DataFrame:
-        """One row per replication: class and port figures summed over the crossings."""
+        """One row per replication: class and port figures summed over the crossings; per lane
+        type, vehicles and lane-hours summed and the mean wait weighted by vehicles (percentiles
+        do not add, so a total has none)."""
         frames = [run.runs for run in self.runs.values()]
         vehicles = sorted({c.split(".")[0] for f in frames for c in f.columns if c.split(".")[0] != "port"})
-        out = pd.DataFrame(index=frames[0].index)
+        out: dict[str, pd.Series] = {}  # built whole, then framed once
         for v in vehicles:
             for key in ADDITIVE:
                 cols = [f[f"{v}.{key}"] for f in frames if f"{v}.{key}" in f]
@@ -68,11 +70,50 @@ class PlaceRun:
             if weighted:
                 weight = sum(w for _, w in weighted)
                 out[f"{v}.wait_mean_min"] = sum(m.fillna(0) * w for m, w in weighted) / weight.where(weight > 0)
+            lanes = sorted({c.split(".")[2] for f in frames for c in f.columns
+                            if c.startswith(f"{v}.lane.") and c.count(".") == 3})
+            for lane in lanes:  # a lane type over every crossing that has it
+                prefix = f"{v}.lane.{lane}"
+                for key in ("vehicles", "booth_hours"):
+                    cols = [f[f"{prefix}.{key}"] for f in frames if f"{prefix}.{key}" in f]
+                    out[f"{prefix}.{key}"] = sum(cols)
+                weighted = [(f[f"{prefix}.wait_mean_min"], f[f"{prefix}.vehicles"]) for f in frames
+                            if f"{prefix}.wait_mean_min" in f]
+                if weighted:
+                    weight = sum(w for _, w in weighted)
+                    out[f"{prefix}.wait_mean_min"] = (sum(m.fillna(0) * w for m, w in weighted)
+                                                      / weight.where(weight > 0))
         for key in ("total_cost_usd", "co2_tonnes", "vehicle_hours", "person_hours", "booth_hours"):
             cols = [f[f"port.{key}"] for f in frames if f"port.{key}" in f]
             if cols:
                 out[f"port.{key}"] = sum(cols)
-        return out
+        return pd.DataFrame(out, index=frames[0].index)
+
+    def by_month(self) -> pd.DataFrame:
+        """Month by month, per class over every crossing: vehicles a day and the mean wait to
+        primary, each with its 95 % half-width over replications (runs made with ``by_month``)."""
+        from smartborder.twin.replications import confidence_interval
+
+        frames = [run.by_month for run in self.runs.values() if run.by_month is not None]
+        if not frames:
+            return pd.DataFrame(columns=["month", "class", "per_day", "per_day_ci95", "wait_mean_min",
+                                         "wait_mean_ci95", "queue_hours"])
+        summed = pd.concat(frames).groupby(["replication", "month", "class"], sort=False).sum().reset_index()
+        summed["days"] = [pd.Period(m).days_in_month for m in summed["month"]]
+        summed["per_day"] = summed["vehicles"] / summed["days"]
+        summed["wait"] = summed["wait_sum_min"] / summed["waited"].where(summed["waited"] > 0)
+        rows = []
+        for month in sorted(summed["month"].unique()):
+            for vehicle in dict.fromkeys(summed["class"]):
+                group = summed[(summed["month"] == month) & (summed["class"] == vehicle)]
+                if group.empty:
+                    continue
+                per_day, per_day_half = confidence_interval(group["per_day"].to_numpy())
+                wait, wait_half = confidence_interval(group["wait"].to_numpy())
+                rows.append({"month": month, "class": vehicle, "per_day": per_day, "per_day_ci95": per_day_half,
+                             "wait_mean_min": wait, "wait_mean_ci95": wait_half,
+                             "queue_hours": float(group["queue_min"].mean()) / 60.0})
+        return pd.DataFrame(rows)
 
     def hourly(self) -> Hourly:
         """Waits by lane and hour over every crossing (sums, so means weight by vehicles)."""
@@ -103,7 +144,7 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
               seed: int = 0, costs: CostParameters | None = None, label: str | None = None,
               progress: Callable[[int], None] | None = None, reuse: PlaceRun | None = None,
               keep_last: bool = True, engine_workers: int | None = None,
-              workers: int | None = None) -> PlaceRun:
+              workers: int | None = None, by_month: bool = False) -> PlaceRun:
     """Simulate every crossing of *specs* over *months*; *progress* gets replications done.
 
     Crossings are independent (each draws from its own streams), so they run in *workers*
@@ -131,7 +172,7 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
     def one(spec: PortSpec) -> PortRun:
         previous = reuse.runs.get(spec.crossing) if reuse is not None else None
         return run_port(spec, months, replications, seed, costs, progress=tick, reuse=previous,
-                        keep_last=keep_last, engine_workers=inner)
+                        keep_last=keep_last, engine_workers=inner, by_month=by_month)
 
     if n_workers > 1:
         busiest = sorted(specs, key=_load, reverse=True)
@@ -151,10 +192,17 @@ def _load(spec: PortSpec) -> float:
 
 
 def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) -> dict[str, pd.DataFrame]:
-    """Scenario minus baseline per crossing, and for the total ("total") when several."""
+    """Scenario minus baseline per crossing, and for the total ("total") when several. A crossing
+    only the scenario has (a new port) gets its figures with no baseline and no difference."""
     out = {crossing: compare(run, scenario.runs[crossing], level)
            for crossing, run in baseline.runs.items() if crossing in scenario.runs}
-    if len(baseline.runs) > 1:
+    for crossing, run in scenario.runs.items():
+        if crossing not in baseline.runs:
+            table = mean_table(run.runs)
+            out[crossing] = pd.DataFrame({"baseline": float("nan"), "scenario": table["mean"],
+                                          "difference": float("nan"), "ci95": float("nan"),
+                                          "significant": False, "material": False}, index=table.index)
+    if len(baseline.runs) > 1 or len(scenario.runs) > 1:
         out["total"] = compare(_as_run(baseline), _as_run(scenario), level)
     return out
 

@@ -8,8 +8,10 @@ saying so when a year is only partly covered — and the capacity warnings, befo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +21,9 @@ from smartborder.ports.checks import capacity_warnings
 from smartborder.ports.demand import data_months
 from smartborder.ports.staffing import read_schedule, with_schedule
 from smartborder.twin.errors import ModelError
+
+if TYPE_CHECKING:
+    from smartborder.policy.place import PlaceRun
 
 
 @dataclass
@@ -124,6 +129,124 @@ def prepare(place: str, year: int | None = None, month: str | None = None, model
         specs = [with_schedule(s, schedule, staffing.name) for s in specs]
     if chosen is not None:
         specs = apply_all(specs, chosen)
-    months = study_months(specs, year, month, notes)
-    warnings = [f"{s.name}: {w}" for s in specs for w in capacity_warnings(s, months)]
+    partial: list[str] = []  # a year the data cover only in part is a warning, in every title too
+    months = study_months(specs, year, month, partial)
+    warnings = partial + [f"{s.name}: {w}" for s in specs for w in capacity_warnings(s, months)]
     return Study(label, code, specs, months, kind, notes, warnings)
+
+
+#: ``shares(spec, months)`` → trusted-lane shares by class and lane (e.g. from the registry).
+SharesSource = Callable[[PortSpec, list[pd.Period]], dict[str, dict[str, float]]]
+#: ``progress(done, total)``: replications done out of all the study needs.
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Simulated:
+    """A study and its run: what ``simulate`` hands to the report."""
+
+    study: Study
+    run: PlaceRun
+
+
+@dataclass
+class Compared:
+    """A study's baseline and each scenario's run with its differences per crossing (and the
+    network total, ``"total"``, when there are several)."""
+
+    study: Study
+    baseline: PlaceRun
+    scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]]
+
+
+def _counter(total: int, progress: Progress | None) -> Callable[[int], None]:
+    done = 0
+
+    def tick(_: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    return tick
+
+
+def simulate_study(place: str, *, year: int | None = None, month: str | None = None, model: Path | None = None,
+                   classes: list[str] | None = None, scenario: str | None = None, staffing: Path | None = None,
+                   replications: int = 5, seed: int = 0, shares: SharesSource | None = None,
+                   announce: Callable[[Study], None] | None = None,
+                   progress: Progress | None = None) -> Simulated:
+    """Prepare *place* and run it: every crossing over the period, with month-by-month figures
+    when the period has several months. *shares* replaces the trusted-lane shares (today's
+    enrolment as the baseline); *announce* sees the study (notes, warnings) before it runs."""
+    from smartborder.policy.place import run_place
+    from smartborder.trusted.shares import with_shares
+
+    study = prepare(place, year, month, model, classes, scenario, staffing)
+    if shares is not None:
+        if study.kind == "new":
+            raise ModelError("trusted-from-registry: give an existing port; the registry counts crossings port by port")
+        given = {s.crossing: shares(s, study.months) for s in study.specs}
+        study.specs = [with_shares(s, given[s.crossing]) for s in study.specs]
+        study.notes.append("trusted shares from the registry: " + "; ".join(
+            f"{v} {lane} {share:.1%}" for found in given.values() for v, lanes in found.items()
+            for lane, share in lanes.items()))
+    if announce is not None:
+        announce(study)
+    total = replications * len(study.specs)
+    run = run_place(study.specs, study.months, replications, seed, label=study.label,
+                    progress=_counter(total, progress), by_month=len(study.months) > 1)
+    return Simulated(study, run)
+
+
+def compare_study(place: str, scenarios: list[str], *, year: int | None = None, month: str | None = None,
+                  model: Path | None = None, classes: list[str] | None = None, staffing: Path | None = None,
+                  replications: int = 5, seed: int = 0, announce: Callable[[Study], None] | None = None,
+                  progress: Progress | None = None) -> Compared:
+    """The baseline of *place* and each scenario, with common random numbers.
+
+    A scenario that opens a new crossing is compared as a network: the crossings it takes
+    traffic from join the study (so the baseline has them), the scenario run adds the new
+    crossing, and the total compares the network before and after."""
+    from smartborder.policy.place import compare_places, run_place
+    from smartborder.policy.scenario import Scenario, apply_all
+    from smartborder.ports.newport import new_port_spec
+
+    study = prepare(place, year, month, model, classes, None, staffing)
+    parsed = [Scenario.load(path) for path in scenarios]  # every error before any work
+    present = {s.crossing for s in study.specs}
+    for chosen in parsed:
+        if chosen.new_port is None:
+            continue
+        added = []
+        for name in chosen.new_port.takes:
+            for crossing in data.resolve_place(name).crossings:
+                if crossing.id not in present:
+                    study.specs.append(default_spec(crossing, design_year(year, month)))
+                    present.add(crossing.id)
+                    added.append(crossing.name)
+        if added:
+            study.notes.append(f"{chosen.name}: {chosen.new_port.name} takes traffic from {', '.join(added)} "
+                               "too; they are simulated so that the network total is complete")
+    if any(c.new_port is not None for c in parsed):
+        study.months = study_months(study.specs, year, month, [])
+    variants: dict[str, list[PortSpec]] = {}
+    for chosen in parsed:
+        specs = apply_all(study.specs, chosen)
+        if chosen.new_port is not None:
+            new = new_port_spec(chosen.new_port.name, chosen.new_port.takes, design_year(year, month),
+                                chosen.new_port.booths)
+            if classes:  # the new crossing carries only the classes studied, like its neighbours
+                new = new.model_copy(update={"classes": {k: v for k, v in new.classes.items() if k in classes}})
+            specs = [*specs, new]
+        variants[chosen.name] = specs
+    if announce is not None:
+        announce(study)
+    total = replications * (len(study.specs) + sum(len(v) for v in variants.values()))
+    tick = _counter(total, progress)
+    baseline = run_place(study.specs, study.months, replications, seed, label=study.label, progress=tick)
+    results = {}
+    for name, specs in variants.items():
+        run = run_place(specs, study.months, replications, seed, label=study.label, progress=tick, reuse=baseline)
+        results[name] = (run, compare_places(baseline, run))
+    return Compared(study, baseline, results)

@@ -10,21 +10,35 @@ import base64
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from smartborder.policy.analysis import PortRun
 from smartborder.policy.costs import SEED_CONTEXT, CostParameters
-from smartborder.policy.place import PlaceRun, mean_table, staffing_shape, worse_waits
+from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
 from smartborder.policy.study import Study
 from smartborder.ports.spec import PortSpec
 from smartborder.report import figures
+from smartborder.report.monthly import plot_months
+from smartborder.report.summary import (
+    ALL_LANES,
+    SUMMARY_COLUMNS,
+    change_headlines,
+    comparison_summary,
+    explained,
+    headlines,
+    period_label,
+    run_summary,
+)
 from smartborder.report.tables import hourly_frame, staffing_table
+from smartborder.report.workbook import write_workbook
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}
 table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
 th{background:#f3f3f3}td:first-child{text-align:left}img{max-width:100%}
-.note{color:#555;font-size:13px}.estimate{color:#8a5a00}h2{border-bottom:2px solid #4a78b0;padding-bottom:2px}
+.note{color:#555;font-size:13px}tr.lane td{color:#666}tr.worse td{color:#b00020;font-weight:600}
+.lead{font-size:16px}.warn,li.worse{color:#b00020}details{margin:.5em 0}summary{cursor:pointer}.estimate{color:#8a5a00}h2{border-bottom:2px solid #4a78b0;padding-bottom:2px}
 """
 
 
@@ -70,10 +84,46 @@ def _notes(study: Study) -> str:
     return ("<ul class='note'>" + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>") if lines else ""
 
 
+def _fmt_cell(value: object, digits: int = 1) -> str:
+    """Numbers as a reader wants them: thousands separated, one decimal below 1,000, '–' for none."""
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | np.integer | np.floating):
+        v = float(value)
+        if not np.isfinite(v):
+            return "–"
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.{digits}f}"
+    return html.escape(str(value))
+
+
+def _table(frame: pd.DataFrame, headers: dict[str, str], row_class: pd.Series | None = None) -> str:
+    """An HTML table of *frame*'s columns in *headers* (column → heading with unit)."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers.values())
+    rows = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        css = f" class='{row_class.iloc[i]}'" if row_class is not None and row_class.iloc[i] else ""
+        rows.append(f"<tr{css}>" + "".join(f"<td>{_fmt_cell(row[c])}</td>" for c in headers) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _raw(tables: dict[str, pd.DataFrame]) -> str:
+    """Every raw figure, its key explained, last in the report."""
+    parts = [("<h2>All figures</h2><p class='note'>Every figure the run records, by its key; the meaning "
+             "and unit are given beside it. Mean over replications, with the 95 % half-width.</p>")]
+    for label, table in tables.items():
+        frame = explained(table)
+        headers = {"meaning": "Meaning", "unit": "Unit", **{c: c for c in frame.columns if c not in ("meaning", "unit")}}
+        frame = frame.reset_index(names="key")
+        parts.append(f"<details><summary>{html.escape(label)}</summary>"
+                     + _table(frame, {"key": "Key", **headers}) + "</details>")
+    return "".join(parts)
+
+
 def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
-    """``report.html`` with figures, and ``kpis.csv``/``.parquet``, ``replications.csv``,
-    ``hourly.csv`` (waits and lanes staffed by hour) and ``staffing.csv`` (the schedule file
-    format) in *out*."""
+    """``report.html`` (summary first, then month by month, figures, provenance and every raw
+    figure last), ``summary.xlsx``, and ``summary.csv``, ``months.csv``, ``kpis.csv``/``.parquet``,
+    ``replications.csv``, ``hourly.csv`` (waits and lanes staffed by hour) and ``staffing.csv``
+    (the schedule file format) in *out*."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     frames = {spec.crossing: headline(run.runs[spec.crossing]) for spec in study.specs}
@@ -84,9 +134,32 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     table.reset_index().to_parquet(out / "kpis.parquet", index=False)
     pd.concat({c: r.runs for c, r in run.runs.items()}, names=["crossing", "replication"]).to_csv(
         out / "replications.csv")
-    hourly_frame(study, run).to_csv(out / "hourly.csv", index=False)
-    staffing_table(study).to_csv(out / "staffing.csv", index=False)
-    sections = []
+    hourly = hourly_frame(study, run)
+    hourly.to_csv(out / "hourly.csv", index=False)
+    staffing = staffing_table(study)
+    staffing.to_csv(out / "staffing.csv", index=False)
+    summary = run_summary(study, run)
+    summary.to_csv(out / "summary.csv", index=False)
+    months = run.by_month()
+    if not months.empty:
+        months.to_csv(out / "months.csv", index=False)
+    period = period_label(run.months)
+    title = f"{study.label}, {period}"
+    lanes = summary["lane"] != ALL_LANES
+    parts = [f"<h2>Summary</h2><ul class='lead'>{''.join(f'<li>{html.escape(t)}</li>' for t in headlines(summary))}</ul>",
+             _notes(study),
+             (f"<p class='note'>{run.replications} replications, seed {run.seed}. Mean ± 95 % confidence half-width "
+             f"over replications. Waits are minutes from joining the queue to reaching primary inspection (as CBP's "
+             f"Border Wait Times measure them), for vehicles arriving while their lanes are open; time spent waiting "
+             f"for a crossing to open counts in the delay. Rows in grey are lane types within their class.</p>"),
+             _table(summary, {k: v for k, v in SUMMARY_COLUMNS.items() if k != "place" or summary["place"].nunique() > 1},
+                    lanes.map({True: "lane", False: ""}))]
+    if not months.empty:
+        chart = plot_months(months, out / "months.png", f"{title}: month by month")
+        parts.append("<h2>Month by month</h2>" + _table(months, {
+            "month": "Month", "class": "Class", "per_day": "Vehicles/day", "per_day_ci95": "± 95% CI",
+            "wait_mean_min": "Mean wait, min", "wait_mean_ci95": "± 95% CI, min",
+            "queue_hours": "Waiting to primary, vehicle-h"}) + _img(chart))
     for spec in study.specs:
         crossing_run = run.runs[spec.crossing]
         shape = figures.plot_hourly_lanes(crossing_run.hourly.mean(), staffing_shape([spec]),
@@ -98,65 +171,90 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
             figs += "".join(_img(p) for p in paths)
         if crossing_run.stations is not None:
             crossing_run.stations.to_csv(out / f"stations_{spec.crossing}.csv", index_label="station")
-        sections.append(f"<h2>{html.escape(spec.name)}</h2>"
-                        f"<h3>Key figures</h3>{frames[spec.crossing].to_html(float_format=lambda v: f'{v:,.2f}')}"
-                        f"<h3>Figures</h3>{figs}")
-    if len(run.runs) > 1:
-        sections.insert(0, f"<h2>All {len(run.runs)} crossings</h2>"
-                           f"{frames['total'].to_html(float_format=lambda v: f'{v:,.2f}')}")
-    period = f"{run.months[0]} to {run.months[-1]}"
-    body = (
-        f"<p>{run.replications} replications, seed {run.seed}, {period}. Mean with 95 % confidence "
-        f"half-width over replications. Waits are minutes from joining the queue to reaching "
-        f"primary inspection (as CBP's Border Wait Times measure them), for vehicles arriving while "
-        f"their lanes are open; time spent waiting for a crossing to open is reported apart.</p>"
-        + _notes(study) + "".join(sections) + _provenance(study.specs)
-    )
+        parts.append(f"<h2>{html.escape(spec.name)}: by hour</h2>{figs}")
+    parts.append(_provenance(study.specs))
+    names = {spec.crossing: spec.name for spec in study.specs} | {"total": "All crossings"}
+    parts.append(_raw({names[k]: v for k, v in frames.items()}))
+    write_workbook(out / "summary.xlsx", {
+        "Summary": summary, "By month": months,
+        "All figures": explained(table.reset_index("crossing")),
+        "Hourly": hourly, "Staffing": staffing, "Provenance": _provenance_frame(study.specs)})
     path = out / "report.html"
-    path.write_text(_page(f"smartborder — {study.label}", body), encoding="utf-8")
+    path.write_text(_page(f"smartborder — {title}", "".join(parts)), encoding="utf-8")
     return path
+
+
+def _provenance_frame(specs: list[PortSpec]) -> pd.DataFrame:
+    rows = [{"crossing": s.crossing, "value": k, "provenance": v} for s in specs for k, v in s.provenance.items()]
+    rows += [{"crossing": "", "value": f"costs.{name}", "provenance": f"{getattr(CostParameters(), name)}: "
+              f"{field.description or ''}"} for name, field in CostParameters.model_fields.items()]
+    return pd.DataFrame(rows)
 
 
 def write_comparison_report(study: Study, baseline: PlaceRun,
                             scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]], out: Path) -> Path:
-    """``comparison.html`` and one ``compare_<scenario>.csv`` per scenario in *out*."""
+    """``comparison.html`` (each scenario's summary first — what changed, by how much, with its
+    interval, and every wait it lengthens — then figures, provenance and every raw difference),
+    ``comparison.xlsx``, and ``compare_<scenario>.csv``/``.parquet`` in *out*."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    sections = []
+    names = {"total": "all crossings"}
+    for run in [baseline, *(r for r, _ in scenarios.values())]:
+        names.update({c: r.spec.name for c, r in run.runs.items()})
+    summaries, sections, raw, sheets = [], [], {}, {}
     for name, (run, diffs) in scenarios.items():
         slug = "".join(c if c.isalnum() else "_" for c in name)
         table = pd.concat(diffs, names=["crossing", "figure"])
         table.to_csv(out / f"compare_{slug}.csv")
         table.reset_index().to_parquet(out / f"compare_{slug}.parquet", index=False)
-        parts = []
+        summary = comparison_summary(diffs, names)
+        key = "total" if "total" in diffs else next(iter(diffs))
+        block = summary[summary["place"] == names[key]]
+        worse = summary[summary["worse"]]
+        flagged = ("<p class='warn'>Waits this scenario makes materially longer:</p><ul>" + "".join(
+            f"<li class='worse'>{html.escape(str(r['place']))}, {html.escape(str(r['class']))} "
+            f"({html.escape(str(r['lane']))}): {r['baseline']:.1f} → {r['scenario']:.1f} min "
+            f"(+{r['change']:.1f} ± {r['ci95']:.1f})</li>" for _, r in worse.iterrows()) + "</ul>"
+                   if len(worse) else "<p>It makes no wait materially longer.</p>")
+        lines = "".join(f"<li>{html.escape(t)}</li>" for t in change_headlines(summary, names[key]))
+        headers = {"class": "Class", "lane": "Lane", "figure": "Figure", "unit": "Unit", "baseline": "Baseline",
+                   "scenario": "Scenario", "change": "Change", "ci95": "± 95% CI", "verdict": "Significant"}
+        by_crossing = ""
+        if len(diffs) > 1:
+            waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == ALL_LANES)]
+            by_crossing = ("<h3>Mean wait by crossing, min</h3>" + _table(waits, {
+                "place": "Crossing", "class": "Class", "baseline": "Baseline", "scenario": "Scenario",
+                "change": "Change", "ci95": "± 95% CI", "verdict": "Significant"}))
+        summaries.append(f"<h2>{html.escape(name)} vs baseline — {html.escape(names[key])}</h2><ul class='lead'>{lines}</ul>"
+                         + flagged + _table(block, headers, block["worse"].map({True: "worse", False: ""})
+                                            .where(block["lane"] == ALL_LANES, block["worse"].map({True: "worse", False: "lane"})))
+                         + by_crossing)
+        for crossing in diffs:
+            if crossing == "total":
+                continue
+            figure = _img(figures.plot_hourly_lanes(
+                run.runs[crossing].hourly.mean(), staffing_shape([run.runs[crossing].spec]),
+                out / f"hourly_lanes_{slug}_{crossing}.png", f"{names[crossing]} under {name}"))
+            sections.append(f"<h3>{html.escape(names[crossing])} under {html.escape(name)}</h3>{figure}")
         for crossing, diff in diffs.items():
-            label = "All crossings" if crossing == "total" else run.runs[crossing].spec.name
-            figure = ""
-            if crossing != "total":
-                figure = _img(figures.plot_hourly_lanes(
-                    run.runs[crossing].hourly.mean(), staffing_shape([run.runs[crossing].spec]),
-                    out / f"hourly_lanes_{slug}_{crossing}.png", f"{label} under {name}"))
-            parts.append(f"<h3>{html.escape(label)}</h3>{diff.to_html(float_format=lambda v: f'{v:,.3f}')}{figure}")
-        worse = worse_waits(diffs)
-        flagged = "".join(
-            f"<li><b>worse</b>: the {html.escape(str(w['class']))} wait "
-            f"({html.escape(str((w['lane'] and w['lane'] + ' lanes') or (w['holders'] and w['holders'] + ' holders') or 'all'))})"
-            f"{'' if len(diffs) == 1 else ' at ' + html.escape(str(w['crossing']))}: {w['baseline']:.1f} → "
-            f"{w['scenario']:.1f} min (+{w['difference']:.1f} ± {w['ci95']:.1f})</li>" for w in worse)
-        summary = (f"<p class='warn'>{html.escape(name)} makes these waits materially longer:</p><ul>{flagged}</ul>"
-                   if worse else f"<p>{html.escape(name)} makes no wait materially longer.</p>")
-        sections.append(f"<h2>{html.escape(name)} vs baseline</h2>" + summary + "".join(parts))
+            raw[f"{name}: {names[crossing]}"] = diff
+        sheets[f"{name} summary"] = summary.drop(columns="key")
+        sheets[f"{name} all"] = explained(table.reset_index("crossing"))
     for spec in study.specs:  # crossing ids are file-name safe (a-z, 0-9, hyphens)
-        sections.append(f"<h2>Baseline: {html.escape(spec.name)}</h2>" + _img(figures.plot_hourly_lanes(
+        sections.append(f"<h3>Baseline: {html.escape(spec.name)}</h3>" + _img(figures.plot_hourly_lanes(
             baseline.runs[spec.crossing].hourly.mean(), staffing_shape([spec]),
             out / f"hourly_lanes_baseline_{spec.crossing}.png", spec.name)))
+    sheets["Provenance"] = _provenance_frame(study.specs)
+    write_workbook(out / "comparison.xlsx", sheets)
     body = (
-        f"<p>{baseline.replications} replications with common random numbers; a difference is "
-        f"<b>significant</b> when its 95 % interval excludes zero, and <b>material</b> when it is also at "
-        f"least 1 minute for a wait or 1 % of the baseline otherwise (smaller significant changes are "
-        f"marked small).</p>" + _notes(study) + "".join(sections)
-        + _provenance(study.specs)
+        f"<p class='note'>{period_label(study.months)}; {baseline.replications} replications with common random "
+        f"numbers. A difference is <b>significant</b> when its 95 % interval excludes zero, and <b>material</b> "
+        f"(yes) when it is also at least 1 minute for a wait or 1 % of the baseline otherwise (smaller "
+        f"significant changes are marked small). Rows in red are waits made materially longer.</p>"
+        + _notes(study) + "".join(summaries) + "<h2>By hour</h2>" + "".join(sections)
+        + _provenance(study.specs) + _raw(raw)
     )
     path = out / "comparison.html"
-    path.write_text(_page(f"smartborder — {study.label}: scenarios", body), encoding="utf-8")
+    path.write_text(_page(f"smartborder — {study.label}, {period_label(study.months)}: scenarios", body),
+                    encoding="utf-8")
     return path

@@ -9,6 +9,7 @@ not a silent zero: it would remove every trusted lane from the simulation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -52,3 +53,12 @@ def registry_shares(spec: PortSpec, months: list[pd.Period], db_url: str | None 
         series = data.monthly_series(spec.data_port, classes[vehicle].measure, data.MonthRange(first, last))
         volumes[vehicle] = float(series.sum())
     return shares_from_counts(counts, volumes)
+
+
+def shares_source(db_url: str | None = None) -> Callable[[PortSpec, list[pd.Period]], dict[str, dict[str, float]]]:
+    """``registry_shares`` bound to a registry database, for ``policy.study.simulate_study``."""
+
+    def shares(spec: PortSpec, months: list[pd.Period]) -> dict[str, dict[str, float]]:
+        return registry_shares(spec, months, db_url)
+
+    return shares
