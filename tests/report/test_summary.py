@@ -41,7 +41,6 @@ def test_every_key_a_run_records_is_explained(laredo) -> None:  # type: ignore[n
 
 def test_summary_rows_are_the_run_figures(laredo) -> None:  # type: ignore[no-untyped-def]
     summary = run_summary(laredo.study, laredo.run)
-    days = 30
     for spec in laredo.study.specs:
         table = mean_table(laredo.run.runs[spec.crossing].runs)
         place = re.sub(r"\s*\(.*\)", "", spec.name)
