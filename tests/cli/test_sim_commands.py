@@ -173,5 +173,7 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     for booths, row in summary.set_index("param.booths.truck.standard").iterrows():
         cells = results[results["param.booths.truck.standard"] == booths]
         assert row["truck.wait_mean_min"] == pytest.approx(cells["truck.wait_mean_min"].mean())
+    workbook = pd.read_excel(tmp_path / "out" / "summary.xlsx", sheet_name="Summary")
+    pd.testing.assert_frame_equal(workbook, summary, check_dtype=False)  # the same table, for a spreadsheet
     code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out")], capsys)
     assert code == 0 and "Sweep: mean wait" in stdout and "summary.csv" in stdout

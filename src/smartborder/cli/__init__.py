@@ -10,6 +10,7 @@ import sys
 
 import typer
 from rich.text import Text
+from typer.core import TyperOption
 
 from smartborder.cli import (
     calibration_commands,
@@ -25,6 +26,23 @@ from smartborder.cli import (
 )
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
+
+
+def _flag_without_type(option_class: type) -> None:
+    """Help shows ``--json`` as a flag, not ``--json <bool>``: since typer 0.2x every option's
+    type is printed, and a flag takes no value. Options with a value keep their type."""
+    shown = getattr(option_class, "display_type_rich", None)
+    if shown is None or getattr(shown, "_smartborder", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._smartborder = True  # type: ignore[attr-defined]
+    option_class.display_type_rich = display_type_rich  # type: ignore[attr-defined]
+
+
+_flag_without_type(TyperOption)
 
 app = typer.Typer(
     name="smartborder",

@@ -26,7 +26,7 @@ BorderRepsOpt = Annotated[int | None, typer.Option("--replications", "-r", help=
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="Crossing model file (TOML) instead of the default for the crossing it describes.")]
-StaffingOpt = Annotated[Path | None, typer.Option("--staffing", help="Lanes staffed by hour (CSV: crossing,class,lane,day,hour,lanes) instead of the staffing rule's.")]
+StaffingOpt = Annotated[Path | None, typer.Option("--staffing", help="Lanes staffed by hour (CSV columns: crossing, class, lane, day, hour, lanes) instead of the staffing rule's.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
@@ -137,7 +137,7 @@ def simulate(
     out: OutOpt = None,
     as_json: JsonOpt = False,
     trusted_from_registry: Annotated[bool, typer.Option("--trusted-from-registry", help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Registry database URL for --trusted-from-registry.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Registry database URL (with the registry option above).")] = None,
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
     from smartborder.policy.study import simulate_study
@@ -454,7 +454,7 @@ def sweep(
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
-    from smartborder.policy.sweep import SweepSpec, read_results, run_sweep, summarise
+    from smartborder.policy.sweep import SweepSpec, run_sweep
     from smartborder.report.workbook import write_workbook
 
     spec = SweepSpec.from_toml(spec_file)
@@ -465,9 +465,7 @@ def sweep(
         task = bar.add_task("run", total=total)
         outcome = run_sweep(spec, target, workers, scheduler,
                             progress=lambda done, todo: bar.update(task, completed=total - todo + done))
-    results = read_results(target)
-    errors = results[results["status"] != "ok"]
-    summary = summarise(results)
+    errors, summary = outcome.errors, outcome.summary
     summary.to_csv(target / "summary.csv", index=False)  # a table a person (or a spreadsheet) reads
     write_workbook(target / "summary.xlsx", {"Summary": summary, "Failed cells": errors})
     if as_json:

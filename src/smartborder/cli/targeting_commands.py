@@ -29,11 +29,11 @@ def _rates(text: str) -> list[float]:
 def curve_command(
     port: Annotated[str, typer.Argument(help="Port name, alias or code.")],
     vehicle: Annotated[str, typer.Option("--class", help="Traffic class: truck, pov, pedestrian, bus.")] = "truck",
-    rates: Annotated[str, typer.Option("--rates", help="Secondary-inspection rates to try (shares).")] =
+    rates: Annotated[str, typer.Option("--rates", help="Secondary-inspection rates to try: shares, comma-separated (default 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12).", show_default=False)] =
         "0.005,0.01,0.02,0.03,0.05,0.08,0.12",
     year: YearOpt = None,
     month: MonthOpt = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario (TOML or shipped name): other profiles, thresholds…")] = None,
+    scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario (TOML or shipped name): other profiles, thresholds and rates.")] = None,
     model: ModelOpt = None,
     replications: Annotated[int, typer.Option("--replications", "-r", min=1, help="Replications per point.")] = 2,
     seed: SeedOpt = 0,
@@ -42,7 +42,8 @@ def curve_command(
 ) -> None:
     """Interdiction vs secondary-inspection rate (and the secondary wait it causes), risk targeting vs random."""
     from smartborder.policy.study import prepare
-    from smartborder.policy.targeting_curve import curve, plot_curve
+    from smartborder.policy.targeting_curve import curve
+    from smartborder.report.targeting import plot_curve
 
     chosen = _rates(rates)
     if month is None and year is None:
@@ -70,10 +71,11 @@ def curve_command(
                     "png": str(png) if png else None})
         return
     grid = Table(title=f"{spec.name} {vehicle}s, {period}: interdiction vs inspection rate "
-                       f"({replications} replications per point)", box=box.SIMPLE_HEAD)
-    for header in ("Inspected", "Inspections", "Illicit", "Found (targeted)", "Found (random)",
-                   "Hit rate", "2nd wait min"):
-        grid.add_column(header, justify="right")
+                       f"({replications} replications per point)", box=box.SIMPLE_HEAD, pad_edge=False,
+                 padding=(0, 1, 0, 0))
+    for header in ("Share\ninspected", "Inspections", "Illicit\nloads", "Found\n(targeted)", "Found\n(random)",
+                   "Hit rate\n(targeted)", "Secondary\nwait, min"):
+        grid.add_column(header, justify="right", no_wrap=True)
     for row in table.to_dict(orient="records"):
         grid.add_row(f"{100 * row['realised_rate']:.2f}%", f"{row['inspections']:,.0f}", f"{row['illicit_loads']:,.0f}",
                      f"{100 * row['targeted_interdiction']:.1f}%", f"{100 * row['random_interdiction']:.1f}%",
@@ -98,15 +100,21 @@ def profiles_command(
     if as_json:
         print_json(profiles.to_dict())
         return
-    grid = Table(title=f"Risk profiles {profiles.version}, effective {profiles.effective}", box=box.SIMPLE_HEAD)
-    for header in ("Profile", "When", "Prior", "Hits / inspections", "Hit rate (90% interval)", "Forces"):
-        grid.add_column(header)
+    grid = Table(title=f"Risk profiles {profiles.version}, effective {profiles.effective}", box=box.SIMPLE_HEAD,
+                 pad_edge=False, padding=(0, 1, 0, 0))
+    for header in ("Profile", "Prior", "Hits /\ninspected", "Hit\nrate", "90%\ninterval", "Forces"):
+        first = header == "Profile"
+        grid.add_column(header, no_wrap=not first, overflow="fold" if first else "ellipsis",
+                        min_width=max(len(p.id) for p in profiles.profiles) if first else None,
+                        justify="left" if header in ("Profile", "Forces") else "right")
     for p in profiles.profiles:
         rate = p.hit_rate
         low, high = rate.interval(0.9)
-        when = ", ".join(f"{k}={v}" for k, v in p.when.items())
-        grid.add_row(p.id, when, f"{100 * p.prior_hit_rate:.2f}% × {p.prior_strength:g}",
-                     f"{p.hits} / {p.inspections}", f"{100 * rate.mean:.2f}% ({100 * low:.2f}–{100 * high:.2f}%)",
-                     p.force or "")
+        grid.add_row(p.id, f"{100 * p.prior_hit_rate:.1f}% × {p.prior_strength:g}", f"{p.hits} / {p.inspections}",
+                     f"{100 * rate.mean:.2f}%", f"{100 * low:.1f}–{100 * high:.1f}%", p.force or "")
     console.print(grid)
+    console.print("[bold]When each profile applies[/bold]")
+    for p in profiles.profiles:  # conditions are long: one line each, wrapped, never cut
+        console.print(f"  {p.id}: " + ", ".join(f"{k} = {v}" for k, v in p.when.items()), highlight=False,
+                      markup=False)
     console.print(f"[dim]No profile matched: {100 * profiles.background_hit_rate:.3f}%[/dim]")

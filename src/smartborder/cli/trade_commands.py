@@ -19,7 +19,7 @@ INPUT_COLUMNS = ("tariff_line", "value", "tariff_paid_pct", "importing_mfn_pct")
 
 @trade_app.command("roo-waiver")
 def roo_waiver_command(
-    inputs: Annotated[Path, typer.Argument(help="CSV of the affected inputs: " + ",".join(INPUT_COLUMNS) + ".")],
+    inputs: Annotated[Path, typer.Argument(help="CSV of the affected inputs: " + ", ".join(INPUT_COLUMNS) + ".")],
     importer: Annotated[str, typer.Option("--importer", help="The importing firm invoking the waiver.")],
     year: Annotated[int, typer.Option("--year", help="The year invoked for.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,

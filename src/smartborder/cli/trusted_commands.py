@@ -153,7 +153,7 @@ def revoke(
 
 @trusted_app.command("verify-card")
 def verify_card_command(
-    card: Annotated[str, typer.Argument(help="The card's text (SB1.…).")],
+    card: Annotated[str, typer.Argument(help="The card's text (starting SB1.).")],
     public_key: Annotated[str, typer.Option("--public-key", help="The program's public key (GET /trusted/public-key).")],
     on: OnOpt = None, as_json: JsonOpt = False,
 ) -> None:

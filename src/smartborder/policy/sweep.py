@@ -29,7 +29,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -173,11 +173,19 @@ def _chunks(cells: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 
 @dataclass
 class SweepOutcome:
+    """What a sweep ran, and the whole dataset (this run's cells and earlier ones) with its summary."""
+
     done: int
     skipped: int
     failed: int
     seconds: float
     path: Path
+    results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.results[self.results["status"] != "ok"] if len(self.results) else self.results
 
 
 def finished_cells(path: Path) -> set[str]:
@@ -272,4 +280,6 @@ def run_sweep(spec: SweepSpec, out: Path, workers: int | None = None, scheduler:
     else:
         for chunk in chunks:
             write(run_chunk(chunk))
-    return SweepOutcome(done, skipped, failed, time.perf_counter() - start, out)
+    seconds = time.perf_counter() - start
+    results = read_results(out)
+    return SweepOutcome(done, skipped, failed, seconds, out, results, summarise(results))
