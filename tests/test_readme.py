@@ -184,3 +184,36 @@ if __name__ == "__main__":  # print what every example prints now, to update the
 ])
 def test_the_line_matcher(expected: str, actual: str, same: bool) -> None:
     assert matches(expected, actual) is same
+
+
+def _service_walks() -> list[str]:
+    """The ```bash blocks that start a server and can run as written (no '…' placeholders)."""
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text("utf-8"), flags=re.S)
+    return [b for b in blocks if "smartborder serve &" in b and "…" not in b]
+
+
+def test_the_service_walks_run_in_order_as_written(tmp_path: Path) -> None:
+    """Followed top to bottom in one shell, each walk starts its server, gets its answers and stops
+    it, so the next one starts cleanly (the port is moved off 8000 so a test never meets a
+    server a person is running)."""
+    import socket
+
+    walks = _service_walks()
+    assert len(walks) >= 2  # the permit registry and the custody walk
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = "set -euo pipefail\n" + "\n".join(walks)
+    script = script.replace("smartborder serve &", f"smartborder serve --port {port} &")
+    script = script.replace("localhost:8000", f"127.0.0.1:{port}").replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTBORDER_")}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", SB=f"http://127.0.0.1:{port}")
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    for expected in ("ineligible until 2027-05-01", "1. declare (shipper)", "custody suspect", '"status": "suspect"'):
+        assert expected in output, output
+    for wrong in ("Traceback", "address already in use", "401", "error:"):
+        assert wrong not in output, output

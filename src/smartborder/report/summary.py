@@ -81,7 +81,8 @@ def explained(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _short_name(name: str) -> str:
-    return re.sub(r"\s*\(.*\)", "", name)
+    """``Gateway to the Americas Bridge (Laredo Bridge I), Laredo TX`` → ``Gateway to the Americas Bridge``."""
+    return re.sub(r"\s*\(.*\)", "", name).split(",")[0]
 
 
 def _lanes(table: pd.DataFrame, vehicle: str) -> list[str]:
@@ -112,7 +113,8 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
         def get(key: str, part: str = "mean", table: pd.DataFrame = table) -> float:
             return float(table.loc[key, part]) if key in table.index else np.nan
 
-        vehicles = list(dict.fromkeys(k.split(".")[0] for k in table.index.astype(str) if not k.startswith("port.")))
+        present = {k.split(".")[0] for k in table.index.astype(str)}
+        vehicles = [v for v in dict.fromkeys(v for spec in study.specs for v in spec.classes) if v in present]
         for vehicle in vehicles:
             rows.append({"place": place, "class": vehicle, "lane": ALL_LANES,
                          "per_day": get(f"{vehicle}.throughput_per_day"),
@@ -126,6 +128,8 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
             for lane in _lanes(table, vehicle):
                 prefix = f"{vehicle}.lane.{lane}"
                 busy = get(f"{prefix}.utilisation")
+                if not get(f"{prefix}.vehicles") and not get(f"{prefix}.booth_hours"):
+                    continue  # a lane type this crossing never opens in the period
                 rows.append({"place": place, "class": vehicle, "lane": f"{lane} lanes",
                              "per_day": get(f"{prefix}.vehicles") / days,
                              "wait_mean_min": get(f"{prefix}.wait_mean_min"),
@@ -141,7 +145,7 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
 COMPARE_FIGURES = [
     ("wait_mean_min", "mean wait", "min"),
     ("wait_p95_min", "p95 wait", "min"),
-    ("throughput_per_day", "vehicles", "per day"),
+    ("throughput_per_day", "vehicles a day", "per day"),
     ("booth_hours", "lanes staffed", "lane-h"),
     ("vehicle_hours_delay", "delay", "vehicle-h"),
     ("total_cost_usd", "delay cost", "US$"),
