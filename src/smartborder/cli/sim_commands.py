@@ -224,14 +224,15 @@ def compare(
     if as_json:
         print_json({
             "port": {"code": study.code, "name": study.label, "kind": study.kind},
+            "period": period_label(study.months),
+            "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
+                        for name, (_, diffs) in results.items()},
             "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
             "scenarios": {name: diffs[_headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
                           for name, (_, diffs) in results.items()},
             "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
                                  for c, d in diffs.items() if c != "total"}
                           for name, (_, diffs) in results.items()},
-            "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
-                        for name, (_, diffs) in results.items()},
             "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
             "notes": study.notes, "warnings": study.warnings,
             "report": str(report) if report else None,

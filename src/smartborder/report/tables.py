@@ -36,8 +36,15 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
             "staffing": staffing_shape([spec]),
             "estimates": spec.estimates(),
         })
+    from smartborder.report.summary import headlines, period_label, run_summary
+
+    summary = run_summary(study, run)
     return {
         "port": {"code": study.code, "name": study.label, "kind": study.kind},
+        "period": period_label(run.months),
+        "headlines": headlines(summary),
+        "summary": summary.to_dict(orient="records"),
+        "by_month": run.by_month().to_dict(orient="records"),
         "months": [str(m) for m in run.months],
         "replications": run.replications,
         "seed": run.seed,
