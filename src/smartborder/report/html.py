@@ -22,6 +22,7 @@ from smartborder.report import figures
 from smartborder.report.monthly import plot_months
 from smartborder.report.summary import (
     ALL_LANES,
+    CLASS_NAMES,
     SUMMARY_COLUMNS,
     change_headlines,
     comparison_summary,
@@ -29,6 +30,8 @@ from smartborder.report.summary import (
     headlines,
     period_label,
     run_summary,
+    short_name,
+    unchanged_classes,
 )
 from smartborder.report.tables import hourly_frame, staffing_table
 from smartborder.report.workbook import write_workbook
@@ -36,7 +39,7 @@ from smartborder.report.workbook import write_workbook
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}
 table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child{text-align:left}img{max-width:100%}
+th{background:#f3f3f3}td:first-child,td.t{text-align:left}img{max-width:100%}
 .note{color:#555;font-size:13px}tr.lane td{color:#666}tr.worse td{color:#b00020;font-weight:600}
 .lead{font-size:16px}.warn,li.worse{color:#b00020}details{margin:.5em 0}summary{cursor:pointer}.estimate{color:#8a5a00}h2{border-bottom:2px solid #4a78b0;padding-bottom:2px}
 """
@@ -102,7 +105,14 @@ def _table(frame: pd.DataFrame, headers: dict[str, str], row_class: pd.Series | 
     rows = []
     for i, (_, row) in enumerate(frame.iterrows()):
         css = f" class='{row_class.iloc[i]}'" if row_class is not None and row_class.iloc[i] else ""
-        rows.append(f"<tr{css}>" + "".join(f"<td>{_fmt_cell(row[c])}</td>" for c in headers) + "</tr>")
+        cells = []
+        for c in headers:
+            value = row[c]
+            if c == "class":
+                value = CLASS_NAMES.get(str(value), value)
+            text = isinstance(value, str)
+            cells.append(f"<td class='t'>{_fmt_cell(value)}</td>" if text else f"<td>{_fmt_cell(value)}</td>")
+        rows.append(f"<tr{css}>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -200,7 +210,7 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
     out.mkdir(parents=True, exist_ok=True)
     names = {"total": "all crossings"}
     for run in [baseline, *(r for r, _ in scenarios.values())]:
-        names.update({c: r.spec.name for c, r in run.runs.items()})
+        names.update({c: short_name(r.spec.name) for c, r in run.runs.items()})
     summaries, sections, raw, sheets = [], [], {}, {}
     for name, (run, diffs) in scenarios.items():
         slug = "".join(c if c.isalnum() else "_" for c in name)
@@ -209,7 +219,8 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
         table.reset_index().to_parquet(out / f"compare_{slug}.parquet", index=False)
         summary = comparison_summary(diffs, names)
         key = "total" if "total" in diffs else next(iter(diffs))
-        block = summary[summary["place"] == names[key]]
+        same = unchanged_classes(summary, names[key])
+        block = summary[(summary["place"] == names[key]) & ~summary["class"].isin(same)]
         worse = summary[summary["worse"]]
         flagged = ("<p class='warn'>Waits this scenario makes materially longer:</p><ul>" + "".join(
             f"<li class='worse'>{html.escape(str(r['place']))}, {html.escape(str(r['class']))} "
@@ -228,6 +239,8 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
         summaries.append(f"<h2>{html.escape(name)} vs baseline — {html.escape(names[key])}</h2><ul class='lead'>{lines}</ul>"
                          + flagged + _table(block, headers, block["worse"].map({True: "worse", False: ""})
                                             .where(block["lane"] == ALL_LANES, block["worse"].map({True: "worse", False: "lane"})))
+                         + (f"<p class='note'>Unchanged (identical random streams): "
+                            f"{html.escape(', '.join(CLASS_NAMES.get(v, v) for v in same))}.</p>" if same else "")
                          + by_crossing)
         for crossing in diffs:
             if crossing == "total":

@@ -47,6 +47,12 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 
 CLASS_NAMES = {"truck": "trucks", "pov": "cars", "pedestrian": "pedestrians", "bus": "buses", "port": "all classes"}
+#: The order classes are reported in, everywhere.
+CLASS_ORDER = {"truck": 0, "pov": 1, "pedestrian": 2, "bus": 3}
+
+
+def _ordered(vehicles: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(vehicles), key=lambda v: CLASS_ORDER.get(v, len(CLASS_ORDER)))
 ALL_LANES = "all lanes"
 
 
@@ -80,7 +86,7 @@ def explained(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _short_name(name: str) -> str:
+def short_name(name: str) -> str:
     """``Gateway to the Americas Bridge (Laredo Bridge I), Laredo TX`` → ``Gateway to the Americas Bridge``."""
     return re.sub(r"\s*\(.*\)", "", name).split(",")[0]
 
@@ -105,7 +111,7 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
     mean wait ± 95 % CI, p95, lanes staffed, how busy they are, delay and its cost."""
     days = sum(m.days_in_month for m in run.months)
     blocks: list[tuple[str, pd.DataFrame]] = [
-        (_short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs]
+        (short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs]
     if len(run.runs) > 1:
         blocks.append(("all crossings", mean_table(run.totals())))
     rows = []
@@ -114,7 +120,7 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
             return float(table.loc[key, part]) if key in table.index else np.nan
 
         present = {k.split(".")[0] for k in table.index.astype(str)}
-        vehicles = [v for v in dict.fromkeys(v for spec in study.specs for v in spec.classes) if v in present]
+        vehicles = [v for v in _ordered([v for spec in study.specs for v in spec.classes]) if v in present]
         for vehicle in vehicles:
             rows.append({"place": place, "class": vehicle, "lane": ALL_LANES,
                          "per_day": get(f"{vehicle}.throughput_per_day"),
@@ -161,13 +167,19 @@ def verdict(row: pd.Series) -> str:
     return "yes" if bool(row.get("material", True)) else "small"
 
 
+def unchanged_classes(summary: pd.DataFrame, place: str) -> list[str]:
+    """Classes whose every figure at *place* is exactly unchanged (identical random streams)."""
+    block = summary[summary["place"] == place]
+    return [str(v) for v, rows in block.groupby("class", sort=False) if (rows["change"].fillna(0) == 0).all()]
+
+
 def comparison_summary(diffs: dict[str, pd.DataFrame], names: dict[str, str]) -> pd.DataFrame:
     """Per crossing (``names``: id → name, ``total`` → the network), class and lane: baseline,
     scenario, change ± 95 % CI, the verdict, and whether the change is a material worsening."""
     rows = []
     for crossing, diff in diffs.items():
         place = names.get(crossing, crossing)
-        vehicles = list(dict.fromkeys(str(k).split(".")[0] for k in diff.index if not str(k).startswith("port.")))
+        vehicles = _ordered([str(k).split(".")[0] for k in diff.index if not str(k).startswith("port.")])
         for vehicle in vehicles:
             keys = [(f"{vehicle}.{key}", ALL_LANES, label, unit) for key, label, unit in COMPARE_FIGURES]
             keys += [(f"{vehicle}.lane.{lane}.wait_mean_min", f"{lane} lanes", "mean wait", "min")
