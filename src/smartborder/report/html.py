@@ -39,7 +39,7 @@ from smartborder.report.workbook import write_workbook
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}
 table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child,td.t{text-align:left}img{max-width:100%}
+th{background:#f3f3f3}td:first-child,td.t{text-align:left}td.t{white-space:nowrap}img{max-width:100%}
 .note{color:#555;font-size:13px}tr.lane td{color:#666}tr.worse td{color:#b00020;font-weight:600}
 .lead{font-size:16px}.warn,li.worse{color:#b00020}details{margin:.5em 0}summary{cursor:pointer}.estimate{color:#8a5a00}h2{border-bottom:2px solid #4a78b0;padding-bottom:2px}
 """
@@ -155,14 +155,19 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
         months.to_csv(out / "months.csv", index=False)
     period = period_label(run.months)
     title = f"{study.label}, {period}"
-    lanes = summary["lane"] != ALL_LANES
+    shown = summary.copy()  # the total first, each crossing's name once
+    if shown["place"].nunique() > 1:
+        shown = pd.concat([shown[shown["place"] == "all crossings"], shown[shown["place"] != "all crossings"]],
+                          ignore_index=True)
+    shown.loc[shown["place"].duplicated(), "place"] = ""
+    lanes = shown["lane"] != ALL_LANES
     parts = [f"<h2>Summary</h2><ul class='lead'>{''.join(f'<li>{html.escape(t)}</li>' for t in headlines(summary))}</ul>",
              _notes(study),
              (f"<p class='note'>{run.replications} replications, seed {run.seed}. Mean ± 95 % confidence half-width "
              f"over replications. Waits are minutes from joining the queue to reaching primary inspection (as CBP's "
              f"Border Wait Times measure them), for vehicles arriving while their lanes are open; time spent waiting "
              f"for a crossing to open counts in the delay. Rows in grey are lane types within their class.</p>"),
-             _table(summary, {k: v for k, v in SUMMARY_COLUMNS.items() if k != "place" or summary["place"].nunique() > 1},
+             _table(shown, {k: v for k, v in SUMMARY_COLUMNS.items() if k != "place" or summary["place"].nunique() > 1},
                     lanes.map({True: "lane", False: ""}))]
     if not months.empty:
         chart = plot_months(months, out / "months.png", f"{title}: month by month")

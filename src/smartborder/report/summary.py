@@ -208,8 +208,9 @@ def headlines(summary: pd.DataFrame) -> list[str]:
         lanes = group[(group["lane"] != ALL_LANES) & group["wait_mean_min"].notna()]
         by_lane = "; ".join(f"{r['lane']} {r['wait_mean_min']:.1f}" for _, r in lanes.iterrows())
         text = (f"{CLASS_NAMES.get(str(vehicle), vehicle).capitalize()}: {head['per_day']:,.0f} a day wait "
-                f"{head['wait_mean_min']:.1f} ± {head['wait_mean_ci95']:.1f} min on average "
-                f"(95th percentile {head['wait_p95_min']:.0f} min)")
+                f"{head['wait_mean_min']:.1f} ± {head['wait_mean_ci95']:.1f} min on average")
+        if np.isfinite(head["wait_p95_min"]):  # percentiles do not add over crossings
+            text += f" (95th percentile {head['wait_p95_min']:.0f} min)"
         if len(lanes) > 1:
             text += f" — by lane: {by_lane} min"
         out.append(text + f"; delay cost ${head['delay_cost_usd']:,.0f}.")

@@ -1,4 +1,5 @@
-"""Results as plain structures: the JSON ``simulate`` prints and the CSV tables ``--out`` writes.
+"""Results as plain structures: the JSON ``simulate``, ``simulate --border`` and ``compare`` print
+(the dashboard shows the same) and the CSV tables ``--out`` writes.
 
 One shape for the hourly view everywhere: ``{class: {lane: {"weekday": [24], "weekend": [24]}}}``
 — mean wait at primary (minutes) by hour of arrival, local time, ``null`` where nothing arrived —
@@ -8,13 +9,16 @@ given too).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
 from smartborder.policy.study import Study
 from smartborder.ports.staffing import schedule_frame
+
+if TYPE_CHECKING:
+    from smartborder.policy.border import BorderRun
 
 
 def _kpis(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -81,3 +85,52 @@ def hourly_frame(study: Study, run: PlaceRun) -> pd.DataFrame:
 def staffing_table(study: Study) -> pd.DataFrame:
     """The staffed lanes of every crossing in the schedule-file format (``--staffing``)."""
     return pd.concat([schedule_frame(s) for s in study.specs], ignore_index=True)
+
+
+def headline_key(diffs: dict[str, pd.DataFrame]) -> str:
+    """The comparison a reader wants first: the network total, else the one crossing."""
+    return "total" if "total" in diffs else next(iter(diffs))
+
+
+def place_names(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]]) -> dict[str, str]:
+    """Crossing id → the short name tables show ("total" → "all crossings")."""
+    import re
+
+    names = {"total": "all crossings"}
+    specs = [*study.specs, *(r.spec for run, _ in results.values() for r in run.runs.values())]
+    names.update({s.crossing: re.sub(r"\s*\(.*\)", "", s.name).split(",")[0] for s in specs})
+    return names
+
+
+def comparison_json(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]],
+                    replications: int, seed: int, report: str | None = None) -> dict[str, Any]:
+    """What ``compare --json`` prints (and the dashboard's scenario studio shows)."""
+    from smartborder.policy.place import worse_waits
+    from smartborder.report.summary import comparison_summary, period_label
+
+    names = place_names(study, results)
+    return {
+        "port": {"code": study.code, "name": study.label, "kind": study.kind},
+        "period": period_label(study.months),
+        "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
+                    for name, (_, diffs) in results.items()},
+        "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
+        "scenarios": {name: diffs[headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
+                      for name, (_, diffs) in results.items()},
+        "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
+                             for c, d in diffs.items() if c != "total"}
+                      for name, (_, diffs) in results.items()},
+        "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
+        "notes": study.notes, "warnings": study.warnings,
+        "report": report,
+    }
+
+
+def border_json(run: BorderRun) -> dict[str, Any]:
+    """What ``simulate --border mexico --json`` prints: totals, a row per port and per crossing."""
+    summary = run.summary()
+    totals = summary[["vehicles", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd", "co2_tonnes"]].sum()
+    return {"year": run.year, "replications": run.replications, "seed": run.seed, "seconds": run.seconds,
+            "totals": totals.to_dict(),
+            "ports": run.by_port().reset_index(names="code").to_dict(orient="records"),
+            "crossings": summary.reset_index(names="crossing").to_dict(orient="records")}
