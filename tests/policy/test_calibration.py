@@ -193,3 +193,38 @@ def test_average_days_lay_cbp_averages_on_the_simulated_week() -> None:
     assert list(pd.to_datetime(march["time_local"])) == [start, start + pd.Timedelta(days=6, hours=23)]
     assert march["lanes_open"].isna().all()
     assert pd.Timestamp(days[pd.Period("2024-10", "M")]["time_local"].iloc[0]) == pd.Timestamp("2024-10-09 14:00")
+
+
+def test_the_blend_weight_recovers_what_the_records_favour() -> None:
+    from smartborder.policy.forecast import MIN_BLEND_RECORDS, fit_weights
+
+    rng = np.random.default_rng(0)
+    n = 40
+    forecast_, persist = rng.uniform(0, 60, n), rng.uniform(0, 60, n)
+    rows = []
+    for h, w in ((1, 1.0), (2, 0.5), (3, 0.0)):  # observed = the blend with weight w, exactly
+        observed = w * persist + (1 - w) * forecast_
+        rows += [{"hours_ahead": h, "observed": o, "forecast": f, "persistence": p}
+                 for o, f, p in zip(observed, forecast_, persist, strict=True)]
+    assert fit_weights(pd.DataFrame(rows)) == [1.0, 0.5, 0.0]
+    few = pd.DataFrame(rows[:MIN_BLEND_RECORDS - 1])
+    assert fit_weights(few) is None  # too few to say: the twin alone
+
+
+def test_calibration_fits_the_blend_on_training_days_and_the_forecast_uses_it(fitted, readings) -> None:  # type: ignore[no-untyped-def]
+    from smartborder import data
+    from smartborder.policy.forecast import forecast, latest_state
+    from smartborder.policy.observed import for_crossing
+
+    blend = fitted.spec.forecast
+    assert blend is not None and len(blend.persistence_weight) == 4
+    assert "training readings" in fitted.spec.provenance["forecast.persistence_weight"]
+    frame = for_crossing(readings, data.resolve_crossing("donna"))
+    at = pd.Timestamp("2026-08-18 15:00")
+    month = pd.Period("2025-08", "M")
+    read = {s.lane: s.delay for s in latest_state(frame, at)}
+    all_reading = fitted.spec.model_copy(update={"forecast": type(blend)(persistence_weight=[1.0])})
+    table = forecast(all_reading, frame, at, 3, month, 4, 0).dropna(subset=["delay_minutes"])
+    lanes = {"standard": "standard", "ready_lane": "Ready"}
+    for row in table.itertuples(index=False):  # weight 1: every hour is the latest reading
+        assert row.delay_minutes == pytest.approx(read[lanes.get(row.lane_type, row.lane_type)])

@@ -156,6 +156,7 @@ def forecast(
     if as_json:
         print_json({"crossing": crossing_.id, "at": f"{when:%Y-%m-%d %H:%M}", "hours": hours,
                     "model": str(model) if model else "default", "volume_month": str(volumes),
+                    "persistence_weight": spec.forecast.persistence_weight if spec.forecast else None,
                     "start": states, "forecast": table.to_dict(orient="records")})
         return
     read = "; ".join(f"{s['traffic_type']} {s['lane_type']} {s['delay_minutes']:.0f} min"
@@ -171,6 +172,10 @@ def forecast(
                      "" if closed else f"{row.low:.0f}–{row.high:.0f}")
     console.print(grid)
     console.print(f"Starting from the latest readings: {read}.")
+    if spec.forecast is not None:
+        weights = ", ".join(f"{w:.2f}" for w in spec.forecast.persistence_weight)
+        console.print(f"Blended with the latest reading, weight by hour ahead: {weights} (fitted by calibrate "
+                      "on the training readings).", highlight=False)
 
 
 class _quiet:

@@ -46,7 +46,7 @@ from smartborder.policy.observed import (
     volume_month,
 )
 from smartborder.ports import PortSpec, default_spec
-from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, eligible_lanes
+from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, ForecastBlend, eligible_lanes
 from smartborder.ports.staffing import apply_rule, work_mix
 from smartborder.twin.errors import ModelError
 
@@ -340,8 +340,9 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
 
 def calibrate(crossing: str | data.Crossing, observations: Observations, month: str | None = None,
               train_until: str | None = None, seed: int = 0, max_evaluations: int = 120,
-              replications: int = 2, base: PortSpec | None = None) -> Calibration:
-    """Fit *crossing*'s model to *observations* (see the module docstring)."""
+              replications: int = 2, base: PortSpec | None = None, blend_hours: int = 4) -> Calibration:
+    """Fit *crossing*'s model to *observations* (see the module docstring); with *blend_hours*,
+    also the forecast's weight of the latest reading for 1..*blend_hours* hours ahead."""
     if not isinstance(crossing, data.Crossing):
         crossing = data.resolve_crossing(crossing)
     frame = for_crossing(observations, crossing)
@@ -393,10 +394,37 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
         if fit.utilisation is not None:
             provenance[f"classes.{vehicle}.lanes.staffed"] = f"{source}; staffing rule utilisation {fit.utilisation:.2f}"
         fits[vehicle] = fit
-    spec = spec.model_copy(update={"provenance": provenance})
+    spec = PortSpec.model_validate(spec.model_copy(update={"provenance": provenance, "forecast": None}).model_dump())
+    if blend_hours:
+        weights, scored = fit_blend(spec, train, kind, volumes, seed, blend_hours)
+        if weights is not None:
+            provenance["forecast.persistence_weight"] = (
+                f"CALIBRATED: weight of the latest reading by hour ahead, least MAE over {scored} forecasts "
+                f"on the training readings ({words})")
+            spec = spec.model_copy(update={"provenance": provenance,
+                                           "forecast": ForecastBlend(persistence_weight=weights)})
     return Calibration(crossing, kind, PortSpec.model_validate(spec.model_dump()), default, fits, train, test,
                        words, volumes if isinstance(volumes, pd.Period) else None, notes,
                        None if isinstance(volumes, pd.Period) else int(volumes))
+
+
+def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int,
+              hours: int = 4, every: int = 2) -> tuple[list[float] | None, int]:
+    """The forecast's weight of the latest reading per hour ahead (``ForecastBlend``), fitted on
+    the training readings only: the twin forecasts from every *every*-th training hour, and each
+    horizon takes the weight that best blends it with persistence. Returns (weights or None,
+    forecasts scored)."""
+    from smartborder.policy.forecast import average_days, fit_weights, forecast_records
+
+    twin = spec.model_copy(update={"forecast": None})
+    if kind == "snapshot":
+        records = forecast_records(twin, train, volumes, hours, 5, seed, every)  # type: ignore[arg-type]
+    else:
+        year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
+        parts = [forecast_records(twin, days, month, hours, 5, seed, every)
+                 for month, days in average_days(train, year).items()]
+        records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return fit_weights(records), len(records)
 
 
 # --- validation -------------------------------------------------------------------------------

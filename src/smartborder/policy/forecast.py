@@ -6,9 +6,14 @@ lanes open, each serving a vehicle every *s* minutes on average, means about ``W
 ahead of a newcomer — the queue that, served at ``c/s`` vehicles a minute, takes *W* minutes
 to clear. That many vehicles wait at the lane at the start (its *c* lanes busy), split among
 the entitlements that use it by their shares; the lanes open in the first hour are the ones
-read, later hours the model's. The forecast for hour *k* is the mean wait of vehicles reaching
-each lane within half an hour of ``at + k`` hours, over replications; the interval is the 10th
-to 90th percentile of that mean across replications, widened by CBP's 5-minute rounding.
+read, later hours the model's. The twin's forecast for hour *k* is the mean wait of vehicles
+reaching each lane within half an hour of ``at + k`` hours, over replications; the interval is
+the 10th to 90th percentile of that mean across replications, widened by CBP's 5-minute rounding.
+
+**The blend**: a calibrated model carries, per hour ahead, the weight *w* of the latest reading
+(``PortSpec.forecast``); the forecast is ``w·reading + (1 − w)·twin``. ``fit_blend`` chooses *w*
+on the training readings (the least mean absolute error over a 0.05 grid), so a day that runs
+above the model's average keeps some of its surprise for the next hours, as queues do.
 """
 
 from __future__ import annotations
@@ -150,7 +155,8 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
                     waits.append(trace.start[trace.n_initial:, 0][here] - t[here])
                 values = np.concatenate(waits)
                 means[r, k, j] = float(values.mean()) if values.size else 0.0
-    read = {s.lane for s in states if s.vehicle == vehicle}
+    read = {s.lane: s.delay for s in states if s.vehicle == vehicle}
+    weights = spec.forecast.persistence_weight if spec.forecast is not None else [0.0]
     out = []
     for k in range(hours):
         hour = min(int((offset + (k + 1) * 60.0) // 60.0), hours + 1)
@@ -162,7 +168,8 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
                                       "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
                                       "delay_minutes": None, "low": None, "high": None, "lanes_open": open_now}
             if open_now > 0:  # a lane type the model closes then has no wait to forecast
-                values = means[:, k, j]
+                w = weights[min(k, len(weights) - 1)]
+                values = w * read[lane] + (1.0 - w) * means[:, k, j]
                 low, high = np.quantile(values, [0.1, 0.9])
                 row.update(delay_minutes=float(values.mean()), low=max(0.0, float(low) - ROUNDING),
                            high=float(high) + ROUNDING)
@@ -231,3 +238,24 @@ def average_days(frame: pd.DataFrame, year: int) -> dict[pd.Period, pd.DataFrame
             pd.to_timedelta(rows["hour"].astype(int), unit="h")
         out[pd.Period(first, "M")] = rows.assign(time_local=times.to_numpy(), lanes_open=np.nan)
     return out
+
+
+#: Readings scored per hour ahead below which no weight is fitted (the twin alone).
+MIN_BLEND_RECORDS = 12
+
+
+def fit_weights(records: pd.DataFrame) -> list[float] | None:
+    """Per hour ahead, the weight of persistence (0..1, step 0.05) with the least mean absolute
+    error against what was observed; None when any horizon has too few records to say."""
+    if records.empty:
+        return None
+    grid = np.linspace(0.0, 1.0, 21)
+    weights = []
+    for hours_ahead in sorted(records["hours_ahead"].unique()):
+        rows = records[records["hours_ahead"] == hours_ahead]
+        if len(rows) < MIN_BLEND_RECORDS:
+            return None
+        blended = np.outer(grid, rows["persistence"].to_numpy()) + np.outer(1 - grid, rows["forecast"].to_numpy())
+        errors = np.abs(blended - rows["observed"].to_numpy()).mean(axis=1)
+        weights.append(float(grid[int(np.argmin(errors))]))
+    return weights

@@ -290,6 +290,17 @@ class PreInspectionSpec(BaseModel):
     referral_factor: float = Field(ge=0)
 
 
+class ForecastBlend(BaseModel):
+    """How much of the latest CBP reading a forecast keeps, per hour ahead (the rest is the
+    twin's own forecast): ``w·reading + (1 − w)·twin``. Fitted by ``calibrate`` on the training
+    readings — a queue's surprise fades, at a pace the readings tell — and 0 (the twin alone)
+    when absent. The last weight holds for horizons beyond the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persistence_weight: list[Annotated[float, Field(ge=0, le=1)]] = Field(min_length=1, max_length=24)
+
+
 class PortSpec(BaseModel):
     """One crossing (a bridge, or a one-crossing BTS port) as editable data."""
 
@@ -306,6 +317,7 @@ class PortSpec(BaseModel):
     targeting: TargetingSpec
     pre_inspection: PreInspectionSpec
     provenance: dict[str, str] = Field(default_factory=dict)
+    forecast: ForecastBlend | None = Field(default=None, description="forecast blend with the latest reading (calibrated)")
 
     @model_validator(mode="after")
     def _crossing_known(self) -> PortSpec:
