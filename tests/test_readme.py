@@ -34,6 +34,7 @@ SLOW = {
     "smartborder calibrate san-ysidro --observations shipped:san-ysidro": "2 min",
     "smartborder targeting curve laredo --month 2024-06 -r 2 --out curve": "seven targeting runs, ~1 min",
     "smartborder trusted biometrics evaluate": "face matching over 60 identities, ~1 min",
+    'smartborder plan "otay mesa" --year 2024 --budget 50000000 --out plan': "a port-year, 11 options, ~35 s",
 }
 
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")

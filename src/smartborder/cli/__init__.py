@@ -15,8 +15,10 @@ from typer.core import TyperOption
 from smartborder.cli import (
     calibration_commands,
     data_commands,
+    invest_commands,
     observation_commands,
     permit_commands,
+    plan_commands,
     service_commands,
     sim_commands,
     targeting_commands,
@@ -68,6 +70,9 @@ app.add_typer(trusted_commands.trusted_app, name="trusted")
 app.add_typer(observation_commands.observations_app, name="observations")
 app.command("calibrate")(calibration_commands.calibrate)
 app.command("forecast")(calibration_commands.forecast)
+app.command("plan")(invest_commands.plan)
+app.command("staffing")(plan_commands.staffing)
+app.command("scorecard")(plan_commands.scorecard)
 
 
 def main(argv: list[str] | None = None) -> None:

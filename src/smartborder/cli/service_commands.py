@@ -24,7 +24,7 @@ def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
 ) -> None:
-    """Run the HTTP API (OpenAPI at /docs); migrates the database first."""
+    """Run the web dashboard (at /) and the HTTP API (OpenAPI at /docs); migrates the database first."""
     import uvicorn
 
     from smartborder.errors import SmartborderError
@@ -39,7 +39,8 @@ def serve(
                                "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`).")
     app = create_app(db, settings=settings)
     settle_for_serving()
-    err_console.print(f"smartborder services on http://{host}:{port} (docs at /docs), database {database_url(db)}")
+    err_console.print(f"smartborder on http://{host}:{port} (dashboard at /, API docs at /docs), "
+                      f"database {database_url(db)}", soft_wrap=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -208,6 +208,7 @@ def compare(
     from smartborder.policy.place import worse_waits
     from smartborder.policy.study import compare_study
     from smartborder.report.summary import comparison_summary, period_label
+    from smartborder.report.tables import comparison_json, headline_key, place_names
 
     with _progress(0, "simulating", as_json) as bar:
         task = bar.add_task("run", total=None)
@@ -220,26 +221,12 @@ def compare(
         from smartborder.report.html import write_comparison_report
 
         report = write_comparison_report(study, baseline, results, out)
-    names = _place_names(study, results)
+    names = place_names(study, results)
     if as_json:
-        print_json({
-            "port": {"code": study.code, "name": study.label, "kind": study.kind},
-            "period": period_label(study.months),
-            "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
-                        for name, (_, diffs) in results.items()},
-            "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
-            "scenarios": {name: diffs[_headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
-                          for name, (_, diffs) in results.items()},
-            "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
-                                 for c, d in diffs.items() if c != "total"}
-                          for name, (_, diffs) in results.items()},
-            "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
-            "notes": study.notes, "warnings": study.warnings,
-            "report": str(report) if report else None,
-        })
+        print_json(comparison_json(study, results, replications, seed, str(report) if report else None))
         return
     for name, (_, diffs) in results.items():
-        key = _headline_key(diffs)
+        key = headline_key(diffs)
         summary = comparison_summary(diffs, names)
         where = names[key] if key != "total" else f"{study.label}, all {len(diffs) - 1} crossings"
         table = Table(title=f"{name} vs baseline — {where}, {period_label(study.months)}",
@@ -273,19 +260,6 @@ def compare(
             console.print(f"[dim]unchanged (identical random streams): {', '.join(unchanged)}[/dim]")
     if report:
         console.print(f"report: {report}")
-
-
-def _headline_key(diffs: dict[str, pd.DataFrame]) -> str:
-    """The comparison a reader wants first: the network total, else the one crossing."""
-    return "total" if "total" in diffs else next(iter(diffs))
-
-
-def _place_names(study, results) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    names = {"total": "all crossings"}
-    for run, _ in [(study, None), *results.values()]:
-        specs = run.specs if hasattr(run, "specs") else [r.spec for r in run.runs.values()]
-        names.update({s.crossing: re.sub(r"\s*\(.*\)", "", s.name).split(",")[0] for s in specs})
-    return names
 
 
 def _crossings_table(name: str, summary: pd.DataFrame, names: dict[str, str], key: str) -> Table:
@@ -378,10 +352,9 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
         plot_border_map(ports, out / "border_map.png",
                         f"US–Mexico land ports, {year}: simulated delay ({replications} replication(s))")
     if as_json:
-        print_json({"year": year, "replications": replications, "seed": seed, "seconds": run.seconds,
-                    "totals": totals.to_dict(),
-                    "ports": ports.reset_index(names="code").to_dict(orient="records"),
-                    "crossings": summary.reset_index(names="crossing").to_dict(orient="records")})
+        from smartborder.report.tables import border_json
+
+        print_json(border_json(run))
         return
     table = _border_table(ports, summary, f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
                                           f"{totals['vehicles'] / 1e6:,.1f}M vehicles in {run.seconds:.1f} s")

@@ -8,7 +8,7 @@ saying so when a year is only partly covered — and the capacity warnings, befo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,3 +250,18 @@ def compare_study(place: str, scenarios: list[str], *, year: int | None = None, 
         run = run_place(specs, study.months, replications, seed, label=study.label, progress=tick, reuse=baseline)
         results[name] = (run, compare_places(baseline, run))
     return Compared(study, baseline, results)
+
+
+def period_label(months: Sequence[pd.Period]) -> str:
+    """``2024`` for a whole calendar year, ``2024-06`` for a month, else the range — and, when a
+    year is only partly covered, how many of its months."""
+    months = list(months)
+    if len(months) == 1:
+        return str(months[0])
+    years = {m.year for m in months}
+    if len(years) == 1 and len(months) == 12:
+        return str(months[0].year)
+    text = f"{months[0]}..{months[-1]}"
+    if len(years) == 1:
+        text += f" (partial year: {len(months)} of 12 months)"
+    return text

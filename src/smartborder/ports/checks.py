@@ -35,18 +35,20 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
     hours = next(iter(demand.values())).size
     weekday = (first_weekday + np.arange(hours) // 24) % 7
     hour = np.arange(hours) % 24
+    # Each run hour's day type (row of a day-type × hour table), so tables are read, not rebuilt.
+    kind = np.array([DAY_TYPES.index(day_type(w)) for w in range(7)])[weekday]
     for vehicle, cls in spec.classes.items():
         flows = {e: demand[f"{vehicle}.{e}"] for e in cls.flow_shares()}
         total = cast(np.ndarray, sum(flows.values()))
-        open_now = np.array([cls.is_open(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)])
+        open_now = np.array([cls.is_open(day) for day in DAY_TYPES], dtype=bool)[kind, hour]
         waiting = {day: set(opening_hours(cls.is_open(day), cls.pre_opening)[1]) for day in DAY_TYPES}
-        expected_waiting = np.array([int(h) in waiting[day_type(int(w))] for w, h in zip(weekday, hour, strict=True)])
+        expected_waiting = np.array([[h in waiting[day] for h in range(24)] for day in DAY_TYPES])[kind, hour]
         stray = float(total[~open_now & ~expected_waiting].sum())
         if stray > 0.5:
             warnings.append(f"{vehicle}: {stray:,.0f} vehicles arrive while every {vehicle} lane is closed")
         work = {e: flows[e] * cls.service_of(e, spec.pre_inspection).expected for e in flows}
-        lanes = {name: seasonal.get(f"{vehicle}.primary.{name}", np.array(
-                     [lane.lanes(day_type(int(w)))[int(h)] for w, h in zip(weekday, hour, strict=True)]))[:hours]
+        lanes = {name: seasonal.get(f"{vehicle}.primary.{name}",
+                                    np.array([lane.lanes(day) for day in DAY_TYPES])[kind, hour])[:hours]
                  for name, lane in cls.lanes.items()}
         days = hours // 24
         for label, minutes, capacity in (

@@ -9,13 +9,14 @@ full dump can go last with its names spelled out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from smartborder.policy.place import PlaceRun, mean_table
-from smartborder.policy.study import Study
+from smartborder.policy.study import Study, period_label
+
+__all__ = ["period_label"]  # re-exported: every report titles its period the same way
 
 #: Every KPI a run records: its suffix → (label, unit). The prefix names the scope (see ``scope``).
 FIGURES: dict[str, tuple[str, str]] = {
@@ -235,18 +236,3 @@ def change_headlines(summary: pd.DataFrame, place: str) -> list[str]:
                 f"the {r['lane']} ({r['baseline']:.1f} → {r['scenario']:.1f} min)" for _, r in worse.iterrows())
         out.append(text + ".")
     return out
-
-
-def period_label(months: Sequence[pd.Period]) -> str:
-    """``2024`` for a whole calendar year, ``2024-06`` for a month, else the range — and, when a
-    year is only partly covered, how many of its months."""
-    months = list(months)
-    if len(months) == 1:
-        return str(months[0])
-    years = {m.year for m in months}
-    if len(years) == 1 and len(months) == 12:
-        return str(months[0].year)
-    text = f"{months[0]}..{months[-1]}"
-    if len(years) == 1:
-        text += f" (partial year: {len(months)} of 12 months)"
-    return text

@@ -91,11 +91,12 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     make_session = session_factory(url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         checkpointer = Checkpointer(url).start() if url.startswith("sqlite") else None
         yield
         if checkpointer is not None:
             checkpointer.stop()
+        served.state.dashboard.close()  # stop simulations still running for the dashboard
 
     app = FastAPI(title="smartborder services", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
@@ -148,6 +149,7 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
 
     for module in ROUTERS:
         app.include_router(import_module(module).router, responses=ERRORS)
+    import_module("smartborder.service.dashboard").install(app)  # the web dashboard at /
     return app
 
 

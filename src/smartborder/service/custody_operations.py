@@ -257,3 +257,21 @@ def post_pings(session: Session, caller: Caller, shipment_id: str, batch: PingBa
             "anomalies": [a.as_dict() for a in found], "custody_status": shipment.custody_status,
             "phase": shipment.phase}
 
+
+
+def track(session: Session, caller: Caller, shipment_id: str, limit: int = 10_000) -> dict[str, Any]:
+    """The journey on a map: the planned route, origin and port of entry, the GPS pings in time
+    order (the latest *limit*) and the custody events that carry a position."""
+    shipment = visible_shipment(session, shipment_id, caller)
+    pings = session.execute(select(Ping.at, Ping.lat, Ping.lon).where(Ping.shipment_id == shipment.id)
+                            .order_by(Ping.at.desc()).limit(limit)).all()
+    events = session.execute(select(CustodyEventRow.biz_step, CustodyEventRow.event_time, CustodyEventRow.lat,
+                                    CustodyEventRow.lon).where(CustodyEventRow.shipment_id == shipment.id)
+                             .order_by(CustodyEventRow.event_time, CustodyEventRow.id)).all()
+    port = port_place(shipment.destination_port)
+    return {"shipment_id": shipment.id, "route": shipment.route.get("coordinates", []),
+            "origin": {"name": shipment.origin_name, "lat": shipment.origin_lat, "lon": shipment.origin_lon},
+            "port": {"name": port.name, "lat": port.lat, "lon": port.lon} if port else None,
+            "pings": [{"at": utc(p.at).isoformat(), "lat": p.lat, "lon": p.lon} for p in reversed(pings)],
+            "events": [{"biz_step": e.biz_step, "at": utc(e.event_time).isoformat(), "lat": e.lat, "lon": e.lon}
+                       for e in events]}

@@ -3,6 +3,8 @@ variables (or given to ``create_app``), never from the environment in the middle
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,6 +31,12 @@ class Settings(BaseSettings):
                                                                   "(base64url, 32 bytes; `smartborder trusted keys`)")
     template_key: SecretStr | None = Field(default=None, description="AES-256-GCM key sealing biometric templates "
                                                                       "(base64url, 32 bytes)")
+    cache_dir: Path | None = Field(default=None, description="where the dashboard keeps simulated results (a border-year, "
+                                                             "studio comparisons, port runs) between restarts; default "
+                                                             "$XDG_CACHE_HOME/smartborder (~/.cache/smartborder)")
+    observations: Path | None = Field(default=None, description="CBP Border Wait Times files (a file or directory: feed "
+                                                               "snapshots, the flat CSV) the dashboard's port pages show "
+                                                               "beside simulated waits, with the shipped sets")
     trusted_test_keys: bool = Field(default=False, description="sign cards and seal templates with fixed public test keys "
                                                        "(tests only; `serve` refuses to start with it)")
 

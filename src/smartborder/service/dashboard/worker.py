@@ -1,0 +1,106 @@
+"""One dashboard simulation, in a process of its own: ``python -m smartborder.service.dashboard.worker``.
+
+Reads ``{"kind", "key", "spec", "out"}`` as JSON on stdin, runs the simulation, writes progress
+as JSON lines on stdout (``{"done", "total", "message"}``; ``{"error"}`` when it fails) and the
+result, atomically, to *out*. The result's ``result`` member is exactly what the CLI prints with
+``--json`` for the same inputs (the same functions build both):
+
+* ``border``: ``{"year", "replications", "seed"}`` — ``smartborder simulate --border mexico --year Y -r R --seed S --json``
+* ``simulate``: ``{"port", "month", "replications", "seed"}`` — ``smartborder simulate PORT --month M -r R --seed S --json``
+* ``compare``: ``{"port", "period", "replications", "seed", "scenario"}`` (a scenario as TOML text) —
+  ``smartborder compare PORT SCENARIO.toml --month M -r R --seed S --json``
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from smartborder.service.dashboard.jobs import clean
+
+
+def say(**message: Any) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def period_options(period: str) -> dict[str, Any]:
+    """``2024-06`` → a month, ``2024`` → a year (what --month and --year take)."""
+    return {"month": period} if "-" in period else {"year": int(period)}
+
+
+def border(spec: dict[str, Any]) -> dict[str, Any]:
+    from smartborder import data
+    from smartborder.policy.border import run_border
+    from smartborder.report.tables import border_json
+
+    year = int(spec["year"])
+    total = sum(1 for c in data.crossings().values() if c.first_month.year <= year <= c.last_month.year)
+    done = 0
+    say(done=0, total=total, message=f"simulating {total} crossings for {year}")
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        say(done=done, total=total, message=f"{name.split(',')[0]} done")
+
+    run = run_border(year, int(spec["replications"]), int(spec["seed"]), progress=tick)
+    return border_json(run)
+
+
+def _progress(done: int, total: int) -> None:
+    say(done=done, total=total, message=f"{done} of {total} crossing-replications simulated")
+
+
+def simulate(spec: dict[str, Any]) -> dict[str, Any]:
+    from smartborder.policy.study import simulate_study
+    from smartborder.report.tables import simulation_json
+
+    result = simulate_study(spec["port"], replications=int(spec["replications"]), seed=int(spec["seed"]),
+                            progress=_progress, **period_options(spec["month"]))
+    return simulation_json(result.study, result.run)
+
+
+def compare(spec: dict[str, Any]) -> dict[str, Any]:
+    from smartborder.policy.study import compare_study
+    from smartborder.report.tables import comparison_json
+
+    with tempfile.TemporaryDirectory(prefix="smartborder-studio-") as folder:
+        path = Path(folder) / "studio.toml"
+        path.write_text(spec["scenario"], "utf-8")
+        result = compare_study(spec["port"], [str(path)], replications=int(spec["replications"]),
+                               seed=int(spec["seed"]), progress=_progress, **period_options(spec["period"]))
+    return comparison_json(result.study, result.scenarios, int(spec["replications"]), int(spec["seed"]))
+
+
+KINDS = {"border": border, "simulate": simulate, "compare": compare}
+
+
+def main() -> int:
+    from smartborder.errors import SmartborderError
+
+    request = json.loads(sys.stdin.read())
+    out = Path(request["out"])
+    start = time.perf_counter()
+    try:
+        result = KINDS[request["kind"]](request["spec"])
+    except SmartborderError as exc:  # a refusal in the user's terms (a month without data, a lever that fits no lane)
+        say(error=str(exc))
+        return 1
+    stored = {"key": request["key"], "kind": request["kind"], "spec": request["spec"],
+              "seconds": round(time.perf_counter() - start, 2), "created": time.time(), "result": clean(result)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(stored, file, ensure_ascii=False)
+    os.replace(temporary, out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""The dashboard without a browser: its pages render on the server, its JSON refuses the wrong
+roles, the studio's form and scenario files round-trip, jobs are keyed by their inputs and a
+failed simulation says why. (The browser tests are in test_dashboard_browser.py.)"""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from smartborder.policy.scenario import Scenario
+from smartborder.service.app import create_app
+from smartborder.service.auth import create_token
+from smartborder.service.dashboard import pages, studio
+from smartborder.service.dashboard.jobs import JobRunner, job_key
+from smartborder.service.db import session_factory
+from smartborder.service.settings import Settings
+
+PACKAGE = Path(pages.__file__).parent
+
+
+@pytest.fixture
+def app_client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings=Settings(database_url=db_url, cache_dir=tmp_path / "cache"))) as client:
+        yield client
+
+
+def bearer(db_url: str, role: str, **who: str) -> dict[str, str]:
+    with session_factory(db_url)() as session:
+        value = create_token(session, role, **who)
+        session.commit()
+    return {"Authorization": f"Bearer {value}"}
+
+
+def test_the_overview_renders_bts_volumes_and_cached_simulated_figures(app_client: TestClient) -> None:
+    """A border-year found in the cache is shown at once (no simulation is started)."""
+    runner: JobRunner = app_client.app.state.dashboard  # type: ignore[attr-defined]
+    spec = {"year": 2023, "replications": 1, "seed": 0}
+    stored = runner.path("border", job_key("border", spec))
+    stored.parent.mkdir(parents=True)
+    ports = [{"code": "2304", "delay_cost_usd": 1_234_567.0, "truck_wait_min": 12.5, "car_wait_min": None}]
+    stored.write_text(json.dumps({"key": stored.stem, "kind": "border", "spec": spec, "seconds": 1.0, "result": {
+        "year": 2023, "replications": 1, "seed": 0, "seconds": 1.0, "ports": ports, "crossings": [],
+        "totals": {"vehicles": 1.0, "delay_cost_usd": 1_234_567.0, "delay_person_hours": 10.0, "co2_tonnes": 1.0}}}))
+    page = app_client.get("/", params={"year": 2023})
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    html = page.text
+    assert 'data-job="' not in html  # nothing to wait for
+    assert '<tr data-id="2304">' in html and "$1.2M" in html and 'data-value="12.5"' in html
+    assert "https://" not in html.replace("https://www.w3.org", "")
+    assert app_client.get("/", params={"year": 1990}).status_code == 404
+
+
+def test_pages_without_a_simulation_render(app_client: TestClient) -> None:
+    for path in ("/studio", "/studio?base=new-port-laredo", "/operations", "/operations/custody",
+                 "/operations/targeting", "/operations/permits"):
+        response = app_client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+    form = app_client.get("/studio", params={"base": "night-booths"}).text
+    assert 'name="booth0_delta" type="number" value="2"' in form
+    assert app_client.get("/ports/9999").status_code == 404
+    assert app_client.get("/operations/nope").status_code == 404
+    assert app_client.get(f"/studio/results/{'0' * 20}").status_code == 404
+    assert app_client.get(f"/studio/results/{'0' * 20}.json").status_code == 404
+    plotly = app_client.get(pages.PLOTLY)
+    assert plotly.status_code == 200 and plotly.headers["content-type"].startswith("text/javascript")
+    assert len(plotly.content) > 1_000_000
+    assert app_client.get("/favicon.ico").status_code == 200
+
+
+def test_a_bad_studio_form_is_refused_naming_each_field(app_client: TestClient) -> None:
+    response = app_client.post("/studio/run", content="port=nowhere&period=2024-13&replications=99&share_truck_FAST=2",
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422
+    for name in ("port", "period", "replications", "share_truck_FAST"):
+        assert f"<li>{name}:" in response.text
+
+
+def test_the_dashboard_routes_are_not_part_of_the_api_contract(app_client: TestClient) -> None:
+    paths = app_client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p == "/" or p.startswith(("/dashboard", "/studio", "/ports", "/operations"))]
+
+
+def test_operations_json_needs_a_token_of_a_role_the_view_allows(app_client: TestClient, db_url: str) -> None:
+    assert app_client.get("/dashboard/api/whoami").status_code == 401
+    me = app_client.get("/dashboard/api/whoami", headers=bearer(db_url, "analyst")).json()
+    assert me["role"] == "analyst" and me["views"] == {"custody": False, "targeting": True, "permits": False}
+    for view, good, bad in (("custody", "booth_officer", "shipper"), ("targeting", "auditor", "applicant"),
+                            ("permits", "officer", "analyst")):
+        who = {"subject": "p1"} if bad == "applicant" else {"org": "x"} if bad == "shipper" else {}
+        refused = app_client.get(f"/dashboard/api/ops/{view}", headers=bearer(db_url, bad, **who))
+        assert refused.status_code == 403 and refused.json()["detail"][0]["field"] == "role"
+        assert app_client.get(f"/dashboard/api/ops/{view}", headers=bearer(db_url, good)).status_code == 200
+    missing = app_client.get("/dashboard/api/ops/custody/nope", headers=bearer(db_url, "officer"))
+    assert missing.status_code == 404
+
+
+FORM = {"port": "2603", "period": "2024-06", "replications": "2", "seed": "3", "name": "mixed levers",
+        "share_truck_FAST": "0.4", "pre_inspected": "0.2", "growth_pov": "1.1",
+        "booth0_class": "pov", "booth0_lane": "standard", "booth0_delta": "2", "booth0_from": "22", "booth0_to": "6",
+        "booth0_days": "weekday", "hours0_class": "truck", "hours0_from": "6", "hours0_to": "24",
+        "hours0_weekends": "on", "new_port_name": "Naco east", "new_port_share": "0.1"}
+
+
+def test_a_studio_form_is_the_scenario_file_the_cli_reads(tmp_path: Path) -> None:
+    checked = studio.read_form(FORM)
+    assert checked.errors == {} and checked.run is not None
+    scenario = checked.run.scenario
+    assert scenario.classes["truck"].entitlements == {"FAST": 0.4}
+    assert scenario.booths[0].hours == (22, 6) and scenario.booths[0].days == "weekday"
+    assert scenario.hours[0].open_sunday == (6, 24)
+    assert scenario.new_port is not None and scenario.new_port.takes == {"2603": 0.1}
+    path = tmp_path / "scenario.toml"
+    path.write_text(checked.run.toml())
+    assert Scenario.from_toml(path) == scenario
+    assert studio.read_form(studio.form_of(scenario) | {k: FORM[k] for k in ("port", "period", "replications", "seed")}
+                            ).run.scenario == scenario  # type: ignore[union-attr]
+    assert checked.run.command() == "smartborder compare 2603 scenario.toml --month 2024-06 -r 2 --seed 3 --json"
+    for name, shipped in studio.shipped().items():  # every shipped scenario fills the form and comes back
+        back = studio.read_form(studio.form_of(shipped) | {"port": "laredo", "period": "2024"}).run
+        assert back is not None and back.scenario == shipped, name
+
+
+def test_jobs_are_keyed_by_their_inputs() -> None:
+    spec = {"port": "2603", "period": "2024-06", "replications": 2, "seed": 3, "scenario": "name = 'a'\n"}
+    assert job_key("compare", spec) == job_key("compare", dict(reversed(spec.items())))
+    assert job_key("compare", spec) != job_key("compare", {**spec, "seed": 4})
+    assert job_key("compare", spec) != job_key("simulate", spec)
+
+
+def test_a_failed_simulation_says_why(tmp_path: Path) -> None:
+    runner = JobRunner(tmp_path)
+    job = runner.submit("simulate", {"port": "2603", "month": "2031-01", "replications": 1, "seed": 0})
+    assert runner.submit("simulate", dict(job.spec)) is job  # asked again while it runs: the same job
+    deadline = time.monotonic() + 60
+    while job.state in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert job.state == "failed"
+    assert job.error is not None and "2031-01" in job.error and "Naco" in job.error
+    assert runner.result("simulate", job.key) is None
+
+
+def test_figures_cannot_close_their_script_tag() -> None:
+    text = pages.figure_json({"data": [{"name": "</script><script>alert(1)</script>", "y": [float("nan")]}]})
+    assert "<" not in text and json.loads(text)["data"][0]["name"].startswith("</script>")
+    assert json.loads(text)["data"][0]["y"] == [None]
+
+
+def test_changes_are_signed_only_when_they_show() -> None:
+    assert [pages.signed(v) for v in (1.25, -2.0, -0.01, 0.0, None, 12_345.0)] == [
+        "+1.2", "−2.0", "0.0", "0.0", "–", "+12.3k"]
+
+
+def test_the_dashboard_reads_records_through_the_operations_layer() -> None:
+    """Routes call ``*_operations`` (api → operations → domain → store), never models or stores."""
+    found = set()
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
+    service = {m for m in found if m.startswith("smartborder.service.") and not m.startswith("smartborder.service.dashboard")}
+    assert not {m for m in service if "_models" in m or "_store" in m or m.endswith(".models") or "_api" in m}
+    assert {"smartborder.service.custody_operations", "smartborder.service.targeting_operations",
+            "smartborder.service.permits_operations"} <= service
