@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx2 as httpx
 
@@ -24,11 +25,13 @@ def new_token(db: str, *args: str) -> str:
 
 
 @contextmanager
-def served(db: str) -> Iterator[str]:
-    """``smartborder serve`` on a free port, answering /health; yields its base URL."""
+def served(db: str, env: dict[str, str] | None = None, log: Path | None = None) -> Iterator[str]:
+    """``smartborder serve`` on a free port, answering /health; yields its base URL. *env* replaces
+    the environment; *log* keeps the server's output."""
     port = free_port()
+    out = log.open("w") if log is not None else subprocess.DEVNULL
     server = subprocess.Popen([sys.executable, "-m", "smartborder", "serve", "--db", db, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=out, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -40,4 +43,6 @@ def served(db: str) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=20)
+        if log is not None:
+            out.close()  # type: ignore[union-attr]

@@ -19,7 +19,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,13 +26,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import httpx2 as httpx
 import pytest
 
 from smartborder.service.auth import create_token
 from smartborder.service.db import dispose, session_factory, upgrade
 from tests.service.dashboard_seed import seed
-from tests.service.live import free_port, new_token
+from tests.service.live import new_token, served
 
 if os.environ.get("SMARTBORDER_SKIP_BROWSER") == "1":
     pytest.skip("SMARTBORDER_SKIP_BROWSER=1: browser tests skipped", allow_module_level=True)
@@ -68,25 +66,10 @@ class Server:
 @contextmanager
 def serving(db: str, cache: Path) -> Iterator[str]:
     """``smartborder serve`` on a free port with its own cache; yields the base URL."""
-    port = free_port()
     env = {**os.environ, "SMARTBORDER_CACHE_DIR": str(cache)}
     env.pop("SMARTBORDER_OBSERVATIONS", None)
-    log = (cache.parent / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "smartborder", "serve", "--db", db, "--port", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served(db, env, cache.parent / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import Any
 
 from rich.console import Console
 
+from smartborder.jsonsafe import json_safe
+
 console = Console()
 err_console = Console(stderr=True)
 
 
-def _clean(value: Any) -> Any:
-    """Make numpy/pandas scalars and NaN JSON-safe (NaN → null)."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def print_json(payload: Any) -> None:
     """Write *payload* as JSON to stdout and nothing else."""
-    sys.stdout.write(json.dumps(_clean(payload), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(json_safe(payload), indent=2, ensure_ascii=False) + "\n")
 
 
 def note(message: str) -> None:

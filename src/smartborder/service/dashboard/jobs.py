@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from smartborder.jsonsafe import json_safe
 
 #: Job kinds and the queue each runs on (one job at a time per queue).
 QUEUES = {"border": "heavy", "compare": "light", "simulate": "light"}
@@ -68,17 +69,8 @@ def model_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def clean(value: Any) -> Any:
-    """JSON-safe as the CLI prints it: numpy scalars as numbers, NaN and infinities as null."""
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+#: JSON-safe as the CLI prints it (numpy scalars as numbers, NaN and infinities as null).
+clean = json_safe
 
 
 def job_key(kind: str, spec: dict[str, Any]) -> str:
