@@ -228,3 +228,60 @@ def test_calibration_fits_the_blend_on_training_days_and_the_forecast_uses_it(fi
     lanes = {"standard": "standard", "ready_lane": "Ready"}
     for row in table.itertuples(index=False):  # weight 1: every hour is the latest reading
         assert row.delay_minutes == pytest.approx(read[lanes.get(row.lane_type, row.lane_type)])
+
+
+def test_forecast_beats_persistence_and_climatology_on_held_out_days(fitted) -> None:  # type: ignore[no-untyped-def]
+    """Synthetic readings with a known model: the blended forecast (weights fitted on the
+    training days only, climatology from the training days) beats holding the latest reading
+    and the training days' mean at that hour, at 1, 2 and 4 hours ahead, on the held-out days."""
+    from smartborder.policy.calibration import validate
+
+    blend = fitted.spec.forecast
+    assert blend is not None and blend.anomaly_weight is not None and blend.twin_weight is not None
+    assert "other training days" in fitted.spec.provenance["forecast.anomaly_weight"]
+    _, tables, forecasts = validate(fitted, 0)
+    assert forecasts is not None
+    for hours in (1, 2, 4):
+        row = forecasts.loc[hours]
+        assert row["forecast_mae"] < row["persistence_mae"], forecasts
+        assert row["forecast_mae"] < row["climatology_mae"], forecasts
+    assert set(tables["climatology_test"].index) == set(tables["calibrated_test"].index)
+
+
+def test_a_lane_cbp_reports_open_is_never_forecast_closed(fitted, readings) -> None:  # type: ignore[no-untyped-def]
+    """The model closes the Ready lanes all day; CBP reads them open: the forecast keeps them
+    open (at least one lane) and forecasts a wait, with both baselines beside it."""
+    from smartborder import data
+    from smartborder.policy.forecast import forecast, latest_state
+    from smartborder.policy.observed import for_crossing
+    from smartborder.ports.spec import DaySchedule
+
+    spec = fitted.spec.model_copy(deep=True)
+    spec.classes["pov"].lanes["Ready"].staffed = DaySchedule(weekday=[0] * 24, saturday=[0] * 24, sunday=[0] * 24)
+    frame = for_crossing(readings, data.resolve_crossing("donna"))
+    at = pd.Timestamp("2026-08-19 15:00")
+    read = {s.lane: s.delay for s in latest_state(frame, at)}
+    table = forecast(spec, frame, at, 3, pd.Period("2025-08", "M"), 4, 0)
+    ready = table[table["lane_type"] == "ready_lane"]
+    assert len(ready) == 3
+    assert ready["delay_minutes"].notna().all() and (ready["lanes_open"] >= 1).all()
+    assert (ready["persistence"] == read["Ready"]).all()
+    assert ready["climatology"].notna().all()  # earlier days read the Ready lanes at these hours
+
+
+def test_the_anomaly_blend_recovers_known_weights() -> None:
+    """Observed = climatology + φ·(reading − climatology now) + ψ·(twin − climatology), exactly."""
+    from smartborder.policy.forecast import MIN_BLEND_RECORDS, fit_anomaly_weights
+
+    rng = np.random.default_rng(1)
+    n = 60
+    rows = []
+    for h, phi, psi in ((1, 0.8, 0.1), (2, 0.5, 0.3), (3, 0.0, 0.0)):
+        usual, now = rng.uniform(20, 60, n), rng.uniform(20, 60, n)
+        reading, twin = now + rng.normal(0, 10, n), usual + rng.normal(0, 10, n)
+        observed = usual + phi * (reading - now) + psi * (twin - usual)
+        rows += [{"hours_ahead": h, "observed": o, "forecast": t, "twin": t, "persistence": r,
+                  "climatology": u, "climatology_now": c}
+                 for o, t, r, u, c in zip(observed, twin, reading, usual, now, strict=True)]
+    assert fit_anomaly_weights(pd.DataFrame(rows)) == ([0.8, 0.5, 0.0], [0.1, 0.3, 0.0])
+    assert fit_anomaly_weights(pd.DataFrame(rows[:MIN_BLEND_RECORDS - 1])) is None

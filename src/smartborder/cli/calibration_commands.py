@@ -106,9 +106,10 @@ def calibrate(
     console.print("[dim]Held out and Default: the days not fitted; Hourly r: correlation of the mean "
                   "hourly profile, calibrated / default.[/dim]")
     if forecasts is not None and not forecasts.empty:
-        parts = [f"{int(h)} h: {r['forecast_mae']:.1f} vs {r['persistence_mae']:.1f}" for h, r in forecasts.iterrows()]
+        parts = [f"{int(h)} h: {r['forecast_mae']:.1f} vs {r['persistence_mae']:.1f} / {r['climatology_mae']:.1f}"
+                 for h, r in forecasts.iterrows()]
         where = "held-out days" if result.kind == "snapshot" else "held-out months' average days"
-        console.print(f"forecast vs persistence on {where} (MAE, min): " + "; ".join(parts))
+        console.print(f"forecast vs persistence / climatology on {where} (MAE, min): " + "; ".join(parts))
     if out is not None:
         console.print(f"model: {out} (run it with `smartborder simulate {result.crossing.id} --model {out}`)")
     if page is not None:
@@ -157,25 +158,47 @@ def forecast(
         print_json({"crossing": crossing_.id, "at": f"{when:%Y-%m-%d %H:%M}", "hours": hours,
                     "model": str(model) if model else "default", "volume_month": str(volumes),
                     "persistence_weight": spec.forecast.persistence_weight if spec.forecast else None,
-                    "start": states, "forecast": table.to_dict(orient="records")})
+                    "start": states, "forecast": forecast_rows(table)})
         return
     read = "; ".join(f"{s['traffic_type']} {s['lane_type']} {s['delay_minutes']:.0f} min"
                      + (f" ({s['lanes_open']} open)" if s["lanes_open"] is not None else "") + f" at {s['time'][-5:]}"
                      for s in states)
     grid = Table(box=box.SIMPLE_HEAD, title=f"{crossing_.label}: forecast from {when:%Y-%m-%d %H:%M} "
                                             f"({replications} replications; 10-90 % interval)")
-    for col in ("Time", "Traffic", "Lane", "Delay min", "Interval"):
-        grid.add_column(col, justify="right" if col in ("Delay min", "Interval") else "left")
+    for col in ("Time", "Traffic", "Lane", "Delay min", "Interval", "Held", "Usual"):
+        grid.add_column(col, justify="left" if col in ("Time", "Traffic", "Lane") else "right")
     for row in table.itertuples(index=False):
         closed = row.delay_minutes is None or pd.isna(row.delay_minutes)
-        grid.add_row(row.time, row.traffic_type, row.lane_type, "closed" if closed else f"{row.delay_minutes:.0f}",
-                     "" if closed else f"{row.low:.0f}–{row.high:.0f}")
+        usual = "–" if row.climatology is None or pd.isna(row.climatology) else f"{row.climatology:.0f}"
+        grid.add_row(row.time[5:], row.traffic_type, row.lane_type, "closed" if closed else f"{row.delay_minutes:.0f}",
+                     "" if closed else f"{row.low:.0f}–{row.high:.0f}", f"{row.persistence:.0f}", usual)
     console.print(grid)
     console.print(f"Starting from the latest readings: {read}.")
+    console.print("[dim]Held: the latest reading held (persistence); Usual: the mean of earlier days' readings "
+                  "at that lane, day type and hour (climatology; – where none).[/dim]")
     if spec.forecast is not None:
         weights = ", ".join(f"{w:.2f}" for w in spec.forecast.persistence_weight)
-        console.print(f"Blended with the latest reading, weight by hour ahead: {weights} (fitted by calibrate "
-                      "on the training readings).", highlight=False)
+        text = f"Blended with the latest reading, weight by hour ahead: {weights}"
+        if spec.forecast.anomaly_weight is not None and spec.forecast.twin_weight is not None:
+            text = ("Blended with climatology where it knows the hour: today's departure from it kept at "
+                    + ", ".join(f"{w:.2f}" for w in spec.forecast.anomaly_weight) + ", the twin's correction at "
+                    + ", ".join(f"{w:.2f}" for w in spec.forecast.twin_weight) + f" by hour ahead; else {text[0].lower()}{text[1:]}")
+        console.print(f"{text} (fitted by calibrate on the training readings).", highlight=False)
+
+
+def forecast_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The forecast's JSON rows: each with its two baselines, ``baselines: {"persistence",
+    "climatology"}`` (the latest reading held; the mean of earlier days at that lane, day type
+    and hour, null where none), and the twin's own forecast before blending."""
+    out = []
+    for record in table.to_dict(orient="records"):
+        persistence, usual = record.pop("persistence"), record.pop("climatology")
+        twin = record.pop("twin")
+        record["twin_minutes"] = None if twin is None or pd.isna(twin) else float(twin)
+        record["baselines"] = {"persistence": float(persistence),
+                               "climatology": None if usual is None or pd.isna(usual) else float(usual)}
+        out.append(record)
+    return out
 
 
 class _quiet:

@@ -37,6 +37,7 @@ from scipy import optimize
 
 from smartborder import data
 from smartborder.observations import Observations
+from smartborder.policy.climatology import Climatology
 from smartborder.policy.observed import (
     LANE_TYPES,
     TRAFFIC,
@@ -396,35 +397,64 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
         fits[vehicle] = fit
     spec = PortSpec.model_validate(spec.model_copy(update={"provenance": provenance, "forecast": None}).model_dump())
     if blend_hours:
-        weights, scored = fit_blend(spec, train, kind, volumes, seed, blend_hours)
-        if weights is not None:
+        blend, scored = fit_blend(spec, train, kind, volumes, seed, blend_hours)
+        if blend is not None:
             provenance["forecast.persistence_weight"] = (
                 f"CALIBRATED: weight of the latest reading by hour ahead, least MAE over {scored} forecasts "
                 f"on the training readings ({words})")
-            spec = spec.model_copy(update={"provenance": provenance,
-                                           "forecast": ForecastBlend(persistence_weight=weights)})
+            if blend.anomaly_weight is not None:
+                provenance["forecast.anomaly_weight"] = (
+                    f"CALIBRATED: weights of today's departure from climatology and of the twin's correction "
+                    f"to it, by hour ahead, least MAE over the same {scored} forecasts, climatology of the "
+                    "other training days")
+            spec = spec.model_copy(update={"provenance": provenance, "forecast": blend})
     return Calibration(crossing, kind, PortSpec.model_validate(spec.model_dump()), default, fits, train, test,
                        words, volumes if isinstance(volumes, pd.Period) else None, notes,
                        None if isinstance(volumes, pd.Period) else int(volumes))
 
 
+def training_climatology(train: pd.DataFrame, kind: str, volumes: pd.Period | int) -> Climatology:
+    """Climatology of the training readings (for averages: their average days as readings)."""
+    from smartborder.policy.forecast import average_days
+
+    if kind == "snapshot":
+        return Climatology.of(train)
+    year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
+    days = list(average_days(train, year).values())
+    return Climatology.of(pd.concat(days, ignore_index=True)) if days else Climatology.of(train.iloc[0:0])
+
+
 def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int,
-              hours: int = 4, every: int = 2) -> tuple[list[float] | None, int]:
-    """The forecast's weight of the latest reading per hour ahead (``ForecastBlend``), fitted on
-    the training readings only: the twin forecasts from every *every*-th training hour, and each
-    horizon takes the weight that best blends it with persistence. Returns (weights or None,
-    forecasts scored)."""
-    from smartborder.policy.forecast import average_days, fit_weights, forecast_records
+              hours: int = 4, every: int = 2) -> tuple[ForecastBlend | None, int]:
+    """The forecast's blend per hour ahead (``ForecastBlend``), fitted on the training readings
+    only: the twin forecasts from every *every*-th training hour, and each horizon takes the
+    weights that best combine it with persistence and with climatology — the climatology of the
+    *other* training days, so that no forecast is scored against a baseline that saw its day.
+    Returns (the blend or None, forecasts scored)."""
+    from smartborder.policy.forecast import (
+        average_days,
+        fit_anomaly_weights,
+        fit_weights,
+        forecast_records,
+    )
 
     twin = spec.model_copy(update={"forecast": None})
+    climatology = training_climatology(train, kind, volumes)
     if kind == "snapshot":
-        records = forecast_records(twin, train, volumes, hours, 5, seed, every)  # type: ignore[arg-type]
+        records = forecast_records(twin, train, volumes, hours, 5, seed, every,  # type: ignore[arg-type]
+                                   climatology, leave_out_day=True)
     else:
         year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
-        parts = [forecast_records(twin, days, month, hours, 5, seed, every)
+        parts = [forecast_records(twin, days, month, hours, 5, seed, every, climatology, leave_out_day=True)
                  for month, days in average_days(train, year).items()]
         records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return fit_weights(records), len(records)
+    weights = fit_weights(records)
+    if weights is None:
+        return None, len(records)
+    anomaly = fit_anomaly_weights(records)
+    if anomaly is None:
+        return ForecastBlend(persistence_weight=weights), len(records)
+    return ForecastBlend(persistence_weight=weights, anomaly_weight=anomaly[0], twin_weight=anomaly[1]), len(records)
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -443,6 +473,20 @@ def score(spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | i
             predicted = predict_averages(spec, vehicle, rows, int(volumes), seed + 1)
         parts.append(rows.assign(predicted=predicted))
     return pd.concat(parts) if parts else frame.assign(predicted=np.nan)
+
+
+def score_climatology(climatology: Climatology, frame: pd.DataFrame, kind: str,
+                      volumes: pd.Period | int) -> pd.DataFrame:
+    """*frame* with the climatology's value as ``predicted`` (NaN at hours it never saw)."""
+    from smartborder.policy.forecast import average_days
+
+    if kind != "snapshot":
+        year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
+        days = list(average_days(frame, year).values())
+        frame = pd.concat(days) if days else frame.assign(time_local=pd.NaT)
+    values = [climatology.value(str(v), str(lane), pd.Timestamp(t))
+              for v, lane, t in zip(frame["vehicle"], frame["lane"], frame["time_local"], strict=True)]
+    return frame.assign(predicted=[np.nan if v is None else v for v in values])
 
 
 def metrics(scored: pd.DataFrame) -> pd.DataFrame:
@@ -475,7 +519,8 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     snapshots) the forecast against persistence on the held-out days.
 
     Returns the scored readings, the metric tables (``calibrated_train``, ``calibrated_test``,
-    ``default_train``, ``default_test``) and the forecast table (for averages, scored on the
+    ``default_train``, ``default_test``, and ``climatology_test``: the training days' mean at
+    each reading's lane, day type and hour, the baseline a model must beat) and the forecast table (for averages, scored on the
     held-out months' average days read as hourly readings; None when *forecast_hours* is 0).
     """
     from smartborder.policy.forecast import (
@@ -491,13 +536,16 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     for name, spec in (("calibrated", calibration.spec), ("default", calibration.default)):
         for label, frame in (("train", calibration.train), ("test", calibration.test)):
             scored[f"{name}_{label}"] = score(spec, frame, calibration.kind, volumes, seed)
+    climatology = training_climatology(calibration.train, calibration.kind, volumes)
+    scored["climatology_test"] = score_climatology(climatology, calibration.test, calibration.kind, volumes)
     tables = {name: metrics(frame) for name, frame in scored.items()}
     forecasts = None
     if forecast_hours and calibration.kind == "snapshot":
         forecasts = score_forecasts(calibration.spec, calibration.test, calibration.volume_month,  # type: ignore[arg-type]
-                                    forecast_hours, 5, seed, forecast_every)
+                                    forecast_hours, 5, seed, forecast_every, climatology)
     elif forecast_hours:  # averages: each held-out month's average days read as hourly readings
-        records = [forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every)
+        records = [forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every,
+                                    climatology)
                    for month, days in average_days(calibration.test, int(volumes.year)
                                                    if isinstance(volumes, pd.Period) else volumes).items()]
         forecasts = summarise_forecasts(pd.concat(records, ignore_index=True))

@@ -10,10 +10,18 @@ read, later hours the model's. The twin's forecast for hour *k* is the mean wait
 reaching each lane within half an hour of ``at + k`` hours, over replications; the interval is
 the 10th to 90th percentile of that mean across replications, widened by CBP's 5-minute rounding.
 
-**The blend**: a calibrated model carries, per hour ahead, the weight *w* of the latest reading
-(``PortSpec.forecast``); the forecast is ``w·reading + (1 − w)·twin``. ``fit_blend`` chooses *w*
-on the training readings (the least mean absolute error over a 0.05 grid), so a day that runs
-above the model's average keeps some of its surprise for the next hours, as queues do.
+**The blend**: a calibrated model carries, per hour ahead, how the forecast mixes the twin with
+the latest reading and with **climatology** — the mean of earlier days' readings at that lane,
+day type and hour (``policy.climatology``), CBP's own "historical average" (``PortSpec.forecast``,
+``ForecastBlend``). ``fit_blend`` chooses the weights on the training readings (the least mean
+absolute error over a 0.05 grid, climatology left one day out), so a day that runs above the
+usual keeps some of its surprise for the next hours, as queues do, and the twin corrects the
+usual where it knows better. Every forecast row carries both baselines (persistence and
+climatology) beside it, so a reader sees at once whether the twin adds anything.
+
+**Open lanes stay open**: a lane type CBP reports open at the start is forecast open for as
+long as its class is open in the model (at least one lane), never "closed" because the model's
+schedule would have closed it.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from smartborder.policy.analysis import flow_streams
+from smartborder.policy.climatology import Climatology
 from smartborder.policy.observed import (
     LANE_TYPES,
     TRAFFIC,
@@ -32,7 +41,7 @@ from smartborder.policy.observed import (
     primary_model,
     window_demand,
 )
-from smartborder.ports.spec import PortSpec, eligible_lanes
+from smartborder.ports.spec import ForecastBlend, PortSpec, eligible_lanes
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.engine import InitialQueue, simulate
 from smartborder.twin.errors import ModelError
@@ -96,39 +105,58 @@ def initial_queues(spec: PortSpec, vehicle: str, states: list[State]) -> list[In
     return out
 
 
+#: The columns of a forecast table.
+COLUMNS = ["hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes", "low", "high", "lanes_open",
+           "twin", "persistence", "climatology"]
+
+
 def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int = 4, volumes: pd.Period | None = None,
-             replications: int = 20, seed: int = 0) -> pd.DataFrame:
-    """Forecast rows (hours_ahead, time, traffic_type, lane_type, delay_minutes, low, high,
-    lanes_open) for each class and lane type read at or before *at* (``frame`` is
-    ``observed.for_crossing``); delay, low and high are None in an hour the model closes the
-    lane type."""
+             replications: int = 20, seed: int = 0, climatology: Climatology | None = None,
+             leave_out_day: bool = False) -> pd.DataFrame:
+    """Forecast rows (``COLUMNS``: hours_ahead, time, traffic_type, lane_type, delay_minutes, low,
+    high, lanes_open, and beside them the twin's own forecast and the two baselines: persistence,
+    the reading held, and climatology, the mean of earlier days at that lane, day type and hour)
+    for each class and lane type read at or before *at* (``frame`` is ``observed.for_crossing``);
+    delay, low and high are None in an hour the model closes the whole class.
+
+    *climatology*: the earlier days to average (default: *frame*'s readings on days before *at*);
+    *leave_out_day*: leave *at*'s own day out of it (scoring on days it was built from)."""
     if not 1 <= hours <= 24:
         raise ModelError(f"hours: forecast 1 to 24 hours ahead, not {hours}")
     at = pd.Timestamp(at)
     states = latest_state(frame, at)
     if volumes is None:
         volumes = pd.Period(at, "M")
+    if climatology is None:
+        earlier = pd.to_datetime(frame["time_local"]) < at.normalize()
+        climatology = Climatology.of(frame[earlier])
     rows = []
     for vehicle in sorted({s.vehicle for s in states}):
         if vehicle not in spec.classes:
             continue
-        rows.extend(_forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed))
-    return pd.DataFrame(rows, columns=["hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes",
-                                       "low", "high", "lanes_open"])
+        rows.extend(_forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed, climatology,
+                                    at.normalize() if leave_out_day else None))
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Timestamp, hours: int,
-                    volumes: pd.Period, replications: int, seed: int) -> list[dict[str, object]]:
+                    volumes: pd.Period, replications: int, seed: int, climatology: Climatology,
+                    exclude: pd.Timestamp | None) -> list[dict[str, object]]:
     start = at.floor("h")
     window = Window(start.normalize(), 2, volumes)
     first_hour = int((start - start.normalize()) / pd.Timedelta(hours=1))
     span = slice(first_hour, first_hour + hours + 2)
     demand = {name: expected[span] for name, expected in window_demand(spec, vehicle, window).items()}
     schedules = {name: lanes[span].copy() for name, lanes in lane_hours(spec, vehicle, window).items()}
-    for state in states:  # the lanes read hold through the first hour
+    class_open = np.sum(list(schedules.values()), axis=0) > 0
+    for state in states:  # the lanes read hold through the first hour, and stay open after it
         name = f"{vehicle}.primary.{state.lane}"
-        if state.vehicle == vehicle and name in schedules and np.isfinite(state.lanes_open):
+        if state.vehicle != vehicle or name not in schedules:
+            continue
+        if np.isfinite(state.lanes_open):
             schedules[name][0] = int(state.lanes_open)
+        if not np.isfinite(state.lanes_open) or state.lanes_open > 0:
+            schedules[name] = np.where(class_open, np.maximum(schedules[name], 1), schedules[name])
     model = primary_model(spec, vehicle)
     initial = initial_queues(spec, vehicle, states)
     for queue in initial:  # a reading may show more lanes busy than the model staffs
@@ -155,44 +183,76 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
                     waits.append(trace.start[trace.n_initial:, 0][here] - t[here])
                 values = np.concatenate(waits)
                 means[r, k, j] = float(values.mean()) if values.size else 0.0
-    read = {s.lane: s.delay for s in states if s.vehicle == vehicle}
-    weights = spec.forecast.persistence_weight if spec.forecast is not None else [0.0]
+    read = {s.lane: s for s in states if s.vehicle == vehicle}
+    blend = spec.forecast
     out = []
     for k in range(hours):
         hour = min(int((offset + (k + 1) * 60.0) // 60.0), hours + 1)
+        target = at + pd.Timedelta(hours=k + 1)
         for j, lane in enumerate(lanes):
             if lane not in read:
                 continue
+            state = read[lane]
+            usual = climatology.value(vehicle, lane, target, exclude)
+            usual_now = climatology.value(vehicle, lane, state.time, exclude)
             open_now = int(schedules[f"{vehicle}.primary.{lane}"][hour])
-            row: dict[str, object] = {"hours_ahead": k + 1, "time": f"{at + pd.Timedelta(hours=k + 1):%Y-%m-%d %H:%M}",
+            row: dict[str, object] = {"hours_ahead": k + 1, "time": f"{target:%Y-%m-%d %H:%M}",
                                       "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
-                                      "delay_minutes": None, "low": None, "high": None, "lanes_open": open_now}
-            if open_now > 0:  # a lane type the model closes then has no wait to forecast
-                w = weights[min(k, len(weights) - 1)]
-                values = w * read[lane] + (1.0 - w) * means[:, k, j]
+                                      "delay_minutes": None, "low": None, "high": None, "lanes_open": open_now,
+                                      "twin": None, "persistence": state.delay, "climatology": usual}
+            if open_now > 0:  # a class the model closes then has no wait to forecast
+                twin = means[:, k, j]
+                values = blended(blend, k, state.delay, twin, usual, usual_now)
                 low, high = np.quantile(values, [0.1, 0.9])
-                row.update(delay_minutes=float(values.mean()), low=max(0.0, float(low) - ROUNDING),
-                           high=float(high) + ROUNDING)
+                row.update(delay_minutes=max(0.0, float(values.mean())), low=max(0.0, float(low) - ROUNDING),
+                           high=float(high) + ROUNDING, twin=float(twin.mean()))
             out.append(row)
     return out
 
 
+def blended(blend: ForecastBlend | None, k: int, reading: float, twin: np.ndarray, usual: float | None,
+            usual_now: float | None) -> np.ndarray:
+    """The forecast *k* + 1 hours ahead from the twin's replications, the reading and the
+    climatology of the target hour (*usual*) and of the reading's hour (*usual_now*): the
+    formula of ``ForecastBlend``; the twin alone without a blend."""
+    if blend is None:
+        return np.asarray(twin, dtype=float)
+    if blend.anomaly_weight is not None and blend.twin_weight is not None and usual is not None \
+            and usual_now is not None:
+        phi = blend.anomaly_weight[min(k, len(blend.anomaly_weight) - 1)]
+        psi = blend.twin_weight[min(k, len(blend.twin_weight) - 1)]
+        return np.maximum(usual + phi * (reading - usual_now) + psi * (np.asarray(twin, dtype=float) - usual), 0.0)
+    w = blend.persistence_weight[min(k, len(blend.persistence_weight) - 1)]
+    return w * reading + (1.0 - w) * np.asarray(twin, dtype=float)
+
+
+#: The columns of forecast records: one scored forecast each.
+RECORD_COLUMNS = ["hours_ahead", "observed", "forecast", "twin", "persistence", "climatology", "climatology_now"]
+
+
 def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
-                     replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
-    """On the readings of *frame* (held-out days): from every *every*-th reading hour, forecast
-    *hours* ahead and hold the reading (persistence). One row per forecast reading with a later
-    reading to score it against: hours_ahead, observed, forecast, persistence."""
+                     replications: int = 5, seed: int = 0, every: int = 1,
+                     climatology: Climatology | None = None, leave_out_day: bool = False) -> pd.DataFrame:
+    """On the readings of *frame*: from every *every*-th reading hour, forecast *hours* ahead
+    beside the two baselines. One row per forecast reading with a later reading to score it
+    against (``RECORD_COLUMNS``): the blended forecast, the twin's own, persistence (the reading
+    held), and the climatology of the target hour and of the start hour (None where the
+    climatology never saw that hour). *climatology*: the earlier days (held-out scoring: the
+    training days); default *frame*'s own days, each left out of its own forecasts."""
     frame = frame.assign(_t=pd.to_datetime(frame["time_local"]).dt.floor("h"))
     starts = sorted(frame["_t"].unique())[::every]
     lookup = frame.set_index(["_t", "vehicle", "lane"])["delay_minutes"]
     lookup = lookup[~lookup.index.duplicated(keep="last")]
     vehicles = {v: k for k, v in TRAFFIC.items()}
     lanes = {v: k for k, v in LANE_TYPES.items()}
+    if climatology is None:
+        climatology, leave_out_day = Climatology.of(frame), True
     records = []
     for t0 in starts:
         t0 = pd.Timestamp(t0)
         try:
-            predicted = forecast(spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed)
+            predicted = forecast(spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed,
+                                 climatology, leave_out_day)
         except ModelError:
             continue
         for row in predicted.dropna(subset=["delay_minutes"]).itertuples(index=False):
@@ -200,28 +260,42 @@ def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, ho
             target = (t0 + pd.Timedelta(hours=int(row.hours_ahead)), vehicle, lane)
             now = (t0, vehicle, lane)
             if target in lookup.index and now in lookup.index:
+                exclude = t0.normalize() if leave_out_day else None
                 records.append({"hours_ahead": int(row.hours_ahead), "observed": float(lookup[target]),
-                                "forecast": float(row.delay_minutes), "persistence": float(lookup[now])})
-    return pd.DataFrame(records, columns=["hours_ahead", "observed", "forecast", "persistence"])
+                                "forecast": float(row.delay_minutes), "twin": float(row.twin),
+                                "persistence": float(lookup[now]),
+                                "climatology": climatology.value(vehicle, lane, target[0], exclude),
+                                "climatology_now": climatology.value(vehicle, lane, t0, exclude)})
+    return pd.DataFrame(records, columns=RECORD_COLUMNS)
 
 
 def summarise_forecasts(table: pd.DataFrame) -> pd.DataFrame:
-    """Per hours_ahead: readings scored, forecast MAE, persistence MAE."""
+    """Per hours_ahead: readings scored, and the mean absolute error of the forecast, of
+    persistence and of climatology, all on the same readings (those whose hour the climatology
+    knows; all of them when it knows none, its MAE then NaN)."""
+    columns = ["readings", "forecast_mae", "persistence_mae", "climatology_mae"]
     if table.empty:
-        return pd.DataFrame(columns=["readings", "forecast_mae", "persistence_mae"])
-    grouped = table.groupby("hours_ahead")
-    return pd.DataFrame({
-        "readings": grouped.size(),
-        "forecast_mae": grouped.apply(lambda g: float((g["forecast"] - g["observed"]).abs().mean())),
-        "persistence_mae": grouped.apply(lambda g: float((g["persistence"] - g["observed"]).abs().mean())),
-    })
+        return pd.DataFrame(columns=columns)
+    rows = {}
+    for hours_ahead, group in table.groupby("hours_ahead"):
+        known = group[group["climatology"].notna()]
+        scored = known if not known.empty else group
+        clim = (known["climatology"].astype(float) - known["observed"]).abs().mean() if not known.empty else np.nan
+        rows[hours_ahead] = {"readings": len(scored),
+                             "forecast_mae": float((scored["forecast"] - scored["observed"]).abs().mean()),
+                             "persistence_mae": float((scored["persistence"] - scored["observed"]).abs().mean()),
+                             "climatology_mae": float(clim)}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    out.index.name = "hours_ahead"
+    return out
 
 
 def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
-                    replications: int = 5, seed: int = 0, every: int = 1) -> pd.DataFrame:
-    """Forecast against persistence on the readings of *frame* (held-out days), per hours ahead:
-    readings, forecast MAE, persistence MAE."""
-    return summarise_forecasts(forecast_records(spec, frame, volumes, hours, replications, seed, every))
+                    replications: int = 5, seed: int = 0, every: int = 1,
+                    climatology: Climatology | None = None) -> pd.DataFrame:
+    """The forecast against persistence and climatology on the readings of *frame* (held-out
+    days), per hours ahead (``summarise_forecasts``); *climatology*: the training days'."""
+    return summarise_forecasts(forecast_records(spec, frame, volumes, hours, replications, seed, every, climatology))
 
 
 def average_days(frame: pd.DataFrame, year: int) -> dict[pd.Period, pd.DataFrame]:
@@ -255,7 +329,36 @@ def fit_weights(records: pd.DataFrame) -> list[float] | None:
         rows = records[records["hours_ahead"] == hours_ahead]
         if len(rows) < MIN_BLEND_RECORDS:
             return None
-        blended = np.outer(grid, rows["persistence"].to_numpy()) + np.outer(1 - grid, rows["forecast"].to_numpy())
+        twin = rows["twin"] if "twin" in rows else rows["forecast"]
+        blended = np.outer(grid, rows["persistence"].to_numpy()) + np.outer(1 - grid, twin.to_numpy())
         errors = np.abs(blended - rows["observed"].to_numpy()).mean(axis=1)
-        weights.append(float(grid[int(np.argmin(errors))]))
+        weights.append(round(float(grid[int(np.argmin(errors))]), 2))
     return weights
+
+
+def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]] | None:
+    """Per hour ahead, the anomaly weight φ and twin weight ψ of ``ForecastBlend`` (each 0..1,
+    step 0.05) with the least mean absolute error on the records whose hours the climatology
+    knows; None when any horizon has too few of them. Ties go to the smaller weights (the
+    climatology itself is φ = ψ = 0)."""
+    if records.empty or "climatology" not in records:
+        return None
+    known = records.dropna(subset=["climatology", "climatology_now"])
+    grid = np.linspace(0.0, 1.0, 21)
+    phis, psis = [], []
+    for hours_ahead in sorted(records["hours_ahead"].unique()):
+        rows = known[known["hours_ahead"] == hours_ahead]
+        if len(rows) < MIN_BLEND_RECORDS:
+            return None
+        usual = rows["climatology"].to_numpy(dtype=float)
+        anomaly = rows["persistence"].to_numpy(dtype=float) - rows["climatology_now"].to_numpy(dtype=float)
+        correction = rows["twin"].to_numpy(dtype=float) - usual
+        observed = rows["observed"].to_numpy(dtype=float)
+        # errors[i, j]: MAE with φ = grid[i], ψ = grid[j]
+        predicted = (usual[None, None, :] + grid[:, None, None] * anomaly[None, None, :]
+                     + grid[None, :, None] * correction[None, None, :])
+        errors = np.abs(np.maximum(predicted, 0.0) - observed).mean(axis=2)
+        i, j = np.unravel_index(int(np.argmin(errors)), errors.shape)
+        phis.append(round(float(grid[i]), 2))
+        psis.append(round(float(grid[j]), 2))
+    return phis, psis

@@ -290,15 +290,33 @@ class PreInspectionSpec(BaseModel):
     referral_factor: float = Field(ge=0)
 
 
+Weights = Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1, max_length=24)]
+
+
 class ForecastBlend(BaseModel):
-    """How much of the latest CBP reading a forecast keeps, per hour ahead (the rest is the
-    twin's own forecast): ``w·reading + (1 − w)·twin``. Fitted by ``calibrate`` on the training
-    readings — a queue's surprise fades, at a pace the readings tell — and 0 (the twin alone)
-    when absent. The last weight holds for horizons beyond the list."""
+    """How a forecast combines the twin with the latest CBP reading and with climatology (the
+    mean of earlier days at that lane, day type and hour), per hour ahead *k*; the last weight
+    holds for horizons beyond the lists. Fitted by ``calibrate`` on the training readings.
+
+    Where climatology knows both hours (``anomaly_weight`` φ and ``twin_weight`` ψ given)::
+
+        climatology(t + k) + φ·(reading − climatology(t)) + ψ·(twin(t + k) − climatology(t + k))
+
+    — today's departure from the usual fades at a pace the readings tell, and the twin corrects
+    the usual where it knows better. Otherwise ``w·reading + (1 − w)·twin`` with
+    ``persistence_weight`` *w* (0, the twin alone, when absent)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    persistence_weight: list[Annotated[float, Field(ge=0, le=1)]] = Field(min_length=1, max_length=24)
+    persistence_weight: Weights
+    anomaly_weight: Weights | None = None
+    twin_weight: Weights | None = None
+
+    @model_validator(mode="after")
+    def _paired(self) -> ForecastBlend:
+        if (self.anomaly_weight is None) != (self.twin_weight is None):
+            raise ValueError("anomaly_weight and twin_weight: give both or neither")
+        return self
 
 
 class PortSpec(BaseModel):
