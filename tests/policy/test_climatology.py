@@ -30,13 +30,12 @@ def test_mean_of_the_same_day_type_and_hour() -> None:
 
 def test_a_day_left_out_of_its_own_baseline() -> None:
     usual = Climatology.of(FRAME)
-    day = pd.Timestamp("2026-08-03")
-    assert usual.value("pov", "standard", pd.Timestamp("2026-08-03 10:00"), exclude=day) == pytest.approx(25.0)
+    assert usual.value("pov", "standard", pd.Timestamp("2026-08-03 10:00"), own_day_out=True) == pytest.approx(25.0)
     # The only Saturday reading left out: the other days at 10:00.
     assert usual.value("pov", "standard", pd.Timestamp("2026-08-08 10:00"),
-                       exclude=pd.Timestamp("2026-08-08")) == pytest.approx(20.0)
+                       own_day_out=True) == pytest.approx(20.0)
     assert usual.value("pov", "standard", pd.Timestamp("2026-08-04 11:00"),
-                       exclude=pd.Timestamp("2026-08-04")) is None
+                       own_day_out=True) is None
 
 
 def test_day_kinds() -> None:

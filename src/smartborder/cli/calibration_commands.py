@@ -23,7 +23,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="Month whose real volumes drive the twin, YYYY-MM (default: the observations' own, or the same month in the latest year with data).")]
 
 
-def _load(sources: list[str]):  # type: ignore[no-untyped-def]
+def load_observations(sources: list[str]):  # type: ignore[no-untyped-def]
     from smartborder import observations
 
     shipped = [s.split(":", 1)[1] for s in sources if s.startswith("shipped:")]
@@ -72,7 +72,7 @@ def calibrate(
         raise ModelError(f"crossing: {place.label} has {len(place.crossings)} crossings; calibrate one: {names}")
     if out is not None and out.exists() and out.is_dir():
         raise ModelError(f"out: {out} is a directory; give a file name such as model.toml")
-    readings = _load(observations)
+    readings = load_observations(observations)
     with err_console.status("calibrating…") if not as_json else _quiet():
         result = fit(place.crossings[0], readings, month, train_until, seed, evaluations)
         scored, tables, forecasts = validate(result, seed)
@@ -141,7 +141,7 @@ def forecast(
     spec = PortSpec.from_toml(model) if model else default_spec(crossing_)
     if spec.crossing != crossing_.id:
         raise ModelError(f"model: {model} describes {spec.crossing!r}, not {crossing_.id!r}")
-    readings = _load(observations)
+    readings = load_observations(observations)
     if readings.kind != "snapshot":
         raise ModelError("observations: a forecast starts from dated readings; CBP's averages carry no dates")
     frame = for_crossing(readings, crossing_)

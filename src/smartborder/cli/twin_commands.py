@@ -71,13 +71,13 @@ def waits(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Default, calibrated and climatology waits, and the forecast against persistence and climatology, on the days after --split."""
-    from smartborder.cli.calibration_commands import _load
+    from smartborder.cli.calibration_commands import load_observations
     from smartborder.cli.output import err_console, note
     from smartborder.policy.validation import validate_waits
     from smartborder.report.summary import short_name
     from smartborder.report.validation import validation_payload, write_validation_report
 
-    readings = _load(observations)
+    readings = load_observations(observations)
     if as_json:
         result = validate_waits(readings, split, crossing, month, seed, evaluations)
     else:

@@ -413,15 +413,20 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
                        None if isinstance(volumes, pd.Period) else int(volumes))
 
 
-def training_climatology(train: pd.DataFrame, kind: str, volumes: pd.Period | int) -> Climatology:
-    """Climatology of the training readings (for averages: their average days as readings)."""
+def as_readings(frame: pd.DataFrame, kind: str, volumes: pd.Period | int) -> pd.DataFrame:
+    """Readings with their local times: snapshots as they are; CBP's averages as the average
+    days of *volumes*' year (``forecast.average_days``)."""
     from smartborder.policy.forecast import average_days
 
     if kind == "snapshot":
-        return Climatology.of(train)
-    year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
-    days = list(average_days(train, year).values())
-    return Climatology.of(pd.concat(days, ignore_index=True)) if days else Climatology.of(train.iloc[0:0])
+        return frame
+    days = list(average_days(frame, volumes.year if isinstance(volumes, pd.Period) else int(volumes)).values())
+    return pd.concat(days, ignore_index=True) if days else frame.assign(time_local=pd.NaT)
+
+
+def training_climatology(train: pd.DataFrame, kind: str, volumes: pd.Period | int) -> Climatology:
+    """Climatology of the training readings (for averages: their average days as readings)."""
+    return Climatology.of(as_readings(train, kind, volumes))
 
 
 def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int,
@@ -478,12 +483,7 @@ def score(spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | i
 def score_climatology(climatology: Climatology, frame: pd.DataFrame, kind: str,
                       volumes: pd.Period | int) -> pd.DataFrame:
     """*frame* with the climatology's value as ``predicted`` (NaN at hours it never saw)."""
-    from smartborder.policy.forecast import average_days
-
-    if kind != "snapshot":
-        year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
-        days = list(average_days(frame, year).values())
-        frame = pd.concat(days) if days else frame.assign(time_local=pd.NaT)
+    frame = as_readings(frame, kind, volumes)
     values = [climatology.value(str(v), str(lane), pd.Timestamp(t))
               for v, lane, t in zip(frame["vehicle"], frame["lane"], frame["time_local"], strict=True)]
     return frame.assign(predicted=[np.nan if v is None else v for v in values])

@@ -8,8 +8,9 @@ forecast that loses to it has learnt nothing a spreadsheet of past readings does
 ``time_local``, ``delay_minutes``) and answers ``value(vehicle, lane, time)``: the mean delay of
 the readings at that lane, on the same day type (weekday, or Saturday/Sunday) and hour of day,
 falling back to the same hour on any day when the day type was never read, and None when the
-hour was never read. ``exclude`` leaves one day's own readings out (leave-one-day-out), so that
-weights fitted on training days do not learn from a baseline that has seen the day it is scored on.
+hour was never read. ``own_day_out`` leaves the asked day's own readings out (leave-one-day-out),
+so that weights fitted on training days do not learn from a baseline that has seen the day it is
+scored on.
 """
 
 from __future__ import annotations
@@ -57,14 +58,12 @@ class Climatology:
             by_hour[(v, lane, h)] = (s + total, c + n)
         return cls(by_kind, by_hour, by_day, int(table["date"].nunique()))
 
-    def value(self, vehicle: str, lane: str, when: pd.Timestamp, exclude: pd.Timestamp | None = None) -> float | None:
+    def value(self, vehicle: str, lane: str, when: pd.Timestamp, own_day_out: bool = False) -> float | None:
         """Mean delay at *lane* on *when*'s day kind and hour (any day kind if that one was never
-        read); None if the hour was never read. *exclude*: a date whose readings are left out."""
+        read); None if the hour was never read. *own_day_out*: leave *when*'s own day out."""
         when = pd.Timestamp(when)
         kind, hour = day_kind(when), int(when.hour)
-        own = (0.0, 0)
-        if exclude is not None:
-            own = self.by_day.get((vehicle, lane, kind, hour, pd.Timestamp(exclude).normalize()), (0.0, 0))
+        own = self.by_day.get((vehicle, lane, kind, hour, when.normalize()), (0.0, 0)) if own_day_out else (0.0, 0)
         total, n = self.by_kind.get((vehicle, lane, kind, hour), (0.0, 0))
         if n - own[1] > 0:
             return (total - own[0]) / (n - own[1])

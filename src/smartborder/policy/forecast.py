@@ -120,7 +120,7 @@ def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int =
     delay, low and high are None in an hour the model closes the whole class.
 
     *climatology*: the earlier days to average (default: *frame*'s readings on days before *at*);
-    *leave_out_day*: leave *at*'s own day out of it (scoring on days it was built from)."""
+    *leave_out_day*: leave each hour's own day out of it (scoring on days it was built from)."""
     if not 1 <= hours <= 24:
         raise ModelError(f"hours: forecast 1 to 24 hours ahead, not {hours}")
     at = pd.Timestamp(at)
@@ -135,13 +135,13 @@ def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int =
         if vehicle not in spec.classes:
             continue
         rows.extend(_forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed, climatology,
-                                    at.normalize() if leave_out_day else None))
+                                    leave_out_day))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Timestamp, hours: int,
                     volumes: pd.Period, replications: int, seed: int, climatology: Climatology,
-                    exclude: pd.Timestamp | None) -> list[dict[str, object]]:
+                    leave_out_day: bool) -> list[dict[str, object]]:
     start = at.floor("h")
     window = Window(start.normalize(), 2, volumes)
     first_hour = int((start - start.normalize()) / pd.Timedelta(hours=1))
@@ -193,8 +193,8 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
             if lane not in read:
                 continue
             state = read[lane]
-            usual = climatology.value(vehicle, lane, target, exclude)
-            usual_now = climatology.value(vehicle, lane, state.time, exclude)
+            usual = climatology.value(vehicle, lane, target, leave_out_day)
+            usual_now = climatology.value(vehicle, lane, state.time, leave_out_day)
             open_now = int(schedules[f"{vehicle}.primary.{lane}"][hour])
             row: dict[str, object] = {"hours_ahead": k + 1, "time": f"{target:%Y-%m-%d %H:%M}",
                                       "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
@@ -260,12 +260,11 @@ def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, ho
             target = (t0 + pd.Timedelta(hours=int(row.hours_ahead)), vehicle, lane)
             now = (t0, vehicle, lane)
             if target in lookup.index and now in lookup.index:
-                exclude = t0.normalize() if leave_out_day else None
                 records.append({"hours_ahead": int(row.hours_ahead), "observed": float(lookup[target]),
                                 "forecast": float(row.delay_minutes), "twin": float(row.twin),
                                 "persistence": float(lookup[now]),
-                                "climatology": climatology.value(vehicle, lane, target[0], exclude),
-                                "climatology_now": climatology.value(vehicle, lane, t0, exclude)})
+                                "climatology": None if pd.isna(row.climatology) else float(row.climatology),
+                                "climatology_now": climatology.value(vehicle, lane, t0, leave_out_day)})
     return pd.DataFrame(records, columns=RECORD_COLUMNS)
 
 
