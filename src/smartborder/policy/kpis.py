@@ -153,7 +153,7 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
         class_counts, class_sums = np.zeros(n_lanes), np.zeros(n_lanes)
         hourly_sum, hourly_count = np.zeros((n_lanes, 2, 24)), np.zeros((n_lanes, 2, 24))
         busy = np.zeros(n_lanes)
-        totals = np.zeros(4)  # vehicles, all waiting, pre-opening vehicles, minutes until opening
+        totals = np.zeros(5)  # vehicles, all waiting, pre-opening vehicles, minutes until opening, left
         referred, secondary_minutes = 0, 0.0
         illicit_present, illicit_caught = 0.0, 0.0
         split = {"targeted_inspections": 0.0, "targeted_hits": 0.0, "random_inspections": 0.0, "random_hits": 0.0}
@@ -214,6 +214,8 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
             out[f"{vehicle}.wait_p95_min"] = histogram_quantile(class_hist.sum(axis=0), 0.95)
         pre = int(totals[2])
         out[f"{vehicle}.preopening_vehicles"] = float(pre)
+        if cls.patience is not None:  # drivers who found the line too long and did not join it
+            out[f"{vehicle}.balked"] = float(totals[4])
         out[f"{vehicle}.opening_wait_mean_min"] = float(totals[3]) / pre if pre else 0.0
         out[f"{vehicle}.booth_hours"] = booth_hours
         out[f"{vehicle}.vehicle_hours_delay"] = vehicle_hours

@@ -175,7 +175,7 @@ def simulate_window(spec: PortSpec, vehicle: str, window: Window, seed: int = 0,
                                start_weekday=start_weekday, workers=1, schedules=schedules)
         for trace in result.flows.values():
             bucket = np.floor((trace.arrival + 30.0) / 60.0).astype(np.int64)
-            keep = bucket < window.hours
+            keep = (bucket < window.hours) & (trace.lane >= 0)  # who left without joining waited nowhere
             key = local[trace.lane[keep]] * window.hours + bucket[keep]
             wait = (trace.begin - trace.arrival)[keep]
             size = len(lanes) * window.hours

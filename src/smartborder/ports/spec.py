@@ -203,6 +203,11 @@ class ClassSpec(BaseModel):
                                description="share of drivers who keep to their own lane type, "
                                "however long its line (the rest take the shortest line open to them)")
     pre_opening: PreOpening = Field(default_factory=PreOpening)
+    patience: ServiceTime | None = Field(
+        default=None, description="the longest wait drivers accept, drawn per driver: one who finds a "
+        "longer line on arrival crosses another time or elsewhere (balks), which keeps a saturated "
+        "crossing's queue from growing without end, as drivers watching CBP's posted waits do. "
+        "None: everyone joins")
     design_volume: float | None = Field(
         default=None, ge=0, description="vehicles a day the staffing was set for (the staffing "
         "rule staffs hours a scenario opens from it)")
@@ -405,7 +410,7 @@ class PortSpec(BaseModel):
             trusted=entitlement != "standard",
             route=[
                 Step(stations=[f"{vehicle}.primary.{lane}" for lane in lanes], service=service,
-                     choice="shortest", loyal=spec.loyal_share),
+                     choice="shortest", loyal=spec.loyal_share, patience=spec.patience),
                 Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
             ],
         )

@@ -66,8 +66,11 @@ class FlowTrace:
 
     @property
     def exit(self) -> np.ndarray:
-        """Time each vehicle leaves the port (end of its last visited step)."""
-        return np.nanmax(np.where(self.station >= 0, self.end, np.nan), axis=1)
+        """Time each vehicle leaves the port (end of its last visited step; NaN if it left
+        without joining any)."""
+        visited = self.station >= 0
+        last = np.max(np.where(visited, self.end, -np.inf), axis=1)
+        return np.where(visited.any(axis=1), last, np.nan)
 
 
 @dataclass
@@ -130,8 +133,8 @@ def choice_groups(model: PortModel) -> list[list[str]]:
     groups: list[set[str]] = []
     for flow in model.flows:
         for step in flow.route:
-            if step.choice != "shortest" or len(step.stations) < 2:
-                continue
+            if (step.choice != "shortest" or len(step.stations) < 2) and step.patience is None:
+                continue  # a step vehicles may leave is solved by the choice kernel too
             names = set(step.stations)
             touching = [g for g in groups if g & names]
             groups = [g for g in groups if not (g & names)] + [names.union(*touching)]
@@ -208,13 +211,15 @@ def simulate(
                 raise ModelError(f"routing.{name}[{k}]: need a later step and one bool per arrival")
 
     def always(flow: Flow, k: int) -> bool:
-        """Every vehicle visits step k (no draw, no override)."""
-        return flow.route[k].probability >= 1.0 and k not in routing.get(flow.name, {})
+        """Every vehicle visits step k (no draw, no override, nobody left before it)."""
+        return (flow.route[k].probability >= 1.0 and k not in routing.get(flow.name, {})
+                and (k == 0 or flow.patience is None))
 
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
     services: dict[str, list[np.ndarray]] = {}
     loyals: dict[str, dict[int, np.ndarray]] = {}
+    patiences: dict[str, np.ndarray] = {}  # per flow, each arriving vehicle's (not the initial queue's)
     groups = choice_groups(model)
     group_of = {name: g for g, names in enumerate(groups) for name in names}
 
@@ -271,6 +276,8 @@ def simulate(
                 loyal_list[k] = frng.random(n) < step.loyal if step.loyal > 0 else np.zeros(n, dtype=bool)
         visits[flow.name], services[flow.name] = visit_list, service_list
         loyals[flow.name] = loyal_list
+        if flow.patience is not None:  # drawn last: the other draws are those of a flow without it
+            patiences[flow.name] = flow.patience.sample(frng, times.size)
         reach, start, end = reach_start_end
         traces[flow.name] = FlowTrace(flow.name, arrival, station, reach, start, end, n_init)
         # Initial vehicles are pinned to the station they were queued at.
@@ -398,14 +405,22 @@ def simulate(
         for f, k, m, _, _ in parts:
             if m.size and np.any(np.diff(traces[f].reach[m, k]) < 0):
                 raise ModelError(f"flows.{f}: vehicles reach step {k} out of order")
+        patience = None
+        if any(f in patiences for f, _, _, _, _ in parts):  # the initial queue has joined already
+            patience = np.concatenate([
+                patiences[f][m - traces[f].n_initial] if f in patiences and k == 0 and m.size
+                and m[0] >= traces[f].n_initial else np.full(m.size, np.inf) for f, k, m, _, _ in parts])
         chosen, starts = choice_starts(reach, service, bounds, part_option, options, n_options,
-                                       loyal, schedule, 60.0, overtime)
-        global_index = np.array([station_index[n] for n in names], dtype=np.int32)
+                                       loyal, schedule, 60.0, overtime, patience)
+        global_index = np.append(np.array([station_index[n] for n in names], dtype=np.int32), -1)
         for (f, k, m, _, _), lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
             trace = traces[f]
-            trace.station[m, k] = global_index[chosen[lo:hi]]
+            trace.station[m, k] = global_index[chosen[lo:hi]]  # -1 (balked) picks the appended -1
             trace.start[m, k] = starts[lo:hi]
             trace.end[m, k] = starts[lo:hi] + service[lo:hi]
+            left = m[chosen[lo:hi] < 0]
+            for later in visits[f][k + 1:]:  # who left visits nothing after
+                later[left] = False
 
     def solve_station(name: str) -> None:
         """Gather everyone who reaches the station, in order of arrival, and run the kernel."""

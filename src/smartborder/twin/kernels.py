@@ -403,6 +403,7 @@ def choice_starts(
     servers: np.ndarray,
     block: float,
     overtime: np.ndarray,
+    patience: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Stations run side by side for vehicles that choose among them; (station, start) each.
 
@@ -416,24 +417,35 @@ def choice_starts(
     opens first (the earlier one on ties).
     Each station is then FCFS with *servers[s]* open per *block* (``overtime[s]`` as in
     ``fcfs_starts``).
+
+    *patience* (one per vehicle, ``inf``: none) makes a vehicle that would wait longer than its
+    patience at the station it chose leave without joining (station -1, start NaN). The wait it
+    judges is the one the line shows when it arrives: its start if the staffing then open held
+    (exact while it does). A vehicle that arrives while every station of its list is closed
+    came for the opening and always joins.
     """
     station, starts, _ = choice_run(reach, service, part_start, part_option, options, n_options, loyal,
-                                    servers, block, overtime, finish=False)
+                                    servers, block, overtime, finish=False, patience=patience)
     return station, starts
 
 
 def choice_run(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
                options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray,
-               block: float, overtime: np.ndarray, finish: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               block: float, overtime: np.ndarray, finish: bool = True,
+               patience: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``choice_starts``, and with *finish* each vehicle's service end (``start + service``, as
     NumPy would add them) computed on the way (else an empty array)."""
     n = np.shape(reach)[0]
+    if patience is None:
+        patience = np.empty(0)
+    elif np.shape(patience) != (n,):
+        raise ValueError(f"patience: need one value per vehicle ({n}), got shape {np.shape(patience)}")
     # Outputs in NumPy's memory (module docstring).
     station = np.empty(n, dtype=np.int32)
     starts = np.empty(n)
     ends = np.empty(n if finish else 0)
     _choice_into(reach, service, part_start, part_option, options, n_options, loyal, servers, block, overtime,
-                 station, starts, ends, finish)
+                 station, starts, ends, finish, np.ascontiguousarray(patience, dtype=np.float64))
     return station, starts, ends
 
 
@@ -441,9 +453,10 @@ def choice_run(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, p
 def _choice_into(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
                  options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray, block: float,
                  overtime: np.ndarray, station: np.ndarray, starts: np.ndarray, finish: np.ndarray,
-                 with_finish: bool) -> None:
-    """``choice_run`` into given arrays."""
+                 with_finish: bool, patience: np.ndarray) -> None:
+    """``choice_run`` into given arrays (*patience* empty: everyone joins)."""
     n = reach.size
+    with_patience = patience.size > 0
     n_stations, nblocks = servers.shape
     # Flat arrays and unsigned indices (see ``_U``): this loop runs once per vehicle of a port.
     srv = np.ascontiguousarray(servers).ravel()
@@ -537,6 +550,22 @@ def _choice_into(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray,
         s = chosen
         us = _U(s)
         base = s * width
+        if with_patience and patience[_U(i)] < INF:
+            cap = srv[_U(s * nblocks + kb)]
+            if cap > 0:  # the line it sees: its start if today's staffing held (as chosen above)
+                ready = max(last[us], t)
+                sz = size[us]
+                if sz > cap:
+                    sz = _flat_pop(heaps, base, sz, ready)
+                    size[us] = sz
+                if sz >= cap and heaps[_U(base)] > ready:
+                    ready = heaps[_U(base)]
+                if ready - t > patience[_U(i)]:
+                    station[_U(i)] = -1
+                    starts[_U(i)] = np.nan
+                    if with_finish:
+                        finish[_U(i)] = np.nan
+                    continue
         t = max(t, last[us])
         sz = size[us]
         k = block_of[us]

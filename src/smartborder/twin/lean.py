@@ -176,6 +176,7 @@ def simulate_lean(
                 raise ModelError(f"arrivals.{flow.name}: times must be >= 0, sorted and not NaN")
             times[flow.name] = values
         slot: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        patient: dict[str, np.ndarray] = {}
         buffers = []
         for _, members in jobs:
             sizes = [times[f.name].size for f in members]
@@ -184,11 +185,15 @@ def simulate_lean(
                 np.concatenate([times[f.name] for f in members])
             service = np.empty(int(bounds[-1]))
             loyal = np.empty(int(bounds[-1]), dtype=bool)
+            patience = np.full(int(bounds[-1]), np.inf) if any(f.patience for f in members) else None
             for f, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
                 slot[f.name] = (service[lo:hi], loyal[lo:hi])
-            buffers.append((bounds, reach, service, loyal))
+                if patience is not None:
+                    patient[f.name] = patience[lo:hi]
+            buffers.append((bounds, reach, service, loyal, patience))
         drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for flow in flows:  # the engine's draws, in its order: primary service, loyalty, referral, secondary
+        # The engine's draws, in its order: primary service, loyalty, referral, secondary, patience.
+        for flow in flows:
             frng = rng if isinstance(rng, np.random.Generator) else rng[flow.name]
             service, loyal = slot[flow.name]
             n = service.size
@@ -213,12 +218,17 @@ def simulate_lean(
                 else:
                     referred = np.arange(n, dtype=np.int64)
                 second = step.service.sample(frng, referred.size)
+            if flow.patience is not None:
+                flow.patience.sample(frng, n, out=patient[flow.name])
             drawn[flow.name] = (referred, second)
         traces: dict[str, LeanTrace] = {}
-        for (names, members), (bounds, reach, service, loyal) in zip(jobs, buffers, strict=True):
-            lane, begin, finish = run_group(names, members, bounds, reach, service, loyal)
+        for (names, members), (bounds, reach, service, loyal, patience) in zip(jobs, buffers, strict=True):
+            lane, begin, finish = run_group(names, members, bounds, reach, service, loyal, patience)
             for flow, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
                 referred, second = drawn[flow.name]
+                if patience is not None and referred.size:  # who left is sent nowhere
+                    kept = lane[lo:hi][referred] >= 0
+                    referred, second = referred[kept], second[kept]
                 traces[flow.name] = LeanTrace(
                     flow.name, times[flow.name], lane[lo:hi], begin[lo:hi], service[lo:hi], referred,
                     station_index[flow.route[1].stations[0]] if len(flow.route) == 2 else -1,
@@ -243,8 +253,10 @@ def simulate_lean(
         return {flow.name: traces[flow.name] for flow in flows}
 
     def run_group(names: list[str], flows: list[Flow], bounds: np.ndarray, reach: np.ndarray,
-                  service: np.ndarray, loyal: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Primary lane (model station index), start and end of every vehicle of the group."""
+                  service: np.ndarray, loyal: np.ndarray,
+                  patience: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Primary lane (model station index, -1: left without joining), start and end of every
+        vehicle of the group."""
         local = {name: i for i, name in enumerate(names)}
         rows = [[local[n] for n in f.route[0].stations] for f in flows]
         width = max(len(r) for r in rows)
@@ -255,8 +267,10 @@ def simulate_lean(
         schedule = np.stack([servers[n] for n in names])
         overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
         lane, begin, finish = choice_run(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
-                                         n_options, loyal, schedule, 60.0, overtime)
+                                         n_options, loyal, schedule, 60.0, overtime, patience=patience)
         index = np.array([station_index[n] for n in names], dtype=np.int32)
+        if patience is not None:
+            return np.append(index, -1)[lane], begin, finish  # -1 (left) picks the appended -1
         if np.array_equal(index, np.arange(index[0], index[0] + index.size)):
             lane += index[0]  # the usual case: the group's stations are consecutive
             return lane, begin, finish

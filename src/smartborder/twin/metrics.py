@@ -143,10 +143,13 @@ def summary(result: SimulationResult) -> dict[str, float]:
     """Headline figures of one run (what replications average and put intervals on)."""
     table = vehicle_table(result)
     table = table[~table["initial"] & (table["arrival"] < result.horizon)]
+    left = table["primary_station"].isna() if len(table) else table["wait"]
     figures: dict[str, float] = {
-        "vehicles": float(len(table)),
+        "vehicles": float(len(table) - int(left.sum())),
         "mean_time_in_port": float(table["time_in_port"].mean()) if len(table) else np.nan,
     }
+    if any(flow.patience is not None for flow in result.model.flows):
+        figures["balked"] = float(left.sum())
     for (vehicle, lane), group in table.groupby(["vehicle", "lane"]):
         stats = _stats(group["wait"])
         for key in ("mean", "p95", "max"):
@@ -198,7 +201,9 @@ def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, f
     ``counts``/``sums``/``hist``/``hourly_*`` (day 0 weekday, 1 weekend; local hour); those that
     arrived while it was closed add to ``totals[2]`` (count) and ``totals[3]`` (minutes until it
     opened, from ``next_open``). ``totals[0]`` counts every vehicle in the period, ``totals[1]``
-    sums every wait. ``busy`` gets each vehicle's service minutes inside the period.
+    sums every wait; a vehicle that left without joining (start NaN, a flow with ``patience``)
+    counts in none of these but in ``totals[4]``, if *totals* has five places. ``busy`` gets
+    each vehicle's service minutes inside the period.
 
     With *lane_of*, *lane* holds station indices and vehicle *i* counts for lane
     ``lane_of[lane[i]]`` (the same as passing ``lane_of[lane]``, without building that array).
@@ -256,11 +261,16 @@ def _accumulate(arrival: np.ndarray, lane: np.ndarray, lane_of: np.ndarray, mapp
     exact_scale = math.frexp(bin_width)[0] == 0.5  # a power of two: x / width == x * scale
     # The totals in locals (the same additions in the same order, without a store per vehicle).
     vehicles, waited, closed, until_open = totals[0], totals[1], totals[2], totals[3]
+    left = totals[4] if totals.size > 4 else 0.0
     low, high = np.inf, -np.inf  # arrival times in [low, high) share h, hour and day
     h, hour, day = 0, 0, 0
     for i in range(arrival.size):
         ui = np.uint64(i)
         start = begin[ui]
+        if start != start:  # NaN: left without joining (balked)
+            if i >= first and arrival[ui] < horizon:
+                left += 1.0
+            continue
         end = finish[ui]
         s = lane_of[lane[ui]] if mapped else lane[ui]  # signed: -1 means the last, as numpy does
         if s >= 0:
@@ -313,6 +323,8 @@ def _accumulate(arrival: np.ndarray, lane: np.ndarray, lane_of: np.ndarray, mapp
     totals[1] = waited
     totals[2] = closed
     totals[3] = until_open
+    if totals.size > 4:
+        totals[4] = left
 
 
 def histogram_quantile(hist: np.ndarray, q: float, bin_width: float = HIST_BIN_MIN) -> float:

@@ -7,7 +7,9 @@ How a vehicle picks among a step's stations is the step's ``choice``: ``first_op
 first one open when it gets there (FAST trucks fall back to standard booths when the FAST
 booths are closed, never the reverse); ``shortest`` joins the open station where it would
 start soonest, as drivers pick the shorter line, except a ``loyal`` share who always keep to
-the first open station of their list.
+the first open station of their list. A first step may carry a ``patience``: each vehicle draws
+the longest wait it will accept, and one that finds a longer line on arrival does not join it
+(it *balks*: it crosses another time or elsewhere, and the trace marks it with station -1).
 
 Nothing here is code about a particular port: which stations exist and how many servers they
 have is in the model, which can be written in TOML/YAML and validated by pydantic.
@@ -99,6 +101,10 @@ class Step(BaseModel):
         default="first_open", description="how a vehicle picks among the step's stations")
     loyal: float = Field(default=0.0, ge=0.0, le=1.0,
                          description="with 'shortest': share who keep to the first open station")
+    patience: ServiceTime | None = Field(
+        default=None, description="the longest wait (minutes) each vehicle accepts, drawn per vehicle: "
+        "one that finds a longer line on arrival, at the station it would choose and the staffing "
+        "then open, leaves without joining (balks). None: everyone joins. First step only")
 
 
 class Flow(BaseModel):
@@ -119,7 +125,16 @@ class Flow(BaseModel):
             raise ValueError(
                 f"primary_step: {self.primary_step} is past the end of the {len(self.route)}-step route"
             )
+        late = [k for k, step in enumerate(self.route) if k > 0 and step.patience is not None]
+        if late:
+            raise ValueError(f"route[{late[0]}].patience: only a flow's first step can be left "
+                             "(a vehicle balks on arrival, before it joins any queue)")
         return self
+
+    @property
+    def patience(self) -> ServiceTime | None:
+        """The patience of the flow's first step (None: every vehicle joins)."""
+        return self.route[0].patience
 
 
 class PortModel(BaseModel):
