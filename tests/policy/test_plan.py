@@ -229,15 +229,16 @@ def test_the_shipped_catalogue_plans_laredo_with_its_new_crossing() -> None:
     assert new.measured.lane_hours[0].mean() > 0  # the new crossing's lanes are staffed and paid for
 
 
-def test_an_option_whose_queue_never_clears_is_set_aside_not_ranked() -> None:
-    """Converting two of Otay Mesa's standard car booths to Ready lanes leaves the standard queue
-    growing all month: its 'benefit' has no stable value, so it is set aside with the reason."""
+def test_an_option_that_cannot_be_done_is_set_aside_not_ranked() -> None:
+    """Converting two of Otay Mesa's standard car booths to Ready lanes takes away standard lanes
+    the night roster does not have: it is set aside with the reason, not ranked. (The set-aside
+    of an option whose queue never clears is held by the swamped-port test below.)"""
     catalogue = load_catalogue()
     few = Catalogue.model_validate({**catalogue.model_dump(), "option": [
         catalogue.get("pov-ready-convert-2").model_dump(), catalogue.get("pov-booths-2").model_dump()]})
     result = plan_place("otay mesa", month=MONTH, catalogue=few, replications=2, seed=1, classes=["pov"])
     assert [a.ids for a in result.options] == [("pov-booths-2",)]
-    assert "the queue does not clear" in result.skipped["pov-ready-convert-2"]
+    assert "taking 2 away leaves none" in result.skipped["pov-ready-convert-2"]
 
 
 # A swamped port leaves secondary inspections unfinished at the period's end, and the twin's

@@ -59,6 +59,7 @@ def measured(spec: PortSpec, vehicle: str, stat: str, replications: int = REPS, 
             assert isinstance(trace, LeanTrace)  # crossing models run on the lean engine
             hour = (trace.arrival // 60).astype(int)
             keep = (trace.arrival < result.horizon) & open_hours[np.minimum(hour, open_hours.size - 1)]
+            keep &= trace.lane >= 0  # who found the line too long and left waited nowhere
             weekday = (result.start_weekday + hour[keep] // 24) % 7
             frames.append(pd.DataFrame({
                 "lane": [names[s].split(".")[-1] for s in trace.lane[keep]],

@@ -228,6 +228,9 @@ def test_capacity_warning_for_an_overloaded_model() -> None:
     for lane in starved.classes["pov"].lanes.values():
         lane.staffed = DaySchedule(weekday=[1] * 24, saturday=[1] * 24, sunday=[1] * 24)
     warnings = capacity_warnings(starved, months)
+    assert any(w.startswith("pov:") and "not cross" in w for w in warnings)  # drivers leave long lines
+    starved.classes["pov"].patience = None  # ... and without patience, they all wait: it grows
+    warnings = capacity_warnings(starved, months)
     assert any(w.startswith("pov:") and "grows" in w for w in warnings)
 
 

@@ -119,8 +119,9 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
     out.loyal_share = fit.loyal_share
     out.design_mix = None  # staffed for the fitted service times
     if fit.utilisation is not None:
-        out.staffing_rule = rule.model_copy(update={"target_utilisation": fit.utilisation,
-                                                    "source": source or rule.source})
+        own = cls.staffing_rule or rule  # a class's own rule (a roster) keeps its kind and shape
+        out.staffing_rule = own.model_copy(update={"target_utilisation": fit.utilisation,
+                                                   "source": source or own.source})
         out = apply_rule(out, rule, pre_service)
     return out
 

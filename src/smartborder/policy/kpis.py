@@ -13,6 +13,8 @@ Keys (``{v}`` a class, ``{lane}`` a physical lane type, ``{e}`` an entitlement g
   type *used* (what CBP publishes per lane);
 - ``{v}.{e}.wait_mean_min|wait_p95_min``: per entitlement (who holds what card);
 - ``{v}.preopening_vehicles``, ``{v}.opening_wait_mean_min``: the pre-opening queue;
+- ``{v}.balked`` (classes with ``patience``): drivers who found the line longer than they would
+  wait and did not join it (not in ``{v}.vehicles``);
 - ``{v}.booth_hours``: staffed primary lane-hours in the period;
 - ``{v}.vehicle_hours_delay`` (all waiting: to primary, for opening, at secondary), costs.
 """
@@ -260,6 +262,8 @@ def monthly(spec: PortSpec, result: SimulationResult | LeanResult, months: list[
             arrival, _, begin, _ = _primary(trace)
             stop = int(np.searchsorted(arrival, result.horizon))
             arrival, begin = arrival[trace.n_initial:stop], begin[trace.n_initial:stop]
+            joined = ~np.isnan(begin)  # who found the line too long and left is not counted
+            arrival, begin = arrival[joined], begin[joined]
             served = np.isfinite(begin)
             month = np.searchsorted(bounds, arrival, side="right") - 1
             hour = np.minimum((arrival // 60.0).astype(np.int64), open_by_hour.size - 1)

@@ -27,7 +27,7 @@ ADDITIVE = ("vehicles", "throughput_per_day", "vehicle_hours_delay", "person_hou
             "secondary_inspections", "illicit_loads", "illicit_caught", "targeted_inspections",
             "targeted_hits", "random_inspections", "random_hits", "value_of_time_usd",
             "fuel_gallons", "fuel_cost_usd", "co2_tonnes", "total_cost_usd", "booth_hours",
-            "preopening_vehicles")
+            "preopening_vehicles", "balked")
 
 
 @dataclass

@@ -116,10 +116,11 @@ def _accumulate(arrival: np.ndarray, station: np.ndarray, begin: np.ndarray, cel
                 hist: np.ndarray) -> None:
     """Per (lane type, day type × 24 + hour) slot: sum and count of waits and their histogram
     (bins of *bin_width*, the last one holding everything longer), over vehicles whose cell is
-    not -1 (arrived in the month while the class was open)."""
+    not -1 (arrived in the month while the class was open) and who joined the line (station -1:
+    left it, as ``simulate`` leaves them out of waits)."""
     for i in range(arrival.size):
         cell = cells[i]
-        if cell < 0:
+        if cell < 0 or station[i] < 0:
             continue
         slot = lane_of[station[i]] * 72 + cell
         wait = begin[i] - arrival[i]
@@ -262,7 +263,7 @@ class ClassEvaluator:
         def work(drawn: _Drawn, schedules: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
             slots, waits = [], []
             for name, (arrival, station, begin) in self._run(drawn, schedules).items():
-                keep = drawn.cells[name] >= 0
+                keep = (drawn.cells[name] >= 0) & (station >= 0)
                 slots.append(self.lane_of[station[keep]] * 72 + drawn.cells[name][keep])
                 waits.append(begin[keep] - arrival[keep])
             return np.concatenate(slots), np.concatenate(waits)

@@ -18,6 +18,10 @@ from smartborder.ports.staffing import month_schedules
 
 #: Warn when the work left over at the end of a day exceeds this share of a day's staffed time.
 BACKLOG_DAYS = 0.25
+#: For a class whose drivers leave long lines (``patience``), the queue cannot grow without end;
+#: warn instead when the work that would like to cross exceeds the staffed time by this factor
+#: (a third of the drivers or more would find the line too long and leave).
+TURNED_AWAY_LOAD = 1.5
 
 
 def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
@@ -27,7 +31,10 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
       pre-opening queue);
     - a class, or the standard lanes on their own (standard-only vehicles may use no other),
       whose work left over at the end of a day — carried from day to day — reaches a quarter of
-      a day's staffed lane time: its queue grows through the run instead of clearing.
+      a day's staffed lane time: its queue grows through the run instead of clearing. A class
+      whose drivers leave long lines (``patience``) keeps its queue bounded that way, as the
+      default car model is designed to (an officer-short roster): it is warned about only when
+      its work exceeds the staffed time by ``TURNED_AWAY_LOAD``.
     """
     warnings: list[str] = []
     demand, first_weekday = demand_for(spec, months)
@@ -64,8 +71,16 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
                 backlog = max(0.0, backlog + work_today - capacity_today)
                 worst = max(worst, backlog)
             mean_capacity = float(daily_capacity.mean())
+            load = float(daily_work.sum() / max(daily_capacity.sum(), 1e-9))
+            if cls.patience is not None:
+                if load > TURNED_AWAY_LOAD:
+                    warnings.append(
+                        f"{vehicle}: {label} cannot keep up: the work is {load:.0%} of the period's staffed "
+                        f"time, so about {1 - 1 / load:.0%} of the drivers or more would find the line "
+                        "longer than they will wait and not cross")
+                    break
+                continue
             if worst > BACKLOG_DAYS * mean_capacity:
-                load = float(daily_work.sum() / max(daily_capacity.sum(), 1e-9))
                 warnings.append(
                     f"{vehicle}: {label} cannot keep up: the work left over carries from day to day "
                     f"(up to {worst / max(mean_capacity, 1e-9):.1f} days of staffed lane time; "

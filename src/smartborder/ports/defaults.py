@@ -62,6 +62,15 @@ def staffing_rule() -> StaffingRule:
                         minimum=a["minimum"], source=a["source"])
 
 
+def roster_rule() -> StaffingRule:
+    """The officer-short roster of ``assumptions.toml [staffing.roster]``."""
+    a = assumptions()["staffing"]
+    r = a["roster"]
+    return StaffingRule(kind="roster", shifts=a["shifts"], target_utilisation=r["utilisation"],
+                        minimum=a["minimum"], roster_weekday=tuple(r["weekday"]), roster_weekend=tuple(r["weekend"]),
+                        source=f"{r['shape_source']} Level: {r['utilisation_source']}")
+
+
 def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRange:
     """The 12 months a model is designed on: a calendar year, or the latest 12 months of data."""
     if year is None:
@@ -226,7 +235,11 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
         referral.setdefault(lane, referral["standard"])
     provenance[f"{key}.loyal_share"] = a["loyal_source"]
     provenance[f"{key}.pre_opening"] = a["pre_opening_source"]
+    patience = ServiceTime(**a["patience"]) if "patience" in a else None
+    if patience is not None:
+        provenance[f"{key}.patience"] = patience.source
     return ClassSpec(
+        patience=patience,
         measure=a["measure"],
         entitlements=entitlements,
         loyal_share=a["loyal_share"],
@@ -272,6 +285,9 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
     rule = staffing_rule()
     pre_inspection = PreInspectionSpec(service_factor=pre["service_factor"], referral_factor=pre["referral_factor"])
     for vehicle, cls in list(classes.items()):
+        if assumptions()[vehicle].get("staffing") == "roster":
+            cls.staffing_rule = roster_rule()
+            provenance[f"classes.{vehicle}.staffing_rule"] = assumptions()[vehicle]["staffing_source"]
         # Installed lanes must carry the busiest month the rule staffs for; a published count
         # that cannot (older than today's traffic) is raised, and says so.
         monthly = crossing.series(cls.measure, months)
@@ -289,7 +305,7 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
         classes[vehicle].seasonal = True
         classes[vehicle].design_mix = work_mix(cls, pre_inspection.service_factor)
         provenance[f"classes.{vehicle}.lanes.staffed"] = (
-            f"{rule.source} Shown for the average day of {months.start}..{months.end} "
+            f"{(cls.staffing_rule or rule).source} Shown for the average day of {months.start}..{months.end} "
             f"({cls.design_volume:,.0f} a day); each simulated month is staffed by the same rule for "
             "its own traffic (seasonal = true), as CBP staffs up for its holiday peaks.")
     provenance["staffing_rule"] = rule.source

@@ -167,18 +167,36 @@ class PreOpening(BaseModel):
 class StaffingRule(BaseModel):
     """How lanes are staffed where no schedule is published (``ports/staffing.py``).
 
-    Officers work fixed shifts, so a shift staffs for its own average load, not for each hour:
-    each lane type gets enough lanes that the shift's average load keeps them
+    ``kind = "shifts"``: officers work fixed shifts, so a shift staffs for its own average load,
+    not for each hour: each lane type gets enough lanes that the shift's average load keeps them
     ``target_utilisation`` busy, at least ``minimum`` while it is open and at most its booths.
+
+    ``kind = "roster"``: a port short of officers. The day's lanes follow a fixed shape by hour
+    (``roster_weekday`` / ``roster_weekend``, relative lanes open, as CBP's feed reports them)
+    whatever the hour's demand; its level staffs the *day's* work at ``target_utilisation``
+    (above 1: fewer lane-hours than the drivers who would like to cross need, so the queue
+    carries across hours and drivers' patience sets how long it gets). Lane types share the
+    lanes by their share of the day's work.
     """
 
     model_config = ConfigDict(extra="forbid")
 
+    kind: Literal["shifts", "roster"] = "shifts"
     shifts: list[Annotated[int, Field(ge=0, le=23)]] = Field(
         default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours")
     target_utilisation: float = Field(default=0.9, gt=0, le=1.5)
     minimum: int = Field(default=1, ge=0, description="lanes kept open while the lane type is open")
+    roster_weekday: tuple[Annotated[float, Field(ge=0)], ...] = Field(
+        default=(1.0,) * 24, min_length=24, max_length=24,
+        description="with kind = 'roster': relative lanes open by hour on weekdays")
+    roster_weekend: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
+        default=None, min_length=24, max_length=24,
+        description="... on Saturdays and Sundays (none: the weekday's)")
     source: str = "ESTIMATE"
+
+    def roster(self, day: str) -> tuple[float, ...]:
+        """Relative lanes open by hour on a day type (kind = 'roster')."""
+        return self.roster_weekday if day == "weekday" or self.roster_weekend is None else self.roster_weekend
 
     @field_validator("shifts")
     @classmethod

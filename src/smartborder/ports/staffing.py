@@ -90,14 +90,46 @@ def staff_shift(mean: dict[str, float], booths: dict[str, int], rule: StaffingRu
 
 
 def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int],
-                rule: StaffingRule) -> dict[str, list[int]]:
-    """Lanes open by hour for every lane type of a class on one day type, by the shift rule.
+                rule: StaffingRule, day: str = "weekday") -> dict[str, list[int]]:
+    """Lanes open by hour for every lane type of a class on one day type, by the rule.
 
-    Each shift staffs for its average load over the hours it is open (``staff_shift``). CBP's
-    feed shows the same pattern: trusted lanes close at night ('Lanes Closed') while a general
-    lane stays open.
+    By shifts, each shift staffs for its average load over the hours it is open
+    (``staff_shift``); by roster, the day's work is spread over the roster's shape
+    (``staff_roster``). CBP's feed shows the same pattern: trusted lanes close at night
+    ('Lanes Closed') while a general lane stays open.
     """
-    return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule)
+    return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule, day=day)
+
+
+def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[str, list[bool]],
+                 rule: StaffingRule, day: str) -> dict[str, list[int]]:
+    """Lanes open by hour by a roster: the shape ``rule.roster(day)`` at the level that staffs
+    the day's *work* (lane-hours of primary work by lane type) at ``rule.target_utilisation``.
+
+    Each hour's lanes (rounded half up) are shared by the lane types' shares of the day's work;
+    a trusted lane type whose share is under half a lane is closed that hour and its holders
+    use the standard lanes, which keep at least ``minimum`` (and one) while the class is open.
+    Each within its booths.
+    """
+    shape = rule.roster(day)
+    out = {lane: [0] * 24 for lane in work}
+    hours = [h for h in range(24) if any(is_open[lane][h] for lane in work)]
+    total = sum(work.values())
+    weight = sum(shape[h] for h in hours)
+    level = total / rule.target_utilisation / weight if total > 0 and weight > 0 else 0.0
+    for h in hours:
+        lanes = level * shape[h]
+        used = 0
+        for lane, amount in work.items():
+            if lane == "standard" or not is_open[lane][h]:
+                continue
+            share = lanes * amount / total
+            count = min(math.floor(share + 0.5) if share >= 0.5 else 0, booths[lane])
+            out[lane][h] = count
+            used += count
+        need = math.floor(lanes + 0.5) - used
+        out["standard"][h] = min(max(need, rule.minimum, 1), max(booths["standard"], 1))
+    return out
 
 
 #: One shift of a day: its open hours, each lane type's mean load over them, the booths it may use.
@@ -123,8 +155,12 @@ def shift_plan(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], boo
 
 
 def staff_plan(plan: list[Shift], lanes: list[str], is_open: dict[str, list[bool]], rule: StaffingRule,
-               scale: float = 1.0) -> dict[str, list[int]]:
-    """Lanes open by hour from a day's shift plan, its loads times *scale*."""
+               scale: float = 1.0, day: str = "weekday") -> dict[str, list[int]]:
+    """Lanes open by hour from a day's (*day* type's) shift plan, its loads times *scale*."""
+    if rule.kind == "roster":  # the day's work: each shift's mean load over its open hours
+        work = {lane: scale * sum(mean[lane] * len(hours) for hours, mean, _ in plan) for lane in lanes}
+        booths = {lane: max((available[lane] for _, _, available in plan), default=0) for lane in lanes}
+        return staff_roster(work, booths, is_open, rule, day)
     out = {lane: [0] * 24 for lane in lanes}
     for open_hours, mean, available in plan:
         scaled = mean if scale == 1.0 else {lane: load * scale for lane, load in mean.items()}
@@ -147,7 +183,7 @@ def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
     out = cls.model_copy(deep=True)
     booths = {name: lane.booths for name, lane in cls.lanes.items()}
     ruled = {day: staff_class(lane_loads(cls, day, pre_service),
-                              {name: lane.is_open(day) for name, lane in cls.lanes.items()}, booths, rule)
+                              {name: lane.is_open(day) for name, lane in cls.lanes.items()}, booths, rule, day)
              for day in DAY_TYPES}
     for name, lane in out.lanes.items():
         days = {}
@@ -201,7 +237,7 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
             month_weight = float(sum(weights[(first + d) % 7] for d in range(days)))
             base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
                     and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
-            ruled = {day: staff_plan(plans[day], list(cls.lanes), is_open[day], rule, base) for day in DAY_TYPES}
+            ruled = {day: staff_plan(plans[day], list(cls.lanes), is_open[day], rule, base, day) for day in DAY_TYPES}
             for name, lane in cls.lanes.items():  # within the booths, the scenario's changes on top
                 by_day = {day: lane.scheduled(ruled[day][name], day) for day in DAY_TYPES}
                 hours = np.concatenate([by_day[day_type((first + d) % 7)] for d in range(days)])

@@ -25,6 +25,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "vehicles": ("vehicles in the period", "vehicles"),
     "throughput_per_day": ("vehicles per day", "vehicles/day"),
     "preopening_vehicles": ("arrived before their lanes opened", "vehicles"),
+    "balked": ("found the line longer than they would wait and did not cross", "vehicles"),
     "opening_wait_mean_min": ("mean wait for the lanes to open (pre-opening arrivals)", "min"),
     "booth_hours": ("primary lane-hours staffed", "lane-hours"),
     "utilisation": ("share of staffed lane time busy", "fraction"),

@@ -1,0 +1,72 @@
+"""The default car model against what CBP observed, with nothing fitted to the readings.
+
+Two sets of readings ship with smartborder: CBP's historical averages at San Ysidro (by month,
+weekday and hour) and the Brownsville archive (four bridges, August 2026). The default model
+(officer-short roster, drivers' patience; ``assumptions.toml``) sees neither: these tests hold
+the shape of San Ysidro's day and the level at the busy Brownsville bridges, and the planning
+consequence that followed from the old shift rule (more night booths beating more day lanes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smartborder import data, observations
+from smartborder.policy.analysis import run_port
+from smartborder.policy.calibration import score
+from smartborder.policy.observed import for_crossing, volume_month
+from smartborder.policy.scenario import Scenario, apply
+from smartborder.ports import default_spec
+
+
+def _weekday_profile(scored: pd.DataFrame, lane: str, hour: np.ndarray, weekday: np.ndarray) -> pd.DataFrame:
+    rows = (scored["lane"].to_numpy() == lane) & (weekday < 5)
+    return scored[rows].groupby(hour[rows])[["predicted", "delay_minutes"]].mean()
+
+
+@pytest.fixture(scope="module")
+def san_ysidro() -> pd.DataFrame:
+    frame = for_crossing(observations.shipped("san-ysidro"), data.resolve_crossing("san ysidro"))
+    cars = frame[frame["vehicle"] == "pov"]
+    return score(default_spec("san ysidro", 2024), cars, "average", 2024, seed=0)
+
+
+# The standard lanes hold the issue's bar (r >= 0.6); the Ready lane's day is flatter than CBP's
+# (r about 0.46 over the year): held where it stands so that it cannot slip back.
+@pytest.mark.parametrize(("lane", "least_r"), [("standard", 0.6), ("Ready", 0.4)])
+def test_san_ysidro_follows_cbps_averages_by_hour(san_ysidro: pd.DataFrame, lane: str, least_r: float) -> None:
+    profile = _weekday_profile(san_ysidro, lane, san_ysidro["hour"].to_numpy(), san_ysidro["weekday"].to_numpy())
+    r = np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1]
+    assert r >= least_r
+    assert 10 <= int(profile["predicted"].idxmax()) <= 20  # a daytime peak, as CBP's; no night one
+    ratio = profile["predicted"].mean() / profile["delay_minutes"].mean()
+    assert 1 / 2 <= ratio <= 1.5
+
+
+@pytest.mark.parametrize("name", ["B&M", "Gateway", "Veterans"])
+def test_busy_brownsville_bridges_wait_at_cbps_level(name: str) -> None:
+    """Mean default car wait at the standard lanes within a factor of 1.5 of CBP's readings."""
+    crossing = data.resolve_crossing(name)
+    frame = for_crossing(observations.shipped("brownsville"), crossing)
+    cars = frame[(frame["vehicle"] == "pov") & (frame["lane"] == "standard")]
+    month = volume_month(crossing, pd.Timestamp(cars["time_local"].min()), None, [])
+    scored = score(default_spec(crossing, month.year), cars, "snapshot", month, seed=0, replications=2)
+    ratio = scored["predicted"].mean() / scored["delay_minutes"].mean()
+    assert 1 / 1.5 <= ratio <= 1.5
+
+
+def test_night_booths_do_not_beat_day_lanes_at_otay_mesa() -> None:
+    """Two more car booths at night (22-06) help less than two more by day (06-22)."""
+    spec = default_spec("otay mesa", 2024)
+    spec = spec.model_copy(update={"classes": {"pov": spec.classes["pov"]}})
+    months = [pd.Period("2024-06", "M")]
+
+    def wait(hours: list[int] | None) -> float:
+        changed = spec if hours is None else apply(spec, Scenario.model_validate(
+            {"name": "+2", "booths": [{"class": "pov", "lane": "standard", "delta": 2, "hours": hours}]}))
+        return float(run_port(changed, months, replications=2, seed=3).runs["pov.wait_mean_min"].mean())
+
+    base, night, day = wait(None), wait([22, 6]), wait([6, 22])
+    assert day < night <= base + 1e-9
