@@ -72,7 +72,7 @@ def main() -> None:
 
     times, run = _times(lambda: run_place(specs, months, 1, keep_last=False), args.repeats)
     totals = run.totals()
-    vehicles = sum(float(totals[c].iloc[0]) for c in totals if c.endswith(".vehicles"))
+    vehicles = sum(float(totals[c].iloc[0]) for c in totals if c.count(".") == 1 and c.endswith(".vehicles"))
     seq, _ = _times(lambda: run_place(specs, months, 1, keep_last=False, workers=1, engine_workers=1),
                     max(1, args.repeats // 2))
     best, median = min(times), statistics.median(times)

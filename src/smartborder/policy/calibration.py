@@ -7,6 +7,8 @@ What the public record lacks is fitted, per traffic class, by simulation-based o
 - the **hourly arrival shape**, the model's weights times ``exp(a1 cos + b1 sin + a2 cos 2 + b2
   sin 2)`` of the hour (four numbers; a fuller shape would fit CBP's rounding noise);
 - the **lane-choice** share of drivers who never switch lanes;
+- the drivers' **patience** (classes that have one: one factor on its mean), which sets how long
+  a line an over-full crossing keeps;
 - the **staffing**: from the lanes CBP reports open — the median by day type and hour over the
   training days, a lane type missing at a reading being closed — or, for CBP's historical
   averages, which carry no lanes open, the staffing rule's target utilisation, fitted too.
@@ -55,6 +57,7 @@ from smartborder.twin.errors import ModelError
 SERVICE_BOUNDS = (0.25, 4.0)
 SHAPE_BOUND = 1.5
 UTILISATION_BOUNDS = (0.6, 1.4)
+PATIENCE_BOUNDS = (0.1, 4.0)
 #: The common service factors (logs) tried before the simplex starts: 0.5x to 3x.
 GRID = tuple(float(v) for v in np.log([0.5, 0.7, 0.85, 1.2, 1.45, 1.75, 2.1, 2.5, 3.0]))
 #: Averages: a week simulated per month (days of the week each appear once), one replication.
@@ -74,6 +77,7 @@ class ClassFit:
     observations: int
     train_mae: float
     evaluations: int
+    patience_factor: float | None = None  # on the class's patience (classes that have one)
 
 
 @dataclass
@@ -117,6 +121,9 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
         "hourly_weekend": _shape_weights(profile.hourly_weekend, fit.shape) if profile.hourly_weekend else None,
         "source": source or profile.source})
     out.loyal_share = fit.loyal_share
+    if fit.patience_factor is not None and out.patience is not None:
+        scaled = out.patience.scaled(fit.patience_factor)
+        out.patience = scaled.model_copy(update={"source": source or out.patience.source})
     out.design_mix = None  # staffed for the fitted service times
     if fit.utilisation is not None:
         own = cls.staffing_rule or rule  # a class's own rule (a roster) keeps its kind and shape
@@ -126,13 +133,17 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
     return out
 
 
-def _decode(x: np.ndarray, lanes: list[str], fit_staffing: bool) -> tuple[dict[str, float], tuple[float, float, float, float], float, float | None]:
+def _decode(x: np.ndarray, lanes: list[str], fit_staffing: bool,
+            fit_patience: bool = False) -> tuple[dict[str, float], tuple[float, float, float, float], float,
+                                                 float | None, float | None]:
     k = len(lanes)
     service = {lane: float(np.clip(math.exp(v), *SERVICE_BOUNDS)) for lane, v in zip(lanes, x[:k], strict=True)}
     shape = tuple(float(np.clip(v, -SHAPE_BOUND, SHAPE_BOUND)) for v in x[k:k + 4])
     loyal = float(1.0 / (1.0 + math.exp(-x[k + 4])))
     utilisation = float(np.clip(math.exp(x[k + 5]), *UTILISATION_BOUNDS)) if fit_staffing else None
-    return service, shape, loyal, utilisation  # type: ignore[return-value]
+    at = k + 5 + (1 if fit_staffing else 0)
+    patience = float(np.clip(math.exp(x[at]), *PATIENCE_BOUNDS)) if fit_patience else None
+    return service, shape, loyal, utilisation, patience  # type: ignore[return-value]
 
 
 # --- observations, split and staffing ---------------------------------------------------------
@@ -296,14 +307,15 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
     lanes = _check_lanes(spec, vehicle, train)
     cls = spec.classes[vehicle]  # type: ignore[index]
     fit_staffing = kind == "average"
+    fit_patience = cls.patience is not None
     observed = train["delay_minutes"].to_numpy(dtype=float)
     rule = spec.staffing_rule
     pre = spec.pre_inspection.service_factor
     evaluations = 0
 
     def model(x: np.ndarray) -> tuple[ClassFit, PortSpec]:
-        service, shape, loyal, utilisation = _decode(x, lanes, fit_staffing)
-        fit = ClassFit(vehicle, lanes, service, shape, loyal, utilisation, len(train), float("nan"), 0)
+        service, shape, loyal, utilisation, patience = _decode(x, lanes, fit_staffing, fit_patience)
+        fit = ClassFit(vehicle, lanes, service, shape, loyal, utilisation, len(train), float("nan"), 0, patience)
         fitted = spec.model_copy(update={"classes": {**spec.classes, vehicle: apply_fit(cls, fit, rule, pre)}})
         return fit, fitted
 
@@ -320,7 +332,8 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
 
     loyal0 = min(max(cls.loyal_share, 0.02), 0.98)
     x0 = np.concatenate([np.zeros(len(lanes)), np.zeros(4), [math.log(loyal0 / (1 - loyal0))],
-                         [math.log((cls.staffing_rule or rule).target_utilisation)] if fit_staffing else []])
+                         [math.log((cls.staffing_rule or rule).target_utilisation)] if fit_staffing else [],
+                         [0.0] if fit_patience else []])
     # Waits change little with load until the lanes saturate, then explode: a coarse search of
     # one common service factor first finds the right regime for the simplex to refine.
     best = (loss(x0), 0.0)
@@ -329,7 +342,8 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
         trial[: len(lanes)] = level
         best = min(best, (loss(trial), level))
     x0[: len(lanes)] = best[1]
-    steps = np.concatenate([np.full(len(lanes), 0.4), np.full(4, 0.4), [1.0], [0.15] if fit_staffing else []])
+    steps = np.concatenate([np.full(len(lanes), 0.4), np.full(4, 0.4), [1.0], [0.15] if fit_staffing else [],
+                            [0.5] if fit_patience else []])
     simplex = np.vstack([x0] + [x0 + np.eye(x0.size)[k] * steps[k] for k in range(x0.size)])
     result = optimize.minimize(loss, x0, method="Nelder-Mead",
                                options={"initial_simplex": simplex, "maxfev": max_evaluations,
@@ -393,6 +407,8 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
             provenance[f"classes.{vehicle}.service.{entitlement}"] = source
         provenance[f"classes.{vehicle}.profile"] = source
         provenance[f"classes.{vehicle}.loyal_share"] = source
+        if fit.patience_factor is not None:
+            provenance[f"classes.{vehicle}.patience"] = f"{source}; patience x{fit.patience_factor:.2f}"
         if fit.utilisation is not None:
             provenance[f"classes.{vehicle}.lanes.staffed"] = f"{source}; staffing rule utilisation {fit.utilisation:.2f}"
         fits[vehicle] = fit

@@ -336,14 +336,20 @@ def fit_weights(records: pd.DataFrame) -> list[float] | None:
 
 
 def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]] | None:
-    """Per hour ahead, the anomaly weight φ and twin weight ψ of ``ForecastBlend`` (each 0..1,
-    step 0.05) with the least mean absolute error on the records whose hours the climatology
-    knows; None when any horizon has too few of them. Ties go to the smaller weights (the
-    climatology itself is φ = ψ = 0)."""
+    """Per hour ahead, the anomaly weight φ (0..1) and twin weight ψ (0..1.5) of
+    ``ForecastBlend``, step 0.05, with the least mean absolute error on the records whose hours
+    the climatology knows; None when any horizon has too few of them. Ties go to the smaller
+    weights (the climatology itself is φ = ψ = 0). ψ may pass 1: the twin's departure from the
+    usual is a mean over replications and over the lanes' hour, smoother than one reading's, so
+    the fit may scale it up. Of the weights whose error is within one standard error of the
+    least (the one-standard-error rule of Breiman et al., *Classification and Regression Trees*,
+    1984), the smallest (φ + ψ, then φ) are taken: a few dozen records cannot tell weights
+    apart by less, and the smaller ones stay nearer climatology on days not fitted."""
     if records.empty or "climatology" not in records:
         return None
     known = records.dropna(subset=["climatology", "climatology_now"])
     grid = np.linspace(0.0, 1.0, 21)
+    twin_grid = np.linspace(0.0, 1.5, 31)
     phis, psis = [], []
     for hours_ahead in sorted(records["hours_ahead"].unique()):
         rows = known[known["hours_ahead"] == hours_ahead]
@@ -355,9 +361,13 @@ def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]
         observed = rows["observed"].to_numpy(dtype=float)
         # errors[i, j]: MAE with φ = grid[i], ψ = grid[j]
         predicted = (usual[None, None, :] + grid[:, None, None] * anomaly[None, None, :]
-                     + grid[None, :, None] * correction[None, None, :])
-        errors = np.abs(np.maximum(predicted, 0.0) - observed).mean(axis=2)
+                     + twin_grid[None, :, None] * correction[None, None, :])
+        absolute = np.abs(np.maximum(predicted, 0.0) - observed)
+        errors = absolute.mean(axis=2)
         i, j = np.unravel_index(int(np.argmin(errors)), errors.shape)
+        spread = float(absolute[i, j].std(ddof=1) / np.sqrt(absolute.shape[2])) if absolute.shape[2] > 1 else 0.0
+        near = np.argwhere(errors <= errors[i, j] + spread)
+        i, j = min(near, key=lambda ij: (grid[ij[0]] + twin_grid[ij[1]], grid[ij[0]]))
         phis.append(round(float(grid[i]), 2))
-        psis.append(round(float(grid[j]), 2))
+        psis.append(round(float(twin_grid[j]), 2))
     return phis, psis

@@ -68,7 +68,9 @@ def roster_rule() -> StaffingRule:
     r = a["roster"]
     return StaffingRule(kind="roster", shifts=a["shifts"], target_utilisation=r["utilisation"],
                         minimum=a["minimum"], roster_weekday=tuple(r["weekday"]), roster_weekend=tuple(r["weekend"]),
-                        source=f"{r['shape_source']} Level: {r['utilisation_source']}")
+                        protected=tuple(r["protected"]), protected_utilisation=r["protected_utilisation"],
+                        source=f"{r['shape_source']} Level: {r['utilisation_source']} "
+                               f"Protected lanes: {r['protected_source']}")
 
 
 def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRange:

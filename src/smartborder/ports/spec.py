@@ -176,7 +176,8 @@ class StaffingRule(BaseModel):
     whatever the hour's demand; its level staffs the *day's* work at ``target_utilisation``
     (above 1: fewer lane-hours than the drivers who would like to cross need, so the queue
     carries across hours and drivers' patience sets how long it gets). Lane types share the
-    lanes by their share of the day's work.
+    lanes by their share of the day's work, except the ``protected`` ones (SENTRI), staffed for
+    their own holders at ``protected_utilisation``, as the programme promises.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -192,6 +193,10 @@ class StaffingRule(BaseModel):
     roster_weekend: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
         default=None, min_length=24, max_length=24,
         description="... on Saturdays and Sundays (none: the weekday's)")
+    protected: tuple[str, ...] = Field(
+        default=(), description="with kind = 'roster': trusted lane types staffed for their own holders' "
+        "work at protected_utilisation (at least one lane while open), outside the shortfall")
+    protected_utilisation: float = Field(default=0.85, gt=0, le=1.5)
     source: str = "ESTIMATE"
 
     def roster(self, day: str) -> tuple[float, ...]:
@@ -314,6 +319,8 @@ class PreInspectionSpec(BaseModel):
 
 
 Weights = Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1, max_length=24)]
+#: The twin's weight may scale its departure from the usual up (``forecast.fit_anomaly_weights``).
+TwinWeights = Annotated[list[Annotated[float, Field(ge=0, le=1.5)]], Field(min_length=1, max_length=24)]
 
 
 class ForecastBlend(BaseModel):
@@ -333,7 +340,7 @@ class ForecastBlend(BaseModel):
 
     persistence_weight: Weights
     anomaly_weight: Weights | None = None
-    twin_weight: Weights | None = None
+    twin_weight: TwinWeights | None = None
 
     @model_validator(mode="after")
     def _paired(self) -> ForecastBlend:

@@ -101,36 +101,70 @@ def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], bo
     return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule, day=day)
 
 
+def _whole(targets: dict[int, float], cap: int, floor: int = 0) -> dict[int, int]:
+    """Whole lanes for the hours of *targets* (fractional lanes by hour) whose sum is the
+    targets' sum rounded: each hour its whole part, and the lane-hours left over to the hours
+    with the largest remainders (earlier hours on ties), within [*floor*, *cap*] and never past
+    an hour's need rounded up (what the booths or the floor cannot place is not moved to hours
+    that do not need it). So a day that needs 2.5 lanes gets 2 and 3 by turns, not 2 or 3 all
+    day as rounding each hour would."""
+    if not targets:
+        return {}
+    out = {h: min(max(math.floor(t + 1e-9), floor), cap) for h, t in targets.items()}
+    extra = round(sum(targets.values())) - sum(out.values())
+    order = sorted(targets, key=lambda h: (-(targets[h] - math.floor(targets[h] + 1e-9)), h))
+    for h in order:
+        if extra <= 0:
+            break
+        if out[h] < min(cap, math.ceil(targets[h] - 1e-9)):
+            out[h] += 1
+            extra -= 1
+    return out
+
+
 def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[str, list[bool]],
                  rule: StaffingRule, day: str) -> dict[str, list[int]]:
     """Lanes open by hour by a roster: the shape ``rule.roster(day)`` at the level that staffs
     the day's *work* (lane-hours of primary work by lane type) at ``rule.target_utilisation``.
 
-    Each hour's lanes (rounded half up) are shared by the lane types' shares of the day's work;
-    a trusted lane type whose share is under half a lane is closed that hour and its holders
-    use the standard lanes, which keep at least ``minimum`` (and one) while the class is open.
-    Each within its booths.
+    The lanes are shared by the lane types' shares of the day's work; a trusted lane type whose
+    share is under half a lane on average is closed and its holders use the standard lanes,
+    which keep at least ``minimum`` (and one) while the class is open. A ``protected`` lane type
+    is staffed apart, outside the shortfall: its own work at ``rule.protected_utilisation``,
+    at least one lane while it is open. Each lane type's lane-hours are made whole over the
+    day (``_whole``), within its booths.
     """
     shape = rule.roster(day)
     out = {lane: [0] * 24 for lane in work}
     hours = [h for h in range(24) if any(is_open[lane][h] for lane in work)]
-    total = sum(work.values())
     weight = sum(shape[h] for h in hours)
-    level = total / rule.target_utilisation / weight if total > 0 and weight > 0 else 0.0
-    for h in hours:
-        lanes = level * shape[h]
-        used = 0
-        for lane, amount in work.items():
-            if lane == "standard" or not is_open[lane][h]:
-                continue
-            share = lanes * amount / total
-            count = min(math.floor(share + 0.5) if share >= 0.5 else 0, booths[lane])
+    if weight <= 0:
+        return out
+    protected = [lane for lane in work if lane in rule.protected and lane != "standard"]
+    shared = {lane: amount for lane, amount in work.items() if lane not in protected}
+    total = sum(shared.values())
+    level = total / rule.target_utilisation / weight if total > 0 else 0.0
+    for lane in protected:
+        open_hours = [h for h in hours if is_open[lane][h]]
+        if work[lane] > 0 and open_hours:
+            targets = {h: work[lane] / rule.protected_utilisation / weight * shape[h] for h in open_hours}
+            for h, count in _whole(targets, booths[lane], floor=1).items():
+                out[lane][h] = count
+    trusted = dict.fromkeys(hours, 0.0)
+    for lane, amount in shared.items():
+        open_hours = [h for h in hours if is_open[lane][h]]
+        if lane == "standard" or not open_hours or total <= 0:
+            continue
+        targets = {h: level * shape[h] * amount / total for h in open_hours}
+        if sum(targets.values()) / len(open_hours) < 0.5:
+            continue  # under half a lane: closed, its holders use the standard lanes
+        for h, count in _whole(targets, booths[lane]).items():
             out[lane][h] = count
-            used += count
-        need = math.floor(lanes + 0.5) - used
-        out["standard"][h] = min(max(need, rule.minimum, 1), max(booths["standard"], 1))
+            trusted[h] += count
+    standard = {h: max(level * shape[h] - trusted[h], 0.0) for h in hours}
+    for h, count in _whole(standard, max(booths["standard"], 1), floor=max(rule.minimum, 1)).items():
+        out["standard"][h] = count
     return out
-
 
 #: One shift of a day: its open hours, each lane type's mean load over them, the booths it may use.
 Shift = tuple[list[int], dict[str, float], dict[str, int]]
