@@ -118,3 +118,17 @@ def test_after_arrival_the_corridor_and_stops_no_longer_apply() -> None:
     beyond = [(START + (201 + k) * MIN, 27.6 + 0.01 * k, -99.4) for k in range(60)]  # onward, off the route
     parked = [(START + (261 + k) * MIN, 27.6, -99.4) for k in range(60)]
     assert run(beyond + parked, state=arrived)[1] == []
+
+
+def test_a_ping_at_null_island_is_far_off_the_corridor_not_infinitely() -> None:
+    """A device that loses its fix reports 0, 0: the route's UTM projection cannot place it, and
+    the distance is the great-circle one to the route (about 11,000 km from Laredo), never
+    infinity, which no JSON store accepts."""
+    points = track(10)
+    t, _, _ = points[5]
+    glitch = [*points[:5], (t, 0.0, 0.0), *points[6:]]
+    state, found = run(glitch)
+    (off,) = [a for a in found if a.kind == "off_corridor"]
+    assert off.at == t and np.isfinite(off.evidence["distance_m"])
+    assert 1.0e7 < off.evidence["distance_m"] < 1.2e7
+    assert state.pings == 10

@@ -270,18 +270,62 @@ def test_a_lane_cbp_reports_open_is_never_forecast_closed(fitted, readings) -> N
 
 
 def test_the_anomaly_blend_recovers_known_weights() -> None:
-    """Observed = climatology + φ·(reading − climatology now) + ψ·(twin − climatology), exactly."""
+    """Observed = climatology + φ·(reading − climatology now) + ψ·(twin − climatology)
+    + χ·(climatology now − climatology), exactly (φ = χ = 1, ψ = 0: the reading held)."""
     from smartborder.policy.forecast import MIN_BLEND_RECORDS, fit_anomaly_weights
 
     rng = np.random.default_rng(1)
     n = 60
     rows = []
-    for h, phi, psi in ((1, 0.8, 0.1), (2, 0.5, 0.3), (3, 0.0, 0.0)):
+    for h, phi, psi, chi in ((1, 0.8, 0.1, 0.3), (2, 0.5, 1.2, 0.0), (3, 0.0, 0.0, 0.0), (4, 1.0, 0.0, 1.0)):
         usual, now = rng.uniform(20, 60, n), rng.uniform(20, 60, n)
         reading, twin = now + rng.normal(0, 10, n), usual + rng.normal(0, 10, n)
-        observed = usual + phi * (reading - now) + psi * (twin - usual)
+        observed = usual + phi * (reading - now) + psi * (twin - usual) + chi * (now - usual)
         rows += [{"hours_ahead": h, "observed": o, "forecast": t, "twin": t, "persistence": r,
                   "climatology": u, "climatology_now": c}
                  for o, t, r, u, c in zip(observed, twin, reading, usual, now, strict=True)]
-    assert fit_anomaly_weights(pd.DataFrame(rows)) == ([0.8, 0.5, 0.0], [0.1, 0.3, 0.0])
+    assert fit_anomaly_weights(pd.DataFrame(rows)) == ([0.8, 0.5, 0.0, 1.0], [0.1, 1.2, 0.0, 0.0],
+                                                       [0.3, 0.0, 0.0, 1.0])
     assert fit_anomaly_weights(pd.DataFrame(rows[:MIN_BLEND_RECORDS - 1])) is None
+
+
+def test_observed_staffing_keeps_the_readings_lane_hours() -> None:
+    """Lanes open by hour are the readings' mean made whole over the day: a Ready lane read open
+    at two readings of five at 16-18 h is not closed (a median would close it), one read open at
+    three of five at 00-02 h is open in some of those hours and not all, and the day's
+    lane-hours are the readings'."""
+    from smartborder.policy.calibration import observed_staffing
+    from smartborder.ports import default_spec
+
+    cls = default_spec("b-and-m", 2024).classes["pov"]
+    rows = []
+    for day in pd.date_range("2026-08-03", periods=5, freq="D"):  # Monday..Friday
+        for hour in range(24):
+            when = day + pd.Timedelta(hours=hour)
+            rows.append({"time_local": when, "lane": "standard", "lanes_open": 2 if 6 <= hour < 22 else 1})
+            ready_open = (hour not in (16, 17, 18) or day.day % 2 == 0) and (hour >= 3 or day.day % 2 == 1)
+            if ready_open:
+                rows.append({"time_local": when, "lane": "Ready", "lanes_open": 2})
+    frame = pd.DataFrame(rows)
+    lanes = observed_staffing(frame, cls)
+    ready = lanes["Ready"].weekday
+    assert all(ready[h] >= 1 for h in (16, 17, 18))  # read open 2 of 5 times: 0.8 lanes on average
+    mean = frame.pivot_table(index="time_local", columns="lane", values="lanes_open").fillna(0.0)
+    by_hour = mean.groupby(mean.index.hour).mean()
+    assert sum(ready) == round(by_hour["Ready"].sum())
+    assert sum(lanes["standard"].weekday) == round(by_hour["standard"].sum())
+    assert 0 < sum(ready[h] for h in (0, 1, 2)) < 6  # half the readings: some of those hours open
+
+
+def test_the_blend_spans_persistence_and_climatology() -> None:
+    """φ = χ = 1, ψ = 0 is the reading held; φ = ψ = χ = 0 is climatology; no hold weight is χ = 0."""
+    from smartborder.policy.forecast import blended
+    from smartborder.ports.spec import ForecastBlend
+
+    twin = np.array([30.0, 50.0])
+    held = ForecastBlend(persistence_weight=[0.0], anomaly_weight=[1.0], twin_weight=[0.0], hold_weight=[1.0])
+    usual = ForecastBlend(persistence_weight=[0.0], anomaly_weight=[0.0], twin_weight=[0.0], hold_weight=[0.0])
+    plain = ForecastBlend(persistence_weight=[0.0], anomaly_weight=[1.0], twin_weight=[0.0])
+    np.testing.assert_allclose(blended(held, 0, 25.0, twin, 40.0, 35.0), [25.0, 25.0])
+    np.testing.assert_allclose(blended(usual, 0, 25.0, twin, 40.0, 35.0), [40.0, 40.0])
+    np.testing.assert_allclose(blended(plain, 0, 25.0, twin, 40.0, 35.0), [30.0, 30.0])  # 40 + (25 - 35)

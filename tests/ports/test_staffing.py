@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from smartborder.ports import default_spec
 from smartborder.ports.spec import DAY_TYPES, StaffingRule
-from smartborder.ports.staffing import _whole, staff_roster
+from smartborder.ports.staffing import staff_roster, whole_lanes
 
 SHAPE = (0.4, 0.3, 0.3, 0.3, 0.4, 0.5) + (1.0,) * 18
 OPEN_ALL = [True] * 24
@@ -22,14 +22,14 @@ def test_whole_lanes_add_up_to_the_need_hour_by_hour_within_one(targets: list[fl
     """Unconstrained by the booths, the day's lane-hours are the need rounded and each hour is
     within one lane of its need (the rounding goes to the largest remainders)."""
     need = dict(enumerate(targets))
-    lanes = _whole(need, cap)
+    lanes = whole_lanes(need, cap)
     assert sum(lanes.values()) == round(sum(targets))
     for h, count in lanes.items():
         assert math.floor(need[h] + 1e-9) <= count <= math.floor(need[h] + 1e-9) + 1
 
 
 def test_whole_lanes_keep_the_floor_and_the_booths() -> None:
-    lanes = _whole({0: 0.2, 1: 0.2, 2: 7.9}, cap=5, floor=1)
+    lanes = whole_lanes({0: 0.2, 1: 0.2, 2: 7.9}, cap=5, floor=1)
     assert lanes == {0: 1, 1: 1, 2: 5}
 
 

@@ -76,6 +76,36 @@ def test_nul_bytes_are_refused_naming_the_field(client: TestClient, parties: dic
     assert (status, field) == (422, "person_id") and "NUL" in text
 
 
+@pytest.mark.parametrize(("url", "field"), [
+    ("/persons/p%001", "path"),
+    ("/shipments/abc%00def/custody", "path"),
+    ("/persons/p1/eligibility?question=renew%00&on=2027-01-01", "query.question"),
+    ("/shipments?offset=%00", "query.offset"),
+])
+def test_nul_in_the_path_or_the_query_is_a_422_naming_it(client: TestClient, parties: dict,  # noqa: F811
+                                                          url: str, field: str) -> None:
+    """PostgreSQL text cannot hold a NUL: refused before any route sees it, on every method."""
+    status, where, text = problem(client.get(url, headers=parties["officer"]))
+    assert (status, where) == (422, field) and "NUL" in text
+    status, where, _ = problem(client.post(url, json={}, headers=parties["officer"]))
+    assert (status, where) == (422, field)
+
+
+@pytest.mark.parametrize("media_type", ["application/JSON", "Application/Json; charset=UTF-8",
+                                        "APPLICATION/LD+JSON"])
+def test_json_in_any_spelling_is_guarded(client: TestClient, parties: dict, db_url: str,  # noqa: F811
+                                         media_type: str) -> None:
+    """The body guard reads the media type as HTTP does, without regard to case: a NUL or a
+    deep nesting is refused whatever the spelling."""
+    headers = {**parties["officer"], "content-type": media_type}
+    body = b'{"person_id": "p\\u00001", "background_check": "passed"}'  # JSON escape of NUL
+    status, field, text = problem(client.post("/persons", content=body, headers=headers))
+    assert (status, field) == (422, "person_id") and "NUL" in text
+    deep = b"[" * 10_000 + b"]" * 10_000
+    status, field, text = problem(client.post("/persons", content=deep, headers=headers))
+    assert (status, field) == (400, "body") and "nested deeper" in text
+
+
 def test_a_huge_offset_is_a_422(client: TestClient, parties: dict) -> None:  # noqa: F811
     response = client.get("/shipments", params={"offset": 10**20}, headers=parties["officer"])
     status, field, _ = problem(response)
@@ -130,3 +160,23 @@ def test_a_negative_certified_crossings_is_a_422_naming_it(client: TestClient, p
         "question": "resident-permit", "on": "2025-01-01", "announced": "2024-01-01", "certified_crossings": -1})
     status, field, _ = problem(response)
     assert (status, field) == (422, "query.certified_crossings")
+
+
+@pytest.mark.parametrize(("on", "words"), [
+    ("0", "expected a date as text YYYY-MM-DD"), ("true", "expected a date as text YYYY-MM-DD"),
+    ("1767225600", "expected a date as text YYYY-MM-DD"), ("9999-12-31", "outside the years 1900..2199"),
+    ("0001-01-01", "outside the years"),
+])
+def test_a_day_asked_is_an_iso_date_in_the_years_of_people(client: TestClient, parties: dict,  # noqa: F811
+                                                            on: str, words: str) -> None:
+    """Numbers and booleans are not days (pydantic would read 0 as 1970-01-01), and years like
+    0001 or 9999 are slips or attempts to game the cap's order: 422 naming the field."""
+    assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"},
+                       headers=parties["officer"]).status_code == 201
+    response = client.get("/persons/p1/eligibility", params={"question": "apply", "on": on},
+                          headers=parties["officer"])
+    status, field, text = problem(response)
+    assert (status, field) == (422, "query.on") and words in text, text
+    record = {"kind": "employment", "start": on if not on.isdigit() or len(on) > 4 else int(on)}
+    status, field, text = problem(client.post("/persons/p1/records", json=record, headers=parties["officer"]))
+    assert (status, field) == (422, "start") and words in text, text

@@ -201,6 +201,24 @@ def test_a_retried_ping_batch_is_stored_once(client: TestClient, parties: dict, 
     assert custody["pings"] == 30 and custody["last_ping_at"] == points[29][0].isoformat()
 
 
+def test_a_ping_at_null_island_is_stored_with_a_finite_distance(client: TestClient, parties: dict,
+                                                                   db_url: str) -> None:
+    """A device without a fix reports 0, 0. The batch is accepted (a 500 would make the device
+    retry it forever) and the off-corridor evidence is a distance, not Infinity, which
+    PostgreSQL's JSON refuses."""
+    sid = sealed_and_departed(client, parties)
+    points = track(6)
+    t, _, _ = points[3]
+    glitch = [*points[:3], (t, 0.0, 0.0), *points[4:]]
+    reply = client.post(f"/shipments/{sid}/pings", json=pings(glitch), headers=parties["carrier"])
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["accepted"] == 6 and [a["kind"] for a in reply.json()["anomalies"]] == ["off_corridor"]
+    custody = client.get(f"/shipments/{sid}/custody", headers=parties["officer"]).json()
+    (finding,) = [a for a in custody["anomalies"] if a["kind"] == "off_corridor"]
+    assert 1.0e7 < finding["evidence"]["distance_m"] < 1.2e7
+    assert count(db_url, Ping) == 6
+
+
 # ---- every anomaly type through the service --------------------------------------------------------
 
 def _detour(c, sid, p):  # type: ignore[no-untyped-def]

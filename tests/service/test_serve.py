@@ -32,3 +32,43 @@ def test_serve_refuses_the_public_test_keys(tmp_path: Path) -> None:
     assert started.returncode != 0
     assert "SMARTBORDER_TRUSTED_TEST_KEYS" in started.stderr and "forgeable" in started.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_serve_prints_the_database_without_its_password(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The start-up line names the database, never its password (logs are read by many)."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app
+    from smartborder.service import app as service_app
+    from smartborder.service.db import shown_url
+
+    assert shown_url("postgresql+psycopg://border:s3cr3t@db.example:5432/sb") == \
+        "postgresql+psycopg://border:***@db.example:5432/sb"
+    assert shown_url("sqlite:///smartborder.db") == "sqlite:///smartborder.db"
+    assert shown_url("not a url") == "<unparsable database URL>"
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(service_app, "create_app", lambda *args, **kwargs: object())
+    monkeypatch.setattr(service_app, "settle_for_serving", lambda: None)
+    result = CliRunner().invoke(app, ["serve", "--db", "postgresql+psycopg://border:s3cr3t@db.example:5432/sb"])
+    assert result.exit_code == 0, result.output
+    assert "s3cr3t" not in result.output and "border:***@db.example" in result.output
+
+
+def test_database_errors_do_not_carry_the_rows_values(tmp_path: Path) -> None:
+    """A failed statement's error (what a 500 logs) shows the SQL, not the values bound to it."""
+    import sqlalchemy as sa
+
+    from smartborder.service.db import engine_for
+
+    engine = engine_for(f"sqlite:///{tmp_path / 'e.db'}", writer=True)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE t (k TEXT PRIMARY KEY)"))
+        connection.execute(sa.text("INSERT INTO t VALUES (:k)"), {"k": "secret-person-id"})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO t VALUES (:k)"), {"k": "secret-person-id"})
+    except sa.exc.IntegrityError as exc:
+        assert "secret-person-id" not in str(exc) and "hidden" in str(exc)
+    else:
+        raise AssertionError("the duplicate key was accepted")

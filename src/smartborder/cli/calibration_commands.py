@@ -182,7 +182,10 @@ def forecast(
         if spec.forecast.anomaly_weight is not None and spec.forecast.twin_weight is not None:
             text = ("Blended with climatology where it knows the hour: today's departure from it kept at "
                     + ", ".join(f"{w:.2f}" for w in spec.forecast.anomaly_weight) + ", the twin's correction at "
-                    + ", ".join(f"{w:.2f}" for w in spec.forecast.twin_weight) + f" by hour ahead; else {text[0].lower()}{text[1:]}")
+                    + ", ".join(f"{w:.2f}" for w in spec.forecast.twin_weight)
+                    + (", the usual's change from now held back at "
+                       + ", ".join(f"{w:.2f}" for w in spec.forecast.hold_weight) if spec.forecast.hold_weight else "")
+                    + f" by hour ahead; else {text[0].lower()}{text[1:]}")
         console.print(f"{text} (fitted by calibrate on the training readings).", highlight=False)
 
 

@@ -29,7 +29,7 @@ def serve(
 
     from smartborder.errors import SmartborderError
     from smartborder.service.app import create_app, settle_for_serving
-    from smartborder.service.db import database_url
+    from smartborder.service.db import database_url, shown_url
     from smartborder.service.settings import load_settings
 
     settings = load_settings()
@@ -40,7 +40,7 @@ def serve(
     app = create_app(db, settings=settings)
     settle_for_serving()
     err_console.print(f"smartborder on http://{host}:{port} (dashboard at /, API docs at /docs), "
-                      f"database {database_url(db)}", soft_wrap=True)
+                      f"database {shown_url(database_url(db))}", soft_wrap=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+from pyproj import Geod, Transformer
 
 from smartborder.custody.errors import CustodyInputError
+
+_GEOD = Geod(ellps="WGS84")
 
 
 def check_coordinates(lat: float, lon: float, field: str) -> None:
@@ -84,8 +86,29 @@ class Route:
 
     def distance_m(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
         """Distance of each point from the route, in metres."""
-        return self.distance_xy(self.project(lats, lons))
+        return self.distance_xy(self.project(lats, lons), lats, lons)
 
-    def distance_xy(self, xy: np.ndarray) -> np.ndarray:
-        """Distance from the route of points already projected (``project``), in metres."""
-        return shapely.distance(self.line, shapely.points(xy))
+    def distance_xy(self, xy: np.ndarray, lats: np.ndarray | None = None,
+                    lons: np.ndarray | None = None) -> np.ndarray:
+        """Distance from the route of points already projected (``project``), in metres. A point
+        the route's projection cannot place (far outside its UTM zone: a device reporting 0, 0,
+        'null island') gets, when its *lats*/*lons* are given, the great-circle distance to the
+        nearest vertex of the route instead — never infinity."""
+        xy = np.asarray(xy, dtype=float)
+        placed = np.isfinite(xy).all(axis=1)
+        out = np.full(len(xy), np.inf)
+        out[placed] = shapely.distance(self.line, shapely.points(xy[placed]))
+        if not placed.all() and lats is not None and lons is not None:
+            lost = ~placed
+            out[lost] = self.far_distance_m(np.asarray(lats, float)[lost], np.asarray(lons, float)[lost])
+        return out
+
+    def far_distance_m(self, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+        """Great-circle distance (WGS 84 ellipsoid) from each point to the route's nearest vertex,
+        in metres: for points the projection cannot place, thousands of kilometres away, where the
+        nearest vertex is as good as the nearest point of the line."""
+        route_lons, route_lats = np.array(self.points, dtype=float).T
+        n, m = len(lats), len(route_lats)
+        _, _, metres = _GEOD.inv(np.repeat(lons, m), np.repeat(lats, m), np.tile(route_lons, n),
+                                 np.tile(route_lats, n))
+        return np.asarray(metres, dtype=float).reshape(n, m).min(axis=1)

@@ -30,7 +30,7 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
     limits = plan.thresholds
     lat_array, lon_array = np.asarray(lats, float), np.asarray(lons, float)
     xy = plan.route.project(lat_array, lon_array)
-    off = plan.route.distance_xy(xy)
+    off = plan.route.distance_xy(xy, lat_array, lon_array)
     places = plan.scheduled
     place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
     near_scheduled = (np.hypot(xy[:, None, 0] - place_xy[None, :, 0], xy[:, None, 1] - place_xy[None, :, 1])

@@ -50,7 +50,7 @@ from smartborder.policy.observed import (
 )
 from smartborder.ports import PortSpec, default_spec
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, ForecastBlend, eligible_lanes
-from smartborder.ports.staffing import apply_rule, work_mix
+from smartborder.ports.staffing import apply_rule, whole_lanes, work_mix
 from smartborder.twin.errors import ModelError
 
 #: Bounds of the fitted numbers (outside them the model stops meaning anything).
@@ -149,10 +149,13 @@ def _decode(x: np.ndarray, lanes: list[str], fit_staffing: bool,
 # --- observations, split and staffing ---------------------------------------------------------
 
 def observed_staffing(frame: pd.DataFrame, cls: ClassSpec) -> dict[str, DaySchedule]:
-    """Median lanes open by day type and hour per lane type; a lane type missing from a reading
-    of the class is closed then. An hour never read is closed if the crossing's published hours
-    say so (CBP shows 'Lanes Closed', no reading), else it borrows the nearest read hour of the
-    day type, else of any day type."""
+    """Lanes open by day type and hour per lane type: the *mean* of CBP's readings (a lane type
+    missing from a reading of the class is closed then), made whole over each day so that the
+    day's lane-hours are the readings' (``ports.staffing.whole_lanes``: 1.5 lanes are 1 and 2 by
+    turns; a median would close a lane type read open half the time, and rounding half to even
+    would close a lane read open half the time at night). An hour never read is closed if the
+    crossing's published hours say so (CBP shows 'Lanes Closed', no reading), else it borrows
+    the nearest read hour of the day type, else of any day type."""
     lanes = list(cls.lanes)
     open_hours = {day: cls.lanes["standard"].is_open(day) for day in DAY_TYPES}
     times = pd.to_datetime(frame["time_local"])
@@ -162,16 +165,18 @@ def observed_staffing(frame: pd.DataFrame, cls: ClassSpec) -> dict[str, DaySched
     wide = wide.reindex(columns=lanes).fillna(0.0)
     out: dict[str, DaySchedule] = {}
     for lane in lanes:
-        by_day = wide[lane].groupby(level=["day", "hour"]).median()
-        by_hour = wide[lane].groupby(level="hour").median()
+        by_day = wide[lane].groupby(level=["day", "hour"]).mean()
+        by_hour = wide[lane].groupby(level="hour").mean()
+        booths = max(cls.lanes[lane].booths, int(np.ceil(wide[lane].max())) if len(wide) else 0)
         days = {}
         for day in DAY_TYPES:
             values = [float(by_day.get((day, h), np.nan)) for h in range(24)]
             if all(np.isnan(values)):
                 values = [float(by_hour.get(h, np.nan)) for h in range(24)]
             filled = _fill_nearest(values)
-            days[day] = [n if open_hours[day][h] or not np.isnan(values[h]) else 0
-                         for h, n in enumerate(filled)]
+            targets = {h: v for h, v in enumerate(filled) if open_hours[day][h] or not np.isnan(values[h])}
+            whole = whole_lanes(targets, max(booths, 1))
+            days[day] = [whole.get(h, 0) for h in range(24)]
         out[lane] = DaySchedule(**days)
     return out
 
@@ -180,14 +185,14 @@ def day_type(weekday: int) -> str:
     return "weekday" if weekday < 5 else ("saturday" if weekday == 5 else "sunday")
 
 
-def _fill_nearest(values: list[float]) -> list[int]:
+def _fill_nearest(values: list[float]) -> list[float]:
     known = [h for h, v in enumerate(values) if not np.isnan(v)]
     if not known:
-        return [1] * 24
+        return [1.0] * 24
     out = []
     for h in range(24):
         nearest = min(known, key=lambda k: (min(abs(k - h), 24 - abs(k - h)), k))
-        out.append(round(float(values[nearest])))
+        out.append(float(values[nearest]))
     return out
 
 
@@ -421,8 +426,9 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
                 f"on the training readings ({words})")
             if blend.anomaly_weight is not None:
                 provenance["forecast.anomaly_weight"] = (
-                    f"CALIBRATED: weights of today's departure from climatology and of the twin's correction "
-                    f"to it, by hour ahead, least MAE over the same {scored} forecasts, climatology of the "
+                    f"CALIBRATED: weights of today's departure from climatology, of the twin's correction "
+                    f"to it and of the usual's change held back, by hour ahead, the smallest within one "
+                    f"standard error of the least MAE over the same {scored} forecasts, climatology of the "
                     "other training days")
             spec = spec.model_copy(update={"provenance": provenance, "forecast": blend})
     return Calibration(crossing, kind, PortSpec.model_validate(spec.model_dump()), default, fits, train, test,
@@ -476,7 +482,8 @@ def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period
     anomaly = fit_anomaly_weights(records)
     if anomaly is None:
         return ForecastBlend(persistence_weight=weights), len(records)
-    return ForecastBlend(persistence_weight=weights, anomaly_weight=anomaly[0], twin_weight=anomaly[1]), len(records)
+    return ForecastBlend(persistence_weight=weights, anomaly_weight=anomaly[0], twin_weight=anomaly[1],
+                         hold_weight=anomaly[2]), len(records)
 
 
 # --- validation -------------------------------------------------------------------------------

@@ -221,7 +221,9 @@ def blended(blend: ForecastBlend | None, k: int, reading: float, twin: np.ndarra
             and usual_now is not None:
         phi = blend.anomaly_weight[min(k, len(blend.anomaly_weight) - 1)]
         psi = blend.twin_weight[min(k, len(blend.twin_weight) - 1)]
-        return np.maximum(usual + phi * (reading - usual_now) + psi * (np.asarray(twin, dtype=float) - usual), 0.0)
+        chi = blend.hold_weight[min(k, len(blend.hold_weight) - 1)] if blend.hold_weight else 0.0
+        return np.maximum(usual + phi * (reading - usual_now) + psi * (np.asarray(twin, dtype=float) - usual)
+                          + chi * (usual_now - usual), 0.0)
     w = blend.persistence_weight[min(k, len(blend.persistence_weight) - 1)]
     return w * reading + (1.0 - w) * np.asarray(twin, dtype=float)
 
@@ -335,22 +337,22 @@ def fit_weights(records: pd.DataFrame) -> list[float] | None:
     return weights
 
 
-def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]] | None:
-    """Per hour ahead, the anomaly weight φ (0..1) and twin weight ψ (0..1.5) of
-    ``ForecastBlend``, step 0.05, with the least mean absolute error on the records whose hours
-    the climatology knows; None when any horizon has too few of them. Ties go to the smaller
-    weights (the climatology itself is φ = ψ = 0). ψ may pass 1: the twin's departure from the
-    usual is a mean over replications and over the lanes' hour, smoother than one reading's, so
-    the fit may scale it up. Of the weights whose error is within one standard error of the
-    least (the one-standard-error rule of Breiman et al., *Classification and Regression Trees*,
-    1984), the smallest (φ + ψ, then φ) are taken: a few dozen records cannot tell weights
-    apart by less, and the smaller ones stay nearer climatology on days not fitted."""
+def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float], list[float]] | None:
+    """Per hour ahead, the anomaly weight φ (0..1), twin weight ψ (0..1.5) and hold weight χ
+    (0..1) of ``ForecastBlend``, step 0.05, with the least mean absolute error on the records
+    whose hours the climatology knows; None when any horizon has too few of them. ψ may pass 1:
+    the twin's departure from the usual is a mean over replications and over the lanes' hour,
+    smoother than one reading's, so the fit may scale it up. Of the weights whose error is
+    within one standard error of the least (the one-standard-error rule of Breiman et al.,
+    *Classification and Regression Trees*, 1984), the smallest (φ + ψ + χ, then φ, then χ) are
+    taken: a few dozen records cannot tell weights apart by less, and the smaller ones stay
+    nearer climatology on days not fitted."""
     if records.empty or "climatology" not in records:
         return None
     known = records.dropna(subset=["climatology", "climatology_now"])
     grid = np.linspace(0.0, 1.0, 21)
     twin_grid = np.linspace(0.0, 1.5, 31)
-    phis, psis = [], []
+    phis, psis, chis = [], [], []
     for hours_ahead in sorted(records["hours_ahead"].unique()):
         rows = known[known["hours_ahead"] == hours_ahead]
         if len(rows) < MIN_BLEND_RECORDS:
@@ -358,16 +360,19 @@ def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]
         usual = rows["climatology"].to_numpy(dtype=float)
         anomaly = rows["persistence"].to_numpy(dtype=float) - rows["climatology_now"].to_numpy(dtype=float)
         correction = rows["twin"].to_numpy(dtype=float) - usual
+        change = rows["climatology_now"].to_numpy(dtype=float) - usual
         observed = rows["observed"].to_numpy(dtype=float)
-        # errors[i, j]: MAE with φ = grid[i], ψ = grid[j]
-        predicted = (usual[None, None, :] + grid[:, None, None] * anomaly[None, None, :]
-                     + twin_grid[None, :, None] * correction[None, None, :])
+        # absolute[i, j, m, r]: record r's error with φ = grid[i], ψ = twin_grid[j], χ = grid[m]
+        predicted = (usual + grid[:, None, None, None] * anomaly + twin_grid[None, :, None, None] * correction
+                     + grid[None, None, :, None] * change)
         absolute = np.abs(np.maximum(predicted, 0.0) - observed)
-        errors = absolute.mean(axis=2)
-        i, j = np.unravel_index(int(np.argmin(errors)), errors.shape)
-        spread = float(absolute[i, j].std(ddof=1) / np.sqrt(absolute.shape[2])) if absolute.shape[2] > 1 else 0.0
-        near = np.argwhere(errors <= errors[i, j] + spread)
-        i, j = min(near, key=lambda ij: (grid[ij[0]] + twin_grid[ij[1]], grid[ij[0]]))
+        errors = absolute.mean(axis=3)
+        best = np.unravel_index(int(np.argmin(errors)), errors.shape)
+        spread = float(absolute[best].std(ddof=1) / np.sqrt(absolute.shape[3])) if absolute.shape[3] > 1 else 0.0
+        near = np.argwhere(errors <= errors[best] + spread)
+        i, j, m = min(near, key=lambda ijm: (grid[ijm[0]] + twin_grid[ijm[1]] + grid[ijm[2]], grid[ijm[0]],
+                                             grid[ijm[2]]))
         phis.append(round(float(grid[i]), 2))
         psis.append(round(float(twin_grid[j]), 2))
-    return phis, psis
+        chis.append(round(float(grid[m]), 2))
+    return phis, psis, chis

@@ -328,19 +328,24 @@ class ForecastBlend(BaseModel):
     mean of earlier days at that lane, day type and hour), per hour ahead *k*; the last weight
     holds for horizons beyond the lists. Fitted by ``calibrate`` on the training readings.
 
-    Where climatology knows both hours (``anomaly_weight`` φ and ``twin_weight`` ψ given)::
+    Where climatology knows both hours (``anomaly_weight`` φ and ``twin_weight`` ψ given, and
+    ``hold_weight`` χ, 0 when absent)::
 
         climatology(t + k) + φ·(reading − climatology(t)) + ψ·(twin(t + k) − climatology(t + k))
+                           + χ·(climatology(t) − climatology(t + k))
 
-    — today's departure from the usual fades at a pace the readings tell, and the twin corrects
-    the usual where it knows better. Otherwise ``w·reading + (1 − w)·twin`` with
-    ``persistence_weight`` *w* (0, the twin alone, when absent)."""
+    — today's departure from the usual fades at a pace the readings tell, the twin corrects the
+    usual where it knows better, and χ holds back the usual's change from now to then (φ = χ =
+    1, ψ = 0 is the reading held: persistence; φ = ψ = χ = 0 is climatology). Otherwise
+    ``w·reading + (1 − w)·twin`` with ``persistence_weight`` *w* (0, the twin alone, when
+    absent)."""
 
     model_config = ConfigDict(extra="forbid")
 
     persistence_weight: Weights
     anomaly_weight: Weights | None = None
     twin_weight: TwinWeights | None = None
+    hold_weight: Weights | None = None
 
     @model_validator(mode="after")
     def _paired(self) -> ForecastBlend:

@@ -101,7 +101,7 @@ def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], bo
     return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule, day=day)
 
 
-def _whole(targets: dict[int, float], cap: int, floor: int = 0) -> dict[int, int]:
+def whole_lanes(targets: dict[int, float], cap: int, floor: int = 0) -> dict[int, int]:
     """Whole lanes for the hours of *targets* (fractional lanes by hour) whose sum is the
     targets' sum rounded: each hour its whole part, and the lane-hours left over to the hours
     with the largest remainders (earlier hours on ties), within [*floor*, *cap*] and never past
@@ -132,7 +132,7 @@ def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[s
     which keep at least ``minimum`` (and one) while the class is open. A ``protected`` lane type
     is staffed apart, outside the shortfall: its own work at ``rule.protected_utilisation``,
     at least one lane while it is open. Each lane type's lane-hours are made whole over the
-    day (``_whole``), within its booths.
+    day (``whole_lanes``), within its booths.
     """
     shape = rule.roster(day)
     out = {lane: [0] * 24 for lane in work}
@@ -148,7 +148,7 @@ def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[s
         open_hours = [h for h in hours if is_open[lane][h]]
         if work[lane] > 0 and open_hours:
             targets = {h: work[lane] / rule.protected_utilisation / weight * shape[h] for h in open_hours}
-            for h, count in _whole(targets, booths[lane], floor=1).items():
+            for h, count in whole_lanes(targets, booths[lane], floor=1).items():
                 out[lane][h] = count
     trusted = dict.fromkeys(hours, 0.0)
     for lane, amount in shared.items():
@@ -158,11 +158,11 @@ def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[s
         targets = {h: level * shape[h] * amount / total for h in open_hours}
         if sum(targets.values()) / len(open_hours) < 0.5:
             continue  # under half a lane: closed, its holders use the standard lanes
-        for h, count in _whole(targets, booths[lane]).items():
+        for h, count in whole_lanes(targets, booths[lane]).items():
             out[lane][h] = count
             trusted[h] += count
     standard = {h: max(level * shape[h] - trusted[h], 0.0) for h in hours}
-    for h, count in _whole(standard, max(booths["standard"], 1), floor=max(rule.minimum, 1)).items():
+    for h, count in whole_lanes(standard, max(booths["standard"], 1), floor=max(rule.minimum, 1)).items():
         out["standard"][h] = count
     return out
 

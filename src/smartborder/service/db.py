@@ -20,6 +20,17 @@ def database_url(url: str | None = None) -> str:
     return url or load_settings().database_url
 
 
+def shown_url(url: str) -> str:
+    """*url* as it may be printed or logged: the password, if any, as ``***``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable database URL>"
+
+
 _engines: dict[tuple[str, bool], Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -39,10 +50,12 @@ def _create_engine(url: str, writer: bool) -> Engine:
     """The engine for *url*. On SQLite a *writer* engine opens every transaction with
     ``BEGIN IMMEDIATE``: a read-then-write transaction that starts deferred fails at once with
     "database is locked" when another writer commits in between (WAL snapshots cannot be
-    upgraded), whereas an immediate one waits its turn. Elsewhere readers and writers are one."""
+    upgraded), whereas an immediate one waits its turn. Elsewhere readers and writers are one.
+    Errors never carry the row's values (``hide_parameters``): a 500's logged traceback must not
+    spill a person's record or a token hash."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record):  # type: ignore[no-untyped-def]

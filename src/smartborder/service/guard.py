@@ -1,6 +1,8 @@
-"""Request bodies checked before any route sees them: a size limit (413), UTF-8 text, JSON not
-nested absurdly deep, and no NUL character (PostgreSQL text cannot) — each refused
-with the API's error body naming ``body`` (or the field holding the NUL) and the problem.
+"""Requests checked before any route sees them: no NUL character in the path or the query
+(PostgreSQL text cannot hold one; 422 naming ``path`` or the query parameter), and bodies sent
+as JSON (whatever the spelling of the media type: ``application/JSON`` is JSON too) within a
+size limit (413), UTF-8 text, not nested absurdly deep, and without a NUL — each refused with
+the API's error body naming ``body`` (or the field holding the NUL) and the problem.
 
 Pure ASGI middleware: the body is read once, checked, and replayed to the application.
 """
@@ -11,6 +13,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 import numpy as np
 
@@ -65,12 +68,33 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def nul_in_address(scope: Scope) -> str | None:
+    """``path``, or the name of the query parameter, whose text holds a NUL character."""
+    raw_path = scope.get("raw_path") or b""
+    if "\x00" in scope.get("path", "") or b"%00" in raw_path or b"\x00" in raw_path:
+        return "path"
+    query = (scope.get("query_string") or b"").decode("latin-1")
+    if "%00" in query or "\x00" in query:
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return f"query.{name.replace(chr(0), '')}"
+        return "query"
+    return None
+
+
 class BodyGuard:
     def __init__(self, app: ASGIApp, max_bytes: int, max_depth: int) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in WITH_BODY:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        where = nul_in_address(scope)
+        if where is not None:
+            await _refuse(send, 422, where, "holds a NUL character (%00), which no text may contain")
+            return
+        if scope["method"] not in WITH_BODY:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
@@ -83,7 +107,7 @@ class BodyGuard:
         except BodyTooLarge:
             await _refuse(send, 413, "body", f"over the limit of {self.max_bytes:,} bytes")
             return
-        if body and b"json" in headers.get(b"content-type", b"application/json"):
+        if body and b"json" in headers.get(b"content-type", b"application/json").lower():
             problem = self._json_problem(body)
             if problem is not None:
                 await _refuse(send, 400 if problem[0] == "body" else 422, *problem)

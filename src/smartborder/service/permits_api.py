@@ -4,7 +4,6 @@ decisions. Each route checks the caller's role and calls its operation in ``perm
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -17,6 +16,7 @@ from smartborder.service.permits_schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
+    Day,
     DecideIn,
     DecisionOut,
     PersonIn,
@@ -53,8 +53,8 @@ def add_record(*, person_id: str, body: RecordIn, session: WriteSession,
 
 
 @router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
-def eligibility(*, person_id: str, question: QuestionName, on: dt.date,
-                announced: dt.date | None = None, issued: dt.date | None = None,
+def eligibility(*, person_id: str, question: QuestionName, on: Day,
+                announced: Day | None = None, issued: Day | None = None,
                 certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
                 session: ReadSession,
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:

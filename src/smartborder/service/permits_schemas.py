@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+#: The years a day in a person's record or a decision may fall in: seed 004's program is about
+#: lives now, and a year outside these (0001, 9999) is a typing slip or an attempt to game order.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    """A day as ISO 8601 text ``YYYY-MM-DD`` (or a date from Python), within FIRST_YEAR..LAST_YEAR:
+    never a number or a boolean (pydantic would read ``0`` as 1970-01-01)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date YYYY-MM-DD, not a date and time")
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and _ISO_DAY.match(value):
+        day = dt.date.fromisoformat(value)
+    else:
+        raise ValueError(f"expected a date as text YYYY-MM-DD, got {value!r}")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years {FIRST_YEAR}..{LAST_YEAR}")
+    return day
+
+
+#: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR.
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
@@ -20,15 +46,15 @@ class PersonIn(BaseModel):
     person_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     basis: Literal["work_skill", "family_reunification"] = "work_skill"
     background_check: Literal["passed", "failed", "pending"] = "pending"
-    resided_in_us_since: dt.date | None = None
+    resided_in_us_since: Day | None = None
 
 
 class RecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: RecordKind
-    start: dt.date = Field(description="the day of the event, or the first day of a spell")
-    end: dt.date | None = Field(default=None, description="last day of a spell (employment, permit)")
+    start: Day = Field(description="the day of the event, or the first day of a spell")
+    end: Day | None = Field(default=None, description="last day of a spell (employment, permit)")
     address: str | None = Field(default=None, min_length=1, max_length=500, description="a report: the address")
     employer: str | None = Field(default=None, min_length=1, max_length=200,
                                  description="a report: the place of employment")
@@ -40,14 +66,14 @@ class ApplicationIn(BaseModel):
     person_id: str
     kind: ApplicationKind
     skill: Literal["skilled", "unskilled"] | None = None
-    filed: dt.date
+    filed: Day
 
 
 class DecideIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: dt.date | None = Field(default=None, description="date judged (default: today)")
-    announced: dt.date | None = Field(default=None, description="resident program announcement")
+    on: Day | None = Field(default=None, description="date judged (default: today)")
+    announced: Day | None = Field(default=None, description="resident program announcement")
     certified_crossings: int | None = Field(default=None, ge=0)
 
 
@@ -114,7 +140,7 @@ class ApplicationPage(BaseModel):
 
 class ReleaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    on: dt.date = Field(description="the day the waiting list is served (its year's cap applies)")
+    on: Day = Field(description="the day the waiting list is served (its year's cap applies)")
 
 
 class ReleaseOut(BaseModel):
