@@ -77,3 +77,17 @@ def test_mfn_convergence_path() -> None:
     assert (path[path["partner"] == "US"]["mfn_pct"] == 2.0).all()
     with pytest.raises(RuleInputError):
         mfn_convergence({"MX": 10.0}, 2027, 4)
+
+
+@pytest.mark.parametrize(("rates", "words"), [
+    ({"US": -3.4, "MX": 7.1}, "rates_pct.US"), ({"US": float("nan"), "MX": 7.1}, "rates_pct.US"),
+    ({f"P{k}": 5.0 for k in range(301)}, "at most 300"), ({"": 3.0, "MX": 7.1}, "needs a name"),
+])
+def test_mfn_convergence_refuses_what_the_doors_refuse(rates: dict[str, float], words: str) -> None:
+    """The exported function makes the checks the HTTP door makes (a negative or NaN rate, too
+    many partners), so Python callers get the same refusal."""
+    from smartborder.rules.errors import RuleInputError
+    from smartborder.rules.trade import mfn_convergence
+
+    with pytest.raises(RuleInputError, match=words.replace(".", r"\.")):
+        mfn_convergence(rates, 2027, 4)

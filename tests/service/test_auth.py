@@ -39,3 +39,39 @@ def test_a_revoked_token_stops_working_once_its_cache_entry_expires(db_url, toke
         assert client.get("/shipments", headers=header).status_code == 200  # still cached
         time.sleep(0.25)
         assert client.get("/shipments", headers=header).status_code == 401
+
+
+def test_tokens_expire_and_a_cli_revokes_them(db_url, token) -> None:  # type: ignore[no-untyped-def]
+    """A token past its expiry is refused (401); `token revoke ID` ends one at once in the
+    database, recorded in the audit log; `token list` shows both, never the token itself."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app as cli
+    from smartborder.service.audit import verify
+
+    runner = CliRunner()
+    with TestClient(create_app(db_url, token_cache_s=0.0)) as client:
+        made = runner.invoke(cli, ["token", "create", "--role", "officer", "--days", "30", "--db", db_url, "--json"])
+        assert made.exit_code == 0, made.output
+        header = {"Authorization": f"Bearer {json.loads(made.output)['token']}"}
+        assert client.get("/shipments", headers=header).status_code == 200
+        other = token("analyst")
+        with session_factory(db_url)() as session:  # the analyst's token ran out a minute ago
+            session.execute(update(Token).where(Token.role == "analyst")
+                            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+            session.commit()
+        assert client.get("/targeting/policy", headers=other).status_code == 401
+        listed = json.loads(runner.invoke(cli, ["token", "list", "--db", db_url, "--json"]).output)
+        officer = next(row for row in listed if row["role"] == "officer")
+        assert officer["expires_at"] is not None and officer["revoked_at"] is None and "token" not in officer
+        revoked = runner.invoke(cli, ["token", "revoke", str(officer["id"]), "--db", db_url])
+        assert revoked.exit_code == 0, revoked.output
+        assert client.get("/shipments", headers=header).status_code == 401
+    assert runner.invoke(cli, ["token", "revoke", "999", "--db", db_url]).exit_code != 0
+    bad = runner.invoke(cli, ["token", "create", "--role", "officer", "--days", "5000", "--db", db_url])
+    assert bad.exit_code != 0 and "days: a token is valid for 1..1095" in bad.output + str(bad.exception)
+    with session_factory(db_url)() as session:
+        intact, _, _ = verify(session)
+    assert intact

@@ -32,7 +32,7 @@ def app_client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 def bearer(db_url: str, role: str, **who: str) -> dict[str, str]:
     with session_factory(db_url)() as session:
-        value = create_token(session, role, **who)
+        value = create_token(session, role, org=who.get("org"), subject=who.get("subject"))
         session.commit()
     return {"Authorization": f"Bearer {value}"}
 

@@ -249,3 +249,10 @@ def test_a_shipment_whose_tracker_went_quiet_is_not_waved_through(client, booth,
     fresh = add_shipment(db_url, state={"seal_number": "TYD1234567", "sealed": True})
     assert client.post("/arrivals", json={"shipment_id": fresh, "port": "2304"},
                        headers=booth).json()["facts"]["custody"] == "intact"
+
+
+def test_a_policy_with_yellow_above_red_is_refused(client, token) -> None:  # type: ignore[no-untyped-def]
+    upside_down = {"red_threshold": 0.2, "yellow_threshold": 0.5, "random_rate": 0.0}
+    response = client.put("/targeting/policy", json=upside_down, headers=token("admin"))
+    assert response.status_code == 422, response.text
+    assert "yellow_threshold" in response.text and "above red_threshold" in response.text

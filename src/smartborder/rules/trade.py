@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Annotated
 
@@ -77,6 +78,10 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
     return decide("rules-of-origin waiver", on, [("roo_waiver", ok, why)])
 
 
+#: The most trading partners one MFN question may name (``service.trade_schemas.MAX_PARTNERS``).
+MAX_PARTNERS = 300
+
+
 def mfn_convergence(rates_pct: dict[str, float], start_year: int, horizon_years: int) -> pd.DataFrame:
     """Seed: partners 'reducing their respective MFN tariffs to the lowest MFN level applied by
     Mexico, Canada or the United States', gradually. Linear path over *horizon_years*: one row
@@ -85,6 +90,14 @@ def mfn_convergence(rates_pct: dict[str, float], start_year: int, horizon_years:
         raise RuleInputError(f"horizon_years: must be >= 1, got {horizon_years}")
     if len(rates_pct) < 2:
         raise RuleInputError("rates_pct: give the MFN rate of at least two partners")
+    if len(rates_pct) > MAX_PARTNERS:
+        raise RuleInputError(f"rates_pct: {len(rates_pct):,} partners; at most {MAX_PARTNERS} (every customs "
+                             "territory fits)")
+    for partner, rate in rates_pct.items():
+        if not partner:
+            raise RuleInputError("rates_pct: a partner needs a name")
+        if not math.isfinite(float(rate)) or not 0 <= float(rate) <= 1000:
+            raise RuleInputError(f"rates_pct.{partner}: {rate} is not a tariff rate (0..1000 percent)")
     target = min(rates_pct.values())
     rows = []
     for k in range(horizon_years + 1):

@@ -237,16 +237,20 @@ AppSettings = Annotated[Settings, Depends(settings_of)]
 def require(*roles: str) -> Callable[..., Caller]:
     """Dependency: the caller's token must be valid and carry one of *roles*."""
 
-    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-                   session: Session = Depends(get_session)) -> Caller:
+    def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Caller:
         if credentials is None:
             raise Unauthorized("Authorization", "send 'Authorization: Bearer TOKEN'")
         callers: CallerCache = request.app.state.callers
         caller = callers.get(credentials.credentials)
         if caller is None:
-            caller = caller_for(session, credentials.credentials)
+            # A session of its own, closed before the route runs: its pooled connection goes back
+            # at once. Holding it (idle in transaction) until the request ends, while the route's
+            # write takes a second one, starves the pool when a fleet of devices with cold tokens
+            # writes at once (issue 27: 32 carriers, 15 connections, every request a 500).
+            with request.app.state.make_session() as session:
+                caller = caller_for(session, credentials.credentials)
             if caller is None:
-                raise Unauthorized("Authorization", "unknown or revoked token")
+                raise Unauthorized("Authorization", "unknown, expired or revoked token")
             callers.put(credentials.credentials, caller)
         if caller.role not in roles:
             raise Forbidden("role", f"{caller.role} may not do this; needs one of {', '.join(roles)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import threading
@@ -9,7 +10,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from smartborder.service.models import Token
@@ -62,20 +63,44 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, role: str, org: str | None = None, subject: str | None = None) -> str:
-    """A new token for *role*; only its digest is stored, so it is shown once."""
+#: How long a new token lives unless told otherwise: a year, then a new one is issued (OWASP
+#: ASVS 3.5: credentials that do not expire are a standing risk; a device fleet re-keys yearly).
+DEFAULT_LIFETIME = dt.timedelta(days=365)
+#: The longest lifetime a token may be given.
+MAX_LIFETIME = dt.timedelta(days=3 * 365)
+
+
+def create_token(session: Session, role: str, org: str | None = None, subject: str | None = None,
+                 lifetime: dt.timedelta = DEFAULT_LIFETIME) -> str:
+    """A new token for *role*, valid for *lifetime*; only its digest is stored, so it is shown once."""
     if role not in ROLES:
         raise ValueError(f"role: expected one of {', '.join(ROLES)}, got {role!r}")
+    if not dt.timedelta(0) < lifetime <= MAX_LIFETIME:
+        raise ValueError(f"lifetime: must be more than 0 and at most {MAX_LIFETIME.days} days, got {lifetime}")
     token = "sb_" + secrets.token_urlsafe(32)
-    session.add(Token(token_hash=digest(token), role=role, org=org, subject=subject))
+    session.add(Token(token_hash=digest(token), role=role, org=org, subject=subject,
+                      expires_at=dt.datetime.now(dt.UTC) + lifetime))
     return token
 
 
+def revoke_token(session: Session, token_id: int) -> Token:
+    """Revoke the token numbered *token_id* (its ``role#id`` label); revoking twice is harmless.
+    A running server's caller cache may honour it for up to its ttl (10 s)."""
+    row = session.get(Token, token_id)
+    if row is None:
+        raise LookupError(f"token_id: no token {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = dt.datetime.now(dt.UTC)
+    return row
+
+
 def caller_for(session: Session, token: str) -> Caller | None:
-    """The caller a token speaks for, or None if it is unknown or revoked (read on every request:
-    plain columns, not an ORM entity, since this sits in front of every route)."""
+    """The caller a token speaks for, or None if it is unknown, revoked or expired (read on every
+    request: plain columns, not an ORM entity, since this sits in front of every route)."""
+    now = dt.datetime.now(dt.UTC)
     row = session.execute(select(Token.id, Token.role, Token.org, Token.subject)
-                          .where(Token.token_hash == digest(token), Token.revoked_at.is_(None))).first()
+                          .where(Token.token_hash == digest(token), Token.revoked_at.is_(None),
+                                 or_(Token.expires_at.is_(None), Token.expires_at > now))).first()
     return Caller(row.id, row.role, row.org, row.subject) if row else None
 
 

@@ -27,6 +27,7 @@ class Token(Base):
     subject: Mapped[str | None] = mapped_column(String(128), doc="e.g. the person an applicant token speaks for")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), doc="none: never (older tokens)")
 
 
 class AuditEntry(Base):

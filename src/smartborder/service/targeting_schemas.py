@@ -36,6 +36,13 @@ class PolicyIn(BaseModel):
     random_rate: float = Field(ge=0, le=1)
     red_tie: float = Field(default=1.0, ge=0, le=1)
 
+    @model_validator(mode="after")
+    def _ordered(self) -> PolicyIn:
+        if self.yellow_threshold > self.red_threshold:
+            raise ValueError(f"yellow_threshold: {self.yellow_threshold} is above red_threshold "
+                             f"{self.red_threshold}; a score that earns yellow must not outrank red")
+        return self
+
 
 class FitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")

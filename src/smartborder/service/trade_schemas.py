@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from smartborder.rules import trade as rules_trade
 
 Rate = Field(ge=0, le=1000, allow_inf_nan=False, description="percent, e.g. 2.5")
+#: A tariff rate in percent: not negative, finite, at most 1,000 % (the highest bound rates in
+#: the WTO's tariff profiles are in the hundreds).
+RatePct = Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)]
+#: The most trading partners one MFN question may name: every WTO member and observer (about
+#: 190) fits, and the convergence path's work stays bounded (10,000 partners took 21-27 s).
+MAX_PARTNERS = rules_trade.MAX_PARTNERS
+Partner = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class InputIn(BaseModel):
@@ -42,7 +52,8 @@ class RooWaiverOut(BaseModel):
 
 class MfnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rates_pct: dict[str, Decimal] = Field(min_length=2, description="partner → MFN rate today, percent")
+    rates_pct: dict[Partner, RatePct] = Field(min_length=2, max_length=MAX_PARTNERS,
+                                              description="partner → MFN rate today, percent (0..1000)")
     start_year: int = Field(ge=1994, le=2200)
     horizon_years: int = Field(ge=1, le=100)
 
