@@ -169,3 +169,43 @@ def test_the_dashboard_reads_records_through_the_operations_layer() -> None:
     assert not {m for m in service if "_models" in m or "_store" in m or m.endswith(".models") or "_api" in m}
     assert {"smartborder.service.custody_operations", "smartborder.service.targeting_operations",
             "smartborder.service.permits_operations"} <= service
+
+
+def test_page_views_queue_a_bounded_number_of_simulations(app_client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Anonymous views of many months start at most MAX_PAGE_PENDING simulations; the next is a
+    503 with Retry-After (the page says why), and the studio keeps its own places."""
+    from smartborder.service.dashboard import jobs
+
+    monkeypatch.setattr(jobs.JobRunner, "_run", lambda self, job: None)  # every job stays queued
+    runner: JobRunner = app_client.app.state.dashboard  # type: ignore[attr-defined]
+    statuses = [app_client.get("/ports/2304", params={"month": f"2024-{m:02d}"}).status_code for m in range(1, 13)]
+    assert statuses == [200] * jobs.MAX_PAGE_PENDING + [503] * (12 - jobs.MAX_PAGE_PENDING)
+    refused = app_client.get("/ports/2304", params={"month": "2024-12"})
+    assert refused.headers["retry-after"] == str(jobs.BUSY_RETRY_S) and "waiting or running" in refused.text
+    assert app_client.get("/ports/2304", params={"month": "2024-01"}).status_code == 200  # already queued: shown
+    studio = runner.submit("compare", {"port": "2304", "period": "2024-06", "replications": 1, "seed": 0,
+                                       "scenario": 'name = "x"'}, limit=True)
+    assert studio.state == "queued" and studio.studio
+
+
+def test_a_studio_post_keeps_only_its_own_fields_on_disk(app_client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What is written to disk with a studio run is bounded: field names like the studio's, at
+    most MAX_FORM_FIELDS of them, each value at most MAX_FORM_VALUE long (2 MB posted here)."""
+    from urllib.parse import urlencode
+
+    from smartborder.service.dashboard import jobs, pages
+
+    monkeypatch.setattr(jobs.JobRunner, "_run", lambda self, job: None)
+    junk = {f"junk{k}": "x" * 100_000 for k in range(20)} | {"Not A Field!": "y" * 1000}
+    form = {"port": "colombia", "period": "2024-06", "replications": "1", "seed": "0", "name": "mine",
+            "description": "d" * 2000, **junk}
+    response = app_client.post("/studio/run", content=urlencode(form), follow_redirects=False,
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 303, response.text[:500]
+    key = response.headers["location"].rsplit("/", 1)[1]
+    runner: JobRunner = app_client.app.state.dashboard  # type: ignore[attr-defined]
+    stored = runner.path("compare", key, ".inputs.json")
+    kept = json.loads(stored.read_text("utf-8"))["form"]
+    assert "Not A Field!" not in kept and len(kept["description"]) == pages.MAX_FORM_VALUE
+    assert max(len(v) for v in kept.values()) <= pages.MAX_FORM_VALUE
+    assert stored.stat().st_size < pages.MAX_FORM_FIELDS * pages.MAX_FORM_VALUE + 10_000

@@ -37,9 +37,15 @@ from smartborder.jsonsafe import json_safe
 QUEUES = {"border": "heavy", "compare": "light", "simulate": "light"}
 #: Results kept in memory (each is a few hundred kB at most); the disk keeps them all.
 MEMORY = 32
-#: Jobs waiting or running at most; more are refused until some finish (a flood of studio runs
-#: must not queue hours of work).
+#: Studio runs waiting or running at most; more are refused until some finish (a flood of studio
+#: runs must not queue hours of work).
 MAX_PENDING = 16
+#: Simulations started by page views (the overview, a port's month) waiting or running at most,
+#: counted apart from the studio's: anonymous views of many months must not queue unbounded work
+#: (issue 27: 1,000 views queued 1,000 jobs, 1,014 threads, 4 GB) nor take the studio's places.
+MAX_PAGE_PENDING = 8
+#: What a refused request is told to wait (seconds), as ``Retry-After``.
+BUSY_RETRY_S = 60
 #: A failed job is answered as failed for this long (seconds) before it may be tried again;
 #: finished jobs are forgotten after an hour (their results stay on disk).
 RETRY_AFTER_S = 60.0
@@ -94,6 +100,7 @@ class Job:
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
+    studio: bool = False  # asked for by a studio run (counted against MAX_PENDING), else by a page view
 
     def as_dict(self) -> dict[str, Any]:
         now = time.time()
@@ -143,8 +150,9 @@ class JobRunner:
 
     def submit(self, kind: str, spec: dict[str, Any], limit: bool = False) -> Job:
         """The job computing *spec*: done at once when cached, the running one when it is running
-        (or queued), a recent failure as failed, else a new one started in the background. With
-        *limit*, a new job is refused (``Busy``) while ``MAX_PENDING`` jobs wait or run."""
+        (or queued), a recent failure as failed, else a new one started in the background. A new
+        job is refused (``Busy``) while ``MAX_PENDING`` studio runs (*limit*: a studio run) or
+        ``MAX_PAGE_PENDING`` page views' simulations wait or run."""
         key = job_key(kind, spec)
         now = time.time()
         with self._lock:
@@ -154,10 +162,10 @@ class JobRunner:
                 return known
         if self.result(kind, key) is not None:
             return Job(key, kind, spec, state="done", message="from the cache")
-        job = Job(key, kind, spec)
+        job = Job(key, kind, spec, studio=limit)
         with self._lock:
-            pending = sum(j.state in ("queued", "running") for j in self._jobs.values())
-            if limit and pending >= MAX_PENDING:
+            pending = sum(j.state in ("queued", "running") and j.studio == limit for j in self._jobs.values())
+            if pending >= (MAX_PENDING if limit else MAX_PAGE_PENDING):
                 raise Busy(f"{pending} simulations are waiting or running; try again in a few minutes")
             for old in [k for k, j in self._jobs.items() if j.finished and now - j.finished > FORGET_AFTER_S]:
                 del self._jobs[old]

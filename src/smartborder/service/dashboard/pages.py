@@ -40,7 +40,7 @@ from smartborder.service.app import ReadSession, require
 from smartborder.service.auth import BOOTH, OFFICERS, ROLES, TARGETING_READERS, Caller, Role
 from smartborder.service.dashboard import figures, studio, views
 from smartborder.service.dashboard.geo import border_region
-from smartborder.service.dashboard.jobs import Busy, JobRunner, clean
+from smartborder.service.dashboard.jobs import BUSY_RETRY_S, Busy, JobRunner, clean
 
 HERE = Path(str(files("smartborder.service.dashboard")))
 STATIC = "/dashboard/static"
@@ -151,6 +151,14 @@ def not_found(request: Request, what: str) -> HTMLResponse:
     return page(request, "error.html", 404, title="Not found", message=what)
 
 
+def busy(request: Request, exc: Busy, section: str | None = None) -> HTMLResponse:
+    """503 with ``Retry-After``: too many simulations are waiting for another to be queued."""
+    response = page(request, "error.html", 503, section=section, title="Busy",
+                    message=f"{exc} (the page's volumes need no simulation; its simulated figures do).")
+    response.headers["Retry-After"] = str(BUSY_RETRY_S)
+    return response
+
+
 def runner(request: Request) -> JobRunner:
     jobs: JobRunner = request.app.state.dashboard
     return jobs
@@ -173,7 +181,10 @@ def overview(request: Request, year: int | None = None, kpi: str | None = None, 
     if year not in choices:
         return not_found(request, f"No border data for {year}: years {choices[-1]}–{choices[0]} are available.")
     level = "crossing" if level == "crossing" else "port"
-    job = runner(request).submit("border", {"year": year, "replications": 1, "seed": 0})
+    try:
+        job = runner(request).submit("border", {"year": year, "replications": 1, "seed": 0})
+    except Busy as exc:
+        return busy(request, exc, section="border")
     stored = runner(request).result("border", job.key) if job.state == "done" else None
     simulated = stored["result"] if stored else None
     rows = views.overview_rows(year, level, simulated)
@@ -242,8 +253,11 @@ def port_page(request: Request, code: str, month: str | None = None, crossing: s
                     lines[c.name] = _series(own)
         if lines:
             volumes.append(figure_json(figures.volume_chart(lines, f"{measure} a month", colours)))
-    job = runner(request).submit("simulate", {"port": code, "month": month, "replications": PORT_REPLICATIONS,
-                                              "seed": 0})
+    try:
+        job = runner(request).submit("simulate", {"port": code, "month": month, "replications": PORT_REPLICATIONS,
+                                                  "seed": 0})
+    except Busy as exc:
+        return busy(request, exc, section="border")
     stored = runner(request).result("simulate", job.key) if job.state == "done" else None
     simulated = stored["result"] if stored else None
     charts: list[tuple[str, str]] = []
@@ -316,16 +330,30 @@ async def studio_run(request: Request) -> Response:
     try:
         job = runner(request).submit("compare", spec, limit=True)
     except Busy as exc:
-        return page(request, "error.html", 503, section="studio", title="The studio is busy", message=str(exc))
+        return busy(request, exc, section="studio")
     path = _inputs_path(request, job.key)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        kept = {k: v for k, v in form.items() if v.strip()}
+        kept = kept_fields(form)
         path.write_text(json.dumps({"spec": spec, "form": kept}, ensure_ascii=False), "utf-8")
     return RedirectResponse(f"/studio/results/{job.key}", status_code=303)
 
 
 KEY = re.compile(r"^[0-9a-f]{20}$")
+#: What of a posted studio form is kept on disk to show it again with its result: field names
+#: as the studio's own (lower-case words), at most this many, each value at most this long.
+#: Anything else posted is dropped (issue 27: every posted field was written, 84 MB in 12 posts).
+FORM_FIELD = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_FORM_FIELDS, MAX_FORM_VALUE = 100, 500
+
+
+def kept_fields(form: dict[str, str]) -> dict[str, str]:
+    """The part of a posted studio form worth keeping (see ``FORM_FIELD``)."""
+    kept: dict[str, str] = {}
+    for name, value in form.items():
+        if FORM_FIELD.match(name) and value.strip() and len(kept) < MAX_FORM_FIELDS:
+            kept[name] = value[:MAX_FORM_VALUE]
+    return kept
 
 
 def _inputs(request: Request, key: str) -> dict[str, Any] | None:
@@ -376,7 +404,10 @@ def studio_result(request: Request, key: str) -> HTMLResponse:
     if stored is None:
         job = runner(request).job(key)
         if job is None:
-            job = runner(request).submit("compare", spec)  # a restarted server: run it again
+            try:
+                job = runner(request).submit("compare", spec)  # a restarted server: run it again
+            except Busy as exc:
+                return busy(request, exc, section="studio")
     result = stored["result"] if stored else None
     chart = None
     rows: list[dict[str, Any]] = []
