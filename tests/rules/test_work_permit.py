@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smartborder.rules import History, Report, Spell, may_apply, may_apply_for_residency, may_renew
 from smartborder.rules.errors import RuleInputError
@@ -161,6 +163,10 @@ def test_renewal_in_the_first_year_is_prorated() -> None:
         # one spell of 4 years + one of exactly 1 year spanning 29 February 2028
         ([Spell(start=D(2019, 6, 1), end=D(2023, 5, 31)), Spell(start=D(2027, 6, 1))], D(2028, 6, 1), True),
         ([Spell(start=D(2019, 6, 1), end=D(2023, 5, 31)), Spell(start=D(2027, 6, 1))], D(2028, 5, 31), False),
+        # a renewal recorded as two adjacent spells is one unbroken holding: five years on the
+        # fifth anniversary (counted apart, the two fractions of years made 4.999: issue 27)
+        ([Spell(start=D(2016, 3, 4), end=D(2019, 3, 5)), Spell(start=D(2019, 3, 6))], D(2021, 3, 4), True),
+        ([Spell(start=D(2016, 3, 4), end=D(2019, 3, 5)), Spell(start=D(2019, 3, 6))], D(2021, 3, 3), False),
     ],
 )
 def test_residency_after_cumulative_five_years(permits, on, granted) -> None:  # type: ignore[no-untyped-def]
@@ -211,3 +217,16 @@ def test_rights_accrue_for_months_employed_while_holding() -> None:
     rights = accrued_rights(h, D(2027, 6, 1))
     assert rights["months_credited"] == 5  # 2025 employment was before the permit
     assert "Medicare" in rights["accruing"]
+
+
+@given(st.dates(dt.date(2010, 1, 1), dt.date(2040, 12, 31)), st.integers(1, 5 * 365))
+def test_a_renewal_never_costs_a_day(start: dt.date, offset: int) -> None:
+    """However a holding is split into adjacent spells (renewals), residency opens on the fifth
+    anniversary, as for the unbroken spell."""
+    from smartborder.rules.calendar import add_years
+
+    split = start + dt.timedelta(days=offset)
+    renewed = [Spell(start=start, end=split - dt.timedelta(days=1)), Spell(start=split)]
+    anniversary = add_years(start, 5)
+    assert may_apply_for_residency(person(permits=renewed), anniversary).granted
+    assert not may_apply_for_residency(person(permits=renewed), anniversary - dt.timedelta(days=1)).granted

@@ -72,3 +72,21 @@ def test_database_errors_do_not_carry_the_rows_values(tmp_path: Path) -> None:
         assert "secret-person-id" not in str(exc) and "hidden" in str(exc)
     else:
         raise AssertionError("the duplicate key was accepted")
+
+
+def test_serve_refuses_the_public_test_keys_set_as_real_ones(tmp_path: Path) -> None:
+    """Setting SMARTBORDER_CARD_KEY to the public test key (anyone can derive it) is refused too."""
+    import os
+    import subprocess
+    import sys
+
+    from smartborder.service.trusted_support import KEY_VARIABLES, public_test_key
+
+    for variable in KEY_VARIABLES:
+        env = {k: v for k, v in os.environ.items() if k != "SMARTBORDER_TRUSTED_TEST_KEYS"}
+        env[variable] = public_test_key(variable)
+        started = subprocess.run([sys.executable, "-m", "smartborder", "serve", "--db",
+                                  f"sqlite:///{tmp_path / 'x.db'}", "--port", "1"], env=env, capture_output=True,
+                                 text=True, timeout=60, check=False)
+        assert started.returncode != 0 and variable in started.stderr and "public test key" in started.stderr
+        assert not (tmp_path / "x.db").exists()

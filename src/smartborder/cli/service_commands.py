@@ -37,6 +37,14 @@ def serve(
         raise SmartborderError("SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
                                "derive them, so a served card or template would be forgeable. Unset it and set "
                                "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`).")
+    from smartborder.service.trusted_support import public_test_key
+
+    given = {"SMARTBORDER_CARD_KEY": settings.card_key, "SMARTBORDER_TEMPLATE_KEY": settings.template_key}
+    for variable, secret in given.items():
+        if secret is not None and secret.get_secret_value().strip() == public_test_key(variable):
+            raise SmartborderError(f"{variable}: this is the public test key, which anyone can derive, so what the "
+                                   "server signs or encrypts with it would be forgeable. Make real keys with "
+                                   "`smartborder trusted keys`.")
     app = create_app(db, settings=settings)
     settle_for_serving()
     err_console.print(f"smartborder on http://{host}:{port} (dashboard at /, API docs at /docs), "

@@ -21,15 +21,15 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def years_held(spells: list[Spell], until: dt.date) -> Fraction:
     """Calendar years covered by *spells* before *until* (that day not counted), exactly.
 
-    Each spell counts its whole anniversaries, then the rest as a fraction of the year it falls
-    in (365 or 366 days): an unbroken spell reaches 5 on its fifth anniversary, whatever leap
-    days it spans, and three calendar years plus two more reach 5 too. Spells do not overlap
-    (``History`` refuses overlaps), so their years add up.
+    Spells that follow one another without a day between (a permit renewed: one spell ends, the
+    next starts the day after) are one unbroken holding first. Each holding counts its whole
+    anniversaries, then the rest as a fraction of the year it falls in (365 or 366 days): an
+    unbroken holding reaches 5 on its fifth anniversary, whatever leap days it spans and however
+    many renewals it was recorded in, and three calendar years plus two more reach 5 too. Spells
+    do not overlap (``History`` refuses overlaps), so their years add up.
     """
     total = Fraction(0)
-    for spell in spells:
-        start = spell.start
-        end = min(spell.end + dt.timedelta(days=1), until) if spell.end else until  # first day not held
+    for start, end in _holdings(spells, until):
         if end <= start:
             continue
         years = end.year - start.year
@@ -38,6 +38,19 @@ def years_held(spells: list[Spell], until: dt.date) -> Fraction:
         anniversary, following = add_years(start, years), add_years(start, years + 1)
         total += years + Fraction((end - anniversary).days, (following - anniversary).days)
     return total
+
+
+def _holdings(spells: list[Spell], until: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """(first day held, first day not held) of each unbroken holding before *until*: spells in
+    order, those that start the day after (or before) the last one ends joined into one."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for spell in sorted(spells, key=lambda s: s.start):
+        end = min(spell.end + dt.timedelta(days=1), until) if spell.end else until
+        if out and spell.start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((spell.start, end))
+    return out
 
 
 def days_in(spells: list[Spell], start: dt.date, end: dt.date) -> int:

@@ -30,6 +30,17 @@ TEST_SWITCH = "SMARTBORDER_TRUSTED_TEST_KEYS"
 MAX_IMAGE_BYTES = 2_000_000
 
 
+#: The keys the services sign and encrypt with; a public test key for each.
+KEY_VARIABLES = ("SMARTBORDER_CARD_KEY", "SMARTBORDER_TEMPLATE_KEY")
+
+
+def public_test_key(variable: str) -> str:
+    """The fixed test key for *variable*: derived from its name, so anyone can derive it; for
+    the test suite only (``SMARTBORDER_TRUSTED_TEST_KEYS``), never as a served key."""
+    seed = hashlib.sha256(f"smartborder public test key {variable}".encode()).digest()
+    return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
+
+
 def _key_text(variable: str) -> str:
     """The key named by *variable*, from the service's settings (``SMARTBORDER_CARD_KEY``, …)."""
     from smartborder.service.settings import load_settings
@@ -39,8 +50,7 @@ def _key_text(variable: str) -> str:
     if secret is not None and secret.get_secret_value():
         return secret.get_secret_value()
     if settings.trusted_test_keys:
-        seed = hashlib.sha256(f"smartborder public test key {variable}".encode()).digest()
-        return base64.urlsafe_b64encode(seed).rstrip(b"=").decode()
+        return public_test_key(variable)
     raise Unavailable(variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
                       f"and set {variable} (tests set {TEST_SWITCH}=1)")
 
