@@ -20,13 +20,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
-import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx2 as httpx
 import numpy as np
 from sqlalchemy import text
 
@@ -34,23 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.service.li
 
 from smartborder.service.auth import create_token
 from smartborder.service.db import engine_for, session_factory, upgrade
-from tests.service.live import served
-
-
-def wave(base: str, tokens: list[str], tag: str) -> tuple[Counter[int], np.ndarray]:
-    start = threading.Barrier(len(tokens))
-
-    def write(k: int) -> tuple[int, float]:
-        with httpx.Client(base_url=base, timeout=120) as client:
-            start.wait()
-            began = time.perf_counter()
-            response = client.post("/persons", json={"person_id": f"{tag}-{k}", "background_check": "passed"},
-                                   headers={"Authorization": f"Bearer {tokens[k]}"})
-            return response.status_code, time.perf_counter() - began
-
-    with ThreadPoolExecutor(len(tokens)) as pool:
-        results = list(pool.map(write, range(len(tokens))))
-    return Counter(s for s, _ in results), np.array([t for _, t in results])
+from tests.service.live import fleet_wave, served
 
 
 def main() -> None:
@@ -69,8 +48,8 @@ def main() -> None:
             tokens = [create_token(session, "officer", org=f"device-{k}") for k in range(args.writers)]
             session.commit()
         with served(url) as base:
-            cold_status, cold = wave(base, tokens, "cold")
-            warm_status, warm = wave(base, tokens, "warm")
+            cold_status, cold = fleet_wave(base, tokens, "cold")
+            warm_status, warm = fleet_wave(base, tokens, "warm")
     backend = url.split(":", 1)[0]
     print(f"{args.writers} writers at once on {backend}, one POST /persons each")
     print(f"{'wave':<22}{'statuses':<24}{'p50 s':>8}{'p99 s':>8}{'max s':>8}")

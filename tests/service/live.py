@@ -4,12 +4,16 @@ CLI as a user makes them."""
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
+import numpy as np
 
 
 def free_port() -> int:
@@ -46,3 +50,21 @@ def served(db: str, env: dict[str, str] | None = None, log: Path | None = None) 
         server.wait(timeout=20)
         if log is not None:
             out.close()  # type: ignore[union-attr]
+
+
+def fleet_wave(base: str, tokens: list[str], tag: str) -> tuple[Counter[int], np.ndarray]:
+    """One ``POST /persons`` per token, all released at once from their own threads: the status
+    counts and each request's seconds (a fleet of devices writing after an outage)."""
+    start = threading.Barrier(len(tokens))
+
+    def write(k: int) -> tuple[int, float]:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            start.wait()
+            began = time.perf_counter()
+            response = client.post("/persons", json={"person_id": f"{tag}-{k}", "background_check": "passed"},
+                                   headers={"Authorization": f"Bearer {tokens[k]}"})
+            return response.status_code, time.perf_counter() - began
+
+    with ThreadPoolExecutor(len(tokens)) as pool:
+        results = list(pool.map(write, range(len(tokens))))
+    return Counter(s for s, _ in results), np.array([t for _, t in results])
