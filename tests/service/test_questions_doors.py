@@ -27,6 +27,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("apply", {}), ("renew", {}), ("residency", {}),
     ("resident-permit", {"announced": D(2021, 1, 1), "certified_crossings": 100_000}),
     ("resident-permit", {"announced": D(2021, 1, 1), "certified_crossings": 900_000}),
+    ("resident-permit", {"announced": D(2021, 1, 1), "certified_crossings": 1_500_000}),  # HTTP said 422
     ("deportation-protection", {"announced": D(2021, 1, 1), "issued": D(2022, 1, 1)}),
     ("citizenship", {"issued": D(2020, 1, 1)}), ("citizenship", {"issued": D(2023, 1, 1)}),
     ("benefits", {}), ("benefits", {"issued": D(2022, 1, 1)}),

@@ -12,6 +12,7 @@ from smartborder.service import permits_operations as ops
 from smartborder.service.app import MAX_OFFSET, ReadSession, WriteSession, require
 from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.permits_schemas import (
+    MAX_CERTIFIED_CROSSINGS,
     ApplicationDecisionOut,
     ApplicationIn,
     ApplicationOut,
@@ -55,7 +56,7 @@ def add_record(*, person_id: str, body: RecordIn, session: WriteSession,
 @router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
 def eligibility(*, person_id: str, question: QuestionName, on: Day,
                 announced: Day | None = None, issued: Day | None = None,
-                certified_crossings: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+                certified_crossings: Annotated[int | None, Query(ge=0, le=MAX_CERTIFIED_CROSSINGS)] = None,
                 session: ReadSession,
                 caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
     """The answer to *question* on any date *on* — the same names and rules as `smartborder permits

@@ -32,6 +32,10 @@ def _iso_day(value: Any) -> Any:
 
 #: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR.
 Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+#: The largest certified count of illegal crossings accepted: a sanity bound far above any year
+#: on record (1.6 million apprehensions in 2000), so that every door answers a count above the
+#: program's 200,000 the same way ('suspended'); the HTTP query used to stop at 1,000,000.
+MAX_CERTIFIED_CROSSINGS = 1_000_000_000
 
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
@@ -74,7 +78,7 @@ class DecideIn(BaseModel):
 
     on: Day | None = Field(default=None, description="date judged (default: today)")
     announced: Day | None = Field(default=None, description="resident program announcement")
-    certified_crossings: int | None = Field(default=None, ge=0)
+    certified_crossings: int | None = Field(default=None, ge=0, le=MAX_CERTIFIED_CROSSINGS)
 
 
 # ---- responses ----------------------------------------------------------------------------------
