@@ -31,14 +31,13 @@ def serve(
     from smartborder.service.app import create_app, settle_for_serving
     from smartborder.service.db import database_url, shown_url
     from smartborder.service.settings import load_settings
+    from smartborder.service.trusted_support import public_test_key
 
     settings = load_settings()
     if settings.trusted_test_keys:
         raise SmartborderError("SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
                                "derive them, so a served card or template would be forgeable. Unset it and set "
                                "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`).")
-    from smartborder.service.trusted_support import public_test_key
-
     given = {"SMARTBORDER_CARD_KEY": settings.card_key, "SMARTBORDER_TEMPLATE_KEY": settings.template_key}
     for variable, secret in given.items():
         if secret is not None and secret.get_secret_value().strip() == public_test_key(variable):

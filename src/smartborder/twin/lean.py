@@ -185,7 +185,7 @@ def simulate_lean(
                 np.concatenate([times[f.name] for f in members])
             service = np.empty(int(bounds[-1]))
             loyal = np.empty(int(bounds[-1]), dtype=bool)
-            patience = np.full(int(bounds[-1]), np.inf) if any(f.patience for f in members) else None
+            patience = np.full(int(bounds[-1]), np.inf) if any(f.patience is not None for f in members) else None
             for f, lo, hi in zip(members, bounds[:-1], bounds[1:], strict=True):
                 slot[f.name] = (service[lo:hi], loyal[lo:hi])
                 if patience is not None:
