@@ -2,7 +2,9 @@
 
 Two sets of readings ship with smartborder: CBP's historical averages at San Ysidro (by month,
 weekday and hour) and the Brownsville archive (four bridges, August 2026). The default model
-(officer-short roster, drivers' patience; ``assumptions.toml``) sees neither: these tests hold
+(officer-short roster, drivers' patience; ``assumptions.toml``) takes one thing from them:
+California's car arrival shape is read back from San Ysidro's averages of January-September
+(ports/profiles.py), so San Ysidro is scored here on October-December only. These tests hold
 the shape of San Ysidro's day and the level at the busy Brownsville bridges, and the planning
 consequence that followed from the old shift rule (more night booths beating more day lanes).
 """
@@ -28,22 +30,25 @@ def _weekday_profile(scored: pd.DataFrame, lane: str, hour: np.ndarray, weekday:
 
 @pytest.fixture(scope="module")
 def san_ysidro() -> pd.DataFrame:
+    """CBP's averages for October-December: the months California's arrival shape was not read
+    from (assumptions.toml [pov.regions.California] uses January-September)."""
     frame = for_crossing(observations.shipped("san-ysidro"), data.resolve_crossing("san ysidro"))
-    cars = frame[frame["vehicle"] == "pov"]
+    cars = frame[(frame["vehicle"] == "pov") & frame["month"].isin([10, 11, 12])]
     return score(default_spec("san ysidro", 2024), cars, "average", 2024, seed=0)
 
 
-# The standard lanes hold the issue's bar (r >= 0.6); the Ready lane's day swings more than CBP's
-# (r about 0.38 over the year; its queue clears at night, CBP's does not): held where it stands so
-# that it cannot slip back.
-@pytest.mark.parametrize(("lane", "least_r"), [("standard", 0.6), ("Ready", 0.3)])
-def test_san_ysidro_follows_cbps_averages_by_hour(san_ysidro: pd.DataFrame, lane: str, least_r: float) -> None:
+# Measured on those months: standard r 0.94, level 0.98 of CBP's, peak 15 h (CBP 14 h); Ready
+# r 0.69, 1.07, 16 h (14 h); SENTRI r 0.54, 0.43 of CBP's 11 min, 15 h (13 h). Held a step below.
+@pytest.mark.parametrize(("lane", "least_r", "least_ratio"), [("standard", 0.8, 2 / 3), ("Ready", 0.6, 2 / 3),
+                                                              ("SENTRI", 0.4, 1 / 3)])
+def test_san_ysidro_follows_cbps_averages_by_hour(san_ysidro: pd.DataFrame, lane: str, least_r: float,
+                                                  least_ratio: float) -> None:
     profile = _weekday_profile(san_ysidro, lane, san_ysidro["hour"].to_numpy(), san_ysidro["weekday"].to_numpy())
     r = np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1]
     assert r >= least_r
-    assert 10 <= int(profile["predicted"].idxmax()) <= 20  # a daytime peak, as CBP's; no night one
+    assert abs(int(profile["predicted"].idxmax()) - int(profile["delay_minutes"].idxmax())) <= 2  # CBP's peak hour
     ratio = profile["predicted"].mean() / profile["delay_minutes"].mean()
-    assert 1 / 2 <= ratio <= 1.5
+    assert least_ratio <= ratio <= 1.5
 
 
 @pytest.mark.parametrize("name", ["B&M", "Gateway", "Veterans"])

@@ -49,3 +49,18 @@ def test_service_time_mean_and_cv(dist: ServiceTime) -> None:
     assert draws.var() / draws.mean() ** 2 == pytest.approx(dist.scv, rel=0.03, abs=1e-9)
     assert (draws >= 0).all()
     assert dist.scaled(0.5).expected == pytest.approx(dist.expected * 0.5)
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [ServiceTime(kind="exponential", mean=2.0), ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
+     ServiceTime(kind="gamma", mean=2.0, cv=0.6), ServiceTime(kind="deterministic", mean=2.0),
+     ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0))],
+)
+def test_cdf_is_the_share_of_draws_at_or_below(dist: ServiceTime) -> None:
+    """``cdf`` (what the arrival profiles use for balking) agrees with the sampler it describes."""
+    draws = dist.sample(np.random.default_rng(5), 200_000)
+    points = np.array([0.5, 1.0, 1.5, 2.0, 2.5, 4.0])
+    empirical = (draws[:, None] <= points[None, :]).mean(axis=0)
+    assert dist.cdf(points) == pytest.approx(empirical, abs=0.005)
+    assert float(dist.cdf(np.array([1e9]))[0]) == 1.0

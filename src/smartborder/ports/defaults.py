@@ -144,12 +144,16 @@ def _hours(vehicle: str, crossing: data.Crossing, fact: dict[str, Any],
     return {"weekday": weekday, "saturday": saturday, "sunday": sunday}
 
 
-def _profile(a: dict[str, Any]) -> DemandProfile:
+def _profile(a: dict[str, Any], state: str | None = None) -> DemandProfile:
+    """The class's arrival shape: its region's (``[<class>.regions.<state>]``) where one is given,
+    else the border-wide one."""
+    regional = a.get("regions", {}).get(state, {}) if state else {}
+    shape = {**a, **regional}
     return DemandProfile(
-        hourly_weekday=tuple(a["hourly_weekday"]),
-        hourly_weekend=tuple(a["hourly_weekend"]) if "hourly_weekend" in a else None,
-        daily=tuple(a["daily"]),
-        source=a["profile_source"],
+        hourly_weekday=tuple(shape["hourly_weekday"]),
+        hourly_weekend=tuple(shape["hourly_weekend"]) if "hourly_weekend" in shape else None,
+        daily=tuple(shape["daily"]),
+        source=regional.get("source", a["profile_source"]),
     )
 
 
@@ -180,7 +184,8 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
     design_volume = float(monthly.sum()) / days
     provenance[f"{key}.measure"] = (f"FACT: {a['measure']} at {crossing.label}, {months.start} to {months.end} "
                                     f"({crossing.source}); {design_volume:,.0f} a day on average")
-    provenance[f"{key}.profile"] = a["profile_source"]
+    profile = _profile(a, crossing.port.state)
+    provenance[f"{key}.profile"] = profile.source
 
     entitlements = dict(fact.get("entitlements", a["entitlements"]))
     provenance[f"{key}.entitlements"] = (
@@ -209,7 +214,7 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
         else:
             target = assumptions()["sizing"]["target_utilisation"]
             peak = 0.0
-            probe = _provisional(vehicle, a, entitlements, service, design_volume, windows)
+            probe = _provisional(vehicle, a, entitlements, service, design_volume, windows, profile)
             for day in DAY_TYPES:
                 arrivals = design_day(probe, day)
                 peak = max(peak, float(arrivals.max()))
@@ -250,13 +255,13 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
         lanes=lanes,
         service={lane: service[lane] for lane in ["standard", *entitlements]},
         secondary=SecondarySpec(bays=bays, referral=referral, service=ServiceTime(**a["secondary_service"])),
-        profile=_profile(a),
+        profile=profile,
     )
 
 
 def _provisional(vehicle: str, a: dict[str, Any], entitlements: dict[str, float],
                  service: dict[str, ServiceTime], design_volume: float,
-                 windows: dict[str, Window]) -> ClassSpec:
+                 windows: dict[str, Window], profile: DemandProfile) -> ClassSpec:
     """A one-lane class with the real hours and volume, to size lanes from its busiest hour."""
     lane = LaneSpec(booths=1, open=windows["weekday"], open_saturday=windows["saturday"],
                     open_sunday=windows["sunday"])
@@ -265,7 +270,7 @@ def _provisional(vehicle: str, a: dict[str, Any], entitlements: dict[str, float]
                      pre_opening=PreOpening(**a["pre_opening"]), lanes={"standard": lane},
                      service={k: service[k] for k in ["standard", *entitlements]},
                      secondary=SecondarySpec(bays=0, referral=referral, service=service["standard"]),
-                     profile=_profile(a))
+                     profile=profile)
 
 
 def default_spec(crossing: str | data.Crossing, year: int | None = None) -> PortSpec:

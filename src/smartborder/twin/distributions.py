@@ -28,6 +28,7 @@ from numba.np.random._constants import (
     ziggurat_nor_r,
 )
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import stats
 
 Kind = Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"]
 
@@ -92,6 +93,25 @@ class ServiceTime(BaseModel):
             return self.model_copy(update={"samples": tuple(s * factor for s in self.samples)})
         assert self.mean is not None
         return self.model_copy(update={"mean": self.mean * factor})
+
+    def cdf(self, x: float | np.ndarray) -> np.ndarray:
+        """P(time <= x) for each *x* (minutes): what share of drivers would not wait *x*, when the
+        distribution is a patience."""
+        x = np.asarray(x, dtype=np.float64)
+        if self.kind == "empirical":
+            assert self.samples is not None
+            values = np.sort(np.asarray(self.samples, dtype=np.float64))
+            return np.searchsorted(values, x, side="right") / len(values)
+        assert self.mean is not None
+        if self.kind == "deterministic":
+            return (x >= self.mean).astype(np.float64)
+        if self.kind == "exponential":
+            return stats.expon.cdf(x, scale=self.mean)
+        assert self.cv is not None
+        if self.kind == "gamma":
+            return stats.gamma.cdf(x, 1.0 / self.cv**2, scale=self.mean * self.cv**2)
+        sigma = math.sqrt(math.log1p(self.cv**2))
+        return stats.lognorm.cdf(x, sigma, scale=self.mean / math.exp(sigma**2 / 2))
 
     def sample(self, rng: np.random.Generator, size: int, out: np.ndarray | None = None) -> np.ndarray:
         """Draw *size* service times (minutes); into *out* (float64, contiguous, length *size*)
