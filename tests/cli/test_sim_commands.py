@@ -177,3 +177,23 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     pd.testing.assert_frame_equal(workbook, summary, check_dtype=False)  # the same table, for a spreadsheet
     code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out")], capsys)
     assert code == 0 and "Sweep: mean wait" in stdout and "summary.csv" in stdout
+
+
+def test_simulate_with_city_choice(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["simulate", "brownsville", "--month", "2024-06", "--class", "pov", "-r", "1",
+                           "--city-choice", "--city-share", "0.4", "--json"], capsys)
+    assert code == 0
+    city = json.loads(stdout)["city_choice"]
+    assert city["share"] == 0.4 and len(city["crossings"]) == 4
+    before = sum(c["per_day_before"] for c in city["crossings"])
+    assert sum(c["per_day_after"] for c in city["crossings"]) == pytest.approx(before)
+    assert "ESTIMATE" in city["source"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--city-share", "0.4"], "city-share: give it with --city-choice"),
+    (["--city-choice", "--city-share", "2"], "city-share: a share of drivers in [0, 1]"),
+])
+def test_city_choice_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, stderr = run(["simulate", "brownsville", "--month", "2024-06", *args], capsys)
+    assert code != 0 and message in " ".join(stderr.split())

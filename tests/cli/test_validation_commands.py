@@ -62,3 +62,20 @@ def test_forecast_json_carries_both_baselines(capsys: pytest.CaptureFixture[str]
         assert row["baselines"]["persistence"] == read[row["lane_type"]]
         assert row["baselines"]["climatology"] is not None  # 17 earlier days read these hours
         assert row["twin_minutes"] is not None
+
+
+def test_validate_waits_with_the_citys_drivers_shared(capsys: pytest.CaptureFixture[str]) -> None:
+    """Donna shares Progreso's drivers (two crossings of one port): the default model it is scored
+    with is the shared one, and the notes say how many moved."""
+    args = ["validate", "waits", "--observations", READINGS, "--split", "2026-08-16", "--month", "2025-08",
+            "--evaluations", "10", "--json"]
+    code, out, err = run([*args, "--city-choice"], capsys)
+    assert code == 0, err
+    shared = json.loads(out)
+    code, out, _ = run(args, capsys)
+    alone = json.loads(out)
+    note = next(n for n in shared["notes"] if n.startswith("drivers shared"))
+    assert "Donna" in note and "Progreso" in note
+    before = {r["lane_type"]: r["default_mae_min"] for r in alone["lanes"]}
+    after = {r["lane_type"]: r["default_mae_min"] for r in shared["lanes"]}
+    assert before != after  # the default model changed with its drivers

@@ -138,6 +138,8 @@ def simulate(
     as_json: JsonOpt = False,
     trusted_from_registry: Annotated[bool, typer.Option("--trusted-from-registry", help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).")] = False,
     db: Annotated[str | None, typer.Option("--db", help="Registry database URL (with the registry option above).")] = None,
+    city_choice: Annotated[bool, typer.Option("--city-choice", help="Drivers share the place's crossings: a share of them takes the shorter line (assumptions.toml [city_choice]).")] = False,
+    city_share: Annotated[float | None, typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1.")] = None,
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
     from smartborder.policy.study import simulate_study
@@ -145,6 +147,11 @@ def simulate(
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
         raise ModelError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
+    from smartborder.policy.city import choice_option
+
+    city = choice_option(city_choice, city_share)
+    if city is not None and (border is not None or port is None):
+        raise ModelError("city-choice: give one place of several crossings (e.g. brownsville), not the border")
     if border is not None or port is None:
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
@@ -157,7 +164,7 @@ def simulate(
         task = bar.add_task("run", total=None)
         result = simulate_study(port, year=year, month=month, model=model, classes=vehicle_class, scenario=scenario,
                                 staffing=staffing, replications=replications or 5, seed=seed, shares=shares,
-                                announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                city=city, announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
     study, run = result.study, result.run
     for gap in run.gaps:
         err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",

@@ -69,20 +69,24 @@ def waits(
     evaluations: Annotated[int, typer.Option("--evaluations", min=10, help="Simulations the calibration may spend per traffic class.")] = 60,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    city_choice: Annotated[bool, typer.Option("--city-choice", help="The default models of a city's crossings share their drivers (assumptions.toml [city_choice]).")] = False,
+    city_share: Annotated[float | None, typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1.")] = None,
 ) -> None:
     """Default, calibrated and climatology waits, and the forecast against persistence and climatology, on the days after --split."""
     from smartborder.cli.calibration_commands import load_observations
     from smartborder.cli.output import err_console, note
+    from smartborder.policy.city import choice_option
     from smartborder.policy.validation import validate_waits
     from smartborder.report.summary import short_name
     from smartborder.report.validation import validation_payload, write_validation_report
 
+    city = choice_option(city_choice, city_share)
     readings = load_observations(observations)
     if as_json:
-        result = validate_waits(readings, split, crossing, month, seed, evaluations)
+        result = validate_waits(readings, split, crossing, month, seed, evaluations, city=city)
     else:
         with err_console.status("fitting on the earlier days, scoring the later ones…"):
-            result = validate_waits(readings, split, crossing, month, seed, evaluations)
+            result = validate_waits(readings, split, crossing, month, seed, evaluations, city=city)
     page = write_validation_report(result, out) if out is not None else None
     if as_json:
         print_json({**validation_payload(result), "report": str(page) if page else None})

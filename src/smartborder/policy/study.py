@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from smartborder.ports.staffing import read_schedule, with_schedule
 from smartborder.twin.errors import ModelError
 
 if TYPE_CHECKING:
+    from smartborder.policy.city import DriverChoice
     from smartborder.policy.place import PlaceRun
 
 
@@ -37,6 +38,7 @@ class Study:
     kind: str = "port"  # "port", "crossing" or "new"
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    city_choice: dict[str, Any] | None = None  # drivers shared across the crossings (policy/city.py)
 
 
 def default_year(specs: list[PortSpec]) -> int:
@@ -175,10 +177,14 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
                    classes: list[str] | None = None, scenario: str | None = None, staffing: Path | None = None,
                    replications: int = 5, seed: int = 0, shares: SharesSource | None = None,
                    announce: Callable[[Study], None] | None = None,
-                   progress: Progress | None = None) -> Simulated:
+                   progress: Progress | None = None, city: DriverChoice | None = None) -> Simulated:
     """Prepare *place* and run it: every crossing over the period, with month-by-month figures
     when the period has several months. *shares* replaces the trusted-lane shares (today's
-    enrolment as the baseline); *announce* sees the study (notes, warnings) before it runs."""
+    enrolment as the baseline); *city* shares the drivers across the place's crossings
+    (``policy/city.py``) before the run; *announce* sees the study (notes, warnings) before it
+    runs."""
+    from smartborder.policy.city import describe, share_drivers
+    from smartborder.policy.city import to_json as city_json
     from smartborder.policy.place import run_place
     from smartborder.trusted.shares import with_shares
 
@@ -191,6 +197,12 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
         study.notes.append("trusted shares from the registry: " + "; ".join(
             f"{v} {lane} {share:.1%}" for found in given.values() for v, lanes in found.items()
             for lane, share in lanes.items()))
+    if city is not None:
+        if study.kind == "new":
+            raise ModelError("city-choice: give an existing place of several crossings, not a new one")
+        study.specs, moved = share_drivers(study.specs, study.months, city, seed=seed)
+        study.notes.append(describe(city, moved))
+        study.city_choice = city_json(city, moved)
     if announce is not None:
         announce(study)
     total = replications * len(study.specs)

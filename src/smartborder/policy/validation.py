@@ -25,7 +25,9 @@ import pandas as pd
 from smartborder import data
 from smartborder.observations import Observations
 from smartborder.policy.calibration import calibrate, validate
-from smartborder.policy.observed import LANE_TYPES, TRAFFIC, crossing_of
+from smartborder.policy.city import DriverChoice, describe, share_drivers
+from smartborder.policy.observed import LANE_TYPES, TRAFFIC, crossing_of, for_crossing, volume_month
+from smartborder.ports import PortSpec, default_spec
 from smartborder.twin.errors import ModelError
 
 #: The models scored per lane, in the order reports show them.
@@ -62,10 +64,11 @@ def crossings_in(observations: Observations) -> list[data.Crossing]:
 
 def validate_waits(observations: Observations, split: str, crossings: list[str] | None = None,
                    month: str | None = None, seed: int = 0, evaluations: int = 60,
-                   forecast_hours: int = 4) -> WaitValidation:
+                   forecast_hours: int = 4, city: DriverChoice | None = None) -> WaitValidation:
     """Score default, calibrated, climatology and the forecast on the readings after *split*
     (a date ``YYYY-MM-DD``, the last day fitted) at each crossing of *observations* (or those
-    named in *crossings*)."""
+    named in *crossings*). With *city*, the default models of each city's crossings share their
+    drivers (``policy/city.py``) and calibration starts from them."""
     if observations.kind != "snapshot":
         raise ModelError("observations: validation splits dated readings by date; CBP's averages carry no dates "
                          "(use `calibrate` with a last training month)")
@@ -87,8 +90,9 @@ def validate_waits(observations: Observations, split: str, crossings: list[str] 
     hourly: list[dict[str, object]] = []
     forecasts: list[dict[str, object]] = []
     notes: list[str] = []
+    bases = _shared_bases(observations, available, month, seed, city, notes) if city is not None else {}
     for crossing in available:
-        fit = calibrate(crossing, observations, month, split, seed, evaluations)
+        fit = calibrate(crossing, observations, month, split, seed, evaluations, base=bases.get(crossing.id))
         scored, tables, table = validate(fit, seed, forecast_hours)
         notes.extend(f"{crossing.label}: {n}" for n in fit.notes)
         lanes.extend(_lane_rows(crossing, scored, tables))
@@ -98,6 +102,24 @@ def validate_waits(observations: Observations, split: str, crossings: list[str] 
                 forecasts.append({"crossing": crossing.label, "hours_ahead": int(hours_ahead), **row.to_dict()})
     return WaitValidation(f"fitted on readings up to {pd.Timestamp(split):%Y-%m-%d}, scored on the later days",
                           pd.DataFrame(lanes), pd.DataFrame(hourly), pd.DataFrame(forecasts), notes)
+
+
+def _shared_bases(observations: Observations, available: list[data.Crossing], month: str | None, seed: int,
+                  city: DriverChoice, notes: list[str]) -> dict[str, PortSpec]:
+    """Each city's default models with their drivers shared, over the month that drives them."""
+    bases: dict[str, PortSpec] = {}
+    for code in dict.fromkeys(c.port_code for c in available):
+        members = data.resolve_place(code).crossings
+        if len(members) < 2:
+            notes.append(f"city choice: {members[0].label} is its city's only crossing; its drivers have nowhere else")
+            continue
+        first = next(c for c in available if c.port_code == code)
+        frame = for_crossing(observations, first)
+        volumes = volume_month(first, pd.Timestamp(frame["time_local"].min()), month, [])
+        shared, moved = share_drivers([default_spec(c, volumes.year) for c in members], [volumes], city, seed=seed)
+        bases.update({spec.crossing: spec for spec in shared})
+        notes.append(describe(city, moved))
+    return bases
 
 
 def _lane_rows(crossing: data.Crossing, scored: dict[str, pd.DataFrame],

@@ -59,6 +59,7 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
         "estimates": first.spec.estimates() if single else {},
         "notes": study.notes,
         "warnings": study.warnings,
+        "city_choice": study.city_choice,
         "report": report,
     }
 
