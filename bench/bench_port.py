@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    from smartborder.policy.analysis import flow_streams, occupancy
+    from smartborder.policy.analysis import occupancy
     from smartborder.policy.costs import CostParameters
     from smartborder.policy.kpis import Hourly, kpis
     from smartborder.policy.place import run_place
@@ -61,6 +61,7 @@ def main() -> None:
     from smartborder.policy.targeting_twin import select
     from smartborder.ports.demand import demand_for
     from smartborder.ports.staffing import month_schedules
+    from smartborder.twin import flow_streams
     from smartborder.twin.arrivals import poisson_arrivals
     from smartborder.twin.lean import simulate_lean
 

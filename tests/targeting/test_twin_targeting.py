@@ -73,8 +73,9 @@ def test_unchanged_classes_are_identical_when_truck_targeting_changes() -> None:
 def test_classes_in_threads_give_the_same_selection() -> None:
     import numpy as np
 
-    from smartborder.policy.analysis import demand_for, flow_streams
+    from smartborder.policy.analysis import demand_for
     from smartborder.policy.targeting_twin import select
+    from smartborder.twin import flow_streams
     from smartborder.twin.arrivals import poisson_arrivals
 
     spec = default_spec("tecate", 2024)

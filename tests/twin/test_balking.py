@@ -18,10 +18,10 @@ import pytest
 from pydantic import ValidationError
 from scipy import integrate
 
-from smartborder.policy.analysis import flow_streams
 from smartborder.policy.costs import CostParameters
 from smartborder.policy.kpis import kpis
 from smartborder.ports import default_spec, demand_for
+from smartborder.twin import flow_streams
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.distributions import ServiceTime
 from smartborder.twin.engine import simulate

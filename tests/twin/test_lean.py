@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartborder.policy.analysis import flow_streams
 from smartborder.policy.targeting_twin import select
 from smartborder.ports import default_spec, demand_for
+from smartborder.twin import flow_streams
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.engine import simulate
 from smartborder.twin.lean import simulate_lean, supports

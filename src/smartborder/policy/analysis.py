@@ -8,7 +8,6 @@ nothing reproduces the baseline exactly.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,19 +21,18 @@ from smartborder.policy.targeting_twin import select
 from smartborder.ports.demand import demand_for, year_months
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
 from smartborder.ports.staffing import month_schedules
+from smartborder.twin import (
+    LeanResult,
+    SimulationResult,
+    confidence_interval,
+    flow_streams,
+    run,
+    station_summary,
+)
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.engine import SimulationResult, simulate
 from smartborder.twin.errors import ModelError
-from smartborder.twin.lean import LeanResult, simulate_lean, supports
-from smartborder.twin.metrics import station_summary
-from smartborder.twin.replications import confidence_interval
 
 OCCUPANCY_MEASURES = {"pov": "Personal Vehicles", "bus": "Buses"}
-
-
-def flow_streams(seed: int, replication: int, flows: Sequence[str]) -> dict[str, np.random.Generator]:
-    """One generator per flow, keyed by name so streams survive changes to other flows."""
-    return {f: np.random.default_rng([seed, replication, zlib.crc32(f.encode())]) for f in flows}
 
 
 def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
@@ -113,7 +111,6 @@ def run_port(
             reused = reused[1:]  # simulate one class so that figures and stations exist
         spec = spec.model_copy(update={"classes": {v: c for v, c in spec.classes.items() if v not in reused}})
     model = spec.to_model()
-    lean = supports(model)
     gaps: list[str] = []
     demand, first_weekday = demand_for(spec, months, gaps)
     horizon = next(iter(demand.values())).size * 60.0
@@ -126,8 +123,7 @@ def run_port(
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         routing, outcomes = select(spec, model, arrivals, seed, first_replication + r, engine_workers)
-        runner = simulate_lean if lean else simulate
-        result = runner(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
+        result = run(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
                         workers=engine_workers, routing=routing, schedules=schedules)
         rows.append(kpis(spec, result, persons, costs, outcomes, hourly))
         if by_month:

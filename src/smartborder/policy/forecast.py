@@ -31,7 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.analysis import flow_streams
 from smartborder.policy.climatology import Climatology
 from smartborder.policy.observed import (
     LANE_TYPES,
@@ -42,8 +41,8 @@ from smartborder.policy.observed import (
     window_demand,
 )
 from smartborder.ports.spec import ForecastBlend, PortSpec, eligible_lanes
+from smartborder.twin import InitialQueue, SimulationResult, flow_streams, run
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.engine import InitialQueue, simulate
 from smartborder.twin.errors import ModelError
 
 #: Readings older than this before ``at`` are not a state to start from.
@@ -170,9 +169,10 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
         streams = flow_streams(seed, r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         arrivals = {name: times[times >= offset] for name, times in arrivals.items()}
-        result = simulate(model, arrivals, rng=streams, horizon=(hours + 2) * 60.0,
-                          start_weekday=int(start.day_of_week), start_hour=int(start.hour),
-                          initial=initial, schedules=schedules)
+        result = run(model, arrivals, rng=streams, horizon=(hours + 2) * 60.0,
+                     start_weekday=int(start.day_of_week), start_hour=int(start.hour),
+                     initial=initial, schedules=schedules, engine="general")
+        assert isinstance(result, SimulationResult)  # the general engine carries the queue found
         for k in range(hours):
             centre = offset + (k + 1) * 60.0
             for j, lane in enumerate(lanes):

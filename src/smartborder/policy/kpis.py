@@ -30,11 +30,13 @@ from numba import njit
 from smartborder.policy.costs import CostParameters, class_cost
 from smartborder.policy.targeting_twin import FlowOutcome
 from smartborder.ports.spec import PortSpec
-from smartborder.twin.engine import FlowTrace, SimulationResult
-from smartborder.twin.lean import LeanResult, LeanTrace
-from smartborder.twin.metrics import (
+from smartborder.twin import (
     HIST_BIN_MIN,
     HIST_MAX_MIN,
+    FlowTrace,
+    LeanResult,
+    LeanTrace,
+    SimulationResult,
     accumulate_waits,
     histogram_quantile,
 )

@@ -18,12 +18,11 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.observations import Observations
-from smartborder.policy.analysis import flow_streams
 from smartborder.ports.demand import _hourly_weights, day_factors, day_shares, day_type
 from smartborder.ports.spec import DAY_TYPES, PortSpec
+from smartborder.twin import LeanResult, flow_streams, run
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.errors import ModelError
-from smartborder.twin.lean import simulate_lean
 from smartborder.twin.model import PortModel
 
 CLASSES = {"passenger": "pov", "pedestrian": "pedestrian", "commercial": "truck"}
@@ -171,8 +170,9 @@ def simulate_window(spec: PortSpec, vehicle: str, window: Window, seed: int = 0,
     for r in range(replications):
         streams = flow_streams(seed, r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
-        result = simulate_lean(model, arrivals, rng=streams, horizon=window.hours * 60.0,
-                               start_weekday=start_weekday, workers=1, schedules=schedules)
+        result = run(model, arrivals, rng=streams, horizon=window.hours * 60.0,
+                     start_weekday=start_weekday, workers=1, schedules=schedules)
+        assert isinstance(result, LeanResult)  # a primary model has a crossing's shape
         for trace in result.flows.values():
             bucket = np.floor((trace.arrival + 30.0) / 60.0).astype(np.int64)
             keep = (bucket < window.hours) & (trace.lane >= 0)  # who left without joining waited nowhere

@@ -92,7 +92,7 @@ class PlaceRun:
     def by_month(self) -> pd.DataFrame:
         """Month by month, per class over every crossing: vehicles a day and the mean wait to
         primary, each with its 95 % half-width over replications (runs made with ``by_month``)."""
-        from smartborder.twin.replications import confidence_interval
+        from smartborder.twin import confidence_interval
 
         frames = [run.by_month for run in self.runs.values() if run.by_month is not None]
         if not frames:
@@ -243,7 +243,7 @@ def _as_run(place: PlaceRun) -> PortRun:
 
 def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95 % half-width of each column over replications."""
-    from smartborder.twin.replications import confidence_interval
+    from smartborder.twin import confidence_interval
 
     rows = {c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True))
             for c in frame.columns}

@@ -66,8 +66,8 @@ from smartborder.policy.place import PlaceRun, run_place
 from smartborder.policy.study import Study, design_year, prepare
 from smartborder.ports.spec import PortSpec
 from smartborder.tomlfiles import describe
+from smartborder.twin import confidence_interval
 from smartborder.twin.errors import ModelError
-from smartborder.twin.replications import confidence_interval
 
 Objective = Literal["delay-cost", "co2", "p95"]
 OBJECTIVES: tuple[str, ...] = ("delay-cost", "co2", "p95")

@@ -57,18 +57,23 @@ import pandas as pd
 from numba import njit
 from pydantic import BaseModel, ConfigDict, Field
 
-from smartborder.policy.analysis import flow_streams
 from smartborder.policy.study import Study, prepare
 from smartborder.policy.targeting_twin import select
 from smartborder.ports.defaults import assumptions
 from smartborder.ports.demand import day_type, demand_for
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, PortSpec
 from smartborder.ports.staffing import COLUMNS, month_schedules
+from smartborder.twin import (
+    HIST_BIN_MIN,
+    HIST_MAX_MIN,
+    TAIL_HOURS,
+    LeanTrace,
+    flow_streams,
+    histogram_quantile,
+    run,
+)
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.engine import TAIL_HOURS, simulate
 from smartborder.twin.errors import ModelError
-from smartborder.twin.lean import LeanTrace, simulate_lean, supports
-from smartborder.twin.metrics import HIST_BIN_MIN, HIST_MAX_MIN, histogram_quantile
 
 Statistic = Literal["mean", "p95"]
 STATISTICS: tuple[str, ...] = ("mean", "p95")
@@ -160,7 +165,6 @@ class ClassEvaluator:
         self.vehicle, self.stat = vehicle, stat
         self.lanes = list(cls.lanes)
         self.model = self.spec.to_model()
-        self.lean = supports(self.model)
         self.stations = [f"{vehicle}.primary.{lane}" for lane in self.lanes]
         index = {s.name: i for i, s in enumerate(self.model.stations)}
         self.lane_of = np.zeros(len(self.model.stations), dtype=np.int64)
@@ -208,8 +212,7 @@ class ClassEvaluator:
             rng = np.random.Generator(np.random.PCG64())
             rng.bit_generator.state = state
             streams[name] = rng
-        runner = simulate_lean if self.lean else simulate
-        result = runner(self.model, drawn.arrivals, rng=streams, horizon=self.horizon,
+        result = run(self.model, drawn.arrivals, rng=streams, horizon=self.horizon,
                         start_weekday=self.first_weekday, workers=1, routing=drawn.routing, schedules=schedules)
         out = {}
         for name, trace in result.flows.items():

@@ -219,7 +219,7 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     """One row per grid point × port × crossing × period: replications, then for each class the
     mean and 95 % half-width of the summary figures (``SUMMARY_FIGURES``). Failed cells are left
     out (they are listed apart)."""
-    from smartborder.twin.replications import confidence_interval
+    from smartborder.twin import confidence_interval
 
     ok = results[results["status"] == "ok"]
     params = [c for c in ok.columns if c.startswith("param.")]

@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 
-from smartborder.twin.engine import SimulationResult
+from smartborder.twin import SimulationResult
 
 if TYPE_CHECKING:
-    from smartborder.twin.lean import LeanResult
+    from smartborder.twin import LeanResult
 
 
 def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
@@ -122,7 +122,7 @@ def plot_wait_distribution(result: SimulationResult | LeanResult, path: Path) ->
 
 def plot_queue_typical_day(result: SimulationResult | LeanResult, path: Path) -> Path:
     """Average number waiting at each primary station by hour of day."""
-    from smartborder.twin.kernels import queue_area_by_bin
+    from smartborder.twin import queue_area_by_bin
 
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
     edges = np.arange(0.0, result.horizon + 60.0, 60.0)

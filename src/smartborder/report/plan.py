@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
+from smartborder.twin import confidence_interval
 from smartborder.twin.errors import ModelError
-from smartborder.twin.replications import confidence_interval
 
 if TYPE_CHECKING:
     from smartborder.policy.plan import Appraisal, Plan

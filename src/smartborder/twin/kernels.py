@@ -71,14 +71,6 @@ def _sift_up(heap: np.ndarray, pos: int) -> None:
     heap[pos] = item
 
 
-@njit(cache=True)
-def _capacity(servers: np.ndarray, block: float, t: float) -> int:
-    k = int(t // block)
-    if k >= servers.size:
-        k = servers.size - 1
-    return servers[k]
-
-
 @njit(cache=True, nogil=True)
 def _fcfs_constant(arrivals: np.ndarray, services: np.ndarray, c: int, starts: np.ndarray) -> None:
     """Kiefer–Wolfowitz recursion for a constant pool of *c* servers.

@@ -71,21 +71,6 @@ def wait_by_lane(result: SimulationResult) -> pd.DataFrame:
     return out
 
 
-def wait_by_hour(result: SimulationResult, by: str = "hour") -> pd.DataFrame:
-    """Mean / p95 wait per vehicle type and lane, by arrival ``hour`` of day or ``day`` of run."""
-    table = vehicle_table(result)
-    table = table[~table["initial"] & (table["arrival"] < result.horizon)].copy()
-    clock = table["arrival"] / 60.0 + result.start_hour
-    table[by] = (clock % 24).astype(int) if by == "hour" else (clock // 24).astype(int)
-    grouped = table.groupby(["vehicle", "lane", by])["wait"]
-    return pd.DataFrame({
-        "count": grouped.size(),
-        "mean": grouped.mean(),
-        "p95": grouped.quantile(0.95),
-        "max": grouped.max(),
-    })
-
-
 def _station_visits(result: SimulationResult | LeanResult, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     reach, start, end = [], [], []
     for flow in result.model.flows:
