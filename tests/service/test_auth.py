@@ -75,3 +75,26 @@ def test_tokens_expire_and_a_cli_revokes_them(db_url, token) -> None:  # type: i
     with session_factory(db_url)() as session:
         intact, _, _ = verify(session)
     assert intact
+
+
+def test_tokens_expire_on_the_package_clock(db_url, token) -> None:  # type: ignore[no-untyped-def]
+    """Expiry reads ``smartborder.clock``: a token made for 30 days works on day 29 and not on
+    day 31, with no sleeping and no editing of stored rows."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from smartborder import clock
+    from smartborder.cli import app as cli
+
+    start = dt.datetime(2031, 3, 1, 12, 0, tzinfo=dt.UTC)
+    with TestClient(create_app(db_url, token_cache_s=0.0)) as client:
+        with clock.frozen(start):
+            made = CliRunner().invoke(cli, ["token", "create", "--role", "officer", "--days", "30", "--db", db_url,
+                                            "--json"])
+            assert made.exit_code == 0, made.output
+        header = {"Authorization": f"Bearer {json.loads(made.output)['token']}"}
+        with clock.frozen(start + dt.timedelta(days=29)):
+            assert client.get("/shipments", headers=header).status_code == 200
+        with clock.frozen(start + dt.timedelta(days=31)):
+            assert client.get("/shipments", headers=header).status_code == 401

@@ -18,6 +18,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from smartborder import clock
 from smartborder.cli.output import console, note, print_json
 from smartborder.trusted.errors import TrustedError
 
@@ -114,7 +115,7 @@ def certification(
     from smartborder.service.trusted_operations import certification_step
 
     with _session(db, "auditor") as (session, caller):
-        payload = certification_step(session, caller, facility, action, _date(on, "on") or dt.date.today(), reason,
+        payload = certification_step(session, caller, facility, action, _date(on, "on") or clock.today(), reason,
                                      audit_id)
     _show(payload, as_json, f"facility {facility}")
 
@@ -164,7 +165,7 @@ def verify_card_command(
         key = load_public_key(public_key)
     except ValueError:
         raise TrustedError("public-key", "expected the 32-byte Ed25519 key, base64url") from None
-    check = verify_card(key, card, _date(on, "on") or dt.date.today())
+    check = verify_card(key, card, _date(on, "on") or clock.today())
     if as_json:
         print_json(check.as_dict())
     else:

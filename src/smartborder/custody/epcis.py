@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from smartborder import clock
 from smartborder.custody.errors import CustodyInputError
 from smartborder.custody.route import check_coordinates
 from smartborder.timestamps import Instant
@@ -229,5 +230,5 @@ def event_hashes(events: list[dict[str, Any]]) -> list[str]:
 def document(events: list[dict[str, Any]], created: dt.datetime | None = None) -> dict[str, Any]:
     """A valid EPCIS 2.0 JSON document holding *events*."""
     return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
-            "creationDate": (created or dt.datetime.now(dt.UTC)).isoformat().replace("+00:00", "Z"),
+            "creationDate": (created or clock.now()).isoformat().replace("+00:00", "Z"),
             "epcisBody": {"eventList": events}}

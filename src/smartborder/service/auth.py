@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from smartborder import clock
 from smartborder.service.models import Token
 
 
@@ -79,7 +80,7 @@ def create_token(session: Session, role: str, org: str | None = None, subject: s
         raise ValueError(f"lifetime: must be more than 0 and at most {MAX_LIFETIME.days} days, got {lifetime}")
     token = "sb_" + secrets.token_urlsafe(32)
     session.add(Token(token_hash=digest(token), role=role, org=org, subject=subject,
-                      expires_at=dt.datetime.now(dt.UTC) + lifetime))
+                      expires_at=clock.now() + lifetime))
     return token
 
 
@@ -90,14 +91,14 @@ def revoke_token(session: Session, token_id: int) -> Token:
     if row is None:
         raise LookupError(f"token_id: no token {token_id}")
     if row.revoked_at is None:
-        row.revoked_at = dt.datetime.now(dt.UTC)
+        row.revoked_at = clock.now()
     return row
 
 
 def caller_for(session: Session, token: str) -> Caller | None:
     """The caller a token speaks for, or None if it is unknown, revoked or expired (read on every
     request: plain columns, not an ORM entity, since this sits in front of every route)."""
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     row = session.execute(select(Token.id, Token.role, Token.org, Token.subject)
                           .where(Token.token_hash == digest(token), Token.revoked_at.is_(None),
                                  or_(Token.expires_at.is_(None), Token.expires_at > now))).first()

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 
+from smartborder import clock
 from smartborder.service import custody_operations as ops
 from smartborder.service.app import MAX_OFFSET, AppSettings, ReadSession, WriteSession, require
 from smartborder.service.auth import CUSTODY_PARTIES, Caller
@@ -34,7 +35,7 @@ ANYONE = CUSTODY_PARTIES
 
 
 def _clock(settings: Settings) -> tuple[dt.datetime, dt.timedelta]:
-    return dt.datetime.now(dt.UTC), dt.timedelta(seconds=settings.max_clock_skew_s)
+    return clock.now(), dt.timedelta(seconds=settings.max_clock_skew_s)
 
 
 @router.post("/shipments", status_code=201, response_model=ShipmentOut)

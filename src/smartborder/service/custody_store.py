@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from smartborder import clock
 from smartborder.custody import (
     Anomaly,
     CustodyState,
@@ -124,4 +125,4 @@ def explanation(session: Session, shipment: Shipment, now: dt.datetime | None = 
     state = state_of(shipment)
     recorded = anomalies_of(session, shipment.id) if state.worst else []  # none recorded: no query
     return explain(plan_of(shipment), state, recorded, shipment.seal_class, shipment.origin_audit_status,
-                   now or dt.datetime.now(dt.UTC))
+                   now or clock.now())

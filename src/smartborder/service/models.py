@@ -7,13 +7,15 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from smartborder import clock
+
 
 class Base(DeclarativeBase):
     pass
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 class Token(Base):

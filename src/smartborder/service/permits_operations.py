@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from smartborder import rules
+from smartborder import clock, rules
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.questions import ask
 from smartborder.service.audit import record
@@ -65,7 +65,7 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
 def create_person(session: Session, caller: Caller, body: PersonIn) -> dict[str, object]:
     if session.get(Person, body.person_id) is not None:
         raise Conflict("person_id", f"person {body.person_id!r} already exists")
-    if body.resided_in_us_since is not None and body.resided_in_us_since > dt.date.today():
+    if body.resided_in_us_since is not None and body.resided_in_us_since > clock.today():
         raise Invalid("resided_in_us_since", f"{body.resided_in_us_since} is in the future; a record describes what "
                                              "has happened")
     session.add(Person(**body.model_dump()))
@@ -90,7 +90,7 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
     _may_see(caller, person_id)
     if caller.role == "applicant" and body.kind not in ("report", "employment"):
         raise Forbidden("kind", "an applicant may file reports and employment only")
-    today = dt.date.today()
+    today = clock.today()
     if body.start > today:
         raise Invalid("start", f"{body.start} is in the future; records describe what has happened")
     if body.end is not None and body.end < body.start:
@@ -142,7 +142,7 @@ def eligibility(session: Session, caller: Caller, person_id: str, question: str,
 def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
     _may_see(caller, body.person_id)
     _person(session, body.person_id)
-    if body.filed > dt.date.today():
+    if body.filed > clock.today():
         raise Invalid("filed", f"{body.filed} is in the future")
     if body.kind == "work_permit" and body.skill is None:
         raise Invalid("skill", "a work permit application names the skill: skilled or unskilled")
@@ -180,7 +180,7 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
         raise NotFound("application_id", f"no application {application_id!r}")
     if application.status not in ("pending", "waiting"):
         raise Conflict("status", f"application already {application.status}")
-    on = body.on or dt.date.today()
+    on = body.on or clock.today()
     if on < application.filed:
         raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from smartborder import clock
 from smartborder.custody import CustodyState, Thresholds, TransitTiming, ongoing
 from smartborder.service.targeting_models import ArrivalRow
 from smartborder.service.trusted_models import Card, CertEventRow, Crossing
@@ -50,7 +51,7 @@ def _went_quiet(state: Any, thresholds: Any, expected_minutes: float) -> bool:
     recorded status cannot show (the custody service's own read reports them the same way)."""
     state, thresholds = (json.loads(v) if isinstance(v, str) else v for v in (state, thresholds))
     timing = TransitTiming(dt.timedelta(minutes=expected_minutes), Thresholds.model_validate(thresholds or {}))
-    return bool(ongoing(timing, CustodyState.model_validate(state or {}), dt.datetime.now(dt.UTC)))
+    return bool(ongoing(timing, CustodyState.model_validate(state or {}), clock.now()))
 
 
 def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple[bool, float | None] | None:

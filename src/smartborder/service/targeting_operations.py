@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
-from smartborder import targeting
+from smartborder import clock, targeting
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Invalid, NotFound
@@ -81,7 +81,7 @@ def _shipped() -> targeting.ProfileSet:
 
 def arrival(session: Session, caller: Caller, body: ArrivalIn, rng: np.random.Generator) -> dict[str, object]:
     """Lane, channel, score and the reasons for one arriving shipment or card."""
-    today = dt.date.today()
+    today = clock.today()
     shipper = carrier = None
     if body.shipment_id is not None:
         found_shipment = shipment_facts(session, body.shipment_id, today)

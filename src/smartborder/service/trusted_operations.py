@@ -16,6 +16,7 @@ from typing import Literal, get_args
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from smartborder import clock
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
@@ -82,7 +83,7 @@ def cert_events(session: Session, facility_id: str) -> list[CertEvent]:
 
 
 def not_future(on: dt.date, field: str = "on") -> None:
-    if on > dt.date.today():
+    if on > clock.today():
         raise Invalid(field, f"{on} is in the future; record what has happened")
 
 
@@ -94,7 +95,7 @@ def facility_standing(session: Session, found: Facility, on: dt.date) -> dict[st
 
 def facility_status(session: Session, facility_id: str, on: dt.date | None = None) -> dict[str, object]:
     """Trusted on *on* (default today)? Since when, revalidation due, or why not."""
-    return facility_standing(session, facility(session, facility_id), on or dt.date.today())
+    return facility_standing(session, facility(session, facility_id), on or clock.today())
 
 
 def company_status(session: Session, company_id: str, on: dt.date | None = None) -> dict[str, object]:
@@ -102,7 +103,7 @@ def company_status(session: Session, company_id: str, on: dt.date | None = None)
     company = session.get(Company, company_id)
     if company is None:
         raise NotFound("company_id", f"no company {company_id!r}")
-    day = on or dt.date.today()
+    day = on or clock.today()
     facilities = session.scalars(select(Facility).where(Facility.company_id == company_id).order_by(Facility.id))
     rows = [facility_standing(session, f, day) for f in facilities]
     trusted = [r for r in rows if r["trusted"]]
@@ -176,14 +177,14 @@ def revoke_card(session: Session, caller: Caller, card_id: str, reason: str) -> 
     record(session, caller.label, "trusted.card.revoke", found.id,
            {"person_id": found.person_id, "reason": reason, "template_deleted": template is not None})
     session.commit()
-    return card_view(found, dt.date.today())
+    return card_view(found, clock.today())
 
 
 def person_status(session: Session, caller: Caller, person_id: str, on: dt.date | None = None) -> dict[str, object]:
     """Is this traveller or driver trusted on *on*? Which card, since when, or why not."""
     if caller.role == "applicant" and caller.subject != person_id:
         raise Forbidden("person_id", "an applicant may only see their own status")
-    day = on or dt.date.today()
+    day = on or clock.today()
     cards = list(session.scalars(select(Card).where(Card.person_id == person_id).order_by(Card.issued)))
     live = [c for c in cards if card_state(c.status, c.expires, day) == "active" and c.issued <= day]
     if live:
@@ -346,7 +347,7 @@ def list_applications(session: Session, caller: Caller, state: str | None, limit
 def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
     if caller.role == "applicant" and caller.subject != body.person_id:
         raise Forbidden("person_id", "an applicant may only apply for themselves")
-    today = dt.date.today()
+    today = clock.today()
     with domain_errors():
         check_document(body.document_expires, today)
         needs_carrier = bool(program(body.program).get("needs_carrier"))
@@ -398,7 +399,7 @@ def interview(session: Session, caller: Caller, application_id: str, body: Inter
 def issue(session: Session, caller: Caller, application_id: str, body: IssueIn) -> dict[str, object]:
     """Issue the card: documents still valid, one active card per person, the template enrolled."""
     application = visible_application(session, application_id, caller)
-    on = body.on or dt.date.today()
+    on = body.on or clock.today()
     with domain_errors():
         advance(application.state, "issue")
         check_document(application.document_expires, on)
@@ -422,7 +423,7 @@ def public_key() -> dict[str, str]:
 
 
 def read_card(session: Session, caller: Caller, card_id: str) -> dict[str, object]:
-    return card_view(visible_card(session, card_id, caller), dt.date.today())
+    return card_view(visible_card(session, card_id, caller), clock.today())
 
 
 def renew(session: Session, caller: Caller, card_id: str, body: RenewIn) -> dict[str, object]:
@@ -430,7 +431,7 @@ def renew(session: Session, caller: Caller, card_id: str, body: RenewIn) -> dict
     from smartborder.service.trusted_models import TravellerApplication
 
     card = visible_card(session, card_id, caller)
-    on = body.on or dt.date.today()
+    on = body.on or clock.today()
     with domain_errors():
         check_renewal(card.expires, on, card.status)
     application = session.get(TravellerApplication, card.application_id)
@@ -455,7 +456,7 @@ def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, ob
     """
     from smartborder.trusted.biometrics.lbph import LBPHMatcher
 
-    on = body.on or dt.date.today()
+    on = body.on or clock.today()
     image = image_from(body.image_base64)
     check = verify_card(card_key().public_key(), body.card, on)
     card = session.get(Card, check.claims.get("id", "")) if check.genuine else None
