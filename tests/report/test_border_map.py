@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from smartborder import data
@@ -53,7 +54,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
-def _labels(fig: plt.Figure, gid: str) -> list[Text]:
+def _labels(fig: Figure, gid: str) -> list[Text]:
     return [t for t in fig.axes[0].texts if t.get_gid() == gid]
 
 

@@ -28,6 +28,7 @@ from smartborder.cli import (
 )
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
+from smartborder.extras import advice
 
 
 def _flag_without_type(option_class: type) -> None:
@@ -82,4 +83,10 @@ def main(argv: list[str] | None = None) -> None:
     except SmartborderError as exc:
         # Text, not markup: messages may contain [brackets] (TOML sections, lists).
         err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except ModuleNotFoundError as exc:  # an optional part this command needs is not installed
+        message = advice(exc)
+        if message is None:
+            raise
+        err_console.print(Text.assemble(("error: ", "bold red"), message), highlight=False, soft_wrap=True)
         sys.exit(2)

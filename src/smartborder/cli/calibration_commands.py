@@ -91,7 +91,7 @@ def calibrate(
     for col in ("Traffic/lane", "N", "Fitted", "Held out", "Default", "Hourly r"):
         grid.add_column(col, justify="left" if col == "Traffic/lane" else "right", no_wrap=True)
     for key, row in tables["calibrated_test"].iterrows():
-        def cell(name: str, key: tuple[str, str] = key, bias: bool = True) -> str:  # type: ignore[assignment]
+        def cell(name: str, key: tuple[str, str] = key, bias: bool = True) -> str:
             table = tables[name]
             if key not in table.index:
                 return "–"

@@ -38,7 +38,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 def _pm(mean: float, half: float, fmt=_usd) -> str:  # type: ignore[no-untyped-def]
     if mean is None or not np.isfinite(mean):
         return "–"
-    return fmt(mean) + (f"±{fmt(half)}" if half is not None and np.isfinite(half) else "")
+    return str(fmt(mean)) + (f"±{fmt(half)}" if half is not None and np.isfinite(half) else "")
 
 
 def _options_table(plan) -> Table:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def _load(files: list[Path] | None, shipped: str | None, keep_canadian: bool, da
 
     if day0.lower() not in WEEKDAYS:
         raise observations.ObservationsError(f"day0: expected one of {', '.join(WEEKDAYS)}, got {day0!r}")
-    weekday = WEEKDAYS[WEEKDAYS.index(day0.lower())]  # type: ignore[arg-type]
+    weekday = WEEKDAYS[WEEKDAYS.index(day0.lower())]
     if shipped is not None:
         if files:
             raise observations.ObservationsError("shipped: give files or --shipped, not both")

@@ -111,4 +111,5 @@ class Route:
         n, m = len(lats), len(route_lats)
         _, _, metres = _GEOD.inv(np.repeat(lons, m), np.repeat(lats, m), np.tile(route_lons, n),
                                  np.tile(route_lats, n))
-        return np.asarray(metres, dtype=float).reshape(n, m).min(axis=1)
+        result: np.ndarray = np.asarray(metres, dtype=float).reshape(n, m).min(axis=1)
+        return result

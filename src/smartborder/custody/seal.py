@@ -56,7 +56,7 @@ def iso6346_check_digit(code: str) -> int:
         values[letter] = value
         value += 1
     total = sum((values[ch] if ch.isalpha() else int(ch)) * 2**i for i, ch in enumerate(code[:10]))
-    return total % 11 % 10
+    return int(total % 11 % 10)
 
 
 def normalise_container(identifier: str, field: str = "container_id") -> str:

@@ -62,7 +62,8 @@ class MonthRange:
         ends = [p for p in (self.start, self.end) if p is not None]
         if not (isinstance(index, pd.PeriodIndex) and index.freqstr == "M"
                 and all(isinstance(p, pd.Period) and p.freqstr == "M" for p in ends)):
-            return self.contains(index.to_series()).to_numpy()
+            result: np.ndarray = self.contains(index.to_series()).to_numpy()
+            return result
         ordinals = index.asi8
         keep = np.ones(ordinals.size, dtype=bool)
         if ends:  # NaT compares false with either end

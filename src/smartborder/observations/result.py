@@ -46,7 +46,7 @@ class DropReport:
     def by_crossing(self) -> dict[str, dict[str, int]]:
         """Crossing → reason → rows left out."""
         out: dict[str, dict[str, int]] = {}
-        for (crossing, reason), n in self.rows.groupby(["crossing", "reason"]).size().items():  # type: ignore[misc]
+        for (crossing, reason), n in self.rows.groupby(["crossing", "reason"]).size().items():
             out.setdefault(str(crossing), {})[str(reason)] = int(n)
         return out
 

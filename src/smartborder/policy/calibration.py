@@ -297,12 +297,12 @@ def _check_lanes(spec: PortSpec, vehicle: str, frame: pd.DataFrame) -> list[str]
         raise ModelError(f"observations: {spec.name} has no {TRAFFIC.get(vehicle, vehicle)} traffic in the "
                          f"model; it serves {', '.join(spec.classes)}")
     lanes = sorted(frame["lane"].dropna().unique(), key=["standard", "Ready", "SENTRI", "FAST"].index)
-    missing = [lane for lane in lanes if lane not in spec.classes[vehicle].lanes]  # type: ignore[index]
+    missing = [lane for lane in lanes if lane not in spec.classes[vehicle].lanes]
     if missing:
         types = ", ".join(LANE_TYPES[m] for m in missing)
         raise ModelError(f"observations: {spec.name} has {TRAFFIC[vehicle]} lane type(s) {types} in the "
                          f"observations that the model lacks; its lanes: "
-                         f"{', '.join(spec.classes[vehicle].lanes)}")  # type: ignore[index]
+                         f"{', '.join(spec.classes[vehicle].lanes)}")
     return lanes
 
 
@@ -329,7 +329,7 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
         evaluations += 1
         _, fitted = model(x)
         if kind == "snapshot":
-            predicted = predict_snapshots(fitted, vehicle, train, volumes, seed, replications)  # type: ignore[arg-type]
+            predicted = predict_snapshots(fitted, vehicle, train, volumes, seed, replications)
         else:
             predicted = predict_averages(fitted, vehicle, train, int(volumes), seed)
         errors = np.abs(predicted - observed)
@@ -469,7 +469,7 @@ def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period
     twin = spec.model_copy(update={"forecast": None})
     climatology = training_climatology(train, kind, volumes)
     if kind == "snapshot":
-        records = forecast_records(twin, train, volumes, hours, 5, seed, every,  # type: ignore[arg-type]
+        records = forecast_records(twin, train, volumes, hours, 5, seed, every,
                                    climatology, leave_out_day=True)
     else:
         year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
@@ -497,7 +497,7 @@ def score(spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | i
         if vehicle not in spec.classes:
             continue
         if kind == "snapshot":
-            predicted = predict_snapshots(spec, vehicle, rows, volumes, seed + 1, replications)  # type: ignore[arg-type]
+            predicted = predict_snapshots(spec, vehicle, rows, volumes, seed + 1, replications)
         else:
             predicted = predict_averages(spec, vehicle, rows, int(volumes), seed + 1)
         parts.append(rows.assign(predicted=predicted))
@@ -565,7 +565,7 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     tables = {name: metrics(frame) for name, frame in scored.items()}
     forecasts = None
     if forecast_hours and calibration.kind == "snapshot":
-        forecasts = score_forecasts(calibration.spec, calibration.test, calibration.volume_month,  # type: ignore[arg-type]
+        forecasts = score_forecasts(calibration.spec, calibration.test, calibration.volume_month,
                                     forecast_hours, 5, seed, forecast_every, climatology)
     elif forecast_hours:  # averages: each held-out month's average days read as hourly readings
         records = [forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every,

@@ -290,7 +290,7 @@ def _target(specs: list[PortSpec], option: Option) -> dict[int, str]:
     """For each booth lever, the crossing id it acts on (the busiest with all of the option's
     booth lanes, unless the lever names one)."""
     wanted = {(b.vehicle, b.lane) for b in option.levers.booths if b.crossing == "busiest"}
-    having = [s for s in specs if all(v in s.classes and lane in s.classes[v].lanes  # type: ignore[index]
+    having = [s for s in specs if all(v in s.classes and lane in s.classes[v].lanes
                                       for v, lane in wanted)]
     out: dict[int, str] = {}
     for k, booth in enumerate(option.levers.booths):
@@ -303,14 +303,14 @@ def _target(specs: list[PortSpec], option: Option) -> dict[int, str]:
         if not having:
             pairs = ", ".join(f"{v} {lane}" for v, lane in sorted(wanted))
             raise ModelError(f"option {option.id}: no crossing here has {pairs} lanes")
-        busiest = max(having, key=lambda s: (s.classes[booth.vehicle].design_volume or 0.0))  # type: ignore[index]
+        busiest = max(having, key=lambda s: (s.classes[booth.vehicle].design_volume or 0.0))
         out[k] = busiest.crossing
     return out
 
 
 def _trusted_change(spec: PortSpec, lever: TrustedLever) -> float | None:
     """The new share of the lever's programme at *spec* (capped so shares add up to 1)."""
-    cls = spec.classes.get(lever.vehicle)  # type: ignore[call-overload]
+    cls = spec.classes.get(lever.vehicle)
     if cls is None:
         return None
     current = cls.entitlements.get(lever.lane, 0.0)
@@ -376,7 +376,7 @@ def _lanes_short(specs: list[PortSpec], option: Option) -> str | None:
         if booth.delta > 0 and not option.idle_booths:
             continue
         spec = by_id[targets[k]]
-        lane = spec.classes[booth.vehicle].lanes[booth.lane]  # type: ignore[index]
+        lane = spec.classes[booth.vehicle].lanes[booth.lane]
         lo, hi = booth.hours
         span = range(lo, hi) if lo <= hi else [*range(lo, 24), *range(hi)]
         for day in DAY_TYPES:
@@ -440,7 +440,7 @@ def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
         targets = _target(specs, option)
         for k, booth in enumerate(option.levers.booths):
             others = [s.crossing for s in specs if s.crossing != targets[k] and booth.vehicle in s.classes
-                      and booth.lane in s.classes[booth.vehicle].lanes]  # type: ignore[index]
+                      and booth.lane in s.classes[booth.vehicle].lanes]
             if others:
                 raise ModelError(f"option {option.id}: its booths go to {targets[k]} only, but a scenario's "
                                  f"booths would also change {', '.join(others)}")

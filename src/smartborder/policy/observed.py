@@ -91,7 +91,8 @@ class Window:
     def hour_of(self, times: pd.Series) -> np.ndarray:
         """The window's hour bucket nearest each time (a reading at 1:00 pm covers 12:30-1:30)."""
         minutes = (pd.to_datetime(times) - self.start) / pd.Timedelta(minutes=1)
-        return np.floor((minutes.to_numpy(dtype=float) + 30.0) / 60.0).astype(np.int64)
+        result: np.ndarray = np.floor((minutes.to_numpy(dtype=float) + 30.0) / 60.0).astype(np.int64)
+        return result
 
 
 def volume_month(crossing: data.Crossing, when: pd.Timestamp, month: str | None, notes: list[str]) -> pd.Period:

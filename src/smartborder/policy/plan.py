@@ -388,14 +388,16 @@ class Planner:
             of the set in service each year."""
             series = np.array([np.interp(horizon, m.years, values[:, r]) for r in range(values.shape[1])]).T
             if len(options) == 1:
-                return series * working[0][:, None]
+                result: np.ndarray = series * working[0][:, None]
+                return result
             shares = np.array([np.abs(np.interp(horizon, m.years, part(self.single(o.id)).mean(axis=1)))
                                for o in options])  # (options, H)
             whole = shares.sum(axis=0)
             counted = (shares * working).sum(axis=0)
             fraction = np.where(whole > 0, counted / np.where(whole > 0, whole, 1.0),
                                 working.sum(axis=0) / len(options))
-            return series * fraction[:, None]
+            shared: np.ndarray = series * fraction[:, None]
+            return shared
 
         benefit = yearly(m.benefit_usd, lambda a: a.measured.benefit_usd)
         variable = yearly(m.variable_usd, lambda a: a.measured.variable_usd)

@@ -203,7 +203,7 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             if cls.design_volume is None:
                 raise ModelError(f"scenario.hours[{k}]: the {lever.vehicle} lanes open new hours but "
                                  "the model has no design_volume to staff them from; give one")
-            out.classes[lever.vehicle] = apply_rule(  # type: ignore[index]
+            out.classes[lever.vehicle] = apply_rule(
                 cls, out.staffing_rule, out.pre_inspection.service_factor, only_hours=opened)
     if scenario.targeting is not None:
         for key, value in scenario.targeting.model_dump(exclude_none=True).items():
@@ -229,7 +229,7 @@ def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False)
             return None
         raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves "
                          f"{', '.join(spec.classes)}")
-    return spec.classes[vehicle]  # type: ignore[index]
+    return spec.classes[vehicle]
 
 
 def _lane(spec: PortSpec, vehicle: str, lane: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]
@@ -249,7 +249,7 @@ def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
     class and lane; one that fits none of them is an error naming the key."""
     if len(specs) == 1:
         return [apply(specs[0], scenario)]
-    classes = {v: {lane for s in specs if v in s.classes for lane in s.classes[v].lanes}  # type: ignore[index]
+    classes = {v: {lane for s in specs if v in s.classes for lane in s.classes[v].lanes}
                for s in specs for v in s.classes}
     served = ", ".join(sorted(classes))
     for vehicle in scenario.classes:

@@ -185,7 +185,7 @@ def light(value: float | None, target: float | None, better: str, amber: float) 
 def default_year() -> int:
     """The last calendar year the data cover in full (``simulate --border``'s default)."""
     last = data.last_month()
-    return last.year if last.month == 12 else last.year - 1
+    return int(last.year if last.month == 12 else last.year - 1)
 
 
 def port_year(place: str, year: int, replications: int, seed: int, threads: int | None = None) -> dict[str, Any]:

@@ -290,7 +290,8 @@ class ClassEvaluator:
             sums, counts, _ = self._totals(x, 1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 flat = (counts > 0) & (sums / np.maximum(counts, 1.0) > target)
-            return flat.reshape(len(self.lanes), 3, 24)
+            result: np.ndarray = flat.reshape(len(self.lanes), 3, 24)
+            return result
         edge = min(int(target / HIST_BIN_MIN) + 1, N_BINS - 1)  # bin ``edge`` starts past the target
         _, counts, hist = self._totals(x, edge + 1)
         table = hist.reshape(-1, edge + 1)
@@ -616,7 +617,7 @@ def plan_staffing(place: str, month: str, target: float, stat: str = "mean", rep
         announce(study)
     period = study.months[0]
     jobs = [(spec, vehicle) for spec in study.specs for vehicle in spec.classes]
-    size = {(spec.crossing, v): _free(spec.classes[v]) for spec, v in jobs}  # type: ignore[index]
+    size = {(spec.crossing, v): _free(spec.classes[v]) for spec, v in jobs}
     total = 2 * sum(size.values())
     done = 0
 

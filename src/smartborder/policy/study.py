@@ -44,7 +44,7 @@ class Study:
 def default_year(specs: list[PortSpec]) -> int:
     """The last calendar year every crossing's data cover in full (else the last they reach)."""
     last = min(data_months(s)[1] for s in specs)
-    return last.year if last.month == 12 else last.year - 1
+    return int(last.year if last.month == 12 else last.year - 1)
 
 
 def study_months(specs: list[PortSpec], year: int | None, month: str | None, notes: list[str]) -> list[pd.Period]:
@@ -72,7 +72,7 @@ def design_year(year: int | None, month: str | None) -> int | None:
     """The year default models are designed on: the year simulated (the month's, with --month)."""
     if year is None and month is not None:
         period = data.parse_month(month, "month")
-        return period.year
+        return int(period.year)
     return year
 
 

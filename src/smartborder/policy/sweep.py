@@ -266,9 +266,9 @@ def run_sweep(spec: SweepSpec, out: Path, workers: int | None = None, scheduler:
         from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             futures = client.map(run_chunk, chunks, pure=False)
-            for future in dask_completed(futures):
+            for future in dask_completed(futures):  # type: ignore[no-untyped-call]
                 write(future.result())
     elif (workers or os.cpu_count() or 1) > 1 and len(chunks) > 1:
         import multiprocessing

@@ -51,7 +51,8 @@ def day_shares(weights: Sequence[float] | np.ndarray, is_open: Sequence[bool] | 
     if waiting and pre.share > 0:
         shares *= 1.0 - pre.share
         shares[waiting] += pre.share / len(waiting)
-    return shares
+    result: np.ndarray = shares
+    return result
 
 
 def _hourly_weights(cls: ClassSpec, day: str) -> tuple[float, ...]:
@@ -62,7 +63,8 @@ def _hourly_weights(cls: ClassSpec, day: str) -> tuple[float, ...]:
 def day_factors(cls: ClassSpec, open_days: Sequence[bool]) -> np.ndarray:
     """Each weekday's share of a week's traffic (Monday first); days never open get none."""
     weights = np.asarray(cls.profile.daily, dtype=np.float64) * np.asarray(open_days, dtype=bool)
-    return weights / weights.sum() if weights.sum() > 0 else weights
+    result: np.ndarray = weights / weights.sum() if weights.sum() > 0 else weights
+    return result
 
 
 def design_day(cls: ClassSpec, day: str, by_window: bool = True) -> np.ndarray:

@@ -33,8 +33,8 @@ def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
     target = assumptions()["sizing"]["target_utilisation"]
     for vehicle in {v for spec in neighbours for v in spec.classes}:
         owner = next(spec for spec in neighbours if vehicle in spec.classes)
-        cls = owner.classes[vehicle].model_copy(deep=True)  # type: ignore[index]
-        cls.design_volume = sum((spec.classes[vehicle].design_volume or 0.0) * sources[spec.crossing]  # type: ignore[index]
+        cls = owner.classes[vehicle].model_copy(deep=True)
+        cls.design_volume = sum((spec.classes[vehicle].design_volume or 0.0) * sources[spec.crossing]
                                 for spec in neighbours if vehicle in spec.classes)
         given = (booths or {}).get(vehicle, {})
         peak = max(float(design_day(cls, day).max()) for day in DAY_TYPES)

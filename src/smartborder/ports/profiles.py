@@ -69,7 +69,8 @@ def arrivals_from_waits(waits: Sequence[float] | np.ndarray, lanes: Sequence[flo
         raise ModelError("patience: nobody joins a line as long as the waits given")
     arrivals = (np.roll(queue, -1) - queue + served) / joining
     arrivals = np.maximum(arrivals, floor * max(float(arrivals.max()), 1e-12))
-    return arrivals / arrivals.mean() if normalise else arrivals
+    result: np.ndarray = arrivals / arrivals.mean() if normalise else arrivals
+    return result
 
 
 def fluid_waits(arrivals: Sequence[float] | np.ndarray, lanes: Sequence[float] | np.ndarray,

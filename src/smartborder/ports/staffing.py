@@ -362,7 +362,7 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str) -> PortSp
     rows = schedule[schedule["crossing"] == spec.crossing]
     out = spec.model_copy(deep=True)
     for (vehicle, lane_name), group in rows.groupby(["class", "lane"]):
-        cls = out.classes.get(vehicle)  # type: ignore[call-overload]
+        cls = out.classes.get(vehicle)
         if cls is None:
             raise ModelError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves "
                              f"{', '.join(out.classes)}")

@@ -79,7 +79,8 @@ def report_payload(calibration: Calibration, tables: dict[str, pd.DataFrame],
                    forecasts: pd.DataFrame | None) -> dict[str, Any]:
     """The JSON the report writes and ``calibrate --json`` prints."""
     def records(table: pd.DataFrame) -> list[dict[str, Any]]:
-        return table.reset_index().to_dict(orient="records")
+        rows: list[dict[str, Any]] = table.reset_index().to_dict(orient="records")
+        return rows
 
     return {
         "crossing": {"id": calibration.crossing.id, "name": calibration.crossing.label},

@@ -18,6 +18,9 @@ from matplotlib.lines import Line2D
 from smartborder.twin import SimulationResult
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from smartborder.twin import LeanResult
 
 
@@ -142,7 +145,7 @@ def plot_queue_typical_day(result: SimulationResult | LeanResult, path: Path) ->
                             "hour of day (local time)")
 
 
-def _finish_day_axes(ax: plt.Axes, fig: plt.Figure, path: Path, ylabel: str, title: str, xlabel: str) -> Path:
+def _finish_day_axes(ax: Axes, fig: Figure, path: Path, ylabel: str, title: str, xlabel: str) -> Path:
     """Shared look of the hour-of-day charts, then save."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -153,7 +156,7 @@ def _finish_day_axes(ax: plt.Axes, fig: plt.Figure, path: Path, ylabel: str, tit
     return _save(fig, path)
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
@@ -190,7 +193,7 @@ def _short_place(label: str) -> str:
     return re.sub(r" (International )?(Bridge|Crossing)$", "", name)
 
 
-def _draw_geography(ax: plt.Axes) -> None:
+def _draw_geography(ax: Axes) -> None:
     """Land on sea, state lines, coasts and the international boundary (bold), from the
     geography shipped with the package."""
     from matplotlib.patches import PathPatch
@@ -225,7 +228,7 @@ def _circle_hits(box: Box, circles: np.ndarray) -> int:
     return int(((circles[:, 0] - nx) ** 2 + (circles[:, 1] - ny) ** 2 < circles[:, 2] ** 2).sum())
 
 
-def _map_key(ax: plt.Axes, max_area: float, top: float, show_no_trucks: bool, show_dots: bool) -> Artist:
+def _map_key(ax: Axes, max_area: float, top: float, show_no_trucks: bool, show_dots: bool) -> Artist:
     """The map's key, lower left: nested bubbles for the delay cost, then the other symbols."""
     from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, HPacker, TextArea, VPacker
     from matplotlib.patches import Circle
@@ -286,7 +289,7 @@ def _near_segment(p: np.ndarray, q: np.ndarray, circles: np.ndarray) -> int:
     return int((close & far_from_start).sum())
 
 
-def _place_labels(ax: plt.Axes, points: np.ndarray, radii: np.ndarray, texts: list[str],
+def _place_labels(ax: Axes, points: np.ndarray, radii: np.ndarray, texts: list[str],
                   obstacles: list[Box]) -> None:
     """Greedy label placement: each label (in the given order, most important first) takes the
     cheapest spot around its marker — inside the axes, clear of the labels already placed, the
@@ -369,7 +372,7 @@ def _extents(artist: Artist, renderer: Any) -> Box:
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def _draw_state_names(ax: plt.Axes, renderer: Any, circles: np.ndarray, obstacles: list[Box]) -> None:
+def _draw_state_names(ax: Axes, renderer: Any, circles: np.ndarray, obstacles: list[Box]) -> None:
     """State names, light, where they fit inside the map clear of markers and *obstacles*
     (which the names placed join)."""
     import matplotlib.patheffects as pe
@@ -405,7 +408,7 @@ def plot_border_map(summary: pd.DataFrame, path: Path, title: str) -> Path:
     return path
 
 
-def border_map_figure(summary: pd.DataFrame, title: str) -> plt.Figure:
+def border_map_figure(summary: pd.DataFrame, title: str) -> Figure:
     """The figure ``plot_border_map`` saves (drawn at ``MAP_DPI``); port labels have the gid
     ``"marker-label"``, the footnote ``"footnote"``."""
     from matplotlib.colors import Normalize

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 from importlib.resources import files
+from importlib.util import find_spec
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Request
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder import __version__
+from smartborder.extras import advice
 from smartborder.rules.errors import RuleInputError
 from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
@@ -96,7 +98,8 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         yield
         if checkpointer is not None:
             checkpointer.stop()
-        served.state.dashboard.close()  # stop simulations still running for the dashboard
+        if hasattr(served.state, "dashboard"):
+            served.state.dashboard.close()  # stop simulations still running for the dashboard
 
     app = FastAPI(title="smartborder services", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
@@ -136,6 +139,15 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
     async def _refused(_: Request, exc: OperationError) -> JSONResponse:
         return JSONResponse({"detail": [{"field": exc.field, "problem": exc.problem}]}, status_code=exc.status)
 
+    @app.exception_handler(ModuleNotFoundError)
+    async def _not_installed(_: Request, exc: ModuleNotFoundError) -> JSONResponse:
+        # A route whose optional part is not installed here (e.g. face templates without the
+        # biometrics extra): say so, as the CLI does, instead of a bare 500.
+        message = advice(exc)
+        if message is None:
+            raise exc
+        return JSONResponse({"detail": [{"field": "server", "problem": message}]}, status_code=501)
+
     @app.exception_handler(IntegrityError)
     async def _conflict(_: Request, exc: IntegrityError) -> JSONResponse:
         # A write that lost a race with another (both checked, both inserted): the database's
@@ -149,8 +161,14 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
 
     for module in ROUTERS:
         app.include_router(import_module(module).router, responses=ERRORS)
-    import_module("smartborder.service.dashboard").install(app)  # the web dashboard at /
+    if dashboard_installed():
+        import_module("smartborder.service.dashboard").install(app)  # the web dashboard at /
     return app
+
+
+def dashboard_installed() -> bool:
+    """Whether the ``dashboard`` extra is installed (the API stands without it)."""
+    return all(find_spec(name) is not None for name in ("jinja2", "plotly"))
 
 
 DOC_ASSETS = "/docs-assets"

@@ -69,17 +69,17 @@ class ShipmentIn(BaseModel):
     @field_validator("container_id")
     @classmethod
     def _container(cls, value: str) -> str:
-        return _checked(normalise_container, value, "container_id")
+        return str(_checked(normalise_container, value, "container_id"))
 
     @field_validator("seal_number")
     @classmethod
     def _seal(cls, value: str) -> str:
-        return _checked(normalise_seal, value, "seal_number")
+        return str(_checked(normalise_seal, value, "seal_number"))
 
     @field_validator("seal_class")
     @classmethod
     def _class(cls, value: str) -> str:
-        return _checked(seal_class, value, "seal_class")
+        return str(_checked(seal_class, value, "seal_class"))
 
     @field_validator("route")
     @classmethod

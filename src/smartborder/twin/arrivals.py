@@ -52,7 +52,8 @@ class DemandProfile(BaseModel):
             for d in range(days)
         ]
         shares = np.concatenate(rows)
-        return shares / shares.sum()
+        result: np.ndarray = shares / shares.sum()
+        return result
 
 
 def hourly_rates_for_month(

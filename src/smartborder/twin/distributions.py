@@ -106,12 +106,12 @@ class ServiceTime(BaseModel):
         if self.kind == "deterministic":
             return (x >= self.mean).astype(np.float64)
         if self.kind == "exponential":
-            return stats.expon.cdf(x, scale=self.mean)
+            return np.asarray(stats.expon.cdf(x, scale=self.mean), dtype=np.float64)
         assert self.cv is not None
         if self.kind == "gamma":
-            return stats.gamma.cdf(x, 1.0 / self.cv**2, scale=self.mean * self.cv**2)
+            return np.asarray(stats.gamma.cdf(x, 1.0 / self.cv**2, scale=self.mean * self.cv**2), dtype=np.float64)
         sigma = math.sqrt(math.log1p(self.cv**2))
-        return stats.lognorm.cdf(x, sigma, scale=self.mean / math.exp(sigma**2 / 2))
+        return np.asarray(stats.lognorm.cdf(x, sigma, scale=self.mean / math.exp(sigma**2 / 2)), dtype=np.float64)
 
     def sample(self, rng: np.random.Generator, size: int, out: np.ndarray | None = None) -> np.ndarray:
         """Draw *size* service times (minutes); into *out* (float64, contiguous, length *size*)
@@ -209,7 +209,7 @@ _COMPILED_MIN = 256
 @intrinsic
 def _pcg_step(typingctx, hi, lo, inc_hi, inc_lo):  # type: ignore[no-untyped-def]
     """PCG64's state update: (hi, lo) of ``state * MULT + inc`` modulo 2**128."""
-    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64, types.uint64, types.uint64)
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64, types.uint64, types.uint64)  # type: ignore[no-untyped-call]
 
     def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
         i64, i128 = ir.IntType(64), ir.IntType(128)

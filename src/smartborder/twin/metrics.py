@@ -89,7 +89,8 @@ def queue_area(reach: np.ndarray, start: np.ndarray, t: np.ndarray) -> np.ndarra
     cum_s = np.concatenate([[0.0], np.cumsum(start_sorted)])
     n_r = np.searchsorted(reach_sorted, t, side="left")
     n_s = np.searchsorted(start_sorted, t, side="left")
-    return (n_r * t - cum_r[n_r]) - (n_s * t - cum_s[n_s])
+    result: np.ndarray = (n_r * t - cum_r[n_r]) - (n_s * t - cum_s[n_s])
+    return result
 
 
 def station_summary(result: SimulationResult | LeanResult) -> pd.DataFrame:

@@ -35,6 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from smartborder import __version__, data
+from smartborder.policy.scenario import Scenario
 from smartborder.service import custody_operations, permits_operations, targeting_operations
 from smartborder.service.app import ReadSession, require
 from smartborder.service.auth import BOOTH, OFFICERS, ROLES, TARGETING_READERS, Caller, Role
@@ -399,7 +400,7 @@ def studio_result(request: Request, key: str) -> HTMLResponse:
     spec = stored["spec"] if stored else inputs["spec"]  # type: ignore[index]
     form = inputs["form"] if inputs else {}
     run = studio.Run(spec["port"], spec["period"], spec["replications"], spec["seed"],
-                     studio.Scenario.model_validate(__import__("tomllib").loads(spec["scenario"])))
+                     Scenario.model_validate(__import__("tomllib").loads(spec["scenario"])))
     job = None
     if stored is None:
         job = runner(request).job(key)

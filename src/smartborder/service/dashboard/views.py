@@ -241,5 +241,5 @@ def observed_hourly(crossings: Sequence[data.Crossing], month: str, extra: Path 
     for (vehicle, lane, day, hour), value in table.items():
         days = out.setdefault(str(vehicle), {}).setdefault(str(lane), {"weekday": [None] * 24,
                                                                         "weekend": [None] * 24})
-        days[str(day)][int(hour)] = round(float(value), 2)  # type: ignore[call-overload]
+        days[str(day)][int(hour)] = round(float(value), 2)
     return out, sources
