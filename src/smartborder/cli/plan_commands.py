@@ -22,8 +22,8 @@ from smartborder.cli.sim_commands import (
     _short,
     _warn,
 )
+from smartborder.vocabulary import ALL_LANES, CLASS_NAMES
 
-CLASS_NAMES = {"truck": "trucks", "pov": "cars", "pedestrian": "pedestrians", "bus": "buses"}
 DAY_NAMES = {"weekday": "weekdays", "saturday": "Saturdays", "sunday": "Sundays"}
 
 
@@ -197,10 +197,10 @@ def _scorecard_table(card) -> Table:  # type: ignore[no-untyped-def]
                 table.add_row(f"[italic]{name}[/italic]", *[""] * len(CARD_COLUMNS))
             for vehicle, by_class in block.groupby("class", sort=False):
                 cells = dict.fromkeys(CARD_COLUMNS, "")
-                for _, row in by_class[by_class["lane"] == "all lanes"].iterrows():
+                for _, row in by_class[by_class["lane"] == ALL_LANES].iterrows():
                     cells[str(row["kpi"])] = _card_cell(str(row["kpi"]), row)
                 table.add_row(f"  {CLASS_NAMES.get(str(vehicle), vehicle)}", *cells.values())
-                lanes = by_class[by_class["lane"] != "all lanes"]
+                lanes = by_class[by_class["lane"] != ALL_LANES]
                 if lanes["lane"].nunique() > 1:
                     for lane, by_lane in lanes.groupby("lane", sort=False):
                         cells = dict.fromkeys(CARD_COLUMNS, "")
@@ -213,7 +213,7 @@ def _scorecard_table(card) -> Table:  # type: ignore[no-untyped-def]
 def _trend_table(card) -> Table:  # type: ignore[no-untyped-def]
     """Mean wait by year for each port (its crossings together) and class."""
     scored = card.scored()
-    waits = scored[(scored["kpi"] == "wait_mean_min") & (scored["lane"] == "all lanes")]
+    waits = scored[(scored["kpi"] == "wait_mean_min") & (scored["lane"] == ALL_LANES)]
     table = Table(title=f"Trend: mean wait, min, {card.years[0]}–{card.years[-1]}", box=box.SIMPLE_HEAD,
                   pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("Port / class", no_wrap=False, max_width=40, overflow="fold")

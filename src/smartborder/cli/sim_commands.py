@@ -16,6 +16,7 @@ from rich.table import Table
 from smartborder import data
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.twin.errors import ModelError
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")]
 DesignYearOpt = Annotated[int | None, typer.Option("--year", help="Year whose traffic the default model is designed on (default: the latest 12 months).")]
@@ -66,7 +67,8 @@ def _period(months: list[pd.Period]) -> str:
 
 def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
     """Per crossing (and all together), per class and per lane type: the report's first screen."""
-    from smartborder.report.summary import ALL_LANES, period_label, run_summary
+    from smartborder.report.summary import period_label, run_summary
+    from smartborder.vocabulary import ALL_LANES
 
     summary = run_summary(study, run)
     several = summary["place"].nunique() > 1
@@ -81,7 +83,7 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
     for place, block in summary.groupby("place", sort=False):
         if several:
             out.add_row(f"[bold]{place}[/bold]", *[""] * (len(columns) - 1))
-        total = place == "all crossings"
+        total = place == ALL_CROSSINGS
         for _, row in block.iterrows():
             lane = row["lane"] != ALL_LANES
             label = ("    " if lane else "  " if several else "") + (str(row["lane"]) if lane else str(row["class"]))
@@ -247,7 +249,7 @@ def compare(
                 unchanged.append(str(vehicle))
                 continue
             for _, row in rows.iterrows():
-                lane = row["lane"] != "all lanes"
+                lane = row["lane"] != ALL_LANES
                 label = (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}") + (
                     f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "")
                 table.add_row(label, _short(row["baseline"]), _short(row["scenario"]),
@@ -273,7 +275,7 @@ def _crossings_table(name: str, summary: pd.DataFrame, names: dict[str, str], ke
     """Each crossing (a new one included) and the total: mean wait per class, baseline → scenario."""
     from smartborder.report.summary import CLASS_NAMES
 
-    waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == "all lanes")]
+    waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == ALL_LANES)]
     classes = list(dict.fromkeys(waits["class"]))
     table = Table(title=f"{name}: mean wait by crossing, min (baseline → scenario)", box=box.SIMPLE_HEAD,
                   pad_edge=False, padding=(0, 1, 0, 0))

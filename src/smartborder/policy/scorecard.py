@@ -45,9 +45,9 @@ from smartborder import data
 from smartborder.errors import SmartborderError
 from smartborder.tomlfiles import describe
 from smartborder.twin.errors import ModelError
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 VEHICLES = ("truck", "pov", "pedestrian", "bus")
-ALL_LANES = "all lanes"
 TRUSTED_LANES = ("FAST", "Ready", "SENTRI")
 #: The KPIs in the order every door shows them: key → (label, unit).
 KPIS: dict[str, tuple[str, str]] = {
@@ -418,7 +418,7 @@ def build_scorecard(year: int | None = None, ports: list[str] | None = None, tar
             for place_id, table in result["tables"].items():
                 for row in figures(table):
                     rows.append({"port_code": current["code"], "port": current["label"], "place": place_id,
-                                 "place_name": "all crossings" if place_id == "all" else names.get(place_id, place_id),
+                                 "place_name": ALL_CROSSINGS if place_id == "all" else names.get(place_id, place_id),
                                  "year": y, **row})
     frame = pd.DataFrame(rows, columns=["port_code", "port", "place", "place_name", "year", "class", "lane", "kpi",
                                         "value", "ci95", "vehicles"])

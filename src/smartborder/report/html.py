@@ -21,7 +21,6 @@ from smartborder.ports.spec import PortSpec
 from smartborder.report import figures
 from smartborder.report.monthly import plot_months
 from smartborder.report.summary import (
-    ALL_LANES,
     CLASS_NAMES,
     SUMMARY_COLUMNS,
     change_headlines,
@@ -35,6 +34,7 @@ from smartborder.report.summary import (
 )
 from smartborder.report.tables import hourly_frame, staffing_table
 from smartborder.report.workbook import write_workbook
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}
@@ -157,7 +157,7 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     title = f"{study.label}, {period}"
     shown = summary.copy()  # the total first, each crossing's name once
     if shown["place"].nunique() > 1:
-        shown = pd.concat([shown[shown["place"] == "all crossings"], shown[shown["place"] != "all crossings"]],
+        shown = pd.concat([shown[shown["place"] == ALL_CROSSINGS], shown[shown["place"] != ALL_CROSSINGS]],
                           ignore_index=True)
     shown.loc[shown["place"].duplicated(), "place"] = ""
     lanes = shown["lane"] != ALL_LANES
@@ -213,7 +213,7 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
     ``comparison.xlsx``, and ``compare_<scenario>.csv``/``.parquet`` in *out*."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    names = {"total": "all crossings"}
+    names = {"total": ALL_CROSSINGS}
     for run in [baseline, *(r for r, _ in scenarios.values())]:
         names.update({c: short_name(r.spec.name) for c, r in run.runs.items()})
     summaries, sections, raw, sheets = [], [], {}, {}

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.scorecard import ALL_LANES, KPIS, Scorecard
+from smartborder.policy.scorecard import KPIS, Scorecard
 from smartborder.report.html import _fmt_cell, _page
 from smartborder.report.summary import CLASS_NAMES
+from smartborder.vocabulary import ALL_LANES
 
 COLOURS = {"green": "#d7f0d2", "amber": "#fbe6b8", "red": "#f6cccc", "none": "#ffffff"}
 SHARES = ("trusted_share", "secondary_rate", "interdiction_rate")

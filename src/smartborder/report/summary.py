@@ -13,8 +13,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from smartborder import vocabulary
 from smartborder.policy.place import PlaceRun, mean_table
 from smartborder.policy.study import Study, period_label
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 __all__ = ["period_label"]  # re-exported: every report titles its period the same way
 
@@ -48,14 +50,13 @@ FIGURES: dict[str, tuple[str, str]] = {
     "total_cost_usd": ("delay cost (time + fuel)", "US$"),
 }
 
-CLASS_NAMES = {"truck": "trucks", "pov": "cars", "pedestrian": "pedestrians", "bus": "buses", "port": "all classes"}
+CLASS_NAMES = {**vocabulary.CLASS_NAMES, "port": vocabulary.ALL_CLASSES}
 #: The order classes are reported in, everywhere.
 CLASS_ORDER = {"truck": 0, "pov": 1, "pedestrian": 2, "bus": 3}
 
 
 def _ordered(vehicles: list[str]) -> list[str]:
     return sorted(dict.fromkeys(vehicles), key=lambda v: CLASS_ORDER.get(v, len(CLASS_ORDER)))
-ALL_LANES = "all lanes"
 
 
 def scope(key: str) -> str:
@@ -115,7 +116,7 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
     blocks: list[tuple[str, pd.DataFrame]] = [
         (short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs]
     if len(run.runs) > 1:
-        blocks.append(("all crossings", mean_table(run.totals())))
+        blocks.append((ALL_CROSSINGS, mean_table(run.totals())))
     rows = []
     for place, table in blocks:
         def get(key: str, part: str = "mean", table: pd.DataFrame = table) -> float:
@@ -202,7 +203,7 @@ def comparison_summary(diffs: dict[str, pd.DataFrame], names: dict[str, str]) ->
 
 def headlines(summary: pd.DataFrame) -> list[str]:
     """One sentence per class of the all-crossings (or only) block: the answer in words."""
-    place = "all crossings" if (summary["place"] == "all crossings").any() else summary["place"].iloc[0]
+    place = ALL_CROSSINGS if (summary["place"] == ALL_CROSSINGS).any() else summary["place"].iloc[0]
     block = summary[summary["place"] == place]
     out = []
     for vehicle, group in block.groupby("class", sort=False):

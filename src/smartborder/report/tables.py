@@ -16,6 +16,7 @@ import pandas as pd
 from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
 from smartborder.policy.study import Study
 from smartborder.ports.staffing import schedule_frame
+from smartborder.vocabulary import ALL_CROSSINGS
 
 if TYPE_CHECKING:
     from smartborder.policy.border import BorderRun
@@ -97,7 +98,7 @@ def place_names(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.Da
     """Crossing id → the short name tables show ("total" → "all crossings")."""
     import re
 
-    names = {"total": "all crossings"}
+    names = {"total": ALL_CROSSINGS}
     specs = [*study.specs, *(r.spec for run, _ in results.values() for r in run.runs.values())]
     names.update({s.crossing: re.sub(r"\s*\(.*\)", "", s.name).split(",")[0] for s in specs})
     return names

@@ -9,14 +9,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from smartborder import vocabulary
 from smartborder.report.summary import short_name
 from smartborder.service.dashboard.geo import KINDS
+from smartborder.vocabulary import ALL_LANES, class_title
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12, "color": "#1f2933"}
 #: One colour per lane type, the same on every chart.
 LANE_COLOURS = {"standard": "#3b6ea5", "FAST": "#d9822b", "SENTRI": "#2e8b57", "Ready": "#8e44ad",
                 "pre_inspected": "#c0392b"}
-CLASS_NAMES = {"truck": "Trucks", "pov": "Cars", "pedestrian": "Pedestrians", "bus": "Buses"}
+CLASS_NAMES = {vehicle: class_title(vehicle) for vehicle in vocabulary.CLASS_NAMES}
 LINE_STYLES = {"state": {"color": "#b8c0cc", "width": 0.8, "dash": "dot"},
                "coast": {"color": "#6b9ac4", "width": 1.1},
                "boundary": {"color": "#4a5563", "width": 1.8}}
@@ -184,7 +186,7 @@ def comparison_chart(rows: list[dict[str, Any]], headline: str) -> dict[str, Any
     interval: red where the scenario makes a wait materially longer, green where significantly
     shorter, grey where neither."""
     chosen = [r for r in rows if r["figure"] == "mean wait" and r.get("change") is not None
-              and (r["place"] == headline or r["lane"] == "all lanes")]
+              and (r["place"] == headline or r["lane"] == ALL_LANES)]
     chosen.sort(key=lambda r: r["place"] != headline)  # stable: the headline place first
     chosen.reverse()  # plotly draws categories bottom-up
     labels = [f"{r['place']} · {CLASS_NAMES.get(r['class'], r['class'])} · {r['lane']}" for r in chosen]

@@ -42,6 +42,7 @@ from smartborder.service.auth import BOOTH, OFFICERS, ROLES, TARGETING_READERS, 
 from smartborder.service.dashboard import figures, studio, views
 from smartborder.service.dashboard.geo import border_region
 from smartborder.service.dashboard.jobs import BUSY_RETRY_S, Busy, JobRunner, clean
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 HERE = Path(str(files("smartborder.service.dashboard")))
 STATIC = "/dashboard/static"
@@ -280,7 +281,7 @@ def port_page(request: Request, code: str, month: str | None = None, crossing: s
         if part is not None:
             place = short_name(part["name"])
         elif len(simulated["crossings"]) > 1:
-            place = "all crossings"
+            place = ALL_CROSSINGS
         else:
             place = short_name(simulated["crossings"][0]["name"])
         summary = [r for r in simulated.get("summary", []) if r["place"] == place]
@@ -431,7 +432,7 @@ def studio_result(request: Request, key: str) -> HTMLResponse:
 def _headline_place(rows: list[dict[str, Any]]) -> str:
     """The network total when there is one (a port of several crossings), else the one place."""
     places = [r["place"] for r in rows]
-    return "all crossings" if "all crossings" in places else (places[0] if places else "")
+    return ALL_CROSSINGS if ALL_CROSSINGS in places else (places[0] if places else "")
 
 
 def _headlines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -441,7 +442,7 @@ def _headlines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for vehicle in dict.fromkeys(r["class"] for r in rows):
         found = {r["figure"]: r for r in rows if r["place"] == place and r["class"] == vehicle
-                 and r["lane"] == "all lanes"}
+                 and r["lane"] == ALL_LANES}
         wait, cost = found.get("mean wait"), found.get("delay cost")
         if wait is None:
             continue

@@ -1,0 +1,20 @@
+"""The words every output shares: the traffic classes' display names and the labels of a
+crossing's or a port's total. One definition each, used by the analyses, reports, CLI and
+dashboard alike (``tests/test_vocabulary.py`` finds any bare copy)."""
+
+from __future__ import annotations
+
+#: The row of a class's figures over all its lane types.
+ALL_LANES = "all lanes"
+#: The row of a port's figures over all its crossings.
+ALL_CROSSINGS = "all crossings"
+#: The row of a port's figures over all its traffic classes.
+ALL_CLASSES = "all classes"
+
+#: Each traffic class's name in running text (plural, lower case): "trucks wait 10 min".
+CLASS_NAMES = {"truck": "trucks", "pov": "cars", "pedestrian": "pedestrians", "bus": "buses"}
+
+
+def class_title(vehicle: str) -> str:
+    """A class's name as a heading or legend ("Trucks", "Cars"); the key itself if unknown."""
+    return CLASS_NAMES.get(vehicle, vehicle).capitalize()
