@@ -52,3 +52,9 @@ def test_class_names_are_defined_once() -> None:
 
 def test_titles() -> None:
     assert vocabulary.class_title("pov") == "Cars" and vocabulary.class_title("other") == "Other"
+
+
+def test_a_class_by_any_of_its_names() -> None:
+    for name, key in (("truck", "truck"), ("Trucks", "truck"), ("cars", "pov"), ("car", "pov"), ("pov", "pov"),
+                      ("pedestrians", "pedestrian"), ("buses", "bus"), ("bus", "bus"), ("boats", "boats")):
+        assert vocabulary.class_key(name) == key

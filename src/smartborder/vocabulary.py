@@ -15,6 +15,16 @@ ALL_CLASSES = "all classes"
 CLASS_NAMES = {"truck": "trucks", "pov": "cars", "pedestrian": "pedestrians", "bus": "buses"}
 
 
+def class_key(name: str) -> str:
+    """The class key a user means: ``truck`` and ``trucks``, ``pov``, ``car`` and ``Cars`` all
+    name their class; anything else is returned as given (for the caller to refuse by name)."""
+    wanted = name.strip().lower()
+    for key, plural in CLASS_NAMES.items():
+        if wanted in (key, plural, plural.removesuffix("s"), plural.removesuffix("es")):
+            return key
+    return name
+
+
 def class_title(vehicle: str) -> str:
     """A class's name as a heading or legend ("Trucks", "Cars"); the key itself if unknown."""
     return CLASS_NAMES.get(vehicle, vehicle).capitalize()

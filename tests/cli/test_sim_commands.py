@@ -197,3 +197,27 @@ def test_simulate_with_city_choice(capsys: pytest.CaptureFixture[str]) -> None:
 def test_city_choice_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, stderr = run(["simulate", "brownsville", "--month", "2024-06", *args], capsys)
     assert code != 0 and message in " ".join(stderr.split())
+
+
+def test_class_by_the_name_the_tables_print(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--class cars`` is ``--class pov`` (the tables say "cars")."""
+    outputs = []
+    for name in ("cars", "pov"):
+        code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", name, "--json"], capsys)
+        assert code == 0
+        outputs.append(json.loads(stdout)["kpis"])
+    assert outputs[0] == outputs[1] and "pov.wait_mean_min" in outputs[0]
+
+
+def test_staffing_beyond_the_booths_is_refused_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """40 car lanes at Tecate's few booths is a typo, not a plan: refused, naming the crossing,
+    lane type, day and hour; ``--allow-extra-booths`` takes it as booths being built."""
+    path = tmp_path / "forty.csv"
+    path.write_text("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,weekday,10,40\n")
+    args = ["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov", "--staffing", str(path)]
+    code, _, err = run(args, capsys)
+    message = " ".join(err.split())
+    assert code == 2 and "staffs 40 pov standard lanes at Tecate" in message and "weekdays at 10:00" in message
+    assert "--allow-extra-booths" in message
+    code, _, _ = run([*args, "--allow-extra-booths", "--json"], capsys)
+    assert code == 0

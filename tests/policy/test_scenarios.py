@@ -131,3 +131,21 @@ def test_new_port_carries_the_diverted_volume() -> None:
                  for c in ("colombia", "world trade bridge"))
     assert new.runs["truck.vehicles"].iloc[0] == pytest.approx(0.15 * trucks, rel=0.03)
     assert spec.provenance["sources"].startswith("SCENARIO")
+
+
+def test_a_lever_on_a_lane_type_that_never_opens_says_so() -> None:
+    """Nogales staffs no FAST lane at any hour: doubling FAST enrolment cannot act through a FAST
+    lane, and the comparison says so; a scenario that staffs a FAST lane says it opens one."""
+    from smartborder.policy.scenario import Scenario, apply_all
+    from smartborder.policy.study import lane_notes
+
+    june = [pd.Period("2024-06", "M")]
+    base = [default_spec("nogales", 2024)]
+    fast = Scenario.load("double-fast")
+    notes = lane_notes("double-fast", base, apply_all(base, fast), june)
+    assert len(notes) == 1 and "staffs no truck FAST lane at any hour" in notes[0] and "20% → 50%" in notes[0]
+    opened = Scenario.model_validate({"name": "fast-lane", "booths": [
+        {"class": "truck", "lane": "FAST", "delta": 1, "hours": [8, 16]}]})
+    notes = lane_notes("fast-lane", base, apply_all(base, opened), june)
+    assert len(notes) == 1 and "opens Nogales" in notes[0] and "7.3 lane-hours a day" in notes[0]  # 8 h weekdays and Saturdays, 4 h Sundays (its FAST hours)
+    assert lane_notes("none", base, base, june) == []

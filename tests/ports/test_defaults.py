@@ -191,12 +191,17 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
         for vehicle, cls in spec.classes.items():
             assert again.classes[vehicle].lanes == cls.lanes
             assert not again.classes[vehicle].seasonal  # a file's lanes hold all year
-    # Edit one hour: it changes, nothing else does; more lanes than booths raises the booths.
+    # Edit one hour: it changes, nothing else does; more lanes than booths is refused, naming the
+    # crossing, lane type, day and hour, unless extra booths (lanes being built) are allowed.
     edited = schedule.copy()
     row = (edited["crossing"] == "world-trade-bridge") & (edited["lane"] == "standard") & \
           (edited["day"] == "weekday") & (edited["hour"] == 10)
     edited.loc[row, "lanes"] = 18
-    changed = with_schedule(specs[0], edited, "edited.csv")
+    booths = specs[0].classes["truck"].lanes["standard"].booths
+    with pytest.raises(ModelError, match=(f"staffing: edited.csv staffs 18 truck standard lanes at World Trade Bridge.* "
+                                          f"on weekdays at 10:00, but {booths} booth")):
+        with_schedule(specs[0], edited, "edited.csv")
+    changed = with_schedule(specs[0], edited, "edited.csv", allow_extra_booths=True)
     lane = changed.classes["truck"].lanes["standard"]
     assert lane.lanes("weekday")[10] == 18 and lane.booths == 18
     assert lane.lanes("weekday")[11] == specs[0].classes["truck"].lanes["standard"].lanes("weekday")[11]

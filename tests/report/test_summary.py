@@ -13,12 +13,12 @@ from smartborder.policy.place import mean_table, worse_waits
 from smartborder.policy.study import compare_study, simulate_study
 from smartborder.report.html import write_comparison_report, write_simulation_report
 from smartborder.report.summary import (
-    ALL_LANES,
     comparison_summary,
     explain,
     period_label,
     run_summary,
 )
+from smartborder.vocabulary import ALL_LANES
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from smartborder.cli.output import console, err_console, note, print_json
+from smartborder.cli.sim_commands import ClassOpt
 from smartborder.twin.errors import ModelError
 
 
@@ -128,7 +129,7 @@ def plan(
     ports: Annotated[int, typer.Option("--ports", help="With --border: how many of the busiest ports (trucks and cars) to plan.", min=1)] = 5,
     year: Annotated[int | None, typer.Option("--year", help="Calendar year simulated as year 1 (default: the last full year of data).")] = None,
     month: Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, standing for the year (faster).")] = None,
-    vehicle_class: Annotated[list[str] | None, typer.Option("--class", help="Only these classes: truck, pov, pedestrian, bus.")] = None,
+    vehicle_class: ClassOpt = None,
     budget: Annotated[float | None, typer.Option("--budget", help="Most the portfolio may cost, US$: present value of capital and operating costs over the horizon (default: no limit).", min=0)] = None,
     horizon: Annotated[int | None, typer.Option("--horizon", help="Years appraised (default 20).")] = None,
     growth: Annotated[float | None, typer.Option("--growth", help="Demand growth, percent a year, every class (default 0).", min=-40, max=50)] = None,

@@ -16,18 +16,25 @@ from rich.table import Table
 from smartborder import data
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.twin.errors import ModelError
-from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")]
 DesignYearOpt = Annotated[int | None, typer.Option("--year", help="Year whose traffic the default model is designed on (default: the latest 12 months).")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, instead of a year.")]
-ClassOpt = Annotated[list[str] | None, typer.Option("--class", help="Only these classes: truck, pov, pedestrian, bus.")]
+def class_keys(names: list[str] | None) -> list[str] | None:
+    """``--class``: the ids or the names the tables print (cars, trucks, pedestrians, buses)."""
+    return [class_key(name) for name in names] if names else names
+
+
+ClassOpt = Annotated[list[str] | None, typer.Option("--class", callback=class_keys,
+                                                    help="Only these classes: truck, pov, pedestrian, bus (or trucks, cars, pedestrians, buses).")]
 RepsOpt = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs).", min=1)]
 BorderRepsOpt = Annotated[int | None, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs); default 5, or 1 with --border.", min=1)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="Crossing model file (TOML) instead of the default for the crossing it describes.")]
 StaffingOpt = Annotated[Path | None, typer.Option("--staffing", help="Lanes staffed by hour (CSV columns: crossing, class, lane, day, hour, lanes) instead of the staffing rule's.")]
+ExtraBoothsOpt = Annotated[bool, typer.Option("--allow-extra-booths", help="With --staffing: lanes beyond the installed booths are booths being built (refused otherwise).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
@@ -134,6 +141,7 @@ def simulate(
     scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")] = None,
     model: ModelOpt = None,
     staffing: StaffingOpt = None,
+    allow_extra_booths: ExtraBoothsOpt = False,
     replications: BorderRepsOpt = None,
     seed: SeedOpt = 0,
     out: OutOpt = None,
@@ -166,7 +174,7 @@ def simulate(
         task = bar.add_task("run", total=None)
         result = simulate_study(port, year=year, month=month, model=model, classes=vehicle_class, scenario=scenario,
                                 staffing=staffing, replications=replications or 5, seed=seed, shares=shares,
-                                city=city, announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                city=city, allow_extra_booths=allow_extra_booths, announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
     study, run = result.study, result.run
     for gap in run.gaps:
         err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",
@@ -208,6 +216,7 @@ def compare(
     vehicle_class: ClassOpt = None,
     model: ModelOpt = None,
     staffing: StaffingOpt = None,
+    allow_extra_booths: ExtraBoothsOpt = False,
     replications: RepsOpt = 5,
     seed: SeedOpt = 0,
     out: OutOpt = None,
@@ -223,6 +232,7 @@ def compare(
         task = bar.add_task("run", total=None)
         result = compare_study(port, scenarios, year=year, month=month, model=model, classes=vehicle_class,
                                staffing=staffing, replications=replications, seed=seed, announce=_warn,
+                               allow_extra_booths=allow_extra_booths,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     study, baseline, results = result.study, result.baseline, result.scenarios
     report = None

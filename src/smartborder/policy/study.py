@@ -78,8 +78,9 @@ def design_year(year: int | None, month: str | None) -> int | None:
 
 def prepare(place: str, year: int | None = None, month: str | None = None, model: Path | None = None,
             classes: list[str] | None = None, scenario: str | None = None,
-            staffing: Path | None = None) -> Study:
-    """Resolve *place*, build its crossing models and months; scenario and staffing applied."""
+            staffing: Path | None = None, allow_extra_booths: bool = False) -> Study:
+    """Resolve *place*, build its crossing models and months; scenario and staffing applied (a
+    staffing file beyond the installed booths only with *allow_extra_booths*)."""
     from smartborder.policy.scenario import Scenario, apply_all
 
     chosen = Scenario.load(scenario) if scenario else None
@@ -128,7 +129,7 @@ def prepare(place: str, year: int | None = None, month: str | None = None, model
         if unknown_crossings:
             raise ModelError(f"staffing: {staffing.name} names crossing(s) {', '.join(unknown_crossings)} "
                              f"that {label} does not have ({', '.join(s.crossing for s in specs)})")
-        specs = [with_schedule(s, schedule, staffing.name) for s in specs]
+        specs = [with_schedule(s, schedule, staffing.name, allow_extra_booths) for s in specs]
     if chosen is not None:
         specs = apply_all(specs, chosen)
     partial: list[str] = []  # a year the data cover only in part is a warning, in every title too
@@ -177,7 +178,8 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
                    classes: list[str] | None = None, scenario: str | None = None, staffing: Path | None = None,
                    replications: int = 5, seed: int = 0, shares: SharesSource | None = None,
                    announce: Callable[[Study], None] | None = None,
-                   progress: Progress | None = None, city: DriverChoice | None = None) -> Simulated:
+                   progress: Progress | None = None, city: DriverChoice | None = None,
+                   allow_extra_booths: bool = False) -> Simulated:
     """Prepare *place* and run it: every crossing over the period, with month-by-month figures
     when the period has several months. *shares* replaces the trusted-lane shares (today's
     enrolment as the baseline); *city* shares the drivers across the place's crossings
@@ -188,7 +190,7 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
     from smartborder.policy.place import run_place
     from smartborder.trusted.shares import with_shares
 
-    study = prepare(place, year, month, model, classes, scenario, staffing)
+    study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths)
     if shares is not None:
         if study.kind == "new":
             raise ModelError("trusted-from-registry: give an existing port; the registry counts crossings port by port")
@@ -214,7 +216,7 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
 def compare_study(place: str, scenarios: list[str], *, year: int | None = None, month: str | None = None,
                   model: Path | None = None, classes: list[str] | None = None, staffing: Path | None = None,
                   replications: int = 5, seed: int = 0, announce: Callable[[Study], None] | None = None,
-                  progress: Progress | None = None) -> Compared:
+                  progress: Progress | None = None, allow_extra_booths: bool = False) -> Compared:
     """The baseline of *place* and each scenario, with common random numbers.
 
     A scenario that opens a new crossing is compared as a network: the crossings it takes
@@ -224,7 +226,7 @@ def compare_study(place: str, scenarios: list[str], *, year: int | None = None, 
     from smartborder.policy.scenario import Scenario, apply_all
     from smartborder.ports.newport import new_port_spec
 
-    study = prepare(place, year, month, model, classes, None, staffing)
+    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths)
     parsed = [Scenario.load(path) for path in scenarios]  # every error before any work
     present = {s.crossing for s in study.specs}
     for chosen in parsed:
@@ -252,6 +254,7 @@ def compare_study(place: str, scenarios: list[str], *, year: int | None = None, 
                 new = new.model_copy(update={"classes": {k: v for k, v in new.classes.items() if k in classes}})
             specs = [*specs, new]
         variants[chosen.name] = specs
+        study.notes.extend(lane_notes(chosen.name, study.specs, specs, study.months))
     if announce is not None:
         announce(study)
     total = replications * (len(study.specs) + sum(len(v) for v in variants.values()))
@@ -262,6 +265,53 @@ def compare_study(place: str, scenarios: list[str], *, year: int | None = None, 
         run = run_place(specs, study.months, replications, seed, label=study.label, progress=tick, reuse=baseline)
         results[name] = (run, compare_places(baseline, run))
     return Compared(study, baseline, results)
+
+
+def _lane_hours(spec: PortSpec, months: Sequence[pd.Period]) -> dict[tuple[str, str], int]:
+    """Lane-hours staffed over *months* per (class, lane type): each month's own staffing for a
+    seasonal class, the weekly schedule otherwise (counted over the same days)."""
+    from smartborder.ports.demand import day_type
+    from smartborder.ports.staffing import month_schedules
+
+    schedules = month_schedules(spec, list(months))
+    days = [day_type(d.day_of_week) for m in months for d in pd.date_range(m.start_time, m.end_time, freq="D")]
+    out: dict[tuple[str, str], int] = {}
+    for vehicle, cls in spec.classes.items():
+        for lane_name, lane in cls.lanes.items():
+            found = schedules.get(f"{vehicle}.primary.{lane_name}")
+            out[(vehicle, lane_name)] = (int(found.sum()) if found is not None
+                                         else sum(sum(lane.lanes(day)) for day in days))
+    return out
+
+
+def lane_notes(name: str, before: Sequence[PortSpec], after: Sequence[PortSpec],
+               months: Sequence[pd.Period]) -> list[str]:
+    """What a scenario does to lane types the baseline never opens: it opens them (and how many
+    lane-hours a day), or, where it changes their holders' share and they stay closed, that the
+    lever cannot act through its lanes (the holders use the next lane type)."""
+    notes = []
+    days = sum(m.days_in_month for m in months) or 1
+    was = {s.crossing: s for s in before}
+    for spec in after:
+        base = was.get(spec.crossing)
+        if base is None:
+            continue
+        old, new = _lane_hours(base, months), _lane_hours(spec, months)
+        for (vehicle, lane_name), hours in new.items():
+            if old.get((vehicle, lane_name), 0) > 0 or lane_name == "standard":
+                continue
+            if hours > 0:
+                notes.append(f"{name}: opens {spec.name}'s {vehicle} {lane_name} lanes, which the baseline never "
+                             f"staffs ({hours / days:.1f} lane-hours a day)")
+                continue
+            shares = (base.classes[vehicle].entitlements.get(lane_name),  # type: ignore[index]
+                      spec.classes[vehicle].entitlements.get(lane_name))  # type: ignore[index]
+            if shares[0] != shares[1]:
+                notes.append(f"{name}: {spec.name} staffs no {vehicle} {lane_name} lane at any hour, before or "
+                             f"after, so its {lane_name} holders ({shares[0] or 0:.0%} → {shares[1] or 0:.0%}) use "
+                             "the other lanes: the lever acts only through their own inspection time and referral "
+                             "rate, not through a lane")
+    return notes
 
 
 def period_label(months: Sequence[pd.Period]) -> str:

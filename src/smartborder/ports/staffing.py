@@ -353,11 +353,12 @@ def read_schedule(path: Path) -> pd.DataFrame:
     return frame
 
 
-def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str) -> PortSpec:
+def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_extra_booths: bool = False) -> PortSpec:
     """*spec* with the lanes a schedule gives for its crossing (other hours unchanged).
 
-    A count above the installed booths raises the booths (and says so in the provenance):
-    a schedule may describe lanes being built.
+    A count above the installed booths is refused, naming the crossing, lane type, day and hour
+    (40 lanes at a 7-booth crossing is a typo, not a plan); with *allow_extra_booths* it raises
+    the booths instead and says so in the provenance: a schedule may describe lanes being built.
     """
     rows = schedule[schedule["crossing"] == spec.crossing]
     out = spec.model_copy(deep=True)
@@ -374,6 +375,11 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str) -> PortSp
         for row in group.itertuples(index=False):
             days[row.day][row.hour] = row.lanes
         top = max(max(v) for v in days.values())
+        if top > lane.booths and not allow_extra_booths:
+            day, hour = next((d, h) for d in DAY_TYPES for h in range(24) if days[d][h] == top)
+            raise ModelError(f"staffing: {source} staffs {top} {vehicle} {lane_name} lanes at {spec.name} on "
+                             f"{day}s at {hour:02d}:00, but {lane.booths} booth(s) are installed; lower it, or allow "
+                             "extra booths for lanes being built (allow_extra_booths; --allow-extra-booths)")
         if top > lane.booths:
             out.provenance[f"classes.{vehicle}.lanes.{lane_name}.booths"] = (
                 f"SCHEDULE: raised from {lane.booths} to {top} by the staffing file {source}")
