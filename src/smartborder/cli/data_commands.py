@@ -47,6 +47,7 @@ def ports(
                 "first_month": str(port.first_month),
                 "last_month": str(port.last_month),
                 "measures": list(port.measures),
+                "flagged": _flagged(port.code, months),
             }
         )
     rows.sort(key=lambda r: (-r["trucks"], -r["personal_vehicles"]))
@@ -64,6 +65,23 @@ def ports(
             f"{r['personal_vehicles']:,}", f"{r['pedestrians']:,}",
         )
     console.print(out)
+    flagged = [f"{r['name']} {f['measure']} {f['month']} ({f['value']:,})" for r in rows for f in r["flagged"]]
+    if flagged:
+        note("anomalies in these months (a count far from its neighbours', summed as published; "
+             "`smartborder volumes PORT -m MEASURE` shows them): " + "; ".join(flagged))
+
+
+def _flagged(code: str, months: data.MonthRange) -> list[dict[str, Any]]:
+    """The table's measures' months within *months* that ``data.flagged`` marks at port *code*."""
+    out = []
+    for measure in _TABLE_MEASURES:
+        series = data.monthly_series(code, measure)
+        if series.empty:
+            continue
+        bad = data.flagged(series)
+        out += [{"measure": measure, "month": str(m), "value": int(series[m])}
+                for m in series.index[bad.to_numpy()] if months.start <= m <= months.end]
+    return out
 
 
 def _crossings(as_json: bool) -> None:
@@ -97,8 +115,10 @@ def _crossings(as_json: bool) -> None:
 
 
 def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
-    """Total, mean, extremes and the latest month's change of *series*, a slice of *whole*."""
+    """Total, mean, extremes and the latest month's change of *series*, a slice of *whole*; the
+    months flagged as departing from their neighbours, left out of the growth figures."""
     yoy = data.year_over_year(whole)
+    bad = data.flagged(whole).reindex(series.index, fill_value=False)
     summary: dict[str, object] = {
         "months": int(series.size),
         "total": int(series.sum()),
@@ -108,8 +128,11 @@ def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
         "latest": {"month": str(series.index[-1]), "value": int(series.iloc[-1]),
                    "yoy": float(yoy.get(series.index[-1], float("nan")))},
     }
+    summary["flagged"] = [{"month": str(m), "value": int(series[m])} for m in series.index[bad.to_numpy()]]
     if series.size >= 24:
-        last, before = series.iloc[-12:].sum(), series.iloc[-24:-12].sum()
+        # Calendar months flagged in either year are left out of both, so the two sums compare alike.
+        keep = ~(bad.iloc[-12:].to_numpy() | bad.iloc[-24:-12].to_numpy())
+        last, before = series.iloc[-12:][keep].sum(), series.iloc[-24:-12][keep].sum()
         summary["trailing_12_months_yoy"] = float((last - before) / before) if before else None
     return summary
 
@@ -153,6 +176,7 @@ def volumes(
         return
     summary = _summary(series, whole)
     yoy = data.year_over_year(whole)
+    bad = data.flagged(whole)
     if plot is not None:
         from smartborder.report.figures import plot_monthly
 
@@ -166,7 +190,8 @@ def volumes(
                 "source": source,
                 "measure": measure_name,
                 "series": [
-                    {"month": str(m), "value": int(v), "yoy": float(yoy.get(m, float("nan")))}
+                    {"month": str(m), "value": int(v), "yoy": float(yoy.get(m, float("nan"))),
+                     "anomaly": bool(bad.get(m, False))}
                     for m, v in series.items()
                 ],
                 "summary": summary,
@@ -177,9 +202,13 @@ def volumes(
     table.add_column("Month")
     table.add_column(measure_name, justify="right")
     table.add_column("YoY", justify="right")
+    marked = bool(bad.reindex(series.index, fill_value=False).any())
+    if marked:
+        table.add_column("")
     for m, v in series.items():
         change = yoy.get(m, float("nan"))
-        table.add_row(str(m), f"{v:,}", "" if pd.isna(change) else f"{change:+.1%}")
+        row = [str(m), f"{v:,}", "" if pd.isna(change) else f"{change:+.1%}"]
+        table.add_row(*row, *(["anomaly" if bad.get(m, False) else ""] if marked else []))
     console.print(table)
     latest = summary["latest"]
     assert isinstance(latest, dict)
@@ -191,6 +220,10 @@ def volumes(
     )
     if "trailing_12_months_yoy" in summary and summary["trailing_12_months_yoy"] is not None:
         console.print(f"last 12 months vs the 12 before: {summary['trailing_12_months_yoy']:+.1%}")
+    if marked:
+        note("anomaly: a month whose count is more than 5 times, or under a fifth of, its stable neighbours' "
+             "(3 months each side; smartborder.data.anomalies): likely a reporting error, kept as published "
+             "but left out of YoY and of the 12-month comparison")
 
 
 def _print_bridges(port: data.Port, measure: str, months: data.MonthRange, as_json: bool) -> None:

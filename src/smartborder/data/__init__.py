@@ -11,6 +11,7 @@ Public API::
     crossing_series(crossing, measure, months), lane_facts(crossing)
 """
 
+from smartborder.data.anomalies import flagged
 from smartborder.data.bridges import bridge_series, bridge_shares
 from smartborder.data.bts import (
     MEASURES,
@@ -64,6 +65,7 @@ __all__ = [
     "crossing_series",
     "crossings",
     "crossings_of",
+    "flagged",
     "lane_facts",
     "last_month",
     "load_crossings",

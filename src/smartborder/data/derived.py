@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from smartborder.data.anomalies import flagged
 from smartborder.data.bts import load_crossings, monthly_series, resolve_measure, totals
 from smartborder.data.errors import DataError
 from smartborder.data.periods import MonthRange
@@ -41,12 +42,20 @@ def port_shares(measure: str, months: MonthRange) -> pd.Series:
     return (table / total).sort_values(ascending=False)
 
 
-def year_over_year(series: pd.Series) -> pd.Series:
-    """Change (fraction) of each month against the same month a year before; NaN if absent."""
+def year_over_year(series: pd.Series, skip_flagged: bool = True) -> pd.Series:
+    """Change (fraction) of each month against the same month a year before; NaN if absent, or
+    (with *skip_flagged*) if either month is flagged as departing from its neighbours
+    (``anomalies.flagged``): one bad month is not a growth figure."""
     previous = series.copy()
     previous.index = previous.index + 12
     aligned = previous.reindex(series.index)
-    return (series - aligned) / aligned.where(aligned != 0)
+    change = (series - aligned) / aligned.where(aligned != 0)
+    if skip_flagged:
+        bad = flagged(series.sort_index()).reindex(series.index, fill_value=False)
+        shifted = bad.copy()
+        shifted.index = shifted.index + 12
+        change = change.where(~(bad | shifted.reindex(series.index, fill_value=False)))
+    return change
 
 
 def border_month_total(measure: str, months: MonthRange) -> pd.Series:
