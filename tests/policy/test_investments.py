@@ -127,3 +127,14 @@ def test_a_new_crossing_is_appended_and_takes_its_share() -> None:
     with pytest.raises(ModelError, match="plan the port it takes from"):
         tecate = prepare("tecate", month="2024-06")
         apply_option(tecate.specs, catalogue.get("new-crossing-laredo"), 2024)
+
+
+def test_a_lane_hour_costs_the_same_in_plan_and_staffing() -> None:
+    """One officer-hour price and one officers-per-lane figure, from assumptions.toml [officers]."""
+    from smartborder.policy.investments import load_catalogue
+    from smartborder.policy.staffing_plan import OfficerCost
+
+    staffing = OfficerCost.default()
+    plan = load_catalogue().parameters
+    assert plan.lane_hour_usd == pytest.approx(staffing.officers_per_lane * staffing.usd_per_officer_hour)
+    assert plan.officer_hour.source == staffing.source.split("Cost: ", 1)[1]

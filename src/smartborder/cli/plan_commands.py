@@ -107,7 +107,7 @@ def staffing(
                   f"{totals['officer_hours_plan']:,.0f} planned ({change:+,.0f}), "
                   f"US${totals['cost_today_usd']:,.0f} → US${totals['cost_plan_usd']:,.0f} "
                   f"({totals['cost_change_usd']:+,.0f}) at US${plan.cost.usd_per_officer_hour:g} per officer-hour, "
-                  f"{plan.cost.officers_per_lane:g} officer per lane", highlight=False)
+                  f"{plan.cost.officers_per_lane:g} officer{'' if plan.cost.officers_per_lane == 1 else 's'} per lane", highlight=False)
     unreachable = plan.unreachable()
     if len(unreachable):
         console.print(f"[yellow]no staffing within the booths keeps the {plan.stat} wait ≤ {plan.target:g} min[/yellow] "

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -83,13 +83,32 @@ class Valued(BaseModel):
         return _sourced(text)
 
 
+def _officers() -> dict[str, Any]:
+    from smartborder.ports.defaults import assumptions
+
+    return dict(assumptions()["officers"])
+
+
+def _officer_hour() -> Cost:
+    a = _officers()
+    return Cost(usd=float(a["usd_per_officer_hour"]), source=str(a["usd_per_officer_hour_source"]))
+
+
+def _officers_per_lane() -> Valued:
+    a = _officers()
+    return Valued(value=float(a["officers_per_lane"]), source=str(a["officers_per_lane_source"]))
+
+
 class Parameters(BaseModel):
-    """Figures every option's operating cost uses."""
+    """Figures every option's operating cost uses. By default the officer-hour and the officers a
+    lane needs are ``assumptions.toml [officers]``, the figures ``staffing`` prices a lane-hour
+    with, so a lane-hour costs the same in a plan and a staffing plan; a catalogue may set its own."""
 
     model_config = ConfigDict(extra="forbid")
 
-    officer_hour: Cost = Field(description="one CBP officer for an hour, fully loaded")
-    officers_per_lane: Valued = Field(description="officers an open primary lane needs (with secondary, supervision, relief)")
+    officer_hour: Cost = Field(default_factory=_officer_hour, description="one CBP officer for an hour, fully loaded")
+    officers_per_lane: Valued = Field(default_factory=_officers_per_lane,
+                                      description="officers an open primary lane needs (with secondary, supervision, relief)")
 
     @property
     def lane_hour_usd(self) -> float:
@@ -228,7 +247,7 @@ class Catalogue(BaseModel):
 
     name: str = ""
     description: str = ""
-    parameters: Parameters
+    parameters: Parameters = Field(default_factory=Parameters)
     option: list[Option] = Field(min_length=1)
 
     @model_validator(mode="after")
