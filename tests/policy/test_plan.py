@@ -252,3 +252,21 @@ def test_growth_that_overwhelms_todays_staffing_is_warned_about() -> None:
     swamped = plan_place(PLACE, month=MONTH, catalogue=few, replications=2,
                          params=PlanParameters(horizon_years=5, growth=0.4))
     assert any("queue does not clear" in n for n in swamped.notes), swamped.notes
+
+
+def test_a_ratio_only_where_benefits_and_costs_are_both_positive(study) -> None:  # type: ignore[no-untyped-def]
+    """Opening the car lanes only 09-18 saves officer time and lengthens the line: benefits and costs both
+    negative. The old ratio of two negatives read as a positive BCR; now there is none, and the
+    verdict says it loses and why. A booth that pays keeps its ratio."""
+    catalogue = Catalogue.model_validate({
+        "name": "test", "parameters": TEST_CATALOGUE.parameters.model_dump(),
+        "option": [_option("pov-close", 0.0, {"hours": [{"class": "pov", "open": [9, 18], "open_saturday": [9, 18],
+                                                          "open_sunday": [9, 18]}]}),
+                   _option("pov-1", 2e6, _booths("pov", "standard", 1))]})
+    few = Planner(study, catalogue, PlanParameters(horizon_years=5), replications=2, seed=SEED, year=2024)
+    closed, added = few.single("pov-close"), few.single("pov-1")
+    assert (closed.measured.benefit_usd[0] < 0).all() and (closed.pv_cost < 0).all()  # the premise
+    assert np.isnan(closed.bcr).all() and closed.summary()["benefit_cost_ratio"] != closed.summary()["benefit_cost_ratio"]
+    verdict = closed.verdict()
+    assert verdict.startswith("loses: staffs") and "fewer lane-hours a year and its delay cost rises" in verdict
+    assert (added.bcr > 0).all() and added.verdict() in ("saves more than it costs", "costs more than it saves over the horizon")

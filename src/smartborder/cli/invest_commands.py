@@ -114,6 +114,10 @@ def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
         console.print(f"[dim]{text}[/dim]", highlight=False)
     for option_id, reason in plan.skipped.items():
         console.print(f"[dim]set aside: {option_id}: {reason}[/dim]", highlight=False)
+    for appraisal in plan.options:
+        verdict = appraisal.verdict()
+        if verdict.startswith("loses"):
+            console.print(f"[dim]{appraisal.ids[0]} {verdict}[/dim]", highlight=False)
     estimated = sum(a.estimated for a in plan.options)
     rate = "OMB Circular A-94 (1992) §8.b(1), reinstated by OMB M-25-23 (2025)" if (
         plan.params.discount_rate == PlanParameters.model_fields["discount_rate"].default) else "given"

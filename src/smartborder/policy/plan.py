@@ -184,6 +184,21 @@ class Appraisal:
     p95_mean: np.ndarray  # mean p95 cut over the years it works
     estimated: bool
 
+    def verdict(self) -> str:
+        """A plain phrase for the option: what it saves against what it costs, and why it loses
+        when it does (the sign of the benefit decides which)."""
+        benefit = float(np.mean(self.measured.benefit_usd[0]))
+        lanes = float(np.mean(self.measured.lane_hours[0]))
+        npv = float(np.mean(self.npv))
+        if benefit < 0:
+            why = (f"staffs {lanes:,.0f} more lane-hours a year yet " if lanes > 0 else
+                   f"staffs {-lanes:,.0f} fewer lane-hours a year and " if lanes < 0 else "")
+            return (f"loses: {why}its delay cost rises by US${-benefit / 1e6:,.2f}M a year (no ratio; NPV "
+                    f"{'-' if npv < 0 else ''}US${abs(npv) / 1e6:,.1f}M)")
+        if npv < 0:
+            return "costs more than it saves over the horizon"
+        return "saves more than it costs"
+
     def value(self, objective: str) -> np.ndarray:
         """What the objective maximises, per replication."""
         return {"delay-cost": self.npv, "co2": self.co2_total, "p95": self.p95_mean}[objective]
@@ -223,6 +238,7 @@ class Appraisal:
             "pv_benefit_usd": ci(self.pv_benefit), "pv_cost_usd": ci(self.pv_cost),
             "npv_usd": npv["mean"], "npv_ci95": npv["ci95"],
             "benefit_cost_ratio": bcr["mean"], "benefit_cost_ratio_ci95": bcr["ci95"],
+            "verdict": self.verdict(),
             "co2_tonnes_horizon": ci(self.co2_total), "co2_tonnes_per_musd": per_m(self.co2_total),
             "p95_minutes_mean": ci(self.p95_mean), "p95_minutes_per_musd": per_m(self.p95_mean),
             "estimated_costs": self.estimated,
@@ -407,7 +423,10 @@ class Planner:
         pv_cost = pv_capital + pv_fixed + (variable * discount[:, None]).sum(axis=0)
         npv = pv_benefit - pv_cost
         with np.errstate(invalid="ignore", divide="ignore"):
-            bcr = np.where(pv_cost > 0, pv_benefit / np.where(pv_cost > 0, pv_cost, 1.0), np.nan)
+            # A ratio only where benefits and costs are both positive (OMB A-94: a negative
+            # "ratio" ranks nothing); elsewhere the NPV and ``verdict`` say what happened.
+            both = (pv_cost > 0) & (pv_benefit > 0)
+            bcr = np.where(both, pv_benefit / np.where(both, pv_cost, 1.0), np.nan)
         any_working = working.any(axis=0)
         p95_mean = (p95[any_working].mean(axis=0) if any_working.any() else np.zeros(self.replications))
         return Appraisal(ids, "; ".join(o.description for o in options), m,
