@@ -221,3 +221,23 @@ def test_staffing_beyond_the_booths_is_refused_unless_allowed(tmp_path: Path, ca
     assert "--allow-extra-booths" in message
     code, _, _ = run([*args, "--allow-extra-booths", "--json"], capsys)
     assert code == 0
+
+
+def test_the_border_footer_is_the_sum_of_its_column() -> None:
+    """The table's delay column is everyone's person-hours (trucks' drivers too: World Trade
+    Bridge is not 0 beside its delay cost), and the footer states that column's sum."""
+    from rich.console import Console
+
+    from smartborder.cli.sim_commands import _border_table, border_footer
+    from smartborder.policy.border import run_border
+
+    run = run_border(2024, workers=1, only=["tecate", "world trade bridge"])
+    summary, ports = run.summary(), run.by_port()
+    totals = summary[["vehicles", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd", "co2_tonnes"]].sum()
+    footer = border_footer(totals)
+    assert f"{ports['delay_person_hours'].sum() / 1e6:,.1f}M person-hours" in footer
+    console = Console(width=200, record=True)
+    console.print(_border_table(ports, summary, "test"))
+    text = console.export_text()
+    trucks_only = next(line for line in text.splitlines() if "Laredo" in line)  # World Trade Bridge alone
+    assert trucks_only.split()[-2] not in ("0", "–")  # its truck drivers' hours

@@ -378,15 +378,21 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
     table = _border_table(ports, summary, f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
                                           f"{totals['vehicles'] / 1e6:,.1f}M vehicles in {run.seconds:.1f} s")
     console.print(table)
-    console.print(f"border total: {totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours of delay, "
-                  f"${totals['delay_cost_usd'] / 1e9:,.2f}bn, {totals['co2_tonnes']:,.0f} t CO2 from idling; "
-                  "waits: minutes to primary (arrivals while open), means over the year; delay h people: "
-                  "person-hours in cars and on foot")
+    console.print(border_footer(totals))
     if len(partial):
         note(f"{len(partial)} crossing(s) have data for part of {year} only: "
              f"{', '.join(str(n).split(',')[0] for n in partial['name'])}")
     if out is not None:
         console.print(f"map and tables: {out}")
+
+
+def border_footer(totals: pd.Series) -> str:
+    """The border table's footer: its person-hours are the sum of the table's delay column."""
+    return (f"border total: {totals['delay_person_hours'] / 1e6:,.1f}M person-hours of delay (the column's sum; "
+            f"{totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours), ${totals['delay_cost_usd'] / 1e9:,.2f}bn, "
+            f"{totals['co2_tonnes']:,.0f} t CO2 from idling; waits: minutes to primary (arrivals while open), "
+            "means over the year; delay h people: person-hours of everyone who waited (drivers, passengers, "
+            "pedestrians) over the year")
 
 
 def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Table:
@@ -403,7 +409,7 @@ def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Tab
         table.add_row(label, _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
                       _short(row["cars_per_day"], 0), _short(row["car_wait_min"]),
                       _short(row["pedestrian_wait_min"]),
-                      _short(float(np.nansum([row["car_person_hours"], row["pedestrian_person_hours"]])), 0),
+                      _short(float(row["delay_person_hours"]), 0),
                       "$" + _short(row["delay_cost_usd"], 0), style=style)
 
     for code, row in ports.iterrows():
