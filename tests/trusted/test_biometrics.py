@@ -103,3 +103,32 @@ def test_configured_threshold_is_the_development_choice() -> None:
     """programs.toml's threshold must be what the documented protocol chooses (seed 1, FMR 1 %)."""
     result = evaluate(LBPHMatcher(), identities=2, samples=4)  # the development set: 40 identities x 4
     assert result.chosen_threshold == LBPHMatcher().threshold
+
+
+def test_a_decompression_bomb_is_refused_from_its_header() -> None:
+    """A PNG or JPEG that claims more pixels than a face sample needs is refused before decoding
+    (a 1.25 MB PNG of 20,000 × 20,000 costs ~0.8 GB to decode): only the header is read."""
+    import struct
+    import zlib
+
+    import cv2
+
+    from smartborder.trusted.biometrics.matcher import MAX_PIXELS, image_size
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 100_000)) + chunk(b"IEND", b""))
+    assert image_size(bomb) == (20_000, 20_000)
+    with pytest.raises(BiometricError, match="20000 × 20000 pixels is more than a face sample needs") as exc:
+        decode_image(bomb)
+    assert exc.value.field == "image"
+    image = face_set(1, 1, seed=3)[0][0]
+    ok, jpeg = cv2.imencode(".jpg", image)
+    assert ok and image_size(bytes(jpeg)) == (image.shape[1], image.shape[0])
+    assert image_size(encode_png(image)) == (image.shape[1], image.shape[0])
+    assert decode_image(bytes(jpeg)).shape == image.shape
+    wide = np.zeros((1, MAX_PIXELS // 1000 + 1), dtype=np.uint8)  # a sliver over the bound, decodable
+    with pytest.raises(BiometricError, match="more than a face sample needs"):
+        decode_image(encode_png(np.tile(wide, (1001, 1))))
