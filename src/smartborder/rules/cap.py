@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from smartborder.rules.bounds import check_count, check_year
 from smartborder.rules.decision import Decision
 from smartborder.rules.history import History
 from smartborder.rules.parameters import param
@@ -39,8 +40,8 @@ class Allocation:
 
 def allocate(applications: list[Application], year: int, cap: int | None = None) -> Allocation:
     """Issue permits for *year* in filing order up to the cap (default: the dated parameter)."""
-    on = dt.date(year, 1, 1)
-    cap = param("work_permit.annual_cap", on) if cap is None else cap
+    on = dt.date(check_year(year), 1, 1)
+    cap = param("work_permit.annual_cap", on) if cap is None else check_count(cap, "cap", 10**9)
     result = Allocation(year, cap)
     for application in sorted(applications, key=lambda a: (a.filed, a.application_id)):
         if application.filed.year > year:  # not filed yet in that year: it cannot take its cap

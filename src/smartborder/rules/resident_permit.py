@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from smartborder.rules.bounds import MAX_CERTIFIED_CROSSINGS, check_count, check_year
 from smartborder.rules.calendar import add_years
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.errors import RuleInputError
@@ -30,7 +31,9 @@ def program_active(year: int, certified_crossings: int | None) -> Decision:
     *certified_crossings* is the jointly certified figure, or None when no joint certification
     was made that year.
     """
-    on = dt.date(year, 1, 1)
+    on = dt.date(check_year(year), 1, 1)
+    if certified_crossings is not None:
+        check_count(certified_crossings, "certified_crossings", MAX_CERTIFIED_CROSSINGS)
     limit = param("resident_permit.max_illegal_crossings", on)
     if certified_crossings is None:
         return Decision("resident permit program", on, False,

@@ -8,11 +8,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from smartborder.rules.bounds import MAX_CERTIFIED_CROSSINGS
 from smartborder.service import permits_operations as ops
 from smartborder.service.app import MAX_OFFSET, ReadSession, WriteSession, require
 from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.permits_schemas import (
-    MAX_CERTIFIED_CROSSINGS,
     ApplicationDecisionOut,
     ApplicationIn,
     ApplicationOut,

@@ -8,9 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-#: The years a day in a person's record or a decision may fall in: seed 004's program is about
-#: lives now, and a year outside these (0001, 9999) is a typing slip or an attempt to game order.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
+from smartborder.rules.bounds import FIRST_YEAR, LAST_YEAR, MAX_CERTIFIED_CROSSINGS
+
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -32,11 +31,6 @@ def _iso_day(value: Any) -> Any:
 
 #: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR.
 Day = Annotated[dt.date, BeforeValidator(_iso_day)]
-#: The largest certified count of illegal crossings accepted: a sanity bound far above any year
-#: on record (1.6 million apprehensions in 2000), so that every door answers a count above the
-#: program's 200,000 the same way ('suspended'); the HTTP query used to stop at 1,000,000.
-MAX_CERTIFIED_CROSSINGS = 1_000_000_000
-
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
 #: The questions of ``rules.questions``, one name each on the CLI, over HTTP and in Python.
