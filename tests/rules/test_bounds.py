@@ -44,3 +44,15 @@ def test_allocate_refuses_a_cap_that_is_not_a_count(cap: object) -> None:
 def test_within_the_bounds_they_answer() -> None:
     assert program_active(2027, 150_000).granted and not program_active(2027, MAX_CERTIFIED_CROSSINGS).granted
     assert allocate([], 2027, cap=0).issued == []
+
+
+@pytest.mark.parametrize(("importer", "year", "field"), [("", 2027, "importer"), ("   ", 2027, "importer"),
+                                                         ("Gulf Fabrication", 1, "year")])
+def test_the_waiver_names_the_field_it_refuses(importer: str, year: int, field: str) -> None:
+    from decimal import Decimal
+
+    from smartborder.rules.trade import InputImport, roo_waiver
+
+    items = [InputImport(tariff_line="7208", value=Decimal(100), tariff_paid_pct=Decimal(1))]
+    with pytest.raises(RuleInputError, match=f"^{field}:"):
+        roo_waiver(importer, year, items, {"7208": Decimal(3)})

@@ -10,6 +10,7 @@ from typing import Annotated
 import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from smartborder.rules.bounds import check_year
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
@@ -55,7 +56,9 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
     a share of the inputs' value at or above the parameter (a choice; the seed gives none).
     Rates, margins and shares are compared as decimals, so "exactly one point" is exact.
     """
-    on = dt.date(year, 1, 1)
+    if not isinstance(importer, str) or not importer.strip():
+        raise RuleInputError("importer: name the importing firm that invokes the waiver")
+    on = dt.date(check_year(year), 1, 1)
     margin = _decimal(param("trade.roo_waiver_margin_pp", on), "trade.roo_waiver_margin_pp")
     significant = _decimal(param("trade.roo_significant_share", on), "trade.roo_significant_share")
     if not inputs:
