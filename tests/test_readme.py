@@ -128,6 +128,12 @@ def test_the_first_lines_give_two_commands_and_ci_runs_the_second() -> None:
     assert -1 not in where and where == sorted(where), (steps, where)
 
 
+def test_the_first_commands_output_is_shown() -> None:
+    """CI runs the README's first command in a core-only install and checks these lines."""
+    example = first_command_example()
+    assert example.command.startswith("smartborder compare laredo") and len(example.expected) > 20
+
+
 def test_every_slow_example_is_still_in_the_readme() -> None:
     commands = {e.command for e in examples()}
     assert set(SLOW) <= commands, set(SLOW) - commands
@@ -170,12 +176,19 @@ def test_readme_python_runs(code: str, workdir: Path, monkeypatch: pytest.Monkey
     exec(compile(code, "README.md", "exec"), {})
 
 
+def first_command_example() -> Example:
+    """The example showing what the README's first command (set-up block, first line) prints."""
+    first = README.read_text("utf-8").split("```bash\n", 1)[1].split("\n", 1)[0]
+    command = "smartborder " + first.split("smartborder ", 2)[-1].strip()
+    return next(e for e in examples() if e.command == command)
+
+
 def check_core(script: Path) -> list[str]:
     """Run the README's first command and the ``CORE_ONLY`` examples with *script* (CI: a
     core-only install) in a scratch directory; the README lines they no longer print."""
     import tempfile
 
-    wanted = [examples()[0], *(e for e in examples() if e.command in CORE_ONLY)]
+    wanted = [first_command_example(), *(e for e in examples() if e.command in CORE_ONLY)]
     missing = []
     with tempfile.TemporaryDirectory() as scratch:
         for example in wanted:
@@ -189,7 +202,8 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--core"]:  # CI: as a new user 
     missing = check_core(Path(sys.argv[2]))
     if missing:
         sys.exit("the README's core examples no longer print:\n" + "\n".join(missing))
-    print(f"README's first command and {len(CORE_ONLY)} core-only example(s): every line as shown")
+    print(f"README's first command ({len(first_command_example().expected)} lines) and {len(CORE_ONLY)} core-only "
+          "example(s): every line as shown")
 elif __name__ == "__main__":  # print what every example prints now, to update the README
     import tempfile
 

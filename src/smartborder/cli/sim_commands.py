@@ -244,6 +244,9 @@ def compare(
     if as_json:
         print_json(comparison_json(study, results, replications, seed, str(report) if report else None))
         return
+    # Totals over the period say which: a month's, a year's, or the period's (the title names it).
+    whole_year = len(study.months) == 12 and len({m.year for m in study.months}) == 1
+    per = "/mo" if len(study.months) == 1 else "/yr" if whole_year else " in period"
     for name, (_, diffs) in results.items():
         key = headline_key(diffs)
         summary = comparison_summary(diffs, names)
@@ -261,7 +264,8 @@ def compare(
             for _, row in rows.iterrows():
                 lane = row["lane"] != ALL_LANES
                 label = (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}") + (
-                    f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "")
+                    f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "") + (
+                    per if row["period_total"] else "")
                 table.add_row(label, _short(row["baseline"]), _short(row["scenario"]),
                               _fmt(row["change"], row["ci95"]), _verdict(row),
                               style="dim" if lane and not row["worse"] else "bold red" if row["worse"] else None)

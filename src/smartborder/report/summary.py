@@ -150,6 +150,11 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
+#: Units that count people, not vehicles, for a class whose units are people (pedestrians).
+PERSON_WORDS = {"vehicles a day": "pedestrians a day", "vehicle-h": "person-h", "vehicles": "pedestrians"}
+#: Figures summed over the simulated period (the others are means or per day).
+PERIOD_TOTALS = ("booth_hours", "vehicle_hours_delay", "total_cost_usd", "secondary_inspections", "illicit_caught")
+
 #: What a comparison leads with, per class (then the mean wait of every lane type).
 COMPARE_FIGURES = [
     ("wait_mean_min", "mean wait", "min"),
@@ -190,15 +195,19 @@ def comparison_summary(diffs: dict[str, pd.DataFrame], names: dict[str, str]) ->
             for key, lane, label, unit in keys:
                 if key not in diff.index:
                     continue
+                if vehicle == "pedestrian":  # people, not vehicles
+                    label, unit = PERSON_WORDS.get(label, label), PERSON_WORDS.get(unit, unit)
                 row = diff.loc[key]
                 worse = bool(key.endswith("wait_mean_min") and row.get("material", False)
                              and row["difference"] > 0)
+                total = key.split(".")[-1] in PERIOD_TOTALS
                 rows.append({"place": place, "class": vehicle, "lane": lane, "figure": label, "unit": unit,
+                             "period_total": total,
                              "baseline": row["baseline"], "scenario": row["scenario"],
                              "change": row["difference"], "ci95": row["ci95"], "verdict": verdict(row),
                              "worse": worse, "key": key})
-    return pd.DataFrame(rows, columns=["place", "class", "lane", "figure", "unit", "baseline", "scenario",
-                                       "change", "ci95", "verdict", "worse", "key"])
+    return pd.DataFrame(rows, columns=["place", "class", "lane", "figure", "unit", "period_total", "baseline",
+                                       "scenario", "change", "ci95", "verdict", "worse", "key"])
 
 
 def headlines(summary: pd.DataFrame) -> list[str]:
