@@ -108,3 +108,33 @@ def test_overlapping_permits_are_refused() -> None:
 
     with pytest.raises(ValidationError, match="overlap"):
         History(person_id="z", permits=[Spell(start=D(2020, 1, 1)), Spell(start=D(2021, 1, 1))])
+
+
+# The same clause, at its edges (issue 27 item 13): the seed asks for "a place of residence", not an
+# employer, and speaks of "an applicant": no permit need have been issued.
+@pytest.mark.parametrize(
+    ("employer", "issued", "felony", "protected", "reason"),
+    [
+        (None, D(2028, 1, 1), None, True, "reported place of residence"),     # address only counts
+        ("Taller Sur", D(2028, 1, 1), None, True, "reported place of residence"),
+        (None, None, None, True, "no residence permit issued yet"),            # an applicant
+        (None, None, D(2028, 6, 1), True, "felony condition runs from its issuance"),
+        (None, D(2028, 1, 1), D(2028, 6, 1), False, "felony"),
+    ],
+)
+def test_protection_asks_a_place_of_residence_of_an_applicant(employer, issued, felony, protected,  # type: ignore[no-untyped-def]
+                                                              reason) -> None:
+    reports = [Report(on=D(2027, m, 2), address="Calle 5 de Mayo 10", employer=employer) for m in range(1, 13)]
+    reports += [Report(on=D(2028, m, 2), address="Calle 5 de Mayo 10", employer=employer) for m in range(1, 13)]
+    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports,
+                felony_convictions=[felony] if felony else [])
+    decision = protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued)
+    assert decision.granted is protected
+    assert reason in str(decision)
+
+
+def test_an_applicant_without_residence_reports_is_not_protected() -> None:
+    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1),
+                reports=[Report(on=D(2027, 3, 1), employer="Taller Sur")])  # an employer, no address
+    decision = protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED)
+    assert not decision.granted and "no report of place of residence" in str(decision)

@@ -232,3 +232,22 @@ def test_a_report_states_address_and_employer(client: TestClient, officer: dict[
     assert stated.status_code == 201
     assert client.get("/persons/p1", headers=officer).json()["records"][0] == {
         "kind": "report", "start": "2024-02-01", "end": None, **CONTENT}
+
+
+def test_a_report_of_residence_alone_protects_an_applicant(client: TestClient, officer: dict[str, str]) -> None:
+    """Seed 004's deportation protection asks 'a place of residence': an address-only report is
+    accepted and counts; a report without an address is refused naming it; no issued date is
+    needed of an applicant never issued a permit."""
+    assert client.post("/persons", json={"person_id": "a1", "resided_in_us_since": "2010-01-01"},
+                       headers=officer).status_code == 201
+    for day in month_starts(dt.date(2024, 1, 1), 24):
+        r = client.post("/persons/a1/records", json={"kind": "report", "start": day.isoformat(),
+                                                     "address": "Calle 5 de Mayo 10"}, headers=officer)
+        assert r.status_code == 201, r.text
+    bad = client.post("/persons/a1/records", json={"kind": "report", "start": "2025-12-02", "employer": "Taller Sur"},
+                      headers=officer)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "address"
+    r = client.get("/persons/a1/eligibility", params={"question": "deportation-protection", "on": "2025-12-31",
+                                                      "announced": "2024-01-01"}, headers=officer)
+    assert r.status_code == 200, r.text
+    assert r.json()["granted"] is True

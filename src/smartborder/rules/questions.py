@@ -8,7 +8,7 @@ and in Python (`ask(NAME, history, on, …)`), answered by the same rule and exp
 | `renew`                  | may the temporary work permit be renewed?                    |                     |
 | `residency`              | may the holder apply for residency (five years held)?        |                     |
 | `resident-permit`        | may a resident permit be issued (prior residence program)?  | announced           |
-| `deportation-protection` | is the resident-permit holder protected from deportation?   | announced, issued   |
+| `deportation-protection` | is the resident-permit applicant protected from deportation? | announced (issued)  |
 | `citizenship`            | may the resident-permit holder apply for citizenship?       | issued              |
 | `benefits`               | which benefits has the person earned (resident, or accrued)? |                     |
 """
@@ -70,8 +70,8 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
     Question("resident-permit", "may a resident permit be issued?", ("announced",),
              lambda h, on, announced, certified_crossings=None, **_: may_get_resident_permit(
                  h, on, announced, certified_crossings)),
-    Question("deportation-protection", "is the holder protected from deportation?", ("announced", "issued"),
-             lambda h, on, announced, issued, **_: protected_from_deportation(h, on, announced, issued)),
+    Question("deportation-protection", "is the applicant protected from deportation?", ("announced",),
+             lambda h, on, announced, issued=None, **_: protected_from_deportation(h, on, announced, issued)),
     Question("citizenship", "may the resident-permit holder apply for citizenship?", ("issued",),
              lambda h, on, issued, **_: _citizenship(h, on, issued)),
     Question("benefits", "which benefits has the person earned?", (),

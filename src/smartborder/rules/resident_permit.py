@@ -72,18 +72,27 @@ def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
     return decide("resident permit", on, checks).noting(left_out)
 
 
-def protected_from_deportation(h: History, on: dt.date, announced: dt.date, issued: dt.date) -> Decision:
-    """Seed: an applicant with satisfactory evidence of prior residence 'would not be subject to
-    deportation ... so long as he periodically reported a place of residence ... and committed
-    no felony after the issuance of the residence permit'."""
-    if announced > on or issued > on:
-        raise RuleInputError(f"{'announced' if announced > on else 'issued'}: "
-                             f"{announced if announced > on else issued} is after the day asked ({on})")
-    if issued < announced:
+def protected_from_deportation(h: History, on: dt.date, announced: dt.date,
+                               issued: dt.date | None = None) -> Decision:
+    """Seed: 'an applicant for a residence permit' with satisfactory evidence of prior residence
+    'would not be subject to deportation (whether or not he met other eligibility requirements)
+    so long as he periodically reported a place of residence to the INS, and committed no felony
+    after the issuance of the residence permit'.
+
+    An applicant, so no permit need have been issued (*issued* None): the reports are then due
+    from the announcement, and the felony condition, which runs from issuance, has not begun. A
+    report counts when it states a place of residence; the seed asks no employer here."""
+    if announced > on or (issued is not None and issued > on):
+        late = announced if announced > on else issued
+        raise RuleInputError(f"{'announced' if announced > on else 'issued'}: {late} is after the day asked ({on})")
+    if issued is not None and issued < announced:
         raise RuleInputError(f"issued: {issued} is before the program's announcement ({announced})")
     h, left_out = h.as_of(on)
+    felony = (no_felony(h, since=issued) if issued is not None else
+              ("no_felony", True, "no residence permit issued yet: the felony condition runs from its issuance"))
     return decide("protection from deportation", on, [
-        resided_before(h, announced), reports_kept_up(h, issued, on), no_felony(h, since=issued)]).noting(left_out)
+        resided_before(h, announced), reports_kept_up(h, issued or announced, on, residence_only=True),
+        felony]).noting(left_out)
 
 
 def may_apply_for_citizenship(resident_since: dt.date, on: dt.date) -> Decision:

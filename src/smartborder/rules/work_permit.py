@@ -52,21 +52,26 @@ def no_felony(h: History, since: dt.date | None = None) -> tuple[str, bool, str]
     return ("no_felony", True, "no felony conviction" + (f" since {since}" if since else ""))
 
 
-def reports_kept_up(h: History, since: dt.date, on: dt.date) -> tuple[str, bool, str]:
+def reports_kept_up(h: History, since: dt.date, on: dt.date, residence_only: bool = False) -> tuple[str, bool, str]:
     """Seed: holders 'reported regularly to the INS' — 'electronically of their address and place
-    of employment' (interval: a parameter, see its choice). Only reports stating both count."""
+    of employment' (interval: a parameter, see its choice). Only reports stating both count.
+    *residence_only*: the deportation protection's duty, 'periodically reported a place of
+    residence' — a report stating the address counts, an employer is not asked for."""
     interval = param("work_permit.report_interval_months", on)
     in_range = [r for r in h.reports if since <= r.on <= on]
-    bare = [r.on for r in in_range if not r.complete]
-    marks = [since, *sorted(r.on for r in in_range if r.complete), on]
-    unstated = (f" ({len(bare)} report(s) stating no address or employer not counted, first {min(bare)})"
-                if bare else "")
+    counts = (lambda r: bool(r.address and r.address.strip())) if residence_only else (lambda r: r.complete)
+    what = "place of residence" if residence_only else "address and employer"
+    name = "residence_reported" if residence_only else "reports_kept_up"
+    bare = [r.on for r in in_range if not counts(r)]
+    marks = [since, *sorted(r.on for r in in_range if counts(r)), on]
+    unstated = (f" ({len(bare)} report(s) stating no {'address' if residence_only else 'address or employer'} "
+                f"not counted, first {min(bare)})" if bare else "")
     for a, b in itertools.pairwise(marks):
         if b > _add_months(a, interval):
-            why = (f"no report of address and employer between {a} and {b} (one is due at least every "
+            why = (f"no report of {what} between {a} and {b} (one is due at least every "
                    f"{interval} months){unstated}")
-            return ("reports_kept_up", False, why)
-    return ("reports_kept_up", True, f"reported address and employer at least every {interval} months since {since}")
+            return (name, False, why)
+    return (name, True, f"reported {what} at least every {interval} months since {since}")
 
 
 def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool, str]:

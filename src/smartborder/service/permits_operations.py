@@ -98,9 +98,12 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
     if body.end is not None and body.kind not in ("employment", "permit"):
         raise Invalid("end", f"a {body.kind} is one day; only employment and permit spells have an end")
     if body.kind == "report":
-        for field in ("address", "employer"):
-            if not getattr(body, field) or not str(getattr(body, field)).strip():
-                raise Invalid(field, "a report states the holder's address and place of employment (seed 004)")
+        # A report states at least the address (the resident permit's duty: 'a place of
+        # residence'); the work permit's duty counts only those that also name the employer.
+        if not body.address or not body.address.strip():
+            raise Invalid("address", "a report states at least the holder's address (seed 004)")
+        if body.employer is not None and not body.employer.strip():
+            raise Invalid("employer", "an employer, when given, is a name")
     else:
         for field in ("address", "employer"):
             if getattr(body, field) is not None:
