@@ -1,6 +1,8 @@
 """Seed 004's trade proposals as test tables quoting the seed."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartborder.rules import InputImport, mfn_convergence, roo_waiver
 from smartborder.rules.errors import RuleInputError
@@ -91,3 +93,31 @@ def test_mfn_convergence_refuses_what_the_doors_refuse(rates: dict[str, float], 
 
     with pytest.raises(RuleInputError, match=words.replace(".", r"\.")):
         mfn_convergence(rates, 2027, 4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(rates=st.lists(st.integers(0, 2000), min_size=2, max_size=6), horizon=st.integers(1, 40))
+def test_the_mfn_path_ends_exactly_on_the_lowest_rate(rates: list[int], horizon: int) -> None:
+    """Decimals end to end: tenths of a percent stay tenths, and the last year is the lowest rate
+    exactly (3.4, never 3.4000000000000004, which fed back into the waiver flipped it)."""
+    given_rates = {f"P{k}": tenths / 10 for k, tenths in enumerate(rates)}
+    path = mfn_convergence(given_rates, 2027, horizon)
+    last = path[path["year"] == 2027 + horizon]
+    assert set(last["mfn_pct"]) == {min(given_rates.values())} and set(last["gap_pp"]) == {0.0}
+    first = path[path["year"] == 2027]
+    assert dict(zip(first["partner"], first["mfn_pct"], strict=True)) == given_rates
+
+
+@pytest.mark.parametrize(("start", "horizon", "field"), [(1, 10, "start_year"), (2027, 0, "horizon_years"),
+                                                         (2027, 101, "horizon_years"), (2027, True, "horizon_years")])
+def test_mfn_convergence_names_what_it_refuses(start: int, horizon: int, field: str) -> None:
+    with pytest.raises(RuleInputError, match=f"^{field}:"):
+        mfn_convergence({"US": 3.4, "MX": 10.0}, start, horizon)
+
+
+def test_the_cli_refuses_a_partner_given_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    from smartborder.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["trade", "mfn", "--rate", "US=3.4", "--rate", "MX=10", "--rate", "US=2", "--start", "2027"])
+    assert info.value.code == 2 and "given twice" in capsys.readouterr().err

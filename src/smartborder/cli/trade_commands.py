@@ -75,6 +75,8 @@ def mfn_command(
     rates: dict[str, float] = {}
     for item in rate:
         partner, _, value = item.partition("=")
+        if partner.strip() in rates:
+            raise RuleInputError(f"rate: partner {partner.strip()!r} is given twice ({item!r}); give each once")
         try:
             rates[partner.strip()] = float(value)
         except ValueError:

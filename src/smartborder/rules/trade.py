@@ -85,12 +85,16 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
 MAX_PARTNERS = 300
 
 
-def mfn_convergence(rates_pct: dict[str, float], start_year: int, horizon_years: int) -> pd.DataFrame:
+def mfn_convergence(rates_pct: dict[str, float] | dict[str, Decimal], start_year: int,
+                    horizon_years: int) -> pd.DataFrame:
     """Seed: partners 'reducing their respective MFN tariffs to the lowest MFN level applied by
     Mexico, Canada or the United States', gradually. Linear path over *horizon_years*: one row
-    per year and partner, with the gap to the lowest rate."""
-    if horizon_years < 1:
-        raise RuleInputError(f"horizon_years: must be >= 1, got {horizon_years}")
+    per year and partner, with the gap to the lowest rate. Computed in decimals from the rates
+    as written (3.4 is 3.4, not 3.4000000000000004), so the path ends exactly on the lowest rate
+    and a waiver fed from it compares exactly."""
+    check_year(start_year, "start_year")
+    if isinstance(horizon_years, bool) or not isinstance(horizon_years, int) or not 1 <= horizon_years <= 100:
+        raise RuleInputError(f"horizon_years: a whole number of years, 1..100, got {horizon_years!r}")
     if len(rates_pct) < 2:
         raise RuleInputError("rates_pct: give the MFN rate of at least two partners")
     if len(rates_pct) > MAX_PARTNERS:
@@ -101,10 +105,12 @@ def mfn_convergence(rates_pct: dict[str, float], start_year: int, horizon_years:
             raise RuleInputError("rates_pct: a partner needs a name")
         if not math.isfinite(float(rate)) or not 0 <= float(rate) <= 1000:
             raise RuleInputError(f"rates_pct.{partner}: {rate} is not a tariff rate (0..1000 percent)")
-    target = min(rates_pct.values())
+    exact = {partner: _decimal(rate, f"rates_pct.{partner}") for partner, rate in rates_pct.items()}
+    target = min(exact.values())
     rows = []
     for k in range(horizon_years + 1):
-        for partner, rate in rates_pct.items():
+        for partner, rate in exact.items():
             value = rate + (target - rate) * k / horizon_years
-            rows.append({"year": start_year + k, "partner": partner, "mfn_pct": value, "gap_pp": value - target})
+            rows.append({"year": start_year + k, "partner": partner, "mfn_pct": float(value),
+                         "gap_pp": float(value - target)})
     return pd.DataFrame(rows)
