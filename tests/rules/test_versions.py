@@ -65,3 +65,35 @@ def test_deportation_protection_dates_are_checked() -> None:
         protected_from_deportation(PERSON, D(2027, 1, 1), D(2021, 1, 1), D(2020, 1, 1))  # issued before announced
     with pytest.raises(RuleInputError, match=r"^issued: "):
         protected_from_deportation(PERSON, D(2027, 1, 1), D(2021, 1, 1), D(2028, 1, 1))  # issued after the day
+
+
+@pytest.fixture
+def shorter_reports(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """From 1 July 2026 a report is due every 2 months instead of 3 (a made-up reform)."""
+    table = dict(parameters.parameters())
+    old = table["work_permit.report_interval_months"]
+    table[old.name] = Parameter(old.name, {**old.values, D(2026, 7, 1): 2}, old.seed, old.choice)
+    monkeypatch.setattr(parameters, "parameters", lambda: table)
+
+
+@pytest.mark.parametrize(("reports", "kept", "due"), [
+    # Before the reform, 3-month gaps were the rule: conduct in the first half of 2026 is not judged by it.
+    ([D(2026, 1, 1), D(2026, 4, 1), D(2026, 7, 1), D(2026, 9, 1), D(2026, 11, 1)], True, None),
+    # A report of 15 May: under the old rule the next was due by 15 August; from 1 July the new
+    # rule asks for one by 15 July.
+    ([D(2026, 1, 1), D(2026, 4, 1), D(2026, 5, 15), D(2026, 8, 10), D(2026, 10, 10), D(2026, 12, 1)], False,
+     "2026-07-15"),
+    # A report of 1 April: the new rule would have asked for one by 1 June, before it existed, so
+    # it asks from its own date: due by 1 July.
+    ([D(2026, 1, 1), D(2026, 4, 1), D(2026, 7, 1), D(2026, 9, 1), D(2026, 11, 1)], True, None),
+    ([D(2026, 1, 1), D(2026, 4, 1), D(2026, 7, 2), D(2026, 9, 2), D(2026, 11, 2)], False, "2026-07-01"),
+])
+def test_a_reform_judges_conduct_from_its_date_only(shorter_reports, reports, kept, due) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.rules.history import Report
+    from smartborder.rules.work_permit import reports_kept_up
+
+    h = History(person_id="r", reports=[Report(on=d, address="Calle 5 de Mayo 10", employer="Taller Sur") for d in reports])
+    name, ok, why = reports_kept_up(h, D(2026, 1, 1), D(2026, 12, 31))
+    assert ok is kept, why
+    if due is not None:
+        assert f"due by {due}" in why

@@ -43,6 +43,14 @@ def parameters() -> dict[str, Parameter]:
     return out
 
 
+def parameter(name: str) -> Parameter:
+    """Parameter *name* with all its dated values (a reform is one of them)."""
+    try:
+        return parameters()[name]
+    except KeyError:
+        raise RuleInputError(f"parameter: unknown {name!r}") from None
+
+
 def param(name: str, on: dt.date) -> Any:
     """Value of parameter *name* on date *on*."""
     try:

@@ -15,7 +15,7 @@ from typing import Any
 from smartborder.rules.calendar import add_years, days_in, months_between, years_held
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.history import History, Spell
-from smartborder.rules.parameters import param
+from smartborder.rules.parameters import param, parameter
 
 
 def not_barred_by_illegal_crossing(h: History, on: dt.date) -> tuple[str, bool, str]:
@@ -57,7 +57,7 @@ def reports_kept_up(h: History, since: dt.date, on: dt.date, residence_only: boo
     of employment' (interval: a parameter, see its choice). Only reports stating both count.
     *residence_only*: the deportation protection's duty, 'periodically reported a place of
     residence' — a report stating the address counts, an employer is not asked for."""
-    interval = param("work_permit.report_interval_months", on)
+    interval = param("work_permit.report_interval_months", on)  # the rule as the decision states it
     in_range = [r for r in h.reports if since <= r.on <= on]
     counts = (lambda r: bool(r.address and r.address.strip())) if residence_only else (lambda r: r.complete)
     what = "place of residence" if residence_only else "address and employer"
@@ -67,11 +67,28 @@ def reports_kept_up(h: History, since: dt.date, on: dt.date, residence_only: boo
     unstated = (f" ({len(bare)} report(s) stating no {'address' if residence_only else 'address or employer'} "
                 f"not counted, first {min(bare)})" if bare else "")
     for a, b in itertools.pairwise(marks):
-        if b > _add_months(a, interval):
-            why = (f"no report of {what} between {a} and {b} (one is due at least every "
-                   f"{interval} months){unstated}")
+        due, months = report_due(a)
+        if b > due:
+            why = (f"no report of {what} between {a} and {b} (one was due by {due}: at least every "
+                   f"{months} months){unstated}")
             return (name, False, why)
     return (name, True, f"reported {what} at least every {interval} months since {since}")
+
+
+def report_due(last: dt.date) -> tuple[dt.date, int]:
+    """The day the next report is due after one on *last*, and the interval that sets it, each
+    day judged by the rule in force on that day: under the interval in force on *last*, unless a
+    reform in force later asks sooner, and then never before the reform's own date (conduct is
+    judged by the rule of its time: a reform from 1 July does not reach back to 1 January)."""
+    interval = parameter("work_permit.report_interval_months")
+    months = interval.at(last)
+    due = _add_months(last, months)
+    for start, value in sorted(interval.values.items()):
+        if last < start < due:  # a reform while this report's interval runs
+            later = max(start, _add_months(last, value))
+            if later < due:
+                due, months = later, value
+    return due, months
 
 
 def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool, str]:
