@@ -63,3 +63,24 @@ def test_project_rejects_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[
     bad.write_text("applicant_id,filed,skill,background_check\nA1,2027-01-01,skilled,passed\nA2,01/02/2027,skilled,passed\n")
     code, _, err = run(["permits", "project", str(bad)], capsys)
     assert code == 2 and "row 3" in err and "filed" in err
+
+
+def test_check_under_a_reform_file(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`permits check --reform FILE` asks under the file's dated values, names it, and refuses a
+    file that changes an unknown parameter, naming it."""
+    import json as _json
+
+    from smartborder.cli import main
+
+    reform = tmp_path / "shorter.toml"
+    reform.write_text('[work_permit.report_interval_months]\nvalues = { "2026-07-01" = 2 }\n')
+    history = str(Path(__file__).resolve().parents[2] / "examples" / "person_history.json")
+    with pytest.raises(SystemExit):
+        main(["permits", "check", history, "--on", "2027-01-01", "--reform", str(reform), "--json"])
+    decision = _json.loads(capsys.readouterr().out)
+    assert "under the reform 'shorter'" in decision["version"]
+    assert any("at least every 2 months" in reason for reason in decision["reasons"])
+    reform.write_text('[work_permit.no_such]\nvalues = { "2026-07-01" = 2 }\n')
+    with pytest.raises(SystemExit) as info:
+        main(["permits", "check", history, "--on", "2027-01-01", "--reform", str(reform)])
+    assert info.value.code == 2 and "work_permit.no_such: not a parameter" in capsys.readouterr().err

@@ -93,7 +93,7 @@ def test_a_reform_judges_conduct_from_its_date_only(shorter_reports, reports, ke
     from smartborder.rules.work_permit import reports_kept_up
 
     h = History(person_id="r", reports=[Report(on=d, address="Calle 5 de Mayo 10", employer="Taller Sur") for d in reports])
-    name, ok, why = reports_kept_up(h, D(2026, 1, 1), D(2026, 12, 31))
+    _, ok, why = reports_kept_up(h, D(2026, 1, 1), D(2026, 12, 31))
     assert ok is kept, why
     if due is not None:
         assert f"due by {due}" in why

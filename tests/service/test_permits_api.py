@@ -251,3 +251,24 @@ def test_a_report_of_residence_alone_protects_an_applicant(client: TestClient, o
                                                       "announced": "2024-01-01"}, headers=officer)
     assert r.status_code == 200, r.text
     assert r.json()["granted"] is True
+
+
+def test_a_question_under_a_reform_answers_as_the_cli_does(client: TestClient, officer: dict[str, str]) -> None:
+    """POST /persons/{id}/eligibility with a reform: the decision reads the reformed parameters
+    and names the reform; a bad reform is a 422 naming 'reform'; without one it answers as GET."""
+    make_holder(client, officer, months_employed=12)
+    ask = {"question": "renew", "on": "2025-01-01"}
+    plain = client.post("/persons/p1/eligibility", json=ask, headers=officer)
+    assert plain.status_code == 200, plain.text
+    assert plain.json() == client.get("/persons/p1/eligibility", params=ask, headers=officer).json()
+    assert plain.json()["granted"] is True  # monthly reports satisfy the shipped three months
+    every_fortnight = {"name": "fortnightly", "values": {"work_permit.report_interval_months": {"2024-06-01": 0}}}
+    reformed = client.post("/persons/p1/eligibility", json={**ask, "reform": every_fortnight}, headers=officer)
+    assert reformed.status_code == 200, reformed.text
+    body = reformed.json()
+    assert body["granted"] is False and "under the reform 'fortnightly'" in body["version"]
+    for bad in ({"name": "x", "values": {"no.such": {"2024-01-01": 1}}},
+                {"name": "x", "values": {"work_permit.report_interval_months": {"2024-13-01": 1}}},
+                {"name": "x", "values": {"work_permit.report_interval_months": {"2024-06-01": [1]}}}):
+        r = client.post("/persons/p1/eligibility", json={**ask, "reform": bad}, headers=officer)
+        assert r.status_code == 422 and r.json()["detail"][0]["field"].startswith("reform"), r.text

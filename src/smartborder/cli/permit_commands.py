@@ -39,10 +39,14 @@ def check(
     announced: Annotated[str | None, typer.Option("--announced", help="Resident program announcement date.")] = None,
     certified: Annotated[int | None, typer.Option("--certified", help="Jointly certified illegal crossings that year.")] = None,
     issued: Annotated[str | None, typer.Option("--issued", help="Resident permit issue date (deportation protection, citizenship, benefits).")] = None,
+    reform: Annotated[Path | None, typer.Option("--reform", help="Ask under a reform: a TOML file of dated parameter values added to the shipped ones (the shape of rules/parameters.toml).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Is this person eligible on a date? The decision says which rules decided and why."""
+    from contextlib import nullcontext
+
     from smartborder.rules import History
+    from smartborder.rules.parameters import read_reform, under_reform
     from smartborder.rules.questions import ask
 
     day = _date(on, "on")
@@ -56,8 +60,9 @@ def check(
         raise RuleInputError(f"history: {history_file} is not JSON: {exc}") from None
     except ValidationError as exc:
         raise RuleInputError(f"history: {describe(exc)}") from None
-    decision = ask(question, history, day, announced=_date(announced, "announced") if announced else None,
-                   issued=_date(issued, "issued") if issued else None, certified_crossings=certified)
+    with under_reform(read_reform(reform)) if reform is not None else nullcontext():
+        decision = ask(question, history, day, announced=_date(announced, "announced") if announced else None,
+                       issued=_date(issued, "issued") if issued else None, certified_crossings=certified)
     if as_json:
         print_json(decision.as_dict())
     else:
@@ -68,6 +73,8 @@ def check(
             console.print(f"  - {reason}", highlight=False)
         for note in decision.notes:
             console.print(f"  [dim]note: {note}[/dim]", highlight=False)
+        if reform is not None:
+            console.print(f"  [dim]rules: {decision.version}[/dim]", highlight=False)
 
 
 @permits_app.command("project")

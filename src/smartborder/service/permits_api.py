@@ -20,6 +20,7 @@ from smartborder.service.permits_schemas import (
     Day,
     DecideIn,
     DecisionOut,
+    EligibilityIn,
     PersonIn,
     PersonOut,
     PersonWithRecords,
@@ -63,6 +64,14 @@ def eligibility(*, person_id: str, question: QuestionName, on: Day,
     check -q` and `smartborder.rules.questions.ask`. ``announced``: the resident program's
     announcement; ``issued``: the resident permit's issue date."""
     return ops.eligibility(session, caller, person_id, question, on, announced, certified_crossings, issued)
+
+
+@router.post("/persons/{person_id}/eligibility", response_model=DecisionOut)
+def eligibility_under_reform(*, person_id: str, body: EligibilityIn, session: ReadSession,
+                             caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+    """The same question as ``GET``, as a body that may carry a reform (dated parameter values
+    added to the shipped ones): what `smartborder permits check --reform FILE` asks on the CLI."""
+    return ops.eligibility_under(session, caller, person_id, body)
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationOut)

@@ -21,7 +21,13 @@ from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
 from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
-from smartborder.service.permits_schemas import ApplicationIn, DecideIn, PersonIn, RecordIn
+from smartborder.service.permits_schemas import (
+    ApplicationIn,
+    DecideIn,
+    EligibilityIn,
+    PersonIn,
+    RecordIn,
+)
 from smartborder.tomlfiles import describe
 
 
@@ -131,6 +137,26 @@ def _judge(question: str, history: rules.History, on: dt.date, announced: dt.dat
     except RuleInputError as exc:
         field, _, problem = str(exc).partition(": ")
         raise Invalid(field, problem or str(exc)) from None
+
+
+def eligibility_under(session: Session, caller: Caller, person_id: str, body: EligibilityIn) -> dict[str, object]:
+    """``eligibility`` asked in a body, under the body's reform if it names one (the decision's
+    version says so): the same rules and answer as ``permits check --reform``."""
+    from contextlib import AbstractContextManager, nullcontext
+
+    from smartborder.rules.parameters import make_reform, under_reform
+
+    scope: AbstractContextManager[None]
+    if body.reform is None:
+        scope = nullcontext()
+    else:
+        try:
+            scope = under_reform(make_reform(body.reform.name, body.reform.values))
+        except RuleInputError as exc:
+            raise Invalid("reform", str(exc).removeprefix("reform: ")) from None
+    with scope:
+        return eligibility(session, caller, person_id, body.question, body.on, body.announced,
+                           body.certified_crossings, body.issued)
 
 
 def eligibility(session: Session, caller: Caller, person_id: str, question: str, on: dt.date,

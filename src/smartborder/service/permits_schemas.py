@@ -96,6 +96,30 @@ class PersonWithRecords(PersonOut):
     records: list[RecordOut]
 
 
+class ReformIn(BaseModel):
+    """A reform to ask under: dated values added to the shipped parameters (the shape of
+    ``rules/parameters.toml``: parameter name → ISO date → value)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    values: dict[str, dict[str, int | float | list[str]]] = Field(
+        min_length=1, max_length=50, description='e.g. {"work_permit.report_interval_months": {"2026-07-01": 2}}')
+
+
+class EligibilityIn(BaseModel):
+    """``GET /persons/{id}/eligibility``'s question as a body, with an optional reform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: QuestionName
+    on: Day
+    announced: Day | None = None
+    issued: Day | None = None
+    certified_crossings: int | None = Field(default=None, ge=0, le=MAX_CERTIFIED_CROSSINGS)
+    reform: ReformIn | None = None
+
+
 class DecisionOut(BaseModel):
     """A decision: granted or not, each reason in words and the rule it comes from."""
 
