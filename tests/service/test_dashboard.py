@@ -209,3 +209,30 @@ def test_a_studio_post_keeps_only_its_own_fields_on_disk(app_client: TestClient,
     assert "Not A Field!" not in kept and len(kept["description"]) == pages.MAX_FORM_VALUE
     assert max(len(v) for v in kept.values()) <= pages.MAX_FORM_VALUE
     assert stored.stat().st_size < pages.MAX_FORM_FIELDS * pages.MAX_FORM_VALUE + 10_000
+
+
+def test_another_site_cannot_post_a_studio_run(app_client: TestClient) -> None:
+    """Cross-site request forgery: a form on another site posting to the studio is refused (403),
+    by the browser's Sec-Fetch-Site or by an Origin that is not this host; the studio's own
+    form, and clients that send neither header, go through (to the form's checks: 422 here)."""
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    for extra in ({"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}):
+        refused = app_client.post("/studio/run", content="port=nowhere", headers={**form, **extra})
+        assert refused.status_code == 403 and "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+    for extra in ({"sec-fetch-site": "same-origin"}, {"origin": "http://testserver"}, {}):
+        allowed = app_client.post("/studio/run", content="port=nowhere", headers={**form, **extra})
+        assert allowed.status_code == 422
+
+
+def test_the_api_docs_cannot_be_framed(app_client: TestClient) -> None:
+    for path in ("/docs", "/redoc"):
+        response = app_client.get(path)
+        assert response.status_code == 200
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_the_share_link_does_not_echo_the_host_header() -> None:
+    template = (Path(__file__).resolve().parents[2] / "src" / "smartborder" / "service" / "dashboard" / "templates"
+                / "studio_result.html").read_text()
+    assert "request.url }}" not in template and "request.url.path" in template

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -318,8 +318,25 @@ def _inputs_path(request: Request, key: str) -> Path:
     return runner(request).path("compare", key, ".inputs.json")
 
 
+def same_site(request: Request) -> bool:
+    """Whether a browser's POST comes from this site's own pages: the browser says so
+    (``Sec-Fetch-Site``), or its ``Origin`` names this host. A request with neither (a script, an
+    old browser) is let through: the check stops another site from making a visitor's browser
+    post studio runs (cross-site request forgery), not a client that asks itself."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host", "")
+
+
 @router.post("/studio/run", response_model=None)
 async def studio_run(request: Request) -> Response:
+    if not same_site(request):
+        response = HTMLResponse("<!doctype html><title>Refused</title><p>A studio run starts from this site's own "
+                                "studio page.</p>", status_code=403)
+        response.headers["Content-Security-Policy"] = CSP
+        return response
     body = (await request.body()).decode("utf-8", errors="replace")
     form = dict(parse_qsl(body, keep_blank_values=True))
     checked = studio.read_form(form)

@@ -102,6 +102,11 @@
   }
 
   function copyButtons(root) {
+    // The server writes the result's path only (never the request's Host header, which a client
+    // chooses); the page that shows it knows its own origin.
+    root.querySelectorAll("[data-origin-relative]").forEach(function (input) {
+      if (input.value.charAt(0) === "/") input.value = window.location.origin + input.value;
+    });
     root.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
         var input = document.getElementById(button.getAttribute("data-copy"));
