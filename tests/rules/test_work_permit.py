@@ -1,6 +1,7 @@
 """Seed 004's temporary work permit program as test tables. Each table quotes the seed."""
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -230,3 +231,33 @@ def test_a_renewal_never_costs_a_day(start: dt.date, offset: int) -> None:
     anniversary = add_years(start, 5)
     assert may_apply_for_residency(person(permits=renewed), anniversary).granted
     assert not may_apply_for_residency(person(permits=renewed), anniversary - dt.timedelta(days=1)).granted
+
+
+# "Cumulative five years": counted in calendar years, months and days (issue 27 item 11).
+@pytest.mark.parametrize(("spells", "until", "years"), [
+    # two January-June holdings of 2 years 6 months: 5 years
+    ([(dt.date(2020, 1, 1), dt.date(2022, 6, 30)), (dt.date(2023, 1, 1), dt.date(2025, 6, 30))], dt.date(2030, 1, 1), 5),
+    # 4 years 11 months and a whole February: 5
+    ([(dt.date(2020, 3, 1), dt.date(2025, 1, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 28))], dt.date(2030, 1, 1), 5),
+    # the fifth anniversary of an unbroken holding, across a leap day: 5
+    ([(dt.date(2020, 2, 29), None)], dt.date(2025, 2, 28), 5),
+    ([(dt.date(2019, 7, 15), None)], dt.date(2024, 7, 15), 5),
+    # a holding from 31 January: a whole month on the last day of February
+    ([(dt.date(2025, 1, 31), None)], dt.date(2025, 2, 28), Fraction(1, 12)),
+])
+def test_years_held_count_whole_months(spells, until, years) -> None:  # type: ignore[no-untyped-def]
+    from fractions import Fraction as F
+
+    from smartborder.rules.calendar import years_held
+    from smartborder.rules.history import Spell
+
+    held = [Spell(start=a, end=b) for a, b in spells]
+    assert years_held(held, until) == F(years)
+
+
+def test_four_years_eleven_months_and_29_days_are_not_five() -> None:
+    from smartborder.rules.calendar import years_held
+    from smartborder.rules.history import Spell
+
+    held = [Spell(start=dt.date(2020, 3, 1), end=dt.date(2025, 1, 31)), Spell(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 29))]
+    assert 4 + Fraction(11, 12) < years_held(held, dt.date(2030, 1, 1)) < 5
