@@ -236,3 +236,42 @@ def test_the_share_link_does_not_echo_the_host_header() -> None:
     template = (Path(__file__).resolve().parents[2] / "src" / "smartborder" / "service" / "dashboard" / "templates"
                 / "studio_result.html").read_text()
     assert "request.url }}" not in template and "request.url.path" in template
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads process states from /proc")
+def test_a_killed_server_takes_its_simulation_worker_with_it(tmp_path: Path) -> None:
+    """A server killed outright (no shutdown to stop its workers) leaves no simulation running:
+    the worker sees it has been orphaned and stops, with the processes it forked."""
+    import subprocess
+    import sys
+    import time
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            return False
+        return state not in ("Z", "X")
+
+    request = {"kind": "border", "key": "k", "spec": {"year": 2024, "replications": 1, "seed": 0},
+               "out": str(tmp_path / "out.json")}
+    server = ("import json, subprocess, sys, time\n"
+              "from smartborder.service.dashboard.worker import worker_env\n"
+              "child = subprocess.Popen([sys.executable, '-m', 'smartborder.service.dashboard.worker'],\n"
+              "    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,\n"
+              "    start_new_session=True, env=worker_env())\n"
+              f"child.stdin.write({json.dumps(request)!r}); child.stdin.close()\n"
+              "print(child.pid, flush=True); time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", server], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    time.sleep(1.0)
+    assert alive(worker)
+    parent.kill()
+    parent.wait()
+    parent.stdout.close()
+    deadline = time.monotonic() + 20
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(worker)
+    assert not (tmp_path / "out.json").exists()

@@ -188,7 +188,9 @@ class JobRunner:
 
     def _work(self, job: Job, out: Path) -> None:
         request = json.dumps({"kind": job.kind, "key": job.key, "spec": job.spec, "out": str(out)})
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        from smartborder.service.dashboard.worker import worker_env
+
+        env = worker_env()
         error = None
         # stderr to a file (a pipe nobody reads while stdout is read could fill and stall the
         # worker); a session of its own, so that stopping it stops the processes it forks too.

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,43 @@ def compare(spec: dict[str, Any]) -> dict[str, Any]:
 KINDS = {"border": border, "simulate": simulate, "compare": compare}
 
 
+#: How often a worker checks that the server that started it is still there (seconds).
+PARENT_CHECK_S = 1.0
+
+
+#: The environment variable through which the server names itself to its workers.
+PARENT_VARIABLE = "SMARTBORDER_WORKER_PARENT"
+
+
+def worker_env() -> dict[str, str]:
+    """The environment a server starts a worker with: its own, unbuffered output, and its pid
+    (so that a worker whose server died before it started watching still knows)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", PARENT_VARIABLE: str(os.getpid())}
+
+
+def watch_parent(parent: int, interval: float = PARENT_CHECK_S) -> threading.Thread:
+    """Stop this worker, and every process it forked, once the server that started it (*parent*)
+    has gone (killed, not stopped: a stopped server stops its workers itself). An orphan is
+    adopted by another process, so its parent id changes; the worker leads a session of its
+    own, so its process group is the worker and its pool."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                if os.name == "posix" and os.getpgid(0) == os.getpid():
+                    os.killpg(os.getpid(), signal.SIGKILL)
+                os._exit(1)
+            time.sleep(interval)
+
+    thread = threading.Thread(target=watch, name="parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 def main() -> int:
     from smartborder.errors import SmartborderError
 
+    watch_parent(int(os.environ.get(PARENT_VARIABLE) or os.getppid()))
     request = json.loads(sys.stdin.read())
     out = Path(request["out"])
     start = time.perf_counter()
