@@ -74,8 +74,11 @@ def test_roles_are_enforced(client: TestClient, token, officer: dict[str, str]) 
                        headers=applicant).status_code == 201  # holders report themselves
     r = client.post("/persons/p1/records", json={"kind": "felony_conviction", "start": "2024-02-01"}, headers=applicant)
     assert r.status_code == 403 and r.json()["detail"][0]["field"] == "kind"
+    backdated = client.post("/applications", json={"person_id": "p1", "kind": "work_permit", "skill": "skilled",
+                                                   "filed": "2024-03-01"}, headers=applicant)
+    assert backdated.status_code == 422 and backdated.json()["detail"][0]["field"] == "filed"  # no queue-jumping
     app = client.post("/applications", json={"person_id": "p1", "kind": "work_permit", "skill": "skilled",
-                                             "filed": "2024-03-01"}, headers=applicant).json()
+                                             "filed": dt.date.today().isoformat()}, headers=applicant).json()
     assert client.post(f"/applications/{app['id']}/decide", json={}, headers=applicant).status_code == 403
     analyst = token("analyst")
     assert client.get("/applications", headers=analyst).status_code == 403

@@ -173,6 +173,9 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
     _person(session, body.person_id)
     if body.filed > clock.today():
         raise Invalid("filed", f"{body.filed} is in the future")
+    if caller.role == "applicant" and body.filed != clock.today():
+        # The cap is taken in filing order: an applicant who could backdate would jump the queue.
+        raise Invalid("filed", f"an applicant files today ({clock.today()}); officers record earlier filings")
     if body.kind == "work_permit" and body.skill is None:
         raise Invalid("skill", "a work permit application names the skill: skilled or unskilled")
     application = Application(id=str(uuid.uuid4()), **body.model_dump())
