@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -111,8 +112,8 @@ class CallerCache:
     ping, the query and a rollback). The price: a token revoked in the database keeps working
     for up to *ttl* seconds in a running server. Unknown tokens are never cached."""
 
-    def __init__(self, ttl: float = 10.0, size: int = 10_000) -> None:
-        self.ttl, self.size = ttl, size
+    def __init__(self, ttl: float = 10.0, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.size, self.clock = ttl, size, clock
         self._seen: dict[str, tuple[float, Caller]] = {}
         self._lock = threading.Lock()
 
@@ -120,7 +121,7 @@ class CallerCache:
         key = digest(token)
         with self._lock:
             hit = self._seen.get(key)
-        if hit is None or hit[0] < time.monotonic():
+        if hit is None or hit[0] < self.clock():
             return None
         return hit[1]
 
@@ -128,4 +129,4 @@ class CallerCache:
         with self._lock:
             if len(self._seen) >= self.size:
                 self._seen.clear()  # simple and rare: a full cache only costs one lookup per token
-            self._seen[digest(token)] = (time.monotonic() + self.ttl, caller)
+            self._seen[digest(token)] = (self.clock() + self.ttl, caller)
