@@ -37,12 +37,13 @@ def test_split_shares() -> None:
         split(np.arange(3.0), [0.5, 0.6], rng)
 
 
-@pytest.mark.parametrize(
-    "dist",
-    [ServiceTime(kind="exponential", mean=2.0), ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
-     ServiceTime(kind="gamma", mean=2.0, cv=0.6), ServiceTime(kind="deterministic", mean=2.0),
-     ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0))],
-)
+#: One distribution of each kind, for the sampler's and the cdf's tests.
+DISTRIBUTIONS = [ServiceTime(kind="exponential", mean=2.0), ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
+                 ServiceTime(kind="gamma", mean=2.0, cv=0.6), ServiceTime(kind="deterministic", mean=2.0),
+                 ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0))]
+
+
+@pytest.mark.parametrize("dist", DISTRIBUTIONS)
 def test_service_time_mean_and_cv(dist: ServiceTime) -> None:
     draws = dist.sample(np.random.default_rng(4), 400_000)
     assert draws.mean() == pytest.approx(dist.expected, rel=0.01)
@@ -51,12 +52,7 @@ def test_service_time_mean_and_cv(dist: ServiceTime) -> None:
     assert dist.scaled(0.5).expected == pytest.approx(dist.expected * 0.5)
 
 
-@pytest.mark.parametrize(
-    "dist",
-    [ServiceTime(kind="exponential", mean=2.0), ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
-     ServiceTime(kind="gamma", mean=2.0, cv=0.6), ServiceTime(kind="deterministic", mean=2.0),
-     ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0))],
-)
+@pytest.mark.parametrize("dist", DISTRIBUTIONS)
 def test_cdf_is_the_share_of_draws_at_or_below(dist: ServiceTime) -> None:
     """``cdf`` (what the arrival profiles use for balking) agrees with the sampler it describes."""
     draws = dist.sample(np.random.default_rng(5), 200_000)

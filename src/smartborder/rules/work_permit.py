@@ -12,7 +12,7 @@ import itertools
 import math
 from typing import Any
 
-from smartborder.rules.calendar import add_years, days_in, months_between, years_held
+from smartborder.rules.calendar import add_months, add_years, days_in, months_between, years_held
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.history import History, Spell
 from smartborder.rules.parameters import param, parameter
@@ -82,10 +82,10 @@ def report_due(last: dt.date) -> tuple[dt.date, int]:
     judged by the rule of its time: a reform from 1 July does not reach back to 1 January)."""
     interval = parameter("work_permit.report_interval_months")
     months = interval.at(last)
-    due = _add_months(last, months)
+    due = add_months(last, months)
     for start, value in sorted(interval.values.items()):
         if last < start < due:  # a reform while this report's interval runs
-            later = max(start, _add_months(last, value))
+            later = max(start, add_months(last, value))
             if later < due:
                 due, months = later, value
     return due, months
@@ -156,14 +156,6 @@ def may_apply_for_residency(h: History, on: dt.date) -> Decision:
         "cumulative_holding", ok,
         f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)")
     ]).noting(left_out)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def accrued_rights(h: History, on: dt.date) -> dict[str, Any]:
