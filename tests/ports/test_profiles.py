@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smartborder import data, observations
 from smartborder.data.files import data_file
+from smartborder.policy.observed import for_crossing
 from smartborder.ports import defaults, profiles
 from smartborder.ports.defaults import default_spec
 from smartborder.twin.distributions import ServiceTime
@@ -92,8 +94,68 @@ def test_crossings_use_their_regions_shape() -> None:
     regional = defaults.assumptions()["pov"]["regions"]["California"]["hourly_weekday"]
     assert default_spec("otay mesa", 2024).classes["pov"].profile.hourly_weekday == tuple(regional)
     assert "historical average" in default_spec("tecate", 2024).provenance["classes.pov.profile"]
-    texas = default_spec("b&m", 2024).classes["pov"].profile
-    assert texas.hourly_weekday == tuple(defaults.assumptions()["pov"]["hourly_weekday"])
+    texas = default_spec("b&m", 2024).classes["pov"]
+    assert texas.profile.hourly_weekday == tuple(defaults.assumptions()["pov"]["regions"]["Texas"]["hourly_weekday"])
+    assert texas.staffing_rule is not None and texas.staffing_rule.target_utilisation == 0.98
+    arizona = default_spec("nogales", 2024).classes["pov"]  # no region: the border-wide shape and level
+    assert arizona.profile.hourly_weekday == tuple(defaults.assumptions()["pov"]["hourly_weekday"])
+    assert arizona.staffing_rule is not None
+    assert arizona.staffing_rule.target_utilisation == defaults.assumptions()["staffing"]["roster"]["utilisation"]
+
+
+def test_texas_car_shape_and_level_are_what_the_brownsville_readings_give() -> None:
+    """[pov.regions.Texas] and [staffing.roster.regions.Texas] recomputed from the shipped archive,
+    from the days before the realism test's split only."""
+    a = defaults.assumptions()
+    region, roster = a["pov"]["regions"]["Texas"], a["staffing"]["roster"]
+    how = region["derived_from"]
+    assert how["before"] == "2026-08-18"  # tests/ports/test_realism.py scores the days from then on
+    archive = observations.shipped(how["archive"])
+    frame = pd.concat([for_crossing(archive, data.resolve_crossing(name)) for name in how["crossings"]])
+    frame = frame[(frame["vehicle"] == "pov") & (frame["lane"] == how["lane"])]
+    times = pd.to_datetime(frame["time_local"])
+    frame, times = frame[times < how["before"]], times[times < how["before"]]
+    patience = ServiceTime(**a["pov"]["patience"])
+    service = a["pov"]["service"]["standard"]["mean"]
+    for day, rows in (("weekday", times.dt.day_of_week < 5), ("weekend", times.dt.day_of_week >= 5)):
+        waits = profiles.waits_by_hour(times[rows].dt.hour.to_numpy(), frame.loc[rows, "delay_minutes"].to_numpy(),
+                                       smooth=how["smooth"])
+        derived = profiles.arrivals_from_waits(waits, roster[day], service, patience)
+        assert derived == pytest.approx(region[f"hourly_{day}"], abs=0.006)
+        if day == "weekday":
+            load = profiles.load_from_waits(waits, roster[day], service, patience)
+            assert load == pytest.approx(roster["regions"]["Texas"]["utilisation"], abs=0.006)
+
+
+def test_waits_by_hour_takes_the_median_fills_and_smooths() -> None:
+    hours = np.array([0, 0, 0, 1, 2, 5])
+    waits = np.array([10.0, 12.0, 120.0, 20.0, 30.0, 60.0])
+    raw = profiles.waits_by_hour(hours, waits, smooth=False)
+    assert raw[0] == 12.0  # the median: one night's 120 does not carry the hour
+    assert raw[3] == pytest.approx(40.0) and raw[4] == pytest.approx(50.0)  # filled between 2 h and 5 h
+    assert raw[23] == pytest.approx(60 - 48 * 18 / 19)  # around the clock: from 5 h (60) to 0 h next day (12)
+    smoothed = profiles.waits_by_hour(hours, waits)
+    assert smoothed[1] == pytest.approx((12 + 2 * 20 + 30) / 4)
+    assert smoothed.mean() == pytest.approx(raw.mean())  # smoothing moves waits between hours, adds none
+    with pytest.raises(ModelError, match=r"^waits:"):
+        profiles.waits_by_hour([24], [1.0])
+    with pytest.raises(ModelError, match=r"^waits:"):
+        profiles.waits_by_hour([1, 2], [1.0])
+
+
+@pytest.mark.parametrize("load", [0.9, 1.05])
+def test_the_load_read_from_waits_is_the_load_that_made_them(load: float) -> None:
+    """Waits the balance makes from arrivals at *load* times the lanes' day read back as that
+    load (no patience: every arriving car joins)."""
+    arrivals = _day(load)
+    waits = profiles.fluid_waits(arrivals, ROSTER, 1.0)
+    if load > 1:  # the line never clears: it grows without end, and the balance cannot repeat
+        waits = profiles.fluid_waits(arrivals, ROSTER, 1.0, PATIENCE)
+        back = profiles.arrivals_from_waits(waits, ROSTER, 1.0, PATIENCE, normalise=False)
+        assert profiles.load_from_waits(waits, ROSTER, 1.0, PATIENCE) == pytest.approx(load, rel=1e-6)
+        assert back == pytest.approx(arrivals, rel=1e-6)
+    else:
+        assert profiles.load_from_waits(waits, ROSTER, 1.0) == pytest.approx(load, rel=1e-6)
 
 
 def test_from_averages_says_what_is_missing() -> None:

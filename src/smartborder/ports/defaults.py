@@ -62,10 +62,11 @@ def staffing_rule() -> StaffingRule:
                         minimum=a["minimum"], source=a["source"])
 
 
-def roster_rule() -> StaffingRule:
-    """The officer-short roster of ``assumptions.toml [staffing.roster]``."""
+def roster_rule(state: str | None = None) -> StaffingRule:
+    """The officer-short roster of ``assumptions.toml [staffing.roster]``, its level (utilisation)
+    the region's (``[staffing.roster.regions.<state>]``) where one is given."""
     a = assumptions()["staffing"]
-    r = a["roster"]
+    r = {**a["roster"], **(a["roster"].get("regions", {}).get(state, {}) if state else {})}
     return StaffingRule(kind="roster", shifts=a["shifts"], target_utilisation=r["utilisation"],
                         minimum=a["minimum"], roster_weekday=tuple(r["weekday"]), roster_weekend=tuple(r["weekend"]),
                         protected=tuple(r["protected"]), protected_utilisation=r["protected_utilisation"],
@@ -293,7 +294,7 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
     pre_inspection = PreInspectionSpec(service_factor=pre["service_factor"], referral_factor=pre["referral_factor"])
     for vehicle, cls in list(classes.items()):
         if assumptions()[vehicle].get("staffing") == "roster":
-            cls.staffing_rule = roster_rule()
+            cls.staffing_rule = roster_rule(crossing.port.state)
             provenance[f"classes.{vehicle}.staffing_rule"] = assumptions()[vehicle]["staffing_source"]
         # Installed lanes must carry the busiest month the rule staffs for; a published count
         # that cannot (older than today's traffic) is raised, and says so.

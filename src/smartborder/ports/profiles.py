@@ -20,6 +20,12 @@ magnitude. What it explains is the *shape* of the waits: a line that grows means
 arrive than the lanes clear; one that falls, fewer. ``fluid_waits`` runs the same balance
 forward, so the two are exact inverses (the tests' oracle).
 
+Readings from a few days (a feed's archive rather than CBP's averages over a year) are noisier
+than the balance's differences bear: ``waits_by_hour`` takes their median by hour, fills an hour
+with no reading from its neighbours and smooths each hour with its two neighbours (weights 1-2-1)
+before the inversion. ``load_from_waits`` gives the level the same balance implies: the cars that
+would like to cross in the day per car the lanes can clear, the roster's utilisation.
+
 The day is taken as periodic (hour 23 flows into hour 0 of the same day type), as CBP's averages
 are. Arrivals below ``floor`` of the busiest hour are raised to it: CBP's rounded readings can
 fall faster than any lane clears a line, which would otherwise read as negative arrivals.
@@ -101,3 +107,33 @@ def from_averages(averages: pd.DataFrame, column: str, months: Sequence[int], we
     if waits.isna().any():
         raise ModelError(f"averages: {column} lacks hours {[int(h) for h in waits.index[waits.isna()]]}")
     return arrivals_from_waits(waits.to_numpy(), lanes, service_min, patience)
+
+
+def waits_by_hour(hours: Sequence[int] | np.ndarray, waits: Sequence[float] | np.ndarray,
+                  smooth: bool = True) -> np.ndarray:
+    """The median wait by hour of the day (0-23) of readings at *hours* (a handful of days: one
+    night's rush, such as Sunday's returns still queued at 1 h on Monday, would carry a mean); an
+    hour without a reading
+    is interpolated from its neighbours around the clock, and with *smooth* each hour is averaged
+    with its neighbours, weights 1-2-1 (see the module's docstring)."""
+    hour, wait = np.asarray(hours, dtype=np.int64), np.asarray(waits, dtype=np.float64)
+    if hour.shape != wait.shape or hour.size == 0:
+        raise ModelError("waits: expected as many readings as hours, at least one")
+    if hour.min() < 0 or hour.max() > 23 or not np.all(np.isfinite(wait)) or wait.min() < 0:
+        raise ModelError("waits: hours must be 0-23 and waits finite values >= 0")
+    means = np.array([float(np.median(wait[hour == h])) if np.any(hour == h) else 0.0 for h in range(24)])
+    seen = np.flatnonzero(np.bincount(hour, minlength=24))
+    if seen.size < 24:
+        around = np.concatenate([seen - 24, seen, seen + 24])
+        means = np.interp(np.arange(24), around, np.tile(means[seen], 3))
+    return (np.roll(means, 1) + 2 * means + np.roll(means, -1)) / 4 if smooth else means
+
+
+def load_from_waits(waits: Sequence[float] | np.ndarray, lanes: Sequence[float] | np.ndarray,
+                    service_min: float, patience: ServiceTime | None = None, floor: float = FLOOR) -> float:
+    """The day's arrivals that explain *waits* (``arrivals_from_waits``) per car the *lanes*
+    (scaled so the busiest hour has one) can clear in the day: above 1, a roster short of the
+    officers the day's work needs (the drivers who find the line too long make up the rest)."""
+    arrivals = arrivals_from_waits(waits, lanes, service_min, patience, floor, normalise=False)
+    lane = _day(lanes, "lanes")
+    return float(arrivals.sum() / (60.0 * lane / lane.max() / service_min).sum())
