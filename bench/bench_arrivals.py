@@ -50,21 +50,63 @@ def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
     status = rng.choice(["intact", "suspect", "broken"], shipments, p=[0.97, 0.025, 0.005])
     audit = rng.choice(["certified", "uncertified", "lapsed"], shipments, p=[0.6, 0.35, 0.05])
     goods = rng.choice(["auto parts", "fresh avocados", "televisions", "mixed freight", "steel coils"], shipments)
-    rows = [dict(id=ids[k], shipper_org=f"shipper-{rng.integers(1000)}", carrier_org=f"carrier-{rng.integers(300)}",
-                 consignor="c", consignee="c", container_id="CSQU3054383", seal_number="TYD1234567", seal_class="H",
-                 goods_description=str(goods[k]), goods_value_usd=1000, origin_facility_id=f"plant-{k % 5000}",
-                 origin_name="plant", origin_lat=25.6, origin_lon=-100.3, origin_audit_status=str(audit[k]),
-                 route={}, planned_stops=[], thresholds={}, destination_port="2304", expected_transit_min=240.0,
-                 phase="in_transit", custody_status=str(status[k]), state={}, declared_by="bench",
-                 created_at=now) for k in range(shipments)]
-    anomalies = [dict(shipment_id=ids[k], kind="off_corridor", severity="suspect", at=now, evidence={},
-                      detected_at=now) for k in rng.choice(shipments, shipments // 50, replace=False)]
-    earlier = [dict(id=str(uuid.uuid4()), shipment_id=ids[k], card_id=None, port="2304",
-                    shipper_org=rows[k]["shipper_org"], carrier_org=rows[k]["carrier_org"], attributes={}, score=0.001,
-                    channel="green", lane="standard", random=False, matched=[], profile_version="shipped-1",
-                    found=None, decided_by="bench", at=now) for k in rng.choice(shipments, min(20_000, shipments), replace=False)]
+    rows = [
+        dict(
+            id=ids[k],
+            shipper_org=f"shipper-{rng.integers(1000)}",
+            carrier_org=f"carrier-{rng.integers(300)}",
+            consignor="c",
+            consignee="c",
+            container_id="CSQU3054383",
+            seal_number="TYD1234567",
+            seal_class="H",
+            goods_description=str(goods[k]),
+            goods_value_usd=1000,
+            origin_facility_id=f"plant-{k % 5000}",
+            origin_name="plant",
+            origin_lat=25.6,
+            origin_lon=-100.3,
+            origin_audit_status=str(audit[k]),
+            route={},
+            planned_stops=[],
+            thresholds={},
+            destination_port="2304",
+            expected_transit_min=240.0,
+            phase="in_transit",
+            custody_status=str(status[k]),
+            state={},
+            declared_by="bench",
+            created_at=now,
+        )
+        for k in range(shipments)
+    ]
+    anomalies = [
+        dict(shipment_id=ids[k], kind="off_corridor", severity="suspect", at=now, evidence={}, detected_at=now)
+        for k in rng.choice(shipments, shipments // 50, replace=False)
+    ]
+    earlier = [
+        dict(
+            id=str(uuid.uuid4()),
+            shipment_id=ids[k],
+            card_id=None,
+            port="2304",
+            shipper_org=rows[k]["shipper_org"],
+            carrier_org=rows[k]["carrier_org"],
+            attributes={},
+            score=0.001,
+            channel="green",
+            lane="standard",
+            random=False,
+            matched=[],
+            profile_version="shipped-1",
+            found=None,
+            decided_by="bench",
+            at=now,
+        )
+        for k in rng.choice(shipments, min(20_000, shipments), replace=False)
+    ]
     outcomes = []
-    for row in earlier[:len(earlier) // 10]:
+    for row in earlier[: len(earlier) // 10]:
         row["found"] = bool(rng.random() < 0.02)
         outcomes.append(dict(arrival_id=row["id"], found=row["found"], note="", recorded_by="bench", at=now))
     bulk_insert(url, [(Shipment, rows), (AnomalyRow, anomalies), (ArrivalRow, earlier), (OutcomeRow, outcomes)])
@@ -88,7 +130,9 @@ def main() -> None:
     upgrade(url)
     start = time.perf_counter()
     ids = seed(url, args.shipments, rng)
-    print(f"seeded {len(ids):,} shipments and 20,000 earlier decisions in {time.perf_counter() - start:.1f} s ({url.split(':')[0]})")
+    print(
+        f"seeded {len(ids):,} shipments and 20,000 earlier decisions in {time.perf_counter() - start:.1f} s ({url.split(':')[0]})"
+    )
     with session_factory(url)() as session:
         token = create_token(session, "booth_officer")
         session.commit()
@@ -147,13 +191,17 @@ uvicorn.run(timed, host="127.0.0.1", port={port}, log_level="warning", access_lo
     ms = np.array(latencies)
     p50, p95, p99 = np.percentile(ms, [50, 95, 99])
     print(f"POST /arrivals, {len(ms):,} requests after {args.warmup} warm-up, one keep-alive client")
-    print(f"  p50 {p50:.2f} ms   p95 {p95:.2f} ms   p99 {p99:.2f} ms   max {ms.max():.2f} ms   "
-          f"{len(ms) / (ms.sum() / 1000):,.0f} requests/s")
+    print(
+        f"  p50 {p50:.2f} ms   p95 {p95:.2f} ms   p99 {p99:.2f} ms   max {ms.max():.2f} ms   "
+        f"{len(ms) / (ms.sum() / 1000):,.0f} requests/s"
+    )
     s50, s95, s99 = np.percentile(server_ms, [50, 95, 99])
     print(f"  in the server (request in to response start): p50 {s50:.2f} ms   p95 {s95:.2f} ms   p99 {s99:.2f} ms")
     slow = np.flatnonzero(ms > 20)
-    print(f"  p90 {np.percentile(ms, 90):.2f} ms   p98 {np.percentile(ms, 98):.2f} ms   over 20 ms: {slow.size} "
-          f"requests ({100 * slow.size / ms.size:.1f} %); median gap between them {np.median(np.diff(slow)) if slow.size > 1 else 0:.0f} requests")
+    print(
+        f"  p90 {np.percentile(ms, 90):.2f} ms   p98 {np.percentile(ms, 98):.2f} ms   over 20 ms: {slow.size} "
+        f"requests ({100 * slow.size / ms.size:.1f} %); median gap between them {np.median(np.diff(slow)) if slow.size > 1 else 0:.0f} requests"
+    )
     print(f"  channels: {', '.join(f'{c} {n}' for c, n in sorted(channels.items()))}")
     f50, f99 = np.percentile(floor, [50, 99])
     print(f"  floor of this host and stack: GET /health p50 {f50:.2f} ms, p99 {f99:.2f} ms")

@@ -38,11 +38,15 @@ def main() -> None:
         timings[workers] = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         vehicles = float(run.ports["vehicles"].sum())
-        print(f"  {workers} worker(s): {timings[workers]:6.2f} s, {vehicles / 1e6:,.1f}M vehicles, "
-              f"{vehicles / timings[workers] / 1e6:,.1f}M vehicles/s")
+        print(
+            f"  {workers} worker(s): {timings[workers]:6.2f} s, {vehicles / 1e6:,.1f}M vehicles, "
+            f"{vehicles / timings[workers] / 1e6:,.1f}M vehicles/s"
+        )
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"  speed-up 1 -> 2 workers: {timings[1] / timings[2]:.2f}x; the 2 workers used {cpu:.1f} s of CPU "
-          f"(parallel efficiency {cpu / (2 * timings[2]):.2f})")
+    print(
+        f"  speed-up 1 -> 2 workers: {timings[1] / timings[2]:.2f}x; the 2 workers used {cpu:.1f} s of CPU "
+        f"(parallel efficiency {cpu / (2 * timings[2]):.2f})"
+    )
     # A plain pass: allocate and sum one float64 array per vehicle-step the engine touches
     # (arrival + two steps of reach/start/end), in chunks of 10M.
     start = time.perf_counter()
@@ -54,8 +58,10 @@ def main() -> None:
             total += float(np.ones(n).sum())
         remaining -= n
     plain = time.perf_counter() - start
-    print(f"  plain memory pass over the same vehicle-step arrays: {plain:.2f} s "
-          f"(the simulation is {timings[2] / plain:.1f}x that)")
+    print(
+        f"  plain memory pass over the same vehicle-step arrays: {plain:.2f} s "
+        f"(the simulation is {timings[2] / plain:.1f}x that)"
+    )
     print(f"Goal <= 10 s: {'MET' if timings[2] <= 10 else 'NOT MET'} ({timings[2]:.1f} s with 2 workers)")
 
 

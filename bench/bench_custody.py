@@ -57,28 +57,65 @@ GOAL_PINGS, GOAL_P99_MS = 5000, 20.0
 def seed(url: str, shipments: int, rng: np.random.Generator) -> list[str]:
     """Bulk-insert sealed, departed shipments as the service stores them; returns their ids."""
     now = dt.datetime.now(dt.UTC)
-    state = CustodyState(seal_number="TYD1234567", sealed=True, sealed_at=START - dt.timedelta(minutes=10),
-                         departed_at=START, last_event_at=START).model_dump(mode="json")
+    state = CustodyState(
+        seal_number="TYD1234567",
+        sealed=True,
+        sealed_at=START - dt.timedelta(minutes=10),
+        departed_at=START,
+        last_event_at=START,
+    ).model_dump(mode="json")
     ids = [str(uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | k)) for k in range(shipments)]
     route = {"type": "LineString", "coordinates": [list(p) for p in ROUTE]}
-    rows = [dict(id=i, shipper_org=f"shipper-{k % 1000}", carrier_org="transnorte", consignor="c", consignee="c",
-                 container_id="CSQU3054383", seal_number="TYD1234567", seal_class="H", goods_description="steel",
-                 goods_value_usd=1000, origin_facility_id=f"plant-{k % 5000}", origin_name="Apodaca plant",
-                 origin_lat=25.78, origin_lon=-100.19, origin_audit_status="certified", route=route,
-                 planned_stops=[], thresholds={}, destination_port="2304", expected_transit_min=240.0,
-                 phase="in_transit", custody_status="intact", state=state, declared_by="bench", created_at=now)
-            for k, i in enumerate(ids)]
-    anomalies = [dict(shipment_id=ids[k], kind="off_corridor", severity="suspect", at=START, detected_at=now,
-                      evidence={"distance_m": 4200.0, "buffer_m": 1000.0})
-                 for k in rng.choice(shipments, shipments // 100, replace=False)]
+    rows = [
+        dict(
+            id=i,
+            shipper_org=f"shipper-{k % 1000}",
+            carrier_org="transnorte",
+            consignor="c",
+            consignee="c",
+            container_id="CSQU3054383",
+            seal_number="TYD1234567",
+            seal_class="H",
+            goods_description="steel",
+            goods_value_usd=1000,
+            origin_facility_id=f"plant-{k % 5000}",
+            origin_name="Apodaca plant",
+            origin_lat=25.78,
+            origin_lon=-100.19,
+            origin_audit_status="certified",
+            route=route,
+            planned_stops=[],
+            thresholds={},
+            destination_port="2304",
+            expected_transit_min=240.0,
+            phase="in_transit",
+            custody_status="intact",
+            state=state,
+            declared_by="bench",
+            created_at=now,
+        )
+        for k, i in enumerate(ids)
+    ]
+    anomalies = [
+        dict(
+            shipment_id=ids[k],
+            kind="off_corridor",
+            severity="suspect",
+            at=START,
+            detected_at=now,
+            evidence={"distance_m": 4200.0, "buffer_m": 1000.0},
+        )
+        for k in rng.choice(shipments, shipments // 100, replace=False)
+    ]
     bulk_insert(url, [(Shipment, rows), (AnomalyRow, anomalies)])
     return ids
 
 
 def serve(url: str, port: int) -> subprocess.Popen[bytes]:
     exe = Path(sys.executable).with_name("smartborder")
-    server = subprocess.Popen([str(exe), "serve", "--db", url, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(exe), "serve", "--db", url, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_healthy(port)
     except RuntimeError:
@@ -102,7 +139,7 @@ def ingest_pings(port: int, auth: str, ids: list[str], batches: int, size: int, 
     bodies = []
     for b in range(batches):  # batch b: *size* minutes of the journey, for shipment b
         k0 = (b * 37) % 100
-        pings = [{"at": t.isoformat(), "lat": lat, "lon": lon} for t, lat, lon in track[k0:k0 + size]]
+        pings = [{"at": t.isoformat(), "lat": lat, "lon": lon} for t, lat, lon in track[k0 : k0 + size]]
         bodies.append((ids[b], json.dumps({"device_id": f"dev-{b}", "pings": pings}).encode()))
     accepted = [0] * clients
 
@@ -125,12 +162,27 @@ def ingest_events(port: int, auth: str, ids: list[str], documents: int, size: in
     conn = http.client.HTTPConnection("127.0.0.1", port)
     accepted, t0 = 0, time.perf_counter()
     for d in range(documents):
-        events = [{"type": "ObjectEvent", "eventTime": (START + dt.timedelta(minutes=5 + k)).isoformat(),
-                   "eventTimeZoneOffset": "+00:00", "epcList": [f"urn:epc:id:giai:0614141.T{d}"], "action": "OBSERVE",
-                   "bizStep": "transporting", "readPoint": {"id": "geo:26.4,-100.0"}} for k in range(size)]
-        body = json.dumps({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
-                           "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": START.isoformat(),
-                           "epcisBody": {"eventList": events}}).encode()
+        events = [
+            {
+                "type": "ObjectEvent",
+                "eventTime": (START + dt.timedelta(minutes=5 + k)).isoformat(),
+                "eventTimeZoneOffset": "+00:00",
+                "epcList": [f"urn:epc:id:giai:0614141.T{d}"],
+                "action": "OBSERVE",
+                "bizStep": "transporting",
+                "readPoint": {"id": "geo:26.4,-100.0"},
+            }
+            for k in range(size)
+        ]
+        body = json.dumps(
+            {
+                "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                "type": "EPCISDocument",
+                "schemaVersion": "2.0",
+                "creationDate": START.isoformat(),
+                "epcisBody": {"eventList": events},
+            }
+        ).encode()
         accepted += post(conn, f"/shipments/{ids[-1 - d]}/events", body, auth)["accepted"]
     conn.close()
     return time.perf_counter() - t0, accepted
@@ -173,14 +225,21 @@ def run(label: str, url: str, args: argparse.Namespace) -> dict[str, float]:
     finally:
         server.terminate()
         server.wait()
-    figures = {"pings_per_s": pings / seconds, "pings": pings, "events_per_s": events / ev_seconds,
-               "read_p50_ms": float(np.percentile(latency, 50)), "read_p99_ms": float(np.percentile(latency, 99)),
-               "seed_s": seeded}
-    print(f"{label:<10} seeded {args.shipments:,} shipments in {seeded:.1f} s | "
-          f"pings {pings:,} in {seconds:.2f} s = {figures['pings_per_s']:,.0f}/s "
-          f"({args.batch}/batch, {args.clients} clients) | events {events:,} = {figures['events_per_s']:,.0f}/s | "
-          f"custody read p50 {figures['read_p50_ms']:.2f} ms, p99 {figures['read_p99_ms']:.2f} ms ({args.reads:,} reads)",
-          flush=True)
+    figures = {
+        "pings_per_s": pings / seconds,
+        "pings": pings,
+        "events_per_s": events / ev_seconds,
+        "read_p50_ms": float(np.percentile(latency, 50)),
+        "read_p99_ms": float(np.percentile(latency, 99)),
+        "seed_s": seeded,
+    }
+    print(
+        f"{label:<10} seeded {args.shipments:,} shipments in {seeded:.1f} s | "
+        f"pings {pings:,} in {seconds:.2f} s = {figures['pings_per_s']:,.0f}/s "
+        f"({args.batch}/batch, {args.clients} clients) | events {events:,} = {figures['events_per_s']:,.0f}/s | "
+        f"custody read p50 {figures['read_p50_ms']:.2f} ms, p99 {figures['read_p99_ms']:.2f} ms ({args.reads:,} reads)",
+        flush=True,
+    )
     return figures
 
 
@@ -192,8 +251,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--documents", type=int, default=20)
     parser.add_argument("--reads", type=int, default=3000)
-    parser.add_argument("--pg", default=os.environ.get("SMARTBORDER_BENCH_PG",
-                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/bench"))
+    parser.add_argument(
+        "--pg", default=os.environ.get("SMARTBORDER_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")
+    )
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,8 +274,10 @@ def main() -> None:
         results["PostgreSQL"] = run("PostgreSQL", args.pg, args)
     for label, figures in results.items():
         met = figures["pings_per_s"] >= GOAL_PINGS and figures["read_p99_ms"] < GOAL_P99_MS
-        print(f"Goal on {label} (>= {GOAL_PINGS:,} pings/s, custody read p99 < {GOAL_P99_MS:.0f} ms): "
-              f"{'MET' if met else 'NOT MET'} ({figures['pings_per_s']:,.0f}/s, p99 {figures['read_p99_ms']:.2f} ms)")
+        print(
+            f"Goal on {label} (>= {GOAL_PINGS:,} pings/s, custody read p99 < {GOAL_P99_MS:.0f} ms): "
+            f"{'MET' if met else 'NOT MET'} ({figures['pings_per_s']:,.0f}/s, p99 {figures['read_p99_ms']:.2f} ms)"
+        )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,10 @@ def main() -> None:
     print(f"{args.writers} writers at once on {backend}, one POST /persons each")
     print(f"{'wave':<22}{'statuses':<24}{'p50 s':>8}{'p99 s':>8}{'max s':>8}")
     for name, status, times in (("cold tokens", cold_status, cold), ("cached tokens (ref.)", warm_status, warm)):
-        print(f"{name:<22}{dict(status)!s:<24}{np.quantile(times, 0.5):>8.2f}{np.quantile(times, 0.99):>8.2f}"
-              f"{times.max():>8.2f}")
+        print(
+            f"{name:<22}{dict(status)!s:<24}{np.quantile(times, 0.5):>8.2f}{np.quantile(times, 0.99):>8.2f}"
+            f"{times.max():>8.2f}"
+        )
     print(f"cold / cached p99: {np.quantile(cold, 0.99) / np.quantile(warm, 0.99):.2f}x")
 
 

@@ -190,8 +190,16 @@ def machine() -> dict[str, str]:
 
 
 def print_table(results: list[Result]) -> None:
-    header = ["implementation", "customers", "seconds", "customers/s", "mean wait", "Erlang-C",
-              "rel. error", "95% CI (rel)"]
+    header = [
+        "implementation",
+        "customers",
+        "seconds",
+        "customers/s",
+        "mean wait",
+        "Erlang-C",
+        "rel. error",
+        "95% CI (rel)",
+    ]
     rows = [header] + [r.row() for r in results]
     widths = [max(len(row[k]) for row in rows) for k in range(len(header))]
     for j, row in enumerate(rows):
@@ -206,8 +214,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n-smartborder", type=int, default=1_000_000, help="customers per smartborder run")
     parser.add_argument("--n-simpy", type=int, default=1_000_000, help="customers for SimPy")
     parser.add_argument("--n-ciw", type=int, default=1_000_000, help="customers for ciw")
-    parser.add_argument("--replications", type=int, default=10,
-                        help="independent smartborder runs averaged for the Erlang-C error")
+    parser.add_argument(
+        "--replications", type=int, default=10, help="independent smartborder runs averaged for the Erlang-C error"
+    )
     parser.add_argument("--seed", type=int, default=20_240_517, help="base seed for every stream")
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="write results as JSON")
     return parser.parse_args(argv)
@@ -218,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     oracle = mmc_mean_wait(ARRIVAL_RATE, SERVICE_RATE, SERVERS)
     info = machine()
     rho = ARRIVAL_RATE / (SERVERS * SERVICE_RATE)
-    print(f"M/M/{SERVERS}: arrival rate {ARRIVAL_RATE}/min, service rate {SERVICE_RATE}/min, "
-          f"rho = {rho:.2f}; Erlang-C mean wait = {oracle:.6f} min")
+    print(
+        f"M/M/{SERVERS}: arrival rate {ARRIVAL_RATE}/min, service rate {SERVICE_RATE}/min, "
+        f"rho = {rho:.2f}; Erlang-C mean wait = {oracle:.6f} min"
+    )
     print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
     print()
 
@@ -242,8 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     grand = float(np.mean(rep_means))
     half = 0.0
     if len(rep_means) > 1:
-        half = float(student_t.ppf(0.975, len(rep_means) - 1) * np.std(rep_means, ddof=1)
-                     / np.sqrt(len(rep_means)))
+        half = float(student_t.ppf(0.975, len(rep_means) - 1) * np.std(rep_means, ddof=1) / np.sqrt(len(rep_means)))
     total = args.replications * args.n_smartborder
     reps = Result(
         implementation=f"smartborder ({args.replications} reps)",
@@ -283,14 +293,22 @@ def main(argv: list[str] | None = None) -> int:
     print("replicated row. Speed-ups use the replicated smartborder row. Seconds include the random")
     print("draws for every implementation.")
     met = vs_simpy >= GOAL_SPEEDUP and abs(reps.rel_error) < GOAL_ERROR
-    print(f"Goal (>= {GOAL_SPEEDUP:.0f}x SimPy and |Erlang-C error| < {GOAL_ERROR:.0%}): "
-          f"{'MET' if met else 'NOT MET'} "
-          f"({vs_simpy:,.1f}x, error {reps.rel_error:+.3%})")
+    print(
+        f"Goal (>= {GOAL_SPEEDUP:.0f}x SimPy and |Erlang-C error| < {GOAL_ERROR:.0%}): "
+        f"{'MET' if met else 'NOT MET'} "
+        f"({vs_simpy:,.1f}x, error {reps.rel_error:+.3%})"
+    )
 
     if args.json is not None:
         payload = {
-            "model": {"arrival_rate": ARRIVAL_RATE, "service_rate": SERVICE_RATE, "servers": SERVERS,
-                      "rho": rho, "warmup_fraction": WARMUP_FRACTION, "erlang_c_mean_wait": oracle},
+            "model": {
+                "arrival_rate": ARRIVAL_RATE,
+                "service_rate": SERVICE_RATE,
+                "servers": SERVERS,
+                "rho": rho,
+                "warmup_fraction": WARMUP_FRACTION,
+                "erlang_c_mean_wait": oracle,
+            },
             "seed": args.seed,
             "machine": info,
             "results": [asdict(r) for r in results],

@@ -74,18 +74,25 @@ def main() -> None:
     times, run = _times(lambda: run_place(specs, months, 1, keep_last=False), args.repeats)
     totals = run.totals()
     vehicles = sum(float(totals[c].iloc[0]) for c in totals if c.count(".") == 1 and c.endswith(".vehicles"))
-    seq, _ = _times(lambda: run_place(specs, months, 1, keep_last=False, workers=1, engine_workers=1),
-                    max(1, args.repeats // 2))
+    seq, _ = _times(
+        lambda: run_place(specs, months, 1, keep_last=False, workers=1, engine_workers=1), max(1, args.repeats // 2)
+    )
     best, median = min(times), statistics.median(times)
 
-    print(f"{study.label}, {args.year}: {len(specs)} crossings ({', '.join(s.crossing for s in specs)}), "
-          f"all classes, real volumes, one replication")
+    print(
+        f"{study.label}, {args.year}: {len(specs)} crossings ({', '.join(s.crossing for s in specs)}), "
+        f"all classes, real volumes, one replication"
+    )
     print(f"warm-up run (compile or load kernels, read data): {warm:.2f} s")
     print(f"{'run':<34}{'vehicles':>12}{'best s':>9}{'median s':>10}{'vehicles/s':>14}")
-    print(f"{'port-year, crossings in 2 threads':<34}{vehicles:>12,.0f}{best:>9.3f}{median:>10.3f}"
-          f"{vehicles / best:>14,.0f}")
-    print(f"{'port-year, 1 thread':<34}{vehicles:>12,.0f}{min(seq):>9.3f}{statistics.median(seq):>10.3f}"
-          f"{vehicles / min(seq):>14,.0f}")
+    print(
+        f"{'port-year, crossings in 2 threads':<34}{vehicles:>12,.0f}{best:>9.3f}{median:>10.3f}"
+        f"{vehicles / best:>14,.0f}"
+    )
+    print(
+        f"{'port-year, 1 thread':<34}{vehicles:>12,.0f}{min(seq):>9.3f}{statistics.median(seq):>10.3f}"
+        f"{vehicles / min(seq):>14,.0f}"
+    )
 
     # Where the CPU time goes: the phases of run_port, crossing after crossing, one thread.
     setup = "set-up: model, demand, staffing, occupancy (Python)"
@@ -94,8 +101,9 @@ def main() -> None:
     for _ in range(args.repeats):
         spent: dict[str, float] = {}
 
-        def timed(name: str, fn: Callable[..., Any], *fn_args: Any, spent: dict[str, float] = spent,
-                  **kwargs: Any) -> Any:
+        def timed(
+            name: str, fn: Callable[..., Any], *fn_args: Any, spent: dict[str, float] = spent, **kwargs: Any
+        ) -> Any:
             t0 = time.perf_counter()
             value = fn(*fn_args, **kwargs)
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
@@ -108,15 +116,25 @@ def main() -> None:
             persons = timed(setup, occupancy, spec, months)
             horizon = next(iter(demand.values())).size * 60.0
             streams = flow_streams(0, 0, [f.name for f in model.flows])
-            arrivals = timed("arrivals (compiled Poisson by hour)", _arrivals, demand, streams,
-                             poisson_arrivals)
-            routing, outcomes = timed("risk targeting (population draw, scores, channels)",
-                                      select, spec, model, arrivals, 0, 0, 1)
-            result = timed("engine (service draws, lane choice, FCFS)", simulate_lean, model, arrivals,
-                           rng=streams, horizon=horizon, start_weekday=first_weekday, workers=1,
-                           routing=routing, schedules=schedules)
-            timed("KPIs (compiled pass, histograms, costs)", kpis, spec, result, persons, costs, outcomes,
-                  Hourly.empty())
+            arrivals = timed("arrivals (compiled Poisson by hour)", _arrivals, demand, streams, poisson_arrivals)
+            routing, outcomes = timed(
+                "risk targeting (population draw, scores, channels)", select, spec, model, arrivals, 0, 0, 1
+            )
+            result = timed(
+                "engine (service draws, lane choice, FCFS)",
+                simulate_lean,
+                model,
+                arrivals,
+                rng=streams,
+                horizon=horizon,
+                start_weekday=first_weekday,
+                workers=1,
+                routing=routing,
+                schedules=schedules,
+            )
+            timed(
+                "KPIs (compiled pass, histograms, costs)", kpis, spec, result, persons, costs, outcomes, Hourly.empty()
+            )
         for name, seconds in spent.items():
             phases.setdefault(name, []).append(seconds)
     print("\nport-year split, one thread, crossing after crossing (median of runs):")
@@ -127,8 +145,10 @@ def main() -> None:
 
     verdict = "MET" if best <= GOAL_S else "NOT MET"
     stretch = "MET" if best <= STRETCH_S else "NOT MET"
-    print(f"\nGoal: port-year of all classes <= {GOAL_S} s after compilation: {verdict} (best {best:.3f} s, "
-          f"median {median:.3f} s); stretch <= {STRETCH_S} s: {stretch}")
+    print(
+        f"\nGoal: port-year of all classes <= {GOAL_S} s after compilation: {verdict} (best {best:.3f} s, "
+        f"median {median:.3f} s); stretch <= {STRETCH_S} s: {stretch}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,11 @@ def main() -> None:
         assert outcome.failed == 0
         results[label] = read_results(root / label)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        run_sweep(SweepSpec.model_validate({**SPEC, "replications": 1}), root / "warm-dask",
-                  scheduler=cluster.scheduler_address)  # compile on the workers
+        run_sweep(
+            SweepSpec.model_validate({**SPEC, "replications": 1}),
+            root / "warm-dask",
+            scheduler=cluster.scheduler_address,
+        )  # compile on the workers
         start = time.perf_counter()
         run_sweep(spec, root / "dask", scheduler=cluster.scheduler_address)
         timings["dask LocalCluster, 2 workers"] = time.perf_counter() - start

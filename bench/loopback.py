@@ -18,7 +18,7 @@ def bulk_insert(url: str, batches: Iterable[tuple[Any, list[dict[str, Any]]]], c
     with engine_for(url).begin() as connection:
         for table, values in batches:
             for start in range(0, len(values), chunk):
-                connection.execute(insert(table.__table__), values[start:start + chunk])
+                connection.execute(insert(table.__table__), values[start : start + chunk])
         if url.startswith("postgresql"):
             connection.execute(text("ANALYZE"))
 

@@ -18,8 +18,9 @@ from smartborder.ports import default_spec
 
 spec = default_spec("donna", 2024)
 cls = spec.classes["pov"]
-truth = ClassFit("pov", ["standard", "Ready"], {"standard": 1.9, "Ready": 1.6}, (0.25, -0.2, 0.0, 0.0),
-                 0.35, None, 0, 0.0, 0)
+truth = ClassFit(
+    "pov", ["standard", "Ready"], {"standard": 1.9, "Ready": 1.6}, (0.25, -0.2, 0.0, 0.0), 0.35, None, 0, 0.0, 0
+)
 cls = apply_fit(cls, truth, spec.staffing_rule, 1.0)
 cls.seasonal = False
 spec = spec.model_copy(update={"classes": {"pov": cls}})

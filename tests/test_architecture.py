@@ -14,8 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_import_contracts_hold() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
-    done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
+    done = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
 
@@ -29,8 +28,15 @@ def test_the_twins_public_names_resolve() -> None:
 def test_importing_the_twins_errors_loads_no_engine() -> None:
     """``smartborder.twin.errors`` (which tomlfiles and the service import) stays light, and the
     model's types do not bring the engines: they load on first use of a name that needs them."""
-    probe = "print(sorted(m for m in ('smartborder.twin.engine', 'smartborder.twin.lean', 'numba') if m in sys.modules))"
+    probe = (
+        "print(sorted(m for m in ('smartborder.twin.engine', 'smartborder.twin.lean', 'numba') if m in sys.modules))"
+    )
     for module, loaded in (("smartborder.twin.errors", "[]"), ("smartborder.twin.model", "['numba']")):
-        done = subprocess.run([sys.executable, "-c", f"import sys, {module}; {probe}"], capture_output=True, text=True,
-                              timeout=120, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", f"import sys, {module}; {probe}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         assert done.stdout.strip() == loaded, module

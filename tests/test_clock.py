@@ -42,6 +42,9 @@ def _reads_system_clock(path: Path) -> list[int]:
 
 
 def test_only_the_clock_reads_the_system_clock() -> None:
-    offenders = {str(p.relative_to(PACKAGE)): found for p in PACKAGE.rglob("*.py")
-                 if p.name != "clock.py" and (found := _reads_system_clock(p))}
+    offenders = {
+        str(p.relative_to(PACKAGE)): found
+        for p in PACKAGE.rglob("*.py")
+        if p.name != "clock.py" and (found := _reads_system_clock(p))
+    }
     assert not offenders, f"use smartborder.clock.today()/now(): {offenders}"

@@ -37,10 +37,13 @@ def _command_missing(module: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(smartborder.cli, "app", app)
 
 
-@pytest.mark.parametrize(("module", "extra"), [("sqlalchemy", "service"), ("cv2.face", "biometrics"),
-                                               ("distributed", "sweep"), ("plotly", "dashboard")])
-def test_the_cli_names_the_extra_to_install(module: str, extra: str, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("module", "extra"),
+    [("sqlalchemy", "service"), ("cv2.face", "biometrics"), ("distributed", "sweep"), ("plotly", "dashboard")],
+)
+def test_the_cli_names_the_extra_to_install(
+    module: str, extra: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     _command_missing(module, monkeypatch)
     with pytest.raises(SystemExit) as info:
         main(["anything"])

@@ -111,8 +111,9 @@ def run(command: str, cwd: Path, script: Path | None = None) -> str:
     args = shlex.split(command)
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
     script = script or Path(sys.executable).with_name("smartborder")  # the console script, as installed
-    done = subprocess.run([str(script), *args[1:]], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=600, check=False)
+    done = subprocess.run(
+        [str(script), *args[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     return done.stdout + done.stderr
 
 
@@ -158,7 +159,8 @@ def test_readme_example_prints_what_the_readme_shows(example: Example, workdir: 
             continue
         assert any(matches(line, got) for got in actual), (
             f"README line {example.line}: `{example.command}` no longer prints\n  {line!r}\n"
-            "It prints:\n" + "\n".join(actual))
+            "It prints:\n" + "\n".join(actual)
+        )
 
 
 def _workdir(tmp_path: Path) -> Path:
@@ -192,9 +194,14 @@ def check_core(script: Path) -> list[str]:
     missing = []
     with tempfile.TemporaryDirectory() as scratch:
         for example in wanted:
-            actual = [line.rstrip() for line in run(example.command, Path(scratch), script).splitlines() if line.strip()]
-            missing += [f"{example.command}: {line}" for line in example.expected
-                        if line.strip() and line.strip() not in ("...", "…") and not any(matches(line, got) for got in actual)]
+            actual = [
+                line.rstrip() for line in run(example.command, Path(scratch), script).splitlines() if line.strip()
+            ]
+            missing += [
+                f"{example.command}: {line}"
+                for line in example.expected
+                if line.strip() and line.strip() not in ("...", "…") and not any(matches(line, got) for got in actual)
+            ]
     return missing
 
 
@@ -202,8 +209,10 @@ if __name__ == "__main__" and sys.argv[1:2] == ["--core"]:  # CI: as a new user 
     missing = check_core(Path(sys.argv[2]))
     if missing:
         sys.exit("the README's core examples no longer print:\n" + "\n".join(missing))
-    print(f"README's first command ({len(first_command_example().expected)} lines) and {len(CORE_ONLY)} core-only "
-          "example(s): every line as shown")
+    print(
+        f"README's first command ({len(first_command_example().expected)} lines) and {len(CORE_ONLY)} core-only "
+        "example(s): every line as shown"
+    )
 elif __name__ == "__main__":  # print what every example prints now, to update the README
     import tempfile
 
@@ -218,14 +227,17 @@ elif __name__ == "__main__":  # print what every example prints now, to update t
             print()
 
 
-@pytest.mark.parametrize(("expected", "actual", "same"), [
-    (" truck   3,007   10.0±0.5    40", " truck 3,007 10.0±0.5 40", True),   # spacing is free
-    (" truck   3,007   10.0±0.5    40", " truck 3,050 10.1±0.5 40", True),   # within 3 % / 0.3
-    (" truck   3,007   10.0±0.5    40", " truck 3,007 12.0±0.5 40", False),  # a wait that moved
-    (" truck   3,007   10.0±0.5    40", " pov 3,007 10.0±0.5 40", False),    # other text
-    ("report: out/donna/calibration.html", "report: out/donna/calibration.html", True),
-    ("1 h: 5.8 vs 8.8", "1 h: 5.8 vs 8.8; 2 h", False),                        # a line is whole
-])
+@pytest.mark.parametrize(
+    ("expected", "actual", "same"),
+    [
+        (" truck   3,007   10.0±0.5    40", " truck 3,007 10.0±0.5 40", True),  # spacing is free
+        (" truck   3,007   10.0±0.5    40", " truck 3,050 10.1±0.5 40", True),  # within 3 % / 0.3
+        (" truck   3,007   10.0±0.5    40", " truck 3,007 12.0±0.5 40", False),  # a wait that moved
+        (" truck   3,007   10.0±0.5    40", " pov 3,007 10.0±0.5 40", False),  # other text
+        ("report: out/donna/calibration.html", "report: out/donna/calibration.html", True),
+        ("1 h: 5.8 vs 8.8", "1 h: 5.8 vs 8.8; 2 h", False),  # a line is whole
+    ],
+)
 def test_the_line_matcher(expected: str, actual: str, same: bool) -> None:
     assert matches(expected, actual) is same
 
@@ -253,8 +265,9 @@ def test_the_service_walks_run_in_order_as_written(tmp_path: Path) -> None:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTBORDER_")}
     env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", SB=f"http://127.0.0.1:{port}")
-    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     for expected in ("ineligible until 2027-05-01", "1. declare (shipper)", "custody suspect", '"status": "suspect"'):

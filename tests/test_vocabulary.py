@@ -44,7 +44,9 @@ def test_class_names_are_defined_once() -> None:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
                 literal = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-                values = [v.value.lower() for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+                values = [
+                    v.value.lower() for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                ]
                 if keys <= literal and {"cars", "trucks"} <= set(values):
                     found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not found, "use smartborder.vocabulary.CLASS_NAMES: " + ", ".join(found)
@@ -55,6 +57,15 @@ def test_titles() -> None:
 
 
 def test_a_class_by_any_of_its_names() -> None:
-    for name, key in (("truck", "truck"), ("Trucks", "truck"), ("cars", "pov"), ("car", "pov"), ("pov", "pov"),
-                      ("pedestrians", "pedestrian"), ("buses", "bus"), ("bus", "bus"), ("boats", "boats")):
+    for name, key in (
+        ("truck", "truck"),
+        ("Trucks", "truck"),
+        ("cars", "pov"),
+        ("car", "pov"),
+        ("pov", "pov"),
+        ("pedestrians", "pedestrian"),
+        ("buses", "bus"),
+        ("bus", "bus"),
+        ("boats", "boats"),
+    ):
         assert vocabulary.class_key(name) == key

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 #: Top-level import name → the extra that installs it.
 PROVIDED_BY = {
-    "fastapi": "service", "fastapi_offline": "service", "uvicorn": "service", "pydantic_settings": "service",
-    "sqlalchemy": "service", "alembic": "service", "psycopg": "service", "shapely": "service",
-    "pyproj": "service", "epcis_event_hash_generator": "service",
-    "jinja2": "dashboard", "plotly": "dashboard",
+    "fastapi": "service",
+    "fastapi_offline": "service",
+    "uvicorn": "service",
+    "pydantic_settings": "service",
+    "sqlalchemy": "service",
+    "alembic": "service",
+    "psycopg": "service",
+    "shapely": "service",
+    "pyproj": "service",
+    "epcis_event_hash_generator": "service",
+    "jinja2": "dashboard",
+    "plotly": "dashboard",
     "cv2": "biometrics",
-    "distributed": "sweep", "dask": "sweep",
+    "distributed": "sweep",
+    "dask": "sweep",
 }
 
 

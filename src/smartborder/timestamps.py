@@ -21,8 +21,10 @@ def _text_only(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 date-time text with its UTC offset, e.g. "
-                         f"'2026-08-20T14:05:00-05:00', got a {type(value).__name__}")
+        raise ValueError(
+            f"expected an ISO 8601 date-time text with its UTC offset, e.g. "
+            f"'2026-08-20T14:05:00-05:00', got a {type(value).__name__}"
+        )
     return value
 
 
@@ -41,8 +43,10 @@ FIRST_DAY_YEAR, LAST_DAY_YEAR = 1900, 2999
 
 def _day_in_range(value: dt.date) -> dt.date:
     if not FIRST_DAY_YEAR <= value.year <= LAST_DAY_YEAR:
-        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_DAY_YEAR}–{LAST_DAY_YEAR} the registries "
-                         "hold (terms of years are added to it)")
+        raise ValueError(
+            f"{value.isoformat()} is outside the years {FIRST_DAY_YEAR}–{LAST_DAY_YEAR} the registries "
+            "hold (terms of years are added to it)"
+        )
     return value
 
 
@@ -54,8 +58,10 @@ added to it stays a date."""
 def future_problem(at: dt.datetime, now: dt.datetime, max_skew: dt.timedelta) -> str | None:
     """Why *at* is too far in the future, or None if it is not."""
     if at > now + max_skew:
-        return (f"{at.isoformat()} is {_ahead(at - now)} ahead of the server's clock ({now.isoformat(timespec='seconds')}); "
-                f"at most {_ahead(max_skew)} is accepted")
+        return (
+            f"{at.isoformat()} is {_ahead(at - now)} ahead of the server's clock ({now.isoformat(timespec='seconds')}); "
+            f"at most {_ahead(max_skew)} is accepted"
+        )
     return None
 
 

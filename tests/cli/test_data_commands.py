@@ -106,7 +106,9 @@ def test_bad_input_exits_nonzero_naming_argument(
 def test_console_script_is_installed() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "smartborder", "volumes", "nogales", "--json", "--from", "2025-01"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["port"]["name"] == "Nogales"

@@ -26,8 +26,9 @@ COMMANDS = _commands(ROOT)
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) or "smartborder" for p, _ in COMMANDS])
 def test_help_is_readable_at_80_columns(path: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"},
-                                terminal_width=80)
+    result = CliRunner().invoke(
+        app, [*path, "--help"], env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}, terminal_width=80
+    )
     assert result.exit_code == 0, result.output
     text = result.output
     assert "<bool>" not in text  # a flag takes no value

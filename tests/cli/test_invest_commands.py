@@ -48,8 +48,11 @@ def test_plan_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_plan_errors_name_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text("[parameters]\nofficer_hour = { usd = 1, source = 'from a friend' }\n"
-                   "officers_per_lane = { value = 1, source = 'ESTIMATE: x' }\n", encoding="utf-8")
+    bad.write_text(
+        "[parameters]\nofficer_hour = { usd = 1, source = 'from a friend' }\n"
+        "officers_per_lane = { value = 1, source = 'ESTIMATE: x' }\n",
+        encoding="utf-8",
+    )
     code, _, err = run([*ARGS, "--options", str(bad)], capsys)
     assert code == 2 and "error: options:" in err and "parameters.officer_hour.source" in err
     code, _, err = run([*ARGS, "--objective", "speed"], capsys)
@@ -80,14 +83,28 @@ def test_the_border_portfolio_is_an_exact_knapsack_over_ports() -> None:
     assert {k: v.ids for k, v in choose(candidates, "delay-cost", 9).items()} == {"A": ("a-big",)}
     assert {k: v.ids for k, v in choose(candidates, "delay-cost", 5).items()} == {"A": ("a-small",), "B": ("b",)}
     assert choose(candidates, "delay-cost", 0.5) == {}
-    totals = [sum(float(s.npv[0]) for s in choose(candidates, "delay-cost", budget).values())
-              for budget in range(12)]
+    totals = [sum(float(s.npv[0]) for s in choose(candidates, "delay-cost", budget).values()) for budget in range(12)]
     assert totals == sorted(totals)
 
 
 def test_plan_border_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = run(["plan", "--border", "mexico", "--ports", "1", "--month", "2024-06", "-r", "2", "--json",
-                           "--budget", "50000000"], capsys)
+    code, stdout, _ = run(
+        [
+            "plan",
+            "--border",
+            "mexico",
+            "--ports",
+            "1",
+            "--month",
+            "2024-06",
+            "-r",
+            "2",
+            "--json",
+            "--budget",
+            "50000000",
+        ],
+        capsys,
+    )
     assert code == 0
     payload = json.loads(stdout)
     assert list(payload["ports"]) == ["2504"]  # San Ysidro: the most trucks and cars

@@ -51,16 +51,20 @@ def test_convert_writes_refuses_to_overwrite_then_forces(tmp_path: Path, capsys:
     assert code == 0 and json.loads(out)["rows"] == len(observations.load(XML).frame)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["observations", "summary", str(FIXTURES / "README.md")], "README.md: not a CBP Border Wait Times file"),
-    (["observations", "summary", "missing.xml"], "missing.xml: no such file"),
-    (["observations", "summary"], "files: no files given"),
-    (["observations", "summary", "--shipped", "tijuana"], "no shipped observations called 'tijuana'"),
-    (["observations", "summary", "--shipped", "san-ysidro", "--day0", "someday"], "day0: expected one of"),
-    (["observations", "convert", str(XML)], "out: give the CSV to write"),
-])
-def test_bad_input_exits_2_with_one_line_on_stderr(args: list[str], message: str,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["observations", "summary", str(FIXTURES / "README.md")], "README.md: not a CBP Border Wait Times file"),
+        (["observations", "summary", "missing.xml"], "missing.xml: no such file"),
+        (["observations", "summary"], "files: no files given"),
+        (["observations", "summary", "--shipped", "tijuana"], "no shipped observations called 'tijuana'"),
+        (["observations", "summary", "--shipped", "san-ysidro", "--day0", "someday"], "day0: expected one of"),
+        (["observations", "convert", str(XML)], "out: give the CSV to write"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_on_stderr(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(args, capsys)
     assert code == 2 and out == ""
     assert message in err.replace("\n", "") and err.startswith("error: ")

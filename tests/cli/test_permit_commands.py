@@ -9,8 +9,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_check_explains_the_refusal(capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = run(["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2027-01-01",
-                           "--json"], capsys)
+    code, stdout, _ = run(
+        ["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2027-01-01", "--json"], capsys
+    )
     assert code == 0
     decision = json.loads(stdout)
     assert decision["granted"] is False
@@ -19,8 +20,21 @@ def test_check_explains_the_refusal(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_project_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "p.png"
-    code, stdout, _ = run(["permits", "project", str(EXAMPLES / "permit_applicants.csv"), "--years", "8",
-                           "--cap", "100", "--json", "--plot", str(png)], capsys)
+    code, stdout, _ = run(
+        [
+            "permits",
+            "project",
+            str(EXAMPLES / "permit_applicants.csv"),
+            "--years",
+            "8",
+            "--cap",
+            "100",
+            "--json",
+            "--plot",
+            str(png),
+        ],
+        capsys,
+    )
     assert code == 0
     rows = json.loads(stdout)["rows"]
     assert len(rows) == 8
@@ -35,8 +49,22 @@ def test_project_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[st
         (["permits", "check", "/nope.json", "--on", "2027-01-01"], "history"),
         (["permits", "check", "EX", "--on", "2027-13-01"], "on"),
         (["permits", "check", "EX", "--on", "2027-01-01", "-q", "vote"], "question"),
-        (["permits", "check", "EX", "--on", "2027-01-01", "-q", "resident-permit", "--announced", "2020-01-01",
-          "--certified", "-5"], "certified"),
+        (
+            [
+                "permits",
+                "check",
+                "EX",
+                "--on",
+                "2027-01-01",
+                "-q",
+                "resident-permit",
+                "--announced",
+                "2020-01-01",
+                "--certified",
+                "-5",
+            ],
+            "certified",
+        ),
         (["permits", "project", "/nope.csv"], "applicants"),
     ],
 )
@@ -49,8 +77,9 @@ def test_bad_input(args: list[str], message: str, capsys: pytest.CaptureFixture[
 def test_a_past_day_is_judged_on_the_history_as_it_stood(capsys: pytest.CaptureFixture[str]) -> None:
     """A report dated after the day asked used to make the whole question fail; now it is left
     out and the answer says so."""
-    code, stdout, _ = run(["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2026-06-01",
-                           "--json"], capsys)
+    code, stdout, _ = run(
+        ["permits", "check", str(EXAMPLES / "person_history.json"), "--on", "2026-06-01", "--json"], capsys
+    )
     assert code == 0
     decision = json.loads(stdout)
     assert decision["on"] == "2026-06-01"
@@ -60,7 +89,9 @@ def test_a_past_day_is_judged_on_the_history_as_it_stood(capsys: pytest.CaptureF
 
 def test_project_rejects_bad_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("applicant_id,filed,skill,background_check\nA1,2027-01-01,skilled,passed\nA2,01/02/2027,skilled,passed\n")
+    bad.write_text(
+        "applicant_id,filed,skill,background_check\nA1,2027-01-01,skilled,passed\nA2,01/02/2027,skilled,passed\n"
+    )
     code, _, err = run(["permits", "project", str(bad)], capsys)
     assert code == 2 and "row 3" in err and "filed" in err
 

@@ -10,7 +10,8 @@ from tests.cli.test_data_commands import run
 
 
 def test_verify_a_database_that_does_not_exist_is_an_error_and_creates_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "typo.db"
     code, out, err = run(["audit", "verify", "--db", f"sqlite:///{missing}"], capsys)
     assert code != 0 and "intact" not in out

@@ -10,8 +10,7 @@ from tests.cli.test_data_commands import run
 
 def test_simulate_json_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "report"
-    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "2", "--out", str(out),
-                           "--json"], capsys)
+    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "2", "--out", str(out), "--json"], capsys)
     assert code == 0
     payload = json.loads(stdout)
     assert payload["port"]["code"] == "2505"
@@ -47,20 +46,22 @@ def test_simulate_a_port_reports_each_crossing_and_the_total(capsys: pytest.Capt
 
 def test_staffing_file_changes_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "base"
-    code, _, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov", "--out",
-                      str(out), "--json"], capsys)
+    code, _, _ = run(
+        ["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov", "--out", str(out), "--json"], capsys
+    )
     assert code == 0
     schedule = pd.read_csv(out / "staffing.csv")
     schedule.loc[(schedule["class"] == "pov") & (schedule["lanes"] > 0), "lanes"] = 1
     fewer = tmp_path / "fewer.csv"
     schedule.to_csv(fewer, index=False)
-    code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov",
-                           "--staffing", str(fewer), "--json"], capsys)
+    code, stdout, _ = run(
+        ["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", "pov", "--staffing", str(fewer), "--json"],
+        capsys,
+    )
     assert code == 0
     payload = json.loads(stdout)
     assert max(payload["staffing"]["pov"]["standard"]["weekday"]) == 1
-    code, _, err = run(["simulate", "tecate", "--month", "2024-05", "--staffing", str(tmp_path / "none.csv")],
-                       capsys)
+    code, _, err = run(["simulate", "tecate", "--month", "2024-05", "--staffing", str(tmp_path / "none.csv")], capsys)
     assert code == 2 and "staffing" in err
 
 
@@ -72,12 +73,25 @@ def test_simulate_class_filter_table(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_compare_scenarios(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     scenario = tmp_path / "night.toml"
-    scenario.write_text('name = "two more car booths"\n[[booths]]\nclass = "pov"\nlane = "standard"\n'
-                        'delta = 2\n')
+    scenario.write_text('name = "two more car booths"\n[[booths]]\nclass = "pov"\nlane = "standard"\ndelta = 2\n')
     zero = tmp_path / "zero.toml"
     zero.write_text('name = "no change"\n')
-    code, stdout, _ = run(["compare", "tecate", str(scenario), str(zero), "--month", "2024-05", "-r", "3",
-                           "--json", "--out", str(tmp_path / "cmp")], capsys)
+    code, stdout, _ = run(
+        [
+            "compare",
+            "tecate",
+            str(scenario),
+            str(zero),
+            "--month",
+            "2024-05",
+            "-r",
+            "3",
+            "--json",
+            "--out",
+            str(tmp_path / "cmp"),
+        ],
+        capsys,
+    )
     assert code == 0
     payload = json.loads(stdout)
     rows = {r["figure"]: r for r in payload["scenarios"]["two more car booths"]}
@@ -95,8 +109,10 @@ def test_port_show_prints_editable_toml(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(model["classes"]["truck"]["lanes"]["standard"]["staffed"]["weekday"]) == 24
     path = tmp_path / "wtb.toml"
     path.write_text(stdout)
-    code, stdout, _ = run(["simulate", "laredo", "--model", str(path), "--month", "2024-05", "-r", "1",
-                           "--class", "truck", "--json"], capsys)
+    code, stdout, _ = run(
+        ["simulate", "laredo", "--model", str(path), "--month", "2024-05", "-r", "1", "--class", "truck", "--json"],
+        capsys,
+    )
     assert code == 0 and json.loads(stdout)["kpis"]["truck.vehicles"]["mean"] > 0
     code, _, err = run(["port", "show", "laredo"], capsys)
     assert code == 2 and "world-trade-bridge" in err  # a port of several crossings: name one
@@ -130,8 +146,22 @@ def test_compare_unknown_lever_stops_before_work(tmp_path: Path, capsys: pytest.
 
 
 def test_simulate_new_port_from_shipped_scenario(capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = run(["simulate", "new", "--scenario", "new-port-laredo", "--month", "2024-05",
-                           "-r", "1", "--class", "truck", "--json"], capsys)
+    code, stdout, _ = run(
+        [
+            "simulate",
+            "new",
+            "--scenario",
+            "new-port-laredo",
+            "--month",
+            "2024-05",
+            "-r",
+            "1",
+            "--class",
+            "truck",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0
     assert json.loads(stdout)["port"]["name"] == "Laredo new crossing"
     code, _, err = run(["simulate", "new", "--month", "2024-05"], capsys)
@@ -154,8 +184,10 @@ def test_border_bad_input(args: list[str], message: str, capsys: pytest.CaptureF
 
 def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "s.toml"
-    spec.write_text('name = "s"\nports = ["naco"]\nmonths = ["2024-05"]\nreplications = 2\n'
-                    '[grid]\n"booths.truck.standard" = [0, 1]\n')
+    spec.write_text(
+        'name = "s"\nports = ["naco"]\nmonths = ["2024-05"]\nreplications = 2\n'
+        '[grid]\n"booths.truck.standard" = [0, 1]\n'
+    )
     code, stdout, _ = run(["sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "1", "--json"], capsys)
     assert code == 0
     payload = json.loads(stdout)
@@ -180,8 +212,23 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_simulate_with_city_choice(capsys: pytest.CaptureFixture[str]) -> None:
-    code, stdout, _ = run(["simulate", "brownsville", "--month", "2024-06", "--class", "pov", "-r", "1",
-                           "--city-choice", "--city-share", "0.4", "--json"], capsys)
+    code, stdout, _ = run(
+        [
+            "simulate",
+            "brownsville",
+            "--month",
+            "2024-06",
+            "--class",
+            "pov",
+            "-r",
+            "1",
+            "--city-choice",
+            "--city-share",
+            "0.4",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0
     city = json.loads(stdout)["city_choice"]
     assert city["share"] == 0.4 and len(city["crossings"]) == 4
@@ -190,10 +237,13 @@ def test_simulate_with_city_choice(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ESTIMATE" in city["source"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--city-share", "0.4"], "city-share: give it with --city-choice"),
-    (["--city-choice", "--city-share", "2"], "city-share: a share of drivers in [0, 1]"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--city-share", "0.4"], "city-share: give it with --city-choice"),
+        (["--city-choice", "--city-share", "2"], "city-share: a share of drivers in [0, 1]"),
+    ],
+)
 def test_city_choice_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, stderr = run(["simulate", "brownsville", "--month", "2024-06", *args], capsys)
     assert code != 0 and message in " ".join(stderr.split())
@@ -203,13 +253,17 @@ def test_class_by_the_name_the_tables_print(capsys: pytest.CaptureFixture[str]) 
     """``--class cars`` is ``--class pov`` (the tables say "cars")."""
     outputs = []
     for name in ("cars", "pov"):
-        code, stdout, _ = run(["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", name, "--json"], capsys)
+        code, stdout, _ = run(
+            ["simulate", "tecate", "--month", "2024-05", "-r", "1", "--class", name, "--json"], capsys
+        )
         assert code == 0
         outputs.append(json.loads(stdout)["kpis"])
     assert outputs[0] == outputs[1] and "pov.wait_mean_min" in outputs[0]
 
 
-def test_staffing_beyond_the_booths_is_refused_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_staffing_beyond_the_booths_is_refused_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """40 car lanes at Tecate's few booths is a typo, not a plan: refused, naming the crossing,
     lane type, day and hour; ``--allow-extra-booths`` takes it as booths being built."""
     path = tmp_path / "forty.csv"

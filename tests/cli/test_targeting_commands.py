@@ -10,8 +10,23 @@ from tests.cli.test_data_commands import run
 
 def test_curve_table_json_and_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "curve"
-    code, stdout, _ = run(["targeting", "curve", "nogales", "--month", "2024-05", "--rates", "0.02,0.1", "-r", "1",
-                           "--out", str(out), "--json"], capsys)
+    code, stdout, _ = run(
+        [
+            "targeting",
+            "curve",
+            "nogales",
+            "--month",
+            "2024-05",
+            "--rates",
+            "0.02,0.1",
+            "-r",
+            "1",
+            "--out",
+            str(out),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0
     payload = json.loads(stdout)
     rows = payload["rows"]
@@ -29,8 +44,10 @@ def test_curve_table_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert "interdiction vs inspection rate" in stdout and "estimates" in stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--rates", "0.05,abc"], "rates"), (["--rates", "1.5"], "rates"), (["--class", "ferry"], "class")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--rates", "0.05,abc"], "rates"), (["--rates", "1.5"], "rates"), (["--class", "ferry"], "class")],
+)
 def test_curve_bad_arguments(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["targeting", "curve", "tecate", "--month", "2024-05", *args], capsys)
     assert code != 0 and message in err

@@ -38,8 +38,15 @@ def seed_facility(db: str) -> int:
         session.flush()
         session.add(Facility(id="plant-1", company_id="acme", name="Planta", kind="plant", country="MX"))
         session.flush()
-        audit = Audit(facility_id="plant-1", on=dt.date(2024, 3, 1), auditor="t", passed=True, score=1.0,
-                      result={"reasons": []}, findings=[])
+        audit = Audit(
+            facility_id="plant-1",
+            on=dt.date(2024, 3, 1),
+            auditor="t",
+            passed=True,
+            score=1.0,
+            result={"reasons": []},
+            findings=[],
+        )
         session.add(audit)
         session.commit()
         return audit.id
@@ -47,13 +54,35 @@ def seed_facility(db: str) -> int:
 
 def test_certification_steps_and_status(run, db: str) -> None:
     audit_id = seed_facility(db)
-    r = run("trusted", "certification", "plant-1", "certified", "--on", "2024-03-02", "--audit-id", str(audit_id),
-            "--db", db, "--json")
+    r = run(
+        "trusted",
+        "certification",
+        "plant-1",
+        "certified",
+        "--on",
+        "2024-03-02",
+        "--audit-id",
+        str(audit_id),
+        "--db",
+        db,
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["trusted"] is True
     r = run("trusted", "certification", "plant-1", "suspended", "--on", "2024-04-01", "--db", db)
     assert r.exit_code == 2 and "error: reason: a suspended certification needs a reason" in r.output
-    r = run("trusted", "certification", "plant-1", "suspended", "--on", "2024-04-01", "--reason", "seal log gaps", "--db", db)
+    r = run(
+        "trusted",
+        "certification",
+        "plant-1",
+        "suspended",
+        "--on",
+        "2024-04-01",
+        "--reason",
+        "seal log gaps",
+        "--db",
+        db,
+    )
     assert r.exit_code == 0
     r = run("trusted", "status", "company", "acme", "--on", "2024-05-01", "--db", db, "--json")
     body = json.loads(r.stdout)
@@ -94,11 +123,17 @@ def test_keys_criteria_and_faces(run, tmp_path) -> None:  # type: ignore[no-unty
     assert len(json.loads(r.stdout)["criteria"]) == len(checklist().criteria)
     r = run("trusted", "biometrics", "sample-faces", str(tmp_path), "--identities", "2", "--samples", "2")
     assert r.exit_code == 0 and sorted(p.name for p in tmp_path.iterdir()) == [
-        "person0_0.png", "person0_1.png", "person1_0.png", "person1_1.png"]
+        "person0_0.png",
+        "person0_1.png",
+        "person1_0.png",
+        "person1_1.png",
+    ]
 
 
 def test_biometrics_evaluate_prints_both_rates(run) -> None:
-    r = run("trusted", "biometrics", "evaluate", "--identities", "6", "--samples", "3", "--dev-identities", "4", "--json")
+    r = run(
+        "trusted", "biometrics", "evaluate", "--identities", "6", "--samples", "3", "--dev-identities", "4", "--json"
+    )
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout)
     assert body["threshold"] == 141.44 and body["fmr"]["trials"] > 0 and body["fnmr"]["trials"] > 0
@@ -112,23 +147,67 @@ def seed_crossings(db: str, port: str, on: dt.date, n: int) -> None:
 
     upgrade(db)
     with session_factory(db)() as session:
-        session.add(TravellerApplication(id="a1", person_id="d1", program="FAST", full_name="D", dob=dt.date(1980, 1, 1),
-                                         nationality="MX", document_number="X1", document_expires=dt.date(2030, 1, 1),
-                                         state="issued", filed=on))
+        session.add(
+            TravellerApplication(
+                id="a1",
+                person_id="d1",
+                program="FAST",
+                full_name="D",
+                dob=dt.date(1980, 1, 1),
+                nationality="MX",
+                document_number="X1",
+                document_expires=dt.date(2030, 1, 1),
+                state="issued",
+                filed=on,
+            )
+        )
         session.flush()
-        session.add(Card(id="c1", person_id="d1", application_id="a1", program="FAST", issued=on,
-                         expires=dt.date(2029, 1, 1), status="active", signed="SB1.x.y"))
+        session.add(
+            Card(
+                id="c1",
+                person_id="d1",
+                application_id="a1",
+                program="FAST",
+                issued=on,
+                expires=dt.date(2029, 1, 1),
+                status="active",
+                signed="SB1.x.y",
+            )
+        )
         session.flush()
         for outcome in ["trusted_lane"] * n + ["referred"]:  # a referred crossing does not count
-            session.add(Crossing(card_id="c1", port_code=port, vehicle="truck", lane="FAST", on=on, verified=True,
-                                 outcome=outcome, reasons=[], recorded_by="t"))
+            session.add(
+                Crossing(
+                    card_id="c1",
+                    port_code=port,
+                    vehicle="truck",
+                    lane="FAST",
+                    on=on,
+                    verified=True,
+                    outcome=outcome,
+                    reasons=[],
+                    recorded_by="t",
+                )
+            )
         session.commit()
 
 
 def test_simulate_reads_trusted_shares_from_the_registry(run, db: str) -> None:
     seed_crossings(db, "2505", dt.date(2024, 6, 3), 3)  # Tecate: few trucks, a quick run
-    r = run("simulate", "tecate", "--month", "2024-06", "--class", "truck", "-r", "1", "--trusted-from-registry",
-            "--db", db, "--json")
+    r = run(
+        "simulate",
+        "tecate",
+        "--month",
+        "2024-06",
+        "--class",
+        "truck",
+        "-r",
+        "1",
+        "--trusted-from-registry",
+        "--db",
+        db,
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     assert "trusted shares from the registry: truck FAST 0.1%" in r.output
     r = run("simulate", "otay mesa", "--month", "2024-06", "--trusted-from-registry", "--db", db)

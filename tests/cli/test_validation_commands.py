@@ -19,10 +19,27 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return int(info.value.code or 0), out, err
 
 
-def test_validate_waits_scores_every_model_and_both_baselines(capsys: pytest.CaptureFixture[str],
-                                                                tmp_path: Path) -> None:
-    code, out, err = run(["validate", "waits", "--observations", READINGS, "--split", "2026-08-16",
-                          "--month", "2025-08", "--evaluations", "10", "--out", str(tmp_path), "--json"], capsys)
+def test_validate_waits_scores_every_model_and_both_baselines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(
+        [
+            "validate",
+            "waits",
+            "--observations",
+            READINGS,
+            "--split",
+            "2026-08-16",
+            "--month",
+            "2025-08",
+            "--evaluations",
+            "10",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     payload = json.loads(out)
     assert payload["split"].startswith("fitted on readings up to 2026-08-16")
@@ -46,14 +63,29 @@ def test_validate_waits_refuses_a_bad_split(capsys: pytest.CaptureFixture[str]) 
     assert code == 2 and "split" in err
     code, _, err = run(["validate", "waits", "--observations", READINGS, "--split", "2026-09-30"], capsys)
     assert code == 2 and "no held-out day" in err
-    code, _, err = run(["validate", "waits", "--observations", READINGS, "--split", "2026-08-16",
-                        "--crossing", "b-and-m"], capsys)
+    code, _, err = run(
+        ["validate", "waits", "--observations", READINGS, "--split", "2026-08-16", "--crossing", "b-and-m"], capsys
+    )
     assert code == 2 and "no readings of B&M" in err
 
 
 def test_forecast_json_carries_both_baselines(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["forecast", "donna", "--observations", READINGS, "--at", "2026-08-20 14:00",
-                          "--hours", "2", "-r", "3", "--json"], capsys)
+    code, out, err = run(
+        [
+            "forecast",
+            "donna",
+            "--observations",
+            READINGS,
+            "--at",
+            "2026-08-20 14:00",
+            "--hours",
+            "2",
+            "-r",
+            "3",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     payload = json.loads(out)
     read = {s["lane_type"]: s["delay_minutes"] for s in payload["start"]}
@@ -67,8 +99,19 @@ def test_forecast_json_carries_both_baselines(capsys: pytest.CaptureFixture[str]
 def test_validate_waits_with_the_citys_drivers_shared(capsys: pytest.CaptureFixture[str]) -> None:
     """Donna shares Progreso's drivers (two crossings of one port): the default model it is scored
     with is the shared one, and the notes say how many moved."""
-    args = ["validate", "waits", "--observations", READINGS, "--split", "2026-08-16", "--month", "2025-08",
-            "--evaluations", "10", "--json"]
+    args = [
+        "validate",
+        "waits",
+        "--observations",
+        READINGS,
+        "--split",
+        "2026-08-16",
+        "--month",
+        "2025-08",
+        "--evaluations",
+        "10",
+        "--json",
+    ]
     code, out, err = run([*args, "--city-choice"], capsys)
     assert code == 0, err
     shared = json.loads(out)

@@ -17,8 +17,9 @@ SEAL = "TYD1234567"
 
 
 def plan(**thresholds: float) -> Plan:
-    return Plan(Route.from_geojson(ROUTE), ORIGIN, PORT, SEAL, dt.timedelta(minutes=240),
-                thresholds=Thresholds(**thresholds))
+    return Plan(
+        Route.from_geojson(ROUTE), ORIGIN, PORT, SEAL, dt.timedelta(minutes=240), thresholds=Thresholds(**thresholds)
+    )
 
 
 def track(minutes: int | None = None, start: dt.datetime = START) -> list[tuple[dt.datetime, float, float]]:
@@ -29,19 +30,38 @@ def track(minutes: int | None = None, start: dt.datetime = START) -> list[tuple[
 
 def event(step: str, at: dt.datetime, lat: float, lon: float, **extra: Any) -> dict[str, Any]:
     """An EPCIS 2.0 ObjectEvent about the shipment's trailer."""
-    return {"type": "ObjectEvent", "eventTime": at.isoformat(), "eventTimeZoneOffset": "+00:00",
-            "epcList": ["urn:epc:id:giai:0614141.TRAILER42"], "action": "OBSERVE", "bizStep": step,
-            "readPoint": {"id": f"geo:{lat},{lon}"}, **extra}
+    return {
+        "type": "ObjectEvent",
+        "eventTime": at.isoformat(),
+        "eventTimeZoneOffset": "+00:00",
+        "epcList": ["urn:epc:id:giai:0614141.TRAILER42"],
+        "action": "OBSERVE",
+        "bizStep": step,
+        "readPoint": {"id": f"geo:{lat},{lon}"},
+        **extra,
+    }
 
 
 def declaration(**changes: Any) -> dict[str, Any]:
     body = {
-        "consignor": "Aceros del Norte SA de CV", "consignee": "Gulf Fabrication LLC", "carrier_org": "transnorte",
-        "container_id": "CSQU3054383", "seal_number": SEAL, "seal_class": "H",
-        "goods_description": "hot-rolled steel coils", "goods_value_usd": "182500.00",
-        "origin": {"facility_id": "MX-NL-0042", "name": ORIGIN.name, "lat": ORIGIN.lat, "lon": ORIGIN.lon,
-                   "audit_status": "certified"},
-        "route": ROUTE, "destination_port": "2304", "expected_transit_min": 240,
+        "consignor": "Aceros del Norte SA de CV",
+        "consignee": "Gulf Fabrication LLC",
+        "carrier_org": "transnorte",
+        "container_id": "CSQU3054383",
+        "seal_number": SEAL,
+        "seal_class": "H",
+        "goods_description": "hot-rolled steel coils",
+        "goods_value_usd": "182500.00",
+        "origin": {
+            "facility_id": "MX-NL-0042",
+            "name": ORIGIN.name,
+            "lat": ORIGIN.lat,
+            "lon": ORIGIN.lon,
+            "audit_status": "certified",
+        },
+        "route": ROUTE,
+        "destination_port": "2304",
+        "expected_transit_min": 240,
     }
     body.update(changes)
     return body

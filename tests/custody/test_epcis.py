@@ -8,35 +8,56 @@ from tests.custody.journeys import START, event
 
 
 def test_bizstep_forms_of_cbv_2() -> None:
-    for form in ("sealing", "urn:epcglobal:cbv:bizstep:sealing", "https://ref.gs1.org/cbv/BizStep-sealing",
-                 "cbv:BizStep-sealing"):
+    for form in (
+        "sealing",
+        "urn:epcglobal:cbv:bizstep:sealing",
+        "https://ref.gs1.org/cbv/BizStep-sealing",
+        "cbv:BizStep-sealing",
+    ):
         assert biz_step_name(form) == "sealing"
     with pytest.raises(CustodyInputError, match=r"not a CBV 2\.0 business step"):
         biz_step_name("teleporting")
 
 
 def test_event_fields_read_for_custody() -> None:
-    raw = event("sealing", START, 25.78, -100.19, **{"sb:sealNumber": "tyd-1234567", "sensorElementList": [
-        {"sensorReport": [{"type": "gs1:MT-Illuminance", "value": 3.5, "uom": "LUX"},
-                          {"type": "sb:MT-SealIntact", "booleanValue": True}]}]})
+    raw = event(
+        "sealing",
+        START,
+        25.78,
+        -100.19,
+        **{
+            "sb:sealNumber": "tyd-1234567",
+            "sensorElementList": [
+                {
+                    "sensorReport": [
+                        {"type": "gs1:MT-Illuminance", "value": 3.5, "uom": "LUX"},
+                        {"type": "sb:MT-SealIntact", "booleanValue": True},
+                    ]
+                }
+            ],
+        },
+    )
     parsed = parse_event(raw)
     assert (parsed.biz_step, parsed.lat, parsed.lon, parsed.seal_number) == ("sealing", 25.78, -100.19, "TYD1234567")
     assert parsed.light_lux == 3.5 and parsed.seal_intact is True
     assert parsed.event_time == START and parsed.raw == raw
 
 
-@pytest.mark.parametrize(("change", "field", "problem"), [
-    ({"eventTime": "2026-03-02T14:00:00"}, "event.eventTime", "timezone"),
-    ({"eventTimeZoneOffset": "6h"}, "event.eventTimeZoneOffset", "pattern"),
-    ({"bizStep": "flying"}, "event.bizStep", "CBV"),
-    ({"readPoint": {"id": "urn:epc:id:sgln:0614141.00777.0"}}, "event.readPoint.id", "geo:"),
-    ({"readPoint": {"id": "geo:91.0,-100.0"}}, "event.readPoint.id", "latitude"),
-    ({"readPoint": {"id": "geo:25.0,-181.0"}}, "event.readPoint.id", "longitude"),
-    ({"epcList": []}, "event", "epcList or quantityList"),
-    ({"action": "MOVE"}, "event.action", "ADD"),
-    ({"type": "AggregationEvent"}, "event.type", "ObjectEvent"),
-    ({"sb:sealNumber": "123"}, "event.sb:sealNumber", "ISO 17712"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        ({"eventTime": "2026-03-02T14:00:00"}, "event.eventTime", "timezone"),
+        ({"eventTimeZoneOffset": "6h"}, "event.eventTimeZoneOffset", "pattern"),
+        ({"bizStep": "flying"}, "event.bizStep", "CBV"),
+        ({"readPoint": {"id": "urn:epc:id:sgln:0614141.00777.0"}}, "event.readPoint.id", "geo:"),
+        ({"readPoint": {"id": "geo:91.0,-100.0"}}, "event.readPoint.id", "latitude"),
+        ({"readPoint": {"id": "geo:25.0,-181.0"}}, "event.readPoint.id", "longitude"),
+        ({"epcList": []}, "event", "epcList or quantityList"),
+        ({"action": "MOVE"}, "event.action", "ADD"),
+        ({"type": "AggregationEvent"}, "event.type", "ObjectEvent"),
+        ({"sb:sealNumber": "123"}, "event.sb:sealNumber", "ISO 17712"),
+    ],
+)
 def test_bad_events_name_the_field(change: dict, field: str, problem: str) -> None:
     with pytest.raises(CustodyInputError) as err:
         parse_event({**event("sealing", START, 25.78, -100.19), **change})

@@ -4,16 +4,22 @@ from smartborder.custody import CustodyInputError, normalise_container, normalis
 from smartborder.custody.seal import iso6346_check_digit
 
 
-@pytest.mark.parametrize(("mark", "canonical"), [
-    ("TYD1234567", "TYD1234567"), ("tyd-123 4567", "TYD1234567"), ("AB12345", "AB12345"),
-    ("MSKU A 9876543210", "MSKUA9876543210"),
-])
+@pytest.mark.parametrize(
+    ("mark", "canonical"),
+    [
+        ("TYD1234567", "TYD1234567"),
+        ("tyd-123 4567", "TYD1234567"),
+        ("AB12345", "AB12345"),
+        ("MSKU A 9876543210", "MSKUA9876543210"),
+    ],
+)
 def test_seal_marks_accepted_in_canonical_form(mark: str, canonical: str) -> None:
     assert normalise_seal(mark) == canonical
 
 
-@pytest.mark.parametrize("mark", ["", "1234567", "T1234567", "A-1234567", "ABCDEF1234", "AB1234", "AB12C3D", "AB12345!",
-                                  "AB" + "1" * 17])
+@pytest.mark.parametrize(
+    "mark", ["", "1234567", "T1234567", "A-1234567", "ABCDEF1234", "AB1234", "AB12C3D", "AB12345!", "AB" + "1" * 17]
+)
 def test_malformed_seal_marks_name_the_field(mark: str) -> None:
     with pytest.raises(CustodyInputError) as err:
         normalise_seal(mark)

@@ -43,6 +43,12 @@ def test_pre_inspection_needs_intact_custody_a_class_h_seal_and_a_certified_orig
     ]:
         answer = explain(plan(), SEALED.noting(findings), findings, seal_class, audit, now)
         assert not answer.pre_inspected and any(why in reason for reason in answer.pre_inspection)
-    suspect = explain(plan(), SEALED.noting([Anomaly("off_corridor", START, {})]),
-                      [Anomaly("off_corridor", START, {})], "H", "certified", now)
+    suspect = explain(
+        plan(),
+        SEALED.noting([Anomaly("off_corridor", START, {})]),
+        [Anomaly("off_corridor", START, {})],
+        "H",
+        "certified",
+        now,
+    )
     assert suspect.reasons == [f"left the planned corridor at {START.isoformat()}"]

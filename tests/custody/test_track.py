@@ -20,8 +20,9 @@ def run(points, state=None, p=None, batches=None):  # type: ignore[no-untyped-de
     cuts = [0, *(batches or []), len(points)]
     for a, b in itertools.pairwise(cuts):
         chunk = points[a:b]
-        state, new = scan(p, state, [t for t, _, _ in chunk], np.array([x for _, x, _ in chunk]),
-                          np.array([y for _, _, y in chunk]))
+        state, new = scan(
+            p, state, [t for t, _, _ in chunk], np.array([x for _, x, _ in chunk]), np.array([y for _, _, y in chunk])
+        )
         found += new
     return state, found
 
@@ -54,14 +55,17 @@ def test_an_unscheduled_stop_longer_than_the_limit() -> None:
     assert [a.kind for a in found] == ["unscheduled_stop"]
     assert found[0].at == t50 and found[0].evidence["minutes_so_far"] > 30
     # 25 minutes is under the limit
-    short = points[:50] + [(t50 + k * MIN, lat, lon) for k in range(25)] + [(t + 25 * MIN, a, b) for t, a, b in points[51:]]
+    short = (
+        points[:50] + [(t50 + k * MIN, lat, lon) for k in range(25)] + [(t + 25 * MIN, a, b) for t, a, b in points[51:]]
+    )
     assert run(short)[1] == []
 
 
 def test_a_long_stop_at_a_scheduled_place_is_not_an_anomaly() -> None:
     t, lat, lon = START, 25.78, -100.19  # at the origin facility
-    waiting = [(t + k * MIN, lat, lon) for k in range(90)] + [(t + (90 + k) * MIN, a, b) for k, (_, a, b) in
-                                                             enumerate(track(30)[1:])]
+    waiting = [(t + k * MIN, lat, lon) for k in range(90)] + [
+        (t + (90 + k) * MIN, a, b) for k, (_, a, b) in enumerate(track(30)[1:])
+    ]
     assert run(waiting)[1] == []
 
 
@@ -95,8 +99,12 @@ def test_batches_do_not_change_what_is_found(cuts: list[int]) -> None:
     """Ingest is incremental: any split of a track into batches finds exactly what one scan finds."""
     points = track()
     messy = [(t, lat, lon + (0.03 if 40 <= i < 60 else 0)) for i, (t, lat, lon) in enumerate(points)]
-    messy = messy[:100] + [(messy[100][0] + k * MIN, messy[100][1], messy[100][2]) for k in range(40)] + \
-        [(t + 40 * MIN, a, b) for t, a, b in messy[101:130]] + [(t + 60 * MIN, a, b) for t, a, b in messy[150:]]
+    messy = (
+        messy[:100]
+        + [(messy[100][0] + k * MIN, messy[100][1], messy[100][2]) for k in range(40)]
+        + [(t + 40 * MIN, a, b) for t, a, b in messy[101:130]]
+        + [(t + 60 * MIN, a, b) for t, a, b in messy[150:]]
+    )
     whole_state, whole = run(messy)
     split_state, split = run(messy, batches=sorted(c for c in cuts if c < len(messy)))
     assert [(a.kind, a.at, a.evidence) for a in split] == [(a.kind, a.at, a.evidence) for a in whole]

@@ -35,15 +35,20 @@ def test_laredos_october_2023_pedestrians_are_flagged_and_grow_nothing() -> None
 def test_a_step_is_not_an_anomaly() -> None:
     """April 2020's closure to non-essential travel moved every month after it: not flagged."""
     series = data.monthly_series("2504", "Pedestrians")  # San Ysidro
-    window = flagged(series).loc[pd.Period("2019-10", "M"):pd.Period("2020-12", "M")]
+    window = flagged(series).loc[pd.Period("2019-10", "M") : pd.Period("2020-12", "M")]
     assert not window.any()
 
 
 @settings(max_examples=60, deadline=None)
-@given(level=st.floats(200, 1e6), spike=st.sampled_from([0.0, 0.1, 8.0, 30.0]), where=st.integers(3, 20),
-       noise=st.lists(st.floats(0.8, 1.2), min_size=24, max_size=24))
-def test_one_bad_month_in_a_steady_series_is_the_one_flagged(level: float, spike: float, where: int,
-                                                              noise: list[float]) -> None:
+@given(
+    level=st.floats(200, 1e6),
+    spike=st.sampled_from([0.0, 0.1, 8.0, 30.0]),
+    where=st.integers(3, 20),
+    noise=st.lists(st.floats(0.8, 1.2), min_size=24, max_size=24),
+)
+def test_one_bad_month_in_a_steady_series_is_the_one_flagged(
+    level: float, spike: float, where: int, noise: list[float]
+) -> None:
     values = [level * n for n in noise]
     values[where] = level * spike
     bad = flagged(_months(values))

@@ -6,10 +6,7 @@ from tests.conftest import raw_bts_sums
 
 
 def _raw_sum(code: str, measure: str, start: str, end: str) -> int:
-    return sum(
-        v for (c, month, m), v in raw_bts_sums().items()
-        if c == code and m == measure and start <= month <= end
-    )
+    return sum(v for (c, month, m), v in raw_bts_sums().items() if c == code and m == measure and start <= month <= end)
 
 
 @pytest.mark.parametrize(
@@ -52,15 +49,18 @@ def test_missing_months_are_not_zero_filled() -> None:
 def test_totals_cover_every_port() -> None:
     months = data.MonthRange.parse("2024-03", "2025-02")
     table = data.totals(["Trucks", "Pedestrians"], months)
-    raw = sum(v for (c, m, meas), v in raw_bts_sums().items()
-              if meas == "Trucks" and "2024-03" <= m <= "2025-02")
+    raw = sum(v for (c, m, meas), v in raw_bts_sums().items() if meas == "Trucks" and "2024-03" <= m <= "2025-02")
     assert int(table["Trucks"].sum()) == raw
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("trucks", "Trucks"), ("personal-vehicles", "Personal Vehicles"), ("POV", "Personal Vehicles"),
-     ("bus_passengers", "Bus Passengers")],
+    [
+        ("trucks", "Trucks"),
+        ("personal-vehicles", "Personal Vehicles"),
+        ("POV", "Personal Vehicles"),
+        ("bus_passengers", "Bus Passengers"),
+    ],
 )
 def test_measure_names_are_forgiving(query: str, expected: str) -> None:
     assert data.resolve_measure(query) == expected

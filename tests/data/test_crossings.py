@@ -45,15 +45,18 @@ def test_names_resolve_to_one_crossing(query: str, crossing: str) -> None:
     assert [c.id for c in place.crossings] == [crossing]
 
 
-@pytest.mark.parametrize(("query", "ids"), [
-    ("laredo", ["gateway-to-the-americas", "juarez-lincoln", "colombia", "world-trade-bridge"]),
-    ("Brownsville", ["b-and-m", "gateway", "veterans", "los-indios"]),
-    ("El Paso, TX", ["bota", "paso-del-norte", "stanton"]),
-    ("Hidalgo", ["mcallen-hidalgo", "pharr", "anzalduas"]),
-    ("2304", ["gateway-to-the-americas", "juarez-lincoln", "colombia", "world-trade-bridge"]),
-    ("san ysidro", ["san-ysidro"]),
-    ("otay mesa", ["otay-mesa"]),
-])
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("laredo", ["gateway-to-the-americas", "juarez-lincoln", "colombia", "world-trade-bridge"]),
+        ("Brownsville", ["b-and-m", "gateway", "veterans", "los-indios"]),
+        ("El Paso, TX", ["bota", "paso-del-norte", "stanton"]),
+        ("Hidalgo", ["mcallen-hidalgo", "pharr", "anzalduas"]),
+        ("2304", ["gateway-to-the-americas", "juarez-lincoln", "colombia", "world-trade-bridge"]),
+        ("san ysidro", ["san-ysidro"]),
+        ("otay mesa", ["otay-mesa"]),
+    ],
+)
 def test_a_port_resolves_to_all_its_crossings(query: str, ids: list[str]) -> None:
     place = data.resolve_place(query)
     assert place.kind == "port"
@@ -83,8 +86,9 @@ def test_every_crossing_has_traffic_and_every_port_has_crossings() -> None:
     assert {c.port_code for c in crossings.values()} == set(data.catalogue())
     months = data.MonthRange.parse("2024-01", "2024-12")
     for crossing in crossings.values():
-        total = sum(float(crossing.series(m, months).sum())
-                    for m in ("Trucks", "Personal Vehicles", "Pedestrians", "Buses"))
+        total = sum(
+            float(crossing.series(m, months).sum()) for m in ("Trucks", "Personal Vehicles", "Pedestrians", "Buses")
+        )
         assert total > 0, crossing.id
 
 

@@ -15,8 +15,18 @@ from smartborder.data import geography
 from smartborder.data.files import data_file
 from smartborder.data.geography import border_region, border_region_json, distance_to_boundary_km
 
-STATES = ["California", "Arizona", "New Mexico", "Texas", "Baja California", "Sonora", "Chihuahua", "Coahuila",
-          "Nuevo León", "Tamaulipas"]
+STATES = [
+    "California",
+    "Arizona",
+    "New Mexico",
+    "Texas",
+    "Baja California",
+    "Sonora",
+    "Chihuahua",
+    "Coahuila",
+    "Nuevo León",
+    "Tamaulipas",
+]
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -73,9 +83,14 @@ def test_distance_to_the_boundary_is_a_distance() -> None:
 
 def test_coasts_of_both_seas_and_the_gulf_of_california() -> None:
     coast = border_region().coast
-    for name, point in {"Pacific at San Diego": (-117.25, 32.75), "Pacific at Ensenada": (-116.62, 31.85),
-                        "head of the Gulf of California": (-114.85, 31.75), "Guaymas": (-110.9, 27.92),
-                        "Gulf of Mexico at South Padre": (-97.17, 26.1), "Corpus Christi": (-97.4, 27.8)}.items():
+    for name, point in {
+        "Pacific at San Diego": (-117.25, 32.75),
+        "Pacific at Ensenada": (-116.62, 31.85),
+        "head of the Gulf of California": (-114.85, 31.75),
+        "Guaymas": (-110.9, 27.92),
+        "Gulf of Mexico at South Padre": (-97.17, 26.1),
+        "Corpus Christi": (-97.4, 27.8),
+    }.items():
         assert _nearest_km(coast, point) < 10, name
     assert _nearest_km(coast, (-106.44, 31.76)) > 400  # El Paso is inland
 
@@ -98,8 +113,14 @@ def test_states_of_both_countries_with_label_points_inside_them() -> None:
     assert not on_land("Mexico", -113.5, 30.0) and not on_land("Mexico", -111.0, 26.8)  # Gulf of California
     # The state lines are lines between states (none along the international boundary).
     names = {line.name for line in geo.lines if line.kind == "state"}
-    assert {"Arizona – California", "New Mexico – Texas", "Chihuahua – Sonora", "Coahuila – Nuevo León",
-            "Nuevo León – Tamaulipas", "Baja California – Sonora"} <= names
+    assert {
+        "Arizona – California",
+        "New Mexico – Texas",
+        "Chihuahua – Sonora",
+        "Coahuila – Nuevo León",
+        "Nuevo León – Tamaulipas",
+        "Baja California – Sonora",
+    } <= names
     for line in geo.lines:
         if line.kind == "state":  # it may end on the boundary, never run along it
             on_boundary = [distance_to_boundary_km(x, y) < 1 for x, y in line.points]

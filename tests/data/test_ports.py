@@ -21,9 +21,17 @@ def test_laredo_resolves_every_way(query: str) -> None:
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("Pharr", "2305"), ("World Trade Bridge", "2304"), ("Calexico", "2503"),
-     ("Calexico East", "2507"), ("calexico e", "2507"), ("Mariposa", "2604"),
-     ("Bridge of the Americas", "2402"), ("Otay Mesa", "2506"), ("cbx", "2582")],
+    [
+        ("Pharr", "2305"),
+        ("World Trade Bridge", "2304"),
+        ("Calexico", "2503"),
+        ("Calexico East", "2507"),
+        ("calexico e", "2507"),
+        ("Mariposa", "2604"),
+        ("Bridge of the Americas", "2402"),
+        ("Otay Mesa", "2506"),
+        ("cbx", "2582"),
+    ],
 )
 def test_aliases_and_prefixes(query: str, code: str) -> None:
     assert data.resolve_port(query).code == code

@@ -24,22 +24,41 @@ from smartborder.observations.timezones import (
 from tests.observations.helpers import XML, document_xml, lane_xml, port_xml, write
 
 
-@pytest.mark.parametrize(("text", "status", "expected"), [
-    ("40", "delay", 40.0), ("0", "no delay", 0.0), ("7.5", "delay", 7.5), ("1 hrs 35 min", "delay", 95.0),
-    ("45 min", "delay", 45.0), ("2 hrs", "delay", 120.0), ("", "no delay", 0.0), ("", "delay", Reason.BLANK_DELAY),
-    ("", "", Reason.BLANK_DELAY), ("soon", "delay", Reason.NON_NUMERIC_DELAY), ("nan", "", Reason.NON_NUMERIC_DELAY),
-])
+@pytest.mark.parametrize(
+    ("text", "status", "expected"),
+    [
+        ("40", "delay", 40.0),
+        ("0", "no delay", 0.0),
+        ("7.5", "delay", 7.5),
+        ("1 hrs 35 min", "delay", 95.0),
+        ("45 min", "delay", 45.0),
+        ("2 hrs", "delay", 120.0),
+        ("", "no delay", 0.0),
+        ("", "delay", Reason.BLANK_DELAY),
+        ("", "", Reason.BLANK_DELAY),
+        ("soon", "delay", Reason.NON_NUMERIC_DELAY),
+        ("nan", "", Reason.NON_NUMERIC_DELAY),
+    ],
+)
 def test_parse_delay(text: str, status: str, expected: float | Reason) -> None:
     assert parse_delay(text, status) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("At 9:00 pm EDT", UpdateTime(21, 0, "EDT")), ("At 8:07 pm EDT", UpdateTime(20, 7, "EDT")),
-    ("At 12:00 am CDT", UpdateTime(0, 0, "CDT")), ("At 12:30 pm MST", UpdateTime(12, 30, "MST")),
-    ("At Noon CDT", UpdateTime(12, 0, "CDT")), ("At Midnight PDT", UpdateTime(0, 0, "PDT")),
-    ("", Reason.NO_UPDATE_TIME), ("At 13:00 pm CDT", Reason.UNREADABLE_TIME), ("8:00 am", Reason.UNREADABLE_TIME),
-    ("At 5:00 pm XST", Reason.UNKNOWN_TZ),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At 9:00 pm EDT", UpdateTime(21, 0, "EDT")),
+        ("At 8:07 pm EDT", UpdateTime(20, 7, "EDT")),
+        ("At 12:00 am CDT", UpdateTime(0, 0, "CDT")),
+        ("At 12:30 pm MST", UpdateTime(12, 30, "MST")),
+        ("At Noon CDT", UpdateTime(12, 0, "CDT")),
+        ("At Midnight PDT", UpdateTime(0, 0, "PDT")),
+        ("", Reason.NO_UPDATE_TIME),
+        ("At 13:00 pm CDT", Reason.UNREADABLE_TIME),
+        ("8:00 am", Reason.UNREADABLE_TIME),
+        ("At 5:00 pm XST", Reason.UNKNOWN_TZ),
+    ],
+)
 def test_parse_update_time(text: str, expected: UpdateTime | Reason) -> None:
     assert parse_update_time(text) == expected
 
@@ -62,10 +81,24 @@ def test_time_zone_offsets_and_publication_stamps() -> None:
 
 
 def _raw(snapshot: int, reference: dt.datetime | None, day: dt.date, update: str) -> RawLane:
-    return RawLane(source="s.xml", snapshot=snapshot, reference=reference, port_number="1", port_name="P",
-                   crossing_name=str(update), border="Mexican", hours="24 hrs/day", date_text=str(day),
-                   snapshot_date=day, traffic_type="passenger", lane_type="standard", status="delay",
-                   update_time=update, delay="5", lanes_open="1")
+    return RawLane(
+        source="s.xml",
+        snapshot=snapshot,
+        reference=reference,
+        port_number="1",
+        port_name="P",
+        crossing_name=str(update),
+        border="Mexican",
+        hours="24 hrs/day",
+        date_text=str(day),
+        snapshot_date=day,
+        traffic_type="passenger",
+        lane_type="standard",
+        status="delay",
+        update_time=update,
+        delay="5",
+        lanes_open="1",
+    )
 
 
 def _at(instant: dt.datetime, tz: str) -> tuple[str, dt.date]:
@@ -74,7 +107,8 @@ def _at(instant: dt.datetime, tz: str) -> tuple[str, dt.date]:
 
 
 instants = st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2027, 1, 1)).map(
-    lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC))
+    lambda d: d.replace(second=0, microsecond=0, tzinfo=dt.UTC)
+)
 
 
 @settings(max_examples=200)
@@ -89,10 +123,15 @@ def test_update_dated_from_the_publication_time(published: dt.datetime, age: int
 
 
 @settings(max_examples=200)
-@given(instants, st.lists(st.integers(0, 120), min_size=3, max_size=8), st.integers(0, 20 * 60),
-       st.sampled_from(sorted(UTC_OFFSETS)))
+@given(
+    instants,
+    st.lists(st.integers(0, 120), min_size=3, max_size=8),
+    st.integers(0, 20 * 60),
+    st.sampled_from(sorted(UTC_OFFSETS)),
+)
 def test_update_dated_from_the_other_updates_without_a_publication_time(
-        published: dt.datetime, fresh: list[int], stale: int, tz: str) -> None:
+    published: dt.datetime, fresh: list[int], stale: int, tz: str
+) -> None:
     """Without a stamp, the snapshot's fresh updates stand in for it; a stale one is still dated right.
 
     Decidable only when the fresh updates fall on the snapshot's own date (see ``clean``)."""
@@ -140,25 +179,32 @@ def test_drop_reasons_of_the_port(tmp_path: Path) -> None:
     )
     rows = observations.load(write(tmp_path, "ports.xml", doc)).dropped.rows
     assert dict(zip(rows["port_number"], rows["reason"], strict=True)) == {
-        "1": "no_snapshot_date", "2": "unknown_traffic_type", "3": "unknown_lane_type", "4": "canadian_border"}
+        "1": "no_snapshot_date",
+        "2": "unknown_traffic_type",
+        "3": "unknown_lane_type",
+        "4": "canadian_border",
+    }
     assert "with no border stated" in rows.iloc[2]["detail"]
 
 
 def test_xml_publication_stamp_dates_updates_across_midnight(tmp_path: Path) -> None:
     # Published 00:20 Eastern on the 18th; every port still shows the 17th's 11 pm update.
     lanes = (lane_xml(update="At 11:00 pm EDT"), lane_xml(update="At 11:00 pm EDT", name="ready_lanes"))
-    doc = document_xml(port_xml(*lanes, date="9/18/2026"), last_updated="2026-9-18").replace(
-        "20:20:57", "00:20:00")
+    doc = document_xml(port_xml(*lanes, date="9/18/2026"), last_updated="2026-9-18").replace("20:20:57", "00:20:00")
     frame = observations.load(write(tmp_path, "f.xml", doc)).frame
     assert set(frame["time_local"]) == {pd.Timestamp("2026-09-17 23:00")}
     # The same without a stamp cannot be told from a snapshot taken at 23:30 on the 18th.
-    unstamped = observations.load(write(tmp_path, "g.xml", doc.replace("<last_updated_time>00:20:00</last_updated_time>", "")))
+    unstamped = observations.load(
+        write(tmp_path, "g.xml", doc.replace("<last_updated_time>00:20:00</last_updated_time>", ""))
+    )
     assert set(unstamped.frame["time_local"]) == {pd.Timestamp("2026-09-18 23:00")}
 
 
 def test_the_header_date_stands_in_for_a_missing_port_date(tmp_path: Path) -> None:
     doc = document_xml(port_xml(lane_xml(), date=""), last_updated="2026-9-17")
-    assert list(observations.load(write(tmp_path, "f.xml", doc)).frame["time_local"]) == [pd.Timestamp("2026-09-17 19:00")]
+    assert list(observations.load(write(tmp_path, "f.xml", doc)).frame["time_local"]) == [
+        pd.Timestamp("2026-09-17 19:00")
+    ]
 
 
 def test_every_reason_is_described() -> None:
@@ -181,8 +227,11 @@ def test_republished_snapshots_are_kept_once(tmp_path: Path) -> None:
 
 def test_a_revised_update_keeps_the_later_value(tmp_path: Path) -> None:
     text = XML.read_text(encoding="utf-8")
-    revised = text.replace("<delay_minutes>10</delay_minutes>\n        <lanes_open>2</lanes_open>",
-                           "<delay_minutes>25</delay_minutes>\n        <lanes_open>2</lanes_open>", 1)
+    revised = text.replace(
+        "<delay_minutes>10</delay_minutes>\n        <lanes_open>2</lanes_open>",
+        "<delay_minutes>25</delay_minutes>\n        <lanes_open>2</lanes_open>",
+        1,
+    )
     assert revised != text
     obs = observations.load([XML, write(tmp_path, "revised.xml", revised)])
     andrade = obs.frame[(obs.frame["crossing"] == "Andrade") & (obs.frame["traffic_type"] == "passenger")]

@@ -67,7 +67,8 @@ def test_xml_time_zones_and_the_stale_update_from_the_day_before() -> None:
     # Douglas publishes "PST" in September: taken as published, UTC-8.
     assert row(frame, "Douglas (Raul Hector Castro)", "passenger", "standard")["time_utc"] == utc(2026, 9, 18, 1, 0)
     assert row(frame, "El Paso - Bridge of the Americas (BOTA)", "passenger", "standard")["time_utc"] == (
-        utc(2026, 9, 18, 0, 0))  # 6 pm MDT
+        utc(2026, 9, 18, 0, 0)
+    )  # 6 pm MDT
 
 
 def test_xml_canadian_ports_dropped_unless_kept() -> None:
@@ -86,7 +87,10 @@ def test_xml_closed_lanes_are_counted_per_crossing_and_lane() -> None:
     closed = observations.load(XML).dropped.closed_lanes()
     douglas = closed[closed["crossing"] == "Douglas (Raul Hector Castro)"]
     assert sorted(zip(douglas["traffic_type"], douglas["lane_type"], strict=True)) == [
-        ("commercial", "standard"), ("passenger", "ready_lane"), ("pedestrian", "ready_lane")]
+        ("commercial", "standard"),
+        ("passenger", "ready_lane"),
+        ("pedestrian", "ready_lane"),
+    ]
     assert set(douglas["snapshots"]) == {1} and set(douglas["first_date"]) == {"2026-09-17"}
 
 
@@ -96,8 +100,12 @@ def test_xml_closed_lanes_are_counted_per_crossing_and_lane() -> None:
 def test_rss_snapshot() -> None:
     obs = observations.load(RSS_0822)
     frame = obs.frame
-    assert set(frame["crossing"]) == {"Brownsville - B&M", "Brownsville - Gateway", "Brownsville - Los Indios",
-                                      "Brownsville - Veterans International"}
+    assert set(frame["crossing"]) == {
+        "Brownsville - B&M",
+        "Brownsville - Gateway",
+        "Brownsville - Los Indios",
+        "Brownsville - Veterans International",
+    }
     bm = row(frame, "Brownsville - B&M", "passenger", "standard")
     assert (bm["port_name"], bm["crossing_name"], bm["port_number"], bm["border"]) == ("Brownsville", "B&M", "", "")
     assert (bm["delay_minutes"], bm["lanes_open"], bm["max_lanes"], bm["hours"]) == (40, 2, 4, "24 hrs/day")
@@ -105,8 +113,13 @@ def test_rss_snapshot() -> None:
     assert row(frame, "Brownsville - Gateway", "pedestrian", "ready_lane")["delay_minutes"] == 60
     vets = frame[frame["crossing"] == "Brownsville - Veterans International"]
     assert set(zip(vets["traffic_type"], vets["lane_type"], strict=True)) == {
-        ("commercial", "standard"), ("commercial", "FAST"), ("passenger", "standard"), ("passenger", "SENTRI"),
-        ("passenger", "ready_lane"), ("pedestrian", "standard")}
+        ("commercial", "standard"),
+        ("commercial", "FAST"),
+        ("passenger", "standard"),
+        ("passenger", "SENTRI"),
+        ("passenger", "ready_lane"),
+        ("pedestrian", "standard"),
+    }
     assert set(vets["hours"]) == {"6 am-Midnight"}
     assert obs.dropped.counts() == {"not_applicable": 5, "lanes_closed": 1}  # the Border Notice is not a lane
     assert list(obs.dropped.closed_lanes()["lane_type"]) == ["FAST"]
@@ -123,11 +136,16 @@ def test_rss_midnight_and_update_pending() -> None:
 
 def test_rss_with_escaped_html_reads_the_same(tmp_path: Path) -> None:
     text = RSS_0822.read_text(encoding="utf-8")
-    escaped = re.sub(r"<description>(Hours:.*?)</description>",
-                     lambda m: "<description>" + html.escape(m[1], quote=False) + "</description>", text)
+    escaped = re.sub(
+        r"<description>(Hours:.*?)</description>",
+        lambda m: "<description>" + html.escape(m[1], quote=False) + "</description>",
+        text,
+    )
     assert "&lt;br/&gt;" in escaped
     again = observations.load(write(tmp_path, "escaped.xml", escaped)).frame
-    pd.testing.assert_frame_equal(again.drop(columns="source"), observations.load(RSS_0822).frame.drop(columns="source"))
+    pd.testing.assert_frame_equal(
+        again.drop(columns="source"), observations.load(RSS_0822).frame.drop(columns="source")
+    )
 
 
 def _rss_variant(tmp_path: Path, pub: str, date: str, update: str) -> pd.DataFrame:
@@ -150,14 +168,22 @@ def test_rss_update_before_midnight_in_a_snapshot_dated_the_next_day(tmp_path: P
 
 def test_rss_phrasings(tmp_path: Path) -> None:
     text = RSS_0822.read_text(encoding="utf-8")
-    text = text.replace("At 1:00 pm CDT 40 min delay 2 lane(s) open  <br/>Sentri",
-                        "At 1:00 pm CDT no delay 3 lane(s) open  <br/>Sentri", 1)
-    text = text.replace("At 1:00 pm CDT 30 min delay 2 lane(s) open  <br/>Sentri",
-                        "At 1:00 pm CDT 1 hrs 35 min delay 2 lane(s) open  <br/>Sentri", 1)
-    text = text.replace("Sentri Lanes: At 1:00 pm CDT 5 min delay 2 lane(s) open",
-                        "Sentri Lanes: closed for repairs")
+    text = text.replace(
+        "At 1:00 pm CDT 40 min delay 2 lane(s) open  <br/>Sentri",
+        "At 1:00 pm CDT no delay 3 lane(s) open  <br/>Sentri",
+        1,
+    )
+    text = text.replace(
+        "At 1:00 pm CDT 30 min delay 2 lane(s) open  <br/>Sentri",
+        "At 1:00 pm CDT 1 hrs 35 min delay 2 lane(s) open  <br/>Sentri",
+        1,
+    )
+    text = text.replace("Sentri Lanes: At 1:00 pm CDT 5 min delay 2 lane(s) open", "Sentri Lanes: closed for repairs")
     obs = observations.load(write(tmp_path, "phrasing.xml", text))
-    assert row(obs.frame, "Brownsville - B&M", "passenger", "standard")[["delay_minutes", "lanes_open"]].tolist() == [0, 3]
+    assert row(obs.frame, "Brownsville - B&M", "passenger", "standard")[["delay_minutes", "lanes_open"]].tolist() == [
+        0,
+        3,
+    ]
     assert row(obs.frame, "Brownsville - Gateway", "passenger", "standard")["delay_minutes"] == 95
     unreadable = obs.dropped.rows[obs.dropped.rows["reason"] == "unreadable_entry"]
     assert len(unreadable) == 1 and "closed for repairs" in unreadable.iloc[0]["detail"]
@@ -174,7 +200,11 @@ def test_json_feed() -> None:
     assert row(frame, "San Ysidro", "pedestrian", "standard")["delay_minutes"] == 75  # "1 hrs 15 min"
     laredo = row(frame, "Laredo - Bridge II", "passenger", "standard")  # numbers, not strings
     assert (laredo["port_number"], laredo["delay_minutes"], laredo["lanes_open"], laredo["max_lanes"]) == (
-        "230402", 20, 3, 6)
+        "230402",
+        20,
+        3,
+        6,
+    )
     assert not (frame["crossing"] == "Blaine - Peace Arch").any()
     counts = obs.dropped.counts()
     assert counts["canadian_border"] == 2 and counts["non_numeric_delay"] == 1 and counts["update_pending"] == 1
@@ -188,5 +218,6 @@ def test_json_feed() -> None:
 def test_json_wrapped_in_an_object(tmp_path: Path) -> None:
     ports = json.loads(JSON.read_text(encoding="utf-8"))
     wrapped = write(tmp_path, "wrapped.json", json.dumps({"updated": "2026-09-17", "ports": ports}))
-    pd.testing.assert_frame_equal(observations.load(wrapped).frame.drop(columns="source"),
-                                  observations.load(JSON).frame.drop(columns="source"))
+    pd.testing.assert_frame_equal(
+        observations.load(wrapped).frame.drop(columns="source"), observations.load(JSON).frame.drop(columns="source")
+    )

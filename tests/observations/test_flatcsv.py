@@ -55,21 +55,31 @@ def test_required_columns_only(tmp_path: Path) -> None:
     obs = observations.load(write(tmp_path, "obs.csv", f"{HEADER}\n{GOOD}\n"))
     r = obs.frame.iloc[0]
     assert (r["crossing"], r["bts_port_code"], r["port_number"], r["port_name"], r["border"]) == (
-        "Brownsville - B&M", "2301", "", "", "")
+        "Brownsville - B&M",
+        "2301",
+        "",
+        "",
+        "",
+    )
     assert r["time_utc"] == pd.Timestamp("2026-08-22 18:00", tz="UTC") and r["delay_minutes"] == 40
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    (GOOD.replace("2026-08-22 13:00", "2026-13-01 10:00"),
-     "obs.csv line 7: update_time_local '2026-13-01 10:00' is not YYYY-MM-DD HH:MM"),
-    (GOOD.replace("2026-08-22 13:00", "2026-08-22T13:00"), "obs.csv line 7: update_time_local '2026-08-22T13:00'"),
-    (GOOD.replace("CDT", "CET"), "obs.csv line 7: tz 'CET' is not a known time zone abbreviation"),
-    (GOOD.replace("standard", "express"), "obs.csv line 7: lane_type 'express' is not one of standard"),
-    (GOOD.replace("passenger", "bus"), "obs.csv line 7: traffic_type 'bus' is not one of passenger"),
-    (GOOD.replace(",2,4,", ",two,4,"), "obs.csv line 7: lanes_open 'two' is not a number"),
-    (GOOD + ",extra", "obs.csv line 7: expected 10 fields as in the header, found 11"),
-    (GOOD.replace("Brownsville - B&M", ""), "obs.csv line 7: crossing is blank"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            GOOD.replace("2026-08-22 13:00", "2026-13-01 10:00"),
+            "obs.csv line 7: update_time_local '2026-13-01 10:00' is not YYYY-MM-DD HH:MM",
+        ),
+        (GOOD.replace("2026-08-22 13:00", "2026-08-22T13:00"), "obs.csv line 7: update_time_local '2026-08-22T13:00'"),
+        (GOOD.replace("CDT", "CET"), "obs.csv line 7: tz 'CET' is not a known time zone abbreviation"),
+        (GOOD.replace("standard", "express"), "obs.csv line 7: lane_type 'express' is not one of standard"),
+        (GOOD.replace("passenger", "bus"), "obs.csv line 7: traffic_type 'bus' is not one of passenger"),
+        (GOOD.replace(",2,4,", ",two,4,"), "obs.csv line 7: lanes_open 'two' is not a number"),
+        (GOOD + ",extra", "obs.csv line 7: expected 10 fields as in the header, found 11"),
+        (GOOD.replace("Brownsville - B&M", ""), "obs.csv line 7: crossing is blank"),
+    ],
+)
 def test_bad_line_names_file_line_and_field(tmp_path: Path, line: str, message: str) -> None:
     text = "\n".join([HEADER, *[GOOD] * 5, line]) + "\n"
     with pytest.raises(MalformedFileError) as info:
@@ -92,14 +102,23 @@ def test_bad_border_value(tmp_path: Path) -> None:
 
 
 def test_delays_dropped_from_a_csv(tmp_path: Path) -> None:
-    lines = [GOOD, GOOD.replace(",40,", ",,").replace("13:00", "14:00"),
-             GOOD.replace(",40,", ",soon,").replace("13:00", "15:00"),
-             GOOD.replace(",40,", ",-1,").replace("13:00", "16:00"),
-             GOOD.replace(",40,", ",2000,").replace("13:00", "17:00"), GOOD]
+    lines = [
+        GOOD,
+        GOOD.replace(",40,", ",,").replace("13:00", "14:00"),
+        GOOD.replace(",40,", ",soon,").replace("13:00", "15:00"),
+        GOOD.replace(",40,", ",-1,").replace("13:00", "16:00"),
+        GOOD.replace(",40,", ",2000,").replace("13:00", "17:00"),
+        GOOD,
+    ]
     obs = observations.load(write(tmp_path, "obs.csv", "\n".join([HEADER, *lines]) + "\n"))
     assert len(obs.frame) == 1
-    assert obs.dropped.counts() == {"blank_delay": 1, "delay_over_24h": 1, "negative_delay": 1,
-                                    "non_numeric_delay": 1, "republished": 1}
+    assert obs.dropped.counts() == {
+        "blank_delay": 1,
+        "delay_over_24h": 1,
+        "negative_delay": 1,
+        "non_numeric_delay": 1,
+        "republished": 1,
+    }
     assert "line 4: delay 'soon'" in obs.dropped.examples()["non_numeric_delay"][0]
 
 
@@ -131,17 +150,27 @@ def test_to_csv_errors(tmp_path: Path) -> None:
 
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12).map(str.strip)
-record = st.fixed_dictionaries({
-    "port_number": text, "port_name": text, "crossing_name": text, "crossing": text.filter(bool),
-    "bts_port_code": text, "border": st.sampled_from(["Mexican", ""]),
-    "traffic_type": st.sampled_from(TRAFFIC_TYPES), "lane_type": st.sampled_from(LANE_TYPES),
-    "time_local": st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 1, 1)).map(
-        lambda d: d.replace(second=0, microsecond=0)),
-    "tz": st.sampled_from(sorted(UTC_OFFSETS)),
-    "delay_minutes": st.floats(0, 1440) | st.integers(0, 1440).map(float),
-    "lanes_open": st.floats(0, 40) | st.just(float("nan")), "max_lanes": st.integers(0, 40).map(float),
-    "hours": text, "source": st.just("x"),
-})
+record = st.fixed_dictionaries(
+    {
+        "port_number": text,
+        "port_name": text,
+        "crossing_name": text,
+        "crossing": text.filter(bool),
+        "bts_port_code": text,
+        "border": st.sampled_from(["Mexican", ""]),
+        "traffic_type": st.sampled_from(TRAFFIC_TYPES),
+        "lane_type": st.sampled_from(LANE_TYPES),
+        "time_local": st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 1, 1)).map(
+            lambda d: d.replace(second=0, microsecond=0)
+        ),
+        "tz": st.sampled_from(sorted(UTC_OFFSETS)),
+        "delay_minutes": st.floats(0, 1440) | st.integers(0, 1440).map(float),
+        "lanes_open": st.floats(0, 40) | st.just(float("nan")),
+        "max_lanes": st.integers(0, 40).map(float),
+        "hours": text,
+        "source": st.just("x"),
+    }
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -149,7 +178,9 @@ record = st.fixed_dictionaries({
 def test_any_table_survives_the_csv(records: list[dict[str, object]]) -> None:
     for r in records:
         r["time_utc"] = to_utc(r["time_local"], r["tz"])  # type: ignore[arg-type]
-    frame = snapshot_frame(records).drop_duplicates(["port_number", "crossing", "traffic_type", "lane_type", "time_utc"])
+    frame = snapshot_frame(records).drop_duplicates(
+        ["port_number", "crossing", "traffic_type", "lane_type", "time_utc"]
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = observations.to_csv(frame, Path(folder) / "t.csv")
         again = observations.load(path).frame

@@ -41,24 +41,37 @@ def test_gzip_and_byte_order_mark_and_any_name(tmp_path: Path, source: Path) -> 
     data = source.read_bytes()
     packed = tmp_path / "snapshot.gz"
     packed.write_bytes(gzip.compress(b"\xef\xbb\xbf" + data))
-    pd.testing.assert_frame_equal(observations.load(packed).frame.drop(columns="source"),
-                                  observations.load(source).frame.drop(columns="source"))
+    pd.testing.assert_frame_equal(
+        observations.load(packed).frame.drop(columns="source"), observations.load(source).frame.drop(columns="source")
+    )
 
 
-@pytest.mark.parametrize(("name", "content", "error", "message"), [
-    ("feed.xml", "<foo><bar/></foo>", UnrecognisedFormatError,
-     "feed.xml: not a CBP Border Wait Times document: root element <foo>"),
-    ("feed.xml", "<border_wait_time><port>", MalformedFileError, "feed.xml: not well-formed XML"),
-    ("feed.json", '{"ports": [1, 2', MalformedFileError, "feed.json: not valid JSON"),
-    ("feed.json", '{"status": "ok"}', MalformedFileError, "feed.json: JSON holds no list of ports"),
-    ("feed.json", '[{"port_number": "1"}, {"border": "Mexican Border"}]', MalformedFileError,
-     "feed.json: port number 2 has neither port_number nor port_name"),
-    ("notes.txt", "hello\nworld\n", UnrecognisedFormatError, "notes.txt: not a CBP Border Wait Times file"),
-    ("empty.csv", "  \n", UnrecognisedFormatError, "empty.csv: empty file"),
-    ("feed.xml", "<rss><item/></rss>", MalformedFileError, "feed.xml: RSS document without a <channel>"),
-])
-def test_bad_files_name_the_file_and_the_problem(tmp_path: Path, name: str, content: str,
-                                                  error: type[Exception], message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "error", "message"),
+    [
+        (
+            "feed.xml",
+            "<foo><bar/></foo>",
+            UnrecognisedFormatError,
+            "feed.xml: not a CBP Border Wait Times document: root element <foo>",
+        ),
+        ("feed.xml", "<border_wait_time><port>", MalformedFileError, "feed.xml: not well-formed XML"),
+        ("feed.json", '{"ports": [1, 2', MalformedFileError, "feed.json: not valid JSON"),
+        ("feed.json", '{"status": "ok"}', MalformedFileError, "feed.json: JSON holds no list of ports"),
+        (
+            "feed.json",
+            '[{"port_number": "1"}, {"border": "Mexican Border"}]',
+            MalformedFileError,
+            "feed.json: port number 2 has neither port_number nor port_name",
+        ),
+        ("notes.txt", "hello\nworld\n", UnrecognisedFormatError, "notes.txt: not a CBP Border Wait Times file"),
+        ("empty.csv", "  \n", UnrecognisedFormatError, "empty.csv: empty file"),
+        ("feed.xml", "<rss><item/></rss>", MalformedFileError, "feed.xml: RSS document without a <channel>"),
+    ],
+)
+def test_bad_files_name_the_file_and_the_problem(
+    tmp_path: Path, name: str, content: str, error: type[Exception], message: str
+) -> None:
     with pytest.raises(error) as info:
         observations.load(write(tmp_path, name, content))
     assert str(info.value).startswith(str(tmp_path / name)) and message in str(info.value)

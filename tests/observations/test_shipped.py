@@ -7,8 +7,12 @@ import pytest
 
 from smartborder import observations
 
-CROSSINGS = {"Brownsville - B&M", "Brownsville - Gateway", "Brownsville - Los Indios",
-             "Brownsville - Veterans International"}
+CROSSINGS = {
+    "Brownsville - B&M",
+    "Brownsville - Gateway",
+    "Brownsville - Los Indios",
+    "Brownsville - Veterans International",
+}
 
 
 def test_shipped_brownsville() -> None:

@@ -10,8 +10,10 @@ def test_border_run_in_two_processes_equals_one(tmp_path) -> None:  # type: igno
     two = run_border(2024, workers=2, only=ports)
     assert sorted(one.ports.index) == ["donna", "naco", "progreso-bridge", "tecate"]
     cols = [c for c in one.ports.columns if c not in ("port_code", "port", "name", "state")]
-    np.testing.assert_array_equal(one.ports.loc[sorted(one.ports.index), cols].astype(float).values,
-                                  two.ports.loc[sorted(one.ports.index), cols].astype(float).values)
+    np.testing.assert_array_equal(
+        one.ports.loc[sorted(one.ports.index), cols].astype(float).values,
+        two.ports.loc[sorted(one.ports.index), cols].astype(float).values,
+    )
     summary = one.summary()
     assert list(summary["delay_cost_usd"]) == sorted(summary["delay_cost_usd"], reverse=True)
     assert summary["vehicles"].sum() > 1e6

@@ -111,8 +111,20 @@ def test_a_lane_type_the_model_lacks(readings, tmp_path: Path) -> None:  # type:
     rows = frame.assign(lane_type="SENTRI")
     out = rows.rename(columns={"time_local": "update_time_local"})
     out["update_time_local"] = pd.to_datetime(out["update_time_local"]).dt.strftime("%Y-%m-%d %H:%M")
-    out[["crossing", "bts_port_code", "traffic_type", "lane_type", "update_time_local", "tz", "delay_minutes",
-         "lanes_open", "max_lanes", "hours"]].to_csv(path, index=False)
+    out[
+        [
+            "crossing",
+            "bts_port_code",
+            "traffic_type",
+            "lane_type",
+            "update_time_local",
+            "tz",
+            "delay_minutes",
+            "lanes_open",
+            "max_lanes",
+            "hours",
+        ]
+    ].to_csv(path, index=False)
     with pytest.raises(ModelError, match="SENTRI in the observations that the model lacks"):
         calibrate("donna", observations.load(path), month="2025-08")
 
@@ -125,16 +137,47 @@ def test_cli_round_trip_and_errors(readings, tmp_path: Path, capsys: pytest.Capt
     csv = tmp_path / "donna.csv"
     observations.to_csv(readings, csv)
     model = tmp_path / "model.toml"
-    code, stdout, err = run(["calibrate", "donna", "--observations", str(csv), "--month", "2025-08",
-                             "--train-until", "2026-08-16", "--evaluations", "30", "--out", str(model),
-                             "--report", str(tmp_path / "rep"), "--json"], capsys)
+    code, stdout, err = run(
+        [
+            "calibrate",
+            "donna",
+            "--observations",
+            str(csv),
+            "--month",
+            "2025-08",
+            "--train-until",
+            "2026-08-16",
+            "--evaluations",
+            "30",
+            "--out",
+            str(model),
+            "--report",
+            str(tmp_path / "rep"),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     payload = json.loads(stdout)
     assert payload["fits"]["pov"]["simulations"] >= 30
     assert {"calibrated_test", "default_test"} <= set(payload["validation"])
     assert (tmp_path / "rep" / "calibration.html").exists() and model.exists()
-    code, stdout, err = run(["forecast", "donna", "--observations", str(csv), "--at", "2026-08-20 13:00",
-                             "--model", str(model), "--month", "2025-08", "--json"], capsys)
+    code, stdout, err = run(
+        [
+            "forecast",
+            "donna",
+            "--observations",
+            str(csv),
+            "--at",
+            "2026-08-20 13:00",
+            "--model",
+            str(model),
+            "--month",
+            "2025-08",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     fc = json.loads(stdout)
     assert fc["crossing"] == "donna" and fc["at"] == "2026-08-20 13:00"
@@ -153,8 +196,21 @@ def test_cli_round_trip_and_errors(readings, tmp_path: Path, capsys: pytest.Capt
     for args, message in [
         (["calibrate", "donna", "--observations", str(bad), "--out", str(fresh)], "bad.xml"),
         (["calibrate", "atlantis", "--observations", str(csv)], "port"),
-        (["calibrate", "donna", "--observations", str(csv), "--month", "2025-08", "--train-until",
-          "2026-12-01", "--out", str(fresh)], "held-out"),
+        (
+            [
+                "calibrate",
+                "donna",
+                "--observations",
+                str(csv),
+                "--month",
+                "2025-08",
+                "--train-until",
+                "2026-12-01",
+                "--out",
+                str(fresh),
+            ],
+            "held-out",
+        ),
         (["forecast", "donna", "--observations", str(csv), "--at", "2026-01-01 10:00"], "at"),
         (["forecast", "donna", "--observations", str(csv), "--at", "noon"], "at"),
     ]:
@@ -183,8 +239,16 @@ def test_average_days_lay_cbp_averages_on_the_simulated_week() -> None:
     from smartborder.policy.calibration import average_windows
     from smartborder.policy.forecast import average_days
 
-    frame = pd.DataFrame({"month": [3, 3, 10], "weekday": [0, 6, 2], "hour": [0, 23, 14],
-                          "vehicle": "pov", "lane": "standard", "delay_minutes": [5.0, 10.0, 40.0]})
+    frame = pd.DataFrame(
+        {
+            "month": [3, 3, 10],
+            "weekday": [0, 6, 2],
+            "hour": [0, 23, 14],
+            "vehicle": "pov",
+            "lane": "standard",
+            "delay_minutes": [5.0, 10.0, 40.0],
+        }
+    )
     days = average_days(frame, 2024)
     assert sorted(days) == [pd.Period("2024-03", "M"), pd.Period("2024-10", "M")]
     march = days[pd.Period("2024-03", "M")]
@@ -204,10 +268,12 @@ def test_the_blend_weight_recovers_what_the_records_favour() -> None:
     rows = []
     for h, w in ((1, 1.0), (2, 0.5), (3, 0.0)):  # observed = the blend with weight w, exactly
         observed = w * persist + (1 - w) * forecast_
-        rows += [{"hours_ahead": h, "observed": o, "forecast": f, "persistence": p}
-                 for o, f, p in zip(observed, forecast_, persist, strict=True)]
+        rows += [
+            {"hours_ahead": h, "observed": o, "forecast": f, "persistence": p}
+            for o, f, p in zip(observed, forecast_, persist, strict=True)
+        ]
     assert fit_weights(pd.DataFrame(rows)) == [1.0, 0.5, 0.0]
-    few = pd.DataFrame(rows[:MIN_BLEND_RECORDS - 1])
+    few = pd.DataFrame(rows[: MIN_BLEND_RECORDS - 1])
     assert fit_weights(few) is None  # too few to say: the twin alone
 
 
@@ -281,12 +347,20 @@ def test_the_anomaly_blend_recovers_known_weights() -> None:
         usual, now = rng.uniform(20, 60, n), rng.uniform(20, 60, n)
         reading, twin = now + rng.normal(0, 10, n), usual + rng.normal(0, 10, n)
         observed = usual + phi * (reading - now) + psi * (twin - usual) + chi * (now - usual)
-        rows += [{"hours_ahead": h, "observed": o, "forecast": t, "twin": t, "persistence": r,
-                  "climatology": u, "climatology_now": c}
-                 for o, t, r, u, c in zip(observed, twin, reading, usual, now, strict=True)]
-    assert fit_anomaly_weights(pd.DataFrame(rows)) == ([0.8, 0.5, 0.0, 1.0], [0.1, 1.2, 0.0, 0.0],
-                                                       [0.3, 0.0, 0.0, 1.0])
-    assert fit_anomaly_weights(pd.DataFrame(rows[:MIN_BLEND_RECORDS - 1])) is None
+        rows += [
+            {
+                "hours_ahead": h,
+                "observed": o,
+                "forecast": t,
+                "twin": t,
+                "persistence": r,
+                "climatology": u,
+                "climatology_now": c,
+            }
+            for o, t, r, u, c in zip(observed, twin, reading, usual, now, strict=True)
+        ]
+    assert fit_anomaly_weights(pd.DataFrame(rows)) == ([0.8, 0.5, 0.0, 1.0], [0.1, 1.2, 0.0, 0.0], [0.3, 0.0, 0.0, 1.0])
+    assert fit_anomaly_weights(pd.DataFrame(rows[: MIN_BLEND_RECORDS - 1])) is None
 
 
 def test_observed_staffing_keeps_the_readings_lane_hours() -> None:

@@ -25,8 +25,10 @@ def _twins(factor: float) -> list[PortSpec]:
     gateway = _cars_only(default_spec("gateway international", 2024))
     cls = gateway.classes["pov"]
     busy = cls.model_copy(update={"volume_factor": cls.volume_factor * factor})
-    return [gateway, gateway.model_copy(update={"crossing": "copy", "sources": gateway.volume_sources,
-                                                "classes": {"pov": busy}})]
+    return [
+        gateway,
+        gateway.model_copy(update={"crossing": "copy", "sources": gateway.volume_sources, "classes": {"pov": busy}}),
+    ]
 
 
 def _by(moved: list[Moved]) -> dict[str, Moved]:
@@ -86,12 +88,21 @@ def test_with_demand_gives_the_demand_asked_for() -> None:
     assert 5 * got["weekday"].sum() + 2 * got["weekend"].sum() == pytest.approx(weekly, rel=1e-6)
     open_hours = got["weekday"] > 0
     assert got["weekday"][open_hours] / got["weekday"].sum() == pytest.approx(
-        target["weekday"][open_hours] / target["weekday"][open_hours].sum(), rel=0.03)
+        target["weekday"][open_hours] / target["weekday"][open_hours].sum(), rel=0.03
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [({"share": 1.5}, "share"), ({"share": float("nan")}, "share"),
-                                               ({"scale_min": 0.0}, "scale_min"), ({"iterations": 0}, "iterations"),
-                                               ({"detour_kmh": 0.0}, "detour_kmh"), ({"circuity": 0.5}, "circuity")])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"share": 1.5}, "share"),
+        ({"share": float("nan")}, "share"),
+        ({"scale_min": 0.0}, "scale_min"),
+        ({"iterations": 0}, "iterations"),
+        ({"detour_kmh": 0.0}, "detour_kmh"),
+        ({"circuity": 0.5}, "circuity"),
+    ],
+)
 def test_bad_choices_name_the_field(kwargs: dict[str, float], field: str) -> None:
     with pytest.raises(ModelError, match=f"^{field}:"):
         DriverChoice(**{"share": 0.3, "scale_min": 10.0, **kwargs})  # type: ignore[arg-type]
@@ -114,6 +125,8 @@ def test_the_drive_between_crossings_is_charged() -> None:
     specs = [_cars_only(s) for s in default_specs("brownsville", 2024)]
     free = DriverChoice(share=0.3, scale_min=10.0, iterations=6, detour_kmh=1e9)
     charged = DriverChoice(share=0.3, scale_min=10.0, iterations=6)
-    gain = {c: {m.crossing: m.per_day_after - m.per_day_before for m in share_drivers(specs, JUNE, c)[1]}
-            for c in (free, charged)}
+    gain = {
+        c: {m.crossing: m.per_day_after - m.per_day_before for m in share_drivers(specs, JUNE, c)[1]}
+        for c in (free, charged)
+    }
     assert gain[charged][ids["free trade"]] < gain[free][ids["free trade"]]

@@ -9,13 +9,26 @@ from smartborder.policy.climatology import Climatology, day_kind
 
 
 def readings(rows: list[tuple[str, float]]) -> pd.DataFrame:
-    return pd.DataFrame({"vehicle": "pov", "lane": "standard", "time_local": [t for t, _ in rows],
-                         "delay_minutes": [d for _, d in rows]})
+    return pd.DataFrame(
+        {
+            "vehicle": "pov",
+            "lane": "standard",
+            "time_local": [t for t, _ in rows],
+            "delay_minutes": [d for _, d in rows],
+        }
+    )
 
 
 # Mon 2026-08-03 .. Wed 2026-08-05 at 10:00: 10, 20, 30; Saturday 2026-08-08 at 10:00: 90.
-FRAME = readings([("2026-08-03 10:00", 10.0), ("2026-08-04 10:00", 20.0), ("2026-08-05 10:00", 30.0),
-                  ("2026-08-08 10:00", 90.0), ("2026-08-04 11:00", 40.0)])
+FRAME = readings(
+    [
+        ("2026-08-03 10:00", 10.0),
+        ("2026-08-04 10:00", 20.0),
+        ("2026-08-05 10:00", 30.0),
+        ("2026-08-08 10:00", 90.0),
+        ("2026-08-04 11:00", 40.0),
+    ]
+)
 
 
 def test_mean_of_the_same_day_type_and_hour() -> None:
@@ -32,10 +45,8 @@ def test_a_day_left_out_of_its_own_baseline() -> None:
     usual = Climatology.of(FRAME)
     assert usual.value("pov", "standard", pd.Timestamp("2026-08-03 10:00"), own_day_out=True) == pytest.approx(25.0)
     # The only Saturday reading left out: the other days at 10:00.
-    assert usual.value("pov", "standard", pd.Timestamp("2026-08-08 10:00"),
-                       own_day_out=True) == pytest.approx(20.0)
-    assert usual.value("pov", "standard", pd.Timestamp("2026-08-04 11:00"),
-                       own_day_out=True) is None
+    assert usual.value("pov", "standard", pd.Timestamp("2026-08-08 10:00"), own_day_out=True) == pytest.approx(20.0)
+    assert usual.value("pov", "standard", pd.Timestamp("2026-08-04 11:00"), own_day_out=True) is None
 
 
 def test_day_kinds() -> None:

@@ -62,14 +62,17 @@ def test_shipped_catalogue_loads_and_every_figure_says_fact_or_estimate() -> Non
     assert any(lv.new_port for lv in levers)  # a new crossing
 
 
-@pytest.mark.parametrize(("change", "named"), [
-    (('source = "ESTIMATE: test" }\nannual', 'source = "somewhere" }\nannual'), "option.0.capital.source"),
-    (("build_years = 0", "build_years = 2"), "build_source"),
-    (("delta = 1", "delta = 1\n[option.levers.classes.pov]\nvolume_factor = 1.2"), "volume_factor"),
-    (('id = "pov-1"', 'id = "Pov 1"'), "option.0.id"),
-    (('capital = { usd = 1000', 'capital = { usd = -5'), "option.0.capital.usd"),
-    (('build_years = 0', 'build_years = 0\nports = ["Atlantis"]'), "option[0].ports"),
-])
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (('source = "ESTIMATE: test" }\nannual', 'source = "somewhere" }\nannual'), "option.0.capital.source"),
+        (("build_years = 0", "build_years = 2"), "build_source"),
+        (("delta = 1", "delta = 1\n[option.levers.classes.pov]\nvolume_factor = 1.2"), "volume_factor"),
+        (('id = "pov-1"', 'id = "Pov 1"'), "option.0.id"),
+        (("capital = { usd = 1000", "capital = { usd = -5"), "option.0.capital.usd"),
+        (("build_years = 0", 'build_years = 0\nports = ["Atlantis"]'), "option[0].ports"),
+    ],
+)
 def test_a_bad_catalogue_is_an_error_naming_the_field(tmp_path: Path, change: tuple[str, str], named: str) -> None:
     text = PARAMETERS + OPTION.replace(*change)
     assert text != PARAMETERS + OPTION
@@ -81,9 +84,11 @@ def test_a_bad_catalogue_is_an_error_naming_the_field(tmp_path: Path, change: tu
 def test_duplicate_ids_and_enrolment_without_a_lever_are_errors(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"option\[1\].id: 'pov-1' is used twice"):
         Catalogue.from_toml(_write(tmp_path, PARAMETERS + OPTION + OPTION))
-    enrolment = ('[[option.enrolment]]\nclass = "truck"\nlane = "FAST"\nfee = { usd = 50, source = "FACT: x" }\n'
-                 'fee_years = { value = 5, source = "FACT: x" }\n'
-                 'crossings_per_member = { value = 500, source = "ESTIMATE: x" }\n')
+    enrolment = (
+        '[[option.enrolment]]\nclass = "truck"\nlane = "FAST"\nfee = { usd = 50, source = "FACT: x" }\n'
+        'fee_years = { value = 5, source = "FACT: x" }\n'
+        'crossings_per_member = { value = 500, source = "ESTIMATE: x" }\n'
+    )
     with pytest.raises(ModelError, match="no trusted lever raises truck FAST"):
         Catalogue.from_toml(_write(tmp_path, PARAMETERS + OPTION + enrolment))
     with pytest.raises(ModelError, match="does not exist"):

@@ -38,8 +38,9 @@ def test_threads_and_one_by_one_agree(laredo) -> None:  # type: ignore[no-untype
 
 def test_an_error_in_a_thread_reaches_the_caller(laredo) -> None:  # type: ignore[no-untyped-def]
     specs, months = laredo
-    broken = specs[0].model_copy(update={"targeting": specs[0].targeting.model_copy(
-        update={"population": "/nonexistent/population.toml"})})
+    broken = specs[0].model_copy(
+        update={"targeting": specs[0].targeting.model_copy(update={"population": "/nonexistent/population.toml"})}
+    )
     ticks: list[int] = []
     with pytest.raises(TargetingError, match="does not exist"):
         run_place([broken, *specs[1:]], months, 1, keep_last=False, workers=2, progress=ticks.append)

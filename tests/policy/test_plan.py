@@ -31,10 +31,18 @@ PLACE, MONTH, REPS, SEED = "santa teresa", "2024-06", 3, 5
 
 
 def _option(option_id: str, capital: float, levers: dict, **extra: object) -> dict:  # type: ignore[type-arg]
-    return {"id": option_id, "description": option_id, "capital": {"usd": capital, "source": "ESTIMATE: test"},
-            "annual": {"usd": 0, "source": "ESTIMATE: test"}, "build_years": 1,
-            "build_source": "ESTIMATE: test", "life_years": 30, "life_source": "ESTIMATE: test",
-            "levers": levers, **extra}
+    return {
+        "id": option_id,
+        "description": option_id,
+        "capital": {"usd": capital, "source": "ESTIMATE: test"},
+        "annual": {"usd": 0, "source": "ESTIMATE: test"},
+        "build_years": 1,
+        "build_source": "ESTIMATE: test",
+        "life_years": 30,
+        "life_source": "ESTIMATE: test",
+        "levers": levers,
+        **extra,
+    }
 
 
 def _booths(vehicle: str, lane: str, delta: int, hours: tuple[int, int] = (0, 24)) -> dict:  # type: ignore[type-arg]
@@ -43,20 +51,24 @@ def _booths(vehicle: str, lane: str, delta: int, hours: tuple[int, int] = (0, 24
 
 #: A small catalogue (test figures, cheap officers) whose car options interact, two of which
 #: exclude each other.
-TEST_CATALOGUE = Catalogue.model_validate({
-    "name": "test",
-    "parameters": {"officer_hour": {"usd": 10.0, "source": "ESTIMATE: test"},
-                   "officers_per_lane": {"value": 1.5, "source": "ESTIMATE: test"}},
-    "option": [
-        _option("pov-1", 2e6, _booths("pov", "standard", 1), group="pov"),
-        _option("pov-2", 4e6, _booths("pov", "standard", 2), group="pov"),
-        _option("ready-1", 1.5e6, _booths("pov", "Ready", 1)),
-        _option("truck-1", 3e6, _booths("truck", "standard", 1)),
-        _option("ped-1", 0.5e6, _booths("pedestrian", "standard", 1)),
-        _option("pov-peak", 0.5e6, _booths("pov", "standard", 1, (12, 20))),
-        _option("truck-peak", 0.2e6, _booths("truck", "standard", 1, (10, 16))),
-    ],
-})
+TEST_CATALOGUE = Catalogue.model_validate(
+    {
+        "name": "test",
+        "parameters": {
+            "officer_hour": {"usd": 10.0, "source": "ESTIMATE: test"},
+            "officers_per_lane": {"value": 1.5, "source": "ESTIMATE: test"},
+        },
+        "option": [
+            _option("pov-1", 2e6, _booths("pov", "standard", 1), group="pov"),
+            _option("pov-2", 4e6, _booths("pov", "standard", 2), group="pov"),
+            _option("ready-1", 1.5e6, _booths("pov", "Ready", 1)),
+            _option("truck-1", 3e6, _booths("truck", "standard", 1)),
+            _option("ped-1", 0.5e6, _booths("pedestrian", "standard", 1)),
+            _option("pov-peak", 0.5e6, _booths("pov", "standard", 1, (12, 20))),
+            _option("truck-peak", 0.2e6, _booths("truck", "standard", 1, (10, 16))),
+        ],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +105,7 @@ def test_the_top_option_alone_through_compare_reproduces_its_benefit(plan, tmp_p
 
     def through_compare(seed: int) -> tuple[float, float]:
         result = compare_study(PLACE, [path], month=MONTH, replications=REPS, seed=seed)
-        (_, diffs), = result.scenarios.values()
+        ((_, diffs),) = result.scenarios.values()
         row = diffs[next(iter(diffs))].loc["port.total_cost_usd"]  # one crossing: its own table
         return -float(row["difference"]) * plan.annualise, float(row["ci95"]) * plan.annualise
 
@@ -124,8 +136,9 @@ def test_the_portfolio_is_its_own_simulation_not_the_sum_of_singles(planner, stu
     pair = planner.appraise(("pov-1", "ready-1"))
     apart = planner.single("pov-1").measured.benefit_usd[0] + planner.single("ready-1").measured.benefit_usd[0]
     assert pair.measured.benefit_usd[0].mean() < 0.95 * apart.mean()
-    assert pair.measured.benefit_usd[0].mean() > max(planner.single("pov-1").measured.benefit_usd[0].mean(),
-                                                     planner.single("ready-1").measured.benefit_usd[0].mean())
+    assert pair.measured.benefit_usd[0].mean() > max(
+        planner.single("pov-1").measured.benefit_usd[0].mean(), planner.single("ready-1").measured.benefit_usd[0].mean()
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -138,7 +151,8 @@ def test_a_larger_budget_never_gives_a_lower_npv(planner, budgets: list[float]) 
         cost = float(np.mean(portfolio.chosen.pv_cost)) if portfolio.chosen is not None else 0.0
         assert cost <= budget + 1e-6  # within its budget
         assert len({planner.options[i].group for i in portfolio.ids if planner.options[i].group}) == len(
-            [i for i in portfolio.ids if planner.options[i].group])  # never two of a group
+            [i for i in portfolio.ids if planner.options[i].group]
+        )  # never two of a group
         values.append(npv)
     assert values == sorted(values), list(zip(sorted(budgets), values, strict=True))
 
@@ -171,23 +185,34 @@ def test_growth_is_simulated_at_representative_years_and_interpolated(study) -> 
     assert specs[0].classes["truck"].volume_factor == pytest.approx(1.1)
     assert study.specs[0].classes["truck"].volume_factor == 1.0  # untouched
     params = PlanParameters(horizon_years=3, growth=0.05, points=2)
-    few = Catalogue.model_validate({**TEST_CATALOGUE.model_dump(), "option": [TEST_CATALOGUE.get("pov-1").model_dump()]})
+    few = Catalogue.model_validate(
+        {**TEST_CATALOGUE.model_dump(), "option": [TEST_CATALOGUE.get("pov-1").model_dump()]}
+    )
     growing = Planner(study, few, params, replications=REPS, seed=SEED, year=2024)
     a = growing.single("pov-1")
     assert a.measured.years == [1, 3]
     b1, b3 = a.measured.benefit_usd.mean(axis=1)
     assert b3 > b1 > 0  # more traffic, more delay saved by the same booth
     r = params.discount_rate
-    expected = (0.5 * (a.measured.benefit_usd[0] + a.measured.benefit_usd[1]) * (1 + r) ** -2
-                + a.measured.benefit_usd[1] * (1 + r) ** -3)  # year 2 interpolated, year 3 simulated
+    expected = (
+        0.5 * (a.measured.benefit_usd[0] + a.measured.benefit_usd[1]) * (1 + r) ** -2
+        + a.measured.benefit_usd[1] * (1 + r) ** -3
+    )  # year 2 interpolated, year 3 simulated
     np.testing.assert_allclose(a.pv_benefit, expected)
 
 
 def test_plan_json_has_the_documented_shape(plan) -> None:  # type: ignore[no-untyped-def]
     payload = plan_json(plan)
     first = payload["options"][0]
-    for key in ("id", "description", "capital_usd", "annual_cost_usd", "benefit_usd_per_year", "npv_usd",
-                "benefit_cost_ratio"):
+    for key in (
+        "id",
+        "description",
+        "capital_usd",
+        "annual_cost_usd",
+        "benefit_usd_per_year",
+        "npv_usd",
+        "benefit_cost_ratio",
+    ):
         assert key in first
     assert set(first["benefit_usd_per_year"]) == {"mean", "ci95"}
     assert set(payload["portfolio"]) >= {"options", "cost_usd", "npv_usd"}
@@ -221,8 +246,12 @@ def test_co2_objective_ranks_by_tonnes_per_dollar(study) -> None:  # type: ignor
 
 def test_the_shipped_catalogue_plans_laredo_with_its_new_crossing() -> None:
     catalogue = load_catalogue()
-    few = Catalogue.model_validate({**catalogue.model_dump(), "option": [
-        catalogue.get("new-crossing-laredo").model_dump(), catalogue.get("truck-booths-2").model_dump()]})
+    few = Catalogue.model_validate(
+        {
+            **catalogue.model_dump(),
+            "option": [catalogue.get("new-crossing-laredo").model_dump(), catalogue.get("truck-booths-2").model_dump()],
+        }
+    )
     result = plan_place("laredo", month=MONTH, catalogue=few, replications=2, seed=1, classes=["truck"])
     new = next(a for a in result.options if a.ids == ("new-crossing-laredo",))
     assert float(np.mean(new.measured.benefit_usd[0])) > 0  # relief for Laredo's trucks
@@ -234,8 +263,12 @@ def test_an_option_that_cannot_be_done_is_set_aside_not_ranked() -> None:
     the night roster does not have: it is set aside with the reason, not ranked. (The set-aside
     of an option whose queue never clears is held by the swamped-port test below.)"""
     catalogue = load_catalogue()
-    few = Catalogue.model_validate({**catalogue.model_dump(), "option": [
-        catalogue.get("pov-ready-convert-2").model_dump(), catalogue.get("pov-booths-2").model_dump()]})
+    few = Catalogue.model_validate(
+        {
+            **catalogue.model_dump(),
+            "option": [catalogue.get("pov-ready-convert-2").model_dump(), catalogue.get("pov-booths-2").model_dump()],
+        }
+    )
     result = plan_place("otay mesa", month=MONTH, catalogue=few, replications=2, seed=1, classes=["pov"])
     assert [a.ids for a in result.options] == [("pov-booths-2",)]
     assert "taking 2 away leaves none" in result.skipped["pov-ready-convert-2"]
@@ -245,12 +278,16 @@ def test_an_option_that_cannot_be_done_is_set_aside_not_ranked() -> None:
 # KPI code (policy/kpis.py) warns about the arithmetic on them: expected here.
 @pytest.mark.filterwarnings("ignore:invalid value encountered in subtract:RuntimeWarning")
 def test_growth_that_overwhelms_todays_staffing_is_warned_about() -> None:
-    few = Catalogue.model_validate({**TEST_CATALOGUE.model_dump(), "option": [TEST_CATALOGUE.get("pov-1").model_dump()]})
-    calm = plan_place(PLACE, month=MONTH, catalogue=few, replications=2, params=PlanParameters(horizon_years=5,
-                                                                                               growth=0.01))
+    few = Catalogue.model_validate(
+        {**TEST_CATALOGUE.model_dump(), "option": [TEST_CATALOGUE.get("pov-1").model_dump()]}
+    )
+    calm = plan_place(
+        PLACE, month=MONTH, catalogue=few, replications=2, params=PlanParameters(horizon_years=5, growth=0.01)
+    )
     assert not [n for n in calm.notes if n.startswith("warning")]
-    swamped = plan_place(PLACE, month=MONTH, catalogue=few, replications=2,
-                         params=PlanParameters(horizon_years=5, growth=0.4))
+    swamped = plan_place(
+        PLACE, month=MONTH, catalogue=few, replications=2, params=PlanParameters(horizon_years=5, growth=0.4)
+    )
     assert any("queue does not clear" in n for n in swamped.notes), swamped.notes
 
 
@@ -258,15 +295,29 @@ def test_a_ratio_only_where_benefits_and_costs_are_both_positive(study) -> None:
     """Opening the car lanes only 09-18 saves officer time and lengthens the line: benefits and costs both
     negative. The old ratio of two negatives read as a positive BCR; now there is none, and the
     verdict says it loses and why. A booth that pays keeps its ratio."""
-    catalogue = Catalogue.model_validate({
-        "name": "test", "parameters": TEST_CATALOGUE.parameters.model_dump(),
-        "option": [_option("pov-close", 0.0, {"hours": [{"class": "pov", "open": [9, 18], "open_saturday": [9, 18],
-                                                          "open_sunday": [9, 18]}]}),
-                   _option("pov-1", 2e6, _booths("pov", "standard", 1))]})
+    catalogue = Catalogue.model_validate(
+        {
+            "name": "test",
+            "parameters": TEST_CATALOGUE.parameters.model_dump(),
+            "option": [
+                _option(
+                    "pov-close",
+                    0.0,
+                    {"hours": [{"class": "pov", "open": [9, 18], "open_saturday": [9, 18], "open_sunday": [9, 18]}]},
+                ),
+                _option("pov-1", 2e6, _booths("pov", "standard", 1)),
+            ],
+        }
+    )
     few = Planner(study, catalogue, PlanParameters(horizon_years=5), replications=2, seed=SEED, year=2024)
     closed, added = few.single("pov-close"), few.single("pov-1")
     assert (closed.measured.benefit_usd[0] < 0).all() and (closed.pv_cost < 0).all()  # the premise
-    assert np.isnan(closed.bcr).all() and closed.summary()["benefit_cost_ratio"] != closed.summary()["benefit_cost_ratio"]
+    assert (
+        np.isnan(closed.bcr).all() and closed.summary()["benefit_cost_ratio"] != closed.summary()["benefit_cost_ratio"]
+    )
     verdict = closed.verdict()
     assert verdict.startswith("loses: staffs") and "fewer lane-hours a year and its delay cost rises" in verdict
-    assert (added.bcr > 0).all() and added.verdict() in ("saves more than it costs", "costs more than it saves over the horizon")
+    assert (added.bcr > 0).all() and added.verdict() in (
+        "saves more than it costs",
+        "costs more than it saves over the horizon",
+    )

@@ -22,6 +22,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_policy_imports_no_plotting_reporting_or_cli() -> None:
-    offenders = {path.name: sorted(m for m in _imports(path) if m.startswith(FORBIDDEN))
-                 for path in POLICY.glob("*.py")}
+    offenders = {
+        path.name: sorted(m for m in _imports(path) if m.startswith(FORBIDDEN)) for path in POLICY.glob("*.py")
+    }
     assert not {k: v for k, v in offenders.items() if v}

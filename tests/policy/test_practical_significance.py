@@ -8,14 +8,17 @@ from smartborder.policy.analysis import PortRun, compare, material
 from smartborder.ports.defaults import default_spec
 
 
-@pytest.mark.parametrize(("column", "difference", "baseline", "expected"), [
-    ("truck.wait_mean_min", -0.4, 12.0, False),  # significant maybe, but under a minute
-    ("truck.wait_mean_min", -1.0, 12.0, True),
-    ("truck.throughput_per_day", 5.0, 1000.0, False),  # 0.5 %
-    ("truck.throughput_per_day", 10.0, 1000.0, True),  # 1 %
-    ("truck.total_cost_usd", 0.0, 0.0, False),
-    ("truck.booth_hours", 3.0, 0.0, True),  # from nothing: any change
-])
+@pytest.mark.parametrize(
+    ("column", "difference", "baseline", "expected"),
+    [
+        ("truck.wait_mean_min", -0.4, 12.0, False),  # significant maybe, but under a minute
+        ("truck.wait_mean_min", -1.0, 12.0, True),
+        ("truck.throughput_per_day", 5.0, 1000.0, False),  # 0.5 %
+        ("truck.throughput_per_day", 10.0, 1000.0, True),  # 1 %
+        ("truck.total_cost_usd", 0.0, 0.0, False),
+        ("truck.booth_hours", 3.0, 0.0, True),  # from nothing: any change
+    ],
+)
 def test_material(column: str, difference: float, baseline: float, expected: bool) -> None:
     assert material(column, difference, baseline) is expected
 
@@ -46,6 +49,14 @@ def test_a_lever_that_lengthens_one_lanes_queue_is_flagged() -> None:
     flagged = {(w["class"], w["lane"], w["holders"]) for w in worse}
     assert ("truck", "FAST", None) in flagged and ("truck", None, "FAST") in flagged
     assert all(w["difference"] >= 1.0 and w["scenario"] > w["baseline"] for w in worse)
-    more_booths = run_place(apply_all(specs, Scenario.model_validate(
-        {"name": "+2 FAST", "booths": [{"class": "truck", "lane": "FAST", "delta": 2}]})), months, 3, 0, reuse=baseline)
+    more_booths = run_place(
+        apply_all(
+            specs,
+            Scenario.model_validate({"name": "+2 FAST", "booths": [{"class": "truck", "lane": "FAST", "delta": 2}]}),
+        ),
+        months,
+        3,
+        0,
+        reuse=baseline,
+    )
     assert worse_waits(compare_places(baseline, more_booths)) == []

@@ -34,8 +34,9 @@ def test_zero_change_scenario_equals_baseline_exactly(nogales, baseline) -> None
 
 
 def test_more_booths_never_increase_mean_wait(nogales, baseline) -> None:  # type: ignore[no-untyped-def]
-    scenario = Scenario.model_validate({"name": "+2 standard", "booths": [
-        {"class": "truck", "lane": "standard", "delta": 2}]})
+    scenario = Scenario.model_validate(
+        {"name": "+2 standard", "booths": [{"class": "truck", "lane": "standard", "delta": 2}]}
+    )
     more = run_port(apply(nogales, scenario), MONTH, replications=3, seed=11)
     before = baseline.runs["truck.standard.wait_mean_min"].to_numpy()
     after = more.runs["truck.standard.wait_mean_min"].to_numpy()
@@ -44,8 +45,7 @@ def test_more_booths_never_increase_mean_wait(nogales, baseline) -> None:  # typ
 
 
 def test_fewer_booths_increase_waits_significantly(nogales, baseline) -> None:  # type: ignore[no-untyped-def]
-    scenario = Scenario.model_validate({"name": "-2", "booths": [
-        {"class": "truck", "lane": "standard", "delta": -2}]})
+    scenario = Scenario.model_validate({"name": "-2", "booths": [{"class": "truck", "lane": "standard", "delta": -2}]})
     fewer = run_port(apply(nogales, scenario), MONTH, replications=3, seed=11)
     row = compare(baseline, fewer).loc["truck.wait_mean_min"]
     assert row["difference"] > 0 and row["significant"]
@@ -82,7 +82,10 @@ def test_volume_growth_and_new_port(nogales) -> None:  # type: ignore[no-untyped
         ({"name": "x", "booths": [{"class": "pov", "lane": "standard", "delta": 1}]}, "no pov traffic"),
         ({"name": "x", "classes": {"truck": {"pre_inspected_share": 1.5}}}, "pre_inspected_share"),
         ({"name": "x", "lever": 3}, "lever"),
-        ({"name": "x", "classes": {"truck": {"entitlements": {"FAST": 0.9}, "pre_inspected_share": 0.3}}}, "entitlements"),
+        (
+            {"name": "x", "classes": {"truck": {"entitlements": {"FAST": 0.9}, "pre_inspected_share": 0.3}}},
+            "entitlements",
+        ),
     ],
 )
 def test_bad_scenarios_are_rejected_before_running(nogales, raw, message, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -100,8 +103,9 @@ def test_cost_follows_from_hours_by_the_documented_formula(baseline) -> None:  #
     hours = runs["truck.vehicle_hours_delay"]
     expected = hours * p.truck_vot_per_vehicle_hour + hours * p.truck_idle_gallons_per_hour * p.diesel_price_per_gallon
     np.testing.assert_allclose(runs["truck.total_cost_usd"], expected)
-    np.testing.assert_allclose(runs["truck.co2_tonnes"],
-                               hours * p.truck_idle_gallons_per_hour * p.diesel_kg_co2_per_gallon / 1000)
+    np.testing.assert_allclose(
+        runs["truck.co2_tonnes"], hours * p.truck_idle_gallons_per_hour * p.diesel_kg_co2_per_gallon / 1000
+    )
     np.testing.assert_allclose(runs["port.total_cost_usd"], runs["truck.total_cost_usd"])
     assert (hours > 0).all()
 
@@ -109,8 +113,9 @@ def test_cost_follows_from_hours_by_the_documented_formula(baseline) -> None:  #
 def test_reusing_unchanged_classes_gives_the_same_numbers() -> None:
     spec = default_spec("tecate", 2024)
     base = run_port(spec, MONTH, replications=2, seed=3)
-    scenario = apply(spec, Scenario.model_validate({"name": "b", "booths": [
-        {"class": "pov", "lane": "standard", "delta": -1}]}))
+    scenario = apply(
+        spec, Scenario.model_validate({"name": "b", "booths": [{"class": "pov", "lane": "standard", "delta": -1}]})
+    )
     full = run_port(scenario, MONTH, replications=2, seed=3)
     quick = run_port(scenario, MONTH, replications=2, seed=3, reuse=base)
     pd.testing.assert_frame_equal(full.runs[sorted(full.runs.columns)], quick.runs[sorted(quick.runs.columns)])
@@ -121,14 +126,16 @@ def test_new_port_carries_the_diverted_volume() -> None:
     from smartborder.ports.newport import new_port_spec
 
     spec = new_port_spec("New crossing", {"Laredo": 0.15}, 2024, booths={"truck": {"standard": 3}})
-    assert spec.volume_sources == dict.fromkeys(("gateway-to-the-americas", "juarez-lincoln",
-                                                 "colombia", "world-trade-bridge"), 0.15)
+    assert spec.volume_sources == dict.fromkeys(
+        ("gateway-to-the-americas", "juarez-lincoln", "colombia", "world-trade-bridge"), 0.15
+    )
     assert spec.classes["truck"].lanes["standard"].booths == 3
     assert spec.classes["truck"].lanes["FAST"].booths >= 1  # sized
-    new = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH,
-                   replications=1, seed=1)
-    trucks = sum(float(data.resolve_crossing(c).series("Trucks", data.MonthRange(MONTH[0], MONTH[0])).sum())
-                 for c in ("colombia", "world trade bridge"))
+    new = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH, replications=1, seed=1)
+    trucks = sum(
+        float(data.resolve_crossing(c).series("Trucks", data.MonthRange(MONTH[0], MONTH[0])).sum())
+        for c in ("colombia", "world trade bridge")
+    )
     assert new.runs["truck.vehicles"].iloc[0] == pytest.approx(0.15 * trucks, rel=0.03)
     assert spec.provenance["sources"].startswith("SCENARIO")
 
@@ -144,8 +151,11 @@ def test_a_lever_on_a_lane_type_that_never_opens_says_so() -> None:
     fast = Scenario.load("double-fast")
     notes = lane_notes("double-fast", base, apply_all(base, fast), june)
     assert len(notes) == 1 and "staffs no truck FAST lane at any hour" in notes[0] and "20% → 50%" in notes[0]
-    opened = Scenario.model_validate({"name": "fast-lane", "booths": [
-        {"class": "truck", "lane": "FAST", "delta": 1, "hours": [8, 16]}]})
+    opened = Scenario.model_validate(
+        {"name": "fast-lane", "booths": [{"class": "truck", "lane": "FAST", "delta": 1, "hours": [8, 16]}]}
+    )
     notes = lane_notes("fast-lane", base, apply_all(base, opened), june)
-    assert len(notes) == 1 and "opens Nogales" in notes[0] and "7.3 lane-hours a day" in notes[0]  # 8 h weekdays and Saturdays, 4 h Sundays (its FAST hours)
+    assert (
+        len(notes) == 1 and "opens Nogales" in notes[0] and "7.3 lane-hours a day" in notes[0]
+    )  # 8 h weekdays and Saturdays, 4 h Sundays (its FAST hours)
     assert lane_notes("none", base, base, june) == []

@@ -45,9 +45,14 @@ def test_figures_equal_simulates(card: Scorecard, capsys: pytest.CaptureFixture[
         kpis = places[row["place"]]
         v, lane, kpi = row["class"], row["lane"], row["kpi"]
         prefix = v if lane == "all lanes" else f"{v}.lane.{lane}"
-        direct = {"vehicles_per_day": f"{v}.throughput_per_day", "wait_mean_min": f"{prefix}.wait_mean_min",
-                  "wait_p95_min": f"{prefix}.wait_p95_min", "delay_vehicle_hours": f"{v}.vehicle_hours_delay",
-                  "total_cost_usd": f"{v}.total_cost_usd", "co2_tonnes": f"{v}.co2_tonnes"}
+        direct = {
+            "vehicles_per_day": f"{v}.throughput_per_day",
+            "wait_mean_min": f"{prefix}.wait_mean_min",
+            "wait_p95_min": f"{prefix}.wait_p95_min",
+            "delay_vehicle_hours": f"{v}.vehicle_hours_delay",
+            "total_cost_usd": f"{v}.total_cost_usd",
+            "co2_tonnes": f"{v}.co2_tonnes",
+        }
         if kpi in direct:
             expected = kpis[direct[kpi]]["mean"]
             assert row["ci95"] == pytest.approx(kpis[direct[kpi]]["ci95"], nan_ok=True)
@@ -72,13 +77,19 @@ def test_figures_equal_simulates(card: Scorecard, capsys: pytest.CaptureFixture[
 def test_trend_is_each_year_simulated_the_same_way(card: Scorecard, capsys: pytest.CaptureFixture[str]) -> None:
     before = _simulate_json(capsys, "progreso", "--year", str(YEAR - 1))
     scored = card.scored()
-    row = scored[(scored["place"] == "all") & (scored["class"] == "pov") & (scored["kpi"] == "wait_mean_min")
-                 & (scored["lane"] == "all lanes")].iloc[0]
+    row = scored[
+        (scored["place"] == "all")
+        & (scored["class"] == "pov")
+        & (scored["kpi"] == "wait_mean_min")
+        & (scored["lane"] == "all lanes")
+    ].iloc[0]
     assert card.years == [YEAR - 1, YEAR]
     assert row["trend"][0] == pytest.approx(before["kpis"]["pov.wait_mean_min"]["mean"], rel=1e-12)
     assert row["trend"][1] == pytest.approx(row["value"])
     # A trend target: last year's delay per vehicle, in this year's vehicles.
-    delay = scored[(scored["place"] == "all") & (scored["class"] == "pov") & (scored["kpi"] == "delay_vehicle_hours")].iloc[0]
+    delay = scored[
+        (scored["place"] == "all") & (scored["class"] == "pov") & (scored["kpi"] == "delay_vehicle_hours")
+    ].iloc[0]
     per_vehicle = before["kpis"]["pov.vehicle_hours_delay"]["mean"] / before["kpis"]["pov.vehicles"]["mean"]
     assert delay["target"] == pytest.approx(per_vehicle * delay["vehicles"], rel=1e-12)
 
@@ -96,8 +107,12 @@ def test_lights_follow_the_targets(card: Scorecard) -> None:
             assert row["target"] == spec.value(row["class"], row["lane"])
 
 
-@given(value=st.floats(0, 1e6), target=st.floats(0.001, 1e6), amber=st.floats(0, 0.99),
-       better=st.sampled_from(["lower", "higher"]))
+@given(
+    value=st.floats(0, 1e6),
+    target=st.floats(0.001, 1e6),
+    amber=st.floats(0, 0.99),
+    better=st.sampled_from(["lower", "higher"]),
+)
 def test_light_rule(value: float, target: float, amber: float, better: str) -> None:
     colour = light(value, target, better, amber)
     meets = value <= target if better == "lower" else value >= target
@@ -112,7 +127,7 @@ def test_light_rule(value: float, target: float, amber: float, better: str) -> N
 
 def test_targets_file_overrides_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "targets.toml"
-    path.write_text('amber = 0.2\n[wait_mean_min]\ntruck = 15.0\n', encoding="utf-8")
+    path.write_text("amber = 0.2\n[wait_mean_min]\ntruck = 15.0\n", encoding="utf-8")
     targets = Targets.load(path)
     shipped = Targets.load()
     assert targets.amber == 0.2 and targets.wait_mean_min.truck == 15.0
@@ -123,15 +138,18 @@ def test_targets_file_overrides_and_keeps_the_rest(tmp_path: Path) -> None:
             assert shipped.of(kpi) is not None and shipped.of(kpi).source  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("text", "field"), [
-    ('[wait_mean_min]\ntruck = "soon"\n', "wait_mean_min.truck"),
-    ('[wait_mean_min]\ntruck = -3.0\n', "wait_mean_min"),
-    ('[wait_mean]\ntruck = 3.0\n', "wait_mean"),
-    ('[trusted_share]\npov = 40.0\n', "trusted_share"),
-    ('[secondary_rate]\nbetter = "sideways"\n', "secondary_rate.better"),
-    ('amber = 1.5\n', "amber"),
-    ('[wait_mean_min\n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('[wait_mean_min]\ntruck = "soon"\n', "wait_mean_min.truck"),
+        ("[wait_mean_min]\ntruck = -3.0\n", "wait_mean_min"),
+        ("[wait_mean]\ntruck = 3.0\n", "wait_mean"),
+        ("[trusted_share]\npov = 40.0\n", "trusted_share"),
+        ('[secondary_rate]\nbetter = "sideways"\n', "secondary_rate.better"),
+        ("amber = 1.5\n", "amber"),
+        ("[wait_mean_min\n", "not valid TOML"),
+    ],
+)
 def test_bad_targets_file_names_the_field(tmp_path: Path, text: str, field: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")

@@ -61,11 +61,16 @@ def measured(spec: PortSpec, vehicle: str, stat: str, replications: int = REPS, 
             keep = (trace.arrival < result.horizon) & open_hours[np.minimum(hour, open_hours.size - 1)]
             keep &= trace.lane >= 0  # who found the line too long and left waited nowhere
             weekday = (result.start_weekday + hour[keep] // 24) % 7
-            frames.append(pd.DataFrame({
-                "lane": [names[s].split(".")[-1] for s in trace.lane[keep]],
-                "day": np.select([weekday == 5, weekday == 6], ["saturday", "sunday"], "weekday"),
-                "hour": hour[keep] % 24,
-                "wait": trace.begin[keep] - trace.arrival[keep]}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "lane": [names[s].split(".")[-1] for s in trace.lane[keep]],
+                        "day": np.select([weekday == 5, weekday == 6], ["saturday", "sunday"], "weekday"),
+                        "hour": hour[keep] % 24,
+                        "wait": trace.begin[keep] - trace.arrival[keep],
+                    }
+                )
+            )
     waits = pd.concat(frames)
     if stat == "mean":
         return waits.groupby(["lane", "day", "hour"])["wait"].mean()
@@ -80,8 +85,10 @@ def _schedule(plan: StaffingPlan, lanes_of: str = "lanes") -> pd.DataFrame:
     frame = plan.frame()
     if lanes_of == "ceiling":
         cls = plan.classes[0]
-        frame["lanes"] = [cls.ceiling[lane][day][hour] for lane, day, hour in
-                          zip(frame["lane"], frame["day"], frame["hour"], strict=True)]
+        frame["lanes"] = [
+            cls.ceiling[lane][day][hour]
+            for lane, day, hour in zip(frame["lane"], frame["day"], frame["hour"], strict=True)
+        ]
     return frame
 
 
@@ -141,8 +148,13 @@ def test_removing_any_lane_hour_breaks_a_target(planned: tuple[StaffingPlan, Pat
     schedule = read_schedule(path)
     status = _statuses(plan)
     cls = plan.classes[0]
-    cells = [(lane, day, hour) for lane in cls.lanes for day in DAY_TYPES for hour in range(24)
-             if cls.lanes[lane][day][hour] > cls.floor[lane][day][hour]]
+    cells = [
+        (lane, day, hour)
+        for lane in cls.lanes
+        for day in DAY_TYPES
+        for hour in range(24)
+        if cls.lanes[lane][day][hour] > cls.floor[lane][day][hour]
+    ]
     assert len(cells) >= 10
     for lane, day, hour in cells:
         fewer = schedule.copy()
@@ -191,7 +203,8 @@ def test_officer_hours_and_cost_are_the_lane_hours_simulate_counts(planned: tupl
     cost = plan.cost
     assert totals["officer_hours_plan"] == pytest.approx(booth_hours * cost.officers_per_lane)
     assert totals["cost_change_usd"] == pytest.approx(
-        (totals["lane_hours_plan"] - totals["lane_hours_today"]) * cost.officers_per_lane * cost.usd_per_officer_hour)
+        (totals["lane_hours_plan"] - totals["lane_hours_today"]) * cost.officers_per_lane * cost.usd_per_officer_hour
+    )
     assert sum(day_counts(plan.month).values()) == plan.month.days_in_month
 
 
@@ -210,9 +223,17 @@ def test_officer_cost_has_a_source_and_can_be_overridden() -> None:
         OfficerCost.default(-5.0)
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"target": 0.0}, "target-wait"), ({"target": float("nan")}, "target-wait"), ({"stat": "median"}, "stat"),
-    ({"replications": 0}, "replications"), ({"month": "2024-13"}, "month"), ({"month": ""}, "month")])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"target": 0.0}, "target-wait"),
+        ({"target": float("nan")}, "target-wait"),
+        ({"stat": "median"}, "stat"),
+        ({"replications": 0}, "replications"),
+        ({"month": "2024-13"}, "month"),
+        ({"month": ""}, "month"),
+    ],
+)
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
     args: dict[str, object] = {"place": PLACE, "month": MONTH, "target": 10.0, **kwargs}
     with pytest.raises(SmartborderError, match=f"^{field}:"):

@@ -67,8 +67,7 @@ def test_dask_local_cluster_equals_local_run(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     spec = SweepSpec.model_validate(SPEC)
     run_sweep(spec, tmp_path / "local", workers=2)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         outcome = run_sweep(spec, tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert outcome.done == 16 and outcome.failed == 0
     a, b = read_results(tmp_path / "local"), read_results(tmp_path / "dask")

@@ -84,7 +84,11 @@ def test_staffing_rule_follows_the_load_within_the_booths() -> None:
 
 
 def test_monthly_demand_adds_up_to_the_real_volume() -> None:
-    for crossing, measure in (("nogales", "Trucks"), ("world trade bridge", "Trucks"), ("b-and-m", "Personal Vehicles")):
+    for crossing, measure in (
+        ("nogales", "Trucks"),
+        ("world trade bridge", "Trucks"),
+        ("b-and-m", "Personal Vehicles"),
+    ):
         spec = default_spec(crossing, 2024)
         demand, first_weekday = monthly_demand(spec, pd.Period("2024-03", "M"))
         vehicle = {"Trucks": "truck", "Personal Vehicles": "pov"}[measure]
@@ -105,7 +109,7 @@ def test_seasonal_staffing_follows_each_month() -> None:
     months = year_months(spec, 2024)
     lanes = month_schedules(spec, months)["pedestrian.primary.standard"]
     hours = np.cumsum([0] + [m.days_in_month * 24 for m in months])
-    june, december = lanes[hours[5]:hours[6]].mean(), lanes[hours[11]:hours[12]].mean()
+    june, december = lanes[hours[5] : hours[6]].mean(), lanes[hours[11] : hours[12]].mean()
     assert december > 1.3 * june
     assert lanes.max() <= spec.classes["pedestrian"].lanes["standard"].booths
     assert not any(w.startswith("pedestrian") for w in capacity_warnings(spec, months))
@@ -123,8 +127,9 @@ def test_arrivals_only_while_open_plus_the_pre_opening_queue() -> None:
     assert trucks[hours == 7].sum() == pytest.approx(cls.pre_opening.share * trucks.sum())
     # Cars at a 24-hour crossing have no pre-opening queue.
     sy = default_spec("san ysidro", 2024)
-    cars = np.sum([v for k, v in monthly_demand(sy, pd.Period("2024-06", "M"))[0].items() if k.startswith("pov.")],
-                  axis=0)
+    cars = np.sum(
+        [v for k, v in monthly_demand(sy, pd.Period("2024-06", "M"))[0].items() if k.startswith("pov.")], axis=0
+    )
     assert (cars > 0).all()
 
 
@@ -194,12 +199,21 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     # Edit one hour: it changes, nothing else does; more lanes than booths is refused, naming the
     # crossing, lane type, day and hour, unless extra booths (lanes being built) are allowed.
     edited = schedule.copy()
-    row = (edited["crossing"] == "world-trade-bridge") & (edited["lane"] == "standard") & \
-          (edited["day"] == "weekday") & (edited["hour"] == 10)
+    row = (
+        (edited["crossing"] == "world-trade-bridge")
+        & (edited["lane"] == "standard")
+        & (edited["day"] == "weekday")
+        & (edited["hour"] == 10)
+    )
     edited.loc[row, "lanes"] = 18
     booths = specs[0].classes["truck"].lanes["standard"].booths
-    with pytest.raises(ModelError, match=(f"staffing: edited.csv staffs 18 truck standard lanes at World Trade Bridge.* "
-                                          f"on weekdays at 10:00, but {booths} booth")):
+    with pytest.raises(
+        ModelError,
+        match=(
+            f"staffing: edited.csv staffs 18 truck standard lanes at World Trade Bridge.* "
+            f"on weekdays at 10:00, but {booths} booth"
+        ),
+    ):
         with_schedule(specs[0], edited, "edited.csv")
     changed = with_schedule(specs[0], edited, "edited.csv", allow_extra_booths=True)
     lane = changed.classes["truck"].lanes["standard"]
@@ -207,16 +221,21 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     assert lane.lanes("weekday")[11] == specs[0].classes["truck"].lanes["standard"].lanes("weekday")[11]
     assert changed.provenance["classes.truck.lanes.standard.staffed"].startswith("SCHEDULE")
     frame = schedule_frame(changed)
-    assert int(frame[(frame["lane"] == "standard") & (frame["day"] == "weekday") & (frame["hour"] == 10)]
-               ["lanes"].iloc[0]) == 18
+    assert (
+        int(frame[(frame["lane"] == "standard") & (frame["day"] == "weekday") & (frame["hour"] == 10)]["lanes"].iloc[0])
+        == 18
+    )
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("crossing,class,lane,day,hour\n", "lanes"),
-    ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,monday,3,2\n", "line 2: day"),
-    ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,weekday,24,2\n", "line 2: hour"),
-    ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,weekday,3,-1\n", "line 2: lanes"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("crossing,class,lane,day,hour\n", "lanes"),
+        ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,monday,3,2\n", "line 2: day"),
+        ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,weekday,24,2\n", "line 2: hour"),
+        ("crossing,class,lane,day,hour,lanes\ntecate,pov,standard,weekday,3,-1\n", "line 2: lanes"),
+    ],
+)
 def test_bad_staffing_files_name_the_line(tmp_path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "s.csv"
     path.write_text(content)
@@ -239,10 +258,19 @@ def test_capacity_warning_for_an_overloaded_model() -> None:
     assert any(w.startswith("pov:") and "grows" in w for w in warnings)
 
 
-@pytest.mark.parametrize(("crossing", "scenario"), [
-    ("world-trade-bridge", None), ("san-ysidro", None), ("veterans", None), ("tecate", None),
-    ("columbus", None), ("otay-mesa", "night-booths"), ("nogales", "+2 standard"),
-    ("world-trade-bridge", "extended-truck-hours")])
+@pytest.mark.parametrize(
+    ("crossing", "scenario"),
+    [
+        ("world-trade-bridge", None),
+        ("san-ysidro", None),
+        ("veterans", None),
+        ("tecate", None),
+        ("columbus", None),
+        ("otay-mesa", "night-booths"),
+        ("nogales", "+2 standard"),
+        ("world-trade-bridge", "extended-truck-hours"),
+    ],
+)
 def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str, scenario: str | None) -> None:
     """The fast path (loads made once, scaled per month) staffs exactly what ``apply_rule`` on
     a copy of the class per month staffs, a scenario's lane changes on top."""
@@ -254,8 +282,10 @@ def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str, scena
 
     spec = default_spec(crossing, 2024)
     if scenario == "+2 standard":
-        spec = apply(spec, Scenario.model_validate({"name": scenario, "booths": [
-            {"class": "truck", "lane": "standard", "delta": 2}]}))
+        spec = apply(
+            spec,
+            Scenario.model_validate({"name": scenario, "booths": [{"class": "truck", "lane": "standard", "delta": 2}]}),
+        )
     elif scenario is not None:
         spec = apply(spec, Scenario.load(scenario))
     months = [pd.Period(f"2024-{m:02d}", "M") for m in range(1, 13)]

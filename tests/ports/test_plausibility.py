@@ -36,8 +36,10 @@ def busiest_hour_utilisation(result, station: int) -> tuple[float, float, float]
         vehicles += int(here.sum())
         start, end = trace.begin[here], trace.finish[here]
         # Each service split over the hours it spans (services are minutes long: two hours at most).
-        for lo, hi in ((start, np.minimum(end, (np.floor(start / 60) + 1) * 60)),
-                       (np.maximum(start, (np.floor(start / 60) + 1) * 60), end)):
+        for lo, hi in (
+            (start, np.minimum(end, (np.floor(start / 60) + 1) * 60)),
+            (np.maximum(start, (np.floor(start / 60) + 1) * 60), end),
+        ):
             length = np.clip(hi - lo, 0, None)
             clock = lo + result.start_hour * 60
             weekday = (result.start_weekday + (clock // 1440).astype(int)) % 7 < 5
@@ -85,8 +87,9 @@ def test_staffed_lanes_are_busy_in_their_busiest_hour(crossing: str) -> None:
 
 
 def _busiest(vehicle: str, measure: str, count: int) -> list[str]:
-    volume = {c: float(data.crossings()[c].series(measure, data.MonthRange(MONTH[0], MONTH[0])).sum())
-              for c in CROSSINGS}
+    volume = {
+        c: float(data.crossings()[c].series(measure, data.MonthRange(MONTH[0], MONTH[0])).sum()) for c in CROSSINGS
+    }
     return sorted(volume, key=volume.get, reverse=True)[:count]  # type: ignore[arg-type]
 
 
@@ -115,8 +118,15 @@ def test_truck_waits_at_the_busiest_commercial_crossings(crossing: str) -> None:
 
 def test_san_ysidro_has_the_largest_passenger_delay() -> None:
     """The busiest passenger crossing on the continent leads on car and pedestrian delay."""
-    hours = {c: float(run(c).runs.iloc[0].filter(like="person_hours_delay")
-                      .drop(labels=[k for k in run(c).runs.columns if k.startswith("truck")], errors="ignore").sum())
-             for c in CROSSINGS}
+    hours = {
+        c: float(
+            run(c)
+            .runs.iloc[0]
+            .filter(like="person_hours_delay")
+            .drop(labels=[k for k in run(c).runs.columns if k.startswith("truck")], errors="ignore")
+            .sum()
+        )
+        for c in CROSSINGS
+    }
     top = sorted(hours, key=hours.get, reverse=True)[:3]  # type: ignore[arg-type]
     assert "san-ysidro" in top, top

@@ -22,8 +22,9 @@ PATIENCE = ServiceTime(kind="lognormal", mean=120.0, cv=0.6)
 ROSTER = np.array([0.40, 0.28, 0.28, 0.26, 0.39, 0.54] + [1.0] * 18)
 # A day's arrivals, shaped like a commuter crossing's (a morning rush, an afternoon peak), in cars
 # an hour where one lane (the busiest hour's) clears 60; scaled to a share of the roster's capacity.
-SHAPE = np.array([22, 16, 16, 15, 22, 34, 66, 70, 66, 62, 60, 62, 64, 68, 72, 74, 70, 64, 60, 58, 56, 54, 52, 30],
-                 dtype=float)
+SHAPE = np.array(
+    [22, 16, 16, 15, 22, 34, 66, 70, 66, 62, 60, 62, 64, 68, 72, 74, 70, 64, 60, 58, 56, 54, 52, 30], dtype=float
+)
 
 
 def _day(load: float) -> np.ndarray:
@@ -40,7 +41,9 @@ def test_inverting_the_forward_balance_gives_back_the_arrivals(load: float, pati
     assert waits.max() > 30  # the lanes are over-full for part of the day: a real test of the balance
     back = profiles.arrivals_from_waits(waits, ROSTER, 1.0, patience, normalise=False)
     assert back == pytest.approx(arrivals, rel=1e-6)
-    assert profiles.arrivals_from_waits(waits, ROSTER, 1.0, patience) == pytest.approx(arrivals / arrivals.mean(), rel=1e-6)
+    assert profiles.arrivals_from_waits(waits, ROSTER, 1.0, patience) == pytest.approx(
+        arrivals / arrivals.mean(), rel=1e-6
+    )
 
 
 def test_a_growing_line_means_more_cars_than_the_lanes_clear() -> None:
@@ -63,12 +66,17 @@ def test_weights_depend_on_the_lanes_shape_not_their_number(scale: float, waits:
     assert one.min() >= profiles.FLOOR * one.max() - 1e-12
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"waits": [1.0] * 23}, "waits"), ({"waits": [-1.0] + [1.0] * 23}, "waits"),
-    ({"waits": [np.nan] + [1.0] * 23}, "waits"), ({"lanes": [0.0] * 24}, "lanes"),
-    ({"service_min": 0.0}, "service_min"),
-    ({"waits": [1e6] * 24, "patience": ServiceTime(kind="deterministic", mean=10.0)}, "patience"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"waits": [1.0] * 23}, "waits"),
+        ({"waits": [-1.0] + [1.0] * 23}, "waits"),
+        ({"waits": [np.nan] + [1.0] * 23}, "waits"),
+        ({"lanes": [0.0] * 24}, "lanes"),
+        ({"service_min": 0.0}, "service_min"),
+        ({"waits": [1e6] * 24, "patience": ServiceTime(kind="deterministic", mean=10.0)}, "patience"),
+    ],
+)
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
     args: dict[str, object] = {"waits": [10.0] * 24, "lanes": [1.0] * 24, "service_min": 1.0, **kwargs}
     with pytest.raises(ModelError, match=f"^{field}:"):
@@ -85,7 +93,9 @@ def test_californias_car_shape_is_what_cbps_averages_give() -> None:
     patience = ServiceTime(**a["pov"]["patience"])
     service = a["pov"]["service"]["standard"]["mean"]
     for day, key in (("weekday", "hourly_weekday"), ("weekend", "hourly_weekend")):
-        derived = profiles.from_averages(averages, how["column"], how["months"], how[day], roster[day], service, patience)
+        derived = profiles.from_averages(
+            averages, how["column"], how["months"], how[day], roster[day], service, patience
+        )
         assert derived == pytest.approx(region[key], abs=0.006)
     assert set(how["months"]).isdisjoint({10, 11, 12})  # the realism test scores those
 
@@ -118,8 +128,9 @@ def test_texas_car_shape_and_level_are_what_the_brownsville_readings_give() -> N
     patience = ServiceTime(**a["pov"]["patience"])
     service = a["pov"]["service"]["standard"]["mean"]
     for day, rows in (("weekday", times.dt.day_of_week < 5), ("weekend", times.dt.day_of_week >= 5)):
-        waits = profiles.waits_by_hour(times[rows].dt.hour.to_numpy(), frame.loc[rows, "delay_minutes"].to_numpy(),
-                                       smooth=how["smooth"])
+        waits = profiles.waits_by_hour(
+            times[rows].dt.hour.to_numpy(), frame.loc[rows, "delay_minutes"].to_numpy(), smooth=how["smooth"]
+        )
         derived = profiles.arrivals_from_waits(waits, roster[day], service, patience)
         assert derived == pytest.approx(region[f"hourly_{day}"], abs=0.006)
         if day == "weekday":

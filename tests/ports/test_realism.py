@@ -41,10 +41,12 @@ def san_ysidro() -> pd.DataFrame:
 
 # Measured on those months: standard r 0.94, level 0.98 of CBP's, peak 15 h (CBP 14 h); Ready
 # r 0.69, 1.07, 16 h (14 h); SENTRI r 0.54, 0.43 of CBP's 11 min, 15 h (13 h). Held a step below.
-@pytest.mark.parametrize(("lane", "least_r", "least_ratio"), [("standard", 0.8, 2 / 3), ("Ready", 0.6, 2 / 3),
-                                                              ("SENTRI", 0.4, 1 / 3)])
-def test_san_ysidro_follows_cbps_averages_by_hour(san_ysidro: pd.DataFrame, lane: str, least_r: float,
-                                                  least_ratio: float) -> None:
+@pytest.mark.parametrize(
+    ("lane", "least_r", "least_ratio"), [("standard", 0.8, 2 / 3), ("Ready", 0.6, 2 / 3), ("SENTRI", 0.4, 1 / 3)]
+)
+def test_san_ysidro_follows_cbps_averages_by_hour(
+    san_ysidro: pd.DataFrame, lane: str, least_r: float, least_ratio: float
+) -> None:
     profile = _weekday_profile(san_ysidro, lane, san_ysidro["hour"].to_numpy(), san_ysidro["weekday"].to_numpy())
     r = np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1]
     assert r >= least_r
@@ -66,8 +68,11 @@ def brownsville() -> pd.DataFrame:
         cars = frame[(frame["vehicle"] == "pov") & (frame["lane"] == "standard")]
         cars = cars[pd.to_datetime(cars["time_local"]) >= SPLIT]
         month = volume_month(crossing, pd.Timestamp(cars["time_local"].min()), None, [])
-        scored.append(score(default_spec(crossing, month.year), cars, "snapshot", month, seed=0,
-                            replications=2).assign(bridge=name))
+        scored.append(
+            score(default_spec(crossing, month.year), cars, "snapshot", month, seed=0, replications=2).assign(
+                bridge=name
+            )
+        )
     return pd.concat(scored, ignore_index=True)
 
 
@@ -98,8 +103,16 @@ def test_night_booths_do_not_beat_day_lanes_at_otay_mesa() -> None:
     months = [pd.Period("2024-06", "M")]
 
     def wait(hours: list[int] | None) -> float:
-        changed = spec if hours is None else apply(spec, Scenario.model_validate(
-            {"name": "+2", "booths": [{"class": "pov", "lane": "standard", "delta": 2, "hours": hours}]}))
+        changed = (
+            spec
+            if hours is None
+            else apply(
+                spec,
+                Scenario.model_validate(
+                    {"name": "+2", "booths": [{"class": "pov", "lane": "standard", "delta": 2, "hours": hours}]}
+                ),
+            )
+        )
         return float(run_port(changed, months, replications=2, seed=3).runs["pov.wait_mean_min"].mean())
 
     base, night, day = wait(None), wait([22, 6]), wait([6, 22])

@@ -36,8 +36,9 @@ def test_whole_lanes_keep_the_floor_and_the_booths() -> None:
 def test_the_roster_carries_the_days_work_at_its_utilisation_and_follows_its_shape() -> None:
     rule = StaffingRule(kind="roster", target_utilisation=1.25, roster_weekday=SHAPE)
     work = {"standard": 150.0, "Ready": 100.0}  # lane-hours of work in the day
-    lanes = staff_roster(work, {"standard": 40, "Ready": 40}, {"standard": OPEN_ALL, "Ready": OPEN_ALL},
-                         rule, "weekday")
+    lanes = staff_roster(
+        work, {"standard": 40, "Ready": 40}, {"standard": OPEN_ALL, "Ready": OPEN_ALL}, rule, "weekday"
+    )
     total = [lanes["standard"][h] + lanes["Ready"][h] for h in range(24)]
     assert sum(total) == pytest.approx(250.0 / 1.25, abs=2)  # whole lanes: within a lane-hour per type
     assert sum(lanes["Ready"]) == pytest.approx(200.0 * 100 / 250, abs=1)  # by share of the work
@@ -49,11 +50,13 @@ def test_the_roster_carries_the_days_work_at_its_utilisation_and_follows_its_sha
 def test_sentri_is_staffed_outside_the_shortfall() -> None:
     """The protected lane gets its own work at its own utilisation, at least one lane while
     open; the others share the rest at the roster's utilisation."""
-    rule = StaffingRule(kind="roster", target_utilisation=1.2, roster_weekday=SHAPE, protected=("SENTRI",),
-                        protected_utilisation=0.8)
+    rule = StaffingRule(
+        kind="roster", target_utilisation=1.2, roster_weekday=SHAPE, protected=("SENTRI",), protected_utilisation=0.8
+    )
     work = {"standard": 120.0, "SENTRI": 10.0}
-    lanes = staff_roster(work, {"standard": 20, "SENTRI": 6}, {"standard": OPEN_ALL, "SENTRI": OPEN_ALL},
-                         rule, "weekday")
+    lanes = staff_roster(
+        work, {"standard": 20, "SENTRI": 6}, {"standard": OPEN_ALL, "SENTRI": OPEN_ALL}, rule, "weekday"
+    )
     assert min(lanes["SENTRI"]) >= 1
     assert sum(lanes["SENTRI"]) == max(round(10.0 / 0.8), 24)  # one a lane all day is more than 12.5
     assert sum(lanes["standard"]) == pytest.approx(120.0 / 1.2, abs=1)
@@ -62,8 +65,13 @@ def test_sentri_is_staffed_outside_the_shortfall() -> None:
 def test_a_closed_lane_type_gets_no_lanes_and_its_work_goes_to_the_standard_lanes() -> None:
     rule = StaffingRule(kind="roster", target_utilisation=1.0, roster_weekday=(1.0,) * 24)
     day = [6 <= h < 22 for h in range(24)]
-    lanes = staff_roster({"standard": 48.0, "Ready": 48.0}, {"standard": 10, "Ready": 10},
-                         {"standard": OPEN_ALL, "Ready": day}, rule, "weekday")
+    lanes = staff_roster(
+        {"standard": 48.0, "Ready": 48.0},
+        {"standard": 10, "Ready": 10},
+        {"standard": OPEN_ALL, "Ready": day},
+        rule,
+        "weekday",
+    )
     assert all(lanes["Ready"][h] == 0 for h in range(24) if not day[h])
     assert sum(lanes["standard"]) + sum(lanes["Ready"]) == 96
 

@@ -37,11 +37,21 @@ def run() -> BorderRun:
         spread = (i * 0.618034) % 1.0
         trucks = 0.0 if i % 5 == 0 else 100.0 + 3000 * spread
         figures = dict.fromkeys(SUMMARY_COLUMNS, 10.0 + i)
-        figures |= {"truck.throughput_per_day": trucks, "truck.wait_mean_min": np.nan if trucks == 0 else 20 * spread,
-                    "port.total_cost_usd": 10 ** (3.5 + 5 * spread), "vehicles": 1e5 * (1 + i)}
-        rows[crossing.id] = {"port_code": crossing.port_code, "port": crossing.port.label, "name": crossing.label,
-                             "state": crossing.port.state, "latitude": crossing.lat, "longitude": crossing.lon,
-                             **figures}
+        figures |= {
+            "truck.throughput_per_day": trucks,
+            "truck.wait_mean_min": np.nan if trucks == 0 else 20 * spread,
+            "port.total_cost_usd": 10 ** (3.5 + 5 * spread),
+            "vehicles": 1e5 * (1 + i),
+        }
+        rows[crossing.id] = {
+            "port_code": crossing.port_code,
+            "port": crossing.port.label,
+            "name": crossing.label,
+            "state": crossing.port.state,
+            "latitude": crossing.lat,
+            "longitude": crossing.lon,
+            **figures,
+        }
     return BorderRun(YEAR, 1, 0, pd.DataFrame.from_dict(rows, orient="index"), seconds=1.0)
 
 
@@ -68,14 +78,19 @@ def test_every_marker_is_labelled_and_no_labels_overlap(run: BorderRun, table: s
         labels = _labels(fig, "marker-label")
         assert len(labels) == len(frame) == (28 if table == "ports" else 44)
         names = [t.get_text().split("\n")[0] for t in labels]
-        for expected in ("San Ysidro", "Calexico", "Calexico East", "Otay Mesa", "Laredo (4)" if table == "ports"
-                         else "World Trade", "Brownsville (4)" if table == "ports" else "B&M"):
+        for expected in (
+            "San Ysidro",
+            "Calexico",
+            "Calexico East",
+            "Otay Mesa",
+            "Laredo (4)" if table == "ports" else "World Trade",
+            "Brownsville (4)" if table == "ports" else "B&M",
+        ):
             assert expected in names
         axes = fig.axes[0].get_window_extent(renderer)
         boxes = [t.get_window_extent(renderer) for t in labels]
         for text, box in zip(labels, boxes, strict=True):
-            assert axes.x0 <= box.x0 and box.x1 <= axes.x1 and axes.y0 <= box.y0 and box.y1 <= axes.y1, \
-                text.get_text()
+            assert axes.x0 <= box.x0 and box.x1 <= axes.x1 and axes.y0 <= box.y0 and box.y1 <= axes.y1, text.get_text()
         for (a, box_a), (b, box_b) in combinations(zip(names, boxes, strict=True), 2):
             assert not box_a.overlaps(box_b), (a, b)
         (footnote,) = _labels(fig, "footnote")
@@ -118,9 +133,9 @@ def _short(name: str) -> str:
     return re.sub(r" (Bridge|Crossing)$", "", re.sub(r"\s*\(.*\)", "", name.split(",")[0]))
 
 
-def test_border_table_has_a_row_for_every_port_and_crossing(run: BorderRun, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_border_table_has_a_row_for_every_port_and_crossing(
+    run: BorderRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from smartborder.cli import main
     from smartborder.cli.output import console
 
@@ -142,7 +157,7 @@ def test_border_table_has_a_row_for_every_port_and_crossing(run: BorderRun, tmp_
     rule = next(i for i, line in enumerate(lines) if "────" in line)
     indent = lines[rule].index("─")
     rows: list[tuple[bool, list[str]]] = []  # (a crossing's row, its cells)
-    for line in lines[rule + 1:]:
+    for line in lines[rule + 1 :]:
         if not line.strip():
             break
         text = line[indent:].rstrip()

@@ -35,7 +35,10 @@ def test_every_key_a_run_records_is_explained(laredo) -> None:  # type: ignore[n
     keys = set(laredo.run.totals().columns) | {c for r in laredo.run.runs.values() for c in r.runs.columns}
     unexplained = sorted(k for k in keys if explain(k)[0] == k)
     assert not unexplained
-    assert explain("truck.lane.FAST.wait_mean_min") == ("trucks, FAST lanes: mean wait to primary (arrivals while open)", "min")
+    assert explain("truck.lane.FAST.wait_mean_min") == (
+        "trucks, FAST lanes: mean wait to primary (arrivals while open)",
+        "min",
+    )
     assert explain("pov.SENTRI.wait_p95_min")[0].startswith("cars, SENTRI holders")
 
 
@@ -49,8 +52,9 @@ def test_summary_rows_are_the_run_figures(laredo) -> None:  # type: ignore[no-un
             head = rows[rows["lane"] == ALL_LANES].iloc[0]
             assert head["wait_mean_min"] == pytest.approx(table.loc[f"{vehicle}.wait_mean_min", "mean"])
             assert head["per_day"] == pytest.approx(table.loc[f"{vehicle}.throughput_per_day", "mean"])
-            opened = {f"{lane} lanes" for lane in cls.lanes
-                      if table.loc[f"{vehicle}.lane.{lane}.booth_hours", "mean"] > 0}
+            opened = {
+                f"{lane} lanes" for lane in cls.lanes if table.loc[f"{vehicle}.lane.{lane}.booth_hours", "mean"] > 0
+            }
             assert opened <= set(rows["lane"]) - {ALL_LANES} <= {f"{lane} lanes" for lane in cls.lanes}
             lanes = rows[rows["lane"] != ALL_LANES]
             assert lanes["lane_hours_per_day"].sum() == pytest.approx(head["lane_hours_per_day"])
@@ -97,7 +101,7 @@ def test_the_html_report_leads_with_the_summary_and_ends_with_raw_keys(laredo, t
 def test_the_comparison_report_flags_worse_lanes_in_its_summary(fast, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = write_comparison_report(fast.study, fast.baseline, fast.scenarios, tmp_path).read_text("utf-8")
     raw_at = page.index("<h2>All figures</h2>")
-    first = page[:page.index("<h2>By hour</h2>")]
+    first = page[: page.index("<h2>By hour</h2>")]
     assert "materially longer" in first and "FAST lanes" in first and "class='worse'" in first
     assert "wait_mean_min" not in page[:raw_at]
     assert pd.read_excel(tmp_path / "comparison.xlsx", sheet_name=None)

@@ -14,9 +14,15 @@ from smartborder.rules.history import History
 from smartborder.rules.resident_permit import may_get_resident_permit, program_active
 
 
-@pytest.mark.parametrize(("certified", "field"), [(-5, "certified_crossings"), (True, "certified_crossings"),
-                                                  (MAX_CERTIFIED_CROSSINGS + 1, "certified_crossings"),
-                                                  (2.5, "certified_crossings")])
+@pytest.mark.parametrize(
+    ("certified", "field"),
+    [
+        (-5, "certified_crossings"),
+        (True, "certified_crossings"),
+        (MAX_CERTIFIED_CROSSINGS + 1, "certified_crossings"),
+        (2.5, "certified_crossings"),
+    ],
+)
 def test_program_active_refuses_what_the_doors_refuse(certified: object, field: str) -> None:
     with pytest.raises(RuleInputError, match=f"^{field}:"):
         program_active(2027, certified)  # type: ignore[arg-type]
@@ -46,8 +52,9 @@ def test_within_the_bounds_they_answer() -> None:
     assert allocate([], 2027, cap=0).issued == []
 
 
-@pytest.mark.parametrize(("importer", "year", "field"), [("", 2027, "importer"), ("   ", 2027, "importer"),
-                                                         ("Gulf Fabrication", 1, "year")])
+@pytest.mark.parametrize(
+    ("importer", "year", "field"), [("", 2027, "importer"), ("   ", 2027, "importer"), ("Gulf Fabrication", 1, "year")]
+)
 def test_the_waiver_names_the_field_it_refuses(importer: str, year: int, field: str) -> None:
     from decimal import Decimal
 

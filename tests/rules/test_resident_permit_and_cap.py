@@ -66,8 +66,9 @@ def test_protection_from_deportation(felony, gap, protected) -> None:  # type: i
     issued = D(2028, 1, 1)
     days = [D(2028, m, 1) for m in range(1, 13)] if not gap else [D(2028, 1, 1), D(2028, 9, 1)]
     reports = [Report(on=day, address="Calle 5 de Mayo 10", employer="Taller Sur") for day in days]
-    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports,
-                felony_convictions=[felony] if felony else [])
+    h = History(
+        person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports, felony_convictions=[felony] if felony else []
+    )
     assert protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued).granted is protected
 
 
@@ -76,16 +77,27 @@ def test_protection_from_deportation(felony, gap, protected) -> None:  # type: i
 def test_citizenship_after_five_years_and_benefits_at_once() -> None:
     assert may_apply_for_citizenship(D(2028, 3, 1), D(2033, 3, 1)).granted
     assert not may_apply_for_citizenship(D(2028, 3, 1), D(2033, 2, 28)).granted
-    assert benefits(D(2028, 3, 1), D(2028, 3, 1)) == ["Social Security", "Medicare",
-                                                      "private health benefits", "private pension benefits"]
+    assert benefits(D(2028, 3, 1), D(2028, 3, 1)) == [
+        "Social Security",
+        "Medicare",
+        "private health benefits",
+        "private pension benefits",
+    ]
 
 
 # "start with an expanded number of legal visas, say 300,000 persons from Mexico annually"
 def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
     ok = History(person_id="x", background_check="passed")
     barred = History(person_id="y", background_check="passed", illegal_crossings=[D(2026, 6, 1)])
-    apps = [Application(application_id=f"a{i}", filed=D(2027, 1, 1) + dt.timedelta(days=i),
-                        skill="unskilled" if i % 2 else "skilled", history=ok) for i in range(5)]
+    apps = [
+        Application(
+            application_id=f"a{i}",
+            filed=D(2027, 1, 1) + dt.timedelta(days=i),
+            skill="unskilled" if i % 2 else "skilled",
+            history=ok,
+        )
+        for i in range(5)
+    ]
     apps.append(Application(application_id="barred", filed=D(2026, 12, 1), skill="skilled", history=barred))
     result = allocate(apps, 2027, cap=3)
     assert result.issued == ["a0", "a1", "a2"]  # the cap reached exactly
@@ -97,8 +109,10 @@ def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
 def test_an_application_filed_after_the_year_does_not_take_its_cap() -> None:
     """allocate(year=2028) used to issue an application filed in 2029."""
     ok = History(person_id="x", background_check="passed")
-    apps = [Application(application_id="early", filed=D(2028, 5, 1), skill="skilled", history=ok),
-            Application(application_id="later", filed=D(2029, 1, 2), skill="skilled", history=ok)]
+    apps = [
+        Application(application_id="early", filed=D(2028, 5, 1), skill="skilled", history=ok),
+        Application(application_id="later", filed=D(2029, 1, 2), skill="skilled", history=ok),
+    ]
     result = allocate(apps, 2028, cap=5)
     assert result.issued == ["early"] and result.not_yet_filed == ["later"] and result.waiting == []
 
@@ -115,26 +129,33 @@ def test_overlapping_permits_are_refused() -> None:
 @pytest.mark.parametrize(
     ("employer", "issued", "felony", "protected", "reason"),
     [
-        (None, D(2028, 1, 1), None, True, "reported place of residence"),     # address only counts
+        (None, D(2028, 1, 1), None, True, "reported place of residence"),  # address only counts
         ("Taller Sur", D(2028, 1, 1), None, True, "reported place of residence"),
-        (None, None, None, True, "no residence permit issued yet"),            # an applicant
+        (None, None, None, True, "no residence permit issued yet"),  # an applicant
         (None, None, D(2028, 6, 1), True, "felony condition runs from its issuance"),
         (None, D(2028, 1, 1), D(2028, 6, 1), False, "felony"),
     ],
 )
-def test_protection_asks_a_place_of_residence_of_an_applicant(employer, issued, felony, protected,  # type: ignore[no-untyped-def]
-                                                              reason) -> None:
+def test_protection_asks_a_place_of_residence_of_an_applicant(
+    employer,
+    issued,
+    felony,
+    protected,  # type: ignore[no-untyped-def]
+    reason,
+) -> None:
     reports = [Report(on=D(2027, m, 2), address="Calle 5 de Mayo 10", employer=employer) for m in range(1, 13)]
     reports += [Report(on=D(2028, m, 2), address="Calle 5 de Mayo 10", employer=employer) for m in range(1, 13)]
-    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports,
-                felony_convictions=[felony] if felony else [])
+    h = History(
+        person_id="r", resided_in_us_since=D(2010, 1, 1), reports=reports, felony_convictions=[felony] if felony else []
+    )
     decision = protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued)
     assert decision.granted is protected
     assert reason in str(decision)
 
 
 def test_an_applicant_without_residence_reports_is_not_protected() -> None:
-    h = History(person_id="r", resided_in_us_since=D(2010, 1, 1),
-                reports=[Report(on=D(2027, 3, 1), employer="Taller Sur")])  # an employer, no address
+    h = History(
+        person_id="r", resided_in_us_since=D(2010, 1, 1), reports=[Report(on=D(2027, 3, 1), employer="Taller Sur")]
+    )  # an employer, no address
     decision = protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED)
     assert not decision.granted and "no report of place of residence" in str(decision)

@@ -37,14 +37,27 @@ def _pairs(step: str, count: int) -> list[tuple[float, float]]:
 def test_exactly_one_point_below_is_never_more_than_one_point_over_a_grid(step: str, count: int) -> None:
     """Binary floats said 2.2 - 1.2 > 1.0 for 8 of 300 one-decimal pairs and 96 of 2,000
     two-decimal pairs; as decimals, exactly one point is never "more than one point"."""
-    wrong = [(mfn, paid) for mfn, paid in _pairs(step, count)
-             if not roo_waiver("F", 2027, [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=paid)],
-                               {"x": mfn}).granted]
+    wrong = [
+        (mfn, paid)
+        for mfn, paid in _pairs(step, count)
+        if not roo_waiver(
+            "F", 2027, [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=paid)], {"x": mfn}
+        ).granted
+    ]
     assert wrong == []
 
 
-@pytest.mark.parametrize(("mfn", "paid", "granted"), [(2.2, 1.2, True), (2.21, 1.2, False), (10.0, 8.99, False),
-                                                        (0.3, 0.0, True), (1.0, 0.0, True), (1.001, 0.0, False)])
+@pytest.mark.parametrize(
+    ("mfn", "paid", "granted"),
+    [
+        (2.2, 1.2, True),
+        (2.21, 1.2, False),
+        (10.0, 8.99, False),
+        (0.3, 0.0, True),
+        (1.0, 0.0, True),
+        (1.001, 0.0, False),
+    ],
+)
 def test_the_margin_at_its_boundary(mfn: float, paid: float, granted: bool) -> None:
     inputs = [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=paid)]
     assert roo_waiver("F", 2027, inputs, {"x": mfn}).granted is granted
@@ -57,8 +70,10 @@ def test_a_negative_mfn_rate_is_refused() -> None:
 
 @pytest.mark.parametrize(("low_value", "granted"), [(4.9, True), (5.0, False)])
 def test_roo_waiver_significant_quantity(low_value: float, granted: bool) -> None:
-    inputs = [InputImport(tariff_line="a", value=100 - low_value, tariff_paid_pct=5.0),
-              InputImport(tariff_line="a", value=low_value, tariff_paid_pct=0.0)]
+    inputs = [
+        InputImport(tariff_line="a", value=100 - low_value, tariff_paid_pct=5.0),
+        InputImport(tariff_line="a", value=low_value, tariff_paid_pct=0.0),
+    ]
     decision = roo_waiver("Firm B", 2027, inputs, {"a": 5.0})
     assert decision.granted is granted
     assert "Firm B, 2027" in str(decision)
@@ -81,10 +96,15 @@ def test_mfn_convergence_path() -> None:
         mfn_convergence({"MX": 10.0}, 2027, 4)
 
 
-@pytest.mark.parametrize(("rates", "words"), [
-    ({"US": -3.4, "MX": 7.1}, "rates_pct.US"), ({"US": float("nan"), "MX": 7.1}, "rates_pct.US"),
-    ({f"P{k}": 5.0 for k in range(301)}, "at most 300"), ({"": 3.0, "MX": 7.1}, "needs a name"),
-])
+@pytest.mark.parametrize(
+    ("rates", "words"),
+    [
+        ({"US": -3.4, "MX": 7.1}, "rates_pct.US"),
+        ({"US": float("nan"), "MX": 7.1}, "rates_pct.US"),
+        ({f"P{k}": 5.0 for k in range(301)}, "at most 300"),
+        ({"": 3.0, "MX": 7.1}, "needs a name"),
+    ],
+)
 def test_mfn_convergence_refuses_what_the_doors_refuse(rates: dict[str, float], words: str) -> None:
     """The exported function makes the checks the HTTP door makes (a negative or NaN rate, too
     many partners), so Python callers get the same refusal."""
@@ -108,8 +128,10 @@ def test_the_mfn_path_ends_exactly_on_the_lowest_rate(rates: list[int], horizon:
     assert dict(zip(first["partner"], first["mfn_pct"], strict=True)) == given_rates
 
 
-@pytest.mark.parametrize(("start", "horizon", "field"), [(1, 10, "start_year"), (2027, 0, "horizon_years"),
-                                                         (2027, 101, "horizon_years"), (2027, True, "horizon_years")])
+@pytest.mark.parametrize(
+    ("start", "horizon", "field"),
+    [(1, 10, "start_year"), (2027, 0, "horizon_years"), (2027, 101, "horizon_years"), (2027, True, "horizon_years")],
+)
 def test_mfn_convergence_names_what_it_refuses(start: int, horizon: int, field: str) -> None:
     with pytest.raises(RuleInputError, match=f"^{field}:"):
         mfn_convergence({"US": 3.4, "MX": 10.0}, start, horizon)

@@ -59,7 +59,7 @@ def employed(*months: tuple[int, int]) -> list[Spell]:
     """Whole calendar months of employment."""
     spells = []
     for year, month in months:
-        last = (D(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+        last = D(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
         spells.append(Spell(start=D(year, month, 1), end=last))
     return spells
 
@@ -85,8 +85,11 @@ def reports_monthly(start: dt.date, end: dt.date) -> list[Report]:
     ],
 )
 def test_renewal_needs_eight_of_twelve_months(months_employed, granted, reason) -> None:  # type: ignore[no-untyped-def]
-    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*months_employed),
-               reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)))
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1))],
+        employment=employed(*months_employed),
+        reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)),
+    )
     decision = may_renew(h, D(2027, 1, 1))
     assert decision.granted is granted
     assert reason in str(decision)
@@ -96,8 +99,11 @@ def test_every_rolling_window_counts_not_just_the_last() -> None:
     # 2026: 8 months employed (Jan-Aug); 2027: only Sep-Dec of 2026 + Jan-Apr 2027 -> the window
     # ending 2027-06 has Jul-Aug 2026 + Jan-Apr 2027 = 6 months.
     months = [(2026, m) for m in range(1, 9)] + [(2027, m) for m in range(1, 5)] + [(2027, m) for m in range(9, 13)]
-    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*months),
-               reports=reports_monthly(D(2026, 1, 1), D(2028, 1, 1)))
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1))],
+        employment=employed(*months),
+        reports=reports_monthly(D(2026, 1, 1), D(2028, 1, 1)),
+    )
     decision = may_renew(h, D(2028, 1, 1))
     assert not decision.granted
     assert "of the 12 months ending 2027-0" in str(decision)
@@ -105,8 +111,9 @@ def test_every_rolling_window_counts_not_just_the_last() -> None:
 
 def test_a_few_days_do_not_make_a_month() -> None:
     spells = [*employed(*[(2026, m) for m in range(1, 8)]), Spell(start=D(2026, 8, 1), end=D(2026, 8, 10))]
-    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=spells,
-               reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1)))
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1))], employment=spells, reports=reports_monthly(D(2026, 1, 1), D(2027, 1, 1))
+    )
     assert not may_renew(h, D(2027, 1, 1)).granted  # 10 days in August: 7 months, not 8
 
 
@@ -125,16 +132,23 @@ def test_renewal_needs_no_felony_and_regular_reports(felony, reports, granted, r
         dates = [d for d in dates if not D(2026, 3, 1) <= d.on <= D(2026, 8, 1)]
     if reports == "bare":  # the same days, recorded without what the seed says a report states
         dates = [Report(on=d.on) if D(2026, 3, 1) <= d.on <= D(2026, 8, 1) else d for d in dates]
-    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed(*[(2026, m) for m in range(1, 13)]),
-               reports=dates, felony_convictions=[felony] if felony else [])
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1))],
+        employment=employed(*[(2026, m) for m in range(1, 13)]),
+        reports=dates,
+        felony_convictions=[felony] if felony else [],
+    )
     decision = may_renew(h, D(2027, 1, 1))
     assert decision.granted is granted
     assert reason in str(decision)
 
 
 def test_renewal_in_the_first_year_is_prorated() -> None:
-    h = person(permits=[Spell(start=D(2026, 1, 1))], employment=employed((2026, 1), (2026, 2), (2026, 3), (2026, 4)),
-               reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)))
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1))],
+        employment=employed((2026, 1), (2026, 2), (2026, 3), (2026, 4)),
+        reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)),
+    )
     decision = may_renew(h, D(2026, 7, 1))  # 6 months held: ceil(8 * 6 / 12) = 4 required
     assert decision.granted, str(decision)
     assert "at least 4 required" in str(decision)
@@ -151,10 +165,16 @@ def test_renewal_in_the_first_year_is_prorated() -> None:
         ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2021, 1, 2), True),
         ([Spell(start=D(2015, 1, 1), end=D(2017, 12, 31)), Spell(start=D(2019, 1, 1))], D(2020, 12, 1), False),
         # 3 + 2 calendar years with no leap day inside (1,825 days): five years (1,826 days refused it)
-        ([Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 31))],
-         D(2031, 1, 1), True),
-        ([Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 30))],
-         D(2031, 1, 1), False),
+        (
+            [Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 31))],
+            D(2031, 1, 1),
+            True,
+        ),
+        (
+            [Spell(start=D(2025, 1, 1), end=D(2027, 12, 31)), Spell(start=D(2029, 1, 1), end=D(2030, 12, 30))],
+            D(2031, 1, 1),
+            False,
+        ),
         # unbroken across two leap days (1,827 days to the anniversary): not a day before it
         ([Spell(start=D(2020, 1, 1))], D(2024, 12, 31), False),
         ([Spell(start=D(2020, 1, 1))], D(2025, 1, 1), True),
@@ -193,12 +213,22 @@ def test_bad_histories_are_refused_with_a_clear_error(history, message) -> None:
 def test_a_past_day_is_judged_as_the_history_stood_then() -> None:
     """Records dated after the day asked are left out (they could not be known), and the answer
     says so; the decision is the one the shorter history gets."""
-    before = person(permits=[Spell(start=D(2026, 1, 1))], employment=[Spell(start=D(2026, 1, 1))],
-                    reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)))
-    later = before.model_copy(update={"reports": [*before.reports, Report(on=D(2030, 1, 1))],
-                                      "felony_convictions": [D(2031, 1, 1)],
-                                      "permits": [*before.permits[:0], Spell(start=D(2026, 1, 1), end=D(2028, 12, 31)),
-                                                  Spell(start=D(2029, 6, 1))]})
+    before = person(
+        permits=[Spell(start=D(2026, 1, 1))],
+        employment=[Spell(start=D(2026, 1, 1))],
+        reports=reports_monthly(D(2026, 1, 1), D(2026, 7, 1)),
+    )
+    later = before.model_copy(
+        update={
+            "reports": [*before.reports, Report(on=D(2030, 1, 1))],
+            "felony_convictions": [D(2031, 1, 1)],
+            "permits": [
+                *before.permits[:0],
+                Spell(start=D(2026, 1, 1), end=D(2028, 12, 31)),
+                Spell(start=D(2029, 6, 1)),
+            ],
+        }
+    )
     asked = D(2026, 7, 1)
     plain, known = may_renew(before, asked), may_renew(later, asked)
     assert (known.granted, known.reasons, known.rules) == (plain.granted, plain.reasons, plain.rules)
@@ -213,8 +243,10 @@ def test_a_past_day_is_judged_as_the_history_stood_then() -> None:
 def test_rights_accrue_for_months_employed_while_holding() -> None:
     from smartborder.rules.work_permit import accrued_rights
 
-    h = person(permits=[Spell(start=D(2026, 1, 1), end=D(2026, 12, 31))],
-               employment=employed(*[(2025, m) for m in range(6, 13)], *[(2026, m) for m in range(1, 6)]))
+    h = person(
+        permits=[Spell(start=D(2026, 1, 1), end=D(2026, 12, 31))],
+        employment=employed(*[(2025, m) for m in range(6, 13)], *[(2026, m) for m in range(1, 6)]),
+    )
     rights = accrued_rights(h, D(2027, 6, 1))
     assert rights["months_credited"] == 5  # 2025 employment was before the permit
     assert "Medicare" in rights["accruing"]
@@ -234,17 +266,28 @@ def test_a_renewal_never_costs_a_day(start: dt.date, offset: int) -> None:
 
 
 # "Cumulative five years": counted in calendar years, months and days (issue 27 item 11).
-@pytest.mark.parametrize(("spells", "until", "years"), [
-    # two January-June holdings of 2 years 6 months: 5 years
-    ([(dt.date(2020, 1, 1), dt.date(2022, 6, 30)), (dt.date(2023, 1, 1), dt.date(2025, 6, 30))], dt.date(2030, 1, 1), 5),
-    # 4 years 11 months and a whole February: 5
-    ([(dt.date(2020, 3, 1), dt.date(2025, 1, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 28))], dt.date(2030, 1, 1), 5),
-    # the fifth anniversary of an unbroken holding, across a leap day: 5
-    ([(dt.date(2020, 2, 29), None)], dt.date(2025, 2, 28), 5),
-    ([(dt.date(2019, 7, 15), None)], dt.date(2024, 7, 15), 5),
-    # a holding from 31 January: a whole month on the last day of February
-    ([(dt.date(2025, 1, 31), None)], dt.date(2025, 2, 28), Fraction(1, 12)),
-])
+@pytest.mark.parametrize(
+    ("spells", "until", "years"),
+    [
+        # two January-June holdings of 2 years 6 months: 5 years
+        (
+            [(dt.date(2020, 1, 1), dt.date(2022, 6, 30)), (dt.date(2023, 1, 1), dt.date(2025, 6, 30))],
+            dt.date(2030, 1, 1),
+            5,
+        ),
+        # 4 years 11 months and a whole February: 5
+        (
+            [(dt.date(2020, 3, 1), dt.date(2025, 1, 31)), (dt.date(2026, 2, 1), dt.date(2026, 2, 28))],
+            dt.date(2030, 1, 1),
+            5,
+        ),
+        # the fifth anniversary of an unbroken holding, across a leap day: 5
+        ([(dt.date(2020, 2, 29), None)], dt.date(2025, 2, 28), 5),
+        ([(dt.date(2019, 7, 15), None)], dt.date(2024, 7, 15), 5),
+        # a holding from 31 January: a whole month on the last day of February
+        ([(dt.date(2025, 1, 31), None)], dt.date(2025, 2, 28), Fraction(1, 12)),
+    ],
+)
 def test_years_held_count_whole_months(spells, until, years) -> None:  # type: ignore[no-untyped-def]
     from fractions import Fraction as F
 
@@ -259,5 +302,8 @@ def test_four_years_eleven_months_and_29_days_are_not_five() -> None:
     from smartborder.rules.calendar import years_held
     from smartborder.rules.history import Spell
 
-    held = [Spell(start=dt.date(2020, 3, 1), end=dt.date(2025, 1, 31)), Spell(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 29))]
+    held = [
+        Spell(start=dt.date(2020, 3, 1), end=dt.date(2025, 1, 31)),
+        Spell(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 29)),
+    ]
     assert 4 + Fraction(11, 12) < years_held(held, dt.date(2030, 1, 1)) < 5

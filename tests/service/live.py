@@ -24,8 +24,12 @@ def free_port() -> int:
 
 def new_token(db: str, *args: str) -> str:
     """``smartborder token create ARGS --db DB``, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "smartborder", "token", "create", *args, "--db", db],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-m", "smartborder", "token", "create", *args, "--db", db],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 @contextmanager
@@ -34,8 +38,12 @@ def served(db: str, env: dict[str, str] | None = None, log: Path | None = None) 
     the environment; *log* keeps the server's output."""
     port = free_port()
     out = log.open("w") if log is not None else subprocess.DEVNULL
-    server = subprocess.Popen([sys.executable, "-m", "smartborder", "serve", "--db", db, "--port", str(port)],
-                              stdout=out, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "smartborder", "serve", "--db", db, "--port", str(port)],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -61,8 +69,11 @@ def fleet_wave(base: str, tokens: list[str], tag: str) -> tuple[Counter[int], np
         with httpx.Client(base_url=base, timeout=120) as client:
             start.wait()
             began = time.perf_counter()
-            response = client.post("/persons", json={"person_id": f"{tag}-{k}", "background_check": "passed"},
-                                   headers={"Authorization": f"Bearer {tokens[k]}"})
+            response = client.post(
+                "/persons",
+                json={"person_id": f"{tag}-{k}", "background_check": "passed"},
+                headers={"Authorization": f"Bearer {tokens[k]}"},
+            )
             return response.status_code, time.perf_counter() - began
 
     with ThreadPoolExecutor(len(tokens)) as pool:

@@ -36,9 +36,11 @@ def _write(base: str, officer: str, auditor: str, writer: int) -> dict[str, list
             acked["status"].append(r.status_code)
             if r.status_code == 201:
                 acked["persons"].append(person)
-            r = client.post(f"/persons/{person}/records", json={"kind": "report", "start": "2024-01-02",
-                                                                      "address": "Calle 5", "employer": "Taller"},
-                            headers=as_officer)
+            r = client.post(
+                f"/persons/{person}/records",
+                json={"kind": "report", "start": "2024-01-02", "address": "Calle 5", "employer": "Taller"},
+                headers=as_officer,
+            )
             acked["status"].append(r.status_code)
             if r.status_code == 201:
                 acked["records"].append(person)
@@ -72,8 +74,12 @@ def test_concurrent_writers_over_http_leave_one_unbroken_chain(db_url: str) -> N
     assert len(persons) == len(records) == WRITERS * ROUNDS
     assert sorted(str(c) for r in results for c in r["shared"]) == sorted(f"shared-{i}" for i in range(ROUNDS))
 
-    verified = subprocess.run([sys.executable, "-m", "smartborder", "audit", "verify", "--db", db_url],
-                              check=False, capture_output=True, text=True)
+    verified = subprocess.run(
+        [sys.executable, "-m", "smartborder", "audit", "verify", "--db", db_url],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "intact" in verified.stdout
 
@@ -82,8 +88,9 @@ def test_concurrent_writers_over_http_leave_one_unbroken_chain(db_url: str) -> N
         stored_records = Counter(session.scalars(select(PersonRecord.person_id)))
         stored_companies = Counter(session.scalars(select(Company.id)))
         entries = session.scalar(select(func.count()).select_from(AuditEntry))
-        forks = session.execute(select(AuditEntry.prev_hash).group_by(AuditEntry.prev_hash)
-                                .having(func.count() > 1)).all()
+        forks = session.execute(
+            select(AuditEntry.prev_hash).group_by(AuditEntry.prev_hash).having(func.count() > 1)
+        ).all()
     assert stored_persons == Counter(persons)  # every acknowledged write, once
     assert stored_records == Counter(records)
     assert stored_companies == Counter(companies)
@@ -98,8 +105,18 @@ def test_a_fork_cannot_be_stored(db_url: str) -> None:
     with session_factory(db_url)() as session:
         first = record(session, "test", "a", "x", {})
         session.commit()
-        session.add(AuditEntry(seq=first.seq + 1, at=first.at, actor="forger", action="b", subject="x", payload="{}",
-                               prev_hash=first.prev_hash, hash="f" * 64))
+        session.add(
+            AuditEntry(
+                seq=first.seq + 1,
+                at=first.at,
+                actor="forger",
+                action="b",
+                subject="x",
+                payload="{}",
+                prev_hash=first.prev_hash,
+                hash="f" * 64,
+            )
+        )
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -132,9 +149,12 @@ def test_an_existing_log_is_numbered_in_chain_order_by_the_migration(db_url: str
     from smartborder.service.audit import _hash, _stamp
 
     upgrade(db_url)
-    old_log = sa.table("audit_log", *(sa.column(name, sa.String) for name in
-                                      ("actor", "action", "subject", "payload", "prev_hash", "hash")),
-                       sa.column("id", sa.Integer), sa.column("at", sa.DateTime(timezone=True)))
+    old_log = sa.table(
+        "audit_log",
+        *(sa.column(name, sa.String) for name in ("actor", "action", "subject", "payload", "prev_hash", "hash")),
+        sa.column("id", sa.Integer),
+        sa.column("at", sa.DateTime(timezone=True)),
+    )
     with engine_for(db_url).begin() as connection:
         config = Config()
         config.set_main_option("script_location", str(files("smartborder.service") / "migrations"))
@@ -143,9 +163,18 @@ def test_an_existing_log_is_numbered_in_chain_order_by_the_migration(db_url: str
         prev, at = GENESIS, dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         for entry_id in (3, 7, 8):  # gaps, as rolled-back inserts leave on PostgreSQL
             digest = _hash(prev, _stamp(at), "old", "write", str(entry_id), "{}")
-            connection.execute(old_log.insert().values(id=entry_id, at=at, actor="old", action="write",
-                                                       subject=str(entry_id), payload="{}", prev_hash=prev,
-                                                       hash=digest))
+            connection.execute(
+                old_log.insert().values(
+                    id=entry_id,
+                    at=at,
+                    actor="old",
+                    action="write",
+                    subject=str(entry_id),
+                    payload="{}",
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
             prev = digest
     upgrade(db_url)
     with session_factory(db_url)() as session:

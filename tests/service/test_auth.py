@@ -63,8 +63,11 @@ def test_tokens_expire_and_a_cli_revokes_them(db_url, token) -> None:  # type: i
         assert client.get("/shipments", headers=header).status_code == 200
         other = token("analyst")
         with session_factory(db_url)() as session:  # the analyst's token ran out a minute ago
-            session.execute(update(Token).where(Token.role == "analyst")
-                            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+            session.execute(
+                update(Token)
+                .where(Token.role == "analyst")
+                .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+            )
             session.commit()
         assert client.get("/targeting/policy", headers=other).status_code == 401
         listed = json.loads(runner.invoke(cli, ["token", "list", "--db", db_url, "--json"]).output)
@@ -94,8 +97,9 @@ def test_tokens_expire_on_the_package_clock(db_url, token) -> None:  # type: ign
     start = dt.datetime(2031, 3, 1, 12, 0, tzinfo=dt.UTC)
     with TestClient(create_app(db_url, token_cache_s=0.0)) as client:
         with clock.frozen(start):
-            made = CliRunner().invoke(cli, ["token", "create", "--role", "officer", "--days", "30", "--db", db_url,
-                                            "--json"])
+            made = CliRunner().invoke(
+                cli, ["token", "create", "--role", "officer", "--days", "30", "--db", db_url, "--json"]
+            )
             assert made.exit_code == 0, made.output
         header = {"Authorization": f"Bearer {json.loads(made.output)['token']}"}
         with clock.frozen(start + dt.timedelta(days=29)):

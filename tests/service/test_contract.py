@@ -20,8 +20,9 @@ import pytest
 from tests.custody.journeys import declaration
 from tests.service.live import new_token, served
 
-pytestmark = pytest.mark.skipif(shutil.which("st", path=str(Path(sys.executable).parent)) is None,
-                                reason="schemathesis is in the test extras")
+pytestmark = pytest.mark.skipif(
+    shutil.which("st", path=str(Path(sys.executable).parent)) is None, reason="schemathesis is in the test extras"
+)
 
 #: A deeper run by hand: SMARTBORDER_CONTRACT_EXAMPLES=200 SMARTBORDER_CONTRACT_SEED=7 pytest tests/service/test_contract.py
 EXAMPLES = os.environ.get("SMARTBORDER_CONTRACT_EXAMPLES", "15")
@@ -30,8 +31,9 @@ CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance
 
 
 def _keys() -> dict[str, str]:
-    printed = subprocess.run([sys.executable, "-m", "smartborder", "trusted", "keys"], capture_output=True, text=True,
-                             check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "smartborder", "trusted", "keys"], capture_output=True, text=True, check=True
+    ).stdout
     pairs = (line.removeprefix("export ").split("=", 1) for line in printed.splitlines() if "=" in line)
     return dict(pairs)  # type: ignore[arg-type]
 
@@ -41,17 +43,27 @@ def _seed(base: str, admin: str) -> dict[str, str]:
     headers = {"Authorization": f"Bearer {admin}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"}).status_code == 201
-        assert client.post("/trusted/companies", json={"id": "c1", "name": "Maquila", "kind": "manufacturer",
-                                                      "country": "MX"}).status_code == 201
-        assert client.post("/trusted/companies/c1/facilities", json={
-            "id": "f1", "name": "Planta", "kind": "plant", "country": "MX"}).status_code == 201
+        assert (
+            client.post(
+                "/trusted/companies", json={"id": "c1", "name": "Maquila", "kind": "manufacturer", "country": "MX"}
+            ).status_code
+            == 201
+        )
+        assert (
+            client.post(
+                "/trusted/companies/c1/facilities",
+                json={"id": "f1", "name": "Planta", "kind": "plant", "country": "MX"},
+            ).status_code
+            == 201
+        )
         shipment = client.post("/shipments", json=declaration(shipper_org="aceros"))
         assert shipment.status_code == 201, shipment.text
         return {"person_id": "p1", "company_id": "c1", "facility_id": "f1", "shipment_id": shipment.json()["id"]}
 
 
-def test_no_server_errors_and_responses_match_the_documented_contract(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_server_errors_and_responses_match_the_documented_contract(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in _keys().items():  # real keys: the card routes work (their absence is a documented 503)
         monkeypatch.setenv(name, value)
     db = f"sqlite:///{tmp_path / 'contract.db'}"
@@ -64,9 +76,30 @@ def test_no_server_errors_and_responses_match_the_documented_contract(tmp_path: 
         st = str(Path(sys.executable).parent / "st")
         for who, token in (("admin", admin), ("applicant", applicant)):
             result = subprocess.run(
-                [st, "--config-file", str(config), "run", f"{base}/openapi.json",
-                 "-H", f"Authorization: Bearer {token}", "--checks", CHECKS, "--max-examples", EXAMPLES,
-                 "--phases", "coverage,fuzzing", "--workers", "2", "--continue-on-failure", "--no-color",
-                 *(["--seed", SEED] if SEED else ["--generation-deterministic"])],
-                capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
+                [
+                    st,
+                    "--config-file",
+                    str(config),
+                    "run",
+                    f"{base}/openapi.json",
+                    "-H",
+                    f"Authorization: Bearer {token}",
+                    "--checks",
+                    CHECKS,
+                    "--max-examples",
+                    EXAMPLES,
+                    "--phases",
+                    "coverage,fuzzing",
+                    "--workers",
+                    "2",
+                    "--continue-on-failure",
+                    "--no-color",
+                    *(["--seed", SEED] if SEED else ["--generation-deterministic"]),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+                cwd=tmp_path,
+            )
             assert result.returncode == 0, f"as {who}:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"

@@ -44,9 +44,30 @@ def test_the_overview_renders_bts_volumes_and_cached_simulated_figures(app_clien
     stored = runner.path("border", job_key("border", spec))
     stored.parent.mkdir(parents=True)
     ports = [{"code": "2304", "delay_cost_usd": 1_234_567.0, "truck_wait_min": 12.5, "car_wait_min": None}]
-    stored.write_text(json.dumps({"key": stored.stem, "kind": "border", "spec": spec, "seconds": 1.0, "result": {
-        "year": 2023, "replications": 1, "seed": 0, "seconds": 1.0, "ports": ports, "crossings": [],
-        "totals": {"vehicles": 1.0, "delay_cost_usd": 1_234_567.0, "delay_person_hours": 10.0, "co2_tonnes": 1.0}}}))
+    stored.write_text(
+        json.dumps(
+            {
+                "key": stored.stem,
+                "kind": "border",
+                "spec": spec,
+                "seconds": 1.0,
+                "result": {
+                    "year": 2023,
+                    "replications": 1,
+                    "seed": 0,
+                    "seconds": 1.0,
+                    "ports": ports,
+                    "crossings": [],
+                    "totals": {
+                        "vehicles": 1.0,
+                        "delay_cost_usd": 1_234_567.0,
+                        "delay_person_hours": 10.0,
+                        "co2_tonnes": 1.0,
+                    },
+                },
+            }
+        )
+    )
     page = app_client.get("/", params={"year": 2023})
     assert page.status_code == 200
     assert "default-src 'self'" in page.headers["content-security-policy"]
@@ -58,8 +79,14 @@ def test_the_overview_renders_bts_volumes_and_cached_simulated_figures(app_clien
 
 
 def test_pages_without_a_simulation_render(app_client: TestClient) -> None:
-    for path in ("/studio", "/studio?base=new-port-laredo", "/operations", "/operations/custody",
-                 "/operations/targeting", "/operations/permits"):
+    for path in (
+        "/studio",
+        "/studio?base=new-port-laredo",
+        "/operations",
+        "/operations/custody",
+        "/operations/targeting",
+        "/operations/permits",
+    ):
         response = app_client.get(path)
         assert response.status_code == 200, path
         assert response.headers["content-type"].startswith("text/html")
@@ -76,8 +103,11 @@ def test_pages_without_a_simulation_render(app_client: TestClient) -> None:
 
 
 def test_a_bad_studio_form_is_refused_naming_each_field(app_client: TestClient) -> None:
-    response = app_client.post("/studio/run", content="port=nowhere&period=2024-13&replications=99&share_truck_FAST=2",
-                               headers={"content-type": "application/x-www-form-urlencoded"})
+    response = app_client.post(
+        "/studio/run",
+        content="port=nowhere&period=2024-13&replications=99&share_truck_FAST=2",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 422
     for name in ("port", "period", "replications", "share_truck_FAST"):
         assert f"<li>{name}:" in response.text
@@ -92,8 +122,11 @@ def test_operations_json_needs_a_token_of_a_role_the_view_allows(app_client: Tes
     assert app_client.get("/dashboard/api/whoami").status_code == 401
     me = app_client.get("/dashboard/api/whoami", headers=bearer(db_url, "analyst")).json()
     assert me["role"] == "analyst" and me["views"] == {"custody": False, "targeting": True, "permits": False}
-    for view, good, bad in (("custody", "booth_officer", "shipper"), ("targeting", "auditor", "applicant"),
-                            ("permits", "officer", "analyst")):
+    for view, good, bad in (
+        ("custody", "booth_officer", "shipper"),
+        ("targeting", "auditor", "applicant"),
+        ("permits", "officer", "analyst"),
+    ):
         who = {"subject": "p1"} if bad == "applicant" else {"org": "x"} if bad == "shipper" else {}
         refused = app_client.get(f"/dashboard/api/ops/{view}", headers=bearer(db_url, bad, **who))
         assert refused.status_code == 403 and refused.json()["detail"][0]["field"] == "role"
@@ -102,11 +135,28 @@ def test_operations_json_needs_a_token_of_a_role_the_view_allows(app_client: Tes
     assert missing.status_code == 404
 
 
-FORM = {"port": "2603", "period": "2024-06", "replications": "2", "seed": "3", "name": "mixed levers",
-        "share_truck_FAST": "0.4", "pre_inspected": "0.2", "growth_pov": "1.1",
-        "booth0_class": "pov", "booth0_lane": "standard", "booth0_delta": "2", "booth0_from": "22", "booth0_to": "6",
-        "booth0_days": "weekday", "hours0_class": "truck", "hours0_from": "6", "hours0_to": "24",
-        "hours0_weekends": "on", "new_port_name": "Naco east", "new_port_share": "0.1"}
+FORM = {
+    "port": "2603",
+    "period": "2024-06",
+    "replications": "2",
+    "seed": "3",
+    "name": "mixed levers",
+    "share_truck_FAST": "0.4",
+    "pre_inspected": "0.2",
+    "growth_pov": "1.1",
+    "booth0_class": "pov",
+    "booth0_lane": "standard",
+    "booth0_delta": "2",
+    "booth0_from": "22",
+    "booth0_to": "6",
+    "booth0_days": "weekday",
+    "hours0_class": "truck",
+    "hours0_from": "6",
+    "hours0_to": "24",
+    "hours0_weekends": "on",
+    "new_port_name": "Naco east",
+    "new_port_share": "0.1",
+}
 
 
 def test_a_studio_form_is_the_scenario_file_the_cli_reads(tmp_path: Path) -> None:
@@ -120,8 +170,10 @@ def test_a_studio_form_is_the_scenario_file_the_cli_reads(tmp_path: Path) -> Non
     path = tmp_path / "scenario.toml"
     path.write_text(checked.run.toml())
     assert Scenario.from_toml(path) == scenario
-    assert studio.read_form(studio.form_of(scenario) | {k: FORM[k] for k in ("port", "period", "replications", "seed")}
-                            ).run.scenario == scenario  # type: ignore[union-attr]
+    again = studio.read_form(
+        studio.form_of(scenario) | {k: FORM[k] for k in ("port", "period", "replications", "seed")}
+    )
+    assert again.run is not None and again.run.scenario == scenario
     assert checked.run.command() == "smartborder compare 2603 scenario.toml --month 2024-06 -r 2 --seed 3 --json"
     for name, shipped in studio.shipped().items():  # every shipped scenario fills the form and comes back
         back = studio.read_form(studio.form_of(shipped) | {"port": "laredo", "period": "2024"}).run
@@ -155,7 +207,13 @@ def test_figures_cannot_close_their_script_tag() -> None:
 
 def test_changes_are_signed_only_when_they_show() -> None:
     assert [pages.signed(v) for v in (1.25, -2.0, -0.01, 0.0, None, 12_345.0)] == [
-        "+1.2", "−2.0", "0.0", "0.0", "–", "+12.3k"]
+        "+1.2",
+        "−2.0",
+        "0.0",
+        "0.0",
+        "–",
+        "+12.3k",
+    ]
 
 
 def test_the_dashboard_reads_records_through_the_operations_layer() -> None:
@@ -165,10 +223,15 @@ def test_the_dashboard_reads_records_through_the_operations_layer() -> None:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 found |= {f"{node.module}.{a.name}" for a in node.names} | {node.module}
-    service = {m for m in found if m.startswith("smartborder.service.") and not m.startswith("smartborder.service.dashboard")}
+    service = {
+        m for m in found if m.startswith("smartborder.service.") and not m.startswith("smartborder.service.dashboard")
+    }
     assert not {m for m in service if "_models" in m or "_store" in m or m.endswith(".models") or "_api" in m}
-    assert {"smartborder.service.custody_operations", "smartborder.service.targeting_operations",
-            "smartborder.service.permits_operations"} <= service
+    assert {
+        "smartborder.service.custody_operations",
+        "smartborder.service.targeting_operations",
+        "smartborder.service.permits_operations",
+    } <= service
 
 
 def test_page_views_queue_a_bounded_number_of_simulations(app_client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -183,8 +246,11 @@ def test_page_views_queue_a_bounded_number_of_simulations(app_client: TestClient
     refused = app_client.get("/ports/2304", params={"month": "2024-12"})
     assert refused.headers["retry-after"] == str(jobs.BUSY_RETRY_S) and "waiting or running" in refused.text
     assert app_client.get("/ports/2304", params={"month": "2024-01"}).status_code == 200  # already queued: shown
-    studio = runner.submit("compare", {"port": "2304", "period": "2024-06", "replications": 1, "seed": 0,
-                                       "scenario": 'name = "x"'}, limit=True)
+    studio = runner.submit(
+        "compare",
+        {"port": "2304", "period": "2024-06", "replications": 1, "seed": 0, "scenario": 'name = "x"'},
+        limit=True,
+    )
     assert studio.state == "queued" and studio.studio
 
 
@@ -197,10 +263,21 @@ def test_a_studio_post_keeps_only_its_own_fields_on_disk(app_client: TestClient,
 
     monkeypatch.setattr(jobs.JobRunner, "_run", lambda self, job: None)
     junk = {f"junk{k}": "x" * 100_000 for k in range(20)} | {"Not A Field!": "y" * 1000}
-    form = {"port": "colombia", "period": "2024-06", "replications": "1", "seed": "0", "name": "mine",
-            "description": "d" * 2000, **junk}
-    response = app_client.post("/studio/run", content=urlencode(form), follow_redirects=False,
-                               headers={"content-type": "application/x-www-form-urlencoded"})
+    form = {
+        "port": "colombia",
+        "period": "2024-06",
+        "replications": "1",
+        "seed": "0",
+        "name": "mine",
+        "description": "d" * 2000,
+        **junk,
+    }
+    response = app_client.post(
+        "/studio/run",
+        content=urlencode(form),
+        follow_redirects=False,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 303, response.text[:500]
     key = response.headers["location"].rsplit("/", 1)[1]
     runner: JobRunner = app_client.app.state.dashboard  # type: ignore[attr-defined]
@@ -233,8 +310,15 @@ def test_the_api_docs_cannot_be_framed(app_client: TestClient) -> None:
 
 
 def test_the_share_link_does_not_echo_the_host_header() -> None:
-    template = (Path(__file__).resolve().parents[2] / "src" / "smartborder" / "service" / "dashboard" / "templates"
-                / "studio_result.html").read_text()
+    template = (
+        Path(__file__).resolve().parents[2]
+        / "src"
+        / "smartborder"
+        / "service"
+        / "dashboard"
+        / "templates"
+        / "studio_result.html"
+    ).read_text()
     assert "request.url }}" not in template and "request.url.path" in template
 
 
@@ -253,15 +337,21 @@ def test_a_killed_server_takes_its_simulation_worker_with_it(tmp_path: Path) -> 
             return False
         return state not in ("Z", "X")
 
-    request = {"kind": "border", "key": "k", "spec": {"year": 2024, "replications": 1, "seed": 0},
-               "out": str(tmp_path / "out.json")}
-    server = ("import json, subprocess, sys, time\n"
-              "from smartborder.service.dashboard.worker import worker_env\n"
-              "child = subprocess.Popen([sys.executable, '-m', 'smartborder.service.dashboard.worker'],\n"
-              "    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,\n"
-              "    start_new_session=True, env=worker_env())\n"
-              f"child.stdin.write({json.dumps(request)!r}); child.stdin.close()\n"
-              "print(child.pid, flush=True); time.sleep(600)\n")
+    request = {
+        "kind": "border",
+        "key": "k",
+        "spec": {"year": 2024, "replications": 1, "seed": 0},
+        "out": str(tmp_path / "out.json"),
+    }
+    server = (
+        "import json, subprocess, sys, time\n"
+        "from smartborder.service.dashboard.worker import worker_env\n"
+        "child = subprocess.Popen([sys.executable, '-m', 'smartborder.service.dashboard.worker'],\n"
+        "    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,\n"
+        "    start_new_session=True, env=worker_env())\n"
+        f"child.stdin.write({json.dumps(request)!r}); child.stdin.close()\n"
+        "print(child.pid, flush=True); time.sleep(600)\n"
+    )
     parent = subprocess.Popen([sys.executable, "-c", server], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     worker = int(parent.stdout.readline())

@@ -46,11 +46,17 @@ STUDIO = {"port": "2603", "period": "2024-06", "replications": "2", "seed": "3"}
 
 def chromium() -> str:
     """The chromium binary, or a failure saying how to get one (never a silent skip)."""
-    found = (os.environ.get("SMARTBORDER_CHROMIUM") or shutil.which("chromium")
-             or shutil.which("chromium-browser") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None))
+    found = (
+        os.environ.get("SMARTBORDER_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    )
     if not found:
-        pytest.fail("no chromium to drive: install it (`apt-get install -y chromium`; CI does) or set "
-                    "SMARTBORDER_SKIP_BROWSER=1 to skip the browser tests")
+        pytest.fail(
+            "no chromium to drive: install it (`apt-get install -y chromium`; CI does) or set "
+            "SMARTBORDER_SKIP_BROWSER=1 to skip the browser tests"
+        )
     return found
 
 
@@ -147,8 +153,8 @@ def charts_drawn(page: Any) -> None:
 def same_origin_only(page: Any, base: str) -> None:
     """Every script, stylesheet, image, frame and link loads from this server."""
     urls = page.eval_on_selector_all(
-        "script[src], link[href], img[src], iframe[src], source[src]",
-        "nodes => nodes.map(n => n.src || n.href)")
+        "script[src], link[href], img[src], iframe[src], source[src]", "nodes => nodes.map(n => n.src || n.href)"
+    )
     host = urlparse(base).netloc
     outside = [u for u in urls if urlparse(u).netloc != host]
     assert not outside, f"loaded from elsewhere: {outside}"
@@ -158,7 +164,8 @@ def every_control_labelled(page: Any) -> None:
     unlabelled = page.eval_on_selector_all(
         "input:not([type=hidden]), select, textarea",
         """nodes => nodes.filter(n => !(n.labels && n.labels.length) && !n.getAttribute('aria-label')
-                                      && !n.getAttribute('aria-labelledby')).map(n => n.name || n.id)""")
+                                      && !n.getAttribute('aria-labelledby')).map(n => n.name || n.id)""",
+    )
     assert not unlabelled, f"controls without a label: {unlabelled}"
 
 
@@ -200,8 +207,9 @@ def test_every_page_loads_from_this_server_alone_without_errors(browser: Any, se
         watched.close()
 
 
-def test_the_overview_shows_bts_volumes_at_once_and_the_simulated_year_when_done(watched: Watched,
-                                                                                 server: Server) -> None:
+def test_the_overview_shows_bts_volumes_at_once_and_the_simulated_year_when_done(
+    watched: Watched, server: Server
+) -> None:
     page = watched.page
     page.goto("/")
     rows = page.locator("#ports-table tbody tr")
@@ -213,11 +221,17 @@ def test_the_overview_shows_bts_volumes_at_once_and_the_simulated_year_when_done
     charts_drawn(page)
     assert page.locator("#kpi").input_value() == "delay_cost_usd"
     total = float(page.locator("#total-cost").get_attribute("data-value"))
-    costs = [float(v) for v in page.locator("#ports-table td[data-key='delay_cost_usd']").evaluate_all(
-        "cells => cells.map(c => c.dataset.value).filter(v => v !== '')")]
+    costs = [
+        float(v)
+        for v in page.locator("#ports-table td[data-key='delay_cost_usd']").evaluate_all(
+            "cells => cells.map(c => c.dataset.value).filter(v => v !== '')"
+        )
+    ]
     assert len(costs) >= 25 and sum(costs) == pytest.approx(total, rel=1e-9)
     page.locator("#ports-table th button", has_text="Cost").click()  # sort: ascending, then descending
-    first = page.locator("#ports-table tbody tr").first.locator("td[data-key='delay_cost_usd']").get_attribute("data-value")
+    first = (
+        page.locator("#ports-table tbody tr").first.locator("td[data-key='delay_cost_usd']").get_attribute("data-value")
+    )
     assert float(first) == min(costs)
     shot(page, "overview-simulated")
     page.locator("#ports-table tbody tr[data-id='2603'] a").click()
@@ -228,8 +242,9 @@ def test_the_overview_shows_bts_volumes_at_once_and_the_simulated_year_when_done
     shot(page, "port-naco-simulated")
 
 
-def test_a_studio_run_shows_what_the_cli_prints_for_the_same_inputs(watched: Watched, server: Server,
-                                                                    tmp_path: Path) -> None:
+def test_a_studio_run_shows_what_the_cli_prints_for_the_same_inputs(
+    watched: Watched, server: Server, tmp_path: Path
+) -> None:
     page = watched.page
     page.goto("/studio?" + "&".join(f"{k}={v}" for k, v in STUDIO.items()))
     page.fill("#f-name", "studio-test")
@@ -259,8 +274,9 @@ def test_a_studio_run_shows_what_the_cli_prints_for_the_same_inputs(watched: Wat
     scenario.write_bytes(page.request.get(f"/studio/results/{key}.toml").body())
     command = shlex.split(page.locator("#cli-command").inner_text())
     assert command[:2] == ["smartborder", "compare"] and command[3] == scenario.name
-    printed = subprocess.run([sys.executable, "-m", "smartborder", *command[1:]], cwd=tmp_path, capture_output=True,
-                             text=True, check=True)
+    printed = subprocess.run(
+        [sys.executable, "-m", "smartborder", *command[1:]], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     cli = json.loads(printed.stdout)
     assert cli["months"] == [STUDIO["period"]] and cli["replications"] == 2 and cli["seed"] == 3
     assert page.request.get(f"/studio/results/{key}.json").json() == cli
@@ -287,7 +303,11 @@ def test_a_studio_run_shows_what_the_cli_prints_for_the_same_inputs(watched: Wat
 VIEWS = ("custody", "targeting", "permits")
 #: Roles that may open each view (service.auth's groups) and one that may not.
 ALLOWED = {"custody": "officer", "targeting": "analyst", "permits": "officer"}
-REFUSED = {"custody": ("applicant", "analyst"), "targeting": ("applicant", "carrier"), "permits": ("analyst", "auditor")}
+REFUSED = {
+    "custody": ("applicant", "analyst"),
+    "targeting": ("applicant", "carrier"),
+    "permits": ("analyst", "auditor"),
+}
 
 
 def sign_in(page: Any, server: Server, role: str) -> None:
@@ -312,8 +332,9 @@ def test_each_operations_view_refuses_the_wrong_role(watched: Watched, server: S
             assert open_view(page, view) == "refused", (view, role)
             assert page.locator("#ops [role=alert]").inner_text().startswith(f"Refused: the role {role} may not")
             # and the server refuses the data itself, whatever a page does
-            response = page.request.get(f"/dashboard/api/ops/{view}",
-                                        headers={"Authorization": f"Bearer {server.tokens[role]}"})
+            response = page.request.get(
+                f"/dashboard/api/ops/{view}", headers={"Authorization": f"Bearer {server.tokens[role]}"}
+            )
             assert response.status == 403, (view, role, response.text())
             assert response.json()["detail"][0]["field"] == "role"
         shot(page, f"ops-{view}-refused")

@@ -29,14 +29,20 @@ def test_the_cli_never_calls_a_route_handler(path: Path) -> None:
     assert not handlers, f"{path.name} imports route modules {sorted(handlers)}: call the operations instead"
 
 
-OPERATIONS = [*sorted((PACKAGE / "service").glob("*_operations.py")), PACKAGE / "service" / "trusted_support.py",
-              PACKAGE / "service" / "errors.py"]
+OPERATIONS = [
+    *sorted((PACKAGE / "service").glob("*_operations.py")),
+    PACKAGE / "service" / "trusted_support.py",
+    PACKAGE / "service" / "errors.py",
+]
 
 
 @pytest.mark.parametrize("path", OPERATIONS, ids=lambda p: p.name)
 def test_operations_know_nothing_of_http(path: Path) -> None:
-    http = {m for m in imports(path) if m.split(".")[0] in ("fastapi", "starlette")
-            or m.startswith("smartborder.service.app") or "_api" in m}
+    http = {
+        m
+        for m in imports(path)
+        if m.split(".")[0] in ("fastapi", "starlette") or m.startswith("smartborder.service.app") or "_api" in m
+    }
     assert not http, f"{path.name} imports {sorted(http)}"
 
 
@@ -47,8 +53,11 @@ def test_every_route_only_calls_its_operation(path: Path) -> None:
     tree = ast.parse(path.read_text())
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef) or not any(
-                isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and getattr(d.func.value, "id", "") == "router"
-                for d in node.decorator_list):
+            isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and getattr(d.func.value, "id", "") == "router"
+            for d in node.decorator_list
+        ):
             continue
         body = node.body[1:] if ast.get_docstring(node) else node.body
         assert len(body) == 1 and isinstance(body[0], ast.Return), f"{path.name}: {node.name} holds logic"

@@ -31,14 +31,24 @@ def officer(token):  # type: ignore[no-untyped-def]
 
 
 def make_holder(client: TestClient, officer: dict[str, str], months_employed: int) -> None:
-    assert client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer).status_code == 201
+    assert (
+        client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer).status_code
+        == 201
+    )
     client.post("/persons/p1/records", json={"kind": "permit", "start": "2024-01-01"}, headers=officer)
     end = month_starts(dt.date(2024, 1, 1), months_employed + 1)[-1] - dt.timedelta(days=1)
-    client.post("/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": end.isoformat()},
-                headers=officer)
+    client.post(
+        "/persons/p1/records",
+        json={"kind": "employment", "start": "2024-01-01", "end": end.isoformat()},
+        headers=officer,
+    )
     for day in month_starts(dt.date(2024, 1, 1), 13):
-        assert client.post("/persons/p1/records", json={"kind": "report", "start": day.isoformat(), **CONTENT},
-                           headers=officer).status_code == 201
+        assert (
+            client.post(
+                "/persons/p1/records", json={"kind": "report", "start": day.isoformat(), **CONTENT}, headers=officer
+            ).status_code
+            == 201
+        )
 
 
 def test_renewal_decision_explains_itself(client: TestClient, officer: dict[str, str]) -> None:
@@ -47,8 +57,9 @@ def test_renewal_decision_explains_itself(client: TestClient, officer: dict[str,
     assert r.status_code == 200
     assert r.json()["granted"] is False
     assert r.json()["reasons"] == ["employed 7 of the 12 months ending 2024-12 (at least 8 required)"]
-    app = client.post("/applications", json={"person_id": "p1", "kind": "renewal", "filed": "2024-12-15"},
-                      headers=officer).json()
+    app = client.post(
+        "/applications", json={"person_id": "p1", "kind": "renewal", "filed": "2024-12-15"}, headers=officer
+    ).json()
     decided = client.post(f"/applications/{app['id']}/decide", json={"on": "2025-01-01"}, headers=officer).json()
     assert decided["status"] == "refused" and decided["rules"] == ["employment_kept_up"]
     again = client.post(f"/applications/{app['id']}/decide", json={"on": "2025-01-01"}, headers=officer)
@@ -70,15 +81,25 @@ def test_roles_are_enforced(client: TestClient, token, officer: dict[str, str]) 
     assert client.post("/persons", json={"person_id": "x"}, headers=applicant).status_code == 403
     assert client.get("/persons/p2", headers=applicant).status_code == 403  # not their record
     assert client.get("/persons/p1", headers=applicant).status_code == 200
-    assert client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT},
-                       headers=applicant).status_code == 201  # holders report themselves
+    assert (
+        client.post(
+            "/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT}, headers=applicant
+        ).status_code
+        == 201
+    )  # holders report themselves
     r = client.post("/persons/p1/records", json={"kind": "felony_conviction", "start": "2024-02-01"}, headers=applicant)
     assert r.status_code == 403 and r.json()["detail"][0]["field"] == "kind"
-    backdated = client.post("/applications", json={"person_id": "p1", "kind": "work_permit", "skill": "skilled",
-                                                   "filed": "2024-03-01"}, headers=applicant)
+    backdated = client.post(
+        "/applications",
+        json={"person_id": "p1", "kind": "work_permit", "skill": "skilled", "filed": "2024-03-01"},
+        headers=applicant,
+    )
     assert backdated.status_code == 422 and backdated.json()["detail"][0]["field"] == "filed"  # no queue-jumping
-    app = client.post("/applications", json={"person_id": "p1", "kind": "work_permit", "skill": "skilled",
-                                             "filed": dt.date.today().isoformat()}, headers=applicant).json()
+    app = client.post(
+        "/applications",
+        json={"person_id": "p1", "kind": "work_permit", "skill": "skilled", "filed": dt.date.today().isoformat()},
+        headers=applicant,
+    ).json()
     assert client.post(f"/applications/{app['id']}/decide", json={}, headers=applicant).status_code == 403
     analyst = token("analyst")
     assert client.get("/applications", headers=analyst).status_code == 403
@@ -102,8 +123,9 @@ def test_bad_input_gets_a_4xx_naming_the_field_and_writes_nothing(
     client: TestClient, officer: dict[str, str], db_url: str, path: str, body: dict, status: int, field: str
 ) -> None:
     client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
-    client.post("/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": "2024-06-30"},
-                headers=officer)
+    client.post(
+        "/persons/p1/records", json={"kind": "employment", "start": "2024-01-01", "end": "2024-06-30"}, headers=officer
+    )
     with session_factory(db_url)() as session:
         before = (session.query(PersonRecord).count(), session.query(AuditEntry).count())
     r = client.post(path, json=body, headers=officer)
@@ -121,8 +143,13 @@ def test_annual_cap_makes_applications_wait(client: TestClient, officer: dict[st
     ids = []
     for pid in ("a", "b"):
         client.post("/persons", json={"person_id": pid, "background_check": "passed"}, headers=officer)
-        ids.append(client.post("/applications", json={"person_id": pid, "kind": "work_permit", "skill": "unskilled",
-                                                      "filed": "2025-02-01"}, headers=officer).json()["id"])
+        ids.append(
+            client.post(
+                "/applications",
+                json={"person_id": pid, "kind": "work_permit", "skill": "unskilled", "filed": "2025-02-01"},
+                headers=officer,
+            ).json()["id"]
+        )
     first = client.post(f"/applications/{ids[0]}/decide", json={"on": "2025-03-01"}, headers=officer).json()
     second = client.post(f"/applications/{ids[1]}/decide", json={"on": "2025-03-01"}, headers=officer).json()
     assert first["status"] == "granted"
@@ -140,8 +167,11 @@ def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dic
     ids = {}
     for pid, filed in (("a", "2025-02-01"), ("b", "2025-02-02"), ("c", "2025-03-01"), ("late", "2026-01-05")):
         client.post("/persons", json={"person_id": pid, "background_check": "passed"}, headers=officer)
-        ids[pid] = client.post("/applications", json={"person_id": pid, "kind": "work_permit", "skill": "unskilled",
-                                                      "filed": filed}, headers=officer).json()["id"]
+        ids[pid] = client.post(
+            "/applications",
+            json={"person_id": pid, "kind": "work_permit", "skill": "unskilled", "filed": filed},
+            headers=officer,
+        ).json()["id"]
 
     def decide(pid: str, on: str) -> dict[str, Any]:
         response = client.post(f"/applications/{ids[pid]}/decide", json={"on": on}, headers=officer)
@@ -157,7 +187,12 @@ def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dic
     # the waiting list is served in filing order from 2026's cap (1): b first
     served = client.post("/applications/release", json={"on": "2026-01-10"}, headers=officer)
     assert served.status_code == 200, served.text
-    assert served.json() == {"on": "2026-01-10", "granted": [ids["b"]], "refused": [], "waiting": [ids["c"], ids["late"]]}
+    assert served.json() == {
+        "on": "2026-01-10",
+        "granted": [ids["b"]],
+        "refused": [],
+        "waiting": [ids["c"], ids["late"]],
+    }
     # deciding a waiting application again is allowed (no 409), and the queue still holds
     assert decide("late", "2026-02-01")["status"] == "waiting"
     released = client.post("/applications/release", json={"on": "2027-01-04"}, headers=officer).json()
@@ -166,8 +201,11 @@ def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dic
 
 def test_a_decision_dated_before_filing_is_refused(client: TestClient, officer: dict[str, str]) -> None:
     client.post("/persons", json={"person_id": "a", "background_check": "passed"}, headers=officer)
-    app_id = client.post("/applications", json={"person_id": "a", "kind": "work_permit", "skill": "unskilled",
-                                               "filed": "2025-02-01"}, headers=officer).json()["id"]
+    app_id = client.post(
+        "/applications",
+        json={"person_id": "a", "kind": "work_permit", "skill": "unskilled", "filed": "2025-02-01"},
+        headers=officer,
+    ).json()["id"]
     response = client.post(f"/applications/{app_id}/decide", json={"on": "2025-01-01"}, headers=officer)
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "on"
 
@@ -205,53 +243,88 @@ def test_a_past_day_can_be_asked_about(client: TestClient, officer: dict[str, st
 
 
 def test_a_residence_in_the_future_is_refused(client: TestClient, officer: dict[str, str]) -> None:
-    response = client.post("/persons", json={"person_id": "f1", "background_check": "passed",
-                                             "resided_in_us_since": "2999-01-01"}, headers=officer)
+    response = client.post(
+        "/persons",
+        json={"person_id": "f1", "background_check": "passed", "resided_in_us_since": "2999-01-01"},
+        headers=officer,
+    )
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "resided_in_us_since"
 
 
 @pytest.mark.parametrize(("since", "granted"), [("2019-12-31", True), ("2020-01-01", False), ("2022-06-01", False)])
 def test_only_a_residence_before_the_announcement_earns_a_resident_permit(
-        client: TestClient, officer: dict[str, str], since: str, granted: bool) -> None:
-    client.post("/persons", json={"person_id": "r1", "background_check": "passed", "resided_in_us_since": since},
-                headers=officer)
-    decision = client.get("/persons/r1/eligibility", headers=officer, params={
-        "question": "resident-permit", "on": "2025-01-01", "announced": "2020-01-01",
-        "certified_crossings": 150000}).json()
+    client: TestClient, officer: dict[str, str], since: str, granted: bool
+) -> None:
+    client.post(
+        "/persons",
+        json={"person_id": "r1", "background_check": "passed", "resided_in_us_since": since},
+        headers=officer,
+    )
+    decision = client.get(
+        "/persons/r1/eligibility",
+        headers=officer,
+        params={
+            "question": "resident-permit",
+            "on": "2025-01-01",
+            "announced": "2020-01-01",
+            "certified_crossings": 150000,
+        },
+    ).json()
     assert decision["granted"] is granted, decision
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"kind": "report", "start": "2024-02-01"}, "address"),
-    ({"kind": "report", "start": "2024-02-01", "address": "Calle 5", "employer": " "}, "employer"),
-    ({"kind": "illegal_crossing", "start": "2024-02-01", "address": "Calle 5"}, "address"),
-])
-def test_a_report_states_address_and_employer(client: TestClient, officer: dict[str, str], body: dict[str, str],
-                                              field: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "report", "start": "2024-02-01"}, "address"),
+        ({"kind": "report", "start": "2024-02-01", "address": "Calle 5", "employer": " "}, "employer"),
+        ({"kind": "illegal_crossing", "start": "2024-02-01", "address": "Calle 5"}, "address"),
+    ],
+)
+def test_a_report_states_address_and_employer(
+    client: TestClient, officer: dict[str, str], body: dict[str, str], field: str
+) -> None:
     client.post("/persons", json={"person_id": "p1", "background_check": "passed"}, headers=officer)
     response = client.post("/persons/p1/records", json=body, headers=officer)
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == field, response.text
-    stated = client.post("/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT}, headers=officer)
+    stated = client.post(
+        "/persons/p1/records", json={"kind": "report", "start": "2024-02-01", **CONTENT}, headers=officer
+    )
     assert stated.status_code == 201
     assert client.get("/persons/p1", headers=officer).json()["records"][0] == {
-        "kind": "report", "start": "2024-02-01", "end": None, **CONTENT}
+        "kind": "report",
+        "start": "2024-02-01",
+        "end": None,
+        **CONTENT,
+    }
 
 
 def test_a_report_of_residence_alone_protects_an_applicant(client: TestClient, officer: dict[str, str]) -> None:
     """Seed 004's deportation protection asks 'a place of residence': an address-only report is
     accepted and counts; a report without an address is refused naming it; no issued date is
     needed of an applicant never issued a permit."""
-    assert client.post("/persons", json={"person_id": "a1", "resided_in_us_since": "2010-01-01"},
-                       headers=officer).status_code == 201
+    assert (
+        client.post(
+            "/persons", json={"person_id": "a1", "resided_in_us_since": "2010-01-01"}, headers=officer
+        ).status_code
+        == 201
+    )
     for day in month_starts(dt.date(2024, 1, 1), 24):
-        r = client.post("/persons/a1/records", json={"kind": "report", "start": day.isoformat(),
-                                                     "address": "Calle 5 de Mayo 10"}, headers=officer)
+        r = client.post(
+            "/persons/a1/records",
+            json={"kind": "report", "start": day.isoformat(), "address": "Calle 5 de Mayo 10"},
+            headers=officer,
+        )
         assert r.status_code == 201, r.text
-    bad = client.post("/persons/a1/records", json={"kind": "report", "start": "2025-12-02", "employer": "Taller Sur"},
-                      headers=officer)
+    bad = client.post(
+        "/persons/a1/records", json={"kind": "report", "start": "2025-12-02", "employer": "Taller Sur"}, headers=officer
+    )
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "address"
-    r = client.get("/persons/a1/eligibility", params={"question": "deportation-protection", "on": "2025-12-31",
-                                                      "announced": "2024-01-01"}, headers=officer)
+    r = client.get(
+        "/persons/a1/eligibility",
+        params={"question": "deportation-protection", "on": "2025-12-31", "announced": "2024-01-01"},
+        headers=officer,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["granted"] is True
 
@@ -270,8 +343,10 @@ def test_a_question_under_a_reform_answers_as_the_cli_does(client: TestClient, o
     assert reformed.status_code == 200, reformed.text
     body = reformed.json()
     assert body["granted"] is False and "under the reform 'fortnightly'" in body["version"]
-    for bad in ({"name": "x", "values": {"no.such": {"2024-01-01": 1}}},
-                {"name": "x", "values": {"work_permit.report_interval_months": {"2024-13-01": 1}}},
-                {"name": "x", "values": {"work_permit.report_interval_months": {"2024-06-01": [1]}}}):
+    for bad in (
+        {"name": "x", "values": {"no.such": {"2024-01-01": 1}}},
+        {"name": "x", "values": {"work_permit.report_interval_months": {"2024-13-01": 1}}},
+        {"name": "x", "values": {"work_permit.report_interval_months": {"2024-06-01": [1]}}},
+    ):
         r = client.post("/persons/p1/eligibility", json={**ask, "reform": bad}, headers=officer)
         assert r.status_code == 422 and r.json()["detail"][0]["field"].startswith("reform"), r.text

@@ -12,11 +12,16 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     token = new_token(db, "--role", "officer")
     with served(db) as base:
         headers = {"Authorization": f"Bearer {token}"}
-        created = httpx.post(f"{base}/persons", json={"person_id": "p1", "background_check": "passed"},
-                             headers=headers, timeout=5)
+        created = httpx.post(
+            f"{base}/persons", json={"person_id": "p1", "background_check": "passed"}, headers=headers, timeout=5
+        )
         assert created.status_code == 201
-        decision = httpx.get(f"{base}/persons/p1/eligibility", params={"question": "apply", "on": "2025-01-01"},
-                             headers=headers, timeout=5).json()
+        decision = httpx.get(
+            f"{base}/persons/p1/eligibility",
+            params={"question": "apply", "on": "2025-01-01"},
+            headers=headers,
+            timeout=5,
+        ).json()
         assert decision["granted"] is True
         assert "paths" in httpx.get(f"{base}/openapi.json", timeout=5).json()
 
@@ -27,8 +32,14 @@ def test_serve_refuses_the_public_test_keys(tmp_path: Path) -> None:
     import sys
 
     env = {**os.environ, "SMARTBORDER_TRUSTED_TEST_KEYS": "1"}
-    started = subprocess.run([sys.executable, "-m", "smartborder", "serve", "--db", f"sqlite:///{tmp_path / 'x.db'}",
-                              "--port", "1"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    started = subprocess.run(
+        [sys.executable, "-m", "smartborder", "serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert started.returncode != 0
     assert "SMARTBORDER_TRUSTED_TEST_KEYS" in started.stderr and "forgeable" in started.stderr
     assert not (tmp_path / "x.db").exists()
@@ -43,8 +54,10 @@ def test_serve_prints_the_database_without_its_password(monkeypatch) -> None:  #
     from smartborder.service import app as service_app
     from smartborder.service.db import shown_url
 
-    assert shown_url("postgresql+psycopg://border:s3cr3t@db.example:5432/sb") == \
-        "postgresql+psycopg://border:***@db.example:5432/sb"
+    assert (
+        shown_url("postgresql+psycopg://border:s3cr3t@db.example:5432/sb")
+        == "postgresql+psycopg://border:***@db.example:5432/sb"
+    )
     assert shown_url("sqlite:///smartborder.db") == "sqlite:///smartborder.db"
     assert shown_url("not a url") == "<unparsable database URL>"
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
@@ -85,8 +98,13 @@ def test_serve_refuses_the_public_test_keys_set_as_real_ones(tmp_path: Path) -> 
     for variable in KEY_VARIABLES:
         env = {k: v for k, v in os.environ.items() if k != "SMARTBORDER_TRUSTED_TEST_KEYS"}
         env[variable] = public_test_key(variable)
-        started = subprocess.run([sys.executable, "-m", "smartborder", "serve", "--db",
-                                  f"sqlite:///{tmp_path / 'x.db'}", "--port", "1"], env=env, capture_output=True,
-                                 text=True, timeout=60, check=False)
+        started = subprocess.run(
+            [sys.executable, "-m", "smartborder", "serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--port", "1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert started.returncode != 0 and variable in started.stderr and "public test key" in started.stderr
         assert not (tmp_path / "x.db").exists()

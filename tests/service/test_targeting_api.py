@@ -17,12 +17,31 @@ NO_RANDOM = {"red_threshold": 0.02, "yellow_threshold": 0.008, "random_rate": 0.
 def add_shipment(db_url: str, **changes: object) -> str:
     """A shipment row as the custody service stores it (written directly: this tests targeting)."""
     values: dict[str, object] = dict(
-        id=str(uuid.uuid4()), shipper_org="acme", carrier_org="fastfreight", consignor="Acme SA",
-        consignee="Acme Inc", container_id="CSQU3054383", seal_number="TYD1234567", seal_class="H",
-        goods_description="auto parts", goods_value_usd=1000, origin_facility_id="plant-1",
-        origin_name="Plant", origin_lat=25.6, origin_lon=-100.3, origin_audit_status="certified",
-        route={}, planned_stops=[], thresholds={}, destination_port="2304", expected_transit_min=240.0,
-        phase="in_transit", custody_status="intact", state={}, declared_by="shipper#1")
+        id=str(uuid.uuid4()),
+        shipper_org="acme",
+        carrier_org="fastfreight",
+        consignor="Acme SA",
+        consignee="Acme Inc",
+        container_id="CSQU3054383",
+        seal_number="TYD1234567",
+        seal_class="H",
+        goods_description="auto parts",
+        goods_value_usd=1000,
+        origin_facility_id="plant-1",
+        origin_name="Plant",
+        origin_lat=25.6,
+        origin_lon=-100.3,
+        origin_audit_status="certified",
+        route={},
+        planned_stops=[],
+        thresholds={},
+        destination_port="2304",
+        expected_transit_min=240.0,
+        phase="in_transit",
+        custody_status="intact",
+        state={},
+        declared_by="shipper#1",
+    )
     values.update(changes)
     with session_factory(db_url)() as session:
         session.add(Shipment(**values))
@@ -59,16 +78,28 @@ def test_a_broken_seal_goes_red_whatever_its_score(client, booth, db_url, token)
 
 
 def test_reasons_explain_a_red_score(client, booth, db_url) -> None:  # type: ignore[no-untyped-def]
-    shipment = add_shipment(db_url, shipper_org="newco", origin_audit_status="uncertified",
-                            goods_description="fresh avocados", custody_status="suspect")
+    shipment = add_shipment(
+        db_url,
+        shipper_org="newco",
+        origin_audit_status="uncertified",
+        goods_description="fresh avocados",
+        custody_status="suspect",
+    )
     with session_factory(db_url)() as session:
-        session.add(AnomalyRow(shipment_id=shipment, kind="off_corridor", severity="suspect",
-                               at=dt.datetime.now(dt.UTC), evidence={}))
+        session.add(
+            AnomalyRow(
+                shipment_id=shipment, kind="off_corridor", severity="suspect", at=dt.datetime.now(dt.UTC), evidence={}
+            )
+        )
         session.commit()
     body = client.post("/arrivals", json={"shipment_id": shipment}, headers=booth).json()
     assert body["channel"] == "red" and body["lane"] == "standard"
     assert {r["profile"] for r in body["reasons"]} == {
-        "custody_suspect", "route_anomaly", "shipper_new", "unaudited_concealment_goods"}
+        "custody_suspect",
+        "route_anomaly",
+        "shipper_new",
+        "unaudited_concealment_goods",
+    }
     assert body["score"] > 0.02
 
 
@@ -93,11 +124,11 @@ def test_recorded_outcomes_move_the_hit_rate_as_the_math_says(client, booth, db_
     assert stats["targeted"]["inspections_recorded"] == 3 and stats["targeted"]["hits"] == 1
     assert stats["random"]["inspections_recorded"] == 0 and stats["arrivals"] == 3
     assert stats["inspection_rate"] == 1.0 and stats["minutes_to_release_median"] >= 0
-    released = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, shipper_org="clean")},
-                           headers=booth).json()
+    released = client.post(
+        "/arrivals", json={"shipment_id": add_shipment(db_url, shipper_org="clean")}, headers=booth
+    ).json()
     assert released["channel"] == "blue"  # trusted; the carrier now has a violation on record
-    client.post(f"/arrivals/{released['arrival_id']}/outcome", json={"found": False, "note": "audit"},
-                headers=officer)
+    client.post(f"/arrivals/{released['arrival_id']}/outcome", json={"found": False, "note": "audit"}, headers=officer)
     stats = client.get("/targeting/stats", headers=token("auditor")).json()
     assert stats["other"]["inspections_recorded"] == 1 and stats["targeted"]["inspections_recorded"] == 3
     # the shipper now has a violation on record
@@ -117,9 +148,15 @@ def test_arrivals_need_a_token(client, db_url) -> None:  # type: ignore[no-untyp
     assert client.post("/arrivals", json={"shipment_id": add_shipment(db_url)}).status_code == 401
 
 
-@pytest.mark.parametrize(("body", "status", "field"), [
-    ({}, 422, ""), ({"shipment_id": "a", "card_id": "b"}, 422, ""),
-    ({"shipment_id": "nope"}, 404, "shipment_id"), ({"shipment_id": "x", "colour": 1}, 422, "colour")])
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({}, 422, ""),
+        ({"shipment_id": "a", "card_id": "b"}, 422, ""),
+        ({"shipment_id": "nope"}, 404, "shipment_id"),
+        ({"shipment_id": "x", "colour": 1}, 422, "colour"),
+    ],
+)
 def test_bad_arrivals_name_the_field(client, booth, body, status, field) -> None:  # type: ignore[no-untyped-def]
     response = client.post("/arrivals", json=body, headers=booth)
     assert response.status_code == status
@@ -165,8 +202,9 @@ def test_fitted_thresholds_spend_the_budget_on_recent_arrivals(client, booth, db
         status = "suspect" if rng.random() < 0.1 else "intact"
         ids = add_shipment(db_url, custody_status=status, shipper_org=f"org{k % 7}")
         assert client.post("/arrivals", json={"shipment_id": ids}, headers=booth).status_code == 201
-    fitted = client.post("/targeting/policy/fit", json={"inspection_rate": 0.1, "random_share": 0.2},
-                         headers=analyst).json()
+    fitted = client.post(
+        "/targeting/policy/fit", json={"inspection_rate": 0.1, "random_share": 0.2}, headers=analyst
+    ).json()
     assert fitted["basis"]["expected_red_rate"] == pytest.approx(0.1)
     assert client.get("/targeting/policy", headers=analyst).json()["random_rate"] == fitted["random_rate"] > 0
 
@@ -174,22 +212,52 @@ def test_fitted_thresholds_spend_the_budget_on_recent_arrivals(client, booth, db
 def add_card(db_url: str, program: str = "SENTRI", crossings: int = 0, status: str = "active") -> str:
     """A trusted-traveller card (issue 6's registry) with *crossings* in the last year."""
     from smartborder.service import trusted_models as models
+
     today = dt.date.today()
     person, card_id = f"p-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     with session_factory(db_url)() as session:
-        session.add(models.TravellerApplication(
-            id=card_id, person_id=person, program=program, full_name="Ana Test", dob=dt.date(1990, 1, 1),
-            nationality="MX", document_number="X1", document_expires=today + dt.timedelta(days=900),
-            state="approved", filed=today - dt.timedelta(days=400)))
+        session.add(
+            models.TravellerApplication(
+                id=card_id,
+                person_id=person,
+                program=program,
+                full_name="Ana Test",
+                dob=dt.date(1990, 1, 1),
+                nationality="MX",
+                document_number="X1",
+                document_expires=today + dt.timedelta(days=900),
+                state="approved",
+                filed=today - dt.timedelta(days=400),
+            )
+        )
         session.flush()
-        session.add(models.Card(id=card_id, person_id=person, application_id=card_id, program=program,
-                                issued=today - dt.timedelta(days=365), expires=today + dt.timedelta(days=800),
-                                status=status, signed="test"))
+        session.add(
+            models.Card(
+                id=card_id,
+                person_id=person,
+                application_id=card_id,
+                program=program,
+                issued=today - dt.timedelta(days=365),
+                expires=today + dt.timedelta(days=800),
+                status=status,
+                signed="test",
+            )
+        )
         session.flush()
         for k in range(crossings):
-            session.add(models.Crossing(card_id=card_id, port_code="2504", vehicle="pov", lane=program,
-                                        on=today - dt.timedelta(days=k + 1), verified=True, outcome="trusted_lane",
-                                        reasons=[], recorded_by="booth#1"))
+            session.add(
+                models.Crossing(
+                    card_id=card_id,
+                    port_code="2504",
+                    vehicle="pov",
+                    lane=program,
+                    on=today - dt.timedelta(days=k + 1),
+                    verified=True,
+                    outcome="trusted_lane",
+                    reasons=[],
+                    recorded_by="booth#1",
+                )
+            )
         session.commit()
     return card_id
 
@@ -220,21 +288,30 @@ def certify(db_url: str, facility: str, events: list[tuple[str, int]]) -> None:
         session.add(models.Facility(id=facility, company_id=f"co-{facility}", name="Plant", kind="plant", country="MX"))
         session.flush()
         for kind, days in events:
-            session.add(models.CertEventRow(facility_id=facility, kind=kind, on=today - dt.timedelta(days=days),
-                                            reason="test" if kind == "suspended" else "", decided_by="vetting#1"))
+            session.add(
+                models.CertEventRow(
+                    facility_id=facility,
+                    kind=kind,
+                    on=today - dt.timedelta(days=days),
+                    reason="test" if kind == "suspended" else "",
+                    decided_by="vetting#1",
+                )
+            )
         session.commit()
 
 
 def test_trust_comes_from_the_registry_when_the_facility_is_there(client, booth, db_url) -> None:  # type: ignore[no-untyped-def]
     certify(db_url, "plant-new", [("certified", 60)])
     certify(db_url, "plant-suspended", [("certified", 900), ("suspended", 10)])
-    new = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-new")},
-                      headers=booth).json()
+    new = client.post(
+        "/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-new")}, headers=booth
+    ).json()
     assert new["facts"]["trusted"] is True and new["lane"] == "FAST"
     assert new["facts"]["months_since_certification"] == pytest.approx(60 / 30.44, abs=0.1)
     assert [r["profile"] for r in new["reasons"]] == ["new_member"]
-    suspended = client.post("/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-suspended")},
-                            headers=booth).json()
+    suspended = client.post(
+        "/arrivals", json={"shipment_id": add_shipment(db_url, origin_facility_id="plant-suspended")}, headers=booth
+    ).json()
     assert suspended["facts"]["trusted"] is False and suspended["lane"] == "standard"
 
 
@@ -242,13 +319,23 @@ def test_a_shipment_whose_tracker_went_quiet_is_not_waved_through(client, booth,
     """Recorded as intact, but departed hours ago with no ping since: the custody rules' ongoing
     gap and overdue transit make it suspect at the booth, so it loses FAST."""
     departed = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=8)).isoformat()
-    quiet = add_shipment(db_url, state={"seal_number": "TYD1234567", "sealed": True, "departed_at": departed,
-                                        "last_event_at": departed, "worst": None})
+    quiet = add_shipment(
+        db_url,
+        state={
+            "seal_number": "TYD1234567",
+            "sealed": True,
+            "departed_at": departed,
+            "last_event_at": departed,
+            "worst": None,
+        },
+    )
     body = client.post("/arrivals", json={"shipment_id": quiet, "port": "2304"}, headers=booth).json()
     assert body["facts"]["custody"] == "suspect" and body["lane"] == "standard"
     fresh = add_shipment(db_url, state={"seal_number": "TYD1234567", "sealed": True})
-    assert client.post("/arrivals", json={"shipment_id": fresh, "port": "2304"},
-                       headers=booth).json()["facts"]["custody"] == "intact"
+    assert (
+        client.post("/arrivals", json={"shipment_id": fresh, "port": "2304"}, headers=booth).json()["facts"]["custody"]
+        == "intact"
+    )
 
 
 def test_a_policy_with_yellow_above_red_is_refused(client, token) -> None:  # type: ignore[no-untyped-def]

@@ -27,22 +27,32 @@ def python_answer(year: int, lines: list[tuple[str, str, str, str]]) -> dict[str
 
 
 @pytest.mark.parametrize("lines", [LINES, LINES[:1] + LINES[2:]], ids=["refused", "granted"])
-def test_the_waiver_answers_the_same_through_every_door(lines: list[tuple[str, str, str, str]], client: TestClient,
-                                                        token, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                        db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_waiver_answers_the_same_through_every_door(
+    lines: list[tuple[str, str, str, str]],
+    client: TestClient,
+    token,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    db_url: str,
+) -> None:  # type: ignore[no-untyped-def]
     expected = python_answer(2027, lines)
     csv_file = tmp_path / "inputs.csv"
-    csv_file.write_text("tariff_line,value,tariff_paid_pct,importing_mfn_pct\n"
-                        + "".join(",".join(line) + "\n" for line in lines))
-    code, stdout, err = run(["trade", "roo-waiver", str(csv_file), "--importer", "gulf-fab", "--year", "2027",
-                             "--json"], capsys)
+    csv_file.write_text(
+        "tariff_line,value,tariff_paid_pct,importing_mfn_pct\n" + "".join(",".join(line) + "\n" for line in lines)
+    )
+    code, stdout, err = run(
+        ["trade", "roo-waiver", str(csv_file), "--importer", "gulf-fab", "--year", "2027", "--json"], capsys
+    )
     assert code == 0, err
     assert json.loads(stdout) == expected
 
     shipper = token("shipper", org="gulf-fab")
-    body = {"importer": "gulf-fab", "year": 2027,
-            "inputs": [{"tariff_line": t, "value": v, "tariff_paid_pct": p} for t, v, p, _ in lines],
-            "importing_mfn_pct": {t: m for t, _, _, m in lines}}
+    body = {
+        "importer": "gulf-fab",
+        "year": 2027,
+        "inputs": [{"tariff_line": t, "value": v, "tariff_paid_pct": p} for t, v, p, _ in lines],
+        "importing_mfn_pct": {t: m for t, _, _, m in lines},
+    }
     invoked = client.post("/trade/roo-waiver", json=body, headers=shipper)
     assert invoked.status_code == 201, invoked.text
     answer = invoked.json()
@@ -62,42 +72,66 @@ def test_the_waiver_answers_the_same_through_every_door(lines: list[tuple[str, s
 def test_mfn_convergence_through_every_door(client: TestClient, token, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     rates = {"US": 3.4, "MX": 7.1, "CA": 4.0}
     expected = {"rows": mfn_convergence(rates, 2027, 4).to_dict(orient="records")}
-    code, stdout, err = run(["trade", "mfn", *[arg for k, v in rates.items() for arg in ("--rate", f"{k}={v}")],
-                             "--start", "2027", "--years", "4", "--json"], capsys)
+    code, stdout, err = run(
+        [
+            "trade",
+            "mfn",
+            *[arg for k, v in rates.items() for arg in ("--rate", f"{k}={v}")],
+            "--start",
+            "2027",
+            "--years",
+            "4",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert json.loads(stdout) == expected
-    over_http = client.post("/trade/mfn", json={"rates_pct": rates, "start_year": 2027, "horizon_years": 4},
-                            headers=token("analyst"))
+    over_http = client.post(
+        "/trade/mfn", json={"rates_pct": rates, "start_year": 2027, "horizon_years": 4}, headers=token("analyst")
+    )
     assert over_http.status_code == 200 and over_http.json() == expected
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"importing_mfn_pct": {"8708.29": "-1"}}, "importing_mfn_pct.8708.29"),
-    ({"inputs": [{"tariff_line": "8708.29", "value": "-5", "tariff_paid_pct": "1"}]}, "inputs.0.value"),
-    ({"year": 1900}, "year"),
-    ({"importing_mfn_pct": {"other": "2"}}, "importing_mfn_pct"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"importing_mfn_pct": {"8708.29": "-1"}}, "importing_mfn_pct.8708.29"),
+        ({"inputs": [{"tariff_line": "8708.29", "value": "-5", "tariff_paid_pct": "1"}]}, "inputs.0.value"),
+        ({"year": 1900}, "year"),
+        ({"importing_mfn_pct": {"other": "2"}}, "importing_mfn_pct"),
+    ],
+)
 def test_bad_waiver_input_is_named(change: dict[str, object], field: str, client: TestClient, token) -> None:  # type: ignore[no-untyped-def]
-    body = {"importer": "gulf-fab", "year": 2027,
-            "inputs": [{"tariff_line": "8708.29", "value": "100", "tariff_paid_pct": "1.2"}],
-            "importing_mfn_pct": {"8708.29": "2.2"}, **change}
+    body = {
+        "importer": "gulf-fab",
+        "year": 2027,
+        "inputs": [{"tariff_line": "8708.29", "value": "100", "tariff_paid_pct": "1.2"}],
+        "importing_mfn_pct": {"8708.29": "2.2"},
+        **change,
+    }
     response = client.post("/trade/roo-waiver", json=body, headers=token("officer"))
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["field"] == field
 
 
-@pytest.mark.parametrize(("rates", "field", "words"), [
-    ({"US": "-3.4", "MX": "7.1"}, "rates_pct.US", "greater than or equal to 0"),
-    ({"US": "NaN", "MX": "7.1"}, "rates_pct.US", ""),
-    ({f"P{k}": "5" for k in range(301)}, "rates_pct", "at most 300"),
-    ({"": "3", "MX": "7.1"}, "rates_pct", "at least 1 character"),
-])
-def test_bad_mfn_input_is_named_and_bounded(rates: dict[str, str], field: str, words: str, client: TestClient,
-                                            token) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("rates", "field", "words"),
+    [
+        ({"US": "-3.4", "MX": "7.1"}, "rates_pct.US", "greater than or equal to 0"),
+        ({"US": "NaN", "MX": "7.1"}, "rates_pct.US", ""),
+        ({f"P{k}": "5" for k in range(301)}, "rates_pct", "at most 300"),
+        ({"": "3", "MX": "7.1"}, "rates_pct", "at least 1 character"),
+    ],
+)
+def test_bad_mfn_input_is_named_and_bounded(
+    rates: dict[str, str], field: str, words: str, client: TestClient, token
+) -> None:  # type: ignore[no-untyped-def]
     """Negative or NaN rates, and more partners than there are customs territories (10,000 took
     21-27 s of CPU), are refused with 422 naming the field."""
-    response = client.post("/trade/mfn", json={"rates_pct": rates, "start_year": 2027, "horizon_years": 4},
-                           headers=token("analyst"))
+    response = client.post(
+        "/trade/mfn", json={"rates_pct": rates, "start_year": 2027, "horizon_years": 4}, headers=token("analyst")
+    )
     assert response.status_code == 422, response.text
     first = response.json()["detail"][0]
     assert first["field"].startswith(field) and words in first["problem"], first

@@ -13,23 +13,44 @@ from tests.trusted.service_fixtures import client, faces  # noqa: F401  (fixture
 
 TODAY = dt.date.today()
 DAY = (TODAY - dt.timedelta(days=10)).isoformat()
-DRIVER = {"person_id": "d1", "program": "FAST", "full_name": "Rosa Elena Treviño", "dob": "1979-02-11",
-          "nationality": "MX", "document_number": "M1234567",
-          "document_expires": (TODAY + dt.timedelta(days=3000)).isoformat(), "carrier_id": "trans"}
+DRIVER = {
+    "person_id": "d1",
+    "program": "FAST",
+    "full_name": "Rosa Elena Treviño",
+    "dob": "1979-02-11",
+    "nationality": "MX",
+    "document_number": "M1234567",
+    "document_expires": (TODAY + dt.timedelta(days=3000)).isoformat(),
+    "carrier_id": "trans",
+}
 
 
 def setup_trade(client: TestClient, token) -> dict[str, str]:  # type: ignore[no-untyped-def]  # noqa: F811
     auditor = token("auditor")
-    client.post("/trusted/companies", json={"id": "trans", "name": "Transportes del Norte", "kind": "carrier",
-                                            "country": "MX"}, headers=auditor)
-    client.post("/trusted/companies", json={"id": "acme", "name": "ACME", "kind": "manufacturer", "country": "MX"},
-                headers=auditor)
-    client.post("/trusted/companies/acme/facilities", json={"id": "plant-1", "name": "P", "kind": "plant",
-                                                            "country": "MX"}, headers=auditor)
+    client.post(
+        "/trusted/companies",
+        json={"id": "trans", "name": "Transportes del Norte", "kind": "carrier", "country": "MX"},
+        headers=auditor,
+    )
+    client.post(
+        "/trusted/companies",
+        json={"id": "acme", "name": "ACME", "kind": "manufacturer", "country": "MX"},
+        headers=auditor,
+    )
+    client.post(
+        "/trusted/companies/acme/facilities",
+        json={"id": "plant-1", "name": "P", "kind": "plant", "country": "MX"},
+        headers=auditor,
+    )
     findings = [{"criterion": c, "met": True} for c in checklist().criteria]
-    audit = client.post("/trusted/facilities/plant-1/audits", json={"on": DAY, "findings": findings}, headers=auditor).json()
-    r = client.post("/trusted/facilities/plant-1/certification", headers=auditor,
-                    json={"action": "certified", "on": DAY, "audit_id": audit["id"]})
+    audit = client.post(
+        "/trusted/facilities/plant-1/audits", json={"on": DAY, "findings": findings}, headers=auditor
+    ).json()
+    r = client.post(
+        "/trusted/facilities/plant-1/certification",
+        headers=auditor,
+        json={"action": "certified", "on": DAY, "audit_id": audit["id"]},
+    )
     assert r.json()["trusted"] is True
     return auditor
 
@@ -45,15 +66,23 @@ def test_fast_driver_and_the_facility_of_the_load(client: TestClient, token, fac
     client.post(f"/trusted/applications/{app['id']}/enrol", json={"image_base64": faces["a_enrol"]}, headers=vetter)
     card = client.post(f"/trusted/applications/{app['id']}/card", json={}, headers=vetter).json()
 
-    crossing = {"card": card["card"], "port_code": "2304", "vehicle": "truck", "image_base64": faces["a_live"],
-                "facility_id": "plant-1"}
+    crossing = {
+        "card": card["card"],
+        "port_code": "2304",
+        "vehicle": "truck",
+        "image_base64": faces["a_live"],
+        "facility_id": "plant-1",
+    }
     ok = client.post("/trusted/crossings", json=crossing, headers=booth).json()
     assert ok["outcome"] == "trusted_lane" and ok["lane"] == "FAST"
     r = client.post("/trusted/crossings", json={**crossing, "vehicle": "pov"}, headers=booth)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "vehicle"
 
-    client.post("/trusted/facilities/plant-1/certification", headers=auditor,
-                json={"action": "suspended", "on": TODAY.isoformat(), "reason": "seal log gaps"})
+    client.post(
+        "/trusted/facilities/plant-1/certification",
+        headers=auditor,
+        json={"action": "suspended", "on": TODAY.isoformat(), "reason": "seal log gaps"},
+    )
     held = client.post("/trusted/crossings", json=crossing, headers=booth).json()
     assert held["outcome"] == "referred"
     assert held["reasons"] == ["facility plant-1 not trusted: suspended on " + TODAY.isoformat() + ": seal log gaps"]

@@ -12,12 +12,21 @@ from smartborder.service.db import session_factory
 from smartborder.service.models import AuditEntry
 from smartborder.service.trusted_models import Card, Template
 from smartborder.trusted.cards import load_public_key, verify_card
-from tests.trusted.service_fixtures import client, faces  # noqa: F401  (fixtures)
+from tests.trusted import service_fixtures
+
+client, faces = service_fixtures.client, service_fixtures.faces  # the fixtures, by the names the tests ask for
 
 FUTURE = (dt.date.today() + dt.timedelta(days=4000)).isoformat()
 TODAY = dt.date.today()
-APPLICATION = {"person_id": "p1", "program": "SENTRI", "full_name": "Muhammad Al Rashid", "dob": "1988-05-05",
-               "nationality": "MX", "document_number": "G7654321", "document_expires": FUTURE}
+APPLICATION = {
+    "person_id": "p1",
+    "program": "SENTRI",
+    "full_name": "Muhammad Al Rashid",
+    "dob": "1988-05-05",
+    "nationality": "MX",
+    "document_number": "G7654321",
+    "document_expires": FUTURE,
+}
 
 
 @pytest.fixture
@@ -30,21 +39,35 @@ def count(db_url: str, table) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(select(func.count()).select_from(table)) or 0
 
 
-def issued_card(client: TestClient, token, vetter, faces) -> dict:  # type: ignore[no-untyped-def]  # noqa: F811
+def issued_card(client: TestClient, token, vetter, faces) -> dict:  # type: ignore[no-untyped-def]
     applicant = token("applicant", subject="p1")
     app = client.post("/trusted/applications", json=APPLICATION, headers=applicant).json()
-    for step, body in [("vet", None), ("interview", {"passed": True, "notes": "documents seen"}),
-                       ("enrol", {"image_base64": faces["a_enrol"]})]:
+    for step, body in [
+        ("vet", None),
+        ("interview", {"passed": True, "notes": "documents seen"}),
+        ("enrol", {"image_base64": faces["a_enrol"]}),
+    ]:
         assert client.post(f"/trusted/applications/{app['id']}/{step}", json=body, headers=vetter).status_code == 200
     r = client.post(f"/trusted/applications/{app['id']}/card", json={}, headers=vetter)
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def test_traveller_from_application_to_card_to_revocation(client: TestClient, token, vetter, faces,  # noqa: F811
-                                                          db_url: str) -> None:  # type: ignore[no-untyped-def]
-    assert client.post("/trusted/watchlist", headers=vetter, json={
-        "id": "w1", "name": "Mohammed Al-Rashid", "dob": "1979-01-01", "reason": "INTERPOL notice (example)"}).status_code == 201
+def test_traveller_from_application_to_card_to_revocation(
+    client: TestClient,
+    token,
+    vetter,
+    faces,
+    db_url: str,
+) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        client.post(
+            "/trusted/watchlist",
+            headers=vetter,
+            json={"id": "w1", "name": "Mohammed Al-Rashid", "dob": "1979-01-01", "reason": "INTERPOL notice (example)"},
+        ).status_code
+        == 201
+    )
     applicant = token("applicant", subject="p1")
     app = client.post("/trusted/applications", json=APPLICATION, headers=applicant).json()
     assert app["state"] == "submitted" and "vetting" not in app
@@ -60,14 +83,18 @@ def test_traveller_from_application_to_card_to_revocation(client: TestClient, to
     queue = client.get("/trusted/applications", params={"state": "possible_match"}, headers=vetter).json()
     assert [a["id"] for a in queue["items"]] == [app["id"]] and queue["items"][0]["vetting"]["candidates"]
     assert [e["id"] for e in client.get("/trusted/watchlist", headers=vetter).json()["items"]] == ["w1"]
-    cleared = client.post(f"/trusted/applications/{app['id']}/review", headers=vetter, json={
-        "decision": "cleared", "reason": "different date of birth and nationality; documents checked"}).json()
+    cleared = client.post(
+        f"/trusted/applications/{app['id']}/review",
+        headers=vetter,
+        json={"decision": "cleared", "reason": "different date of birth and nationality; documents checked"},
+    ).json()
     assert cleared["state"] == "clear"
     client.post(f"/trusted/applications/{app['id']}/interview", json={"passed": True, "notes": "ok"}, headers=vetter)
     r = client.post(f"/trusted/applications/{app['id']}/card", json={}, headers=vetter)
     assert r.status_code == 409  # not enrolled yet
-    enrolled = client.post(f"/trusted/applications/{app['id']}/enrol", json={"image_base64": faces["a_enrol"]},
-                           headers=vetter).json()
+    enrolled = client.post(
+        f"/trusted/applications/{app['id']}/enrol", json={"image_base64": faces["a_enrol"]}, headers=vetter
+    ).json()
     assert enrolled["state"] == "enrolled" and "template" not in str(enrolled).lower()
     card = client.post(f"/trusted/applications/{app['id']}/card", json={}, headers=vetter).json()
     assert card["status"] == "active" and card["expires"] == TODAY.replace(year=TODAY.year + 5).isoformat()
@@ -87,8 +114,9 @@ def test_traveller_from_application_to_card_to_revocation(client: TestClient, to
 
     r = client.post(f"/trusted/cards/{card['id']}/revoke", json={}, headers=vetter)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "reason"
-    revoked = client.post(f"/trusted/cards/{card['id']}/revoke", json={"reason": "smuggling conviction"},
-                          headers=vetter).json()
+    revoked = client.post(
+        f"/trusted/cards/{card['id']}/revoke", json={"reason": "smuggling conviction"}, headers=vetter
+    ).json()
     assert revoked["status"] == "revoked"
     assert count(db_url, Template) == 0  # the template went with the card
     after = client.post("/trusted/crossings", json={**crossing, "image_base64": faces["a_live"]}, headers=booth).json()
@@ -107,7 +135,7 @@ def test_traveller_from_application_to_card_to_revocation(client: TestClient, to
     assert revoke is not None and "smuggling conviction" in revoke.payload
 
 
-def test_second_card_and_renewal(client: TestClient, token, vetter, faces, db_url: str) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_second_card_and_renewal(client: TestClient, token, vetter, faces, db_url: str) -> None:  # type: ignore[no-untyped-def]
     card = issued_card(client, token, vetter, faces)
     before = count(db_url, AuditEntry)
     r = client.post("/trusted/applications", json={**APPLICATION, "program": "SENTRI"}, headers=vetter)
@@ -123,26 +151,33 @@ def test_second_card_and_renewal(client: TestClient, token, vetter, faces, db_ur
         assert session.scalar(select(func.count()).where(Card.status == "active")) == 1
 
 
-@pytest.mark.parametrize("change, status, field", [
-    ({"document_expires": "2020-01-01"}, 422, "document_expires"),
-    ({"program": "FAST"}, 422, "carrier_id"),
-    ({"program": "NEXUS"}, 422, "program"),
-    ({"dob": "2999-01-01"}, 422, "dob"),
-    ({"person_id": "p2"}, 403, "person_id"),
-])
-def test_bad_applications(client: TestClient, token, change: dict, status: int, field: str, db_url: str) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "change, status, field",
+    [
+        ({"document_expires": "2020-01-01"}, 422, "document_expires"),
+        ({"program": "FAST"}, 422, "carrier_id"),
+        ({"program": "NEXUS"}, 422, "program"),
+        ({"dob": "2999-01-01"}, 422, "dob"),
+        ({"person_id": "p2"}, 403, "person_id"),
+    ],
+)
+def test_bad_applications(client: TestClient, token, change: dict, status: int, field: str, db_url: str) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/trusted/applications", json={**APPLICATION, **change}, headers=token("applicant", subject="p1"))
     assert r.status_code == status, r.text
     assert r.json()["detail"][0]["field"] == field
     assert count(db_url, AuditEntry) == 0
 
 
-def test_bad_images_and_cards(client: TestClient, token, vetter, faces) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_bad_images_and_cards(client: TestClient, token, vetter, faces) -> None:  # type: ignore[no-untyped-def]
     card = issued_card(client, token, vetter, faces)
     booth = token("booth_officer")
     base = {"card": card["card"], "port_code": "2506", "vehicle": "pov", "image_base64": faces["a_live"]}
-    for change, field in [({"image_base64": "not base64!"}, "image_base64"), ({"vehicle": "truck"}, "vehicle"),
-                          ({"card": card["card"][:-4] + "AAAA"}, "card"), ({"port_code": "25"}, "port_code")]:
+    for change, field in [
+        ({"image_base64": "not base64!"}, "image_base64"),
+        ({"vehicle": "truck"}, "vehicle"),
+        ({"card": card["card"][:-4] + "AAAA"}, "card"),
+        ({"port_code": "25"}, "port_code"),
+    ]:
         r = client.post("/trusted/crossings", json={**base, **change}, headers=booth)
         assert r.status_code == 422 and r.json()["detail"][0]["field"] == field, (change, r.text)
 
@@ -169,23 +204,37 @@ ROUTES = [
 
 
 @pytest.mark.parametrize("method, path, allowed", ROUTES)
-def test_every_route_refuses_other_roles(client: TestClient, token, method: str, path: str,  # noqa: F811
-                                         allowed: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_every_route_refuses_other_roles(
+    client: TestClient,
+    token,
+    method: str,
+    path: str,
+    allowed: tuple[str, ...],
+) -> None:  # type: ignore[no-untyped-def]
     assert getattr(client, method)(path).status_code == 401
-    for role in ("admin", "officer", "booth_officer", "vetting_officer", "auditor", "applicant", "shipper",
-                 "carrier", "analyst"):
+    for role in (
+        "admin",
+        "officer",
+        "booth_officer",
+        "vetting_officer",
+        "auditor",
+        "applicant",
+        "shipper",
+        "carrier",
+        "analyst",
+    ):
         if role not in allowed:
             r = getattr(client, method)(path, headers=token(role, subject="p1"))
             assert r.status_code == 403 and r.json()["detail"][0]["field"] == "role", (role, path)
 
 
-def test_keys_missing_outside_tests_is_a_clear_503(client: TestClient, token, monkeypatch) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_keys_missing_outside_tests_is_a_clear_503(client: TestClient, token, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SMARTBORDER_TRUSTED_TEST_KEYS")
     r = client.get("/trusted/public-key", headers=token("booth_officer"))
     assert r.status_code == 503 and r.json()["detail"][0]["field"] == "SMARTBORDER_CARD_KEY"
 
 
-def test_a_renewal_dated_in_9999_is_a_422_not_a_500(client: TestClient, token, vetter, faces) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_a_renewal_dated_in_9999_is_a_422_not_a_500(client: TestClient, token, vetter, faces) -> None:  # type: ignore[no-untyped-def]
     card = issued_card(client, token, vetter, faces)
     r = client.post(f"/trusted/cards/{card['id']}/renew", json={"on": "9999-06-01"}, headers=vetter)
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "on", r.text

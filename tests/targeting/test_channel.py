@@ -11,9 +11,17 @@ from smartborder.targeting.channel import _threshold
 from smartborder.targeting.score import BLUE, GREEN, RED, YELLOW, Scores
 
 PROFILES = targeting.load()
-TRUSTED = {"kind": "shipment", "trusted": True, "program": "FAST", "custody": "intact",
-           "facility_audited": True, "goods": "manufactured", "shipper_history": "established",
-           "carrier_history": "established", "months_since_certification": 30}
+TRUSTED = {
+    "kind": "shipment",
+    "trusted": True,
+    "program": "FAST",
+    "custody": "intact",
+    "facility_audited": True,
+    "goods": "manufactured",
+    "shipper_history": "established",
+    "carrier_history": "established",
+    "months_since_certification": 30,
+}
 STRICT = ChannelPolicy(red_threshold=0.001, yellow_threshold=0.0008, random_rate=0.0)
 
 
@@ -58,19 +66,28 @@ def test_channels_by_threshold_and_trust() -> None:
 
 
 def test_lanes_follow_programs() -> None:
-    columns = targeting.from_records([
-        {"kind": "traveller", "trusted": True, "program": "SENTRI"},
-        {"kind": "traveller", "program": "Ready"},
-        {"kind": "traveller"},
-        {"program": "FAST", "trusted": True, "custody": "suspect"}])
+    columns = targeting.from_records(
+        [
+            {"kind": "traveller", "trusted": True, "program": "SENTRI"},
+            {"kind": "traveller", "program": "Ready"},
+            {"kind": "traveller"},
+            {"program": "FAST", "trusted": True, "custody": "suspect"},
+        ]
+    )
     assert list(targeting.lanes(columns)) == ["SENTRI", "Ready", "standard", "standard"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(levels=st.lists(st.floats(0, 0.2), min_size=1, max_size=6), n=st.integers(1, 3000),
-       rate=st.floats(0, 0.5), random_share=st.floats(0, 0.5), seed=st.integers(0, 2**16))
-def test_fitted_thresholds_spend_the_budget_exactly(levels: list[float], n: int, rate: float,
-                                                    random_share: float, seed: int) -> None:
+@given(
+    levels=st.lists(st.floats(0, 0.2), min_size=1, max_size=6),
+    n=st.integers(1, 3000),
+    rate=st.floats(0, 0.5),
+    random_share=st.floats(0, 0.5),
+    seed=st.integers(0, 2**16),
+)
+def test_fitted_thresholds_spend_the_budget_exactly(
+    levels: list[float], n: int, rate: float, random_share: float, seed: int
+) -> None:
     rng = np.random.default_rng(seed)
     score = rng.choice(levels, n)  # discrete scores: many ties at the threshold
     forced = np.where(rng.random(n) < 0.01, RED, -1).astype(np.int8)
@@ -98,9 +115,15 @@ def test_threshold_tie_probability_makes_up_the_difference() -> None:
     assert (t, p) == (2.0, pytest.approx(1 / 3))
 
 
-@pytest.mark.parametrize(("record", "field"), [
-    ({"custody": "lost"}, "custody"), ({"trusted": "yes"}, "trusted"),
-    ({"crossings_last_year": -1}, "crossings_last_year"), ({"colour": "red"}, "colour")])
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"custody": "lost"}, "custody"),
+        ({"trusted": "yes"}, "trusted"),
+        ({"crossings_last_year": -1}, "crossings_last_year"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_attributes_name_the_field(record: dict[str, object], field: str) -> None:
     with pytest.raises(TargetingError) as info:
         targeting.from_records([record])

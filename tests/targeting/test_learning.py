@@ -19,10 +19,10 @@ def test_posterior_mean_and_variance_follow_the_beta_formulas() -> None:
     assert low < post.mean < high
 
 
-@given(rate=st.floats(0.001, 0.5), strength=st.floats(1, 500), n=st.integers(0, 10_000),
-       share=st.floats(0, 1))
-def test_posterior_mean_lies_between_prior_and_observed_rate(rate: float, strength: float, n: int,
-                                                             share: float) -> None:
+@given(rate=st.floats(0.001, 0.5), strength=st.floats(1, 500), n=st.integers(0, 10_000), share=st.floats(0, 1))
+def test_posterior_mean_lies_between_prior_and_observed_rate(
+    rate: float, strength: float, n: int, share: float
+) -> None:
     hits = int(share * n)
     post = HitRate.prior(rate, strength).update(hits, n)
     observed = hits / n if n else rate

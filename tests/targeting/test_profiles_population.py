@@ -21,13 +21,16 @@ def test_shipped_profiles_are_versioned_dated_and_round_trip() -> None:
     assert again == profiles
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"when": {"custody": "lost"}}, "profile.0.when"),
-    ({"when": {"colour": "red"}}, "profile.0.when"),
-    ({"prior_hit_rate": 1.5}, "profile.0.prior_hit_rate"),
-    ({"force": "purple"}, "profile.0.force"),
-    ({"hits": 5, "inspections": 2}, "profile.0"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"when": {"custody": "lost"}}, "profile.0.when"),
+        ({"when": {"colour": "red"}}, "profile.0.when"),
+        ({"prior_hit_rate": 1.5}, "profile.0.prior_hit_rate"),
+        ({"force": "purple"}, "profile.0.force"),
+        ({"hits": 5, "inspections": 2}, "profile.0"),
+    ],
+)
 def test_bad_profiles_name_the_key(change: dict[str, object], field: str) -> None:
     raw = targeting.load().to_dict()
     raw["profile"][0].update(change)  # type: ignore[index]
@@ -42,12 +45,20 @@ def test_missing_profile_file_is_a_clear_error(tmp_path) -> None:  # type: ignor
 
 
 def test_numeric_and_list_conditions() -> None:
-    profile = targeting.Profile(id="x", description="x", prior_hit_rate=0.1,
-                                when={"goods": ["produce", "mixed"], "months_since_certification": {"lt": 6}})
-    columns = targeting.from_records([{"goods": "produce", "months_since_certification": 2},
-                                      {"goods": "mixed", "months_since_certification": 6},
-                                      {"goods": "other", "months_since_certification": 1},
-                                      {"goods": "produce"}])  # unknown months: no match
+    profile = targeting.Profile(
+        id="x",
+        description="x",
+        prior_hit_rate=0.1,
+        when={"goods": ["produce", "mixed"], "months_since_certification": {"lt": 6}},
+    )
+    columns = targeting.from_records(
+        [
+            {"goods": "produce", "months_since_certification": 2},
+            {"goods": "mixed", "months_since_certification": 6},
+            {"goods": "other", "months_since_certification": 1},
+            {"goods": "produce"},
+        ]
+    )  # unknown months: no match
     assert list(profile.matches(columns)) == [True, False, False, False]
 
 
@@ -94,8 +105,9 @@ def test_targeting_beats_random_on_the_shipped_population() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(rate=st.floats(0.0, 0.2), group=st.sampled_from(["standard", "FAST", "pre_inspected"]),
-       seed=st.integers(0, 2**16))
+@given(
+    rate=st.floats(0.0, 0.2), group=st.sampled_from(["standard", "FAST", "pre_inspected"]), seed=st.integers(0, 2**16)
+)
 def test_cell_draws_follow_their_chances_and_leave_a_fresh_uniform(rate: float, group: str, seed: int) -> None:
     population = targeting.load_population()
     cells = population.cells("shipment", group)

@@ -22,8 +22,13 @@ def targeted(nogales):  # type: ignore[no-untyped-def]
 
 
 def test_targeting_catches_more_than_random_selection_at_the_same_rate(nogales, targeted) -> None:  # type: ignore[no-untyped-def]
-    random = run_port(apply(nogales, Scenario.model_validate({"name": "r", "targeting": {"selection": "random"}})),
-                      MONTH, replications=3, seed=5, keep_last=False)
+    random = run_port(
+        apply(nogales, Scenario.model_validate({"name": "r", "targeting": {"selection": "random"}})),
+        MONTH,
+        replications=3,
+        seed=5,
+        keep_last=False,
+    )
     t, r = targeted.runs, random.runs
     # same streams: the same arrivals and the same illicit loads
     pd.testing.assert_series_equal(t["truck.illicit_loads"], r["truck.illicit_loads"])
@@ -50,9 +55,13 @@ def test_referrals_are_the_red_channel_and_spend_the_budget(nogales, targeted) -
 
 
 def test_a_scenario_changes_thresholds_and_the_rest_stays_exact(nogales, targeted) -> None:  # type: ignore[no-untyped-def]
-    more = run_port(apply(nogales, Scenario.model_validate(
-        {"name": "more", "targeting": {"inspection_rate": {"truck": 0.1}}})), MONTH, replications=3, seed=5,
-        keep_last=False)
+    more = run_port(
+        apply(nogales, Scenario.model_validate({"name": "more", "targeting": {"inspection_rate": {"truck": 0.1}}})),
+        MONTH,
+        replications=3,
+        seed=5,
+        keep_last=False,
+    )
     diff = compare(targeted, more)
     assert diff.loc["truck.secondary_inspections", "difference"] > 0
     assert diff.loc["truck.illicit_caught", "difference"] > 0
@@ -63,8 +72,13 @@ def test_a_scenario_changes_thresholds_and_the_rest_stays_exact(nogales, targete
 def test_unchanged_classes_are_identical_when_truck_targeting_changes() -> None:
     spec = default_spec("tecate", 2024)
     base = run_port(spec, MONTH, replications=1, seed=2, keep_last=False)
-    other = run_port(apply(spec, Scenario.model_validate({"name": "t", "targeting": {"red_threshold": {"truck": 0.02}}})),
-                     MONTH, replications=1, seed=2, keep_last=False)
+    other = run_port(
+        apply(spec, Scenario.model_validate({"name": "t", "targeting": {"red_threshold": {"truck": 0.02}}})),
+        MONTH,
+        replications=1,
+        seed=2,
+        keep_last=False,
+    )
     pov = [c for c in base.runs if c.startswith("pov.")]
     pd.testing.assert_frame_equal(base.runs[pov], other.runs[pov])
     assert not base.runs["truck.secondary_inspections"].equals(other.runs["truck.secondary_inspections"])
@@ -93,8 +107,9 @@ def test_classes_in_threads_give_the_same_selection() -> None:
 def test_sweeps_reach_the_targeting_levers() -> None:
     from smartborder.policy.sweep import scenario_for
 
-    scenario = scenario_for(None, {"targeting.inspection_rate.truck": 0.05, "targeting.selection": "random",
-                                   "targeting.random_share": 0.2})
+    scenario = scenario_for(
+        None, {"targeting.inspection_rate.truck": 0.05, "targeting.selection": "random", "targeting.random_share": 0.2}
+    )
     spec = apply(default_spec("tecate", 2024), scenario)
     assert spec.targeting.inspection_rate == {"truck": 0.05}
     assert (spec.targeting.selection, spec.targeting.random_share) == ("random", 0.2)

@@ -11,8 +11,11 @@ from fastapi.testclient import TestClient
 
 from smartborder.service.app import ROUTERS, create_app
 
-TRUSTED_ROUTERS = ("smartborder.service.trusted_traders_api", "smartborder.service.trusted_travellers_api",
-                   "smartborder.service.trusted_cards_api")
+TRUSTED_ROUTERS = (
+    "smartborder.service.trusted_traders_api",
+    "smartborder.service.trusted_travellers_api",
+    "smartborder.service.trusted_cards_api",
+)
 
 
 @pytest.fixture

@@ -27,22 +27,28 @@ def test_the_whole_walk() -> None:
     assert state == "issued"
 
 
-@pytest.mark.parametrize("state, step, expected", [
-    ("submitted", "vet_clear", "clear"),
-    ("possible_match", "review_denied", "denied"),
-    ("clear", "interview_failed", "denied"),
-    ("enrolled", "withdraw", "withdrawn"),
-])
+@pytest.mark.parametrize(
+    "state, step, expected",
+    [
+        ("submitted", "vet_clear", "clear"),
+        ("possible_match", "review_denied", "denied"),
+        ("clear", "interview_failed", "denied"),
+        ("enrolled", "withdraw", "withdrawn"),
+    ],
+)
 def test_steps(state: str, step: str, expected: str) -> None:
     assert advance(state, step) == expected
 
 
-@pytest.mark.parametrize("state, step", [
-    ("possible_match", "interview_passed"),  # no approval past a possible match without review
-    ("submitted", "issue"),
-    ("issued", "withdraw"),
-    ("denied", "review_cleared"),
-])
+@pytest.mark.parametrize(
+    "state, step",
+    [
+        ("possible_match", "interview_passed"),  # no approval past a possible match without review
+        ("submitted", "issue"),
+        ("issued", "withdraw"),
+        ("denied", "review_cleared"),
+    ],
+)
 def test_steps_out_of_order(state: str, step: str) -> None:
     with pytest.raises(TransitionError, match=f"the application is {state}") as exc:
         advance(state, step)

@@ -16,16 +16,25 @@ LIST = [
 DOB = dt.date(2000, 1, 1)
 
 
-@pytest.mark.parametrize("name, dob, document, flagged, why", [
-    ("Muhammad Al Rashid", DOB, "X1", ["w1"], "transliteration: 89/100"),
-    ("abu karim", DOB, "X1", ["w1"], "an alias"),
-    ("Lopez Juan Garcia", DOB, "X1", ["w2"], "name order and accents ignored"),
-    ("Maria Fernanda Ortiz", DOB, "g-123 4567", ["w2"], "document number, however typed"),
-    ("Jon Smyth", dt.date(1990, 7, 7), "X1", ["w3"], "84/100 alone is not enough, with the same date of birth it is"),
-    ("Jon Smyth", DOB, "X1", [], "84/100 with another date of birth"),
-    ("Ana Maria Perez", dt.date(1985, 3, 3), "X1", ["w4"], "middle name added, same date of birth"),
-    ("Maria Fernanda Ortiz", DOB, "X1", [], "unrelated"),
-])
+@pytest.mark.parametrize(
+    "name, dob, document, flagged, why",
+    [
+        ("Muhammad Al Rashid", DOB, "X1", ["w1"], "transliteration: 89/100"),
+        ("abu karim", DOB, "X1", ["w1"], "an alias"),
+        ("Lopez Juan Garcia", DOB, "X1", ["w2"], "name order and accents ignored"),
+        ("Maria Fernanda Ortiz", DOB, "g-123 4567", ["w2"], "document number, however typed"),
+        (
+            "Jon Smyth",
+            dt.date(1990, 7, 7),
+            "X1",
+            ["w3"],
+            "84/100 alone is not enough, with the same date of birth it is",
+        ),
+        ("Jon Smyth", DOB, "X1", [], "84/100 with another date of birth"),
+        ("Ana Maria Perez", dt.date(1985, 3, 3), "X1", ["w4"], "middle name added, same date of birth"),
+        ("Maria Fernanda Ortiz", DOB, "X1", [], "unrelated"),
+    ],
+)
 def test_screen(name: str, dob: dt.date, document: str, flagged: list[str], why: str) -> None:
     report = screen(name, dob, document, LIST)
     assert [c.entry_id for c in report.candidates] == flagged, why

@@ -7,8 +7,7 @@ from smartborder.twin.distributions import ServiceTime
 
 
 def test_month_volume_is_preserved_and_shaped() -> None:
-    profile = DemandProfile(hourly_weekday=tuple([0.0] * 6 + [1.0] * 16 + [0.0] * 2),
-                            daily=(1, 1, 1, 1, 1, 0.5, 0.5))
+    profile = DemandProfile(hourly_weekday=tuple([0.0] * 6 + [1.0] * 16 + [0.0] * 2), daily=(1, 1, 1, 1, 1, 0.5, 0.5))
     rates, first = hourly_rates_for_month(300_000, 2024, 2, profile)
     assert rates.size == 29 * 24 and first == 3  # 2024-02-01 was a Thursday
     assert rates.sum() == pytest.approx(300_000)
@@ -38,9 +37,13 @@ def test_split_shares() -> None:
 
 
 #: One distribution of each kind, for the sampler's and the cdf's tests.
-DISTRIBUTIONS = [ServiceTime(kind="exponential", mean=2.0), ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
-                 ServiceTime(kind="gamma", mean=2.0, cv=0.6), ServiceTime(kind="deterministic", mean=2.0),
-                 ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0))]
+DISTRIBUTIONS = [
+    ServiceTime(kind="exponential", mean=2.0),
+    ServiceTime(kind="lognormal", mean=2.0, cv=0.6),
+    ServiceTime(kind="gamma", mean=2.0, cv=0.6),
+    ServiceTime(kind="deterministic", mean=2.0),
+    ServiceTime(kind="empirical", samples=(1.0, 2.0, 3.0)),
+]
 
 
 @pytest.mark.parametrize("dist", DISTRIBUTIONS)

@@ -41,12 +41,24 @@ def _balking_mm1(lam: float, mu: float, tau: float) -> tuple[float, float]:
     return leave, first_moment / (1.0 - leave)
 
 
-def _one_station(arrivals: np.ndarray, service: np.ndarray, patience: np.ndarray | None,
-                 servers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def _one_station(
+    arrivals: np.ndarray, service: np.ndarray, patience: np.ndarray | None, servers: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     n = arrivals.size
-    station, start, _ = choice_run(arrivals, service, np.array([0, n]), np.array([0]), np.array([[0]]),
-                                   np.array([1]), np.ones(n, dtype=bool), np.full((1, 1), servers),
-                                   60.0, np.zeros(1, dtype=np.int64), finish=False, patience=patience)
+    station, start, _ = choice_run(
+        arrivals,
+        service,
+        np.array([0, n]),
+        np.array([0]),
+        np.array([[0]]),
+        np.array([1]),
+        np.ones(n, dtype=bool),
+        np.full((1, 1), servers),
+        60.0,
+        np.zeros(1, dtype=np.int64),
+        finish=False,
+        patience=patience,
+    )
     return station, start
 
 
@@ -80,9 +92,19 @@ def test_who_comes_before_the_opening_joins() -> None:
     """A vehicle that arrives while its lanes are closed came for the opening: it stays."""
     n = 3
     servers = np.array([[0, 1]])  # closed the first hour
-    station, start, _ = choice_run(np.array([1.0, 2.0, 3.0]), np.full(n, 1.0), np.array([0, n]), np.array([0]),
-                                   np.array([[0]]), np.array([1]), np.ones(n, dtype=bool), servers, 60.0,
-                                   np.zeros(1, dtype=np.int64), patience=np.zeros(n))
+    station, start, _ = choice_run(
+        np.array([1.0, 2.0, 3.0]),
+        np.full(n, 1.0),
+        np.array([0, n]),
+        np.array([0]),
+        np.array([[0]]),
+        np.array([1]),
+        np.ones(n, dtype=bool),
+        servers,
+        60.0,
+        np.zeros(1, dtype=np.int64),
+        patience=np.zeros(n),
+    )
     np.testing.assert_array_equal(station, [0, 0, 0])
     np.testing.assert_array_equal(start, [60.0, 61.0, 62.0])
 
@@ -90,25 +112,28 @@ def test_who_comes_before_the_opening_joins() -> None:
 def test_patience_belongs_to_the_first_step() -> None:
     service = ServiceTime(kind="deterministic", mean=1.0)
     with pytest.raises(ValidationError, match=r"route\[1\].patience"):
-        Flow(name="x", vehicle="pov", lane="standard",
-             route=[Step(stations=["a"], service=service), Step(stations=["b"], service=service, patience=service)])
+        Flow(
+            name="x",
+            vehicle="pov",
+            lane="standard",
+            route=[Step(stations=["a"], service=service), Step(stations=["b"], service=service, patience=service)],
+        )
 
 
 def test_lean_equals_the_general_engine_with_patience() -> None:
     """Who leaves, and everyone else's times and secondary visits, vehicle for vehicle."""
     spec = default_spec("san ysidro", 2024)
     cls = spec.classes["pov"]
-    spec.classes["pov"] = cls.model_copy(update={
-        "patience": ServiceTime(kind="lognormal", mean=20.0, cv=0.6),
-        "volume_factor": 1.6})  # over-full, so that many leave
+    spec.classes["pov"] = cls.model_copy(
+        update={"patience": ServiceTime(kind="lognormal", mean=20.0, cv=0.6), "volume_factor": 1.6}
+    )  # over-full, so that many leave
     model = spec.to_model()
     demand, first_weekday = demand_for(spec, [pd.Period("2024-02", "M")])
     horizon = next(iter(demand.values())).size * 60.0
     names = [f.name for f in model.flows]
     arrivals = {n: poisson_arrivals(h, flow_streams(5, 0, names)[n]) for n, h in demand.items()}
     full = simulate(model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon, start_weekday=first_weekday)
-    lean = simulate_lean(model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon,
-                         start_weekday=first_weekday)
+    lean = simulate_lean(model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon, start_weekday=first_weekday)
     left = 0
     for name in names:
         a, b = full.flows[name], lean.flows[name]
@@ -120,8 +145,11 @@ def test_lean_equals_the_general_engine_with_patience() -> None:
             left += int(gone.sum())
             assert (a.station[gone, 1] < 0).all()  # who left is inspected nowhere
     assert left > 1000
-    in_period = sum(int(((full.flows[n].station[:, 0] < 0) & (full.flows[n].arrival < horizon)).sum())
-                    for n in names if n.startswith("pov."))
+    in_period = sum(
+        int(((full.flows[n].station[:, 0] < 0) & (full.flows[n].arrival < horizon)).sum())
+        for n in names
+        if n.startswith("pov.")
+    )
     assert summary(full)["balked"] == in_period
     for result in (full, lean):  # the KPIs count them apart from the vehicles that crossed
         figures = kpis(spec, result, {}, CostParameters())

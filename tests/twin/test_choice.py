@@ -24,20 +24,19 @@ def _cap(servers: np.ndarray, t: float) -> int:
     return int(servers[min(int(t // BLOCK), servers.size - 1)])
 
 
-def _exact_start(assigned: list[tuple[float, float, float]], servers: np.ndarray, t: float,
-                 service: float) -> float:
+def _exact_start(assigned: list[tuple[float, float, float]], servers: np.ndarray, t: float, service: float) -> float:
     """FCFS start of a newcomer reaching a station at *t*, from the definition (naive)."""
     arrivals = [a for a, _, _ in assigned] + [t]
     services = [e - s for _, s, e in assigned] + [service]
     # The newcomer joins last: FCFS order is the order of joining, whatever the times.
     order = np.arange(len(arrivals))
-    starts = naive_starts(np.maximum.accumulate(np.asarray(arrivals)[order]), np.asarray(services),
-                          servers, BLOCK)
+    starts = naive_starts(np.maximum.accumulate(np.asarray(arrivals)[order]), np.asarray(services), servers, BLOCK)
     return float(starts[-1])
 
 
-def reference(parts: list[tuple[np.ndarray, np.ndarray, list[int], np.ndarray]],
-              servers: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def reference(
+    parts: list[tuple[np.ndarray, np.ndarray, list[int], np.ndarray]], servers: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """The kernel's rule in plain Python: merge by time (ties: earlier part), then choose by the
     start each open station would give if no staffing changed (none open: the one opening
     first), and serve FCFS."""
@@ -55,8 +54,7 @@ def reference(parts: list[tuple[np.ndarray, np.ndarray, list[int], np.ndarray]],
         open_ = [s for s in options if _cap(servers[s], t) > 0]
         if not open_:  # wait at the lane that opens first
             block = min(int(t // BLOCK), servers.shape[1] - 1)
-            opens = [next((k for k in range(block, servers.shape[1]) if servers[s, k] > 0), np.inf)
-                     for s in options]
+            opens = [next((k for k in range(block, servers.shape[1]) if servers[s, k] > 0), np.inf) for s in options]
             chosen = options[int(np.argmin(opens))] if np.isfinite(min(opens)) else options[0]
         elif loyal[j] or len(options) == 1:
             chosen = open_[0]
@@ -84,17 +82,28 @@ def _run_kernel(parts, servers):  # type: ignore[no-untyped-def]
     loyal = np.concatenate([p[3] for p in parts])
     bounds = np.concatenate([[0], np.cumsum([p[0].size for p in parts])]).astype(np.int64)
     part_option = np.array([rows.index(tuple(p[2])) for p in parts], dtype=np.int64)
-    station, start = choice_starts(reach, service, bounds, part_option, options,
-                                   np.array([len(r) for r in rows], dtype=np.int64), loyal,
-                                   servers, BLOCK, np.zeros(servers.shape[0], dtype=np.int64))
+    station, start = choice_starts(
+        reach,
+        service,
+        bounds,
+        part_option,
+        options,
+        np.array([len(r) for r in rows], dtype=np.int64),
+        loyal,
+        servers,
+        BLOCK,
+        np.zeros(servers.shape[0], dtype=np.int64),
+    )
     return [(station[lo:hi], start[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
 
-part = st.integers(1, 25).flatmap(lambda n: st.tuples(
-    st.lists(st.floats(0, 12, allow_nan=False), min_size=n, max_size=n),
-    st.lists(st.floats(0.1, 15, allow_nan=False), min_size=n, max_size=n),
-    st.lists(st.booleans(), min_size=n, max_size=n),
-))
+part = st.integers(1, 25).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.floats(0, 12, allow_nan=False), min_size=n, max_size=n),
+        st.lists(st.floats(0.1, 15, allow_nan=False), min_size=n, max_size=n),
+        st.lists(st.booleans(), min_size=n, max_size=n),
+    )
+)
 cases = st.tuples(
     st.lists(part, min_size=1, max_size=3),
     st.lists(st.lists(st.integers(0, 3), min_size=1, max_size=5), min_size=3, max_size=3),
@@ -107,8 +116,9 @@ def _parts(case):  # type: ignore[no-untyped-def]
     width = max(len(c) for c in counts)
     servers = np.array([c + [c[-1]] * (width - len(c)) for c in counts], dtype=np.int64)
     servers[:, -1] = np.maximum(servers[:, -1], 1)  # never closed forever
-    parts = [(np.cumsum(gaps), np.asarray(svc), OPTIONS[i], np.asarray(loyal))
-             for i, (gaps, svc, loyal) in enumerate(raw)]
+    parts = [
+        (np.cumsum(gaps), np.asarray(svc), OPTIONS[i], np.asarray(loyal)) for i, (gaps, svc, loyal) in enumerate(raw)
+    ]
     return parts, servers
 
 
@@ -135,8 +145,11 @@ def _no_regret(parts, servers):  # type: ignore[no-untyped-def]
         _reach, service, options, loyal = parts[i]
         chosen, start = int(got[i][0][j]), float(got[i][1][j])
         if not loyal[j] and len(options) > 1:
-            others = [_exact_start(assigned[s], servers[s], t, service[j]) for s in options
-                      if s != chosen and _cap(servers[s], t) > 0]
+            others = [
+                _exact_start(assigned[s], servers[s], t, service[j])
+                for s in options
+                if s != chosen and _cap(servers[s], t) > 0
+            ]
             if others:
                 regrets.append(start - min(others))
         assigned[chosen].append((t, start, start + service[j]))
@@ -145,8 +158,10 @@ def _no_regret(parts, servers):  # type: ignore[no-untyped-def]
 
 def test_a_driver_free_to_switch_never_waits_longer_with_constant_staffing() -> None:
     rng = np.random.default_rng(3)
-    parts = [(np.cumsum(rng.exponential(0.5, 300)), rng.exponential(1.0, 300), OPTIONS[k],
-              rng.random(300) < 0.2) for k in range(3)]
+    parts = [
+        (np.cumsum(rng.exponential(0.5, 300)), rng.exponential(1.0, 300), OPTIONS[k], rng.random(300) < 0.2)
+        for k in range(3)
+    ]
     servers = np.array([[2] * 30, [1] * 30, [1] * 30], dtype=np.int64)
     regrets = _no_regret(parts, servers)
     assert regrets.size > 200
@@ -158,10 +173,14 @@ def test_no_regret_within_tolerance_when_staffing_changes() -> None:
     the one he gets; 95 % of switchers still do at least as well as any other lane, and none
     does worse by more than a block (20 minutes here)."""
     rng = np.random.default_rng(4)
-    parts = [(np.cumsum(rng.exponential(0.4, 400)), rng.exponential(1.0, 400), OPTIONS[k],
-              rng.random(400) < 0.2) for k in range(3)]
-    servers = np.array([[1, 3, 2, 1, 3, 2, 2, 1, 3, 2] * 3, [1, 0, 2, 1, 1, 0, 2, 1, 1, 1] * 3,
-                        [1, 1, 0, 1, 2, 1, 0, 1, 1, 1] * 3], dtype=np.int64)
+    parts = [
+        (np.cumsum(rng.exponential(0.4, 400)), rng.exponential(1.0, 400), OPTIONS[k], rng.random(400) < 0.2)
+        for k in range(3)
+    ]
+    servers = np.array(
+        [[1, 3, 2, 1, 3, 2, 2, 1, 3, 2] * 3, [1, 0, 2, 1, 1, 0, 2, 1, 1, 1] * 3, [1, 1, 0, 1, 2, 1, 0, 1, 1, 1] * 3],
+        dtype=np.int64,
+    )
     regrets = _no_regret(parts, servers)
     assert (regrets <= 1e-9).mean() >= 0.95
     assert regrets.max() <= BLOCK
@@ -169,13 +188,24 @@ def test_no_regret_within_tolerance_when_staffing_changes() -> None:
 
 def _two_lane_port(loyal: float, ready_lanes: int = 2, standard_lanes: int = 3) -> PortModel:
     service = ServiceTime(kind="lognormal", mean=1.0, cv=0.5)
-    stations = [Station(name="ready", stage="primary", staffing=Staffing.constant(ready_lanes)),
-                Station(name="standard", stage="primary", staffing=Staffing.constant(standard_lanes))]
+    stations = [
+        Station(name="ready", stage="primary", staffing=Staffing.constant(ready_lanes)),
+        Station(name="standard", stage="primary", staffing=Staffing.constant(standard_lanes)),
+    ]
     flows = [
-        Flow(name="std", vehicle="pov", lane="standard",
-             route=[Step(stations=["standard"], service=service, choice="shortest", loyal=loyal)]),
-        Flow(name="rdy", vehicle="pov", lane="Ready", trusted=True,
-             route=[Step(stations=["ready", "standard"], service=service, choice="shortest", loyal=loyal)]),
+        Flow(
+            name="std",
+            vehicle="pov",
+            lane="standard",
+            route=[Step(stations=["standard"], service=service, choice="shortest", loyal=loyal)],
+        ),
+        Flow(
+            name="rdy",
+            vehicle="pov",
+            lane="Ready",
+            trusted=True,
+            route=[Step(stations=["ready", "standard"], service=service, choice="shortest", loyal=loyal)],
+        ),
     ]
     return PortModel(name="two lanes", stations=stations, flows=flows)
 
@@ -183,8 +213,10 @@ def _two_lane_port(loyal: float, ready_lanes: int = 2, standard_lanes: int = 3) 
 def _lane_waits(port: PortModel, std_rate: float, ready_rate: float, seed: int = 1):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
     hours = 24 * 7
-    arrivals = {"std": poisson_arrivals(np.full(hours, std_rate), rng),
-                "rdy": poisson_arrivals(np.full(hours, ready_rate), rng)}
+    arrivals = {
+        "std": poisson_arrivals(np.full(hours, std_rate), rng),
+        "rdy": poisson_arrivals(np.full(hours, ready_rate), rng),
+    }
     result = simulate(port, arrivals, rng=rng, horizon=hours * 60.0)
     index = {name: i for i, name in enumerate(result.station_names)}
     waits: dict[str, list[np.ndarray]] = {"ready": [], "standard": []}

@@ -84,19 +84,29 @@ def test_same_seed_same_result_other_seed_differs(port: PortModel) -> None:
     a, b, c = run(port, seed=5), run(port, seed=5), run(port, seed=6)
     np.testing.assert_array_equal(a.flows["truck_std"].start, b.flows["truck_std"].start)
     assert a.flows["truck_std"].size != c.flows["truck_std"].size or not np.array_equal(
-        a.flows["truck_std"].start, c.flows["truck_std"].start)
+        a.flows["truck_std"].start, c.flows["truck_std"].start
+    )
 
 
 def test_initial_queue_is_served_first_in_order() -> None:
     model = PortModel(
         name="one booth pair",
         stations=[Station(name="booths", stage="primary", staffing=Staffing.constant(2))],
-        flows=[Flow(name="cars", vehicle="pov", lane="standard",
-                    route=[Step(stations=["booths"], service=ServiceTime(kind="deterministic", mean=5.0))])],
+        flows=[
+            Flow(
+                name="cars",
+                vehicle="pov",
+                lane="standard",
+                route=[Step(stations=["booths"], service=ServiceTime(kind="deterministic", mean=5.0))],
+            )
+        ],
     )
     rng = np.random.default_rng(0)
     result = simulate(
-        model, {"cars": np.array([1.0])}, rng=rng, horizon=60.0,
+        model,
+        {"cars": np.array([1.0])},
+        rng=rng,
+        horizon=60.0,
         initial=[InitialQueue(station="booths", flow="cars", waiting=3, in_service=2)],
     )
     trace = result.flows["cars"]
@@ -110,28 +120,50 @@ def test_initial_queue_is_served_first_in_order() -> None:
 
 def test_initial_in_service_beyond_open_servers_is_rejected(port: PortModel) -> None:
     with pytest.raises(ModelError, match="in_service"):
-        simulate(port, {}, rng=np.random.default_rng(0), start_hour=8,
-                 initial=[InitialQueue(station="standard", flow="truck_std", in_service=9)])
+        simulate(
+            port,
+            {},
+            rng=np.random.default_rng(0),
+            start_hour=8,
+            initial=[InitialQueue(station="standard", flow="truck_std", in_service=9)],
+        )
 
 
 def test_initial_queue_at_a_station_the_flow_never_visits(port: PortModel) -> None:
     with pytest.raises(ModelError, match="never visits"):
-        simulate(port, {}, rng=np.random.default_rng(0),
-                 initial=[InitialQueue(station="fast", flow="truck_std", waiting=1)])
+        simulate(
+            port, {}, rng=np.random.default_rng(0), initial=[InitialQueue(station="fast", flow="truck_std", waiting=1)]
+        )
 
 
 def test_model_errors_name_the_key() -> None:
     with pytest.raises(ValidationError, match=r"route\[0\].stations: unknown station"):
-        PortModel(name="x", stations=[Station(name="a", stage="primary", staffing=Staffing.constant(1))],
-                  flows=[Flow(name="f", vehicle="pov", lane="standard",
-                              route=[Step(stations=["b"], service=ServiceTime(mean=1.0))])])
+        PortModel(
+            name="x",
+            stations=[Station(name="a", stage="primary", staffing=Staffing.constant(1))],
+            flows=[
+                Flow(
+                    name="f",
+                    vehicle="pov",
+                    lane="standard",
+                    route=[Step(stations=["b"], service=ServiceTime(mean=1.0))],
+                )
+            ],
+        )
     with pytest.raises(ValidationError, match="cycle"):
         step_a = Step(stations=["a"], service=ServiceTime(mean=1.0))
         step_b = Step(stations=["b"], service=ServiceTime(mean=1.0))
-        PortModel(name="x", stations=[Station(name="a", stage="p", staffing=Staffing.constant(1)),
-                                      Station(name="b", stage="s", staffing=Staffing.constant(1))],
-                  flows=[Flow(name="f", vehicle="pov", lane="s", route=[step_a, step_b]),
-                         Flow(name="g", vehicle="pov", lane="s", route=[step_b, step_a])])
+        PortModel(
+            name="x",
+            stations=[
+                Station(name="a", stage="p", staffing=Staffing.constant(1)),
+                Station(name="b", stage="s", staffing=Staffing.constant(1)),
+            ],
+            flows=[
+                Flow(name="f", vehicle="pov", lane="s", route=[step_a, step_b]),
+                Flow(name="g", vehicle="pov", lane="s", route=[step_b, step_a]),
+            ],
+        )
     with pytest.raises(ValidationError, match="cv"):
         ServiceTime(kind="lognormal", mean=1.0)
     with pytest.raises(ModelError, match="arrivals"):
@@ -152,8 +184,9 @@ def test_littles_law_at_each_station(port: PortModel) -> None:
         start = np.concatenate([t.start[t.station == k] for t in result.flows.values()])
         end_time = float(start.max())
         probes = rng.uniform(0, end_time, 100_000)
-        sampled = (np.searchsorted(np.sort(reach), probes, "right")
-                   - np.searchsorted(np.sort(start), probes, "right")).mean()
+        sampled = (
+            np.searchsorted(np.sort(reach), probes, "right") - np.searchsorted(np.sort(start), probes, "right")
+        ).mean()
         little = (start - reach).sum() / end_time  # λ·W over the window
         assert sampled == pytest.approx(little, rel=0.05, abs=0.02), name
         assert queue_area(reach, start, np.array([end_time]))[0] / end_time == pytest.approx(little)
@@ -161,9 +194,16 @@ def test_littles_law_at_each_station(port: PortModel) -> None:
 
 def test_utilisation_matches_busy_time() -> None:
     model = PortModel(
-        name="u", stations=[Station(name="s", stage="primary", staffing=Staffing.constant(2))],
-        flows=[Flow(name="f", vehicle="pov", lane="standard",
-                    route=[Step(stations=["s"], service=ServiceTime(kind="deterministic", mean=6.0))])],
+        name="u",
+        stations=[Station(name="s", stage="primary", staffing=Staffing.constant(2))],
+        flows=[
+            Flow(
+                name="f",
+                vehicle="pov",
+                lane="standard",
+                route=[Step(stations=["s"], service=ServiceTime(kind="deterministic", mean=6.0))],
+            )
+        ],
     )
     arrivals = np.arange(0.0, 600.0, 10.0)  # one every 10 min, 6-min service, 2 booths → 30 %
     result = simulate(model, {"f": arrivals}, rng=np.random.default_rng(0), horizon=600.0)

@@ -27,9 +27,26 @@ from smartborder.twin.metrics import accumulate_waits
 
 
 @njit(cache=True)
-def _reference_waits(arrival, lane, begin, finish, first, horizon, open_hour, next_open,  # type: ignore[no-untyped-def]
-                     start_weekday, start_hour, bin_width, counts, sums, hist, hourly_sum, hourly_count,
-                     busy, totals):
+def _reference_waits(
+    arrival,
+    lane,
+    begin,
+    finish,
+    first,
+    horizon,
+    open_hour,
+    next_open,  # type: ignore[no-untyped-def]
+    start_weekday,
+    start_hour,
+    bin_width,
+    counts,
+    sums,
+    hist,
+    hourly_sum,
+    hourly_count,
+    busy,
+    totals,
+):
     """The wait pass as first written: every quantity computed afresh for every vehicle."""
     n_bins = hist.shape[1]
     n_hours = open_hour.size
@@ -73,8 +90,15 @@ def _reference_waits(arrival, lane, begin, finish, first, horizon, open_hour, ne
 
 
 def _outputs(lanes: int, bins: int) -> list[np.ndarray]:
-    return [np.zeros(lanes), np.zeros(lanes), np.zeros((lanes, bins), dtype=np.int64),
-            np.zeros((lanes, 2, 24)), np.zeros((lanes, 2, 24)), np.zeros(lanes), np.array([3.0, 0.1, 0.0, 0.0])]
+    return [
+        np.zeros(lanes),
+        np.zeros(lanes),
+        np.zeros((lanes, bins), dtype=np.int64),
+        np.zeros((lanes, 2, 24)),
+        np.zeros((lanes, 2, 24)),
+        np.zeros(lanes),
+        np.array([3.0, 0.1, 0.0, 0.0]),
+    ]
 
 
 def _hour_edges(rng: np.random.Generator, hours: int, offset: float) -> np.ndarray:
@@ -86,9 +110,16 @@ def _hour_edges(rng: np.random.Generator, hours: int, offset: float) -> np.ndarr
     return np.concatenate([near, rng.uniform(0, hours * 60.0, 4000)])
 
 
-@pytest.mark.parametrize(("start_hour", "start_weekday", "bin_width", "order"),
-                         [(0, 0, 0.25, "sorted"), (7, 4, 0.25, "sorted"), (23, 6, 0.3, "sorted"),
-                          (5, 2, 0.25, "shuffled"), (13, 5, 1.0, "sorted")])
+@pytest.mark.parametrize(
+    ("start_hour", "start_weekday", "bin_width", "order"),
+    [
+        (0, 0, 0.25, "sorted"),
+        (7, 4, 0.25, "sorted"),
+        (23, 6, 0.3, "sorted"),
+        (5, 2, 0.25, "shuffled"),
+        (13, 5, 1.0, "sorted"),
+    ],
+)
 def test_wait_pass_equals_the_plain_one(start_hour: int, start_weekday: int, bin_width: float, order: str) -> None:
     rng = np.random.default_rng(start_hour)
     hours = 24 * 9
@@ -110,9 +141,27 @@ def test_wait_pass_equals_the_plain_one(start_hour: int, start_weekday: int, bin
     stations = lane + 4
     lane_of = np.array([-1, -1, -1, -1, 0, 1, 2])
     counts, sums, hist, hourly_sum, hourly_count, busy, totals = mapped
-    accumulate_waits(arrival, stations, begin, finish, 5, horizon, open_hour, next_open, start_weekday,
-                     start_hour, bin_width, counts, sums, hist, hourly_sum, hourly_count, busy, totals,
-                     lane_of=lane_of)
+    accumulate_waits(
+        arrival,
+        stations,
+        begin,
+        finish,
+        5,
+        horizon,
+        open_hour,
+        next_open,
+        start_weekday,
+        start_hour,
+        bin_width,
+        counts,
+        sums,
+        hist,
+        hourly_sum,
+        hourly_count,
+        busy,
+        totals,
+        lane_of=lane_of,
+    )
     for a, b, c in zip(want, got, mapped, strict=True):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(a, c)
@@ -122,15 +171,33 @@ def test_wait_pass_rejects_arrays_it_cannot_write_flat() -> None:
     out = _outputs(2, 10)
     out[3] = np.zeros((2, 24, 2))
     with pytest.raises(ValueError, match="C-contiguous"):
-        accumulate_waits(np.zeros(1), np.zeros(1, dtype=np.int64), np.zeros(1), np.zeros(1), 0, 10.0,
-                         np.ones(1, dtype=bool), np.zeros(1, dtype=np.int64), 0, 0, 0.25, *out)
+        accumulate_waits(
+            np.zeros(1),
+            np.zeros(1, dtype=np.int64),
+            np.zeros(1),
+            np.zeros(1),
+            0,
+            10.0,
+            np.ones(1, dtype=bool),
+            np.zeros(1, dtype=np.int64),
+            0,
+            0,
+            0.25,
+            *out,
+        )
 
 
-@pytest.mark.parametrize("dist", [
-    ServiceTime(kind="lognormal", mean=1.3, cv=0.5), ServiceTime(kind="lognormal", mean=0.2, cv=1.5),
-    ServiceTime(kind="exponential", mean=2.5), ServiceTime(kind="gamma", mean=20.0, cv=0.7),
-    ServiceTime(kind="deterministic", mean=3.0), ServiceTime(kind="empirical", samples=(1.0, 2.5, 7.0)),
-])
+@pytest.mark.parametrize(
+    "dist",
+    [
+        ServiceTime(kind="lognormal", mean=1.3, cv=0.5),
+        ServiceTime(kind="lognormal", mean=0.2, cv=1.5),
+        ServiceTime(kind="exponential", mean=2.5),
+        ServiceTime(kind="gamma", mean=20.0, cv=0.7),
+        ServiceTime(kind="deterministic", mean=3.0),
+        ServiceTime(kind="empirical", samples=(1.0, 2.5, 7.0)),
+    ],
+)
 @pytest.mark.parametrize("size", [0, 7, 100_003])
 def test_service_draws_into_a_given_array(dist: ServiceTime, size: int) -> None:
     plain = dist.sample(np.random.default_rng(3), size)
@@ -143,7 +210,7 @@ def test_service_draws_into_a_given_array(dist: ServiceTime, size: int) -> None:
 def test_lognormal_draws_are_numpys_exp() -> None:
     """The fused pass gives NumPy's multiply, add and exp (the draws as first written)."""
     z = np.random.default_rng(9).standard_normal(300_000) * 4.0
-    sigma2 = np.log1p(0.8 ** 2)
+    sigma2 = np.log1p(0.8**2)
     want = z * np.sqrt(sigma2)
     want += np.log(1.7) - sigma2 / 2
     np.exp(want, out=want)
@@ -154,8 +221,21 @@ def test_lognormal_draws_are_numpys_exp() -> None:
         ServiceTime(kind="exponential", mean=1.0).sample(np.random.default_rng(0), 4, out=np.empty(5))
 
 
-@pytest.mark.parametrize("times", [[], [0.0], [0.0, 0.0, 1.0], [1.0, 0.5], [-1.0, 2.0], [0.0, np.nan],
-                                   [np.nan], [0.0, -0.0], [3.0, np.inf], [np.inf, 3.0]])
+@pytest.mark.parametrize(
+    "times",
+    [
+        [],
+        [0.0],
+        [0.0, 0.0, 1.0],
+        [1.0, 0.5],
+        [-1.0, 2.0],
+        [0.0, np.nan],
+        [np.nan],
+        [0.0, -0.0],
+        [3.0, np.inf],
+        [np.inf, 3.0],
+    ],
+)
 def test_arrival_check_in_one_pass(times: list[float]) -> None:
     a = np.asarray(times, dtype=np.float64)
     plain = bool(a.size and (np.any(np.diff(a) < 0) or a[0] < 0 or np.isnan(a).any()))
@@ -166,12 +246,18 @@ def test_months_by_ordinal_and_slice() -> None:
     index = pd.PeriodIndex(["2023-11", "2023-12", "2024-01", "2024-02", "2024-05"], freq="M", name="month")
     shuffled = index[[3, 0, 4, 1, 2]]
     with_nat = pd.PeriodIndex(["2024-01", None, "2024-03"], freq="M")
+
     def p(text: str) -> pd.Period:
         return pd.Period(text, "M")
 
-    ranges = [MonthRange(), MonthRange(p("2024-01")), MonthRange(None, p("2023-12")),
-              MonthRange(p("2024-02"), p("2024-02")), MonthRange(p("2024-03"), p("2024-04")),
-              MonthRange(p("2024-05"), p("2024-01"))]
+    ranges = [
+        MonthRange(),
+        MonthRange(p("2024-01")),
+        MonthRange(None, p("2023-12")),
+        MonthRange(p("2024-02"), p("2024-02")),
+        MonthRange(p("2024-03"), p("2024-04")),
+        MonthRange(p("2024-05"), p("2024-01")),
+    ]
     for idx in (index, shuffled, with_nat):
         series = pd.Series(np.arange(idx.size, dtype=np.int64), index=idx, name="Trucks")
         for r in ranges:

@@ -25,10 +25,12 @@ def test_lean_equals_the_general_engine(crossing: str) -> None:
     names = [f.name for f in model.flows]
     arrivals = {n: poisson_arrivals(h, flow_streams(5, 0, names)[n]) for n, h in demand.items()}
     routing, _ = select(spec, model, arrivals, 5, 0)
-    full = simulate(model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon,
-                    start_weekday=first_weekday, routing=routing)
-    lean = simulate_lean(model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon,
-                         start_weekday=first_weekday, routing=routing)
+    full = simulate(
+        model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon, start_weekday=first_weekday, routing=routing
+    )
+    lean = simulate_lean(
+        model, arrivals, rng=flow_streams(5, 0, names), horizon=horizon, start_weekday=first_weekday, routing=routing
+    )
     for name in names:
         a, b = full.flows[name], lean.flows[name]
         np.testing.assert_array_equal(a.station, b.station)

@@ -242,22 +242,22 @@ def two_station_port() -> PortModel:
     def route(primary_mean: float, referral: float, secondary_mean: float) -> list[Step]:
         return [
             Step(stations=["primary"], service=ServiceTime(kind="exponential", mean=primary_mean)),
-            Step(stations=["secondary"], probability=referral,
-                 service=ServiceTime(kind="exponential", mean=secondary_mean)),
+            Step(
+                stations=["secondary"],
+                probability=referral,
+                service=ServiceTime(kind="exponential", mean=secondary_mean),
+            ),
         ]
 
     return PortModel(
         name="reference port",
         stations=[
             Station(name="primary", stage="primary", staffing=Staffing(weekday=PRIMARY_DAY)),
-            Station(name="secondary", stage="secondary",
-                    staffing=Staffing.constant(SECONDARY_SERVERS)),
+            Station(name="secondary", stage="secondary", staffing=Staffing.constant(SECONDARY_SERVERS)),
         ],
         flows=[
-            Flow(name="cars", vehicle="pov", lane="standard",
-                 route=route(2.0, REFERRAL["cars"], 6.0)),
-            Flow(name="buses", vehicle="bus", lane="standard",
-                 route=route(4.0, REFERRAL["buses"], 10.0)),
+            Flow(name="cars", vehicle="pov", lane="standard", route=route(2.0, REFERRAL["cars"], 6.0)),
+            Flow(name="buses", vehicle="bus", lane="standard", route=route(4.0, REFERRAL["buses"], 10.0)),
         ],
     )
 
@@ -272,8 +272,9 @@ def test_two_station_network_matches_simpy() -> None:
         "buses": np.cumsum(rng.exponential(1 / 0.08, 230)),
     }
     model = two_station_port()
-    result = simulate(model, arrivals, rng=np.random.default_rng(7), horizon=days * 24 * 60.0,
-                      start_weekday=0, start_hour=0)
+    result = simulate(
+        model, arrivals, rng=np.random.default_rng(7), horizon=days * 24 * 60.0, start_weekday=0, start_hour=0
+    )
 
     # The staffing the engine applied must be the model's, read independently here (no weekend
     # override, so every day repeats PRIMARY_DAY). The reference then uses its own arrays.
@@ -320,8 +321,9 @@ def test_two_station_network_matches_simpy() -> None:
         assert np.isfinite(expected[:, 0]).all(), "everyone is served at primary eventually"
         for col, what in enumerate(("reach", "start", "end")):
             got = getattr(trace, what)
-            np.testing.assert_allclose(got, expected[:, :, col], rtol=0, atol=ATOL,
-                                       err_msg=f"{name}: {what} differs from SimPy")
+            np.testing.assert_allclose(
+                got, expected[:, :, col], rtol=0, atol=ATOL, err_msg=f"{name}: {what} differs from SimPy"
+            )
 
     # Queues must actually form at both stations, and primary must hold vehicles over closures.
     starts = np.concatenate([t.start[:, 0] for t in result.flows.values()])
@@ -395,8 +397,7 @@ def test_single_station_constant_servers_matches_ciw() -> None:
     records = ciw_records(arrivals, services, 3, until=arrivals[-1] + services.sum() + 1.0)
     assert len(records) == arrivals.size, "ciw should finish everyone"
     ciw_starts = np.array([records[i + 1].service_start_date for i in range(arrivals.size)])
-    np.testing.assert_allclose([records[i + 1].arrival_date for i in range(arrivals.size)],
-                               arrivals, rtol=0, atol=ATOL)
+    np.testing.assert_allclose([records[i + 1].arrival_date for i in range(arrivals.size)], arrivals, rtol=0, atol=ATOL)
     ciw_waits = ciw_starts - arrivals
     assert (ciw_waits > 1e-6).mean() > 0.5 and ciw_waits.max() > 20, "queues should form"
     # Both the kernel's constant-pool path (int) and its schedule path (an array whose counts
@@ -406,8 +407,7 @@ def test_single_station_constant_servers_matches_ciw() -> None:
     schedule = np.array([3] * late + [1], dtype=np.int64)
     np.testing.assert_allclose(fcfs(arrivals, services, schedule), ciw_waits, rtol=0, atol=ATOL)
     # And SimPy agrees with ciw, so the three implementations agree pairwise.
-    np.testing.assert_allclose(simpy_starts(arrivals, services, [3]), ciw_starts, rtol=0,
-                               atol=ATOL)
+    np.testing.assert_allclose(simpy_starts(arrivals, services, [3]), ciw_starts, rtol=0, atol=ATOL)
 
 
 def test_ciw_schedules_differ_by_design() -> None:
@@ -417,8 +417,7 @@ def test_ciw_schedules_differ_by_design() -> None:
     # one comes on, so vehicle 2 starts at 60 with two customers in service.
     arrivals = np.array([50.0, 55.0])
     services = np.array([20.0, 1.0])
-    schedule = ciw.Schedule(numbers_of_servers=[1, 1], shift_end_dates=[60.0, 1_000.0],
-                            preemption=False)
+    schedule = ciw.Schedule(numbers_of_servers=[1, 1], shift_end_dates=[60.0, 1_000.0], preemption=False)
     records = ciw_records(arrivals, services, schedule, until=500.0)
     assert records[2].service_start_date == 60.0
     twin = arrivals + fcfs(arrivals, services, np.array([1, 1, 2]))  # force the schedule path

@@ -18,8 +18,14 @@ _TABLE_MEASURES = ["Trucks", "Personal Vehicles", "Pedestrians"]
 
 
 def ports(
-    crossings: Annotated[bool, typer.Option("--crossings", help="List the crossings (bridges) instead: "
-                                            "the ids and names every command accepts, with their own volumes.")] = False,
+    crossings: Annotated[
+        bool,
+        typer.Option(
+            "--crossings",
+            help="List the crossings (bridges) instead: "
+            "the ids and names every command accepts, with their own volumes.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """US–Mexico ports with their latest 12-month trucks, cars and pedestrians (--crossings: each crossing)."""
@@ -61,14 +67,20 @@ def ports(
         out.add_column(col, justify="right", no_wrap=True)
     for r in rows:
         out.add_row(
-            r["code"], f"{r['name']}, {STATE_CODES.get(r['state'], r['state'])}", f"{r['trucks']:,}", f"{r['truck_share']:.1%}",
-            f"{r['personal_vehicles']:,}", f"{r['pedestrians']:,}",
+            r["code"],
+            f"{r['name']}, {STATE_CODES.get(r['state'], r['state'])}",
+            f"{r['trucks']:,}",
+            f"{r['truck_share']:.1%}",
+            f"{r['personal_vehicles']:,}",
+            f"{r['pedestrians']:,}",
         )
     console.print(out)
     flagged = [f"{r['name']} {f['measure']} {f['month']} ({f['value']:,})" for r in rows for f in r["flagged"]]
     if flagged:
-        note("anomalies in these months (a count far from its neighbours', summed as published; "
-             "`smartborder volumes PORT -m MEASURE` shows them): " + "; ".join(flagged))
+        note(
+            "anomalies in these months (a count far from its neighbours', summed as published; "
+            "`smartborder volumes PORT -m MEASURE` shows them): " + "; ".join(flagged)
+        )
 
 
 def _flagged(code: str, months: data.MonthRange) -> list[dict[str, Any]]:
@@ -79,8 +91,11 @@ def _flagged(code: str, months: data.MonthRange) -> list[dict[str, Any]]:
         if series.empty:
             continue
         bad = data.flagged(series)
-        out += [{"measure": measure, "month": str(m), "value": int(series[m])}
-                for m in series.index[bad.to_numpy()] if months.start <= m <= months.end]
+        out += [
+            {"measure": measure, "month": str(m), "value": int(series[m])}
+            for m in series.index[bad.to_numpy()]
+            if months.start <= m <= months.end
+        ]
     return out
 
 
@@ -91,27 +106,45 @@ def _crossings(as_json: bool) -> None:
     for c in data.crossings().values():
         months = data.MonthRange(c.last_month - 11, c.last_month)
         counts = {m: int(c.series(m, months).sum()) for m in _TABLE_MEASURES}
-        rows.append({"id": c.id, "name": c.name, "port_code": c.port_code, "port": c.port.label,
-                     "also_called": list(c.aliases), "cbp_port_numbers": list(c.cbp),
-                     "from": str(months.start), "to": str(months.end), "trucks": counts["Trucks"],
-                     "personal_vehicles": counts["Personal Vehicles"], "pedestrians": counts["Pedestrians"],
-                     "source": c.source})
+        rows.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "port_code": c.port_code,
+                "port": c.port.label,
+                "also_called": list(c.aliases),
+                "cbp_port_numbers": list(c.cbp),
+                "from": str(months.start),
+                "to": str(months.end),
+                "trucks": counts["Trucks"],
+                "personal_vehicles": counts["Personal Vehicles"],
+                "pedestrians": counts["Pedestrians"],
+                "source": c.source,
+            }
+        )
     if as_json:
         print_json({"crossings": rows})
         return
-    out = Table(title="US–Mexico crossings, inbound, each one's latest 12 months", box=box.SIMPLE_HEAD,
-                pad_edge=False, caption="Volumes: BTS; Texas bridges: CBP's bridge counts.")
+    out = Table(
+        title="US–Mexico crossings, inbound, each one's latest 12 months",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption="Volumes: BTS; Texas bridges: CBP's bridge counts.",
+    )
     out.add_column("Crossing", no_wrap=True)
     out.add_column("Port", no_wrap=True)
     for col in ("Trucks", "Cars", "Walkers"):
         out.add_column(col, justify="right", no_wrap=True)
     out.add_column("To", no_wrap=True)
     for r in rows:
-        out.add_row(r["id"], r["port_code"], f"{r['trucks']:,}", f"{r['personal_vehicles']:,}",
-                    f"{r['pedestrians']:,}", r["to"])
+        out.add_row(
+            r["id"], r["port_code"], f"{r['trucks']:,}", f"{r['personal_vehicles']:,}", f"{r['pedestrians']:,}", r["to"]
+        )
     console.print(out)
-    note("Names work too: `smartborder port show NAME` says what a name resolves to "
-         "(\"B&M\", \"Los Tomates\", \"Free Trade\", CBP port numbers …); --json lists every alias.")
+    note(
+        "Names work too: `smartborder port show NAME` says what a name resolves to "
+        '("B&M", "Los Tomates", "Free Trade", CBP port numbers …); --json lists every alias.'
+    )
 
 
 def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
@@ -125,8 +158,11 @@ def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
         "mean": float(series.mean()),
         "min": {"month": str(series.idxmin()), "value": int(series.min())},
         "max": {"month": str(series.idxmax()), "value": int(series.max())},
-        "latest": {"month": str(series.index[-1]), "value": int(series.iloc[-1]),
-                   "yoy": float(yoy.get(series.index[-1], float("nan")))},
+        "latest": {
+            "month": str(series.index[-1]),
+            "value": int(series.iloc[-1]),
+            "yoy": float(yoy.get(series.index[-1], float("nan"))),
+        },
     }
     summary["flagged"] = [{"month": str(m), "value": int(series[m])} for m in series.index[bad.to_numpy()]]
     if series.size >= 24:
@@ -138,9 +174,16 @@ def _summary(series: pd.Series, whole: pd.Series) -> dict[str, object]:
 
 
 def volumes(
-    port: Annotated[str, typer.Argument(help="Port or crossing: name, alias or code, e.g. laredo, 2304, "
-                                              "'World Trade Bridge' (a Texas bridge: its own CBP counts).")],
-    measure: Annotated[str, typer.Option("--measure", "-m", help="BTS measure, e.g. Trucks, 'Personal Vehicles'.")] = "Trucks",
+    port: Annotated[
+        str,
+        typer.Argument(
+            help="Port or crossing: name, alias or code, e.g. laredo, 2304, "
+            "'World Trade Bridge' (a Texas bridge: its own CBP counts)."
+        ),
+    ],
+    measure: Annotated[
+        str, typer.Option("--measure", "-m", help="BTS measure, e.g. Trucks, 'Personal Vehicles'.")
+    ] = "Trucks",
     start: Annotated[str | None, typer.Option("--from", help="First month, YYYY-MM.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last month, YYYY-MM.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
@@ -190,8 +233,12 @@ def volumes(
                 "source": source,
                 "measure": measure_name,
                 "series": [
-                    {"month": str(m), "value": int(v), "yoy": float(yoy.get(m, float("nan"))),
-                     "anomaly": bool(bad.get(m, False))}
+                    {
+                        "month": str(m),
+                        "value": int(v),
+                        "yoy": float(yoy.get(m, float("nan"))),
+                        "anomaly": bool(bad.get(m, False)),
+                    }
                     for m, v in series.items()
                 ],
                 "summary": summary,
@@ -221,18 +268,25 @@ def volumes(
     if "trailing_12_months_yoy" in summary and summary["trailing_12_months_yoy"] is not None:
         console.print(f"last 12 months vs the 12 before: {summary['trailing_12_months_yoy']:+.1%}")
     if marked:
-        note("anomaly: a month whose count is more than 5 times, or under a fifth of, its stable neighbours' "
-             "(3 months each side; smartborder.data.anomalies): likely a reporting error, kept as published "
-             "but left out of YoY and of the 12-month comparison")
+        note(
+            "anomaly: a month whose count is more than 5 times, or under a fifth of, its stable neighbours' "
+            "(3 months each side; smartborder.data.anomalies): likely a reporting error, kept as published "
+            "but left out of YoY and of the 12-month comparison"
+        )
 
 
 def _print_bridges(port: data.Port, measure: str, months: data.MonthRange, as_json: bool) -> None:
     table = data.bridge_series(port.name, measure, months)
     shares = data.bridge_shares(port.name, measure, months)
     if as_json:
-        print_json({"port": {"code": port.code, "name": port.name}, "measure": measure,
-                    "shares": shares.to_dict(),
-                    "series": [{"month": str(m), **row.to_dict()} for m, row in table.iterrows()]})
+        print_json(
+            {
+                "port": {"code": port.code, "name": port.name},
+                "measure": measure,
+                "shares": shares.to_dict(),
+                "series": [{"month": str(m), **row.to_dict()} for m, row in table.iterrows()],
+            }
+        )
         return
     out = Table(title=f"{measure} by bridge — {port.label}, {table.index[0]} to {table.index[-1]} (CBP)")
     out.add_column("Bridge")

@@ -17,13 +17,17 @@ from smartborder.cli.output import console, note, print_json
 
 observations_app = typer.Typer(
     help="CBP Border Wait Times observations (XML, RSS, JSON, flat CSV, historical averages): "
-         "summarise, convert to CSV.",
+    "summarise, convert to CSV.",
     no_args_is_help=True,
 )
 
-FilesArg = Annotated[list[Path] | None, typer.Argument(
-    help="Files, directories or globs (.gz too): CBP XML/RSS/JSON snapshots, flat CSV, averages.",
-    show_default=False)]
+FilesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files, directories or globs (.gz too): CBP XML/RSS/JSON snapshots, flat CSV, averages.",
+        show_default=False,
+    ),
+]
 CanadianOpt = Annotated[bool, typer.Option("--keep-canadian", help="Keep Canadian-border ports (dropped by default).")]
 Day0Opt = Annotated[str, typer.Option("--day0", help="Averages: the weekday CBP's day index 0 stands for.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
@@ -51,7 +55,9 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def summary(
     files: FilesArg = None,
-    shipped: Annotated[str | None, typer.Option("--shipped", help="A shipped set instead: brownsville, san-ysidro.")] = None,
+    shipped: Annotated[
+        str | None, typer.Option("--shipped", help="A shipped set instead: brownsville, san-ysidro.")
+    ] = None,
     keep_canadian: CanadianOpt = False,
     day0: Day0Opt = "sunday",
     as_json: JsonOpt = False,
@@ -67,8 +73,11 @@ def summary(
         return
     averages = report["kind"] == "average"
     unit = "average cells" if averages else "observations"
-    console.print(f"[bold]CBP Border Wait Times[/bold]: {report['observations']:,} {unit} from "
-                  f"{report['sources']} file(s), {len(report['crossings'])} crossing(s)", highlight=False)
+    console.print(
+        f"[bold]CBP Border Wait Times[/bold]: {report['observations']:,} {unit} from "
+        f"{report['sources']} file(s), {len(report['crossings'])} crossing(s)",
+        highlight=False,
+    )
     for crossing in report["crossings"]:
         _print_crossing(crossing, averages, unit)
     if report["dropped"]:
@@ -80,8 +89,11 @@ def summary(
 def _print_crossing(crossing: dict[str, Any], averages: bool, unit: str) -> None:
     head = crossing["crossing"] + (f" ({crossing['port_number']})" if crossing["port_number"] else "")
     if crossing["observations"]:
-        span = (f"months {crossing['months']}, hours {crossing['hours']}" if averages
-                else f"{crossing['first']} to {crossing['last']}")
+        span = (
+            f"months {crossing['months']}, hours {crossing['hours']}"
+            if averages
+            else f"{crossing['first']} to {crossing['last']}"
+        )
         head += f" — {crossing['observations']:,} {unit}, {span}"
     dropped = ", ".join(f"{reason} {n:,}" for reason, n in crossing["dropped"].items())
     console.print(f"\n[bold]{head}[/bold]" + (f"\n  left out: {dropped}" if dropped else ""), highlight=False)
@@ -93,8 +105,13 @@ def _print_crossing(crossing: dict[str, Any], averages: bool, unit: str) -> None
         table.add_column(name, justify="left" if name == "Traffic/lane" else "right", no_wrap=True)
     for lane in crossing["lanes"]:
         delay = lane["delay_minutes"]
-        row = [f"{lane['traffic_type']}/{lane['lane_type']}", f"{lane['observations']:,}", _fmt(delay["mean"]),
-               _fmt(delay["median"]), _fmt(delay["max"], 0)]
+        row = [
+            f"{lane['traffic_type']}/{lane['lane_type']}",
+            f"{lane['observations']:,}",
+            _fmt(delay["mean"]),
+            _fmt(delay["median"]),
+            _fmt(delay["max"], 0),
+        ]
         if not averages:
             low, high = lane["lanes_open"]["min"], lane["lanes_open"]["max"]
             row.append("" if low is None else f"{low:g}–{high:g}")
@@ -104,8 +121,9 @@ def _print_crossing(crossing: dict[str, Any], averages: bool, unit: str) -> None
 
 def convert(
     files: FilesArg = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="The CSV to write (.csv or .csv.gz).",
-                                             show_default=False)] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The CSV to write (.csv or .csv.gz).", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     keep_canadian: CanadianOpt = False,
     as_json: JsonOpt = False,

@@ -19,7 +19,6 @@ from smartborder.tomlfiles import describe
 permits_app = typer.Typer(help="Seed 004's work and resident permit programs as rules-as-code.", no_args_is_help=True)
 
 
-
 #: The names of ``smartborder.rules.questions`` (kept equal by a test; not imported, so --help stays quick).
 QUESTION_HELP = "apply, renew, residency, resident-permit, deportation-protection, citizenship or benefits."
 
@@ -37,9 +36,20 @@ def check(
     on: Annotated[str, typer.Option("--on", help="Date judged, YYYY-MM-DD.")],
     question: Annotated[str, typer.Option("--question", "-q", help=QUESTION_HELP)] = "renew",
     announced: Annotated[str | None, typer.Option("--announced", help="Resident program announcement date.")] = None,
-    certified: Annotated[int | None, typer.Option("--certified", help="Jointly certified illegal crossings that year.")] = None,
-    issued: Annotated[str | None, typer.Option("--issued", help="Resident permit issue date (deportation protection, citizenship, benefits).")] = None,
-    reform: Annotated[Path | None, typer.Option("--reform", help="Ask under a reform: a TOML file of dated parameter values added to the shipped ones (the shape of rules/parameters.toml).")] = None,
+    certified: Annotated[
+        int | None, typer.Option("--certified", help="Jointly certified illegal crossings that year.")
+    ] = None,
+    issued: Annotated[
+        str | None,
+        typer.Option("--issued", help="Resident permit issue date (deportation protection, citizenship, benefits)."),
+    ] = None,
+    reform: Annotated[
+        Path | None,
+        typer.Option(
+            "--reform",
+            help="Ask under a reform: a TOML file of dated parameter values added to the shipped ones (the shape of rules/parameters.toml).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Is this person eligible on a date? The decision says which rules decided and why."""
@@ -61,14 +71,22 @@ def check(
     except ValidationError as exc:
         raise RuleInputError(f"history: {describe(exc)}") from None
     with under_reform(read_reform(reform)) if reform is not None else nullcontext():
-        decision = ask(question, history, day, announced=_date(announced, "announced") if announced else None,
-                       issued=_date(issued, "issued") if issued else None, certified_crossings=certified)
+        decision = ask(
+            question,
+            history,
+            day,
+            announced=_date(announced, "announced") if announced else None,
+            issued=_date(issued, "issued") if issued else None,
+            certified_crossings=certified,
+        )
     if as_json:
         print_json(decision.as_dict())
     else:
         colour = "green" if decision.granted else "red"
-        console.print(f"[bold {colour}]{decision.question}: {'granted' if decision.granted else 'refused'}"
-                      f"[/bold {colour}] on {decision.on}")
+        console.print(
+            f"[bold {colour}]{decision.question}: {'granted' if decision.granted else 'refused'}"
+            f"[/bold {colour}] on {decision.on}"
+        )
         for reason in decision.reasons:
             console.print(f"  - {reason}", highlight=False)
         for note in decision.notes:
@@ -79,9 +97,14 @@ def check(
 
 @permits_app.command("project")
 def project_command(
-    applicants: Annotated[Path, typer.Argument(help="Applicants CSV: applicant_id, filed, skill, background_check[, last_illegal_crossing].")],
+    applicants: Annotated[
+        Path,
+        typer.Argument(help="Applicants CSV: applicant_id, filed, skill, background_check[, last_illegal_crossing]."),
+    ],
     years: Annotated[int, typer.Option("--years", help="Years to project.", min=1)] = 10,
-    start_year: Annotated[int | None, typer.Option("--start-year", help="First year (default: earliest filing).")] = None,
+    start_year: Annotated[
+        int | None, typer.Option("--start-year", help="First year (default: earliest filing).")
+    ] = None,
     cap: Annotated[int | None, typer.Option("--cap", help="Annual cap (default: the seed's 300,000).", min=0)] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG chart here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
@@ -99,12 +122,20 @@ def project_command(
     if as_json:
         print_json({"start_year": first, "years": years, "rows": table.reset_index().to_dict(orient="records")})
         return
-    out = Table(title=f"Temporary work permits, {first}-{first + years - 1} (cap {table['cap'].iloc[0]:,}/year)",
-                box=box.SIMPLE_HEAD)
+    out = Table(
+        title=f"Temporary work permits, {first}-{first + years - 1} (cap {table['cap'].iloc[0]:,}/year)",
+        box=box.SIMPLE_HEAD,
+    )
     for col in ("Year", "Issued", "Waiting", "Holders", "Lapsed", "To residency"):
         out.add_column(col, justify="right")
     for year, row in table.iterrows():
-        out.add_row(str(year), f"{row['issued']:,}", f"{row['waiting']:,}", f"{row['holders']:,}",
-                    f"{row['lapsed']:,}", f"{row['eligible_for_residency']:,}")
+        out.add_row(
+            str(year),
+            f"{row['issued']:,}",
+            f"{row['waiting']:,}",
+            f"{row['holders']:,}",
+            f"{row['lapsed']:,}",
+            f"{row['eligible_for_residency']:,}",
+        )
     console.print(out)
     console.print("[dim]Renewal and residency-uptake shares are estimates (smartborder/rules/parameters.toml).[/dim]")

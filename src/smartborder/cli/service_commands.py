@@ -8,12 +8,17 @@ import typer
 
 from smartborder.cli.output import console, err_console, print_json
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: SMARTBORDER_DATABASE_URL or sqlite:///smartborder.db).")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: SMARTBORDER_DATABASE_URL or sqlite:///smartborder.db)."),
+]
 
 #: The roles ``token create`` accepts (kept equal to ``service.auth.ROLES`` by a test; not imported here
 #: so that ``--help`` stays quick).
-ROLE_HELP = ("admin, officer, booth_officer, vetting_officer, auditor, applicant, shipper, carrier or analyst "
-             "(see `smartborder serve` docs for what each may do).")
+ROLE_HELP = (
+    "admin, officer, booth_officer, vetting_officer, auditor, applicant, shipper, carrier or analyst "
+    "(see `smartborder serve` docs for what each may do)."
+)
 
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
@@ -35,19 +40,26 @@ def serve(
 
     settings = load_settings()
     if settings.trusted_test_keys:
-        raise SmartborderError("SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
-                               "derive them, so a served card or template would be forgeable. Unset it and set "
-                               "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`).")
+        raise SmartborderError(
+            "SMARTBORDER_TRUSTED_TEST_KEYS: the public test keys are for the test suite; anyone can "
+            "derive them, so a served card or template would be forgeable. Unset it and set "
+            "SMARTBORDER_CARD_KEY and SMARTBORDER_TEMPLATE_KEY (`smartborder trusted keys`)."
+        )
     given = {"SMARTBORDER_CARD_KEY": settings.card_key, "SMARTBORDER_TEMPLATE_KEY": settings.template_key}
     for variable, secret in given.items():
         if secret is not None and secret.get_secret_value().strip() == public_test_key(variable):
-            raise SmartborderError(f"{variable}: this is the public test key, which anyone can derive, so what the "
-                                   "server signs or encrypts with it would be forgeable. Make real keys with "
-                                   "`smartborder trusted keys`.")
+            raise SmartborderError(
+                f"{variable}: this is the public test key, which anyone can derive, so what the "
+                "server signs or encrypts with it would be forgeable. Make real keys with "
+                "`smartborder trusted keys`."
+            )
     app = create_app(db, settings=settings)
     settle_for_serving()
-    err_console.print(f"smartborder on http://{host}:{port} (dashboard at /, API docs at /docs), "
-                      f"database {shown_url(database_url(db))}", soft_wrap=True)
+    err_console.print(
+        f"smartborder on http://{host}:{port} (dashboard at /, API docs at /docs), "
+        f"database {shown_url(database_url(db))}",
+        soft_wrap=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -87,8 +99,10 @@ def create(
 
 
 @token_app.command("list")
-def list_tokens(db: DbOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
-                ) -> None:
+def list_tokens(
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
     """Every token: its id, role, organisation, subject, when made, expires and was revoked (never the token)."""
     from sqlalchemy import select
 
@@ -99,23 +113,33 @@ def list_tokens(db: DbOpt = None, as_json: Annotated[bool, typer.Option("--json"
     require_existing(url, "tokens")
     upgrade(url)
     with session_factory(url)() as session:
-        rows = [{"id": t.id, "role": t.role, "org": t.org, "subject": t.subject,
-                 "created_at": t.created_at.isoformat() if t.created_at else None,
-                 "expires_at": t.expires_at.isoformat() if t.expires_at else None,
-                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
-                for t in session.scalars(select(Token).order_by(Token.id))]
+        rows = [
+            {
+                "id": t.id,
+                "role": t.role,
+                "org": t.org,
+                "subject": t.subject,
+                "created_at": t.created_at.isoformat() if t.created_at else None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
+            for t in session.scalars(select(Token).order_by(Token.id))
+        ]
     if as_json:
         print_json(rows)
         return
     for row in rows:
         state = "revoked" if row["revoked_at"] else f"expires {row['expires_at'] or 'never'}"
-        console.print(f"{row['id']:>5}  {row['role']:<16} {row['org'] or '':<16} {row['subject'] or '':<12} {state}",
-                      highlight=False)
+        console.print(
+            f"{row['id']:>5}  {row['role']:<16} {row['org'] or '':<16} {row['subject'] or '':<12} {state}",
+            highlight=False,
+        )
 
 
 @token_app.command("revoke")
-def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (`token list`; the N of role#N).")],
-           db: DbOpt = None) -> None:
+def revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id (`token list`; the N of role#N).")], db: DbOpt = None
+) -> None:
     """Revoke a token at once (a running server honours it within its 10 s caller cache)."""
     from smartborder.errors import SmartborderError
     from smartborder.service.audit import record

@@ -18,23 +18,56 @@ from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.twin.errors import ModelError
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key
 
-YearOpt = Annotated[int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")]
-DesignYearOpt = Annotated[int | None, typer.Option("--year", help="Year whose traffic the default model is designed on (default: the latest 12 months).")]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")
+]
+DesignYearOpt = Annotated[
+    int | None,
+    typer.Option("--year", help="Year whose traffic the default model is designed on (default: the latest 12 months)."),
+]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="One month, YYYY-MM, instead of a year.")]
+
+
 def class_keys(names: list[str] | None) -> list[str] | None:
     """``--class``: the ids or the names the tables print (cars, trucks, pedestrians, buses)."""
     return [class_key(name) for name in names] if names else names
 
 
-ClassOpt = Annotated[list[str] | None, typer.Option("--class", callback=class_keys,
-                                                    help="Only these classes: truck, pov, pedestrian, bus (or trucks, cars, pedestrians, buses).")]
+ClassOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--class",
+        callback=class_keys,
+        help="Only these classes: truck, pov, pedestrian, bus (or trucks, cars, pedestrians, buses).",
+    ),
+]
 RepsOpt = Annotated[int, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs).", min=1)]
-BorderRepsOpt = Annotated[int | None, typer.Option("--replications", "-r", help="Independent replications (for 95 % CIs); default 5, or 1 with --border.", min=1)]
+BorderRepsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--replications", "-r", help="Independent replications (for 95 % CIs); default 5, or 1 with --border.", min=1
+    ),
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (common to all scenarios).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Directory for the HTML report and CSV/Parquet tables.")]
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="Crossing model file (TOML) instead of the default for the crossing it describes.")]
-StaffingOpt = Annotated[Path | None, typer.Option("--staffing", help="Lanes staffed by hour (CSV columns: crossing, class, lane, day, hour, lanes) instead of the staffing rule's.")]
-ExtraBoothsOpt = Annotated[bool, typer.Option("--allow-extra-booths", help="With --staffing: lanes beyond the installed booths are booths being built (refused otherwise).")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", help="Crossing model file (TOML) instead of the default for the crossing it describes."),
+]
+StaffingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--staffing",
+        help="Lanes staffed by hour (CSV columns: crossing, class, lane, day, hour, lanes) instead of the staffing rule's.",
+    ),
+]
+ExtraBoothsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-extra-booths",
+        help="With --staffing: lanes beyond the installed booths are booths being built (refused otherwise).",
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
@@ -46,8 +79,15 @@ def _warn(study) -> None:  # type: ignore[no-untyped-def]
 
 
 def _progress(total: int, label: str, quiet: bool) -> Progress:
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err_console, disable=quiet, transient=True)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    )
 
 
 def _short(value: float, digits: int = 1) -> str:
@@ -80,13 +120,17 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
     summary = run_summary(study, run)
     several = summary["place"].nunique() > 1
     title = f"{study.label}, {period_label(run.months)}, {run.replications} replications (mean ± 95% CI)"
-    out = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, min_width=min(len(title), 79),
-                padding=(0, 1, 0, 0))
+    out = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, min_width=min(len(title), 79), padding=(0, 1, 0, 0))
     columns = ["Class / lane", "Per day", "Wait min", "p95", "Lane-h/d", "Busy", "Delay h", "Cost $"]
     for col in columns:  # a long crossing name wraps in the first column rather than being cut
         first = col == "Class / lane"
-        out.add_column(col, justify="left" if first else "right", no_wrap=not first,
-                       max_width=20 if first else None, overflow="fold" if first else "ellipsis")
+        out.add_column(
+            col,
+            justify="left" if first else "right",
+            no_wrap=not first,
+            max_width=20 if first else None,
+            overflow="fold" if first else "ellipsis",
+        )
     for place, block in summary.groupby("place", sort=False):
         if several:
             out.add_row(f"[bold]{place}[/bold]", *[""] * (len(columns) - 1))
@@ -95,11 +139,17 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
             lane = row["lane"] != ALL_LANES
             label = ("    " if lane else "  " if several else "") + (str(row["lane"]) if lane else str(row["class"]))
             busy = "" if pd.isna(row["utilisation"]) else f"{row['utilisation']:.0f}%"
-            out.add_row(label, _short(row["per_day"], 0), _fmt(row["wait_mean_min"], row["wait_mean_ci95"], spaced=False),
-                        _short(row["wait_p95_min"], 0), _short(row["lane_hours_per_day"], 0), busy,
-                        "" if lane else _short(row["delay_vehicle_hours"], 0),
-                        "" if lane else _short(row["delay_cost_usd"], 0),
-                        style="dim" if lane else "bold" if total else None)
+            out.add_row(
+                label,
+                _short(row["per_day"], 0),
+                _fmt(row["wait_mean_min"], row["wait_mean_ci95"], spaced=False),
+                _short(row["wait_p95_min"], 0),
+                _short(row["lane_hours_per_day"], 0),
+                busy,
+                "" if lane else _short(row["delay_vehicle_hours"], 0),
+                "" if lane else _short(row["delay_cost_usd"], 0),
+                style="dim" if lane else "bold" if total else None,
+            )
     return out
 
 
@@ -111,8 +161,12 @@ def _month_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
     if months.empty:
         return None
     classes = list(dict.fromkeys(months["class"]))
-    table = Table(title=f"Month by month — {study.label}, {period_label(run.months)} (mean ± 95% CI)",
-                  box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+    table = Table(
+        title=f"Month by month — {study.label}, {period_label(run.months)} (mean ± 95% CI)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
     table.add_column("Month", no_wrap=True)
     for vehicle in classes:
         name = CLASS_NAMES.get(vehicle, vehicle)
@@ -132,13 +186,22 @@ def _month_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
 
 
 def simulate(
-    port: Annotated[str | None, typer.Argument(help="Port or crossing: name, alias, BTS code or CBP number, e.g. laredo, 'B&M', 230404; 'new' for a scenario's new crossing.")] = None,
+    port: Annotated[
+        str | None,
+        typer.Argument(
+            help="Port or crossing: name, alias, BTS code or CBP number, e.g. laredo, 'B&M', 230404; 'new' for a scenario's new crossing."
+        ),
+    ] = None,
     border: Annotated[str | None, typer.Option("--border", help="Simulate every crossing of a border: mexico.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Processes for --border (default: all cores).", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes for --border (default: all cores).", min=1)
+    ] = None,
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Scenario file (TOML) or shipped name, e.g. double-fast.")
+    ] = None,
     model: ModelOpt = None,
     staffing: StaffingOpt = None,
     allow_extra_booths: ExtraBoothsOpt = False,
@@ -146,10 +209,27 @@ def simulate(
     seed: SeedOpt = 0,
     out: OutOpt = None,
     as_json: JsonOpt = False,
-    trusted_from_registry: Annotated[bool, typer.Option("--trusted-from-registry", help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).")] = False,
-    db: Annotated[str | None, typer.Option("--db", help="Registry database URL (with the registry option above).")] = None,
-    city_choice: Annotated[bool, typer.Option("--city-choice", help="Drivers share the place's crossings: a share of them takes the shorter line (assumptions.toml [city_choice]).")] = False,
-    city_share: Annotated[float | None, typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1.")] = None,
+    trusted_from_registry: Annotated[
+        bool,
+        typer.Option(
+            "--trusted-from-registry",
+            help="FAST/SENTRI shares from the trusted registry's recorded crossings (see `smartborder trusted`).",
+        ),
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Registry database URL (with the registry option above).")
+    ] = None,
+    city_choice: Annotated[
+        bool,
+        typer.Option(
+            "--city-choice",
+            help="Drivers share the place's crossings: a share of them takes the shorter line (assumptions.toml [city_choice]).",
+        ),
+    ] = False,
+    city_share: Annotated[
+        float | None,
+        typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1."),
+    ] = None,
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
     from smartborder.policy.study import simulate_study
@@ -172,13 +252,25 @@ def simulate(
         shares = shares_source(db)
     with _progress(0, "simulating", as_json) as bar:
         task = bar.add_task("run", total=None)
-        result = simulate_study(port, year=year, month=month, model=model, classes=vehicle_class, scenario=scenario,
-                                staffing=staffing, replications=replications or 5, seed=seed, shares=shares,
-                                city=city, allow_extra_booths=allow_extra_booths, announce=_warn, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        result = simulate_study(
+            port,
+            year=year,
+            month=month,
+            model=model,
+            classes=vehicle_class,
+            scenario=scenario,
+            staffing=staffing,
+            replications=replications or 5,
+            seed=seed,
+            shares=shares,
+            city=city,
+            allow_extra_booths=allow_extra_booths,
+            announce=_warn,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     study, run = result.study, result.run
     for gap in run.gaps:
-        err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic",
-                          highlight=False)
+        err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic", highlight=False)
     report = None
     if out is not None:
         from smartborder.report.html import write_simulation_report
@@ -192,10 +284,15 @@ def simulate(
     if months is not None:
         console.print(months)
     n_est = len({k for s in study.specs for k in s.estimates()})
-    where = ("the report (--out DIR)" if study.kind == "new" else
-             f"`smartborder port show {study.specs[0].crossing if len(study.specs) == 1 else 'CROSSING'}`")
-    console.print(f"[dim]Waits: joining the queue to primary, arrivals while open. Busy: share of staffed "
-                  f"lane time serving. {n_est} model values are estimates (see {where}).[/dim]")
+    where = (
+        "the report (--out DIR)"
+        if study.kind == "new"
+        else f"`smartborder port show {study.specs[0].crossing if len(study.specs) == 1 else 'CROSSING'}`"
+    )
+    console.print(
+        f"[dim]Waits: joining the queue to primary, arrivals while open. Busy: share of staffed "
+        f"lane time serving. {n_est} model values are estimates (see {where}).[/dim]"
+    )
     if report:
         console.print(f"report: {report}")
 
@@ -210,7 +307,12 @@ def _verdict(row: pd.Series) -> str:
 
 def compare(
     port: Annotated[str, typer.Argument(help="Port or crossing: name, alias, BTS code or CBP number.")],
-    scenarios: Annotated[list[str], typer.Argument(help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo.")],
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo."
+        ),
+    ],
     year: YearOpt = None,
     month: MonthOpt = None,
     vehicle_class: ClassOpt = None,
@@ -230,10 +332,20 @@ def compare(
 
     with _progress(0, "simulating", as_json) as bar:
         task = bar.add_task("run", total=None)
-        result = compare_study(port, scenarios, year=year, month=month, model=model, classes=vehicle_class,
-                               staffing=staffing, replications=replications, seed=seed, announce=_warn,
-                               allow_extra_booths=allow_extra_booths,
-                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+        result = compare_study(
+            port,
+            scenarios,
+            year=year,
+            month=month,
+            model=model,
+            classes=vehicle_class,
+            staffing=staffing,
+            replications=replications,
+            seed=seed,
+            announce=_warn,
+            allow_extra_booths=allow_extra_booths,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     study, baseline, results = result.study, result.baseline, result.scenarios
     report = None
     if out is not None:
@@ -251,8 +363,12 @@ def compare(
         key = headline_key(diffs)
         summary = comparison_summary(diffs, names)
         where = names[key] if key != "total" else f"{study.label}, all {len(diffs) - 1} crossings"
-        table = Table(title=f"{name} vs baseline — {where}, {period_label(study.months)}",
-                      box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+        table = Table(
+            title=f"{name} vs baseline — {where}, {period_label(study.months)}",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+        )
         for col in ("Figure", "Baseline", "Scenario", "Change ± 95% CI", "Sig."):
             table.add_column(col, justify="left" if col == "Figure" else "right", no_wrap=True)
         block = summary[summary["place"] == names[key]]
@@ -263,20 +379,30 @@ def compare(
                 continue
             for _, row in rows.iterrows():
                 lane = row["lane"] != ALL_LANES
-                label = (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}") + (
-                    f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "") + (
-                    per if row["period_total"] else "")
-                table.add_row(label, _short(row["baseline"]), _short(row["scenario"]),
-                              _fmt(row["change"], row["ci95"]), _verdict(row),
-                              style="dim" if lane and not row["worse"] else "bold red" if row["worse"] else None)
+                label = (
+                    (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}")
+                    + (f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "")
+                    + (per if row["period_total"] else "")
+                )
+                table.add_row(
+                    label,
+                    _short(row["baseline"]),
+                    _short(row["scenario"]),
+                    _fmt(row["change"], row["ci95"]),
+                    _verdict(row),
+                    style="dim" if lane and not row["worse"] else "bold red" if row["worse"] else None,
+                )
         console.print(table)
         if len(diffs) > 1:
             console.print(_crossings_table(name, summary, names, key))
         for item in worse_waits(diffs):
             at = "" if len(diffs) == 1 else f" at {names.get(item['crossing'], item['crossing'])}"
-            console.print(f"[bold red]worse:[/bold red] {name} lengthens the {item['class']} wait ({item['who']}){at}: "
-                          f"{item['baseline']:.1f} → {item['scenario']:.1f} min (+{item['difference']:.1f} "
-                          f"± {item['ci95']:.1f})", highlight=False)
+            console.print(
+                f"[bold red]worse:[/bold red] {name} lengthens the {item['class']} wait ({item['who']}){at}: "
+                f"{item['baseline']:.1f} → {item['scenario']:.1f} min (+{item['difference']:.1f} "
+                f"± {item['ci95']:.1f})",
+                highlight=False,
+            )
         if (block["verdict"] == "small").any():
             console.print("[dim]small: significant, but under 1 min (waits) or 1 % of the baseline[/dim]")
         if unchanged:
@@ -291,8 +417,12 @@ def _crossings_table(name: str, summary: pd.DataFrame, names: dict[str, str], ke
 
     waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == ALL_LANES)]
     classes = list(dict.fromkeys(waits["class"]))
-    table = Table(title=f"{name}: mean wait by crossing, min (baseline → scenario)", box=box.SIMPLE_HEAD,
-                  pad_edge=False, padding=(0, 1, 0, 0))
+    table = Table(
+        title=f"{name}: mean wait by crossing, min (baseline → scenario)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
     table.add_column("Crossing", no_wrap=False, max_width=22, overflow="fold")
     for vehicle in classes:
         table.add_column(CLASS_NAMES.get(vehicle, vehicle), justify="right", no_wrap=True)
@@ -329,8 +459,9 @@ def show(
     place = data.resolve_place(port)
     if len(place.crossings) != 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
-        raise ModelError(f"port: {place.label} has {len(place.crossings)} crossings, each a model of its "
-                         f"own; show one of: {names}")
+        raise ModelError(
+            f"port: {place.label} has {len(place.crossings)} crossings, each a model of its own; show one of: {names}"
+        )
     if place.note:
         note(place.note)
     spec = PortSpec.from_toml(model) if model else default_spec(place.crossings[0], year)
@@ -338,8 +469,10 @@ def show(
     if as_json:
         print_json(payload)
         return
-    header = (f"# smartborder crossing model: {spec.name}\n# Copy, edit and pass with --model FILE. "
-              "Values whose provenance is not FACT are estimates.\n")
+    header = (
+        f"# smartborder crossing model: {spec.name}\n# Copy, edit and pass with --model FILE. "
+        "Values whose provenance is not FACT are estimates.\n"
+    )
     console.print(header + tomli_w.dumps(payload), markup=False, highlight=False, soft_wrap=True)
 
 
@@ -353,7 +486,9 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
     if port is not None:
         raise ModelError("port/border: give a PORT or --border, not both")
     if month is not None or scenario is not None or model is not None:
-        raise ModelError("border: --border runs default models over a --year; --month, --scenario and --model apply to one port")
+        raise ModelError(
+            "border: --border runs default models over a --year; --month, --scenario and --model apply to one port"
+        )
     if year is None:
         last = data.last_month()
         year = last.year if last.month == 12 else last.year - 1
@@ -372,49 +507,79 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
         summary.to_csv(out / "border_crossings.csv", index_label="crossing")
         ports.to_csv(out / "border_ports.csv", index_label="code")
         run.ports.reset_index(names="crossing").to_parquet(out / "border_crossings.parquet", index=False)
-        plot_border_map(ports, out / "border_map.png",
-                        f"US–Mexico land ports, {year}: simulated delay ({replications} replication(s))")
+        plot_border_map(
+            ports,
+            out / "border_map.png",
+            f"US–Mexico land ports, {year}: simulated delay ({replications} replication(s))",
+        )
     if as_json:
         from smartborder.report.tables import border_json
 
         print_json(border_json(run))
         return
-    table = _border_table(ports, summary, f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
-                                          f"{totals['vehicles'] / 1e6:,.1f}M vehicles in {run.seconds:.1f} s")
+    table = _border_table(
+        ports,
+        summary,
+        f"US–Mexico border {year}: {len(ports)} ports, {len(summary)} crossings, "
+        f"{totals['vehicles'] / 1e6:,.1f}M vehicles in {run.seconds:.1f} s",
+    )
     console.print(table)
     console.print(border_footer(totals))
     if len(partial):
-        note(f"{len(partial)} crossing(s) have data for part of {year} only: "
-             f"{', '.join(str(n).split(',')[0] for n in partial['name'])}")
+        note(
+            f"{len(partial)} crossing(s) have data for part of {year} only: "
+            f"{', '.join(str(n).split(',')[0] for n in partial['name'])}"
+        )
     if out is not None:
         console.print(f"map and tables: {out}")
 
 
 def border_footer(totals: pd.Series) -> str:
     """The border table's footer: its person-hours are the sum of the table's delay column."""
-    return (f"border total: {totals['delay_person_hours'] / 1e6:,.1f}M person-hours of delay (the column's sum; "
-            f"{totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours), ${totals['delay_cost_usd'] / 1e9:,.2f}bn, "
-            f"{totals['co2_tonnes']:,.0f} t CO2 from idling; waits: minutes to primary (arrivals while open), "
-            "means over the year; delay h people: person-hours of everyone who waited (drivers, passengers, "
-            "pedestrians) over the year")
+    return (
+        f"border total: {totals['delay_person_hours'] / 1e6:,.1f}M person-hours of delay (the column's sum; "
+        f"{totals['delay_vehicle_hours'] / 1e6:,.1f}M vehicle-hours), ${totals['delay_cost_usd'] / 1e9:,.2f}bn, "
+        f"{totals['co2_tonnes']:,.0f} t CO2 from idling; waits: minutes to primary (arrivals while open), "
+        "means over the year; delay h people: person-hours of everyone who waited (drivers, passengers, "
+        "pedestrians) over the year"
+    )
 
 
 def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Table:
     """Ports by delay cost, each multi-crossing port followed by its crossings."""
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for col in ("Port / crossing", "Trucks\n/day", "Truck\nwait", "Cars\n/day", "Car\nwait", "Walk\nwait",
-                "Delay h\npeople", "Delay\ncost"):
+    for col in (
+        "Port / crossing",
+        "Trucks\n/day",
+        "Truck\nwait",
+        "Cars\n/day",
+        "Car\nwait",
+        "Walk\nwait",
+        "Delay h\npeople",
+        "Delay\ncost",
+    ):
         first = col.startswith("Port")
-        table.add_column(col, justify="left" if first else "right", no_wrap=not first,
-                         min_width=24 if first else None, max_width=24 if first else None,
-                         overflow="fold" if first else "ellipsis")
+        table.add_column(
+            col,
+            justify="left" if first else "right",
+            no_wrap=not first,
+            min_width=24 if first else None,
+            max_width=24 if first else None,
+            overflow="fold" if first else "ellipsis",
+        )
 
     def add(label: str, row: pd.Series, style: str | None = None) -> None:
-        table.add_row(label, _short(row["trucks_per_day"], 0), _short(row["truck_wait_min"]),
-                      _short(row["cars_per_day"], 0), _short(row["car_wait_min"]),
-                      _short(row["pedestrian_wait_min"]),
-                      _short(float(row["delay_person_hours"]), 0),
-                      "$" + _short(row["delay_cost_usd"], 0), style=style)
+        table.add_row(
+            label,
+            _short(row["trucks_per_day"], 0),
+            _short(row["truck_wait_min"]),
+            _short(row["cars_per_day"], 0),
+            _short(row["car_wait_min"]),
+            _short(row["pedestrian_wait_min"]),
+            _short(float(row["delay_person_hours"]), 0),
+            "$" + _short(row["delay_cost_usd"], 0),
+            style=style,
+        )
 
     for code, row in ports.iterrows():
         add(str(row["port"]), row, "bold" if row["crossings"] > 1 else None)
@@ -429,8 +594,12 @@ def _sweep_table(summary: pd.DataFrame) -> Table:
     """Mean wait (± 95 % CI) per class for each grid point, place and period."""
     params = [c for c in summary.columns if c.startswith("param.")]
     classes = [c.split(".")[0] for c in summary.columns if c.endswith(".wait_mean_min")]
-    table = Table(title="Sweep: mean wait, min (± 95% CI) by grid point", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1, 0, 0))
+    table = Table(
+        title="Sweep: mean wait, min (± 95% CI) by grid point",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
     for name in [p.split(".")[-1] for p in params]:
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("place", no_wrap=True)
@@ -443,17 +612,27 @@ def _sweep_table(summary: pd.DataFrame) -> Table:
         return "–" if pd.isna(mean) else f"{mean:.1f}±{half:.1f}"
 
     for _, row in summary.iterrows():
-        table.add_row(*[f"{row[p]:g}" if isinstance(row[p], float) else str(row[p]) for p in params],
-                      str(row["crossing"]), str(row["period"]), *[wait(row, v) for v in classes])
+        table.add_row(
+            *[f"{row[p]:g}" if isinstance(row[p], float) else str(row[p]) for p in params],
+            str(row["crossing"]),
+            str(row["period"]),
+            *[wait(row, v) for v in classes],
+        )
     return table
 
 
 def sweep(
     spec_file: Annotated[Path, typer.Argument(help="Sweep spec (TOML): ports, months or years, replications, grid.")],
     out: Annotated[Path | None, typer.Option("--out", help="Parquet dataset directory (default: sweep-NAME).")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Local processes (default: all cores).", min=1)] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="SMARTBORDER_DASK_SCHEDULER",
-                                                  help="dask.distributed scheduler, tcp://HOST:PORT.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Local processes (default: all cores).", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", envvar="SMARTBORDER_DASK_SCHEDULER", help="dask.distributed scheduler, tcp://HOST:PORT."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
@@ -466,21 +645,37 @@ def sweep(
     total = len(spec.cells())
     with _progress(total, "cells", as_json) as bar:
         task = bar.add_task("run", total=total)
-        outcome = run_sweep(spec, target, workers, scheduler,
-                            progress=lambda done, todo: bar.update(task, completed=total - todo + done))
+        outcome = run_sweep(
+            spec,
+            target,
+            workers,
+            scheduler,
+            progress=lambda done, todo: bar.update(task, completed=total - todo + done),
+        )
     errors, summary = outcome.errors, outcome.summary
     summary.to_csv(target / "summary.csv", index=False)  # a table a person (or a spreadsheet) reads
     write_workbook(target / "summary.xlsx", {"Summary": summary, "Failed cells": errors})
     if as_json:
-        print_json({"cells": total, "ran": outcome.done, "skipped": outcome.skipped, "failed": len(errors),
-                    "seconds": outcome.seconds, "dataset": str(target), "summary": str(target / "summary.csv"),
-                    "workbook": str(target / "summary.xlsx"),
-                    "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records")})
+        print_json(
+            {
+                "cells": total,
+                "ran": outcome.done,
+                "skipped": outcome.skipped,
+                "failed": len(errors),
+                "seconds": outcome.seconds,
+                "dataset": str(target),
+                "summary": str(target / "summary.csv"),
+                "workbook": str(target / "summary.xlsx"),
+                "errors": errors[["cell_id", "port", "period", "error"]].to_dict(orient="records"),
+            }
+        )
     else:
         console.print(_sweep_table(summary))
-        console.print(f"{total:,} cells: {outcome.done:,} run in {outcome.seconds:.1f} s, "
-                      f"{outcome.skipped:,} already done, {len(errors):,} failed → {target} "
-                      f"(summary: {target / 'summary.csv'}, .xlsx)")
+        console.print(
+            f"{total:,} cells: {outcome.done:,} run in {outcome.seconds:.1f} s, "
+            f"{outcome.skipped:,} already done, {len(errors):,} failed → {target} "
+            f"(summary: {target / 'summary.csv'}, .xlsx)"
+        )
         for _, row in errors.drop_duplicates("error").head(5).iterrows():
             err_console.print(f"[red]failed[/red] {row['port']} {row['period']}: {row['error']}", highlight=False)
     if len(errors):

@@ -12,8 +12,9 @@ import typer
 from smartborder.cli.output import console, print_json
 from smartborder.rules.errors import RuleInputError
 
-trade_app = typer.Typer(help="Seed 004's trade rules: the rules-of-origin waiver and MFN convergence.",
-                        no_args_is_help=True)
+trade_app = typer.Typer(
+    help="Seed 004's trade rules: the rules-of-origin waiver and MFN convergence.", no_args_is_help=True
+)
 INPUT_COLUMNS = ("tariff_line", "value", "tariff_paid_pct", "importing_mfn_pct")
 
 
@@ -42,8 +43,13 @@ def roo_waiver_command(
     mfn: dict[str, Decimal] = {}
     for number, row in enumerate(rows, start=2):
         try:
-            items.append(InputImport(tariff_line=row["tariff_line"], value=Decimal(row["value"]),
-                                     tariff_paid_pct=Decimal(row["tariff_paid_pct"])))
+            items.append(
+                InputImport(
+                    tariff_line=row["tariff_line"],
+                    value=Decimal(row["value"]),
+                    tariff_paid_pct=Decimal(row["tariff_paid_pct"]),
+                )
+            )
             rate = Decimal(row["importing_mfn_pct"])
         except (InvalidOperation, ValueError) as exc:
             raise RuleInputError(f"inputs: line {number}: {str(exc).splitlines()[0]}") from None

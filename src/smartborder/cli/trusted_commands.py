@@ -23,15 +23,19 @@ from smartborder.cli.output import console, note, print_json
 from smartborder.trusted.errors import TrustedError
 
 if TYPE_CHECKING:
-
     pass
 
-trusted_app = typer.Typer(help="Trusted trader and traveller programs: status, certification, enrolment, cards, biometrics.",
-                          no_args_is_help=True)
+trusted_app = typer.Typer(
+    help="Trusted trader and traveller programs: status, certification, enrolment, cards, biometrics.",
+    no_args_is_help=True,
+)
 biometrics_app = typer.Typer(help="The biometric matcher: measured error rates, sample faces.", no_args_is_help=True)
 trusted_app.add_typer(biometrics_app, name="biometrics")
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: SMARTBORDER_DATABASE_URL or sqlite:///smartborder.db).")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: SMARTBORDER_DATABASE_URL or sqlite:///smartborder.db)."),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")]
 
@@ -78,15 +82,20 @@ def _show(payload: dict[str, Any], as_json: bool, title: str) -> None:
             table.add_row(key, "; ".join(map(str, value)) if isinstance(value, list) else str(value))
     console.print(table)
     if payload.get("card"):
-        console.print(f"card text (signed, check offline with `smartborder trusted verify-card`):\n{payload['card']}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"card text (signed, check offline with `smartborder trusted verify-card`):\n{payload['card']}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @trusted_app.command("status")
 def status(
     kind: Annotated[str, typer.Argument(help="facility, company or person.")],
     ident: Annotated[str, typer.Argument(help="Its id.")],
-    on: OnOpt = None, db: DbOpt = None, as_json: JsonOpt = False,
+    on: OnOpt = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Trusted on a day? Since when, until when, or why not."""
     from smartborder.service import trusted_operations as ops
@@ -94,7 +103,8 @@ def status(
     operations: dict[str, Callable[..., dict[str, Any]]] = {
         "facility": lambda session, _caller, ident, day: ops.facility_status(session, ident, day),
         "company": lambda session, _caller, ident, day: ops.company_status(session, ident, day),
-        "person": ops.person_status}
+        "person": ops.person_status,
+    }
     if kind not in operations:
         raise TrustedError("kind", f"expected facility, company or person, got {kind!r}")
     with _session(db, "officer") as (session, caller):
@@ -108,15 +118,19 @@ def certification(
     action: Annotated[str, typer.Argument(help="certified, revalidated, suspended, reinstated or revoked.")],
     on: OnOpt = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (required to suspend or revoke).")] = "",
-    audit_id: Annotated[int | None, typer.Option("--audit-id", help="The passing audit a certification rests on.")] = None,
-    db: DbOpt = None, as_json: JsonOpt = False,
+    audit_id: Annotated[
+        int | None, typer.Option("--audit-id", help="The passing audit a certification rests on.")
+    ] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Record a certification step for a facility (as an auditor), logged with the reason."""
     from smartborder.service.trusted_operations import certification_step
 
     with _session(db, "auditor") as (session, caller):
-        payload = certification_step(session, caller, facility, action, _date(on, "on") or clock.today(), reason,
-                                     audit_id)
+        payload = certification_step(
+            session, caller, facility, action, _date(on, "on") or clock.today(), reason, audit_id
+        )
     _show(payload, as_json, f"facility {facility}")
 
 
@@ -124,7 +138,8 @@ def certification(
 def enrol(
     application: Annotated[str, typer.Argument(help="Application id (interviewed).")],
     image: Annotated[Path, typer.Argument(help="Face image, PNG or JPEG.")],
-    db: DbOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Enrol the applicant's face (only the sealed template is kept). Needs SMARTBORDER_TEMPLATE_KEY."""
     import base64
@@ -142,7 +157,8 @@ def enrol(
 def revoke(
     card: Annotated[str, typer.Argument(help="Card id.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the card is revoked (logged).")],
-    db: DbOpt = None, as_json: JsonOpt = False,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Revoke a card; the holder's biometric template is deleted with it."""
     from smartborder.service.trusted_operations import revoke_card
@@ -155,8 +171,11 @@ def revoke(
 @trusted_app.command("verify-card")
 def verify_card_command(
     card: Annotated[str, typer.Argument(help="The card's text (starting SB1.).")],
-    public_key: Annotated[str, typer.Option("--public-key", help="The program's public key (GET /trusted/public-key).")],
-    on: OnOpt = None, as_json: JsonOpt = False,
+    public_key: Annotated[
+        str, typer.Option("--public-key", help="The program's public key (GET /trusted/public-key).")
+    ],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a card offline: genuine and in date? Exit 1 if not. No database is touched."""
     from smartborder.trusted.cards import load_public_key, verify_card
@@ -169,8 +188,11 @@ def verify_card_command(
     if as_json:
         print_json(check.as_dict())
     else:
-        console.print(("[green]valid[/green]" if check.valid else "[red]NOT VALID[/red]")
-                      + (f": {'; '.join(check.reasons)}" if check.reasons else f" — {check.claims}"), highlight=False)
+        console.print(
+            ("[green]valid[/green]" if check.valid else "[red]NOT VALID[/red]")
+            + (f": {'; '.join(check.reasons)}" if check.reasons else f" — {check.claims}"),
+            highlight=False,
+        )
     if not check.valid:
         raise typer.Exit(1)
 
@@ -186,8 +208,11 @@ def keys() -> None:
     from smartborder.trusted.biometrics.templates import new_key_text
 
     seed = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    console.print(f"export SMARTBORDER_CARD_KEY={base64.urlsafe_b64encode(seed).rstrip(b'=').decode()}\n"
-                  f"export SMARTBORDER_TEMPLATE_KEY={new_key_text()}", highlight=False)
+    console.print(
+        f"export SMARTBORDER_CARD_KEY={base64.urlsafe_b64encode(seed).rstrip(b'=').decode()}\n"
+        f"export SMARTBORDER_TEMPLATE_KEY={new_key_text()}",
+        highlight=False,
+    )
 
 
 @trusted_app.command("criteria")
@@ -197,7 +222,13 @@ def criteria(as_json: JsonOpt = False) -> None:
 
     rules = checklist()
     if as_json:
-        print_json({"version": rules.version, "source": rules.source, "criteria": [c.__dict__ for c in rules.criteria.values()]})
+        print_json(
+            {
+                "version": rules.version,
+                "source": rules.source,
+                "criteria": [c.__dict__ for c in rules.criteria.values()],
+            }
+        )
         return
     table = Table(title=f"Security criteria ({rules.version})", box=box.SIMPLE_HEAD)
     for col in ("Id", "Category", "Level", "Criterion"):
@@ -212,8 +243,12 @@ def criteria(as_json: JsonOpt = False) -> None:
 def evaluate(
     identities: Annotated[int, typer.Option("--identities", help="Test identities.", min=2)] = 60,
     samples: Annotated[int, typer.Option("--samples", help="Images per identity (1 enrolment + probes).", min=2)] = 4,
-    threshold: Annotated[float | None, typer.Option("--threshold", help="Measure at this distance (default: the configured one).")] = None,
-    dev_identities: Annotated[int, typer.Option("--dev-identities", help="Identities (seed 1) to choose a threshold on.", min=2)] = 40,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Measure at this distance (default: the configured one).")
+    ] = None,
+    dev_identities: Annotated[
+        int, typer.Option("--dev-identities", help="Identities (seed 1) to choose a threshold on.", min=2)
+    ] = 40,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure the face matcher's false-match and false-non-match rates on the generated face set."""
@@ -223,21 +258,37 @@ def evaluate(
     matcher = LBPHMatcher(threshold)
     result = run(matcher, matcher.threshold, identities=identities, samples=samples, dev_identities=dev_identities)
     if as_json:
-        print_json({"matcher": matcher.name, "data": "generated faces (smartborder.trusted.biometrics.synthetic)",
-                    **result.as_dict()})
+        print_json(
+            {
+                "matcher": matcher.name,
+                "data": "generated faces (smartborder.trusted.biometrics.synthetic)",
+                **result.as_dict(),
+            }
+        )
         return
-    table = Table(title=f"{matcher.name} at distance ≤ {result.threshold:g} — generated faces, "
-                  f"{identities} test identities x {samples}", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=f"{matcher.name} at distance ≤ {result.threshold:g} — generated faces, "
+        f"{identities} test identities x {samples}",
+        box=box.SIMPLE_HEAD,
+    )
     for col in ("Rate", "Errors", "Trials", "Rate %", "95% upper %"):
         table.add_column(col, justify="right" if col != "Rate" else "left")
-    for name, r in (("false match (FMR)", result.fmr), ("false non-match (FNMR)", result.fnmr),
-                    ("failure to acquire (FTA)", result.fta)):
+    for name, r in (
+        ("false match (FMR)", result.fmr),
+        ("false non-match (FNMR)", result.fnmr),
+        ("failure to acquire (FTA)", result.fta),
+    ):
         table.add_row(name, f"{r.errors:,}", f"{r.trials:,}", f"{100 * r.value:.2f}", f"{100 * r.upper95():.2f}")
     console.print(table)
-    console.print(f"threshold chosen on {dev_identities} development identities (seed 1) for FMR ≤ 1 %: {result.chosen_threshold:g}; "
-                  f"{result.ms_per_verify:.1f} ms per face (detect + LBPH).", highlight=False)
-    note("Generated cartoon faces, not photographs: these figures check the pipeline and the threshold; "
-         "they say nothing about error rates on real travellers.")
+    console.print(
+        f"threshold chosen on {dev_identities} development identities (seed 1) for FMR ≤ 1 %: {result.chosen_threshold:g}; "
+        f"{result.ms_per_verify:.1f} ms per face (detect + LBPH).",
+        highlight=False,
+    )
+    note(
+        "Generated cartoon faces, not photographs: these figures check the pipeline and the threshold; "
+        "they say nothing about error rates on real travellers."
+    )
 
 
 @biometrics_app.command("sample-faces")

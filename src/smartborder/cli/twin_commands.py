@@ -14,7 +14,10 @@ from smartborder.cli.output import console, print_json
 
 validate_app = typer.Typer(
     help="Check the twin: bare, the engine against queueing theory; `validate waits`, the crossing models "
-    "against CBP's readings on days they never saw.", invoke_without_command=True, no_args_is_help=False)
+    "against CBP's readings on days they never saw.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
 
 
 @validate_app.callback(invoke_without_command=True)
@@ -47,7 +50,11 @@ def validate(
         for c in cases:
             ci = "" if c.ci_half_width != c.ci_half_width else f"{c.ci_half_width:.3f}"
             table.add_row(
-                c.name, f"{c.customers / 1e6:.1f}M", f"{c.simulated:.4f}", ci, f"{c.analytic:.4f}",
+                c.name,
+                f"{c.customers / 1e6:.1f}M",
+                f"{c.simulated:.4f}",
+                ci,
+                f"{c.analytic:.4f}",
                 f"{c.relative_error:.2%}",
                 "[green]ok[/green]" if c.passed else "[red]FAIL[/red]",
             )
@@ -58,19 +65,47 @@ def validate(
 
 @validate_app.command("waits")
 def waits(
-    observations: Annotated[list[str], typer.Option(
-        "--observations", help="Dated CBP wait readings: feed snapshots, the flat CSV, a directory or glob of "
-        "them; or shipped:brownsville.")],
+    observations: Annotated[
+        list[str],
+        typer.Option(
+            "--observations",
+            help="Dated CBP wait readings: feed snapshots, the flat CSV, a directory or glob of "
+            "them; or shipped:brownsville.",
+        ),
+    ],
     split: Annotated[str, typer.Option("--split", help="Last day fitted, YYYY-MM-DD; the later days are scored.")],
-    crossing: Annotated[list[str] | None, typer.Option(
-        "--crossing", help="Validate only this crossing (repeatable; default: every crossing in the readings).")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="Month whose real volumes drive the twin, YYYY-MM (default: the readings' own, or the same month in the latest year with data).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for validation.html, validation.json and the tables as CSV.")] = None,
-    evaluations: Annotated[int, typer.Option("--evaluations", min=10, help="Simulations the calibration may spend per traffic class.")] = 60,
+    crossing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--crossing", help="Validate only this crossing (repeatable; default: every crossing in the readings)."
+        ),
+    ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            help="Month whose real volumes drive the twin, YYYY-MM (default: the readings' own, or the same month in the latest year with data).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for validation.html, validation.json and the tables as CSV.")
+    ] = None,
+    evaluations: Annotated[
+        int, typer.Option("--evaluations", min=10, help="Simulations the calibration may spend per traffic class.")
+    ] = 60,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
-    city_choice: Annotated[bool, typer.Option("--city-choice", help="The default models of a city's crossings share their drivers (assumptions.toml [city_choice]).")] = False,
-    city_share: Annotated[float | None, typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1.")] = None,
+    city_choice: Annotated[
+        bool,
+        typer.Option(
+            "--city-choice",
+            help="The default models of a city's crossings share their drivers (assumptions.toml [city_choice]).",
+        ),
+    ] = False,
+    city_share: Annotated[
+        float | None,
+        typer.Option("--city-share", help="With --city-choice: the share of drivers who compare the crossings, 0-1."),
+    ] = None,
 ) -> None:
     """Default, calibrated and climatology waits, and the forecast against persistence and climatology, on the days after --split."""
     from smartborder.cli.calibration_commands import load_observations
@@ -96,32 +131,60 @@ def waits(
     console.print(f"[bold]Waits against CBP's readings[/bold]: {result.split}")
     grid = Table(box=box.SIMPLE_HEAD, title="Held-out MAE and bias, minutes", pad_edge=False)
     for col in ("Crossing / lane", "N", "Obs", "Default", "Fitted", "Usual", "Hourly r"):
-        grid.add_column(col, justify="left" if col == "Crossing / lane" else "right", no_wrap=True,
-                        max_width=20 if col == "Crossing / lane" else None, overflow="ellipsis")
+        grid.add_column(
+            col,
+            justify="left" if col == "Crossing / lane" else "right",
+            no_wrap=True,
+            max_width=20 if col == "Crossing / lane" else None,
+            overflow="ellipsis",
+        )
     words = {"passenger": "cars", "pedestrian": "peds", "commercial": "trucks"}
     for name, rows in result.lanes.groupby("crossing", sort=False):
         grid.add_row(short_name(str(name)))
         for row in rows.itertuples(index=False):
+
             def cell(model: str, row: object = row) -> str:
                 mae, bias = getattr(row, f"{model}_mae_min"), getattr(row, f"{model}_bias_min")
                 return "–" if mae != mae else f"{mae:.1f} {bias:+.0f}"
 
-            r = "/".join("–" if v != v else f"{v:.1f}".replace("0.", ".") for v in (row.default_hourly_r, row.calibrated_hourly_r,
-                                                                  row.climatology_hourly_r))
-            grid.add_row(f"  {words.get(row.traffic_type, row.traffic_type)} {row.lane_type}", str(row.readings), f"{row.observed_mean_min:.0f}",
-                         cell("default"), cell("calibrated"), cell("climatology"), r)
+            r = "/".join(
+                "–" if v != v else f"{v:.1f}".replace("0.", ".")
+                for v in (row.default_hourly_r, row.calibrated_hourly_r, row.climatology_hourly_r)
+            )
+            grid.add_row(
+                f"  {words.get(row.traffic_type, row.traffic_type)} {row.lane_type}",
+                str(row.readings),
+                f"{row.observed_mean_min:.0f}",
+                cell("default"),
+                cell("calibrated"),
+                cell("climatology"),
+                r,
+            )
     console.print(grid)
-    console.print("[dim]Obs: observed mean, minutes; Fitted: calibrated on the earlier days; Usual: climatology, the earlier days' mean at that lane, "
-                  "day type and hour; Hourly r: correlation of the mean hourly profile, default/fitted/usual."
-                  "[/dim]")
+    console.print(
+        "[dim]Obs: observed mean, minutes; Fitted: calibrated on the earlier days; Usual: climatology, the earlier days' mean at that lane, "
+        "day type and hour; Hourly r: correlation of the mean hourly profile, default/fitted/usual."
+        "[/dim]"
+    )
     if not result.forecast.empty:
         fc = Table(box=box.SIMPLE_HEAD, title="Forecast hours ahead, held-out MAE, minutes", pad_edge=False)
         for col in ("Crossing", "Hours", "N", "Forecast", "Persistence", "Climatology"):
-            fc.add_column(col, justify="left" if col == "Crossing" else "right", no_wrap=True,
-                          max_width=24 if col == "Crossing" else None, overflow="ellipsis")
+            fc.add_column(
+                col,
+                justify="left" if col == "Crossing" else "right",
+                no_wrap=True,
+                max_width=24 if col == "Crossing" else None,
+                overflow="ellipsis",
+            )
         for f in result.forecast.itertuples(index=False):
-            fc.add_row(short_name(f.crossing), str(f.hours_ahead), str(int(f.readings)), f"{f.forecast_mae:.1f}",
-                       f"{f.persistence_mae:.1f}", "–" if f.climatology_mae != f.climatology_mae else f"{f.climatology_mae:.1f}")
+            fc.add_row(
+                short_name(f.crossing),
+                str(f.hours_ahead),
+                str(int(f.readings)),
+                f"{f.forecast_mae:.1f}",
+                f"{f.persistence_mae:.1f}",
+                "–" if f.climatology_mae != f.climatology_mae else f"{f.climatology_mae:.1f}",
+            )
         console.print(fc)
     if page is not None:
         console.print(f"report: {page}")

@@ -38,17 +38,20 @@ def distance_m(a_lat: float, a_lon: float, b: Place) -> float:
 
 
 def _about(event: CustodyEvent) -> dict[str, Any]:
-    return {"bizStep": event.biz_step, "eventTime": event.event_time.isoformat(),
-            "lat": event.lat, "lon": event.lon}
+    return {"bizStep": event.biz_step, "eventTime": event.event_time.isoformat(), "lat": event.lat, "lon": event.lon}
 
 
-def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
-                field: str = "event") -> tuple[CustodyState, list[Anomaly]]:
+def apply_event(
+    plan: Plan, state: CustodyState, event: CustodyEvent, role: str, field: str = "event"
+) -> tuple[CustodyState, list[Anomaly]]:
     """The state after *event* recorded by a caller of *role*, and the anomalies it shows."""
     if state.last_event_at is not None and event.event_time < state.last_event_at:
-        raise CustodyInputError(f"{field}.eventTime", f"{event.event_time.isoformat()} is earlier than the last "
-                                                      f"recorded event ({state.last_event_at.isoformat()}); "
-                                                      "send events in time order")
+        raise CustodyInputError(
+            f"{field}.eventTime",
+            f"{event.event_time.isoformat()} is earlier than the last "
+            f"recorded event ({state.last_event_at.isoformat()}); "
+            "send events in time order",
+        )
     limits = plan.thresholds
     s = state.model_dump()
     found: list[Anomaly] = []
@@ -57,19 +60,28 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
     if step == "sealing" and not state.sealed and state.seal_number is None:
         seal = event.seal_number or plan.seal_number
         if seal != plan.seal_number:
-            found.append(Anomaly("seal_changed", at, {"declared": plan.seal_number, "affixed": seal,
-                                                      **_about(event)}))
+            found.append(Anomaly("seal_changed", at, {"declared": plan.seal_number, "affixed": seal, **_about(event)}))
         away = distance_m(event.lat, event.lon, plan.origin)
         if away > limits.origin_radius_m:
-            found.append(Anomaly("sealed_away_from_origin", at, {
-                "distance_m": round(away, 1), "limit_m": limits.origin_radius_m, "origin": plan.origin.name,
-                **_about(event)}))
+            found.append(
+                Anomaly(
+                    "sealed_away_from_origin",
+                    at,
+                    {
+                        "distance_m": round(away, 1),
+                        "limit_m": limits.origin_radius_m,
+                        "origin": plan.origin.name,
+                        **_about(event),
+                    },
+                )
+            )
         s.update(seal_number=seal, sealed=True, sealed_at=at)
     elif step == "sealing" and inspector:
         s.update(seal_number=event.seal_number or state.seal_number, sealed=True)
     elif event.seal_number and state.seal_number and event.seal_number != state.seal_number:
-        found.append(Anomaly("seal_changed", at, {"expected": state.seal_number, "found": event.seal_number,
-                                                  **_about(event)}))
+        found.append(
+            Anomaly("seal_changed", at, {"expected": state.seal_number, "found": event.seal_number, **_about(event)})
+        )
     if step == "unsealing":
         if inspector:
             s.update(sealed=False)
@@ -78,8 +90,11 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
             s.update(sealed=False)
     if state.sealed and s["sealed"] and state.received_at is None:  # not the event that opened it
         if event.light_lux is not None and event.light_lux > limits.light_lux:
-            found.append(Anomaly("seal_broken", at, {"light_lux": event.light_lux, "limit_lux": limits.light_lux,
-                                                     **_about(event)}))
+            found.append(
+                Anomaly(
+                    "seal_broken", at, {"light_lux": event.light_lux, "limit_lux": limits.light_lux, **_about(event)}
+                )
+            )
         if event.seal_intact is False:
             found.append(Anomaly("seal_broken", at, {"sensor": "SealIntact=false", **_about(event)}))
     if step == "inspecting":
@@ -88,8 +103,11 @@ def apply_event(plan: Plan, state: CustodyState, event: CustodyEvent, role: str,
         if not s["sealed"]:
             found.append(Anomaly("unsealed_departure", at, _about(event)))
         s["departed_at"] = at
-    if (step == "arriving" and state.arrived_at is None
-            and distance_m(event.lat, event.lon, plan.port) <= limits.scheduled_zone_m):
+    if (
+        step == "arriving"
+        and state.arrived_at is None
+        and distance_m(event.lat, event.lon, plan.port) <= limits.scheduled_zone_m
+    ):
         s["arrived_at"] = at
         start = state.transit_start
         if start is not None and not state.overdue_flagged and at - start > plan.transit_limit:

@@ -35,15 +35,53 @@ CONTEXT: list[Any] = [EPCIS_CONTEXT, {"sb": SB_NAMESPACE}]
 SEAL_FIELD = "sb:sealNumber"
 
 #: CBV 2.0 business steps (section 7.1).
-BIZ_STEPS = frozenset([
-    "accepting", "arriving", "assembling", "collecting", "commissioning", "consigning",
-    "creating_class_instance", "cycle_counting", "decommissioning", "departing", "destroying",
-    "disassembling", "dispensing", "encoding", "entering_exiting", "holding", "inspecting",
-    "installing", "killing", "loading", "other", "packing", "picking", "receiving", "removing",
-    "repackaging", "repairing", "replacing", "reserving", "retail_selling", "sampling",
-    "sealing", "sensor_reporting", "shipping", "staging_outbound", "stock_taking", "stocking",
-    "storing", "transporting", "unloading", "unpacking", "unsealing", "void_shipping",
-])
+BIZ_STEPS = frozenset(
+    [
+        "accepting",
+        "arriving",
+        "assembling",
+        "collecting",
+        "commissioning",
+        "consigning",
+        "creating_class_instance",
+        "cycle_counting",
+        "decommissioning",
+        "departing",
+        "destroying",
+        "disassembling",
+        "dispensing",
+        "encoding",
+        "entering_exiting",
+        "holding",
+        "inspecting",
+        "installing",
+        "killing",
+        "loading",
+        "other",
+        "packing",
+        "picking",
+        "receiving",
+        "removing",
+        "repackaging",
+        "repairing",
+        "replacing",
+        "reserving",
+        "retail_selling",
+        "sampling",
+        "sealing",
+        "sensor_reporting",
+        "shipping",
+        "staging_outbound",
+        "stock_taking",
+        "stocking",
+        "storing",
+        "transporting",
+        "unloading",
+        "unpacking",
+        "unsealing",
+        "void_shipping",
+    ]
+)
 _BIZ_STEP_FORMS = (
     re.compile(r"^urn:epcglobal:cbv:bizstep:(\w+)$"),
     re.compile(r"^https://ref\.gs1\.org/cbv/BizStep-(\w+)$"),
@@ -59,8 +97,11 @@ def biz_step_name(value: str) -> str:
         match = form.match(value)
         if match and match.group(1) in BIZ_STEPS:
             return match.group(1)
-    raise CustodyInputError("bizStep", f"{value!r} is not a CBV 2.0 business step (e.g. 'sealing', "
-                                       "'departing', 'arriving', 'inspecting', 'unsealing')")
+    raise CustodyInputError(
+        "bizStep",
+        f"{value!r} is not a CBV 2.0 business step (e.g. 'sealing', "
+        "'departing', 'arriving', 'inspecting', 'unsealing')",
+    )
 
 
 class SensorReport(BaseModel):
@@ -156,8 +197,10 @@ def parse_event(raw: Any, field: str = "event") -> CustodyEvent:
         raise CustodyInputError(f"{field}.bizStep", exc.problem) from None
     match = _GEO.match(event.readPoint.id)
     if not match:
-        raise CustodyInputError(f"{field}.readPoint.id", f"expected a geo: URI with the coordinates, e.g. "
-                                                         f"'geo:25.6866,-100.3161', got {event.readPoint.id!r}")
+        raise CustodyInputError(
+            f"{field}.readPoint.id",
+            f"expected a geo: URI with the coordinates, e.g. 'geo:25.6866,-100.3161', got {event.readPoint.id!r}",
+        )
     lat, lon = float(match.group(1)), float(match.group(2))
     check_coordinates(lat, lon, f"{field}.readPoint.id")
     from smartborder.custody.seal import normalise_seal
@@ -171,8 +214,16 @@ def parse_event(raw: Any, field: str = "event") -> CustodyEvent:
                 light = max(light or 0.0, report.value)
             elif kind == "SealIntact" and report.booleanValue is not None:
                 intact = report.booleanValue if intact is None else intact and report.booleanValue
-    return CustodyEvent(event_time=event.eventTime.astimezone(dt.UTC), biz_step=step, lat=lat, lon=lon,
-                        seal_number=seal, light_lux=light, seal_intact=intact, raw=raw)
+    return CustodyEvent(
+        event_time=event.eventTime.astimezone(dt.UTC),
+        biz_step=step,
+        lat=lat,
+        lon=lon,
+        seal_number=seal,
+        light_lux=light,
+        seal_intact=intact,
+        raw=raw,
+    )
 
 
 def events_of(body: Any) -> list[dict[str, Any]]:
@@ -185,8 +236,10 @@ def events_of(body: Any) -> list[dict[str, Any]]:
         return document.epcisBody.eventList
     if isinstance(body, dict) and body.get("type") == "ObjectEvent":
         return [body]
-    raise CustodyInputError("type", "expected an EPCIS 2.0 ObjectEvent or EPCISDocument (JSON with "
-                                    "\"type\": \"ObjectEvent\" or \"EPCISDocument\")")
+    raise CustodyInputError(
+        "type",
+        'expected an EPCIS 2.0 ObjectEvent or EPCISDocument (JSON with "type": "ObjectEvent" or "EPCISDocument")',
+    )
 
 
 @lru_cache(maxsize=1)
@@ -204,15 +257,17 @@ def _hasher() -> tuple[Callable[..., Any], Callable[..., Any]]:
     from pyld import jsonld
 
     bundled = {
-        "https://gs1.github.io/EPCIS/epcis-context.jsonld":
-            "14b10c9d3e92d35f577bfc610fe5ec15aa2941124987919389d7cd9998516861.jsonld",
+        "https://gs1.github.io/EPCIS/epcis-context.jsonld": "14b10c9d3e92d35f577bfc610fe5ec15aa2941124987919389d7cd9998516861.jsonld",
         EPCIS_CONTEXT: "e532647e8eb371379b8b0e8602d8981c8566bc60f7351f22c76a5bc865962008.jsonld",
     }
 
     def loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         if url not in bundled:
-            raise jsonld.JsonLdError(f"remote JSON-LD context {url} is not bundled; use {EPCIS_CONTEXT}",
-                                     "jsonld.LoadDocumentError", code="loading document failed")
+            raise jsonld.JsonLdError(
+                f"remote JSON-LD context {url} is not bundled; use {EPCIS_CONTEXT}",
+                "jsonld.LoadDocumentError",
+                code="loading document failed",
+            )
         data = json.loads((files("epcis_event_hash_generator") / bundled[url]).read_text(encoding="utf-8"))
         return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": data}
 
@@ -229,6 +284,10 @@ def event_hashes(events: list[dict[str, Any]]) -> list[str]:
 
 def document(events: list[dict[str, Any]], created: dt.datetime | None = None) -> dict[str, Any]:
     """A valid EPCIS 2.0 JSON document holding *events*."""
-    return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
-            "creationDate": (created or clock.now()).isoformat().replace("+00:00", "Z"),
-            "epcisBody": {"eventList": events}}
+    return {
+        "@context": CONTEXT,
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": (created or clock.now()).isoformat().replace("+00:00", "Z"),
+        "epcisBody": {"eventList": events},
+    }

@@ -17,8 +17,12 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def along(points: Sequence[tuple[float, float]], start: dt.datetime, speed_kmh: float = 70.0,
-          every: dt.timedelta = dt.timedelta(minutes=1)) -> list[tuple[dt.datetime, float, float]]:
+def along(
+    points: Sequence[tuple[float, float]],
+    start: dt.datetime,
+    speed_kmh: float = 70.0,
+    every: dt.timedelta = dt.timedelta(minutes=1),
+) -> list[tuple[dt.datetime, float, float]]:
     """(time, lat, lon) every *every* from the first [lon, lat] point to the last at *speed_kmh*."""
     legs = [_km(points[i], points[i + 1]) for i in range(len(points) - 1)]
     total, step = sum(legs), speed_kmh * every.total_seconds() / 3600

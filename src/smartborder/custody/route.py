@@ -32,16 +32,20 @@ def check_coordinates(lat: float, lon: float, field: str) -> None:
 def parse_linestring(geojson: Any, field: str = "route") -> list[tuple[float, float]]:
     """The [lon, lat] positions of a GeoJSON LineString (RFC 7946 order), checked."""
     if not isinstance(geojson, dict) or geojson.get("type") != "LineString":
-        raise CustodyInputError(field, 'expected a GeoJSON LineString: {"type": "LineString", '
-                                       '"coordinates": [[lon, lat], …]}')
+        raise CustodyInputError(
+            field, 'expected a GeoJSON LineString: {"type": "LineString", "coordinates": [[lon, lat], …]}'
+        )
     coordinates = geojson.get("coordinates")
     if not isinstance(coordinates, list) or len(coordinates) < 2:
         raise CustodyInputError(f"{field}.coordinates", "a LineString needs at least 2 positions")
     points: list[tuple[float, float]] = []
     for i, position in enumerate(coordinates):
         where = f"{field}.coordinates.{i}"
-        if (not isinstance(position, list | tuple) or len(position) not in (2, 3)
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position)):
+        if (
+            not isinstance(position, list | tuple)
+            or len(position) not in (2, 3)
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position)
+        ):
             raise CustodyInputError(where, "expected a position [lon, lat] of two numbers")
         lon, lat = float(position[0]), float(position[1])
         check_coordinates(lat, lon, where)
@@ -88,8 +92,7 @@ class Route:
         """Distance of each point from the route, in metres."""
         return self.distance_xy(self.project(lats, lons), lats, lons)
 
-    def distance_xy(self, xy: np.ndarray, lats: np.ndarray | None = None,
-                    lons: np.ndarray | None = None) -> np.ndarray:
+    def distance_xy(self, xy: np.ndarray, lats: np.ndarray | None = None, lons: np.ndarray | None = None) -> np.ndarray:
         """Distance from the route of points already projected (``project``), in metres. A point
         the route's projection cannot place (far outside its UTM zone: a device reporting 0, 0,
         'null island') gets, when its *lats*/*lons* are given, the great-circle distance to the
@@ -109,7 +112,6 @@ class Route:
         nearest vertex is as good as the nearest point of the line."""
         route_lons, route_lats = np.array(self.points, dtype=float).T
         n, m = len(lats), len(route_lats)
-        _, _, metres = _GEOD.inv(np.repeat(lons, m), np.repeat(lats, m), np.tile(route_lons, n),
-                                 np.tile(route_lats, n))
+        _, _, metres = _GEOD.inv(np.repeat(lons, m), np.repeat(lats, m), np.tile(route_lons, n), np.tile(route_lats, n))
         result: np.ndarray = np.asarray(metres, dtype=float).reshape(n, m).min(axis=1)
         return result

@@ -34,7 +34,8 @@ def normalise_seal(number: str, field: str = "seal_number") -> str:
         raise CustodyInputError(
             field,
             f"{number!r} is not an ISO 17712 seal mark as accepted here: expected a 2–4 letter issuer "
-            "prefix and 4–16 letters or digits with at least 5 digits, e.g. 'TYD1234567'")
+            "prefix and 4–16 letters or digits with at least 5 digits, e.g. 'TYD1234567'",
+        )
     return mark
 
 
@@ -65,10 +66,14 @@ def normalise_container(identifier: str, field: str = "container_id") -> str:
     if CONTAINER_PATTERN.match(ident):
         expected = iso6346_check_digit(ident)
         if int(ident[10]) != expected:
-            raise CustodyInputError(field, f"{identifier!r} fails the ISO 6346 check digit "
-                                           f"(expected {expected}, found {ident[10]})")
+            raise CustodyInputError(
+                field, f"{identifier!r} fails the ISO 6346 check digit (expected {expected}, found {ident[10]})"
+            )
         return ident
     if not TRAILER_PATTERN.match(ident):
-        raise CustodyInputError(field, f"{identifier!r} is neither an ISO 6346 container code "
-                                       "(e.g. 'CSQU3054383') nor a trailer id (2–17 letters, digits, hyphens)")
+        raise CustodyInputError(
+            field,
+            f"{identifier!r} is neither an ISO 6346 container code "
+            "(e.g. 'CSQU3054383') nor a trailer id (2–17 letters, digits, hyphens)",
+        )
     return ident

@@ -45,8 +45,14 @@ class Anomaly:
         return KINDS[self.kind][0]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity, "at": self.at.isoformat(),
-                "meaning": KINDS[self.kind][1], "evidence": self.evidence, "ongoing": self.ongoing}
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "at": self.at.isoformat(),
+            "meaning": KINDS[self.kind][1],
+            "evidence": self.evidence,
+            "ongoing": self.ongoing,
+        }
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,19 @@ def ongoing(plan: Timing, state: CustodyState, now: dt.datetime) -> list[Anomaly
         return found
     last = max(t for t in (state.last_ping_at, state.departed_at) if t is not None)
     if now - last > dt.timedelta(minutes=plan.thresholds.gap_minutes):
-        found.append(Anomaly("tracking_gap", last, {
-            "from": last.isoformat(), "to": None, "minutes": round((now - last).total_seconds() / 60, 1),
-            "limit_minutes": plan.thresholds.gap_minutes}, ongoing=True))
+        found.append(
+            Anomaly(
+                "tracking_gap",
+                last,
+                {
+                    "from": last.isoformat(),
+                    "to": None,
+                    "minutes": round((now - last).total_seconds() / 60, 1),
+                    "limit_minutes": plan.thresholds.gap_minutes,
+                },
+                ongoing=True,
+            )
+        )
     if not state.overdue_flagged and now - start > plan.transit_limit:
         found.append(overdue(plan, start, now, arrived=False, ongoing=True))
     return found
@@ -63,13 +73,18 @@ class Explanation:
     pre_inspection: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "reasons": self.reasons,
-                "anomalies": [a.as_dict() for a in self.anomalies],
-                "pre_inspected": self.pre_inspected, "pre_inspection": self.pre_inspection}
+        return {
+            "status": self.status,
+            "reasons": self.reasons,
+            "anomalies": [a.as_dict() for a in self.anomalies],
+            "pre_inspected": self.pre_inspected,
+            "pre_inspection": self.pre_inspection,
+        }
 
 
-def explain(plan: Plan, state: CustodyState, recorded: list[Anomaly], seal_class: str, audit_status: str,
-            now: dt.datetime) -> Explanation:
+def explain(
+    plan: Plan, state: CustodyState, recorded: list[Anomaly], seal_class: str, audit_status: str, now: dt.datetime
+) -> Explanation:
     """Status, the reason for each finding, and whether the shipment counts as pre-inspected."""
     found = [*recorded, *ongoing(plan, state, now)]
     status = status_of(found, state)
@@ -77,8 +92,12 @@ def explain(plan: Plan, state: CustodyState, recorded: list[Anomaly], seal_class
     if state.seal_number is None:
         reasons.insert(0, "no seal affixed yet: custody starts at the sealing event at the origin facility")
     if not reasons:
-        reasons = [(f"sealed {state.seal_number} at {state.sealed_at.isoformat() if state.sealed_at else '?'}; "
-                    f"no anomaly in {state.pings} pings and the recorded events")]
+        reasons = [
+            (
+                f"sealed {state.seal_number} at {state.sealed_at.isoformat() if state.sealed_at else '?'}; "
+                f"no anomaly in {state.pings} pings and the recorded events"
+            )
+        ]
     why_not = []
     if status != "intact":
         why_not.append(f"custody is {status}")
@@ -86,5 +105,6 @@ def explain(plan: Plan, state: CustodyState, recorded: list[Anomaly], seal_class
         why_not.append(f"seal class {seal_class}: C-TPAT requires class {CTPAT_SEAL_CLASS} (ISO 17712)")
     if audit_status != "certified":
         why_not.append(f"origin facility audit status is {audit_status}, not certified")
-    return Explanation(status, reasons, found, not why_not,
-                       why_not or ["custody intact, class H seal, certified origin facility"])
+    return Explanation(
+        status, reasons, found, not why_not, why_not or ["custody intact, class H seal, certified origin facility"]
+    )

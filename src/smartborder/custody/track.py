@@ -21,8 +21,13 @@ def _minutes(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 60, 1)
 
 
-def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Sequence[float] | np.ndarray,
-         lons: Sequence[float] | np.ndarray) -> tuple[CustodyState, list[Anomaly]]:
+def scan(
+    plan: Plan,
+    state: CustodyState,
+    times: Sequence[dt.datetime],
+    lats: Sequence[float] | np.ndarray,
+    lons: Sequence[float] | np.ndarray,
+) -> tuple[CustodyState, list[Anomaly]]:
     """Judge pings (UTC times, ascending, all after ``state.last_ping_at``) in one pass."""
     n = len(times)
     if n == 0:
@@ -33,8 +38,10 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
     off = plan.route.distance_xy(xy, lat_array, lon_array)
     places = plan.scheduled
     place_xy = plan.route.project(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-    near_scheduled = (np.hypot(xy[:, None, 0] - place_xy[None, :, 0], xy[:, None, 1] - place_xy[None, :, 1])
-                      <= limits.scheduled_zone_m)
+    near_scheduled = (
+        np.hypot(xy[:, None, 0] - place_xy[None, :, 0], xy[:, None, 1] - place_xy[None, :, 1])
+        <= limits.scheduled_zone_m
+    )
 
     s = state.model_dump()
     anomalies: list[Anomaly] = []
@@ -61,27 +68,51 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
         if start is not None and (previous is None or previous < start):
             previous = start if s["departed_at"] is not None else None
         if in_transit and previous is not None and at - previous > gap:
-            anomalies.append(Anomaly("tracking_gap", previous, {
-                "from": previous.isoformat(), "to": at.isoformat(), "minutes": _minutes(at - previous),
-                "limit_minutes": limits.gap_minutes}))
+            anomalies.append(
+                Anomaly(
+                    "tracking_gap",
+                    previous,
+                    {
+                        "from": previous.isoformat(),
+                        "to": at.isoformat(),
+                        "minutes": _minutes(at - previous),
+                        "limit_minutes": limits.gap_minutes,
+                    },
+                )
+            )
         if s["arrived_at"] is not None:  # past the port: the corridor and stop rules have done their work
             s["last_ping_at"] = at
             continue
         # leaving the corridor: one anomaly per excursion
         if off_m[i] > buffer_m:
             if not s["off_corridor"]:
-                anomalies.append(Anomaly("off_corridor", at, {
-                    "lat": lat, "lon": lon, "distance_m": round(off_m[i], 1), "buffer_m": buffer_m}))
+                anomalies.append(
+                    Anomaly(
+                        "off_corridor",
+                        at,
+                        {"lat": lat, "lon": lon, "distance_m": round(off_m[i], 1), "buffer_m": buffer_m},
+                    )
+                )
             s["off_corridor"] = True
         else:
             s["off_corridor"] = False
         # stops: pings within stop_radius of where the stop began
         if stop_x is not None and math.hypot(xs[i] - stop_x, ys[i] - stop_y) <= radius_m:
             if not s["stop_flagged"] and not s["stop_scheduled"] and at - s["stop_since"] > stop_limit:
-                anomalies.append(Anomaly("unscheduled_stop", s["stop_since"], {
-                    "since": s["stop_since"].isoformat(), "seen_at": at.isoformat(),
-                    "minutes_so_far": _minutes(at - s["stop_since"]), "lat": s["stop_lat"], "lon": s["stop_lon"],
-                    "limit_minutes": limits.stop_minutes}))
+                anomalies.append(
+                    Anomaly(
+                        "unscheduled_stop",
+                        s["stop_since"],
+                        {
+                            "since": s["stop_since"].isoformat(),
+                            "seen_at": at.isoformat(),
+                            "minutes_so_far": _minutes(at - s["stop_since"]),
+                            "lat": s["stop_lat"],
+                            "lon": s["stop_lon"],
+                            "limit_minutes": limits.stop_minutes,
+                        },
+                    )
+                )
                 s["stop_flagged"] = True
         else:
             s.update(stop_since=at, stop_lat=lat, stop_lon=lon, stop_flagged=False, stop_scheduled=scheduled[i])
@@ -97,7 +128,15 @@ def scan(plan: Plan, state: CustodyState, times: Sequence[dt.datetime], lats: Se
 
 def overdue(plan: Timing, start: dt.datetime, at: dt.datetime, arrived: bool, ongoing: bool = False) -> Anomaly:
     """The transit-overdue finding, from a ping, an arrival or a read of the status."""
-    return Anomaly("transit_overdue", at, {
-        "departed": start.isoformat(), "expected_minutes": _minutes(plan.expected_transit),
-        "limit_minutes": _minutes(plan.transit_limit), "elapsed_minutes": _minutes(at - start),
-        "arrived": arrived}, ongoing=ongoing)
+    return Anomaly(
+        "transit_overdue",
+        at,
+        {
+            "departed": start.isoformat(),
+            "expected_minutes": _minutes(plan.expected_transit),
+            "limit_minutes": _minutes(plan.transit_limit),
+            "elapsed_minutes": _minutes(at - start),
+            "arrived": arrived,
+        },
+        ongoing=ongoing,
+    )

@@ -26,15 +26,16 @@ STABLE = 2.0
 FLOOR = 100.0
 
 
-def flagged(series: pd.Series, factor: float = FACTOR, window: int = WINDOW, stable: float = STABLE,
-            floor: float = FLOOR) -> pd.Series:
+def flagged(
+    series: pd.Series, factor: float = FACTOR, window: int = WINDOW, stable: float = STABLE, floor: float = FLOOR
+) -> pd.Series:
     """True for each month of *series* (indexed by month, in order) that departs from its
     neighbours as the module's docstring says; False elsewhere (and where neighbours are too
     few: fewer than two)."""
     values = series.to_numpy(dtype=np.float64)
     out = np.zeros(values.size, dtype=bool)
     for i in range(values.size):
-        around = np.r_[values[max(0, i - window):i], values[i + 1:i + 1 + window]]
+        around = np.r_[values[max(0, i - window) : i], values[i + 1 : i + 1 + window]]
         around = around[np.isfinite(around)]
         if around.size < 2:
             continue

@@ -92,9 +92,7 @@ def _series_index() -> dict[tuple[str, str], pd.Series]:
     return index
 
 
-def monthly_series(
-    port_code: str, measure: str, months: MonthRange | None = None
-) -> pd.Series:
+def monthly_series(port_code: str, measure: str, months: MonthRange | None = None) -> pd.Series:
     """Monthly values of one measure at one port (index: month), only months BTS reported."""
     measure = resolve_measure(measure)
     series = _series_index().get((port_code, measure))
@@ -110,7 +108,5 @@ def totals(measures: list[str], months: MonthRange) -> pd.DataFrame:
     wanted = [resolve_measure(m) for m in measures]
     frame = load_crossings()
     rows = frame[frame["measure"].isin(wanted) & months.contains(frame["month"])]
-    table = rows.pivot_table(
-        index="port_code", columns="measure", values="value", aggfunc="sum", observed=True
-    )
+    table = rows.pivot_table(index="port_code", columns="measure", values="value", aggfunc="sum", observed=True)
     return table.reindex(columns=wanted).fillna(0).astype("int64")

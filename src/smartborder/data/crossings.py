@@ -123,12 +123,17 @@ def crossings() -> dict[str, Crossing]:
         else:
             lat, lon, first, last = port.lat, port.lon, port.first_month, port.last_month
         out[str(row["id"])] = Crossing(
-            id=str(row["id"]), name=str(row["name"]), port_code=code,
+            id=str(row["id"]),
+            name=str(row["name"]),
+            port_code=code,
             bridge=str(bridge) if bridge is not None else None,
             cbp=tuple(str(c) for c in row.get("cbp", [])),  # type: ignore[attr-defined]
             cbp_also=tuple(str(c) for c in row.get("cbp_also", [])),  # type: ignore[attr-defined]
             aliases=tuple(str(a) for a in row.get("aliases", [])),  # type: ignore[attr-defined]
-            lat=lat, lon=lon, first_month=first, last_month=last,
+            lat=lat,
+            lon=lon,
+            first_month=first,
+            last_month=last,
         )
     return out
 
@@ -196,8 +201,10 @@ def _place(kind: str, key: str, note: str | None = None) -> Place:
 
 
 def _strip_state(text: str) -> str:
-    return re.sub(r"\s*,?\s*(texas|tx|new mexico|nm|arizona|az|california|ca)\.?\s*$", "", text,
-                  flags=re.IGNORECASE) or text
+    return (
+        re.sub(r"\s*,?\s*(texas|tx|new mexico|nm|arizona|az|california|ca)\.?\s*$", "", text, flags=re.IGNORECASE)
+        or text
+    )
 
 
 def by_cbp_number(number: str) -> Crossing | None:
@@ -258,8 +265,10 @@ def resolve_crossing(query: str) -> Crossing:
     place = resolve_place(query)
     if len(place.crossings) != 1:
         names = "; ".join(c.label for c in place.crossings)
-        raise DataError(f"crossing: {query!r} is {place.port.label}, a port of {len(place.crossings)} "
-                        f"crossings ({names}); name one of them")
+        raise DataError(
+            f"crossing: {query!r} is {place.port.label}, a port of {len(place.crossings)} "
+            f"crossings ({names}); name one of them"
+        )
     return place.crossings[0]
 
 
@@ -302,9 +311,12 @@ def _lane_facts(cbp: tuple[str, ...]) -> dict[str, LaneFacts]:
         types = {BWT_LANE_TYPES[t] for cell in serving[f"{traffic}_lane_types"] for t in cell.split("|") if t}
         ordered = tuple(t for t in ("standard", "Ready", "SENTRI", "FAST") if t in types)
         # Columns zipped rather than itertuples(): that builds a namedtuple class per call (~5 ms).
-        entries = ", ".join(f"{number} {name} {crossing_name}".strip() for number, name, crossing_name
-                            in zip(serving["port_number"], serving["port_name"], serving["crossing_name"],
-                                   strict=True))
+        entries = ", ".join(
+            f"{number} {name} {crossing_name}".strip()
+            for number, name, crossing_name in zip(
+                serving["port_number"], serving["port_name"], serving["crossing_name"], strict=True
+            )
+        )
         facts[vehicle] = LaneFacts(
             max_lanes=int(serving[f"{traffic}_max_lanes"].astype(int).sum()),
             lane_types=ordered or ("standard",),

@@ -21,9 +21,7 @@ def occupancy(port_code: str, vehicles: str = "Personal Vehicles", months: Month
     """Average persons per vehicle (passengers ÷ vehicles) over months where both are reported."""
     vehicles = resolve_measure(vehicles)
     if vehicles not in _OCCUPANCY_PAIRS:
-        raise DataError(
-            f"vehicles: occupancy is defined for {', '.join(_OCCUPANCY_PAIRS)}, not {vehicles!r}."
-        )
+        raise DataError(f"vehicles: occupancy is defined for {', '.join(_OCCUPANCY_PAIRS)}, not {vehicles!r}.")
     count = monthly_series(port_code, vehicles, months)
     people = monthly_series(port_code, _OCCUPANCY_PAIRS[vehicles], months)
     both = pd.concat([count, people], axis=1, join="inner")

@@ -1,10 +1,10 @@
 """Errors of the data layer.
 
-    DataError
-    ├── UnknownPortError       no port matches the name or code
-    ├── AmbiguousPortError     several ports match equally well
-    ├── UnknownMeasureError    not one of the BTS measures
-    └── PeriodError            malformed month, reversed or empty range
+DataError
+├── UnknownPortError       no port matches the name or code
+├── AmbiguousPortError     several ports match equally well
+├── UnknownMeasureError    not one of the BTS measures
+└── PeriodError            malformed month, reversed or empty range
 """
 
 from smartborder.errors import SmartborderError
@@ -21,10 +21,7 @@ class UnknownPortError(DataError, LookupError):
         self.query = query
         self.suggestions = suggestions
         hint = f" Closest matches: {', '.join(suggestions)}." if suggestions else ""
-        super().__init__(
-            f"port: no US–Mexico port matches {query!r}.{hint} "
-            "Run `smartborder ports` for the full list."
-        )
+        super().__init__(f"port: no US–Mexico port matches {query!r}.{hint} Run `smartborder ports` for the full list.")
 
 
 class AmbiguousPortError(DataError, LookupError):

@@ -102,18 +102,28 @@ class Geography:
         return {
             "source": self.source,
             "bbox": list(self.bbox),
-            "lines": [{"kind": line.kind, "name": line.name, "lon": line.lon.tolist(), "lat": line.lat.tolist()}
-                      for line in lines],
-            "labels": [{"name": label.name, "country": label.country, "at": [label.lon, label.lat]}
-                       for label in self.labels],
+            "lines": [
+                {"kind": line.kind, "name": line.name, "lon": line.lon.tolist(), "lat": line.lat.tolist()}
+                for line in lines
+            ],
+            "labels": [
+                {"name": label.name, "country": label.country, "at": [label.lon, label.lat]} for label in self.labels
+            ],
         }
 
     def land_json(self) -> list[dict[str, Any]]:
         """Land as ``[{"name", "rings": [{"lon", "lat"}]}]``, exterior rings first."""
-        return [{"name": land.name,
-                 "rings": [{"lon": ring[:, 0].tolist(), "lat": ring[:, 1].tolist()}
-                           for polygon in land.polygons for ring in polygon]}
-                for land in self.land]
+        return [
+            {
+                "name": land.name,
+                "rings": [
+                    {"lon": ring[:, 0].tolist(), "lat": ring[:, 1].tolist()}
+                    for polygon in land.polygons
+                    for ring in polygon
+                ],
+            }
+            for land in self.land
+        ]
 
 
 def _parts(geometry: dict[str, Any]) -> list[np.ndarray]:
@@ -139,8 +149,14 @@ def border_region() -> Geography:
             lines += [Line(kind, props["name"], part) for part in _parts(geometry)]
         elif kind == "land":
             polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-            land.append(Land(props["name"], tuple(
-                tuple(np.asarray(ring, dtype=float).reshape(-1, 2) for ring in polygon) for polygon in polygons)))
+            land.append(
+                Land(
+                    props["name"],
+                    tuple(
+                        tuple(np.asarray(ring, dtype=float).reshape(-1, 2) for ring in polygon) for polygon in polygons
+                    ),
+                )
+            )
         elif kind == "state_label":
             lon, lat = geometry["coordinates"]
             labels.append(StateLabel(props["name"], props.get("country", ""), float(lon), float(lat)))

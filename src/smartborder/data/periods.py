@@ -60,8 +60,11 @@ class MonthRange:
         the monthly ordinals when index and range are monthly (a lookup per month of a
         port-year costs microseconds instead of milliseconds)."""
         ends = [p for p in (self.start, self.end) if p is not None]
-        if not (isinstance(index, pd.PeriodIndex) and index.freqstr == "M"
-                and all(isinstance(p, pd.Period) and p.freqstr == "M" for p in ends)):
+        if not (
+            isinstance(index, pd.PeriodIndex)
+            and index.freqstr == "M"
+            and all(isinstance(p, pd.Period) and p.freqstr == "M" for p in ends)
+        ):
             result: np.ndarray = self.contains(index.to_series()).to_numpy()
             return result
         ordinals = index.asi8
@@ -82,5 +85,5 @@ class MonthRange:
         if inside.size == 0:
             return series.iloc[0:0]
         if inside[-1] - inside[0] + 1 == inside.size:
-            return series.iloc[int(inside[0]):int(inside[-1]) + 1]
+            return series.iloc[int(inside[0]) : int(inside[-1]) + 1]
         return series[mask]

@@ -154,9 +154,7 @@ def resolve(query: str) -> Resolution:
         port = ports[aliases[key]]
         return Resolution(port, f"{text!r} is reported by BTS within port {port.label}")
     # A unique whole-word prefix ("calexico e", "cross border") is a match; several are not.
-    prefixed = sorted(
-        {p.code for name, p in by_name.items() if name.startswith((key + " ", key))}
-    )
+    prefixed = sorted({p.code for name, p in by_name.items() if name.startswith((key + " ", key))})
     if len(prefixed) == 1:
         port = ports[prefixed[0]]
         return Resolution(port, f"{text!r} matched {port.label} by prefix")

@@ -36,8 +36,9 @@ def hourly_wait_profile(port_code: str, vehicle: str, lane: str, month: int) -> 
     if port_code not in PROFILES:
         raise DataError(f"port: CBP wait profiles are shipped for San Ysidro (2504) only, not {port_code}")
     if (vehicle, lane) not in COLUMNS:
-        raise DataError(f"lane: no CBP profile for {vehicle}/{lane}; available: "
-                        f"{', '.join(f'{v}/{k}' for v, k in COLUMNS)}")
+        raise DataError(
+            f"lane: no CBP profile for {vehicle}/{lane}; available: {', '.join(f'{v}/{k}' for v, k in COLUMNS)}"
+        )
     if not 1 <= month <= 12:
         raise DataError(f"month: expected 1..12, got {month}")
     frame = _load(port_code)

@@ -59,8 +59,9 @@ def read_averages(text: str, path: str, source: str, *, day0: Weekday) -> tuple[
     lanes = [name for name in header if name in COLUMNS]
     unknown = [name for name in header if name.endswith("_avg_min") and name not in COLUMNS]
     if unknown:
-        raise MalformedFileError(path, f"unknown lane column {unknown[0]}; expected {', '.join(COLUMNS)}",
-                                 line=1, field=unknown[0])
+        raise MalformedFileError(
+            path, f"unknown lane column {unknown[0]}; expected {', '.join(COLUMNS)}", line=1, field=unknown[0]
+        )
     rows: list[Record] = []
     drops: list[Record] = []
     seen: dict[tuple[str, int, int, int], int] = {}
@@ -74,20 +75,38 @@ def read_averages(text: str, path: str, source: str, *, day0: Weekday) -> tuple[
         cell = {name: _int_in_range(row, name, path, line) for name in _RANGES}
         key = (row["crossing_id"], cell["month"], cell["day_of_week_index"], cell["hour"])
         if key in seen:
-            raise MalformedFileError(path, f"cell crossing_id {key[0]} month {key[1]} day_of_week_index "
-                                           f"{key[2]} hour {key[3]} repeats line {seen[key]}", line=line)
+            raise MalformedFileError(
+                path,
+                f"cell crossing_id {key[0]} month {key[1]} day_of_week_index "
+                f"{key[2]} hour {key[3]} repeats line {seen[key]}",
+                line=line,
+            )
         seen[key] = line
         crossing_id = row["crossing_id"]
         port_number = crossing_id[-6:] if len(crossing_id) == 8 and crossing_id.isdigit() else ""
         for column in lanes:
             traffic, lane = COLUMNS[column]
-            base = {"port_number": port_number, "port_name": row["port_name"], "crossing_name": "",
-                    "crossing": row["port_name"], "bts_port_code": "", "border": "", "crossing_id": crossing_id,
-                    "traffic_type": traffic, "lane_type": lane, "month": cell["month"],
-                    "weekday": weekday_of(cell["day_of_week_index"], day0), "hour": cell["hour"], "source": source}
+            base = {
+                "port_number": port_number,
+                "port_name": row["port_name"],
+                "crossing_name": "",
+                "crossing": row["port_name"],
+                "bts_port_code": "",
+                "border": "",
+                "crossing_id": crossing_id,
+                "traffic_type": traffic,
+                "lane_type": lane,
+                "month": cell["month"],
+                "weekday": weekday_of(cell["day_of_week_index"], day0),
+                "hour": cell["hour"],
+                "source": source,
+            }
             value = parse_delay(row[column])
-            reason = value if isinstance(value, Reason) else (
-                Reason.NEGATIVE if value < 0 else Reason.OVER_24H if value > MAX_DELAY_MINUTES else None)
+            reason = (
+                value
+                if isinstance(value, Reason)
+                else (Reason.NEGATIVE if value < 0 else Reason.OVER_24H if value > MAX_DELAY_MINUTES else None)
+            )
             if reason is not None:
                 drops.append(_drop(base, reason, f"line {line}: {column} {row[column]!r}"))
             else:
@@ -102,15 +121,23 @@ def _int_in_range(row: dict[str, str], name: str, path: str, line: int) -> int:
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise MalformedFileError(path, f"{name} {row[name]!r} is not a whole number {low}..{high}",
-                                 line=line, field=name)
+        raise MalformedFileError(
+            path, f"{name} {row[name]!r} is not a whole number {low}..{high}", line=line, field=name
+        )
     return value
 
 
 def _drop(base: Record, reason: Reason, detail: str) -> Record:
     cell = f"month {base['month']} weekday {base['weekday']} hour {base['hour']}"
-    return drop(base["source"], base["crossing"], base["port_number"], base["traffic_type"], base["lane_type"],
-                reason, f"{cell}: {detail}")
+    return drop(
+        base["source"],
+        base["crossing"],
+        base["port_number"],
+        base["traffic_type"],
+        base["lane_type"],
+        reason,
+        f"{cell}: {detail}",
+    )
 
 
 def _without_zero_series(rows: list[Record], drops: list[Record]) -> tuple[pd.DataFrame, list[Record]]:

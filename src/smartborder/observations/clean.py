@@ -47,8 +47,11 @@ from smartborder.observations.timezones import UpdateTime, parse_update_time, to
 PUBLISHED_TOLERANCE = dt.timedelta(hours=2)
 MEDIAN_TOLERANCE = dt.timedelta(hours=3)
 
-_STATUS_REASONS = {"lanes closed": Reason.LANES_CLOSED, "update pending": Reason.UPDATE_PENDING,
-                   "n/a": Reason.NOT_APPLICABLE}
+_STATUS_REASONS = {
+    "lanes closed": Reason.LANES_CLOSED,
+    "update pending": Reason.UPDATE_PENDING,
+    "n/a": Reason.NOT_APPLICABLE,
+}
 _HOURS_MINUTES = re.compile(r"^(?:(\d+)\s*(?:hrs?|hours?))?\s*(?:(\d+)\s*(?:mins?|minutes?))?$", re.IGNORECASE)
 
 Record = dict[str, Any]
@@ -78,18 +81,43 @@ def parse_count(text: str) -> float:
     return value if math.isfinite(value) else math.nan
 
 
-def drop(source: str, crossing: str, port_number: str, traffic: str, lane: str, reason: Reason,
-         detail: str, snapshot_date: str = "", time_local: str = "") -> Record:
+def drop(
+    source: str,
+    crossing: str,
+    port_number: str,
+    traffic: str,
+    lane: str,
+    reason: Reason,
+    detail: str,
+    snapshot_date: str = "",
+    time_local: str = "",
+) -> Record:
     """One row of the drop record."""
-    return {"source": source, "crossing": crossing, "port_number": port_number,
-            "traffic_type": traffic, "lane_type": lane, "snapshot_date": snapshot_date,
-            "time_local": time_local, "reason": str(reason), "detail": detail}
+    return {
+        "source": source,
+        "crossing": crossing,
+        "port_number": port_number,
+        "traffic_type": traffic,
+        "lane_type": lane,
+        "snapshot_date": snapshot_date,
+        "time_local": time_local,
+        "reason": str(reason),
+        "detail": detail,
+    }
 
 
 def _drop_raw(lane: RawLane, reason: Reason, detail: str) -> Record:
     day = lane.snapshot_date.isoformat() if lane.snapshot_date else lane.date_text
-    return drop(lane.source, lane.crossing, lane.port_number, lane.traffic_type, lane.lane_type or lane.lane_label,
-                reason, detail, snapshot_date=day)
+    return drop(
+        lane.source,
+        lane.crossing,
+        lane.port_number,
+        lane.traffic_type,
+        lane.lane_type or lane.lane_label,
+        reason,
+        detail,
+        snapshot_date=day,
+    )
 
 
 def resolve(lanes: Iterable[RawLane], *, keep_canadian: bool) -> tuple[list[Record], list[Record]]:
@@ -139,14 +167,26 @@ def _date_updates(pending: list[tuple[RawLane, float, UpdateTime]]) -> list[Reco
         assert lane.snapshot_date is not None  # resolve() keeps only dated entries
         day = lane.snapshot_date - dt.timedelta(days=1) if late else lane.snapshot_date
         local = when.on(day)
-        records.append({
-            "port_number": lane.port_number, "port_name": lane.port_name, "crossing_name": lane.crossing_name,
-            "crossing": lane.crossing, "bts_port_code": "", "border": lane.border,
-            "traffic_type": lane.traffic_type, "lane_type": lane.lane_type, "time_local": local,
-            "tz": when.tz, "time_utc": to_utc(local, when.tz), "delay_minutes": delay,
-            "lanes_open": parse_count(lane.lanes_open), "max_lanes": parse_count(lane.max_lanes),
-            "hours": lane.hours, "source": lane.source,
-        })
+        records.append(
+            {
+                "port_number": lane.port_number,
+                "port_name": lane.port_name,
+                "crossing_name": lane.crossing_name,
+                "crossing": lane.crossing,
+                "bts_port_code": "",
+                "border": lane.border,
+                "traffic_type": lane.traffic_type,
+                "lane_type": lane.lane_type,
+                "time_local": local,
+                "tz": when.tz,
+                "time_utc": to_utc(local, when.tz),
+                "delay_minutes": delay,
+                "lanes_open": parse_count(lane.lanes_open),
+                "max_lanes": parse_count(lane.max_lanes),
+                "hours": lane.hours,
+                "source": lane.source,
+            }
+        )
     return records
 
 
@@ -163,18 +203,28 @@ def finish(records: list[Record], drops: list[Record]) -> tuple[pd.DataFrame, pd
         if reason is not None:
             drops.append(_drop_record(record, reason, f"delay {delay:g} min"))
             continue
-        key = (record["port_number"], record["crossing"], record["traffic_type"], record["lane_type"],
-               record["time_utc"])
+        key = (
+            record["port_number"],
+            record["crossing"],
+            record["traffic_type"],
+            record["lane_type"],
+            record["time_utc"],
+        )
         earlier = kept.get(key)
         if earlier is None:
             kept[key] = record
         elif _same(earlier, record):
             drops.append(_drop_record(record, Reason.REPUBLISHED, f"first read from {earlier['source']}"))
         else:
-            drops.append(_drop_record(earlier, Reason.REVISED,
-                                      f"delay {earlier['delay_minutes']:g} → {record['delay_minutes']:g}, "
-                                      f"lanes open {earlier['lanes_open']:g} → {record['lanes_open']:g} "
-                                      f"in {record['source']}"))
+            drops.append(
+                _drop_record(
+                    earlier,
+                    Reason.REVISED,
+                    f"delay {earlier['delay_minutes']:g} → {record['delay_minutes']:g}, "
+                    f"lanes open {earlier['lanes_open']:g} → {record['lanes_open']:g} "
+                    f"in {record['source']}",
+                )
+            )
             kept[key] = record
     return snapshot_frame(list(kept.values())), drop_frame(drops)
 
@@ -182,27 +232,48 @@ def finish(records: list[Record], drops: list[Record]) -> tuple[pd.DataFrame, pd
 def _same(a: Record, b: Record) -> bool:
     def eq(x: float, y: float) -> bool:
         return x == y or (math.isnan(x) and math.isnan(y))
+
     return eq(a["delay_minutes"], b["delay_minutes"]) and eq(a["lanes_open"], b["lanes_open"])
 
 
 def _drop_record(record: Record, reason: Reason, detail: str) -> Record:
-    return drop(record["source"], record["crossing"], record["port_number"], record["traffic_type"],
-                record["lane_type"], reason, detail, snapshot_date=f"{record['time_local']:%Y-%m-%d}",
-                time_local=_stamp(record))
+    return drop(
+        record["source"],
+        record["crossing"],
+        record["port_number"],
+        record["traffic_type"],
+        record["lane_type"],
+        reason,
+        detail,
+        snapshot_date=f"{record['time_local']:%Y-%m-%d}",
+        time_local=_stamp(record),
+    )
 
 
 def snapshot_frame(records: list[Record]) -> pd.DataFrame:
     """The delay table with fixed dtypes, sorted by crossing, traffic, lane and time."""
     frame = pd.DataFrame.from_records(records, columns=list(SNAPSHOT_COLUMNS))
-    for column in ("port_number", "port_name", "crossing_name", "crossing", "bts_port_code", "border",
-                   "traffic_type", "lane_type", "tz", "hours", "source"):
+    for column in (
+        "port_number",
+        "port_name",
+        "crossing_name",
+        "crossing",
+        "bts_port_code",
+        "border",
+        "traffic_type",
+        "lane_type",
+        "tz",
+        "hours",
+        "source",
+    ):
         frame[column] = frame[column].astype(str)
     frame["time_local"] = pd.to_datetime(frame["time_local"]).astype("datetime64[ns]")
     frame["time_utc"] = pd.to_datetime(frame["time_utc"], utc=True).astype("datetime64[ns, UTC]")
     for column in ("delay_minutes", "lanes_open", "max_lanes"):
         frame[column] = frame[column].astype(float)
-    return frame.sort_values(["crossing", "port_number", "traffic_type", "lane_type", "time_utc"],
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(
+        ["crossing", "port_number", "traffic_type", "lane_type", "time_utc"], kind="stable"
+    ).reset_index(drop=True)
 
 
 def drop_frame(drops: list[Record]) -> pd.DataFrame:

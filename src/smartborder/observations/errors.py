@@ -39,8 +39,7 @@ class UnrecognisedFormatError(ObservationsError, ValueError):
 class MalformedFileError(ObservationsError, ValueError):
     """A file of a known format is broken; ``line`` and ``field`` say where when known."""
 
-    def __init__(self, path: str | Path, problem: str, *, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(self, path: str | Path, problem: str, *, line: int | None = None, field: str | None = None) -> None:
         self.path = str(path)
         self.line = line
         self.field = field

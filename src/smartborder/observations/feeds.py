@@ -27,10 +27,18 @@ from zoneinfo import ZoneInfo
 from smartborder.observations.errors import MalformedFileError
 from smartborder.observations.schema import RawLane, Reason, border_of
 
-GROUPS = {"commercial_vehicle_lanes": "commercial", "passenger_vehicle_lanes": "passenger",
-          "pedestrian_lanes": "pedestrian"}
-LANES = {"standard_lanes": "standard", "fast_lanes": "FAST", "ready_lanes": "ready_lane",
-         "sentri_lanes": "SENTRI", "nexus_lanes": "NEXUS"}
+GROUPS = {
+    "commercial_vehicle_lanes": "commercial",
+    "passenger_vehicle_lanes": "passenger",
+    "pedestrian_lanes": "pedestrian",
+}
+LANES = {
+    "standard_lanes": "standard",
+    "fast_lanes": "FAST",
+    "ready_lanes": "ready_lane",
+    "sentri_lanes": "SENTRI",
+    "nexus_lanes": "NEXUS",
+}
 _SHARED = "nexus_sentri_lanes"
 _BY_BORDER = {"Mexican": "SENTRI", "Canadian": "NEXUS"}
 
@@ -72,8 +80,14 @@ def read_xml(root: ET.Element, source: str, snapshot: int, path: str) -> list[Ra
     published = eastern_stamp(fallback, _text(root.findtext("last_updated_time")))
     lanes: list[RawLane] = []
     for index, port in enumerate(root.findall("port"), start=1):
-        lanes += port_lanes(_as_dict(port), source=source, snapshot=snapshot, fallback_date=fallback,
-                            published=published, where=(path, f"<port> number {index}"))
+        lanes += port_lanes(
+            _as_dict(port),
+            source=source,
+            snapshot=snapshot,
+            fallback_date=fallback,
+            published=published,
+            where=(path, f"<port> number {index}"),
+        )
     return lanes
 
 
@@ -81,15 +95,22 @@ def read_json(data: Any, source: str, snapshot: int, path: str) -> list[RawLane]
     """Every lane of a JSON list of ports, bare or wrapped in an object."""
     ports = _port_list(data)
     if ports is None:
-        raise MalformedFileError(path, "JSON holds no list of ports (objects with port_number or "
-                                       "port_name), at the top or one level down")
+        raise MalformedFileError(
+            path, "JSON holds no list of ports (objects with port_number or port_name), at the top or one level down"
+        )
     lanes: list[RawLane] = []
     for index, port in enumerate(ports, start=1):
         if not isinstance(port, Mapping):
             raise MalformedFileError(path, f"port number {index} is {type(port).__name__}, not an object")
         published = eastern_stamp(_text(port.get("date")), _text(port.get("time")))
-        lanes += port_lanes(port, source=source, snapshot=snapshot, fallback_date="", published=published,
-                            where=(path, f"port number {index}"))
+        lanes += port_lanes(
+            port,
+            source=source,
+            snapshot=snapshot,
+            fallback_date="",
+            published=published,
+            where=(path, f"port number {index}"),
+        )
     return lanes
 
 
@@ -109,18 +130,33 @@ def _port_list(data: Any) -> list[Any] | None:
     return None
 
 
-def port_lanes(port: Mapping[str, Any], *, source: str, snapshot: int, fallback_date: str,
-               published: dt.datetime | None, where: tuple[str, str]) -> list[RawLane]:
+def port_lanes(
+    port: Mapping[str, Any],
+    *,
+    source: str,
+    snapshot: int,
+    fallback_date: str,
+    published: dt.datetime | None,
+    where: tuple[str, str],
+) -> list[RawLane]:
     """One port's lanes, in any order the feed gives them; unknown names become problems."""
     number, name = _text(port.get("port_number")), _text(port.get("port_name"))
     if not number and not name:
         raise MalformedFileError(where[0], f"{where[1]} has neither port_number nor port_name")
     border = border_of(_text(port.get("border")))
     date_text = _text(port.get("date")) or fallback_date
-    template = RawLane(source=source, snapshot=snapshot, reference=published, port_number=number, port_name=name,
-                       crossing_name=_text(port.get("crossing_name")), border=border,
-                       hours=_text(port.get("hours")), date_text=date_text,
-                       snapshot_date=parse_date(date_text) if date_text else None)
+    template = RawLane(
+        source=source,
+        snapshot=snapshot,
+        reference=published,
+        port_number=number,
+        port_name=name,
+        crossing_name=_text(port.get("crossing_name")),
+        border=border,
+        hours=_text(port.get("hours")),
+        date_text=date_text,
+        snapshot_date=parse_date(date_text) if date_text else None,
+    )
     lanes: list[RawLane] = []
     for group_key, group in port.items():
         if not isinstance(group, Mapping) or not str(group_key).lower().endswith("_lanes"):
@@ -133,13 +169,25 @@ def port_lanes(port: Mapping[str, Any], *, source: str, snapshot: int, fallback_
             label = f"{group_key}/{lane_key}"
             key = str(lane_key).lower()
             lane_type = _BY_BORDER.get(border, "") if key == _SHARED else LANES.get(key, "")
-            problem = ((Reason.UNKNOWN_TRAFFIC, label) if not traffic else
-                       (Reason.UNKNOWN_LANE, label if key != _SHARED else f"{label} with no border stated")
-                       if not lane_type else None)
-            lanes.append(replace(
-                template, traffic_type=traffic, lane_type=lane_type, lane_label=label, max_lanes=max_lanes,
-                status=_text(lane.get("operational_status")), update_time=_text(lane.get("update_time")),
-                delay=_text(lane.get("delay_minutes")), lanes_open=_text(lane.get("lanes_open")),
-                problem=problem,
-            ))
+            problem = (
+                (Reason.UNKNOWN_TRAFFIC, label)
+                if not traffic
+                else (Reason.UNKNOWN_LANE, label if key != _SHARED else f"{label} with no border stated")
+                if not lane_type
+                else None
+            )
+            lanes.append(
+                replace(
+                    template,
+                    traffic_type=traffic,
+                    lane_type=lane_type,
+                    lane_label=label,
+                    max_lanes=max_lanes,
+                    status=_text(lane.get("operational_status")),
+                    update_time=_text(lane.get("update_time")),
+                    delay=_text(lane.get("delay_minutes")),
+                    lanes_open=_text(lane.get("lanes_open")),
+                    problem=problem,
+                )
+            )
     return lanes

@@ -31,8 +31,18 @@ if TYPE_CHECKING:
 
     from smartborder.observations.result import Observations
 
-REQUIRED = ("crossing", "bts_port_code", "traffic_type", "lane_type", "update_time_local", "tz",
-            "delay_minutes", "lanes_open", "max_lanes", "hours")
+REQUIRED = (
+    "crossing",
+    "bts_port_code",
+    "traffic_type",
+    "lane_type",
+    "update_time_local",
+    "tz",
+    "delay_minutes",
+    "lanes_open",
+    "max_lanes",
+    "hours",
+)
 OPTIONAL = ("port_number", "port_name", "crossing_name", "border")
 BORDERS = ("Mexican", "Canadian", "")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -44,8 +54,9 @@ def read_flat_csv(text: str, path: str, source: str, *, keep_canadian: bool) -> 
     header = [name.strip() for name in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise MalformedFileError(path, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                                 line=1, field=missing[0])
+        raise MalformedFileError(
+            path, f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}", line=1, field=missing[0]
+        )
     records: list[Record] = []
     drops: list[Record] = []
     for fields in reader:
@@ -53,19 +64,35 @@ def read_flat_csv(text: str, path: str, source: str, *, keep_canadian: bool) -> 
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            raise MalformedFileError(path, f"expected {len(header)} fields as in the header, found {len(fields)}",
-                                     line=line)
+            raise MalformedFileError(
+                path, f"expected {len(header)} fields as in the header, found {len(fields)}", line=line
+            )
         row = dict(zip(header, (f.strip() for f in fields), strict=True))
         record = _record(row, path, line, source)
         stamp = f"{record['time_local']:%Y-%m-%d %H:%M}"
         delay = parse_delay(row["delay_minutes"])
-        reason = (Reason.CANADIAN if record["border"] == "Canadian" and not keep_canadian
-                  else delay if isinstance(delay, Reason) else None)
+        reason = (
+            Reason.CANADIAN
+            if record["border"] == "Canadian" and not keep_canadian
+            else delay
+            if isinstance(delay, Reason)
+            else None
+        )
         if reason is not None:
             detail = record["border"] if reason is Reason.CANADIAN else f"delay {row['delay_minutes']!r}"
-            drops.append(drop(source, record["crossing"], record["port_number"], record["traffic_type"],
-                              record["lane_type"], reason, f"line {line}: {detail}",
-                              snapshot_date=stamp[:10], time_local=stamp))
+            drops.append(
+                drop(
+                    source,
+                    record["crossing"],
+                    record["port_number"],
+                    record["traffic_type"],
+                    record["lane_type"],
+                    reason,
+                    f"line {line}: {detail}",
+                    snapshot_date=stamp[:10],
+                    time_local=stamp,
+                )
+            )
             continue
         record["delay_minutes"] = delay
         records.append(record)
@@ -102,11 +129,21 @@ def _record(row: dict[str, str], path: str, line: int, source: str) -> Record:
             raise bad(field, "is not a number") from None
     port_name, crossing_name = row.get("port_name", ""), row.get("crossing_name", "")
     return {
-        "port_number": row.get("port_number", ""), "port_name": port_name, "crossing_name": crossing_name,
-        "crossing": row["crossing"], "bts_port_code": row["bts_port_code"], "border": border,
-        "traffic_type": row["traffic_type"], "lane_type": row["lane_type"], "time_local": local,
-        "tz": row["tz"], "time_utc": to_utc(local, row["tz"]), "delay_minutes": row["delay_minutes"],
-        "lanes_open": counts["lanes_open"], "max_lanes": counts["max_lanes"], "hours": row["hours"],
+        "port_number": row.get("port_number", ""),
+        "port_name": port_name,
+        "crossing_name": crossing_name,
+        "crossing": row["crossing"],
+        "bts_port_code": row["bts_port_code"],
+        "border": border,
+        "traffic_type": row["traffic_type"],
+        "lane_type": row["lane_type"],
+        "time_local": local,
+        "tz": row["tz"],
+        "time_utc": to_utc(local, row["tz"]),
+        "delay_minutes": row["delay_minutes"],
+        "lanes_open": counts["lanes_open"],
+        "max_lanes": counts["max_lanes"],
+        "hours": row["hours"],
         "source": source,
     }
 
@@ -124,11 +161,24 @@ def csv_text(frame: pd.DataFrame) -> str:
     writer.writerow([*REQUIRED, *OPTIONAL])
     for row in frame.itertuples(index=False):
         r: Any = row
-        writer.writerow([
-            r.crossing, r.bts_port_code, r.traffic_type, r.lane_type, f"{r.time_local:%Y-%m-%d %H:%M}", r.tz,
-            _number(r.delay_minutes), _number(r.lanes_open), _number(r.max_lanes), r.hours,
-            r.port_number, r.port_name, r.crossing_name, r.border,
-        ])
+        writer.writerow(
+            [
+                r.crossing,
+                r.bts_port_code,
+                r.traffic_type,
+                r.lane_type,
+                f"{r.time_local:%Y-%m-%d %H:%M}",
+                r.tz,
+                _number(r.delay_minutes),
+                _number(r.lanes_open),
+                _number(r.max_lanes),
+                r.hours,
+                r.port_number,
+                r.port_name,
+                r.crossing_name,
+                r.border,
+            ]
+        )
     return out.getvalue()
 
 
@@ -140,8 +190,10 @@ def to_csv(observations: Observations | pd.DataFrame, path: str | Path, *, overw
     """
     frame: pd.DataFrame = getattr(observations, "frame", observations)
     if getattr(observations, "kind", "snapshot") != "snapshot" or "time_local" not in frame.columns:
-        raise ObservationsError("to_csv: historical averages have no update times; only snapshot "
-                                "observations can be written as the flat CSV")
+        raise ObservationsError(
+            "to_csv: historical averages have no update times; only snapshot "
+            "observations can be written as the flat CSV"
+        )
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target}: file exists; pass overwrite=True (--force) to replace it")
@@ -162,4 +214,3 @@ def to_csv(observations: Observations | pd.DataFrame, path: str | Path, *, overw
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
-

@@ -113,12 +113,15 @@ def detect(data: bytes, path: str | Path) -> tuple[Format, Any]:
     if sum(name in header for name in REQUIRED) >= 3:
         return "csv", text
     raise UnrecognisedFormatError(
-        path, "not a CBP Border Wait Times file: expected XML (<border_wait_time> or <rss>), JSON, or a CSV "
-              f"with columns {','.join(REQUIRED)}; the first line is {text.splitlines()[0][:80]!r}")
+        path,
+        "not a CBP Border Wait Times file: expected XML (<border_wait_time> or <rss>), JSON, or a CSV "
+        f"with columns {','.join(REQUIRED)}; the first line is {text.splitlines()[0][:80]!r}",
+    )
 
 
-def load(paths: PathLike | Iterable[PathLike], *, keep_canadian: bool = False,
-         day0: Weekday = "sunday") -> Observations:
+def load(
+    paths: PathLike | Iterable[PathLike], *, keep_canadian: bool = False, day0: Weekday = "sunday"
+) -> Observations:
     """Read CBP Border Wait Times files into one cleaned table (see ``clean`` for the rules).
 
     *paths* is a file, a directory, a glob, or a list of them; ``.gz`` files are read as well.
@@ -134,8 +137,10 @@ def load(paths: PathLike | Iterable[PathLike], *, keep_canadian: bool = False,
         fmt, content = detect(_read(path), path)
         kinds.setdefault("average" if fmt == "averages" else "snapshot", path)
         if len(kinds) > 1:
-            raise MixedKindsError(f"{kinds['average']} holds historical averages and {kinds['snapshot']} "
-                                  "snapshots; they have no common time axis, so load them separately")
+            raise MixedKindsError(
+                f"{kinds['average']} holds historical averages and {kinds['snapshot']} "
+                "snapshots; they have no common time axis, so load them separately"
+            )
         if fmt == "averages":
             frame, more = read_averages(content, str(path), path.name, day0=day0)
             averages.append(frame)
@@ -160,8 +165,9 @@ def load_averages(path: PathLike | None = None, *, day0: Weekday = "sunday") -> 
     """CBP's historical averages (default: the shipped San Ysidro file) as ``kind="average"``."""
     result = load(path if path is not None else data_file(SAN_YSIDRO_WAITS), day0=day0)
     if result.kind != "average":
-        raise UnrecognisedFormatError(str(path), "not a CBP historical averages file (no day_of_week_index "
-                                                 "and *_avg_min columns)")
+        raise UnrecognisedFormatError(
+            str(path), "not a CBP historical averages file (no day_of_week_index and *_avg_min columns)"
+        )
     return result
 
 
@@ -170,7 +176,5 @@ def shipped(name: str, *, day0: Weekday = "sunday") -> Observations:
     "san-ysidro" (historical averages)."""
     key = name.strip().lower().replace("_", "-").replace(" ", "-")
     if key not in SHIPPED:
-        raise UnknownDatasetError(f"name: no shipped observations called {name!r}; "
-                                  f"available: {', '.join(SHIPPED)}")
+        raise UnknownDatasetError(f"name: no shipped observations called {name!r}; available: {', '.join(SHIPPED)}")
     return load(data_file(SHIPPED[key][0]), day0=day0)
-

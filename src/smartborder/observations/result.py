@@ -60,8 +60,9 @@ class DropReport:
         keys = ["crossing", "port_number", "traffic_type", "lane_type"]
         if closed.empty:
             return pd.DataFrame(columns=[*keys, "snapshots", "first_date", "last_date"])
-        table = closed.groupby(keys).agg(snapshots=("reason", "size"), first_date=("snapshot_date", "min"),
-                                         last_date=("snapshot_date", "max"))
+        table = closed.groupby(keys).agg(
+            snapshots=("reason", "size"), first_date=("snapshot_date", "min"), last_date=("snapshot_date", "max")
+        )
         return table.reset_index()
 
 

@@ -29,8 +29,14 @@ from smartborder.observations.schema import RawLane, Reason
 from smartborder.observations.timezones import parse_stamp
 
 SECTIONS = {"passenger": "passenger", "pedestrian": "pedestrian", "commercial": "commercial"}
-LABELS = {"general": "standard", "standard": "standard", "sentri": "SENTRI", "nexus": "NEXUS",
-          "ready": "ready_lane", "fast": "FAST"}
+LABELS = {
+    "general": "standard",
+    "standard": "standard",
+    "sentri": "SENTRI",
+    "nexus": "NEXUS",
+    "ready": "ready_lane",
+    "fast": "FAST",
+}
 STATUSES = ("lanes closed", "n/a", "update pending")
 
 _HEAD = re.compile(r"<h4[^>]*>(.*?)</h4>", re.IGNORECASE | re.DOTALL)
@@ -72,10 +78,18 @@ def read_rss(root: ET.Element, source: str, snapshot: int, path: str) -> list[Ra
         date = re.search(r"Date:\s*(\d{1,2}/\d{1,2}/\d{4})", text)
         date_text = date[1] if date else ""
         reference = parse_stamp(item.findtext("pubDate") or "") or published
-        template = RawLane(source=source, snapshot=snapshot, reference=reference, port_number="",
-                           port_name=port_name.strip(), crossing_name=crossing_name.strip(), border="",
-                           hours=_plain(hours[1]) if hours else "", date_text=date_text,
-                           snapshot_date=parse_date(date_text) if date_text else None)
+        template = RawLane(
+            source=source,
+            snapshot=snapshot,
+            reference=reference,
+            port_number="",
+            port_name=port_name.strip(),
+            crossing_name=crossing_name.strip(),
+            border="",
+            hours=_plain(hours[1]) if hours else "",
+            date_text=date_text,
+            snapshot_date=parse_date(date_text) if date_text else None,
+        )
         parts = _HEAD.split(re.split(r"<b>\s*Border Notice", text, flags=re.IGNORECASE)[0])
         for head, body in zip(parts[1::2], parts[2::2], strict=True):
             lanes += _section(_plain(head), body, template)
@@ -115,6 +129,15 @@ def _lane(traffic: str, head: str, label: str, value: str, max_lanes: str, templ
             status, delay = "no delay", ""
     elif problem is None:
         problem = (Reason.UNREADABLE_ENTRY, f"{where}: {value!r}")
-    return replace(template, traffic_type=traffic, lane_type=lane_type, lane_label=where,
-                   max_lanes=max_lanes, status=status, update_time=update_time, delay=delay,
-                   lanes_open=lanes_open, problem=problem)
+    return replace(
+        template,
+        traffic_type=traffic,
+        lane_type=lane_type,
+        lane_label=where,
+        max_lanes=max_lanes,
+        status=status,
+        update_time=update_time,
+        delay=delay,
+        lanes_open=lanes_open,
+        problem=problem,
+    )

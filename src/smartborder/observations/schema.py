@@ -35,15 +35,39 @@ LANE_TYPES = ("standard", "ready_lane", "SENTRI", "NEXUS", "FAST")
 
 IDENTITY_COLUMNS = ("port_number", "port_name", "crossing_name", "crossing", "bts_port_code", "border")
 SNAPSHOT_COLUMNS = (
-    *IDENTITY_COLUMNS, "traffic_type", "lane_type", "time_local", "tz", "time_utc",
-    "delay_minutes", "lanes_open", "max_lanes", "hours", "source",
+    *IDENTITY_COLUMNS,
+    "traffic_type",
+    "lane_type",
+    "time_local",
+    "tz",
+    "time_utc",
+    "delay_minutes",
+    "lanes_open",
+    "max_lanes",
+    "hours",
+    "source",
 )
 AVERAGE_COLUMNS = (
-    *IDENTITY_COLUMNS, "crossing_id", "traffic_type", "lane_type", "month", "weekday", "hour", "delay_minutes", "source",
+    *IDENTITY_COLUMNS,
+    "crossing_id",
+    "traffic_type",
+    "lane_type",
+    "month",
+    "weekday",
+    "hour",
+    "delay_minutes",
+    "source",
 )
 DROP_COLUMNS = (
-    "source", "crossing", "port_number", "traffic_type", "lane_type", "snapshot_date", "time_local",
-    "reason", "detail",
+    "source",
+    "crossing",
+    "port_number",
+    "traffic_type",
+    "lane_type",
+    "snapshot_date",
+    "time_local",
+    "reason",
+    "detail",
 )
 
 #: Longest delay kept: CBP's estimates above a day are typing errors, not queues.
@@ -126,7 +150,7 @@ class RawLane:
 
 
 def display_name(port_name: str, crossing_name: str) -> str:
-    """"Port Name - Crossing Name", or the port name when CBP gives no crossing name."""
+    """ "Port Name - Crossing Name", or the port name when CBP gives no crossing name."""
     return f"{port_name} - {crossing_name}" if crossing_name else port_name
 
 

@@ -13,6 +13,7 @@ from smartborder.observations.result import Observations
 def _stats(values: pd.Series) -> dict[str, float | None]:
     def clean(x: float) -> float | None:
         return None if math.isnan(x) else round(float(x), 2)
+
     if values.empty:
         return {"mean": None, "median": None, "max": None}
     return {"mean": clean(values.mean()), "median": clean(values.median()), "max": clean(values.max())}
@@ -20,12 +21,19 @@ def _stats(values: pd.Series) -> dict[str, float | None]:
 
 def _span(rows: pd.DataFrame, kind: str) -> dict[str, Any]:
     if kind == "average":
-        return {"months": f"{rows['month'].min()}..{rows['month'].max()}",
-                "hours": f"{rows['hour'].min()}..{rows['hour'].max()}"}
+        return {
+            "months": f"{rows['month'].min()}..{rows['month'].max()}",
+            "hours": f"{rows['hour'].min()}..{rows['hour'].max()}",
+        }
     lanes = rows["lanes_open"].dropna()
-    return {"first": f"{rows['time_local'].min():%Y-%m-%d %H:%M}", "last": f"{rows['time_local'].max():%Y-%m-%d %H:%M}",
-            "lanes_open": {"min": float(lanes.min()) if len(lanes) else None,
-                           "max": float(lanes.max()) if len(lanes) else None}}
+    return {
+        "first": f"{rows['time_local'].min():%Y-%m-%d %H:%M}",
+        "last": f"{rows['time_local'].max():%Y-%m-%d %H:%M}",
+        "lanes_open": {
+            "min": float(lanes.min()) if len(lanes) else None,
+            "max": float(lanes.max()) if len(lanes) else None,
+        },
+    }
 
 
 def summary(observations: Observations, *, examples: int = 3) -> dict[str, Any]:
@@ -52,8 +60,15 @@ def summary(observations: Observations, *, examples: int = 3) -> dict[str, Any]:
         if len(rows):
             entry.update(_span(rows, kind))
         for (traffic, lane), group in rows.groupby(["traffic_type", "lane_type"], sort=True):
-            entry["lanes"].append({"traffic_type": traffic, "lane_type": lane, "observations": len(group),
-                                   "delay_minutes": _stats(group["delay_minutes"]), **_span(group, kind)})
+            entry["lanes"].append(
+                {
+                    "traffic_type": traffic,
+                    "lane_type": lane,
+                    "observations": len(group),
+                    "delay_minutes": _stats(group["delay_minutes"]),
+                    **_span(group, kind),
+                }
+            )
         crossings.append(entry)
     closed = observations.dropped.closed_lanes()
     return {

@@ -20,12 +20,25 @@ from smartborder.observations.schema import Reason
 
 #: Abbreviation → hours from UTC.
 UTC_OFFSETS: dict[str, int] = {
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
-    "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "AKST": -9,
+    "AKDT": -8,
 }
 
-_REGIONS = {"E": "America/New_York", "C": "America/Chicago", "M": "America/Denver",
-            "P": "America/Los_Angeles", "AK": "America/Anchorage"}
+_REGIONS = {
+    "E": "America/New_York",
+    "C": "America/Chicago",
+    "M": "America/Denver",
+    "P": "America/Los_Angeles",
+    "AK": "America/Anchorage",
+}
 
 _UPDATE = re.compile(
     r"^\s*(?:at\s+)?(?:(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[ap])\.?\s*m\.?|(?P<word>noon|midnight))"
@@ -36,8 +49,10 @@ _STAMP = re.compile(
     r"^\s*(?:[A-Za-z]{3},\s*)?(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3})\s+(?P<y>\d{4})\s+"
     r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<zone>\S+)?\s*$"
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +105,14 @@ def parse_stamp(text: str) -> dt.datetime | None:
     if match is None or match["mon"].lower() not in _MONTHS:
         return None
     try:
-        naive = dt.datetime(int(match["y"]), _MONTHS[match["mon"].lower()], int(match["d"]),
-                            int(match["H"]), int(match["M"]), int(match["S"] or 0))
+        naive = dt.datetime(
+            int(match["y"]),
+            _MONTHS[match["mon"].lower()],
+            int(match["d"]),
+            int(match["H"]),
+            int(match["M"]),
+            int(match["S"] or 0),
+        )
     except ValueError:
         return None
     zone = (match["zone"] or "").upper()

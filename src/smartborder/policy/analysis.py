@@ -103,9 +103,14 @@ def run_port(
     costs = costs or CostParameters()
     full_spec = spec
     reused: list[str] = []
-    if (reuse is not None and reuse.seed == seed and len(reuse.runs) == replications
-            and reuse.months == list(months) and reuse.spec.targeting == spec.targeting
-            and reuse.spec.pre_inspection == spec.pre_inspection):
+    if (
+        reuse is not None
+        and reuse.seed == seed
+        and len(reuse.runs) == replications
+        and reuse.months == list(months)
+        and reuse.spec.targeting == spec.targeting
+        and reuse.spec.pre_inspection == spec.pre_inspection
+    ):
         reused = [v for v, c in spec.classes.items() if reuse.spec.classes.get(v) == c]
         if len(reused) == len(spec.classes):
             reused = reused[1:]  # simulate one class so that figures and stations exist
@@ -123,8 +128,16 @@ def run_port(
         streams = flow_streams(seed, first_replication + r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         routing, outcomes = select(spec, model, arrivals, seed, first_replication + r, engine_workers)
-        result = run(model, arrivals, rng=streams, horizon=horizon, start_weekday=first_weekday,
-                        workers=engine_workers, routing=routing, schedules=schedules)
+        result = run(
+            model,
+            arrivals,
+            rng=streams,
+            horizon=horizon,
+            start_weekday=first_weekday,
+            workers=engine_workers,
+            routing=routing,
+            schedules=schedules,
+        )
         rows.append(kpis(spec, result, persons, costs, outcomes, hourly))
         if by_month:
             month_rows += [{"replication": r, **row} for row in monthly(spec, result, list(months))]
@@ -136,7 +149,9 @@ def run_port(
     if reused and reuse is not None:
         copied = [c for c in reuse.runs.columns if c.split(".")[0] in reused]
         runs = pd.concat([runs, reuse.runs[copied].reset_index(drop=True)], axis=1)
-        order = [c for c in reuse.runs.columns if c in runs.columns] + [c for c in runs.columns if c not in reuse.runs.columns]
+        order = [c for c in reuse.runs.columns if c in runs.columns] + [
+            c for c in runs.columns if c not in reuse.runs.columns
+        ]
         runs = runs[order]
     runs = add_port_totals(runs, list(full_spec.classes))
     if reused and reuse is not None:
@@ -146,8 +161,9 @@ def run_port(
     if by_month:
         months_frame = pd.DataFrame(month_rows)
         if reused and reuse is not None and reuse.by_month is not None:
-            months_frame = pd.concat([months_frame, reuse.by_month[reuse.by_month["class"].isin(reused)]],
-                                     ignore_index=True)
+            months_frame = pd.concat(
+                [months_frame, reuse.by_month[reuse.by_month["class"].isin(reused)]], ignore_index=True
+            )
     return PortRun(full_spec, list(months), seed, runs, last, stations, gaps, hourly, months_frame)
 
 
@@ -159,8 +175,13 @@ MIN_EFFECT_MINUTES = 1.0
 MIN_EFFECT_RELATIVE = 0.01
 
 
-def material(column: str, difference: float, baseline: float, min_minutes: float = MIN_EFFECT_MINUTES,
-             min_relative: float = MIN_EFFECT_RELATIVE) -> bool:
+def material(
+    column: str,
+    difference: float,
+    baseline: float,
+    min_minutes: float = MIN_EFFECT_MINUTES,
+    min_relative: float = MIN_EFFECT_RELATIVE,
+) -> bool:
     """Is a change of *difference* in KPI *column* large enough to matter (see MIN_EFFECT_*)?"""
     if not np.isfinite(difference):
         return False
@@ -188,9 +209,14 @@ def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.Dat
         significant = bool(np.isfinite(half) and abs(mean) > half) if np.isfinite(mean) else False
         if np.isfinite(mean) and np.nanmax(np.abs(diff)) == 0:
             significant, half = False, 0.0
-        rows[column] = {"baseline": b_mean, "scenario": s_mean, "difference": mean, "ci95": half,
-                        "significant": significant,
-                        "material": significant and material(str(column), float(mean), b_mean)}
+        rows[column] = {
+            "baseline": b_mean,
+            "scenario": s_mean,
+            "difference": mean,
+            "ci95": half,
+            "significant": significant,
+            "material": significant and material(str(column), float(mean), b_mean),
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -36,24 +36,38 @@ SUMMARY_COLUMNS = {
     "port.booth_hours": "booth_hours",
 }
 #: Figures that add across the crossings of a port.
-SUMMED = ("vehicles", "trucks_per_day", "cars_per_day", "pedestrians_per_day", "car_person_hours",
-          "pedestrian_person_hours", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd",
-          "co2_tonnes", "booth_hours")
+SUMMED = (
+    "vehicles",
+    "trucks_per_day",
+    "cars_per_day",
+    "pedestrians_per_day",
+    "car_person_hours",
+    "pedestrian_person_hours",
+    "delay_vehicle_hours",
+    "delay_person_hours",
+    "delay_cost_usd",
+    "co2_tonnes",
+    "booth_hours",
+)
 
 
-def crossing_year(crossing_id: str, year: int, replications: int, seed: int,
-                  engine_workers: int | None = 1) -> dict[str, float]:
+def crossing_year(
+    crossing_id: str, year: int, replications: int, seed: int, engine_workers: int | None = 1
+) -> dict[str, float]:
     """Mean headline figures of one crossing-year (runs in a worker process)."""
     from smartborder.policy.analysis import run_port
     from smartborder.ports import default_spec, year_months
 
     spec = default_spec(crossing_id, year)
-    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False,
-                   engine_workers=engine_workers)
+    run = run_port(spec, year_months(spec, year), replications, seed, keep_last=False, engine_workers=engine_workers)
     means = run.runs.mean()
     vehicles = sum(means[c] for c in means.index if c.endswith(".vehicles") and c.count(".") == 1)
-    return {"vehicles": float(vehicles), "data_gaps": float(len(run.gaps)), "months": float(len(run.months)),
-            **{k: float(v) for k, v in means.items()}}
+    return {
+        "vehicles": float(vehicles),
+        "data_gaps": float(len(run.gaps)),
+        "months": float(len(run.months)),
+        **{k: float(v) for k, v in means.items()},
+    }
 
 
 @dataclass
@@ -66,8 +80,9 @@ class BorderRun:
 
     def summary(self) -> pd.DataFrame:
         """Per-crossing figures planners read, largest delay cost first."""
-        table = self.ports.reindex(columns=["port_code", "port", "name", "state", "latitude", "longitude",
-                                            "vehicles", *SUMMARY_COLUMNS])
+        table = self.ports.reindex(
+            columns=["port_code", "port", "name", "state", "latitude", "longitude", "vehicles", *SUMMARY_COLUMNS]
+        )
         table = table.rename(columns=SUMMARY_COLUMNS)
         return table.sort_values("delay_cost_usd", ascending=False)
 
@@ -76,14 +91,20 @@ class BorderRun:
         table = self.summary()
         rows = {}
         for code, group in table.groupby("port_code"):
-            row: dict[str, object] = {"port": group["port"].iloc[0], "state": group["state"].iloc[0],
-                                      "crossings": len(group),
-                                      "latitude": float(group["latitude"].mean()),
-                                      "longitude": float(group["longitude"].mean())}
+            row: dict[str, object] = {
+                "port": group["port"].iloc[0],
+                "state": group["state"].iloc[0],
+                "crossings": len(group),
+                "latitude": float(group["latitude"].mean()),
+                "longitude": float(group["longitude"].mean()),
+            }
             for column in SUMMED:
                 row[column] = float(group[column].fillna(0).sum())
-            for wait, volume in (("truck_wait_min", "trucks_per_day"), ("car_wait_min", "cars_per_day"),
-                                 ("pedestrian_wait_min", "pedestrians_per_day")):
+            for wait, volume in (
+                ("truck_wait_min", "trucks_per_day"),
+                ("car_wait_min", "cars_per_day"),
+                ("pedestrian_wait_min", "pedestrians_per_day"),
+            ):
                 weight = group[volume].fillna(0)
                 row[wait] = float((group[wait].fillna(0) * weight).sum() / weight.sum()) if weight.sum() else np.nan
             rows[code] = row
@@ -111,16 +132,25 @@ def _size(crossing: data.Crossing, year: int) -> float:
     return float(sum(crossing.series(m, months).sum() for m in ("Trucks", "Personal Vehicles", "Pedestrians")))
 
 
-def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | None = None,
-               progress: Callable[[str], None] | None = None, only: list[str] | None = None,
-               engine_workers: int | None = 1) -> BorderRun:
+def run_border(
+    year: int,
+    replications: int = 1,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    only: list[str] | None = None,
+    engine_workers: int | None = 1,
+) -> BorderRun:
     """Every US–Mexico crossing with data in *year* (or those of the ports or crossings in
     *only*); *workers* processes (default: all cores)."""
     import time
 
     wanted = {c.id for name in only for c in data.resolve_place(name).crossings} if only else None
-    crossings = [c for c in data.crossings().values()
-                 if c.first_month.year <= year <= c.last_month.year and (wanted is None or c.id in wanted)]
+    crossings = [
+        c
+        for c in data.crossings().values()
+        if c.first_month.year <= year <= c.last_month.year and (wanted is None or c.id in wanted)
+    ]
     if not crossings:
         raise ModelError(f"year: no crossing has data for {year}")
     crossings.sort(key=lambda c: _size(c, year), reverse=True)
@@ -135,8 +165,7 @@ def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | N
     else:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_freed_memory) as pool:
-            futures = {pool.submit(crossing_year, c.id, year, replications, seed, engine_workers): c
-                       for c in crossings}
+            futures = {pool.submit(crossing_year, c.id, year, replications, seed, engine_workers): c for c in crossings}
             for future in as_completed(futures):
                 crossing = futures[future]
                 rows[crossing.id] = future.result()
@@ -144,7 +173,17 @@ def run_border(year: int, replications: int = 1, seed: int = 0, workers: int | N
                     progress(crossing.name)
     seconds = time.perf_counter() - start
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    meta = pd.DataFrame({c.id: {"port_code": c.port_code, "port": c.port.label, "name": c.label,
-                                "state": c.port.state, "latitude": c.lat, "longitude": c.lon}
-                         for c in crossings}).T
+    meta = pd.DataFrame(
+        {
+            c.id: {
+                "port_code": c.port_code,
+                "port": c.port.label,
+                "name": c.label,
+                "state": c.port.state,
+                "latitude": c.lat,
+                "longitude": c.lon,
+            }
+            for c in crossings
+        }
+    ).T
     return BorderRun(year, replications, seed, meta.join(frame), seconds)

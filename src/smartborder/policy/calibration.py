@@ -99,6 +99,7 @@ class Calibration:
 
 # --- the model as a function of the parameters ---------------------------------------------
 
+
 def _shape_weights(weights: tuple[float, ...], shape: tuple[float, float, float, float]) -> tuple[float, ...]:
     hours = np.arange(24) * 2 * np.pi / 24
     a1, b1, a2, b2 = shape
@@ -116,10 +117,13 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
         scaled = base.scaled(factor)
         out.service[entitlement] = scaled.model_copy(update={"source": source or base.source})
     profile = out.profile
-    out.profile = profile.model_copy(update={
-        "hourly_weekday": _shape_weights(profile.hourly_weekday, fit.shape),
-        "hourly_weekend": _shape_weights(profile.hourly_weekend, fit.shape) if profile.hourly_weekend else None,
-        "source": source or profile.source})
+    out.profile = profile.model_copy(
+        update={
+            "hourly_weekday": _shape_weights(profile.hourly_weekday, fit.shape),
+            "hourly_weekend": _shape_weights(profile.hourly_weekend, fit.shape) if profile.hourly_weekend else None,
+            "source": source or profile.source,
+        }
+    )
     out.loyal_share = fit.loyal_share
     if fit.patience_factor is not None and out.patience is not None:
         scaled = out.patience.scaled(fit.patience_factor)
@@ -127,18 +131,19 @@ def apply_fit(cls: ClassSpec, fit: ClassFit, rule: Any, pre_service: float, sour
     out.design_mix = None  # staffed for the fitted service times
     if fit.utilisation is not None:
         own = cls.staffing_rule or rule  # a class's own rule (a roster) keeps its kind and shape
-        out.staffing_rule = own.model_copy(update={"target_utilisation": fit.utilisation,
-                                                   "source": source or own.source})
+        out.staffing_rule = own.model_copy(
+            update={"target_utilisation": fit.utilisation, "source": source or own.source}
+        )
         out = apply_rule(out, rule, pre_service)
     return out
 
 
-def _decode(x: np.ndarray, lanes: list[str], fit_staffing: bool,
-            fit_patience: bool = False) -> tuple[dict[str, float], tuple[float, float, float, float], float,
-                                                 float | None, float | None]:
+def _decode(
+    x: np.ndarray, lanes: list[str], fit_staffing: bool, fit_patience: bool = False
+) -> tuple[dict[str, float], tuple[float, float, float, float], float, float | None, float | None]:
     k = len(lanes)
     service = {lane: float(np.clip(math.exp(v), *SERVICE_BOUNDS)) for lane, v in zip(lanes, x[:k], strict=True)}
-    shape = tuple(float(np.clip(v, -SHAPE_BOUND, SHAPE_BOUND)) for v in x[k:k + 4])
+    shape = tuple(float(np.clip(v, -SHAPE_BOUND, SHAPE_BOUND)) for v in x[k : k + 4])
     loyal = float(1.0 / (1.0 + math.exp(-x[k + 4])))
     utilisation = float(np.clip(math.exp(x[k + 5]), *UTILISATION_BOUNDS)) if fit_staffing else None
     at = k + 5 + (1 if fit_staffing else 0)
@@ -147,6 +152,7 @@ def _decode(x: np.ndarray, lanes: list[str], fit_staffing: bool,
 
 
 # --- observations, split and staffing ---------------------------------------------------------
+
 
 def observed_staffing(frame: pd.DataFrame, cls: ClassSpec) -> dict[str, DaySchedule]:
     """Lanes open by day type and hour per lane type: the *mean* of CBP's readings (a lane type
@@ -160,8 +166,7 @@ def observed_staffing(frame: pd.DataFrame, cls: ClassSpec) -> dict[str, DaySched
     open_hours = {day: cls.lanes["standard"].is_open(day) for day in DAY_TYPES}
     times = pd.to_datetime(frame["time_local"])
     readings = frame.assign(day=[day_type(int(w)) for w in times.dt.day_of_week], hour=times.dt.hour.to_numpy())
-    wide = readings.pivot_table(index=["time_local", "day", "hour"], columns="lane", values="lanes_open",
-                                aggfunc="max")
+    wide = readings.pivot_table(index=["time_local", "day", "hour"], columns="lane", values="lanes_open", aggfunc="max")
     wide = wide.reindex(columns=lanes).fillna(0.0)
     out: dict[str, DaySchedule] = {}
     for lane in lanes:
@@ -214,11 +219,12 @@ def split_snapshots(frame: pd.DataFrame, train_until: str | None) -> tuple[pd.Da
     if train.empty:
         raise ModelError(f"train-until: no observation on or before {cut.date()}; they start {days[0].date()}")
     if test.empty:
-        raise ModelError(f"train-until: {cut.date()} leaves no held-out day; the observations end "
-                         f"{days[-1].date()}")
-    words = (f"fitted on {train['time_local'].min():%Y-%m-%d}..{cut:%Y-%m-%d} ({len(train)} readings), "
-             f"scored on {test['time_local'].min():%Y-%m-%d}..{test['time_local'].max():%Y-%m-%d} "
-             f"({len(test)} readings)")
+        raise ModelError(f"train-until: {cut.date()} leaves no held-out day; the observations end {days[-1].date()}")
+    words = (
+        f"fitted on {train['time_local'].min():%Y-%m-%d}..{cut:%Y-%m-%d} ({len(train)} readings), "
+        f"scored on {test['time_local'].min():%Y-%m-%d}..{test['time_local'].max():%Y-%m-%d} "
+        f"({len(test)} readings)"
+    )
     return train, test, words
 
 
@@ -227,11 +233,11 @@ def split_averages(frame: pd.DataFrame, train_until: str | None) -> tuple[pd.Dat
     try:
         last = 9 if train_until is None else int(train_until)
     except ValueError:
-        raise ModelError(f"train-until: for CBP's monthly averages give the last training month "
-                         f"(1..11), got {train_until!r}") from None
+        raise ModelError(
+            f"train-until: for CBP's monthly averages give the last training month (1..11), got {train_until!r}"
+        ) from None
     if not 1 <= last <= 11:
-        raise ModelError(f"train-until: the last training month must be 1..11 (a later month is "
-                         f"held out), got {last}")
+        raise ModelError(f"train-until: the last training month must be 1..11 (a later month is held out), got {last}")
     train, test = frame[frame["month"] <= last], frame[frame["month"] > last]
     if test.empty or train.empty:
         raise ModelError(f"train-until: months 1..{last} leave no held-out month in the averages")
@@ -239,6 +245,7 @@ def split_averages(frame: pd.DataFrame, train_until: str | None) -> tuple[pd.Dat
 
 
 # --- predictions ------------------------------------------------------------------------------
+
 
 def snapshot_window(frame: pd.DataFrame, volumes: pd.Period) -> Window:
     """The days a set of readings covers, from local midnight, plus a day before to warm up."""
@@ -248,8 +255,9 @@ def snapshot_window(frame: pd.DataFrame, volumes: pd.Period) -> Window:
     return Window(start, days, volumes)
 
 
-def predict_snapshots(spec: PortSpec, vehicle: str, frame: pd.DataFrame, volumes: pd.Period,
-                      seed: int, replications: int) -> np.ndarray:
+def predict_snapshots(
+    spec: PortSpec, vehicle: str, frame: pd.DataFrame, volumes: pd.Period, seed: int, replications: int
+) -> np.ndarray:
     """The simulated wait at each reading (lane, hour) of *frame*; 0 where nobody came."""
     window = snapshot_window(frame, volumes)
     mean, _ = simulate_window(spec, vehicle, window, seed, replications)
@@ -292,22 +300,35 @@ def predict_averages(spec: PortSpec, vehicle: str, frame: pd.DataFrame, year: in
 
 # --- fitting ----------------------------------------------------------------------------------
 
+
 def _check_lanes(spec: PortSpec, vehicle: str, frame: pd.DataFrame) -> list[str]:
     if vehicle not in spec.classes:
-        raise ModelError(f"observations: {spec.name} has no {TRAFFIC.get(vehicle, vehicle)} traffic in the "
-                         f"model; it serves {', '.join(spec.classes)}")
+        raise ModelError(
+            f"observations: {spec.name} has no {TRAFFIC.get(vehicle, vehicle)} traffic in the "
+            f"model; it serves {', '.join(spec.classes)}"
+        )
     lanes = sorted(frame["lane"].dropna().unique(), key=["standard", "Ready", "SENTRI", "FAST"].index)
     missing = [lane for lane in lanes if lane not in spec.classes[vehicle].lanes]
     if missing:
         types = ", ".join(LANE_TYPES[m] for m in missing)
-        raise ModelError(f"observations: {spec.name} has {TRAFFIC[vehicle]} lane type(s) {types} in the "
-                         f"observations that the model lacks; its lanes: "
-                         f"{', '.join(spec.classes[vehicle].lanes)}")
+        raise ModelError(
+            f"observations: {spec.name} has {TRAFFIC[vehicle]} lane type(s) {types} in the "
+            f"observations that the model lacks; its lanes: "
+            f"{', '.join(spec.classes[vehicle].lanes)}"
+        )
     return lanes
 
 
-def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volumes: pd.Period | int,
-              seed: int = 0, max_evaluations: int = 120, replications: int = 2) -> ClassFit:
+def fit_class(
+    spec: PortSpec,
+    vehicle: str,
+    train: pd.DataFrame,
+    kind: str,
+    volumes: pd.Period | int,
+    seed: int = 0,
+    max_evaluations: int = 120,
+    replications: int = 2,
+) -> ClassFit:
     """Fit one class of *spec* (whose staffing is already set) to its training readings."""
     lanes = _check_lanes(spec, vehicle, train)
     cls = spec.classes[vehicle]  # type: ignore[index]
@@ -336,9 +357,15 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
         return float(np.nanmean(errors)) if np.isfinite(errors).any() else 1e9
 
     loyal0 = min(max(cls.loyal_share, 0.02), 0.98)
-    x0 = np.concatenate([np.zeros(len(lanes)), np.zeros(4), [math.log(loyal0 / (1 - loyal0))],
-                         [math.log((cls.staffing_rule or rule).target_utilisation)] if fit_staffing else [],
-                         [0.0] if fit_patience else []])
+    x0 = np.concatenate(
+        [
+            np.zeros(len(lanes)),
+            np.zeros(4),
+            [math.log(loyal0 / (1 - loyal0))],
+            [math.log((cls.staffing_rule or rule).target_utilisation)] if fit_staffing else [],
+            [0.0] if fit_patience else [],
+        ]
+    )
     # Waits change little with load until the lanes saturate, then explode: a coarse search of
     # one common service factor first finds the right regime for the simplex to refine.
     best = (loss(x0), 0.0)
@@ -347,21 +374,39 @@ def fit_class(spec: PortSpec, vehicle: str, train: pd.DataFrame, kind: str, volu
         trial[: len(lanes)] = level
         best = min(best, (loss(trial), level))
     x0[: len(lanes)] = best[1]
-    steps = np.concatenate([np.full(len(lanes), 0.4), np.full(4, 0.4), [1.0], [0.15] if fit_staffing else [],
-                            [0.5] if fit_patience else []])
+    steps = np.concatenate(
+        [
+            np.full(len(lanes), 0.4),
+            np.full(4, 0.4),
+            [1.0],
+            [0.15] if fit_staffing else [],
+            [0.5] if fit_patience else [],
+        ]
+    )
     simplex = np.vstack([x0] + [x0 + np.eye(x0.size)[k] * steps[k] for k in range(x0.size)])
-    result = optimize.minimize(loss, x0, method="Nelder-Mead",
-                               options={"initial_simplex": simplex, "maxfev": max_evaluations,
-                                        "xatol": 0.02, "fatol": 0.05})
+    result = optimize.minimize(
+        loss,
+        x0,
+        method="Nelder-Mead",
+        options={"initial_simplex": simplex, "maxfev": max_evaluations, "xatol": 0.02, "fatol": 0.05},
+    )
     fit, _ = model(result.x)
     fit.train_mae = float(result.fun)
     fit.evaluations = evaluations
     return fit
 
 
-def calibrate(crossing: str | data.Crossing, observations: Observations, month: str | None = None,
-              train_until: str | None = None, seed: int = 0, max_evaluations: int = 120,
-              replications: int = 2, base: PortSpec | None = None, blend_hours: int = 4) -> Calibration:
+def calibrate(
+    crossing: str | data.Crossing,
+    observations: Observations,
+    month: str | None = None,
+    train_until: str | None = None,
+    seed: int = 0,
+    max_evaluations: int = 120,
+    replications: int = 2,
+    base: PortSpec | None = None,
+    blend_hours: int = 4,
+) -> Calibration:
     """Fit *crossing*'s model to *observations* (see the module docstring); with *blend_hours*,
     also the forecast's weight of the latest reading for 1..*blend_hours* hours ahead."""
     if not isinstance(crossing, data.Crossing):
@@ -378,10 +423,11 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
         chosen = data.parse_month(month, "month") if month else crossing.last_month
         year = chosen.year if chosen.month == 12 or month else chosen.year - 1
         volumes = year
-        notes.append(f"volumes: CBP's averages carry no dates; each month is driven by that month of {year}, "
-                     "the latest full year of data")
-        notes.append("staffing: CBP's averages carry no lanes open, so the staffing rule's utilisation is "
-                     "fitted too")
+        notes.append(
+            f"volumes: CBP's averages carry no dates; each month is driven by that month of {year}, "
+            "the latest full year of data"
+        )
+        notes.append("staffing: CBP's averages carry no lanes open, so the staffing rule's utilisation is fitted too")
     default = base or default_spec(crossing, year)
     spec = default.model_copy(deep=True)
     provenance = dict(spec.provenance)
@@ -398,16 +444,29 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
             cls.seasonal = False
             provenance[f"classes.{vehicle}.lanes.staffed"] = (
                 f"CALIBRATED: median lanes open by day type and hour in {len(rows)} CBP readings, "
-                f"{rows['time_local'].min():%Y-%m-%d}..{rows['time_local'].max():%Y-%m-%d}")
+                f"{rows['time_local'].min():%Y-%m-%d}..{rows['time_local'].max():%Y-%m-%d}"
+            )
         fit = fit_class(spec, vehicle, rows, kind, volumes, seed, max_evaluations, replications)
-        span = (f"{rows['time_local'].min():%Y-%m-%d}..{rows['time_local'].max():%Y-%m-%d}" if kind == "snapshot"
-                else f"months {int(rows['month'].min())}..{int(rows['month'].max())} of CBP's averages")
-        source = (f"CALIBRATED: fitted to {len(rows)} observations, {span}, MAE {fit.train_mae:.1f} min "
-                  f"({fit.evaluations} simulations)")
-        spec.classes[vehicle] = apply_fit(spec.classes[vehicle], fit, spec.staffing_rule,  # type: ignore[index]
-                                          spec.pre_inspection.service_factor, source)
-        spec.classes[vehicle].design_mix = work_mix(spec.classes[vehicle],  # type: ignore[index]
-                                                    spec.pre_inspection.service_factor)
+        span = (
+            f"{rows['time_local'].min():%Y-%m-%d}..{rows['time_local'].max():%Y-%m-%d}"
+            if kind == "snapshot"
+            else f"months {int(rows['month'].min())}..{int(rows['month'].max())} of CBP's averages"
+        )
+        source = (
+            f"CALIBRATED: fitted to {len(rows)} observations, {span}, MAE {fit.train_mae:.1f} min "
+            f"({fit.evaluations} simulations)"
+        )
+        spec.classes[vehicle] = apply_fit(  # type: ignore[index]
+            spec.classes[vehicle],  # type: ignore[index]
+            fit,
+            spec.staffing_rule,
+            spec.pre_inspection.service_factor,
+            source,
+        )
+        spec.classes[vehicle].design_mix = work_mix(  # type: ignore[index]
+            spec.classes[vehicle],  # type: ignore[index]
+            spec.pre_inspection.service_factor,
+        )
         for entitlement in spec.classes[vehicle].service:  # type: ignore[index]
             provenance[f"classes.{vehicle}.service.{entitlement}"] = source
         provenance[f"classes.{vehicle}.profile"] = source
@@ -415,7 +474,9 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
         if fit.patience_factor is not None:
             provenance[f"classes.{vehicle}.patience"] = f"{source}; patience x{fit.patience_factor:.2f}"
         if fit.utilisation is not None:
-            provenance[f"classes.{vehicle}.lanes.staffed"] = f"{source}; staffing rule utilisation {fit.utilisation:.2f}"
+            provenance[f"classes.{vehicle}.lanes.staffed"] = (
+                f"{source}; staffing rule utilisation {fit.utilisation:.2f}"
+            )
         fits[vehicle] = fit
     spec = PortSpec.model_validate(spec.model_copy(update={"provenance": provenance, "forecast": None}).model_dump())
     if blend_hours:
@@ -423,17 +484,29 @@ def calibrate(crossing: str | data.Crossing, observations: Observations, month: 
         if blend is not None:
             provenance["forecast.persistence_weight"] = (
                 f"CALIBRATED: weight of the latest reading by hour ahead, least MAE over {scored} forecasts "
-                f"on the training readings ({words})")
+                f"on the training readings ({words})"
+            )
             if blend.anomaly_weight is not None:
                 provenance["forecast.anomaly_weight"] = (
                     f"CALIBRATED: weights of today's departure from climatology, of the twin's correction "
                     f"to it and of the usual's change held back, by hour ahead, the smallest within one "
                     f"standard error of the least MAE over the same {scored} forecasts, climatology of the "
-                    "other training days")
+                    "other training days"
+                )
             spec = spec.model_copy(update={"provenance": provenance, "forecast": blend})
-    return Calibration(crossing, kind, PortSpec.model_validate(spec.model_dump()), default, fits, train, test,
-                       words, volumes if isinstance(volumes, pd.Period) else None, notes,
-                       None if isinstance(volumes, pd.Period) else int(volumes))
+    return Calibration(
+        crossing,
+        kind,
+        PortSpec.model_validate(spec.model_dump()),
+        default,
+        fits,
+        train,
+        test,
+        words,
+        volumes if isinstance(volumes, pd.Period) else None,
+        notes,
+        None if isinstance(volumes, pd.Period) else int(volumes),
+    )
 
 
 def as_readings(frame: pd.DataFrame, kind: str, volumes: pd.Period | int) -> pd.DataFrame:
@@ -452,8 +525,9 @@ def training_climatology(train: pd.DataFrame, kind: str, volumes: pd.Period | in
     return Climatology.of(as_readings(train, kind, volumes))
 
 
-def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int,
-              hours: int = 4, every: int = 2) -> tuple[ForecastBlend | None, int]:
+def fit_blend(
+    spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int, hours: int = 4, every: int = 2
+) -> tuple[ForecastBlend | None, int]:
     """The forecast's blend per hour ahead (``ForecastBlend``), fitted on the training readings
     only: the twin forecasts from every *every*-th training hour, and each horizon takes the
     weights that best combine it with persistence and with climatology — the climatology of the
@@ -469,12 +543,13 @@ def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period
     twin = spec.model_copy(update={"forecast": None})
     climatology = training_climatology(train, kind, volumes)
     if kind == "snapshot":
-        records = forecast_records(twin, train, volumes, hours, 5, seed, every,
-                                   climatology, leave_out_day=True)
+        records = forecast_records(twin, train, volumes, hours, 5, seed, every, climatology, leave_out_day=True)
     else:
         year = volumes.year if isinstance(volumes, pd.Period) else int(volumes)
-        parts = [forecast_records(twin, days, month, hours, 5, seed, every, climatology, leave_out_day=True)
-                 for month, days in average_days(train, year).items()]
+        parts = [
+            forecast_records(twin, days, month, hours, 5, seed, every, climatology, leave_out_day=True)
+            for month, days in average_days(train, year).items()
+        ]
         records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     weights = fit_weights(records)
     if weights is None:
@@ -482,14 +557,17 @@ def fit_blend(spec: PortSpec, train: pd.DataFrame, kind: str, volumes: pd.Period
     anomaly = fit_anomaly_weights(records)
     if anomaly is None:
         return ForecastBlend(persistence_weight=weights), len(records)
-    return ForecastBlend(persistence_weight=weights, anomaly_weight=anomaly[0], twin_weight=anomaly[1],
-                         hold_weight=anomaly[2]), len(records)
+    return ForecastBlend(
+        persistence_weight=weights, anomaly_weight=anomaly[0], twin_weight=anomaly[1], hold_weight=anomaly[2]
+    ), len(records)
 
 
 # --- validation -------------------------------------------------------------------------------
 
-def score(spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int,
-          replications: int = 4) -> pd.DataFrame:
+
+def score(
+    spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | int, seed: int, replications: int = 4
+) -> pd.DataFrame:
     """*frame* with the model's ``predicted`` wait beside each observed one."""
     parts = []
     for vehicle, rows in frame.groupby("vehicle"):
@@ -504,12 +582,15 @@ def score(spec: PortSpec, frame: pd.DataFrame, kind: str, volumes: pd.Period | i
     return pd.concat(parts) if parts else frame.assign(predicted=np.nan)
 
 
-def score_climatology(climatology: Climatology, frame: pd.DataFrame, kind: str,
-                      volumes: pd.Period | int) -> pd.DataFrame:
+def score_climatology(
+    climatology: Climatology, frame: pd.DataFrame, kind: str, volumes: pd.Period | int
+) -> pd.DataFrame:
     """*frame* with the climatology's value as ``predicted`` (NaN at hours it never saw)."""
     frame = as_readings(frame, kind, volumes)
-    values = [climatology.value(str(v), str(lane), pd.Timestamp(t))
-              for v, lane, t in zip(frame["vehicle"], frame["lane"], frame["time_local"], strict=True)]
+    values = [
+        climatology.value(str(v), str(lane), pd.Timestamp(t))
+        for v, lane, t in zip(frame["vehicle"], frame["lane"], frame["time_local"], strict=True)
+    ]
     return frame.assign(predicted=[np.nan if v is None else v for v in values])
 
 
@@ -518,27 +599,38 @@ def metrics(scored: pd.DataFrame) -> pd.DataFrame:
     profile its MAE and correlation. One day's readings carry the luck of that day's queues; the
     profile averages it out, so it shows what the model gets right on average."""
     rows = {}
-    hour = (pd.to_datetime(scored["time_local"]).dt.hour if "time_local" in scored and scored["time_local"].notna().all()
-            else scored["hour"])
+    hour = (
+        pd.to_datetime(scored["time_local"]).dt.hour
+        if "time_local" in scored and scored["time_local"].notna().all()
+        else scored["hour"]
+    )
     scored = scored.assign(_hour=hour.to_numpy())
     scored = scored[scored["predicted"].notna()]
     for (vehicle, lane), group in scored.groupby(["vehicle", "lane"]):
         error = group["predicted"] - group["delay_minutes"]
         profile = group.groupby("_hour")[["predicted", "delay_minutes"]].mean()
-        corr = (float(np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1])
-                if len(profile) > 2 and profile.std().min() > 0 else float("nan"))
-        rows[(str(vehicle), str(lane))] = {"traffic_type": TRAFFIC[str(vehicle)], "lane_type": LANE_TYPES[str(lane)],
-                                          "readings": len(group), "mae_min": float(error.abs().mean()),
-                                          "bias_min": float(error.mean()),
-                                          "profile_mae_min": float((profile["predicted"] - profile["delay_minutes"]).abs().mean()),
-                                          "hourly_r": corr}
+        corr = (
+            float(np.corrcoef(profile["predicted"], profile["delay_minutes"])[0, 1])
+            if len(profile) > 2 and profile.std().min() > 0
+            else float("nan")
+        )
+        rows[(str(vehicle), str(lane))] = {
+            "traffic_type": TRAFFIC[str(vehicle)],
+            "lane_type": LANE_TYPES[str(lane)],
+            "readings": len(group),
+            "mae_min": float(error.abs().mean()),
+            "bias_min": float(error.mean()),
+            "profile_mae_min": float((profile["predicted"] - profile["delay_minutes"]).abs().mean()),
+            "hourly_r": corr,
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.names = ["class", "lane"]
     return table
 
 
-def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
-             forecast_every: int = 2) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], pd.DataFrame | None]:
+def validate(
+    calibration: Calibration, seed: int = 0, forecast_hours: int = 4, forecast_every: int = 2
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], pd.DataFrame | None]:
     """Score the calibrated and the default model on the training and held-out data, and (for
     snapshots) the forecast against persistence on the held-out days.
 
@@ -554,8 +646,11 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
         summarise_forecasts,
     )
 
-    volumes: pd.Period | int = calibration.volume_month if calibration.volume_month is not None else \
-        int(calibration.volume_year or calibration.crossing.last_month.year)
+    volumes: pd.Period | int = (
+        calibration.volume_month
+        if calibration.volume_month is not None
+        else int(calibration.volume_year or calibration.crossing.last_month.year)
+    )
     scored = {}
     for name, spec in (("calibrated", calibration.spec), ("default", calibration.default)):
         for label, frame in (("train", calibration.train), ("test", calibration.test)):
@@ -565,12 +660,22 @@ def validate(calibration: Calibration, seed: int = 0, forecast_hours: int = 4,
     tables = {name: metrics(frame) for name, frame in scored.items()}
     forecasts = None
     if forecast_hours and calibration.kind == "snapshot":
-        forecasts = score_forecasts(calibration.spec, calibration.test, calibration.volume_month,
-                                    forecast_hours, 5, seed, forecast_every, climatology)
+        forecasts = score_forecasts(
+            calibration.spec,
+            calibration.test,
+            calibration.volume_month,
+            forecast_hours,
+            5,
+            seed,
+            forecast_every,
+            climatology,
+        )
     elif forecast_hours:  # averages: each held-out month's average days read as hourly readings
-        records = [forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every,
-                                    climatology)
-                   for month, days in average_days(calibration.test, int(volumes.year)
-                                                   if isinstance(volumes, pd.Period) else volumes).items()]
+        records = [
+            forecast_records(calibration.spec, days, month, forecast_hours, 5, seed, forecast_every, climatology)
+            for month, days in average_days(
+                calibration.test, int(volumes.year) if isinstance(volumes, pd.Period) else volumes
+            ).items()
+        ]
         forecasts = summarise_forecasts(pd.concat(records, ignore_index=True))
     return scored, tables, forecasts

@@ -85,10 +85,15 @@ class DriverChoice:
     def defaults(cls, share: float | None = None) -> DriverChoice:
         """``assumptions.toml [city_choice]``; *share* overrides its share."""
         a = assumptions()["city_choice"]
-        return cls(share=a["share"] if share is None else share, scale_min=a["scale_min"],
-                   iterations=a["iterations"], vehicles=tuple(a["vehicles"]), detour_kmh=a["detour_kmh"],
-                   circuity=a["circuity"],
-                   source=f"{a['share_source']} Scale: {a['scale_source']} Detour: {a['detour_source']}")
+        return cls(
+            share=a["share"] if share is None else share,
+            scale_min=a["scale_min"],
+            iterations=a["iterations"],
+            vehicles=tuple(a["vehicles"]),
+            detour_kmh=a["detour_kmh"],
+            circuity=a["circuity"],
+            source=f"{a['share_source']} Scale: {a['scale_source']} Detour: {a['detour_source']}",
+        )
 
 
 @dataclass(frozen=True)
@@ -115,14 +120,18 @@ def day_demand(spec: PortSpec, vehicle: str, months: Sequence[pd.Period]) -> dic
     total = sum(values for name, values in demand.items() if name.startswith(f"{vehicle}."))
     days = np.asarray(total).reshape(-1, 24)
     weekend = (first + np.arange(days.shape[0])) % 7 >= 5
-    return {"weekday": days[~weekend].mean(axis=0) if (~weekend).any() else np.zeros(24),
-            "weekend": days[weekend].mean(axis=0) if weekend.any() else np.zeros(24)}
+    return {
+        "weekday": days[~weekend].mean(axis=0) if (~weekend).any() else np.zeros(24),
+        "weekend": days[weekend].mean(axis=0) if weekend.any() else np.zeros(24),
+    }
 
 
 def _open_hours(spec: PortSpec, vehicle: str) -> dict[str, np.ndarray]:
     cls = spec.classes[vehicle]  # type: ignore[index]
-    return {"weekday": np.asarray(cls.is_open("weekday"), dtype=bool),
-            "weekend": np.asarray(cls.is_open("saturday"), dtype=bool) | np.asarray(cls.is_open("sunday"), dtype=bool)}
+    return {
+        "weekday": np.asarray(cls.is_open("weekday"), dtype=bool),
+        "weekend": np.asarray(cls.is_open("saturday"), dtype=bool) | np.asarray(cls.is_open("sunday"), dtype=bool),
+    }
 
 
 def _weekly(day: dict[str, np.ndarray]) -> float:
@@ -137,17 +146,21 @@ def with_demand(spec: PortSpec, vehicle: str, base: dict[str, np.ndarray], targe
     if old <= 0:
         return spec
     weekday = tuple(float(v) for v in target["weekday"]) if target["weekday"].sum() > 0 else cls.profile.hourly_weekday
-    weekend = (tuple(float(v) for v in target["weekend"]) if target["weekend"].sum() > 0
-               else cls.profile.hourly_weekend)
-    profile = cls.profile.model_copy(update={
-        "hourly_weekday": weekday, "hourly_weekend": weekend,
-        "source": cls.profile.source + " Shared with the city's other crossings (policy/city.py)."})
+    weekend = tuple(float(v) for v in target["weekend"]) if target["weekend"].sum() > 0 else cls.profile.hourly_weekend
+    profile = cls.profile.model_copy(
+        update={
+            "hourly_weekday": weekday,
+            "hourly_weekend": weekend,
+            "source": cls.profile.source + " Shared with the city's other crossings (policy/city.py).",
+        }
+    )
     changed = cls.model_copy(update={"profile": profile, "volume_factor": cls.volume_factor * new / old})
     return spec.model_copy(update={"classes": {**spec.classes, vehicle: changed}})
 
 
-def _waits(spec: PortSpec, vehicle: str, months: Sequence[pd.Period], replications: int,
-           seed: int) -> tuple[dict[str, np.ndarray], float]:
+def _waits(
+    spec: PortSpec, vehicle: str, months: Sequence[pd.Period], replications: int, seed: int
+) -> tuple[dict[str, np.ndarray], float]:
     """The class's mean wait by day type and hour (0 where nobody waited), and over the period."""
     run = run_port(spec, months, replications=replications, seed=seed, keep_last=False)
     out = {}
@@ -167,8 +180,9 @@ def _short_name(spec: PortSpec) -> str:
     return catalogue[spec.crossing].name if spec.crossing in catalogue else spec.name
 
 
-def share_drivers(specs: Sequence[PortSpec], months: Sequence[pd.Period], choice: DriverChoice,
-                  replications: int = 1, seed: int = 0) -> tuple[list[PortSpec], list[Moved]]:
+def share_drivers(
+    specs: Sequence[PortSpec], months: Sequence[pd.Period], choice: DriverChoice, replications: int = 1, seed: int = 0
+) -> tuple[list[PortSpec], list[Moved]]:
     """The city's crossings with their drivers shared at the balance of queues and choices;
     and, per crossing and class, the vehicles a day and mean wait before and after."""
     specs = list(specs)
@@ -191,22 +205,28 @@ def share_drivers(specs: Sequence[PortSpec], months: Sequence[pd.Period], choice
         for k in range(1, choice.iterations + 1):
             waits = {}
             for i in index:
-                waits[i], mean = _waits(with_demand(specs[i], vehicle, base[i], current[i]), vehicle, months,
-                                        replications, seed)
+                waits[i], mean = _waits(
+                    with_demand(specs[i], vehicle, base[i], current[i]), vehicle, months, replications, seed
+                )
                 first.setdefault(i, mean)
             step = 1.0 / (k + 1)
             for d in DAYS:
                 target = {i: base[i][d] - compare[i][d] for i in index}
                 for j in index:
-                    utility = np.array([np.where(opened[i][d], -(waits[i][d] + detour[(j, i)]) / choice.scale_min,
-                                                 -np.inf) for i in index])
+                    utility = np.array(
+                        [
+                            np.where(opened[i][d], -(waits[i][d] + detour[(j, i)]) / choice.scale_min, -np.inf)
+                            for i in index
+                        ]
+                    )
                     anyone = np.isfinite(utility).any(axis=0)
                     utility[:, ~anyone] = 0.0  # no crossing open: they stay where they were
                     weights = np.exp(utility - utility.max(axis=0))
                     probability = weights / weights.sum(axis=0)
                     for row, i in enumerate(index):
-                        target[i] = target[i] + np.where(anyone, compare[j][d] * probability[row],
-                                                         compare[j][d] if i == j else 0.0)
+                        target[i] = target[i] + np.where(
+                            anyone, compare[j][d] * probability[row], compare[j][d] if i == j else 0.0
+                        )
                 for i in index:
                     current[i][d] += step * (target[i] - current[i][d])
         for i in index:
@@ -231,15 +251,35 @@ def choice_option(asked: bool, share: float | None) -> DriverChoice | None:
 
 def describe(choice: DriverChoice, moved: Sequence[Moved]) -> str:
     """One line for a study's notes."""
-    parts = [f"{m.name} {m.vehicle} {m.per_day_before:,.0f} → {m.per_day_after:,.0f} a day "
-             f"({m.change:+.0%}), wait {m.wait_before:.1f} → {m.wait_after:.1f} min" for m in moved]
-    return (f"drivers shared across the city's crossings ({choice.share:.0%} compare the crossings open, "
-            f"logit scale {choice.scale_min:g} min, {choice.iterations} steps): " + "; ".join(parts))
+    parts = [
+        f"{m.name} {m.vehicle} {m.per_day_before:,.0f} → {m.per_day_after:,.0f} a day "
+        f"({m.change:+.0%}), wait {m.wait_before:.1f} → {m.wait_after:.1f} min"
+        for m in moved
+    ]
+    return (
+        f"drivers shared across the city's crossings ({choice.share:.0%} compare the crossings open, "
+        f"logit scale {choice.scale_min:g} min, {choice.iterations} steps): " + "; ".join(parts)
+    )
 
 
 def to_json(choice: DriverChoice, moved: Sequence[Moved]) -> dict[str, Any]:
-    return {"share": choice.share, "scale_min": choice.scale_min, "iterations": choice.iterations,
-            "detour_kmh": choice.detour_kmh, "circuity": choice.circuity, "source": choice.source,
-            "crossings": [{"crossing": m.crossing, "name": m.name, "class": m.vehicle,
-                           "per_day_before": m.per_day_before, "per_day_after": m.per_day_after,
-                           "wait_before_min": m.wait_before, "wait_after_min": m.wait_after} for m in moved]}
+    return {
+        "share": choice.share,
+        "scale_min": choice.scale_min,
+        "iterations": choice.iterations,
+        "detour_kmh": choice.detour_kmh,
+        "circuity": choice.circuity,
+        "source": choice.source,
+        "crossings": [
+            {
+                "crossing": m.crossing,
+                "name": m.name,
+                "class": m.vehicle,
+                "per_day_before": m.per_day_before,
+                "per_day_after": m.per_day_after,
+                "wait_before_min": m.wait_before,
+                "wait_after_min": m.wait_after,
+            }
+            for m in moved
+        ],
+    }

@@ -42,13 +42,20 @@ class Climatology:
         """The climatology of *frame*'s readings (rows without a delay are left out)."""
         rows = frame.dropna(subset=["delay_minutes"])
         times = pd.to_datetime(rows["time_local"])
-        table = pd.DataFrame({
-            "vehicle": rows["vehicle"].astype(str).to_numpy(), "lane": rows["lane"].astype(str).to_numpy(),
-            "kind": [WEEKEND if d >= 5 else WEEKDAY for d in times.dt.day_of_week],
-            "hour": times.dt.hour.to_numpy(), "date": times.dt.normalize().to_numpy(),
-            "delay": rows["delay_minutes"].astype(float).to_numpy()})
-        by_day = {(str(v), str(lane), str(k), int(h), pd.Timestamp(d)): (float(g.sum()), int(g.size))
-                  for (v, lane, k, h, d), g in table.groupby(["vehicle", "lane", "kind", "hour", "date"])["delay"]}
+        table = pd.DataFrame(
+            {
+                "vehicle": rows["vehicle"].astype(str).to_numpy(),
+                "lane": rows["lane"].astype(str).to_numpy(),
+                "kind": [WEEKEND if d >= 5 else WEEKDAY for d in times.dt.day_of_week],
+                "hour": times.dt.hour.to_numpy(),
+                "date": times.dt.normalize().to_numpy(),
+                "delay": rows["delay_minutes"].astype(float).to_numpy(),
+            }
+        )
+        by_day = {
+            (str(v), str(lane), str(k), int(h), pd.Timestamp(d)): (float(g.sum()), int(g.size))
+            for (v, lane, k, h, d), g in table.groupby(["vehicle", "lane", "kind", "hour", "date"])["delay"]
+        }
         by_kind: dict[tuple[str, str, str, int], tuple[float, int]] = {}
         by_hour: dict[tuple[str, str, int], tuple[float, int]] = {}
         for (v, lane, k, h, _), (total, n) in by_day.items():

@@ -68,14 +68,17 @@ def latest_state(frame: pd.DataFrame, at: pd.Timestamp) -> list[State]:
     past = frame[(times <= at) & (times >= at - pd.Timedelta(hours=STALE_HOURS))]
     if past.empty:
         first, last = times.min(), times.max()
-        raise ModelError(f"at: no reading within {STALE_HOURS:g} h before {at:%Y-%m-%d %H:%M}; the "
-                         f"observations run {first:%Y-%m-%d %H:%M}..{last:%Y-%m-%d %H:%M}")
+        raise ModelError(
+            f"at: no reading within {STALE_HOURS:g} h before {at:%Y-%m-%d %H:%M}; the "
+            f"observations run {first:%Y-%m-%d %H:%M}..{last:%Y-%m-%d %H:%M}"
+        )
     states = []
     for (vehicle, lane), rows in past.groupby(["vehicle", "lane"]):
         row = rows.loc[pd.to_datetime(rows["time_local"]).idxmax()]
         lanes = float(row["lanes_open"]) if pd.notna(row["lanes_open"]) else float("nan")
-        states.append(State(str(vehicle), str(lane), pd.Timestamp(row["time_local"]),
-                            float(row["delay_minutes"]), lanes))
+        states.append(
+            State(str(vehicle), str(lane), pd.Timestamp(row["time_local"]), float(row["delay_minutes"]), lanes)
+        )
     return states
 
 
@@ -87,12 +90,16 @@ def initial_queues(spec: PortSpec, vehicle: str, states: list[State]) -> list[In
     for state in states:
         if state.vehicle != vehicle or state.lane not in cls.lanes:
             continue
-        users = {e: s for e, s in shares.items() if eligible_lanes(e, cls.lanes)[0] == state.lane} or \
-                {e: s for e, s in shares.items() if state.lane in eligible_lanes(e, cls.lanes)}
+        users = {e: s for e, s in shares.items() if eligible_lanes(e, cls.lanes)[0] == state.lane} or {
+            e: s for e, s in shares.items() if state.lane in eligible_lanes(e, cls.lanes)
+        }
         weight = sum(users.values()) or 1.0
         service = sum(s * cls.service_of(e, spec.pre_inspection).expected for e, s in users.items()) / weight
-        lanes_open = state.lanes_open if np.isfinite(state.lanes_open) and state.lanes_open > 0 else \
-            max(cls.lanes[state.lane].lanes("weekday")) or 1
+        lanes_open = (
+            state.lanes_open
+            if np.isfinite(state.lanes_open) and state.lanes_open > 0
+            else max(cls.lanes[state.lane].lanes("weekday")) or 1
+        )
         waiting = state.delay * lanes_open / max(service, 1e-6)
         busy = int(lanes_open) if waiting > 0 else 0
         station = f"{vehicle}.primary.{state.lane}"
@@ -105,13 +112,32 @@ def initial_queues(spec: PortSpec, vehicle: str, states: list[State]) -> list[In
 
 
 #: The columns of a forecast table.
-COLUMNS = ["hours_ahead", "time", "traffic_type", "lane_type", "delay_minutes", "low", "high", "lanes_open",
-           "twin", "persistence", "climatology"]
+COLUMNS = [
+    "hours_ahead",
+    "time",
+    "traffic_type",
+    "lane_type",
+    "delay_minutes",
+    "low",
+    "high",
+    "lanes_open",
+    "twin",
+    "persistence",
+    "climatology",
+]
 
 
-def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int = 4, volumes: pd.Period | None = None,
-             replications: int = 20, seed: int = 0, climatology: Climatology | None = None,
-             leave_out_day: bool = False) -> pd.DataFrame:
+def forecast(
+    spec: PortSpec,
+    frame: pd.DataFrame,
+    at: pd.Timestamp,
+    hours: int = 4,
+    volumes: pd.Period | None = None,
+    replications: int = 20,
+    seed: int = 0,
+    climatology: Climatology | None = None,
+    leave_out_day: bool = False,
+) -> pd.DataFrame:
     """Forecast rows (``COLUMNS``: hours_ahead, time, traffic_type, lane_type, delay_minutes, low,
     high, lanes_open, and beside them the twin's own forecast and the two baselines: persistence,
     the reading held, and climatology, the mean of earlier days at that lane, day type and hour)
@@ -133,14 +159,24 @@ def forecast(spec: PortSpec, frame: pd.DataFrame, at: pd.Timestamp, hours: int =
     for vehicle in sorted({s.vehicle for s in states}):
         if vehicle not in spec.classes:
             continue
-        rows.extend(_forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed, climatology,
-                                    leave_out_day))
+        rows.extend(
+            _forecast_class(spec, vehicle, states, at, hours, volumes, replications, seed, climatology, leave_out_day)
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Timestamp, hours: int,
-                    volumes: pd.Period, replications: int, seed: int, climatology: Climatology,
-                    leave_out_day: bool) -> list[dict[str, object]]:
+def _forecast_class(
+    spec: PortSpec,
+    vehicle: str,
+    states: list[State],
+    at: pd.Timestamp,
+    hours: int,
+    volumes: pd.Period,
+    replications: int,
+    seed: int,
+    climatology: Climatology,
+    leave_out_day: bool,
+) -> list[dict[str, object]]:
     start = at.floor("h")
     window = Window(start.normalize(), 2, volumes)
     first_hour = int((start - start.normalize()) / pd.Timedelta(hours=1))
@@ -159,8 +195,9 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
     model = primary_model(spec, vehicle)
     initial = initial_queues(spec, vehicle, states)
     for queue in initial:  # a reading may show more lanes busy than the model staffs
-        schedules[queue.station][0] = max(schedules[queue.station][0],
-                                          sum(q.in_service for q in initial if q.station == queue.station))
+        schedules[queue.station][0] = max(
+            schedules[queue.station][0], sum(q.in_service for q in initial if q.station == queue.station)
+        )
     offset = (at - start) / pd.Timedelta(minutes=1)
     lanes = list(spec.classes[vehicle].lanes)  # type: ignore[index]
     means = np.full((replications, hours, len(lanes)), np.nan)
@@ -169,18 +206,28 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
         streams = flow_streams(seed, r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
         arrivals = {name: times[times >= offset] for name, times in arrivals.items()}
-        result = run(model, arrivals, rng=streams, horizon=(hours + 2) * 60.0,
-                     start_weekday=int(start.day_of_week), start_hour=int(start.hour),
-                     initial=initial, schedules=schedules, engine="general")
+        result = run(
+            model,
+            arrivals,
+            rng=streams,
+            horizon=(hours + 2) * 60.0,
+            start_weekday=int(start.day_of_week),
+            start_hour=int(start.hour),
+            initial=initial,
+            schedules=schedules,
+            engine="general",
+        )
         assert isinstance(result, SimulationResult)  # the general engine carries the queue found
         for k in range(hours):
             centre = offset + (k + 1) * 60.0
             for j, lane in enumerate(lanes):
                 waits = []
                 for trace in result.flows.values():
-                    t = trace.arrival[trace.n_initial:]
-                    here = (np.abs(t - centre) <= 30.0) & (trace.station[trace.n_initial:, 0] == index[f"{vehicle}.primary.{lane}"])
-                    waits.append(trace.start[trace.n_initial:, 0][here] - t[here])
+                    t = trace.arrival[trace.n_initial :]
+                    here = (np.abs(t - centre) <= 30.0) & (
+                        trace.station[trace.n_initial :, 0] == index[f"{vehicle}.primary.{lane}"]
+                    )
+                    waits.append(trace.start[trace.n_initial :, 0][here] - t[here])
                 values = np.concatenate(waits)
                 means[r, k, j] = float(values.mean()) if values.size else 0.0
     read = {s.lane: s for s in states if s.vehicle == vehicle}
@@ -196,34 +243,57 @@ def _forecast_class(spec: PortSpec, vehicle: str, states: list[State], at: pd.Ti
             usual = climatology.value(vehicle, lane, target, leave_out_day)
             usual_now = climatology.value(vehicle, lane, state.time, leave_out_day)
             open_now = int(schedules[f"{vehicle}.primary.{lane}"][hour])
-            row: dict[str, object] = {"hours_ahead": k + 1, "time": f"{target:%Y-%m-%d %H:%M}",
-                                      "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
-                                      "delay_minutes": None, "low": None, "high": None, "lanes_open": open_now,
-                                      "twin": None, "persistence": state.delay, "climatology": usual}
+            row: dict[str, object] = {
+                "hours_ahead": k + 1,
+                "time": f"{target:%Y-%m-%d %H:%M}",
+                "traffic_type": TRAFFIC[vehicle],
+                "lane_type": LANE_TYPES[lane],
+                "delay_minutes": None,
+                "low": None,
+                "high": None,
+                "lanes_open": open_now,
+                "twin": None,
+                "persistence": state.delay,
+                "climatology": usual,
+            }
             if open_now > 0:  # a class the model closes then has no wait to forecast
                 twin = means[:, k, j]
                 values = blended(blend, k, state.delay, twin, usual, usual_now)
                 low, high = np.quantile(values, [0.1, 0.9])
-                row.update(delay_minutes=max(0.0, float(values.mean())), low=max(0.0, float(low) - ROUNDING),
-                           high=float(high) + ROUNDING, twin=float(twin.mean()))
+                row.update(
+                    delay_minutes=max(0.0, float(values.mean())),
+                    low=max(0.0, float(low) - ROUNDING),
+                    high=float(high) + ROUNDING,
+                    twin=float(twin.mean()),
+                )
             out.append(row)
     return out
 
 
-def blended(blend: ForecastBlend | None, k: int, reading: float, twin: np.ndarray, usual: float | None,
-            usual_now: float | None) -> np.ndarray:
+def blended(
+    blend: ForecastBlend | None, k: int, reading: float, twin: np.ndarray, usual: float | None, usual_now: float | None
+) -> np.ndarray:
     """The forecast *k* + 1 hours ahead from the twin's replications, the reading and the
     climatology of the target hour (*usual*) and of the reading's hour (*usual_now*): the
     formula of ``ForecastBlend``; the twin alone without a blend."""
     if blend is None:
         return np.asarray(twin, dtype=float)
-    if blend.anomaly_weight is not None and blend.twin_weight is not None and usual is not None \
-            and usual_now is not None:
+    if (
+        blend.anomaly_weight is not None
+        and blend.twin_weight is not None
+        and usual is not None
+        and usual_now is not None
+    ):
         phi = blend.anomaly_weight[min(k, len(blend.anomaly_weight) - 1)]
         psi = blend.twin_weight[min(k, len(blend.twin_weight) - 1)]
         chi = blend.hold_weight[min(k, len(blend.hold_weight) - 1)] if blend.hold_weight else 0.0
-        return np.maximum(usual + phi * (reading - usual_now) + psi * (np.asarray(twin, dtype=float) - usual)
-                          + chi * (usual_now - usual), 0.0)
+        return np.maximum(
+            usual
+            + phi * (reading - usual_now)
+            + psi * (np.asarray(twin, dtype=float) - usual)
+            + chi * (usual_now - usual),
+            0.0,
+        )
     w = blend.persistence_weight[min(k, len(blend.persistence_weight) - 1)]
     return w * reading + (1.0 - w) * np.asarray(twin, dtype=float)
 
@@ -232,9 +302,17 @@ def blended(blend: ForecastBlend | None, k: int, reading: float, twin: np.ndarra
 RECORD_COLUMNS = ["hours_ahead", "observed", "forecast", "twin", "persistence", "climatology", "climatology_now"]
 
 
-def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
-                     replications: int = 5, seed: int = 0, every: int = 1,
-                     climatology: Climatology | None = None, leave_out_day: bool = False) -> pd.DataFrame:
+def forecast_records(
+    spec: PortSpec,
+    frame: pd.DataFrame,
+    volumes: pd.Period,
+    hours: int = 4,
+    replications: int = 5,
+    seed: int = 0,
+    every: int = 1,
+    climatology: Climatology | None = None,
+    leave_out_day: bool = False,
+) -> pd.DataFrame:
     """On the readings of *frame*: from every *every*-th reading hour, forecast *hours* ahead
     beside the two baselines. One row per forecast reading with a later reading to score it
     against (``RECORD_COLUMNS``): the blended forecast, the twin's own, persistence (the reading
@@ -253,8 +331,9 @@ def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, ho
     for t0 in starts:
         t0 = pd.Timestamp(t0)
         try:
-            predicted = forecast(spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed,
-                                 climatology, leave_out_day)
+            predicted = forecast(
+                spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed, climatology, leave_out_day
+            )
         except ModelError:
             continue
         for row in predicted.dropna(subset=["delay_minutes"]).itertuples(index=False):
@@ -262,11 +341,17 @@ def forecast_records(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, ho
             target = (t0 + pd.Timedelta(hours=int(row.hours_ahead)), vehicle, lane)
             now = (t0, vehicle, lane)
             if target in lookup.index and now in lookup.index:
-                records.append({"hours_ahead": int(row.hours_ahead), "observed": float(lookup[target]),
-                                "forecast": float(row.delay_minutes), "twin": float(row.twin),
-                                "persistence": float(lookup[now]),
-                                "climatology": None if pd.isna(row.climatology) else float(row.climatology),
-                                "climatology_now": climatology.value(vehicle, lane, t0, leave_out_day)})
+                records.append(
+                    {
+                        "hours_ahead": int(row.hours_ahead),
+                        "observed": float(lookup[target]),
+                        "forecast": float(row.delay_minutes),
+                        "twin": float(row.twin),
+                        "persistence": float(lookup[now]),
+                        "climatology": None if pd.isna(row.climatology) else float(row.climatology),
+                        "climatology_now": climatology.value(vehicle, lane, t0, leave_out_day),
+                    }
+                )
     return pd.DataFrame(records, columns=RECORD_COLUMNS)
 
 
@@ -282,18 +367,27 @@ def summarise_forecasts(table: pd.DataFrame) -> pd.DataFrame:
         known = group[group["climatology"].notna()]
         scored = known if not known.empty else group
         clim = (known["climatology"].astype(float) - known["observed"]).abs().mean() if not known.empty else np.nan
-        rows[hours_ahead] = {"readings": len(scored),
-                             "forecast_mae": float((scored["forecast"] - scored["observed"]).abs().mean()),
-                             "persistence_mae": float((scored["persistence"] - scored["observed"]).abs().mean()),
-                             "climatology_mae": float(clim)}
+        rows[hours_ahead] = {
+            "readings": len(scored),
+            "forecast_mae": float((scored["forecast"] - scored["observed"]).abs().mean()),
+            "persistence_mae": float((scored["persistence"] - scored["observed"]).abs().mean()),
+            "climatology_mae": float(clim),
+        }
     out = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     out.index.name = "hours_ahead"
     return out
 
 
-def score_forecasts(spec: PortSpec, frame: pd.DataFrame, volumes: pd.Period, hours: int = 4,
-                    replications: int = 5, seed: int = 0, every: int = 1,
-                    climatology: Climatology | None = None) -> pd.DataFrame:
+def score_forecasts(
+    spec: PortSpec,
+    frame: pd.DataFrame,
+    volumes: pd.Period,
+    hours: int = 4,
+    replications: int = 5,
+    seed: int = 0,
+    every: int = 1,
+    climatology: Climatology | None = None,
+) -> pd.DataFrame:
     """The forecast against persistence and climatology on the readings of *frame* (held-out
     days), per hours ahead (``summarise_forecasts``); *climatology*: the training days'."""
     return summarise_forecasts(forecast_records(spec, frame, volumes, hours, replications, seed, every, climatology))
@@ -309,8 +403,11 @@ def average_days(frame: pd.DataFrame, year: int) -> dict[pd.Period, pd.DataFrame
     for month, rows in frame.groupby("month"):
         first = pd.Timestamp(year=year, month=int(month), day=1)
         monday = first + pd.Timedelta(days=(7 - first.day_of_week) % 7)
-        times = monday + pd.to_timedelta(rows["weekday"].astype(int), unit="D") + \
-            pd.to_timedelta(rows["hour"].astype(int), unit="h")
+        times = (
+            monday
+            + pd.to_timedelta(rows["weekday"].astype(int), unit="D")
+            + pd.to_timedelta(rows["hour"].astype(int), unit="h")
+        )
         out[pd.Period(first, "M")] = rows.assign(time_local=times.to_numpy(), lanes_open=np.nan)
     return out
 
@@ -363,15 +460,20 @@ def fit_anomaly_weights(records: pd.DataFrame) -> tuple[list[float], list[float]
         change = rows["climatology_now"].to_numpy(dtype=float) - usual
         observed = rows["observed"].to_numpy(dtype=float)
         # absolute[i, j, m, r]: record r's error with φ = grid[i], ψ = twin_grid[j], χ = grid[m]
-        predicted = (usual + grid[:, None, None, None] * anomaly + twin_grid[None, :, None, None] * correction
-                     + grid[None, None, :, None] * change)
+        predicted = (
+            usual
+            + grid[:, None, None, None] * anomaly
+            + twin_grid[None, :, None, None] * correction
+            + grid[None, None, :, None] * change
+        )
         absolute = np.abs(np.maximum(predicted, 0.0) - observed)
         errors = absolute.mean(axis=3)
         best = np.unravel_index(int(np.argmin(errors)), errors.shape)
         spread = float(absolute[best].std(ddof=1) / np.sqrt(absolute.shape[3])) if absolute.shape[3] > 1 else 0.0
         near = np.argwhere(errors <= errors[best] + spread)
-        i, j, m = min(near, key=lambda ijm: (grid[ijm[0]] + twin_grid[ijm[1]] + grid[ijm[2]], grid[ijm[0]],
-                                             grid[ijm[2]]))
+        i, j, m = min(
+            near, key=lambda ijm: (grid[ijm[0]] + twin_grid[ijm[1]] + grid[ijm[2]], grid[ijm[0]], grid[ijm[2]])
+        )
         phis.append(round(float(grid[i]), 2))
         psis.append(round(float(twin_grid[j]), 2))
         chis.append(round(float(grid[m]), 2))

@@ -46,8 +46,7 @@ SOURCE_KINDS = ("FACT", "ESTIMATE")
 
 def _sourced(text: str) -> str:
     if not text.strip().startswith(SOURCE_KINDS):
-        raise ValueError("say where the figure comes from: start with 'FACT: <citation>' or "
-                         "'ESTIMATE: <reasoning>'")
+        raise ValueError("say where the figure comes from: start with 'FACT: <citation>' or 'ESTIMATE: <reasoning>'")
     return text.strip()
 
 
@@ -107,8 +106,10 @@ class Parameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     officer_hour: Cost = Field(default_factory=_officer_hour, description="one CBP officer for an hour, fully loaded")
-    officers_per_lane: Valued = Field(default_factory=_officers_per_lane,
-                                      description="officers an open primary lane needs (with secondary, supervision, relief)")
+    officers_per_lane: Valued = Field(
+        default_factory=_officers_per_lane,
+        description="officers an open primary lane needs (with secondary, supervision, relief)",
+    )
 
     @property
     def lane_hour_usd(self) -> float:
@@ -172,8 +173,9 @@ class Levers(BaseModel):
             raise ValueError("an option must pull at least one lever (booths, hours, trusted, classes, new_port)")
         for vehicle, change in self.classes.items():
             if change.volume_factor is not None:
-                raise ValueError(f"classes.{vehicle}.volume_factor: demand growth is the plan's --growth, "
-                                 "not an investment")
+                raise ValueError(
+                    f"classes.{vehicle}.volume_factor: demand growth is the plan's --growth, not an investment"
+                )
         return self
 
 
@@ -186,8 +188,11 @@ class Option(BaseModel):
     description: str
     group: str | None = Field(default=None, description="options of one group exclude each other")
     ports: list[str] | None = Field(default=None, description="the places it is for (default: any port it fits)")
-    idle_booths: bool = Field(default=False, description="booth levers staff installed booths that stand idle "
-                              "then (officers, no construction): checked against the port's model")
+    idle_booths: bool = Field(
+        default=False,
+        description="booth levers staff installed booths that stand idle "
+        "then (officers, no construction): checked against the port's model",
+    )
     capital: Cost
     annual: Cost
     build_years: int = Field(ge=0, le=30)
@@ -218,8 +223,10 @@ class Option(BaseModel):
 
     def sources(self) -> dict[str, str]:
         """Every figure of the option and where it comes from."""
-        out = {"capital": f"US${self.capital.usd:,.0f}: {self.capital.source}",
-               "annual": f"US${self.annual.usd:,.0f} a year: {self.annual.source}"}
+        out = {
+            "capital": f"US${self.capital.usd:,.0f}: {self.capital.source}",
+            "annual": f"US${self.annual.usd:,.0f} a year: {self.annual.source}",
+        }
         if self.build_source:
             out["build_years"] = f"{self.build_years}: {self.build_source}"
         if self.life_source:
@@ -227,8 +234,9 @@ class Option(BaseModel):
         for k, item in enumerate(self.enrolment):
             out[f"enrolment[{k}].fee"] = f"US${item.fee.usd:,.2f}: {item.fee.source}"
             out[f"enrolment[{k}].fee_years"] = f"{item.fee_years.value:g}: {item.fee_years.source}"
-            out[f"enrolment[{k}].crossings_per_member"] = (f"{item.crossings_per_member.value:g}: "
-                                                           f"{item.crossings_per_member.source}")
+            out[f"enrolment[{k}].crossings_per_member"] = (
+                f"{item.crossings_per_member.value:g}: {item.crossings_per_member.source}"
+            )
         for k, load in enumerate(self.per_load):
             out[f"per_load[{k}]"] = f"US${load.cost.usd:,.2f} a {load.vehicle}: {load.cost.source}"
         return out
@@ -281,8 +289,9 @@ class Catalogue(BaseModel):
         for option in self.option:
             if option.id == option_id:
                 return option
-        raise ModelError(f"option: no option {option_id!r} in the catalogue; options: "
-                         f"{', '.join(o.id for o in self.option)}")
+        raise ModelError(
+            f"option: no option {option_id!r} in the catalogue; options: {', '.join(o.id for o in self.option)}"
+        )
 
 
 def shipped_catalogue_path() -> Path:
@@ -309,20 +318,21 @@ def _target(specs: list[PortSpec], option: Option) -> dict[int, str]:
     """For each booth lever, the crossing id it acts on (the busiest with all of the option's
     booth lanes, unless the lever names one)."""
     wanted = {(b.vehicle, b.lane) for b in option.levers.booths if b.crossing == "busiest"}
-    having = [s for s in specs if all(v in s.classes and lane in s.classes[v].lanes
-                                      for v, lane in wanted)]
+    having = [s for s in specs if all(v in s.classes and lane in s.classes[v].lanes for v, lane in wanted)]
     out: dict[int, str] = {}
     for k, booth in enumerate(option.levers.booths):
         if booth.crossing != "busiest":
             if booth.crossing not in {s.crossing for s in specs}:
-                raise ModelError(f"option {option.id}: booths[{k}].crossing: no crossing {booth.crossing!r} here; "
-                                 f"crossings: {', '.join(s.crossing for s in specs)}")
+                raise ModelError(
+                    f"option {option.id}: booths[{k}].crossing: no crossing {booth.crossing!r} here; "
+                    f"crossings: {', '.join(s.crossing for s in specs)}"
+                )
             out[k] = booth.crossing
             continue
         if not having:
             pairs = ", ".join(f"{v} {lane}" for v, lane in sorted(wanted))
             raise ModelError(f"option {option.id}: no crossing here has {pairs} lanes")
-        busiest = max(having, key=lambda s: (s.classes[booth.vehicle].design_volume or 0.0))
+        busiest = max(having, key=lambda s: s.classes[booth.vehicle].design_volume or 0.0)
         out[k] = busiest.crossing
     return out
 
@@ -343,8 +353,11 @@ def apply_option(specs: list[PortSpec], option: Option, design_year: int | None 
     targets = _target(specs, option)
     out = []
     for spec in specs:
-        booths = [BoothLever.model_validate(b.model_dump(exclude={"crossing"}))
-                  for k, b in enumerate(levers.booths) if targets[k] == spec.crossing]
+        booths = [
+            BoothLever.model_validate(b.model_dump(exclude={"crossing"}))
+            for k, b in enumerate(levers.booths)
+            if targets[k] == spec.crossing
+        ]
         classes = {v: c.model_copy() for v, c in levers.classes.items()}
         for lever in levers.trusted:
             share = _trusted_change(spec, lever)
@@ -352,8 +365,9 @@ def apply_option(specs: list[PortSpec], option: Option, design_year: int | None 
                 continue
             change = classes.setdefault(lever.vehicle, ClassChange())
             change.entitlements = {**(change.entitlements or {}), lever.lane: share}
-        scenario = Scenario(name=option.id, classes=classes, booths=booths, hours=levers.hours,
-                            new_port=levers.new_port)
+        scenario = Scenario(
+            name=option.id, classes=classes, booths=booths, hours=levers.hours, new_port=levers.new_port
+        )
         out.append(apply(spec, scenario, skip_missing=True) if not scenario.is_empty else spec)
     if levers.new_port is not None:
         from smartborder.ports.defaults import default_spec
@@ -365,9 +379,11 @@ def apply_option(specs: list[PortSpec], option: Option, design_year: int | None 
         # a crossing it takes from must be simulated too, unless it carries none of the classes studied
         missing = sorted(c for c in taken - present if classes_here & set(default_spec(c, design_year).classes))
         if missing or not taken & present:
-            raise ModelError(f"option {option.id}: the new crossing takes traffic from "
-                             f"{', '.join(missing or sorted(taken))}, which this plan does not simulate; "
-                             "plan the port it takes from")
+            raise ModelError(
+                f"option {option.id}: the new crossing takes traffic from "
+                f"{', '.join(missing or sorted(taken))}, which this plan does not simulate; "
+                "plan the port it takes from"
+            )
         new = new_port_spec(levers.new_port.name, levers.new_port.takes, design_year, levers.new_port.booths)
         new = new.model_copy(update={"classes": {k: v for k, v in new.classes.items() if k in classes_here}})
         out.append(new)
@@ -406,14 +422,18 @@ def _lanes_short(specs: list[PortSpec], option: Option) -> str | None:
                 short = [h for h in span if is_open[h] and staffed[h] + booth.delta > lane.booths]
                 if short:
                     h = short[0]
-                    return (f"{spec.name}: {staffed[h]} of its {lane.booths} {booth.vehicle} {booth.lane} booths "
-                            f"are staffed at {h:02d}:00 ({day}), so {booth.delta} more need booths built")
+                    return (
+                        f"{spec.name}: {staffed[h]} of its {lane.booths} {booth.vehicle} {booth.lane} booths "
+                        f"are staffed at {h:02d}:00 ({day}), so {booth.delta} more need booths built"
+                    )
             else:
                 short = [h for h in span if staffed[h] > 0 and staffed[h] + booth.delta < 1]
                 if short:
                     h = short[0]
-                    return (f"{spec.name}: {staffed[h]} {booth.vehicle} {booth.lane} lane(s) staffed at {h:02d}:00 "
-                            f"({day}); taking {-booth.delta} away leaves none")
+                    return (
+                        f"{spec.name}: {staffed[h]} {booth.vehicle} {booth.lane} lane(s) staffed at {h:02d}:00 "
+                        f"({day}); taking {-booth.delta} away leaves none"
+                    )
     return None
 
 
@@ -458,11 +478,18 @@ def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
     for option in options:
         targets = _target(specs, option)
         for k, booth in enumerate(option.levers.booths):
-            others = [s.crossing for s in specs if s.crossing != targets[k] and booth.vehicle in s.classes
-                      and booth.lane in s.classes[booth.vehicle].lanes]
+            others = [
+                s.crossing
+                for s in specs
+                if s.crossing != targets[k]
+                and booth.vehicle in s.classes
+                and booth.lane in s.classes[booth.vehicle].lanes
+            ]
             if others:
-                raise ModelError(f"option {option.id}: its booths go to {targets[k]} only, but a scenario's "
-                                 f"booths would also change {', '.join(others)}")
+                raise ModelError(
+                    f"option {option.id}: its booths go to {targets[k]} only, but a scenario's "
+                    f"booths would also change {', '.join(others)}"
+                )
             booths.append(BoothLever.model_validate(booth.model_dump(exclude={"crossing"})))
         for vehicle, change in option.levers.classes.items():
             merged = classes.setdefault(vehicle, ClassChange())
@@ -477,9 +504,26 @@ def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
         hours += option.levers.hours
         new_port = option.levers.new_port or new_port
     name = "+".join(o.id for o in options)
-    return Scenario(name=name, description="; ".join(o.description for o in options),
-                    classes=classes, booths=booths, hours=hours, new_port=new_port)  # type: ignore[arg-type]
+    return Scenario(
+        name=name,
+        description="; ".join(o.description for o in options),
+        classes=classes,  # type: ignore[arg-type]
+        booths=booths,
+        hours=hours,
+        new_port=new_port,
+    )
 
 
-__all__ = ["Catalogue", "Cost", "Fit", "Option", "Parameters", "apply_option", "apply_options", "as_scenario",
-           "load_catalogue", "options_for", "shipped_catalogue_path"]
+__all__ = [
+    "Catalogue",
+    "Cost",
+    "Fit",
+    "Option",
+    "Parameters",
+    "apply_option",
+    "apply_options",
+    "as_scenario",
+    "load_catalogue",
+    "options_for",
+    "shipped_catalogue_path",
+]

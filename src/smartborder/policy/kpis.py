@@ -74,8 +74,11 @@ class Hourly:
         return out
 
     def frame(self) -> pd.DataFrame:
-        rows = [(v, lane, day, h, float(self.wait[(v, lane, day)][h]), float(self.count[(v, lane, day)][h]))
-                for (v, lane, day) in sorted(self.wait) for h in range(24)]
+        rows = [
+            (v, lane, day, h, float(self.wait[(v, lane, day)][h]), float(self.count[(v, lane, day)][h]))
+            for (v, lane, day) in sorted(self.wait)
+            for h in range(24)
+        ]
         frame = pd.DataFrame(rows, columns=["class", "lane", "day", "hour", "wait_sum_min", "vehicles"])
         frame["wait_mean_min"] = frame["wait_sum_min"] / frame["vehicles"].where(frame["vehicles"] > 0)
         return frame
@@ -104,15 +107,16 @@ def _second(trace: FlowTrace | LeanTrace, horizon: float) -> tuple[int, float]:
     if trace.station.shape[1] < 2:
         return 0, 0.0
     stop = int(np.searchsorted(trace.arrival, horizon))
-    column = trace.station[trace.n_initial:stop, 1]
+    column = trace.station[trace.n_initial : stop, 1]
     visited = np.flatnonzero(column >= 0) + trace.n_initial
     waits = trace.start[visited, 1] - trace.reach[visited, 1]
     return int(visited.size), float(waits.sum())
 
 
 @njit(cache=True, nogil=True)
-def _outcome_counts(illicit: np.ndarray, red: np.ndarray, random: np.ndarray, caught: np.ndarray,
-                    lo: int, hi: int) -> np.ndarray:
+def _outcome_counts(
+    illicit: np.ndarray, red: np.ndarray, random: np.ndarray, caught: np.ndarray, lo: int, hi: int
+) -> np.ndarray:
     """Over vehicles lo..hi-1, in one pass: illicit, caught, red not random, caught not random,
     random, caught at random."""
     illicit_n, caught_n, red_n, targeted_hits, random_n, random_hits = 0, 0, 0, 0, 0, 0
@@ -131,9 +135,14 @@ def _outcome_counts(illicit: np.ndarray, red: np.ndarray, random: np.ndarray, ca
     return out
 
 
-def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[str, float],
-         costs: CostParameters, outcomes: dict[str, FlowOutcome] | None = None,
-         hourly: Hourly | None = None) -> dict[str, float]:
+def kpis(
+    spec: PortSpec,
+    result: SimulationResult | LeanResult,
+    persons: dict[str, float],
+    costs: CostParameters,
+    outcomes: dict[str, FlowOutcome] | None = None,
+    hourly: Hourly | None = None,
+) -> dict[str, float]:
     """Headline figures of one replication (what scenarios are compared on); *hourly*, if given,
     receives this replication's waits by lane and hour. Percentiles come from wait histograms
     in quarter-minute bins (``twin.metrics.HIST_BIN_MIN``)."""
@@ -166,9 +175,27 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
             arrival, station, begin, finish = _primary(trace)
             hist = np.zeros((n_lanes, n_bins), dtype=np.int64)
             counts, sums = np.zeros(n_lanes), np.zeros(n_lanes)
-            accumulate_waits(arrival, station, begin, finish, trace.n_initial, result.horizon,
-                             open_by_hour, next_open, result.start_weekday, result.start_hour, HIST_BIN_MIN,
-                             counts, sums, hist, hourly_sum, hourly_count, busy, totals, lane_of=local)
+            accumulate_waits(
+                arrival,
+                station,
+                begin,
+                finish,
+                trace.n_initial,
+                result.horizon,
+                open_by_hour,
+                next_open,
+                result.start_weekday,
+                result.start_hour,
+                HIST_BIN_MIN,
+                counts,
+                sums,
+                hist,
+                hourly_sum,
+                hourly_count,
+                busy,
+                totals,
+                lane_of=local,
+            )
             class_hist += hist
             class_counts += counts
             class_sums += sums
@@ -238,9 +265,13 @@ def kpis(spec: PortSpec, result: SimulationResult | LeanResult, persons: dict[st
 def add_port_totals(runs: pd.DataFrame, vehicles: list[str]) -> pd.DataFrame:
     """Crossing-wide sums of cost, CO₂ and hours over the classes present."""
     runs = runs.copy()
-    for key, column in (("total_cost_usd", "total_cost_usd"), ("co2_tonnes", "co2_tonnes"),
-                        ("vehicle_hours", "vehicle_hours_delay"), ("person_hours", "person_hours_delay"),
-                        ("booth_hours", "booth_hours")):
+    for key, column in (
+        ("total_cost_usd", "total_cost_usd"),
+        ("co2_tonnes", "co2_tonnes"),
+        ("vehicle_hours", "vehicle_hours_delay"),
+        ("person_hours", "person_hours_delay"),
+        ("booth_hours", "booth_hours"),
+    ):
         runs[f"port.{key}"] = sum(runs[f"{v}.{column}"] for v in vehicles)
     return runs
 
@@ -263,7 +294,7 @@ def monthly(spec: PortSpec, result: SimulationResult | LeanResult, months: list[
             trace = result.flows[f"{vehicle}.{entitlement}"]
             arrival, _, begin, _ = _primary(trace)
             stop = int(np.searchsorted(arrival, result.horizon))
-            arrival, begin = arrival[trace.n_initial:stop], begin[trace.n_initial:stop]
+            arrival, begin = arrival[trace.n_initial : stop], begin[trace.n_initial : stop]
             joined = ~np.isnan(begin)  # who found the line too long and left is not counted
             arrival, begin = arrival[joined], begin[joined]
             served = np.isfinite(begin)
@@ -276,7 +307,14 @@ def monthly(spec: PortSpec, result: SimulationResult | LeanResult, months: list[
             wait_sum += np.bincount(month, weights=np.where(is_open, wait, 0.0), minlength=n)[:n]
             queue += np.bincount(month, weights=wait, minlength=n)[:n]
         for k, period in enumerate(months):
-            rows.append({"month": str(period), "class": vehicle, "vehicles": float(count[k]),
-                         "waited": float(waited[k]), "wait_sum_min": float(wait_sum[k]),
-                         "queue_min": float(queue[k])})
+            rows.append(
+                {
+                    "month": str(period),
+                    "class": vehicle,
+                    "vehicles": float(count[k]),
+                    "waited": float(waited[k]),
+                    "wait_sum_min": float(wait_sum[k]),
+                    "queue_min": float(queue[k]),
+                }
+            )
     return rows

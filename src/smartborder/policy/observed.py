@@ -101,16 +101,19 @@ def volume_month(crossing: data.Crossing, when: pd.Timestamp, month: str | None,
     if month is not None:
         chosen = data.parse_month(month, "month")
         if not crossing.first_month <= chosen <= crossing.last_month:
-            raise ModelError(f"month: {crossing.label} has data from {crossing.first_month} to "
-                             f"{crossing.last_month}, not {chosen}")
+            raise ModelError(
+                f"month: {crossing.label} has data from {crossing.first_month} to {crossing.last_month}, not {chosen}"
+            )
         return chosen
     own = pd.Period(when, "M")
     if crossing.first_month <= own <= crossing.last_month:
         return own
     year = crossing.last_month.year if crossing.last_month.month >= own.month else crossing.last_month.year - 1
     chosen = pd.Period(f"{year}-{own.month:02d}", "M")
-    notes.append(f"volumes: the observations ({own}) postdate the shipped data of {crossing.label} "
-                 f"(to {crossing.last_month}); demand comes from {chosen}, the same calendar month in the latest year with data")
+    notes.append(
+        f"volumes: the observations ({own}) postdate the shipped data of {crossing.label} "
+        f"(to {crossing.last_month}); demand comes from {chosen}, the same calendar month in the latest year with data"
+    )
     return chosen
 
 
@@ -128,8 +131,9 @@ def window_demand(spec: PortSpec, vehicle: str, window: Window) -> dict[str, np.
     weekly = day_factors(cls, [any(open_by_day[day_type(w)]) for w in range(7)]) * 7.0
     first = int(window.start.day_of_week)
     shapes = {d: day_shares(_hourly_weights(cls, d), open_by_day[d], cls.pre_opening) for d in DAY_TYPES}
-    hourly = np.concatenate([per_day * weekly[(first + d) % 7] * shapes[day_type((first + d) % 7)]
-                             for d in range(window.days)])
+    hourly = np.concatenate(
+        [per_day * weekly[(first + d) % 7] * shapes[day_type((first + d) % 7)] for d in range(window.days)]
+    )
     return {f"{vehicle}.{e}": hourly * share for e, share in cls.flow_shares().items()}
 
 
@@ -137,9 +141,12 @@ def lane_hours(spec: PortSpec, vehicle: str, window: Window) -> dict[str, np.nda
     """Open lanes hour by hour over the window for each primary station of a class."""
     cls = spec.classes[vehicle]  # type: ignore[index]
     first = int(window.start.day_of_week)
-    return {f"{vehicle}.primary.{name}": np.concatenate([lane.lanes(day_type((first + d) % 7))
-                                                           for d in range(window.days)]).astype(np.int64)
-            for name, lane in cls.lanes.items()}
+    return {
+        f"{vehicle}.primary.{name}": np.concatenate(
+            [lane.lanes(day_type((first + d) % 7)) for d in range(window.days)]
+        ).astype(np.int64)
+        for name, lane in cls.lanes.items()
+    }
 
 
 def primary_model(spec: PortSpec, vehicle: str) -> PortModel:
@@ -151,8 +158,9 @@ def primary_model(spec: PortSpec, vehicle: str) -> PortModel:
     return PortModel(name=full.name, stations=stations, flows=flows)
 
 
-def simulate_window(spec: PortSpec, vehicle: str, window: Window, seed: int = 0,
-                    replications: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def simulate_window(
+    spec: PortSpec, vehicle: str, window: Window, seed: int = 0, replications: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean wait (minutes) and vehicles by lane and window hour (nearest-hour buckets), averaged
     over *replications* with common random numbers: arrays ``(lanes, hours)``, lanes in the
     class's order; NaN where nobody reached a lane in that hour."""
@@ -171,8 +179,15 @@ def simulate_window(spec: PortSpec, vehicle: str, window: Window, seed: int = 0,
     for r in range(replications):
         streams = flow_streams(seed, r, [f.name for f in model.flows])
         arrivals = {name: poisson_arrivals(expected, streams[name]) for name, expected in demand.items()}
-        result = run(model, arrivals, rng=streams, horizon=window.hours * 60.0,
-                     start_weekday=start_weekday, workers=1, schedules=schedules)
+        result = run(
+            model,
+            arrivals,
+            rng=streams,
+            horizon=window.hours * 60.0,
+            start_weekday=start_weekday,
+            workers=1,
+            schedules=schedules,
+        )
         assert isinstance(result, LeanResult)  # a primary model has a crossing's shape
         for trace in result.flows.values():
             bucket = np.floor((trace.arrival + 30.0) / 60.0).astype(np.int64)

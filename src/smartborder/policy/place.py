@@ -23,11 +23,27 @@ from smartborder.policy.kpis import Hourly
 from smartborder.ports.spec import DAY_TYPES, PortSpec
 
 #: Figures that add up across crossings; waits are weighted by vehicles instead.
-ADDITIVE = ("vehicles", "throughput_per_day", "vehicle_hours_delay", "person_hours_delay",
-            "secondary_inspections", "illicit_loads", "illicit_caught", "targeted_inspections",
-            "targeted_hits", "random_inspections", "random_hits", "value_of_time_usd",
-            "fuel_gallons", "fuel_cost_usd", "co2_tonnes", "total_cost_usd", "booth_hours",
-            "preopening_vehicles", "balked")
+ADDITIVE = (
+    "vehicles",
+    "throughput_per_day",
+    "vehicle_hours_delay",
+    "person_hours_delay",
+    "secondary_inspections",
+    "illicit_loads",
+    "illicit_caught",
+    "targeted_inspections",
+    "targeted_hits",
+    "random_inspections",
+    "random_hits",
+    "value_of_time_usd",
+    "fuel_gallons",
+    "fuel_cost_usd",
+    "co2_tonnes",
+    "total_cost_usd",
+    "booth_hours",
+    "preopening_vehicles",
+    "balked",
+)
 
 
 @dataclass
@@ -65,24 +81,28 @@ class PlaceRun:
                 cols = [f[f"{v}.{key}"] for f in frames if f"{v}.{key}" in f]
                 if cols:
                     out[f"{v}.{key}"] = sum(cols)
-            weighted = [(f[f"{v}.wait_mean_min"], f[f"{v}.vehicles"]) for f in frames
-                        if f"{v}.wait_mean_min" in f]
+            weighted = [(f[f"{v}.wait_mean_min"], f[f"{v}.vehicles"]) for f in frames if f"{v}.wait_mean_min" in f]
             if weighted:
                 weight = sum(w for _, w in weighted)
                 out[f"{v}.wait_mean_min"] = sum(m.fillna(0) * w for m, w in weighted) / weight.where(weight > 0)
-            lanes = sorted({c.split(".")[2] for f in frames for c in f.columns
-                            if c.startswith(f"{v}.lane.") and c.count(".") == 3})
+            lanes = sorted(
+                {c.split(".")[2] for f in frames for c in f.columns if c.startswith(f"{v}.lane.") and c.count(".") == 3}
+            )
             for lane in lanes:  # a lane type over every crossing that has it
                 prefix = f"{v}.lane.{lane}"
                 for key in ("vehicles", "booth_hours"):
                     cols = [f[f"{prefix}.{key}"] for f in frames if f"{prefix}.{key}" in f]
                     out[f"{prefix}.{key}"] = sum(cols)
-                weighted = [(f[f"{prefix}.wait_mean_min"], f[f"{prefix}.vehicles"]) for f in frames
-                            if f"{prefix}.wait_mean_min" in f]
+                weighted = [
+                    (f[f"{prefix}.wait_mean_min"], f[f"{prefix}.vehicles"])
+                    for f in frames
+                    if f"{prefix}.wait_mean_min" in f
+                ]
                 if weighted:
                     weight = sum(w for _, w in weighted)
-                    out[f"{prefix}.wait_mean_min"] = (sum(m.fillna(0) * w for m, w in weighted)
-                                                      / weight.where(weight > 0))
+                    out[f"{prefix}.wait_mean_min"] = sum(m.fillna(0) * w for m, w in weighted) / weight.where(
+                        weight > 0
+                    )
         for key in ("total_cost_usd", "co2_tonnes", "vehicle_hours", "person_hours", "booth_hours"):
             cols = [f[f"port.{key}"] for f in frames if f"port.{key}" in f]
             if cols:
@@ -96,8 +116,9 @@ class PlaceRun:
 
         frames = [run.by_month for run in self.runs.values() if run.by_month is not None]
         if not frames:
-            return pd.DataFrame(columns=["month", "class", "per_day", "per_day_ci95", "wait_mean_min",
-                                         "wait_mean_ci95", "queue_hours"])
+            return pd.DataFrame(
+                columns=["month", "class", "per_day", "per_day_ci95", "wait_mean_min", "wait_mean_ci95", "queue_hours"]
+            )
         summed = pd.concat(frames).groupby(["replication", "month", "class"], sort=False).sum().reset_index()
         summed["days"] = [pd.Period(m).days_in_month for m in summed["month"]]
         summed["per_day"] = summed["vehicles"] / summed["days"]
@@ -110,9 +131,17 @@ class PlaceRun:
                     continue
                 per_day, per_day_half = confidence_interval(group["per_day"].to_numpy())
                 wait, wait_half = confidence_interval(group["wait"].to_numpy())
-                rows.append({"month": month, "class": vehicle, "per_day": per_day, "per_day_ci95": per_day_half,
-                             "wait_mean_min": wait, "wait_mean_ci95": wait_half,
-                             "queue_hours": float(group["queue_min"].mean()) / 60.0})
+                rows.append(
+                    {
+                        "month": month,
+                        "class": vehicle,
+                        "per_day": per_day,
+                        "per_day_ci95": per_day_half,
+                        "wait_mean_min": wait,
+                        "wait_mean_ci95": wait_half,
+                        "queue_hours": float(group["queue_min"].mean()) / 60.0,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def hourly(self) -> Hourly:
@@ -130,8 +159,7 @@ def staffing_shape(specs: Sequence[PortSpec]) -> dict[str, dict[str, dict[str, l
     for spec in specs:
         for vehicle, cls in spec.classes.items():
             for name, lane in cls.lanes.items():
-                days = out.setdefault(vehicle, {}).setdefault(
-                    name, {d: [0.0] * 24 for d in (*DAY_TYPES, "weekend")})
+                days = out.setdefault(vehicle, {}).setdefault(name, {d: [0.0] * 24 for d in (*DAY_TYPES, "weekend")})
                 for day in DAY_TYPES:
                     days[day] = [a + b for a, b in zip(days[day], lane.lanes(day), strict=True)]
     for lanes in out.values():
@@ -140,11 +168,20 @@ def staffing_shape(specs: Sequence[PortSpec]) -> dict[str, dict[str, dict[str, l
     return out
 
 
-def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replications: int = 5,
-              seed: int = 0, costs: CostParameters | None = None, label: str | None = None,
-              progress: Callable[[int], None] | None = None, reuse: PlaceRun | None = None,
-              keep_last: bool = True, engine_workers: int | None = None,
-              workers: int | None = None, by_month: bool = False) -> PlaceRun:
+def run_place(
+    specs: Sequence[PortSpec],
+    months: Sequence[pd.Period],
+    replications: int = 5,
+    seed: int = 0,
+    costs: CostParameters | None = None,
+    label: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    reuse: PlaceRun | None = None,
+    keep_last: bool = True,
+    engine_workers: int | None = None,
+    workers: int | None = None,
+    by_month: bool = False,
+) -> PlaceRun:
     """Simulate every crossing of *specs* over *months*; *progress* gets replications done.
 
     Crossings are independent (each draws from its own streams), so they run in *workers*
@@ -171,8 +208,18 @@ def run_place(specs: Sequence[PortSpec], months: Sequence[pd.Period], replicatio
 
     def one(spec: PortSpec) -> PortRun:
         previous = reuse.runs.get(spec.crossing) if reuse is not None else None
-        return run_port(spec, months, replications, seed, costs, progress=tick, reuse=previous,
-                        keep_last=keep_last, engine_workers=inner, by_month=by_month)
+        return run_port(
+            spec,
+            months,
+            replications,
+            seed,
+            costs,
+            progress=tick,
+            reuse=previous,
+            keep_last=keep_last,
+            engine_workers=inner,
+            by_month=by_month,
+        )
 
     if n_workers > 1:
         busiest = sorted(specs, key=_load, reverse=True)
@@ -194,14 +241,25 @@ def _load(spec: PortSpec) -> float:
 def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) -> dict[str, pd.DataFrame]:
     """Scenario minus baseline per crossing, and for the total ("total") when several. A crossing
     only the scenario has (a new port) gets its figures with no baseline and no difference."""
-    out = {crossing: compare(run, scenario.runs[crossing], level)
-           for crossing, run in baseline.runs.items() if crossing in scenario.runs}
+    out = {
+        crossing: compare(run, scenario.runs[crossing], level)
+        for crossing, run in baseline.runs.items()
+        if crossing in scenario.runs
+    }
     for crossing, run in scenario.runs.items():
         if crossing not in baseline.runs:
             table = mean_table(run.runs)
-            out[crossing] = pd.DataFrame({"baseline": float("nan"), "scenario": table["mean"],
-                                          "difference": float("nan"), "ci95": float("nan"),
-                                          "significant": False, "material": False}, index=table.index)
+            out[crossing] = pd.DataFrame(
+                {
+                    "baseline": float("nan"),
+                    "scenario": table["mean"],
+                    "difference": float("nan"),
+                    "ci95": float("nan"),
+                    "significant": False,
+                    "material": False,
+                },
+                index=table.index,
+            )
     if len(baseline.runs) > 1 or len(scenario.runs) > 1:
         out["total"] = compare(_as_run(baseline), _as_run(scenario), level)
     return out
@@ -229,10 +287,20 @@ def worse_waits(diffs: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
             else:
                 continue
             who = f"{lane} lanes" if lane else f"{holders} holders" if holders else "all"
-            found.append({"crossing": crossing, "class": parts[0], "lane": lane, "holders": holders, "who": who,
-                          "figure": str(figure), "baseline": float(row["baseline"]),
-                          "scenario": float(row["scenario"]), "difference": float(row["difference"]),
-                          "ci95": float(row["ci95"])})
+            found.append(
+                {
+                    "crossing": crossing,
+                    "class": parts[0],
+                    "lane": lane,
+                    "holders": holders,
+                    "who": who,
+                    "figure": str(figure),
+                    "baseline": float(row["baseline"]),
+                    "scenario": float(row["scenario"]),
+                    "difference": float(row["difference"]),
+                    "ci95": float(row["ci95"]),
+                }
+            )
     return found
 
 
@@ -245,8 +313,9 @@ def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95 % half-width of each column over replications."""
     from smartborder.twin import confidence_interval
 
-    rows = {c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True))
-            for c in frame.columns}
+    rows = {
+        c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True)) for c in frame.columns
+    }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -78,9 +78,12 @@ DISCOUNT_SOURCE = (
     "rates) was rescinded and the 1992 circular reinstated by OMB memorandum M-25-23 (2025); USDOT's "
     "benefit-cost guidance of May 2025 (section 4.3) likewise uses 7 percent. The 2.0 percent often quoted "
     "is Circular A-4 (2023)'s rate for regulatory analysis, not A-94's; the 2023 A-94 appendix rate could "
-    "not be checked here. Give --discount-rate to test another rate.")
-HORIZON_SOURCE = ("ESTIMATE: 20 years, a usual appraisal period for capacity and operating improvements "
-                  "(USDOT benefit-cost guidance); give --horizon.")
+    "not be checked here. Give --discount-rate to test another rate."
+)
+HORIZON_SOURCE = (
+    "ESTIMATE: 20 years, a usual appraisal period for capacity and operating improvements "
+    "(USDOT benefit-cost guidance); give --horizon."
+)
 GROWTH_SOURCE = "ASSUMPTION: no demand growth unless --growth says otherwise (percent a year, every class)."
 
 #: An option that makes the place's p95 wait this much longer (minutes) leaves a queue that does not
@@ -90,8 +93,15 @@ GROWTH_SOURCE = "ASSUMPTION: no demand growth unless --growth says otherwise (pe
 UNSTABLE_P95_MINUTES = 120.0
 
 #: CLI spelling of each parameter, for error messages.
-_FLAGS = {"discount_rate": "discount-rate", "horizon_years": "horizon", "growth": "growth", "points": "points",
-          "objective": "objective", "budget_usd": "budget", "max_sets": "max-sets"}
+_FLAGS = {
+    "discount_rate": "discount-rate",
+    "horizon_years": "horizon",
+    "growth": "growth",
+    "points": "points",
+    "objective": "objective",
+    "budget_usd": "budget",
+    "max_sets": "max-sets",
+}
 
 
 class PlanParameters(BaseModel):
@@ -131,8 +141,16 @@ def grown(specs: Sequence[PortSpec], factor: float) -> list[PortSpec]:
     """*specs* with every class's demand multiplied by *factor*."""
     if factor == 1.0:
         return list(specs)
-    return [s.model_copy(update={"classes": {v: c.model_copy(update={"volume_factor": c.volume_factor * factor})
-                                             for v, c in s.classes.items()}}) for s in specs]
+    return [
+        s.model_copy(
+            update={
+                "classes": {
+                    v: c.model_copy(update={"volume_factor": c.volume_factor * factor}) for v, c in s.classes.items()
+                }
+            }
+        )
+        for s in specs
+    ]
 
 
 def p95_wait(run: PlaceRun) -> np.ndarray:
@@ -191,10 +209,17 @@ class Appraisal:
         lanes = float(np.mean(self.measured.lane_hours[0]))
         npv = float(np.mean(self.npv))
         if benefit < 0:
-            why = (f"staffs {lanes:,.0f} more lane-hours a year yet " if lanes > 0 else
-                   f"staffs {-lanes:,.0f} fewer lane-hours a year and " if lanes < 0 else "")
-            return (f"loses: {why}its delay cost rises by US${-benefit / 1e6:,.2f}M a year (no ratio; NPV "
-                    f"{'-' if npv < 0 else ''}US${abs(npv) / 1e6:,.1f}M)")
+            why = (
+                f"staffs {lanes:,.0f} more lane-hours a year yet "
+                if lanes > 0
+                else f"staffs {-lanes:,.0f} fewer lane-hours a year and "
+                if lanes < 0
+                else ""
+            )
+            return (
+                f"loses: {why}its delay cost rises by US${-benefit / 1e6:,.2f}M a year (no ratio; NPV "
+                f"{'-' if npv < 0 else ''}US${abs(npv) / 1e6:,.1f}M)"
+            )
         if npv < 0:
             return "costs more than it saves over the horizon"
         return "saves more than it costs"
@@ -214,6 +239,7 @@ class Appraisal:
 
     def summary(self) -> dict[str, Any]:
         """Means and 95 % half-widths, JSON-ready."""
+
         def ci(values: np.ndarray) -> dict[str, float]:
             mean, half = confidence_interval(np.asarray(values, float))
             return {"mean": mean, "ci95": half}
@@ -226,8 +252,10 @@ class Appraisal:
 
         npv, bcr = ci(self.npv), ci(self.bcr)
         return {
-            "options": list(self.ids), "description": self.description,
-            "capital_usd": self.capital_usd, "annual_fixed_usd": self.annual_fixed_usd,
+            "options": list(self.ids),
+            "description": self.description,
+            "capital_usd": self.capital_usd,
+            "annual_fixed_usd": self.annual_fixed_usd,
             "annual_variable_usd": ci(m.variable_usd[0]),
             "annual_cost_usd": self.annual_fixed_usd + float(np.mean(m.variable_usd[0])),
             "lane_hours_per_year": ci(m.lane_hours[0]),
@@ -235,12 +263,17 @@ class Appraisal:
             "benefit_usd_per_year_last": ci(m.benefit_usd[-1]),
             "co2_tonnes_per_year": ci(m.co2_t[0]),
             "p95_minutes": ci(m.p95_min[0]),
-            "pv_benefit_usd": ci(self.pv_benefit), "pv_cost_usd": ci(self.pv_cost),
-            "npv_usd": npv["mean"], "npv_ci95": npv["ci95"],
-            "benefit_cost_ratio": bcr["mean"], "benefit_cost_ratio_ci95": bcr["ci95"],
+            "pv_benefit_usd": ci(self.pv_benefit),
+            "pv_cost_usd": ci(self.pv_cost),
+            "npv_usd": npv["mean"],
+            "npv_ci95": npv["ci95"],
+            "benefit_cost_ratio": bcr["mean"],
+            "benefit_cost_ratio_ci95": bcr["ci95"],
             "verdict": self.verdict(),
-            "co2_tonnes_horizon": ci(self.co2_total), "co2_tonnes_per_musd": per_m(self.co2_total),
-            "p95_minutes_mean": ci(self.p95_mean), "p95_minutes_per_musd": per_m(self.p95_mean),
+            "co2_tonnes_horizon": ci(self.co2_total),
+            "co2_tonnes_per_musd": per_m(self.co2_total),
+            "p95_minutes_mean": ci(self.p95_mean),
+            "p95_minutes_per_musd": per_m(self.p95_mean),
             "estimated_costs": self.estimated,
         }
 
@@ -278,8 +311,16 @@ class Planner:
     """A place's baseline at the representative years, and appraisals of options and sets
     (cached: a set is simulated once, whatever budget asks for it)."""
 
-    def __init__(self, study: Study, catalogue: Catalogue, params: PlanParameters, replications: int = 3,
-                 seed: int = 0, year: int | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        study: Study,
+        catalogue: Catalogue,
+        params: PlanParameters,
+        replications: int = 3,
+        seed: int = 0,
+        year: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         if replications < 2:
             raise ModelError("replications: a plan needs at least 2 (its intervals come from them)")
         self.study, self.catalogue, self.params = study, catalogue, params
@@ -294,14 +335,23 @@ class Planner:
         self.baselines: dict[int, PlaceRun] = {}
         for t in self.years:
             self._say(f"baseline, year {t}")
-            self.baselines[t] = run_place(grown(study.specs, self._factor(t)), study.months, replications, seed,
-                                          label=study.label, keep_last=False)
+            self.baselines[t] = run_place(
+                grown(study.specs, self._factor(t)),
+                study.months,
+                replications,
+                seed,
+                label=study.label,
+                keep_last=False,
+            )
         #: baseline vehicles a year by representative year, crossing and class (enrolment costs)
         self._vehicles: dict[int, dict[tuple[str, str], float]] = {}
         for t, base in self.baselines.items():
-            self._vehicles[t] = {(crossing, column.split(".")[0]): float(run.runs[column].mean()) * self.annualise
-                                 for crossing, run in base.runs.items() for column in run.runs.columns
-                                 if column.endswith(".vehicles") and column.count(".") == 1}
+            self._vehicles[t] = {
+                (crossing, column.split(".")[0]): float(run.runs[column].mean()) * self.annualise
+                for crossing, run in base.runs.items()
+                for column in run.runs.columns
+                if column.endswith(".vehicles") and column.count(".") == 1
+            }
         self._cache: dict[frozenset[str], Appraisal] = {}
 
     def _say(self, message: str) -> None:
@@ -327,8 +377,15 @@ class Planner:
         for k, t in enumerate(self.years):
             self._say(f"{'+'.join(ids)}, year {t}")
             base = self.baselines[t]
-            run = run_place(grown(specs, self._factor(t)), self.study.months, self.replications, self.seed,
-                            label=self.study.label, reuse=base, keep_last=False)
+            run = run_place(
+                grown(specs, self._factor(t)),
+                self.study.months,
+                self.replications,
+                self.seed,
+                label=self.study.label,
+                reuse=base,
+                keep_last=False,
+            )
             b, s = base.totals(), run.totals()
             benefit[k] = (b["port.total_cost_usd"] - s["port.total_cost_usd"]).to_numpy() * self.annualise
             co2[k] = (b["port.co2_tonnes"] - s["port.co2_tonnes"]).to_numpy() * self.annualise
@@ -354,16 +411,18 @@ class Planner:
                 for item in option.enrolment:
                     if item.vehicle not in spec.classes:
                         continue
-                    added = (spec.classes[item.vehicle].entitlements.get(item.lane, 0.0)
-                             - old.classes[item.vehicle].entitlements.get(item.lane, 0.0))
+                    added = spec.classes[item.vehicle].entitlements.get(item.lane, 0.0) - old.classes[
+                        item.vehicle
+                    ].entitlements.get(item.lane, 0.0)
                     vehicles = added * self._vehicles[t].get((spec.crossing, item.vehicle), 0.0)
                     members = vehicles / item.crossings_per_member.value
                     total += members * item.fee.usd / item.fee_years.value
                 for load in option.per_load:
                     if load.vehicle not in spec.classes:
                         continue
-                    added = (spec.classes[load.vehicle].pre_inspected_share
-                             - old.classes[load.vehicle].pre_inspected_share)
+                    added = (
+                        spec.classes[load.vehicle].pre_inspected_share - old.classes[load.vehicle].pre_inspected_share
+                    )
                     total += added * self._vehicles[t].get((spec.crossing, load.vehicle), 0.0) * load.cost.usd
         return total
 
@@ -379,8 +438,10 @@ class Planner:
             ordered = tuple(i for i in self.options if i in key)
             unknown = sorted(key - set(self.options))
             if unknown:
-                raise ModelError(f"option: {', '.join(unknown)} not among the options that fit "
-                                 f"{self.study.label}: {', '.join(self.options)}")
+                raise ModelError(
+                    f"option: {', '.join(unknown)} not among the options that fit "
+                    f"{self.study.label}: {', '.join(self.options)}"
+                )
             self._cache[key] = self._value(ordered, self.measure(ordered))
         return self._cache[key]
 
@@ -406,12 +467,14 @@ class Planner:
             if len(options) == 1:
                 result: np.ndarray = series * working[0][:, None]
                 return result
-            shares = np.array([np.abs(np.interp(horizon, m.years, part(self.single(o.id)).mean(axis=1)))
-                               for o in options])  # (options, H)
+            shares = np.array(
+                [np.abs(np.interp(horizon, m.years, part(self.single(o.id)).mean(axis=1))) for o in options]
+            )  # (options, H)
             whole = shares.sum(axis=0)
             counted = (shares * working).sum(axis=0)
-            fraction = np.where(whole > 0, counted / np.where(whole > 0, whole, 1.0),
-                                working.sum(axis=0) / len(options))
+            fraction = np.where(
+                whole > 0, counted / np.where(whole > 0, whole, 1.0), working.sum(axis=0) / len(options)
+            )
             shared: np.ndarray = series * fraction[:, None]
             return shared
 
@@ -428,11 +491,21 @@ class Planner:
             both = (pv_cost > 0) & (pv_benefit > 0)
             bcr = np.where(both, pv_benefit / np.where(both, pv_cost, 1.0), np.nan)
         any_working = working.any(axis=0)
-        p95_mean = (p95[any_working].mean(axis=0) if any_working.any() else np.zeros(self.replications))
-        return Appraisal(ids, "; ".join(o.description for o in options), m,
-                         sum(o.capital.usd for o in options), sum(o.annual.usd for o in options),
-                         pv_benefit, pv_cost, npv, bcr, co2.sum(axis=0), p95_mean,
-                         any(o.estimated for o in options))
+        p95_mean = p95[any_working].mean(axis=0) if any_working.any() else np.zeros(self.replications)
+        return Appraisal(
+            ids,
+            "; ".join(o.description for o in options),
+            m,
+            sum(o.capital.usd for o in options),
+            sum(o.annual.usd for o in options),
+            pv_benefit,
+            pv_cost,
+            npv,
+            bcr,
+            co2.sum(axis=0),
+            p95_mean,
+            any(o.estimated for o in options),
+        )
 
     def _works(self, option: Option, t: int) -> bool:
         """Whether *option* is in service in year *t* (from the year after it is built, for its life)."""
@@ -453,9 +526,11 @@ class Planner:
                 self.skipped[option_id] = "the twin gives no finite delay cost with it (traffic left unserved)"
             elif longer > UNSTABLE_P95_MINUTES:
                 del self.options[option_id]
-                self.skipped[option_id] = (f"it lengthens the p95 wait by {longer:,.0f} min: it leaves less capacity "
-                                           "than the traffic needs, the queue does not clear, and its delay cost "
-                                           "has no stable value (it grows with the period simulated)")
+                self.skipped[option_id] = (
+                    f"it lengthens the p95 wait by {longer:,.0f} min: it leaves less capacity "
+                    "than the traffic needs, the queue does not clear, and its delay cost "
+                    "has no stable value (it grows with the period simulated)"
+                )
         appraisals = [self.single(i) for i in self.options]
         objective = self.params.objective
 
@@ -507,30 +582,39 @@ class Planner:
             if candidate.est_value <= best:  # overlapping options are worth at most their sum
                 break
             if k == self.params.max_sets:
-                notes.append(f"{len(ranked) - k} more frontier set(s) might beat the best found; only "
-                             f"{k} were simulated (raise --max-sets)")
+                notes.append(
+                    f"{len(ranked) - k} more frontier set(s) might beat the best found; only "
+                    f"{k} were simulated (raise --max-sets)"
+                )
                 break
             appraisal = self.appraise(candidate.ids)
             evaluated.append(appraisal)
             if float(np.mean(appraisal.pv_cost)) <= limit:
                 best = max(best, float(np.mean(appraisal.value(objective))))
-        chosen_few = ranked[:len(evaluated)]
-        feasible = [a for a in evaluated if float(np.mean(a.pv_cost)) <= limit
-                    and float(np.mean(a.value(objective))) > 0]
+        chosen_few = ranked[: len(evaluated)]
+        feasible = [
+            a for a in evaluated if float(np.mean(a.pv_cost)) <= limit and float(np.mean(a.value(objective))) > 0
+        ]
         chosen = max(feasible, key=lambda a: (float(np.mean(a.value(objective))), -len(a.ids)), default=None)
         summed = 0.0
         if chosen is not None:
             summed = sum(float(np.mean(self.single(i).value(objective))) for i in chosen.ids)
             top = evaluated[0]
             if top is not chosen:
-                best_text = f"{' + '.join(chosen.ids)} ({_money_or(objective, float(np.mean(chosen.value(objective))))})"
-                why = ("costs more than the budget once simulated; the best within it is " + best_text
-                       if float(np.mean(top.pv_cost)) > limit else
-                       f"is worth {_money_or(objective, float(np.mean(top.value(objective))))} simulated as a set, "
-                       f"less than {best_text}")
-                notes.append(f"the set with the largest summed estimate ({' + '.join(top.ids)}, "
-                             f"{_money_or(objective, chosen_few[0].est_value)} summed) {why}; the next candidates "
-                             "were simulated and the best kept")
+                best_text = (
+                    f"{' + '.join(chosen.ids)} ({_money_or(objective, float(np.mean(chosen.value(objective))))})"
+                )
+                why = (
+                    "costs more than the budget once simulated; the best within it is " + best_text
+                    if float(np.mean(top.pv_cost)) > limit
+                    else f"is worth {_money_or(objective, float(np.mean(top.value(objective))))} simulated as a set, "
+                    f"less than {best_text}"
+                )
+                notes.append(
+                    f"the set with the largest summed estimate ({' + '.join(top.ids)}, "
+                    f"{_money_or(objective, chosen_few[0].est_value)} summed) {why}; the next candidates "
+                    "were simulated and the best kept"
+                )
         elif evaluated:
             notes.append("no set within the budget is worth doing: the portfolio is to do nothing")
         return Portfolio(budget, chosen, summed, len(candidates), evaluated, notes)
@@ -563,10 +647,19 @@ class Plan:
     planner: Planner = field(repr=False)
 
 
-def plan_place(place: str, *, year: int | None = None, month: str | None = None, classes: list[str] | None = None,
-               catalogue: Catalogue | None = None, params: PlanParameters | None = None, replications: int = 3,
-               seed: int = 0, announce: Callable[[Study], None] | None = None,
-               progress: Progress | None = None) -> Plan:
+def plan_place(
+    place: str,
+    *,
+    year: int | None = None,
+    month: str | None = None,
+    classes: list[str] | None = None,
+    catalogue: Catalogue | None = None,
+    params: PlanParameters | None = None,
+    replications: int = 3,
+    seed: int = 0,
+    announce: Callable[[Study], None] | None = None,
+    progress: Progress | None = None,
+) -> Plan:
     """Appraise every option of *catalogue* that fits *place*, and choose the best portfolio
     within ``params.budget_usd`` (see the module docstring for the method)."""
     started = time.perf_counter()
@@ -579,8 +672,10 @@ def plan_place(place: str, *, year: int | None = None, month: str | None = None,
         announce(study)
     planner = Planner(study, catalogue, params, replications, seed, design_year(year, month), progress)
     if not planner.options:
-        raise ModelError(f"options: none of the catalogue's options fits {study.label}: "
-                         + "; ".join(f"{k}: {v}" for k, v in planner.skipped.items()))
+        raise ModelError(
+            f"options: none of the catalogue's options fits {study.label}: "
+            + "; ".join(f"{k}: {v}" for k, v in planner.skipped.items())
+        )
     ranked = planner.singles()
     portfolio = planner.portfolio(params.budget_usd)
     notes = []
@@ -588,16 +683,34 @@ def plan_place(place: str, *, year: int | None = None, month: str | None = None,
     for t in planner.years[1:]:
         longer = float(np.nanmean(p95_wait(planner.baselines[t]))) - first
         if longer > UNSTABLE_P95_MINUTES:
-            notes.append(f"warning: at year {t}'s demand (× {planner._factor(t):.2f}) the baseline's p95 wait is "
-                         f"{longer:,.0f} min longer than in year 1: with today's staffing its queue does not clear, "
-                         "so benefits in the later years have no stable value; shorten --horizon or lower --growth")
+            notes.append(
+                f"warning: at year {t}'s demand (× {planner._factor(t):.2f}) the baseline's p95 wait is "
+                f"{longer:,.0f} min longer than in year 1: with today's staffing its queue does not clear, "
+                "so benefits in the later years have no stable value; shorten --horizon or lower --growth"
+            )
     if len(planner.years) > 1:
-        notes.append(f"demand grows {params.growth:+.1%} a year; years {', '.join(map(str, planner.years))} of "
-                     f"{params.horizon_years} simulated and the years between interpolated")
+        notes.append(
+            f"demand grows {params.growth:+.1%} a year; years {', '.join(map(str, planner.years))} of "
+            f"{params.horizon_years} simulated and the years between interpolated"
+        )
     if len(study.months) < 12:
         notes.append(f"{len(study.months)} month(s) simulated stand for a whole year (× {planner.annualise:.2f})")
-    return Plan(study, params, catalogue, replications, seed, planner.years, planner.annualise, ranked,
-                planner.skipped, portfolio, planner.frontier(), notes, time.perf_counter() - started, planner)
+    return Plan(
+        study,
+        params,
+        catalogue,
+        replications,
+        seed,
+        planner.years,
+        planner.annualise,
+        ranked,
+        planner.skipped,
+        portfolio,
+        planner.frontier(),
+        notes,
+        time.perf_counter() - started,
+        planner,
+    )
 
 
 def plan_json(plan: Plan, report: str | None = None) -> dict[str, Any]:
@@ -609,48 +722,80 @@ def plan_json(plan: Plan, report: str | None = None) -> dict[str, Any]:
     for rank, appraisal in enumerate(plan.options, start=1):
         option = plan.planner.options[appraisal.ids[0]]
         summary = appraisal.summary()
-        options.append({"rank": rank, "id": option.id, "description": option.description, "group": option.group,
-                        "build_years": option.build_years, "life_years": option.life_years,
-                        "ranking_value": appraisal.ratio(objective),
-                        **{k: v for k, v in summary.items() if k not in ("options", "description")},
-                        "sources": option.sources()})
+        options.append(
+            {
+                "rank": rank,
+                "id": option.id,
+                "description": option.description,
+                "group": option.group,
+                "build_years": option.build_years,
+                "life_years": option.life_years,
+                "ranking_value": appraisal.ratio(objective),
+                **{k: v for k, v in summary.items() if k not in ("options", "description")},
+                "sources": option.sources(),
+            }
+        )
     chosen = plan.portfolio.chosen
-    portfolio: dict[str, Any] = {"options": list(plan.portfolio.ids), "budget_usd": plan.portfolio.budget_usd,
-                                    "simulated_as_set": True, "candidates": plan.portfolio.candidates,
-                                    "sets_simulated": len(plan.portfolio.evaluated),
-                                    "summed_value_of_singles": plan.portfolio.summed_value,
-                                    "notes": plan.portfolio.notes}
+    portfolio: dict[str, Any] = {
+        "options": list(plan.portfolio.ids),
+        "budget_usd": plan.portfolio.budget_usd,
+        "simulated_as_set": True,
+        "candidates": plan.portfolio.candidates,
+        "sets_simulated": len(plan.portfolio.evaluated),
+        "summed_value_of_singles": plan.portfolio.summed_value,
+        "notes": plan.portfolio.notes,
+    }
     if chosen is not None:
         s = chosen.summary()
-        portfolio.update({"cost_usd": s["pv_cost_usd"]["mean"], "cost_ci95": s["pv_cost_usd"]["ci95"],
-                          "capital_usd": chosen.capital_usd, "npv_usd": s["npv_usd"], "npv_ci95": s["npv_ci95"],
-                          "benefit_cost_ratio": s["benefit_cost_ratio"],
-                          "benefit_cost_ratio_ci95": s["benefit_cost_ratio_ci95"],
-                          "benefit_usd_per_year": s["benefit_usd_per_year"],
-                          "objective_value": float(np.mean(chosen.value(objective)))})
+        portfolio.update(
+            {
+                "cost_usd": s["pv_cost_usd"]["mean"],
+                "cost_ci95": s["pv_cost_usd"]["ci95"],
+                "capital_usd": chosen.capital_usd,
+                "npv_usd": s["npv_usd"],
+                "npv_ci95": s["npv_ci95"],
+                "benefit_cost_ratio": s["benefit_cost_ratio"],
+                "benefit_cost_ratio_ci95": s["benefit_cost_ratio_ci95"],
+                "benefit_usd_per_year": s["benefit_usd_per_year"],
+                "objective_value": float(np.mean(chosen.value(objective))),
+            }
+        )
     else:
         portfolio.update({"cost_usd": 0.0, "npv_usd": 0.0, "capital_usd": 0.0})
     params = plan.params
     return {
         "port": {"code": plan.study.code, "name": plan.study.label, "kind": plan.study.kind},
-        "period": period_label(plan.study.months), "months": [str(m) for m in plan.study.months],
-        "replications": plan.replications, "seed": plan.seed,
-        "parameters": {**params.model_dump(), "discount_rate_source": DISCOUNT_SOURCE,
-                       "horizon_source": HORIZON_SOURCE, "growth_source": GROWTH_SOURCE,
-                       "representative_years": plan.years, "annualisation": plan.annualise,
-                       "lane_hour_usd": plan.catalogue.parameters.lane_hour_usd,
-                       "officer_hour": plan.catalogue.parameters.officer_hour.model_dump(),
-                       "officers_per_lane": plan.catalogue.parameters.officers_per_lane.model_dump(),
-                       "catalogue": plan.catalogue.name},
+        "period": period_label(plan.study.months),
+        "months": [str(m) for m in plan.study.months],
+        "replications": plan.replications,
+        "seed": plan.seed,
+        "parameters": {
+            **params.model_dump(),
+            "discount_rate_source": DISCOUNT_SOURCE,
+            "horizon_source": HORIZON_SOURCE,
+            "growth_source": GROWTH_SOURCE,
+            "representative_years": plan.years,
+            "annualisation": plan.annualise,
+            "lane_hour_usd": plan.catalogue.parameters.lane_hour_usd,
+            "officer_hour": plan.catalogue.parameters.officer_hour.model_dump(),
+            "officers_per_lane": plan.catalogue.parameters.officers_per_lane.model_dump(),
+            "catalogue": plan.catalogue.name,
+        },
         "options": options,
         "skipped": plan.skipped,
         "portfolio": portfolio,
-        "sets_simulated": [{"options": list(a.ids), **{k: v for k, v in a.summary().items() if k != "options"}}
-                           for a in plan.portfolio.evaluated],
-        "frontier": [{"options": list(c.ids), "estimated_cost_usd": c.est_cost, "estimated_value": c.est_value}
-                     for c in plan.frontier],
-        "notes": [*plan.study.notes, *plan.notes], "warnings": plan.study.warnings,
-        "seconds": plan.seconds, "report": report,
+        "sets_simulated": [
+            {"options": list(a.ids), **{k: v for k, v in a.summary().items() if k != "options"}}
+            for a in plan.portfolio.evaluated
+        ],
+        "frontier": [
+            {"options": list(c.ids), "estimated_cost_usd": c.est_cost, "estimated_value": c.est_value}
+            for c in plan.frontier
+        ],
+        "notes": [*plan.study.notes, *plan.notes],
+        "warnings": plan.study.warnings,
+        "seconds": plan.seconds,
+        "report": report,
     }
 
 
@@ -659,21 +804,45 @@ def options_frame(plan: Plan) -> pd.DataFrame:
     rows = []
     for rank, a in enumerate(plan.options, start=1):
         s = a.summary()
-        rows.append({"rank": rank, "id": a.ids[0], "description": a.description,
-                     "capital_usd": a.capital_usd, "annual_cost_usd": s["annual_cost_usd"],
-                     "benefit_usd_per_year": s["benefit_usd_per_year"]["mean"],
-                     "benefit_usd_per_year_ci95": s["benefit_usd_per_year"]["ci95"],
-                     "pv_cost_usd": s["pv_cost_usd"]["mean"], "pv_benefit_usd": s["pv_benefit_usd"]["mean"],
-                     "npv_usd": s["npv_usd"], "npv_ci95": s["npv_ci95"],
-                     "benefit_cost_ratio": s["benefit_cost_ratio"], "bcr_ci95": s["benefit_cost_ratio_ci95"],
-                     "co2_tonnes_per_year": s["co2_tonnes_per_year"]["mean"],
-                     "co2_tonnes_per_musd": s["co2_tonnes_per_musd"],
-                     "p95_minutes": s["p95_minutes"]["mean"],
-                     "p95_minutes_per_musd": s["p95_minutes_per_musd"],
-                     "estimated_costs": a.estimated})
+        rows.append(
+            {
+                "rank": rank,
+                "id": a.ids[0],
+                "description": a.description,
+                "capital_usd": a.capital_usd,
+                "annual_cost_usd": s["annual_cost_usd"],
+                "benefit_usd_per_year": s["benefit_usd_per_year"]["mean"],
+                "benefit_usd_per_year_ci95": s["benefit_usd_per_year"]["ci95"],
+                "pv_cost_usd": s["pv_cost_usd"]["mean"],
+                "pv_benefit_usd": s["pv_benefit_usd"]["mean"],
+                "npv_usd": s["npv_usd"],
+                "npv_ci95": s["npv_ci95"],
+                "benefit_cost_ratio": s["benefit_cost_ratio"],
+                "bcr_ci95": s["benefit_cost_ratio_ci95"],
+                "co2_tonnes_per_year": s["co2_tonnes_per_year"]["mean"],
+                "co2_tonnes_per_musd": s["co2_tonnes_per_musd"],
+                "p95_minutes": s["p95_minutes"]["mean"],
+                "p95_minutes_per_musd": s["p95_minutes_per_musd"],
+                "estimated_costs": a.estimated,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-__all__ = ["DISCOUNT_SOURCE", "OBJECTIVES", "Appraisal", "Candidate", "Measured", "Plan", "PlanParameters",
-           "Planner", "Portfolio", "grown", "options_frame", "p95_wait", "plan_json", "plan_place",
-           "representative_years"]
+__all__ = [
+    "DISCOUNT_SOURCE",
+    "OBJECTIVES",
+    "Appraisal",
+    "Candidate",
+    "Measured",
+    "Plan",
+    "PlanParameters",
+    "Planner",
+    "Portfolio",
+    "grown",
+    "options_frame",
+    "p95_wait",
+    "plan_json",
+    "plan_place",
+    "representative_years",
+]

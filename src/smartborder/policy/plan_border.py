@@ -75,10 +75,19 @@ def choose(candidates: dict[str, list[Appraisal]], objective: str, budget: float
     return max(states, key=lambda s: (s[1], -s[0]))[2]
 
 
-def plan_border(border: str, *, ports: int = 5, year: int | None = None, month: str | None = None,
-                classes: list[str] | None = None, catalogue: Catalogue | None = None,
-                params: PlanParameters | None = None, replications: int = 3, seed: int = 0,
-                progress: Callable[[str], None] | None = None) -> BorderPlan:
+def plan_border(
+    border: str,
+    *,
+    ports: int = 5,
+    year: int | None = None,
+    month: str | None = None,
+    classes: list[str] | None = None,
+    catalogue: Catalogue | None = None,
+    params: PlanParameters | None = None,
+    replications: int = 3,
+    seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> BorderPlan:
     """Plan the *ports* busiest ports of *border* and choose one border-wide portfolio."""
     if border.strip().lower() not in BORDERS:
         raise ModelError(f"border: {border!r} is not modelled; borders: {', '.join(BORDERS)}")
@@ -95,8 +104,17 @@ def plan_border(border: str, *, ports: int = 5, year: int | None = None, month: 
                 progress(f"{name}: {message}")
 
         try:
-            plans[code] = plan_place(code, year=year, month=month, classes=classes, catalogue=catalogue,
-                                     params=params, replications=replications, seed=seed, progress=say)
+            plans[code] = plan_place(
+                code,
+                year=year,
+                month=month,
+                classes=classes,
+                catalogue=catalogue,
+                params=params,
+                replications=replications,
+                seed=seed,
+                progress=say,
+            )
         except ModelError as exc:
             notes.append(f"{name}: not planned: {exc}")
     candidates = {code: plan.portfolio.evaluated for code, plan in plans.items()}
@@ -104,8 +122,7 @@ def plan_border(border: str, *, ports: int = 5, year: int | None = None, month: 
     cost = sum(float(np.mean(a.pv_cost)) for a in chosen.values())
     npv = sum(float(np.mean(a.npv)) for a in chosen.values())
     value = sum(float(np.mean(a.value(params.objective))) for a in chosen.values())
-    return BorderPlan(params, replications, seed, plans, chosen, cost, npv, value, notes,
-                      time.perf_counter() - started)
+    return BorderPlan(params, replications, seed, plans, chosen, cost, npv, value, notes, time.perf_counter() - started)
 
 
 def border_json(result: BorderPlan, report: str | None = None) -> dict[str, Any]:
@@ -113,13 +130,20 @@ def border_json(result: BorderPlan, report: str | None = None) -> dict[str, Any]
     return {
         "border": "mexico",
         "parameters": result.params.model_dump(),
-        "replications": result.replications, "seed": result.seed,
-        "portfolio": {"options": [f"{code}:{i}" for code, a in result.chosen.items() for i in a.ids],
-                      "by_port": {code: list(a.ids) for code, a in result.chosen.items()},
-                      "cost_usd": result.cost_usd, "npv_usd": result.npv_usd, "objective_value": result.value,
-                      "simulated_as_sets": True},
+        "replications": result.replications,
+        "seed": result.seed,
+        "portfolio": {
+            "options": [f"{code}:{i}" for code, a in result.chosen.items() for i in a.ids],
+            "by_port": {code: list(a.ids) for code, a in result.chosen.items()},
+            "cost_usd": result.cost_usd,
+            "npv_usd": result.npv_usd,
+            "objective_value": result.value,
+            "simulated_as_sets": True,
+        },
         "ports": {code: plan_json(plan) for code, plan in result.plans.items()},
-        "notes": result.notes, "seconds": result.seconds, "report": report,
+        "notes": result.notes,
+        "seconds": result.seconds,
+        "report": report,
     }
 
 

@@ -102,7 +102,8 @@ class NewPort(BaseModel):
     name: str
     takes: dict[str, Share] = Field(description="port → share of its traffic the new port takes")
     booths: dict[Vehicle, dict[str, Annotated[int, Field(ge=0)]]] | None = Field(
-        default=None, description="class → lane → booths at the new port (default: sized)")
+        default=None, description="class → lane → booths at the new port (default: sized)"
+    )
 
 
 class Scenario(BaseModel):
@@ -131,8 +132,10 @@ class Scenario(BaseModel):
         shipped = shipped_scenarios()
         key = str(name_or_path).replace("-", "_")
         if key not in shipped:
-            raise ModelError(f"scenario: no file {name_or_path!r} and no shipped scenario of that name; "
-                             f"shipped: {', '.join(sorted(k.replace('_', '-') for k in shipped))}")
+            raise ModelError(
+                f"scenario: no file {name_or_path!r} and no shipped scenario of that name; "
+                f"shipped: {', '.join(sorted(k.replace('_', '-') for k in shipped))}"
+            )
         return cls.from_toml(shipped[key])
 
     @property
@@ -159,12 +162,16 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             cls.entitlements.update(change.entitlements)
             for lane in change.entitlements:
                 if lane not in cls.service:
-                    raise ModelError(f"scenario.classes.{vehicle}.entitlements: no service time for lane "
-                                     f"{lane!r}; lanes known for {vehicle}: {sorted(cls.service)}")
+                    raise ModelError(
+                        f"scenario.classes.{vehicle}.entitlements: no service time for lane "
+                        f"{lane!r}; lanes known for {vehicle}: {sorted(cls.service)}"
+                    )
                 cls.secondary.referral.setdefault(lane, cls.secondary.referral["standard"])
         if change.pre_inspected_share is not None:
             if vehicle != "truck":
-                raise ModelError(f"scenario.classes.{vehicle}.pre_inspected_share: origin pre-inspection applies to trucks only")
+                raise ModelError(
+                    f"scenario.classes.{vehicle}.pre_inspected_share: origin pre-inspection applies to trucks only"
+                )
             cls.pre_inspected_share = change.pre_inspected_share
         if change.volume_factor is not None:
             cls.volume_factor = change.volume_factor
@@ -201,10 +208,13 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             lane.staffed = DaySchedule(**days)
         if opened:
             if cls.design_volume is None:
-                raise ModelError(f"scenario.hours[{k}]: the {lever.vehicle} lanes open new hours but "
-                                 "the model has no design_volume to staff them from; give one")
+                raise ModelError(
+                    f"scenario.hours[{k}]: the {lever.vehicle} lanes open new hours but "
+                    "the model has no design_volume to staff them from; give one"
+                )
             out.classes[lever.vehicle] = apply_rule(
-                cls, out.staffing_rule, out.pre_inspection.service_factor, only_hours=opened)
+                cls, out.staffing_rule, out.pre_inspection.service_factor, only_hours=opened
+            )
     if scenario.targeting is not None:
         for key, value in scenario.targeting.model_dump(exclude_none=True).items():
             if key in ("illicit_rate", "inspection_rate", "red_threshold"):
@@ -227,8 +237,7 @@ def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False)
     if vehicle not in spec.classes:
         if skip_missing:
             return None
-        raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves "
-                         f"{', '.join(spec.classes)}")
+        raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}")
     return spec.classes[vehicle]
 
 
@@ -239,8 +248,9 @@ def _lane(spec: PortSpec, vehicle: str, lane: str, where: str, skip_missing: boo
     if lane not in cls.lanes:
         if skip_missing:
             return None
-        raise ModelError(f"scenario.{where}.lane: {spec.name} has no {lane!r} lane for {vehicle}; "
-                         f"lanes: {', '.join(cls.lanes)}")
+        raise ModelError(
+            f"scenario.{where}.lane: {spec.name} has no {lane!r} lane for {vehicle}; lanes: {', '.join(cls.lanes)}"
+        )
     return cls.lanes[lane]
 
 
@@ -249,20 +259,26 @@ def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
     class and lane; one that fits none of them is an error naming the key."""
     if len(specs) == 1:
         return [apply(specs[0], scenario)]
-    classes = {v: {lane for s in specs if v in s.classes for lane in s.classes[v].lanes}
-               for s in specs for v in s.classes}
+    classes = {
+        v: {lane for s in specs if v in s.classes for lane in s.classes[v].lanes} for s in specs for v in s.classes
+    }
     served = ", ".join(sorted(classes))
     for vehicle in scenario.classes:
         if vehicle not in classes:
             raise ModelError(f"scenario.classes: no crossing here has {vehicle} traffic; they serve {served}")
-    groups: list[tuple[str, Sequence[BoothLever | HoursLever]]] = [("booths", scenario.booths),
-                                                                   ("hours", scenario.hours)]
+    groups: list[tuple[str, Sequence[BoothLever | HoursLever]]] = [
+        ("booths", scenario.booths),
+        ("hours", scenario.hours),
+    ]
     for where, levers in groups:
         for k, lever in enumerate(levers):
             if lever.vehicle not in classes:
-                raise ModelError(f"scenario.{where}[{k}]: no crossing here has {lever.vehicle} traffic; "
-                                 f"they serve {served}")
+                raise ModelError(
+                    f"scenario.{where}[{k}]: no crossing here has {lever.vehicle} traffic; they serve {served}"
+                )
             if lever.lane is not None and lever.lane not in classes[lever.vehicle]:
-                raise ModelError(f"scenario.{where}[{k}].lane: no crossing here has a {lever.lane!r} lane for "
-                                 f"{lever.vehicle}; lanes: {', '.join(sorted(classes[lever.vehicle]))}")
+                raise ModelError(
+                    f"scenario.{where}[{k}].lane: no crossing here has a {lever.lane!r} lane for "
+                    f"{lever.vehicle}; lanes: {', '.join(sorted(classes[lever.vehicle]))}"
+                )
     return [apply(spec, scenario, skip_missing=True) for spec in specs]

@@ -197,17 +197,26 @@ def port_year(place: str, year: int, replications: int, seed: int, threads: int 
 
     try:
         study = prepare(place, year=year)
-        run = run_place(study.specs, study.months, replications, seed, keep_last=False,
-                        workers=threads, engine_workers=threads)
+        run = run_place(
+            study.specs, study.months, replications, seed, keep_last=False, workers=threads, engine_workers=threads
+        )
     except SmartborderError as exc:
         return {"place": place, "year": year, "error": str(exc)}
     tables = {spec.crossing: mean_table(run.runs[spec.crossing].runs) for spec in study.specs}
     if len(study.specs) > 1:
         tables["all"] = mean_table(run.totals())
-    return {"place": place, "year": year, "label": study.label, "code": study.code, "kind": study.kind,
-            "crossings": [(spec.crossing, spec.name) for spec in study.specs],
-            "months": [str(m) for m in study.months], "tables": tables,
-            "notes": list(study.notes), "warnings": list(study.warnings)}
+    return {
+        "place": place,
+        "year": year,
+        "label": study.label,
+        "code": study.code,
+        "kind": study.kind,
+        "crossings": [(spec.crossing, spec.name) for spec in study.specs],
+        "months": [str(m) for m in study.months],
+        "tables": tables,
+        "notes": list(study.notes),
+        "warnings": list(study.warnings),
+    }
 
 
 def _lanes(table: pd.DataFrame, vehicle: str) -> list[str]:
@@ -231,12 +240,19 @@ def figures(table: pd.DataFrame) -> list[dict[str, Any]]:
     for v in present:
         vehicles = get(f"{v}.vehicles")
 
-        def add(kpi: str, value: float, ci95: float = float("nan"), lane: str = ALL_LANES, v: str = v,
-                vehicles: float = vehicles) -> None:
+        def add(
+            kpi: str,
+            value: float,
+            ci95: float = float("nan"),
+            lane: str = ALL_LANES,
+            v: str = v,
+            vehicles: float = vehicles,
+        ) -> None:
             rows.append({"class": v, "lane": lane, "kpi": kpi, "value": value, "ci95": ci95, "vehicles": vehicles})
 
-        lanes = [lane for lane in _lanes(table, v)
-                 if get(f"{v}.lane.{lane}.vehicles") or get(f"{v}.lane.{lane}.booth_hours")]
+        lanes = [
+            lane for lane in _lanes(table, v) if get(f"{v}.lane.{lane}.vehicles") or get(f"{v}.lane.{lane}.booth_hours")
+        ]
         add("vehicles_per_day", get(f"{v}.throughput_per_day"), get(f"{v}.throughput_per_day", "ci95"))
         for kpi in ("wait_mean_min", "wait_p95_min"):
             if f"{v}.{kpi}" in table.index:
@@ -304,8 +320,12 @@ class Scorecard:
             betters.append(spec.better if spec is not None else None)
             kinds.append(spec.kind if spec is not None else None)
             lights.append(light(float(row["value"]), target, spec.better if spec else "lower", self.targets.amber))
-            trends.append([float(wide.loc[key, y]) if key in wide.index and y in wide.columns else float("nan")
-                           for y in self.years])
+            trends.append(
+                [
+                    float(wide.loc[key, y]) if key in wide.index and y in wide.columns else float("nan")
+                    for y in self.years
+                ]
+            )
         now["target"] = targets
         now["better"] = betters
         now["target_kind"] = kinds
@@ -321,14 +341,22 @@ class Scorecard:
     def to_json(self, report: str | None = None) -> dict[str, Any]:
         scored = self.scored()
         return {
-            "year": self.year, "years": self.years, "replications": self.replications, "seed": self.seed,
-            "ports": [{"code": p["code"], "name": p["label"], "crossings": [{"id": c, "name": n} for c, n in p["crossings"]]}
-                      for p in self.ports],
+            "year": self.year,
+            "years": self.years,
+            "replications": self.replications,
+            "seed": self.seed,
+            "ports": [
+                {"code": p["code"], "name": p["label"], "crossings": [{"id": c, "name": n} for c, n in p["crossings"]]}
+                for p in self.ports
+            ],
             "lights": self.counts(),
             "kpis": {k: {"label": label, "unit": unit} for k, (label, unit) in KPIS.items()},
             "targets": self.targets.model_dump(),
             "scorecard": scored.drop(columns=["vehicles"]).to_dict(orient="records"),
-            "notes": self.notes, "warnings": self.warnings, "report": report, "seconds": self.seconds,
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "report": report,
+            "seconds": self.seconds,
         }
 
 
@@ -338,8 +366,13 @@ Progress = Callable[[int, int], None]
 def _size(place: str, year: int) -> float:
     """Vehicles a place carries in *year* (to start the biggest port-years first)."""
     months = data.MonthRange(pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M"))
-    return float(sum(c.series(m, months).sum() for c in data.resolve_place(place).crossings
-                     for m in ("Trucks", "Personal Vehicles", "Pedestrians")))
+    return float(
+        sum(
+            c.series(m, months).sum()
+            for c in data.resolve_place(place).crossings
+            for m in ("Trucks", "Personal Vehicles", "Pedestrians")
+        )
+    )
 
 
 def all_ports(year: int) -> list[str]:
@@ -350,9 +383,16 @@ def all_ports(year: int) -> list[str]:
     return sorted(codes)
 
 
-def build_scorecard(year: int | None = None, ports: list[str] | None = None, targets: Path | None = None,
-                    trend_years: int = 3, replications: int = 1, seed: int = 0, workers: int | None = None,
-                    progress: Progress | None = None) -> Scorecard:
+def build_scorecard(
+    year: int | None = None,
+    ports: list[str] | None = None,
+    targets: Path | None = None,
+    trend_years: int = 3,
+    replications: int = 1,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Scorecard:
     """Simulate every port of *ports* (names, codes or crossings; default every US–Mexico port
     with data in *year*) over *year* and the ``trend_years - 1`` years before it, and score it
     (module docstring). Port-years run in *workers* processes (default: all cores; 1 runs here)."""
@@ -404,8 +444,14 @@ def build_scorecard(year: int | None = None, ports: list[str] | None = None, tar
         current = results[(place, year)]
         if "error" in current:
             raise ModelError(f"ports: {place}: {current['error']}")
-        described.append({"code": current["code"], "label": current["label"], "kind": current["kind"],
-                          "crossings": current["crossings"]})
+        described.append(
+            {
+                "code": current["code"],
+                "label": current["label"],
+                "kind": current["kind"],
+                "crossings": current["crossings"],
+            }
+        )
         names = dict(current["crossings"])
         notes += [f"{current['label']}: {n}" for n in current["notes"]]
         for y in years:
@@ -417,14 +463,45 @@ def build_scorecard(year: int | None = None, ports: list[str] | None = None, tar
                 warnings += [f"{current['label']}: {w}" for w in result["warnings"]]
             for place_id, table in result["tables"].items():
                 for row in figures(table):
-                    rows.append({"port_code": current["code"], "port": current["label"], "place": place_id,
-                                 "place_name": ALL_CROSSINGS if place_id == "all" else names.get(place_id, place_id),
-                                 "year": y, **row})
-    frame = pd.DataFrame(rows, columns=["port_code", "port", "place", "place_name", "year", "class", "lane", "kpi",
-                                        "value", "ci95", "vehicles"])
-    return Scorecard(year, years, replications, seed, chosen, frame, described, notes, warnings,
-                     time.perf_counter() - started)
+                    rows.append(
+                        {
+                            "port_code": current["code"],
+                            "port": current["label"],
+                            "place": place_id,
+                            "place_name": ALL_CROSSINGS if place_id == "all" else names.get(place_id, place_id),
+                            "year": y,
+                            **row,
+                        }
+                    )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "port_code",
+            "port",
+            "place",
+            "place_name",
+            "year",
+            "class",
+            "lane",
+            "kpi",
+            "value",
+            "ci95",
+            "vehicles",
+        ],
+    )
+    return Scorecard(
+        year, years, replications, seed, chosen, frame, described, notes, warnings, time.perf_counter() - started
+    )
 
 
-__all__ = ["KPIS", "KpiTarget", "Scorecard", "Targets", "build_scorecard", "default_year", "figures", "light",
-           "port_year"]
+__all__ = [
+    "KPIS",
+    "KpiTarget",
+    "Scorecard",
+    "Targets",
+    "build_scorecard",
+    "default_year",
+    "figures",
+    "light",
+    "port_year",
+]

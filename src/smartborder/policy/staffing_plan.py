@@ -102,12 +102,18 @@ class OfficerCost(BaseModel):
         source = f"officers per lane: {a['officers_per_lane_source']} Cost: {a['usd_per_officer_hour_source']}"
         if usd_per_officer_hour is not None:
             if not math.isfinite(usd_per_officer_hour) or usd_per_officer_hour <= 0:
-                raise ModelError(f"officer-cost: must be a positive number of US$ per officer-hour, "
-                                 f"got {usd_per_officer_hour}")
-            source = (f"officers per lane: {a['officers_per_lane_source']} Cost: US${usd_per_officer_hour:g} "
-                      "per officer-hour, given by the user.")
-        return cls(officers_per_lane=float(a["officers_per_lane"]),
-                   usd_per_officer_hour=float(usd_per_officer_hour or a["usd_per_officer_hour"]), source=source)
+                raise ModelError(
+                    f"officer-cost: must be a positive number of US$ per officer-hour, got {usd_per_officer_hour}"
+                )
+            source = (
+                f"officers per lane: {a['officers_per_lane_source']} Cost: US${usd_per_officer_hour:g} "
+                "per officer-hour, given by the user."
+            )
+        return cls(
+            officers_per_lane=float(a["officers_per_lane"]),
+            usd_per_officer_hour=float(usd_per_officer_hour or a["usd_per_officer_hour"]),
+            source=source,
+        )
 
 
 # --- the statistic of a schedule, hour by hour --------------------------------------------------
@@ -116,9 +122,18 @@ N_BINS = int(HIST_MAX_MIN / HIST_BIN_MIN) + 1  # the histogram ``simulate`` take
 
 
 @njit(cache=True, nogil=True)
-def _accumulate(arrival: np.ndarray, station: np.ndarray, begin: np.ndarray, cells: np.ndarray,
-                lane_of: np.ndarray, bin_width: float, n_bins: int, sums: np.ndarray, counts: np.ndarray,
-                hist: np.ndarray) -> None:
+def _accumulate(
+    arrival: np.ndarray,
+    station: np.ndarray,
+    begin: np.ndarray,
+    cells: np.ndarray,
+    lane_of: np.ndarray,
+    bin_width: float,
+    n_bins: int,
+    sums: np.ndarray,
+    counts: np.ndarray,
+    hist: np.ndarray,
+) -> None:
     """Per (lane type, day type × 24 + hour) slot: sum and count of waits and their histogram
     (bins of *bin_width*, the last one holding everything longer), over vehicles whose cell is
     not -1 (arrived in the month while the class was open) and who joined the line (station -1:
@@ -156,8 +171,16 @@ class ClassEvaluator:
     types as ``DAY_TYPES``).
     """
 
-    def __init__(self, spec: PortSpec, vehicle: str, months: Sequence[pd.Period], replications: int,
-                 seed: int, stat: str, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        spec: PortSpec,
+        vehicle: str,
+        months: Sequence[pd.Period],
+        replications: int,
+        seed: int,
+        stat: str,
+        workers: int | None = None,
+    ) -> None:
         if stat not in STATISTICS:
             raise ModelError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
         cls = spec.classes[vehicle]  # type: ignore[index]
@@ -205,15 +228,25 @@ class ClassEvaluator:
             out[name] = week[(offset + np.arange(self.hours)) % 168]
         return out
 
-    def _run(self, drawn: _Drawn, schedules: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def _run(
+        self, drawn: _Drawn, schedules: dict[str, np.ndarray]
+    ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """One replication under *schedules*: per flow, arrival, primary station and start."""
         streams = {}
         for name, state in drawn.states.items():
             rng = np.random.Generator(np.random.PCG64())
             rng.bit_generator.state = state
             streams[name] = rng
-        result = run(self.model, drawn.arrivals, rng=streams, horizon=self.horizon,
-                        start_weekday=self.first_weekday, workers=1, routing=drawn.routing, schedules=schedules)
+        result = run(
+            self.model,
+            drawn.arrivals,
+            rng=streams,
+            horizon=self.horizon,
+            start_weekday=self.first_weekday,
+            workers=1,
+            routing=drawn.routing,
+            schedules=schedules,
+        )
         out = {}
         for name, trace in result.flows.items():
             if isinstance(trace, LeanTrace):
@@ -243,8 +276,9 @@ class ClassEvaluator:
         def work(drawn: _Drawn, schedules: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             sums, counts, hist = np.zeros(n), np.zeros(n), np.zeros(n * n_bins, dtype=np.int64)
             for name, (arrival, station, begin) in self._run(drawn, schedules).items():
-                _accumulate(arrival, station, begin, drawn.cells[name], self.lane_of, HIST_BIN_MIN, n_bins,
-                            sums, counts, hist)
+                _accumulate(
+                    arrival, station, begin, drawn.cells[name], self.lane_of, HIST_BIN_MIN, n_bins, sums, counts, hist
+                )
             return sums, counts, hist
 
         parts = self._each(x, work)
@@ -319,7 +353,7 @@ def today_lanes(spec: PortSpec, vehicle: str, month: pd.Period) -> Lanes:
                 days[day] = lane.lanes(day)
             else:
                 d = next(d for d in range(7) if day_type((first + d) % 7) == day)
-                days[day] = [int(v) for v in hours[d * 24:(d + 1) * 24]]
+                days[day] = [int(v) for v in hours[d * 24 : (d + 1) * 24]]
         out[name] = days
     return out
 
@@ -374,17 +408,28 @@ def _as_lanes(names: list[str], x: np.ndarray) -> Lanes:
 
 
 def _as_waits(names: list[str], s: np.ndarray) -> Waits:
-    return {name: {day: [None if not np.isfinite(v) else float(v) for v in s[k, d]] for d, day in enumerate(DAY_TYPES)}
-            for k, name in enumerate(names)}
+    return {
+        name: {day: [None if not np.isfinite(v) else float(v) for v in s[k, d]] for d, day in enumerate(DAY_TYPES)}
+        for k, name in enumerate(names)
+    }
 
 
 def _array(names: list[str], lanes: Lanes) -> np.ndarray:
     return np.array([[lanes[name][day] for day in DAY_TYPES] for name in names], dtype=np.int64)
 
 
-def plan_class(spec: PortSpec, vehicle: str, month: pd.Period, target: float, stat: str = "mean",
-               replications: int = 5, seed: int = 0, max_sweeps: int = 10,
-               progress: Callable[[int], None] | None = None, threads: int | None = None) -> ClassPlan:
+def plan_class(
+    spec: PortSpec,
+    vehicle: str,
+    month: pd.Period,
+    target: float,
+    stat: str = "mean",
+    replications: int = 5,
+    seed: int = 0,
+    max_sweeps: int = 10,
+    progress: Callable[[int], None] | None = None,
+    threads: int | None = None,
+) -> ClassPlan:
     """The fewest lanes by hour that keep *vehicle*'s wait statistic at *spec* under *target*
     minutes in every hour it can be kept there (module docstring: the search and its guarantees).
 
@@ -428,8 +473,13 @@ def plan_class(spec: PortSpec, vehicle: str, month: pd.Period, target: float, st
                     floor = int(lo[k, d, h])
                     # Where to look first: the lanes just chosen for the hour before (waits change
                     # little from one hour to the next), else for a weekday at this hour.
-                    guess = (int(x[k, d, h - 1]) if h > 0 and lo[k, d, h - 1] < hi[k, d, h - 1]
-                             else int(x[k, 0, h]) if d > 0 and lo[k, 0, h] < hi[k, 0, h] else count - 1)
+                    guess = (
+                        int(x[k, d, h - 1])
+                        if h > 0 and lo[k, d, h - 1] < hi[k, d, h - 1]
+                        else int(x[k, 0, h])
+                        if d > 0 and lo[k, 0, h] < hi[k, 0, h]
+                        else count - 1
+                    )
                     guess = min(max(guess, floor), count - 1)
                     if ok(guess):  # the smallest c in [floor, guess] with ok(c)
                         if guess == floor or not ok(guess - 1):
@@ -460,13 +510,24 @@ def plan_class(spec: PortSpec, vehicle: str, month: pd.Period, target: float, st
     status[(hi > 0) & unreachable] = UNREACHABLE
     status[(hi > 0) & ~unreachable & over] = MISSED  # never, by construction (tests hold it so)
     return ClassPlan(
-        crossing=spec.crossing, name=spec.name, vehicle=vehicle, lanes=_as_lanes(names, x),
-        today=_as_lanes(names, today), floor=_as_lanes(names, lo), ceiling=_as_lanes(names, hi),
-        wait=_as_waits(names, final), wait_today=_as_waits(names, evaluate.stats(today)),
+        crossing=spec.crossing,
+        name=spec.name,
+        vehicle=vehicle,
+        lanes=_as_lanes(names, x),
+        today=_as_lanes(names, today),
+        floor=_as_lanes(names, lo),
+        ceiling=_as_lanes(names, hi),
+        wait=_as_waits(names, final),
+        wait_today=_as_waits(names, evaluate.stats(today)),
         wait_all_booths=_as_waits(names, evaluate.stats(hi)),
-        status={name: {day: [str(v) for v in status[k, d]] for d, day in enumerate(DAY_TYPES)}
-                for k, name in enumerate(names)},
-        evaluations=evaluate.evaluations, sweeps=sweeps, converged=converged)
+        status={
+            name: {day: [str(v) for v in status[k, d]] for d, day in enumerate(DAY_TYPES)}
+            for k, name in enumerate(names)
+        },
+        evaluations=evaluate.evaluations,
+        sweeps=sweeps,
+        converged=converged,
+    )
 
 
 def _free(cls: ClassSpec) -> int:
@@ -515,9 +576,13 @@ class StaffingPlan:
 
     def frame(self) -> pd.DataFrame:
         """The plan as a staffing file (``crossing,class,lane,day,hour,lanes``)."""
-        rows = [(c.crossing, c.vehicle, lane, day, hour, count)
-                for c in self.classes for lane, days in c.lanes.items()
-                for day in DAY_TYPES for hour, count in enumerate(days[day])]
+        rows = [
+            (c.crossing, c.vehicle, lane, day, hour, count)
+            for c in self.classes
+            for lane, days in c.lanes.items()
+            for day in DAY_TYPES
+            for hour, count in enumerate(days[day])
+        ]
         return pd.DataFrame(rows, columns=COLUMNS)
 
     def write(self, path: Path) -> Path:
@@ -537,20 +602,29 @@ class StaffingPlan:
                 today = lane_hours(c.today[lane], days)
                 plan = lane_hours(c.lanes[lane], days)
                 flags = [s for day in DAY_TYPES for s in c.status[lane][day]]
-                over_today = sum(1 for day in DAY_TYPES for h in range(24)
-                                 if (c.wait_today[lane][day][h] or 0.0) > self.target)
+                over_today = sum(
+                    1 for day in DAY_TYPES for h in range(24) if (c.wait_today[lane][day][h] or 0.0) > self.target
+                )
                 officers = self.cost.officers_per_lane
-                rows.append({
-                    "crossing": c.crossing, "name": c.name, "class": c.vehicle, "lane": lane,
-                    "lane_hours_today": today, "lane_hours_plan": plan,
-                    "officer_hours_today": today * officers, "officer_hours_plan": plan * officers,
-                    "cost_today_usd": today * officers * self.cost.usd_per_officer_hour,
-                    "cost_plan_usd": plan * officers * self.cost.usd_per_officer_hour,
-                    "cost_change_usd": (plan - today) * officers * self.cost.usd_per_officer_hour,
-                    "hours_met": flags.count(MET),
-                    "hours_unreachable": flags.count(UNREACHABLE), "hours_missed": flags.count(MISSED),
-                    "hours_over_today": over_today,
-                })
+                rows.append(
+                    {
+                        "crossing": c.crossing,
+                        "name": c.name,
+                        "class": c.vehicle,
+                        "lane": lane,
+                        "lane_hours_today": today,
+                        "lane_hours_plan": plan,
+                        "officer_hours_today": today * officers,
+                        "officer_hours_plan": plan * officers,
+                        "cost_today_usd": today * officers * self.cost.usd_per_officer_hour,
+                        "cost_plan_usd": plan * officers * self.cost.usd_per_officer_hour,
+                        "cost_change_usd": (plan - today) * officers * self.cost.usd_per_officer_hour,
+                        "hours_met": flags.count(MET),
+                        "hours_unreachable": flags.count(UNREACHABLE),
+                        "hours_missed": flags.count(MISSED),
+                        "hours_over_today": over_today,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def unreachable(self) -> pd.DataFrame:
@@ -562,41 +636,106 @@ class StaffingPlan:
                 for day in DAY_TYPES:
                     for hour, flag in enumerate(days[day]):
                         if flag in (UNREACHABLE, MISSED):
-                            rows.append({"crossing": c.crossing, "name": c.name, "class": c.vehicle,
-                                         "lane": lane, "day": day, "hour": hour, "status": flag,
-                                         "booths": c.ceiling[lane][day][hour],
-                                         "wait_all_booths_min": c.wait_all_booths[lane][day][hour],
-                                         "wait_plan_min": c.wait[lane][day][hour]})
-        return pd.DataFrame(rows, columns=["crossing", "name", "class", "lane", "day", "hour", "status", "booths",
-                                           "wait_all_booths_min", "wait_plan_min"])
+                            rows.append(
+                                {
+                                    "crossing": c.crossing,
+                                    "name": c.name,
+                                    "class": c.vehicle,
+                                    "lane": lane,
+                                    "day": day,
+                                    "hour": hour,
+                                    "status": flag,
+                                    "booths": c.ceiling[lane][day][hour],
+                                    "wait_all_booths_min": c.wait_all_booths[lane][day][hour],
+                                    "wait_plan_min": c.wait[lane][day][hour],
+                                }
+                            )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "crossing",
+                "name",
+                "class",
+                "lane",
+                "day",
+                "hour",
+                "status",
+                "booths",
+                "wait_all_booths_min",
+                "wait_plan_min",
+            ],
+        )
 
     def totals(self) -> dict[str, float]:
         s = self.summary()
-        keys = ["lane_hours_today", "lane_hours_plan", "officer_hours_today", "officer_hours_plan",
-                "cost_today_usd", "cost_plan_usd", "cost_change_usd", "hours_met", "hours_unreachable",
-                "hours_missed", "hours_over_today"]
+        keys = [
+            "lane_hours_today",
+            "lane_hours_plan",
+            "officer_hours_today",
+            "officer_hours_plan",
+            "cost_today_usd",
+            "cost_plan_usd",
+            "cost_change_usd",
+            "hours_met",
+            "hours_unreachable",
+            "hours_missed",
+            "hours_over_today",
+        ]
         return {k: float(s[k].sum()) if len(s) else 0.0 for k in keys}
 
     def to_json(self, out: str | None = None) -> dict[str, Any]:
         return {
-            "port": {"code": self.code, "name": self.label}, "month": str(self.month),
-            "target_min": self.target, "stat": self.stat, "replications": self.replications, "seed": self.seed,
-            "officer_cost": self.cost.model_dump(), "days": self.days, "seconds": self.seconds,
-            "totals": self.totals(), "summary": self.summary().to_dict(orient="records"),
+            "port": {"code": self.code, "name": self.label},
+            "month": str(self.month),
+            "target_min": self.target,
+            "stat": self.stat,
+            "replications": self.replications,
+            "seed": self.seed,
+            "officer_cost": self.cost.model_dump(),
+            "days": self.days,
+            "seconds": self.seconds,
+            "totals": self.totals(),
+            "summary": self.summary().to_dict(orient="records"),
             "unreachable": self.unreachable().to_dict(orient="records"),
-            "classes": [{
-                "crossing": c.crossing, "name": c.name, "class": c.vehicle, "lanes": c.lanes, "today": c.today,
-                "floor": c.floor, "booths": c.ceiling, "wait": c.wait, "wait_today": c.wait_today,
-                "wait_all_booths": c.wait_all_booths, "status": c.status, "evaluations": c.evaluations,
-                "sweeps": c.sweeps, "converged": c.converged} for c in self.classes],
-            "notes": self.notes, "warnings": self.warnings, "staffing_file": out,
+            "classes": [
+                {
+                    "crossing": c.crossing,
+                    "name": c.name,
+                    "class": c.vehicle,
+                    "lanes": c.lanes,
+                    "today": c.today,
+                    "floor": c.floor,
+                    "booths": c.ceiling,
+                    "wait": c.wait,
+                    "wait_today": c.wait_today,
+                    "wait_all_booths": c.wait_all_booths,
+                    "status": c.status,
+                    "evaluations": c.evaluations,
+                    "sweeps": c.sweeps,
+                    "converged": c.converged,
+                }
+                for c in self.classes
+            ],
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "staffing_file": out,
         }
 
 
-def plan_staffing(place: str, month: str, target: float, stat: str = "mean", replications: int = 5,
-                  seed: int = 0, classes: list[str] | None = None, model: Path | None = None,
-                  officer_cost: float | None = None, announce: Callable[[Study], None] | None = None,
-                  progress: Progress | None = None, workers: int | None = None) -> StaffingPlan:
+def plan_staffing(
+    place: str,
+    month: str,
+    target: float,
+    stat: str = "mean",
+    replications: int = 5,
+    seed: int = 0,
+    classes: list[str] | None = None,
+    model: Path | None = None,
+    officer_cost: float | None = None,
+    announce: Callable[[Study], None] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> StaffingPlan:
     """The staffing plan of *place* for *month* (``YYYY-MM``): see the module docstring. Classes
     are planned in *workers* processes (default: all cores; 1 plans them here, each class's
     replications in threads); the plan is the same either way."""
@@ -630,15 +769,21 @@ def plan_staffing(place: str, month: str, target: float, stat: str = "mean", rep
 
     n_workers = min(len(jobs), workers if workers is not None else (os.cpu_count() or 1))
     if n_workers <= 1:
-        plans = [plan_class(spec, vehicle, period, target, stat, replications, seed, progress=tick)
-                 for spec, vehicle in jobs]
+        plans = [
+            plan_class(spec, vehicle, period, target, stat, replications, seed, progress=tick) for spec, vehicle in jobs
+        ]
     else:  # classes in processes, the busiest first, each on one thread
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         order = sorted(jobs, key=lambda job: -size[(job[0].crossing, job[1])] * _load(job[0], job[1]))
         found: dict[tuple[str, str], ClassPlan] = {}
         with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
-            futures = {pool.submit(plan_class, spec, vehicle, period, target, stat, replications, seed,
-                                   threads=1): (spec.crossing, vehicle) for spec, vehicle in order}
+            futures = {
+                pool.submit(plan_class, spec, vehicle, period, target, stat, replications, seed, threads=1): (
+                    spec.crossing,
+                    vehicle,
+                )
+                for spec, vehicle in order
+            }
             for future in as_completed(futures):
                 key = futures[future]
                 found[key] = future.result()
@@ -646,9 +791,31 @@ def plan_staffing(place: str, month: str, target: float, stat: str = "mean", rep
         plans = [found[(spec.crossing, vehicle)] for spec, vehicle in jobs]
     if progress is not None:
         progress(total, total)
-    return StaffingPlan(study.label, study.code, period, float(target), stat, replications, seed, cost, plans,
-                        list(study.notes), list(study.warnings), time.perf_counter() - started)
+    return StaffingPlan(
+        study.label,
+        study.code,
+        period,
+        float(target),
+        stat,
+        replications,
+        seed,
+        cost,
+        plans,
+        list(study.notes),
+        list(study.warnings),
+        time.perf_counter() - started,
+    )
 
 
-__all__ = ["ClassEvaluator", "ClassPlan", "OfficerCost", "StaffingPlan", "bounds", "day_counts", "lane_hours",
-           "plan_class", "plan_staffing", "today_lanes"]
+__all__ = [
+    "ClassEvaluator",
+    "ClassPlan",
+    "OfficerCost",
+    "StaffingPlan",
+    "bounds",
+    "day_counts",
+    "lane_hours",
+    "plan_class",
+    "plan_staffing",
+    "today_lanes",
+]

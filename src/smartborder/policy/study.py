@@ -63,8 +63,10 @@ def study_months(specs: list[PortSpec], year: int | None, month: str | None, not
     if not months:
         raise ModelError(f"year: the crossings of this port have no month of {year} in common")
     if len(months) < 12:
-        notes.append(f"year {year}: the data cover {months[0]}..{months[-1]} only ({len(months)} months); "
-                     "figures are for those months, not the whole year")
+        notes.append(
+            f"year {year}: the data cover {months[0]}..{months[-1]} only ({len(months)} months); "
+            "figures are for those months, not the whole year"
+        )
     return months
 
 
@@ -76,9 +78,16 @@ def design_year(year: int | None, month: str | None) -> int | None:
     return year
 
 
-def prepare(place: str, year: int | None = None, month: str | None = None, model: Path | None = None,
-            classes: list[str] | None = None, scenario: str | None = None,
-            staffing: Path | None = None, allow_extra_booths: bool = False) -> Study:
+def prepare(
+    place: str,
+    year: int | None = None,
+    month: str | None = None,
+    model: Path | None = None,
+    classes: list[str] | None = None,
+    scenario: str | None = None,
+    staffing: Path | None = None,
+    allow_extra_booths: bool = False,
+) -> Study:
     """Resolve *place*, build its crossing models and months; scenario and staffing applied (a
     staffing file beyond the installed booths only with *allow_extra_booths*)."""
     from smartborder.policy.scenario import Scenario, apply_all
@@ -90,8 +99,9 @@ def prepare(place: str, year: int | None = None, month: str | None = None, model
 
         if chosen is None or chosen.new_port is None:
             raise ModelError("port: 'new' needs --scenario with a [new_port] section (e.g. new-port-laredo)")
-        specs = [new_port_spec(chosen.new_port.name, chosen.new_port.takes, design_year(year, month),
-                               chosen.new_port.booths)]
+        specs = [
+            new_port_spec(chosen.new_port.name, chosen.new_port.takes, design_year(year, month), chosen.new_port.booths)
+        ]
         label, code, kind = chosen.new_port.name, "NEW", "new"
         chosen = chosen.model_copy(update={"new_port": None})
     else:
@@ -100,8 +110,10 @@ def prepare(place: str, year: int | None = None, month: str | None = None, model
             notes.append(resolved.note)
         given = PortSpec.from_toml(model) if model else None
         if given is not None and given.crossing not in {c.id for c in resolved.crossings}:
-            raise ModelError(f"model: {model} describes crossing {given.crossing!r}, which is not part of "
-                             f"{resolved.label} ({', '.join(c.id for c in resolved.crossings)})")
+            raise ModelError(
+                f"model: {model} describes crossing {given.crossing!r}, which is not part of "
+                f"{resolved.label} ({', '.join(c.id for c in resolved.crossings)})"
+            )
         sizing = design_year(year, month)
         specs = []
         for crossing in resolved.crossings:
@@ -120,15 +132,16 @@ def prepare(place: str, year: int | None = None, month: str | None = None, model
         if unknown:
             served = sorted({v for s in specs for v in s.classes})
             raise ModelError(f"class: {label} has no {unknown} traffic; it serves {', '.join(served)}")
-        specs = [s.model_copy(update={"classes": {k: v for k, v in s.classes.items() if k in classes}})
-                 for s in specs]
+        specs = [s.model_copy(update={"classes": {k: v for k, v in s.classes.items() if k in classes}}) for s in specs]
         specs = [s for s in specs if s.classes]
     if staffing is not None:
         schedule = read_schedule(staffing)
         unknown_crossings = sorted(set(schedule["crossing"]) - {s.crossing for s in specs})
         if unknown_crossings:
-            raise ModelError(f"staffing: {staffing.name} names crossing(s) {', '.join(unknown_crossings)} "
-                             f"that {label} does not have ({', '.join(s.crossing for s in specs)})")
+            raise ModelError(
+                f"staffing: {staffing.name} names crossing(s) {', '.join(unknown_crossings)} "
+                f"that {label} does not have ({', '.join(s.crossing for s in specs)})"
+            )
         specs = [with_schedule(s, schedule, staffing.name, allow_extra_booths) for s in specs]
     if chosen is not None:
         specs = apply_all(specs, chosen)
@@ -174,12 +187,23 @@ def _counter(total: int, progress: Progress | None) -> Callable[[int], None]:
     return tick
 
 
-def simulate_study(place: str, *, year: int | None = None, month: str | None = None, model: Path | None = None,
-                   classes: list[str] | None = None, scenario: str | None = None, staffing: Path | None = None,
-                   replications: int = 5, seed: int = 0, shares: SharesSource | None = None,
-                   announce: Callable[[Study], None] | None = None,
-                   progress: Progress | None = None, city: DriverChoice | None = None,
-                   allow_extra_booths: bool = False) -> Simulated:
+def simulate_study(
+    place: str,
+    *,
+    year: int | None = None,
+    month: str | None = None,
+    model: Path | None = None,
+    classes: list[str] | None = None,
+    scenario: str | None = None,
+    staffing: Path | None = None,
+    replications: int = 5,
+    seed: int = 0,
+    shares: SharesSource | None = None,
+    announce: Callable[[Study], None] | None = None,
+    progress: Progress | None = None,
+    city: DriverChoice | None = None,
+    allow_extra_booths: bool = False,
+) -> Simulated:
     """Prepare *place* and run it: every crossing over the period, with month-by-month figures
     when the period has several months. *shares* replaces the trusted-lane shares (today's
     enrolment as the baseline); *city* shares the drivers across the place's crossings
@@ -196,9 +220,15 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
             raise ModelError("trusted-from-registry: give an existing port; the registry counts crossings port by port")
         given = {s.crossing: shares(s, study.months) for s in study.specs}
         study.specs = [with_shares(s, given[s.crossing]) for s in study.specs]
-        study.notes.append("trusted shares from the registry: " + "; ".join(
-            f"{v} {lane} {share:.1%}" for found in given.values() for v, lanes in found.items()
-            for lane, share in lanes.items()))
+        study.notes.append(
+            "trusted shares from the registry: "
+            + "; ".join(
+                f"{v} {lane} {share:.1%}"
+                for found in given.values()
+                for v, lanes in found.items()
+                for lane, share in lanes.items()
+            )
+        )
     if city is not None:
         if study.kind == "new":
             raise ModelError("city-choice: give an existing place of several crossings, not a new one")
@@ -208,15 +238,33 @@ def simulate_study(place: str, *, year: int | None = None, month: str | None = N
     if announce is not None:
         announce(study)
     total = replications * len(study.specs)
-    run = run_place(study.specs, study.months, replications, seed, label=study.label,
-                    progress=_counter(total, progress), by_month=len(study.months) > 1)
+    run = run_place(
+        study.specs,
+        study.months,
+        replications,
+        seed,
+        label=study.label,
+        progress=_counter(total, progress),
+        by_month=len(study.months) > 1,
+    )
     return Simulated(study, run)
 
 
-def compare_study(place: str, scenarios: list[str], *, year: int | None = None, month: str | None = None,
-                  model: Path | None = None, classes: list[str] | None = None, staffing: Path | None = None,
-                  replications: int = 5, seed: int = 0, announce: Callable[[Study], None] | None = None,
-                  progress: Progress | None = None, allow_extra_booths: bool = False) -> Compared:
+def compare_study(
+    place: str,
+    scenarios: list[str],
+    *,
+    year: int | None = None,
+    month: str | None = None,
+    model: Path | None = None,
+    classes: list[str] | None = None,
+    staffing: Path | None = None,
+    replications: int = 5,
+    seed: int = 0,
+    announce: Callable[[Study], None] | None = None,
+    progress: Progress | None = None,
+    allow_extra_booths: bool = False,
+) -> Compared:
     """The baseline of *place* and each scenario, with common random numbers.
 
     A scenario that opens a new crossing is compared as a network: the crossings it takes
@@ -240,16 +288,19 @@ def compare_study(place: str, scenarios: list[str], *, year: int | None = None, 
                     present.add(crossing.id)
                     added.append(crossing.name)
         if added:
-            study.notes.append(f"{chosen.name}: {chosen.new_port.name} takes traffic from {', '.join(added)} "
-                               "too; they are simulated so that the network total is complete")
+            study.notes.append(
+                f"{chosen.name}: {chosen.new_port.name} takes traffic from {', '.join(added)} "
+                "too; they are simulated so that the network total is complete"
+            )
     if any(c.new_port is not None for c in parsed):
         study.months = study_months(study.specs, year, month, [])
     variants: dict[str, list[PortSpec]] = {}
     for chosen in parsed:
         specs = apply_all(study.specs, chosen)
         if chosen.new_port is not None:
-            new = new_port_spec(chosen.new_port.name, chosen.new_port.takes, design_year(year, month),
-                                chosen.new_port.booths)
+            new = new_port_spec(
+                chosen.new_port.name, chosen.new_port.takes, design_year(year, month), chosen.new_port.booths
+            )
             if classes:  # the new crossing carries only the classes studied, like its neighbours
                 new = new.model_copy(update={"classes": {k: v for k, v in new.classes.items() if k in classes}})
             specs = [*specs, new]
@@ -279,13 +330,15 @@ def _lane_hours(spec: PortSpec, months: Sequence[pd.Period]) -> dict[tuple[str, 
     for vehicle, cls in spec.classes.items():
         for lane_name, lane in cls.lanes.items():
             found = schedules.get(f"{vehicle}.primary.{lane_name}")
-            out[(vehicle, lane_name)] = (int(found.sum()) if found is not None
-                                         else sum(sum(lane.lanes(day)) for day in days))
+            out[(vehicle, lane_name)] = (
+                int(found.sum()) if found is not None else sum(sum(lane.lanes(day)) for day in days)
+            )
     return out
 
 
-def lane_notes(name: str, before: Sequence[PortSpec], after: Sequence[PortSpec],
-               months: Sequence[pd.Period]) -> list[str]:
+def lane_notes(
+    name: str, before: Sequence[PortSpec], after: Sequence[PortSpec], months: Sequence[pd.Period]
+) -> list[str]:
     """What a scenario does to lane types the baseline never opens: it opens them (and how many
     lane-hours a day), or, where it changes their holders' share and they stay closed, that the
     lever cannot act through its lanes (the holders use the next lane type)."""
@@ -301,16 +354,22 @@ def lane_notes(name: str, before: Sequence[PortSpec], after: Sequence[PortSpec],
             if old.get((vehicle, lane_name), 0) > 0 or lane_name == "standard":
                 continue
             if hours > 0:
-                notes.append(f"{name}: opens {spec.name}'s {vehicle} {lane_name} lanes, which the baseline never "
-                             f"staffs ({hours / days:.1f} lane-hours a day)")
+                notes.append(
+                    f"{name}: opens {spec.name}'s {vehicle} {lane_name} lanes, which the baseline never "
+                    f"staffs ({hours / days:.1f} lane-hours a day)"
+                )
                 continue
-            shares = (base.classes[vehicle].entitlements.get(lane_name),  # type: ignore[index]
-                      spec.classes[vehicle].entitlements.get(lane_name))  # type: ignore[index]
+            shares = (
+                base.classes[vehicle].entitlements.get(lane_name),  # type: ignore[index]
+                spec.classes[vehicle].entitlements.get(lane_name),  # type: ignore[index]
+            )
             if shares[0] != shares[1]:
-                notes.append(f"{name}: {spec.name} staffs no {vehicle} {lane_name} lane at any hour, before or "
-                             f"after, so its {lane_name} holders ({shares[0] or 0:.0%} → {shares[1] or 0:.0%}) use "
-                             "the other lanes: the lever acts only through their own inspection time and referral "
-                             "rate, not through a lane")
+                notes.append(
+                    f"{name}: {spec.name} staffs no {vehicle} {lane_name} lane at any hour, before or "
+                    f"after, so its {lane_name} holders ({shares[0] or 0:.0%} → {shares[1] or 0:.0%}) use "
+                    "the other lanes: the lever acts only through their own inspection time and referral "
+                    "rate, not through a lane"
+                )
     return notes
 
 

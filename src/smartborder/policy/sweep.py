@@ -87,8 +87,15 @@ class SweepSpec(BaseModel):
                 for crossing in crossings[port]:
                     for period in self.periods():
                         for r in range(self.replications):
-                            cell = {"params": params, "port": port, "crossing": crossing, "period": period,
-                                    "replication": r, "seed": self.seed, "scenario": self.scenario}
+                            cell = {
+                                "params": params,
+                                "port": port,
+                                "crossing": crossing,
+                                "period": period,
+                                "replication": r,
+                                "seed": self.seed,
+                                "scenario": self.scenario,
+                            }
                             key = json.dumps(cell, sort_keys=True, default=str)
                             cell["cell_id"] = hashlib.sha1(key.encode()).hexdigest()[:16]
                             cells.append(cell)
@@ -121,8 +128,10 @@ def scenario_for(base: str | None, params: dict[str, Any]):  # type: ignore[no-u
                 node = node.setdefault(part, {})
             node[parts[-1]] = value
         else:
-            raise ModelError(f"grid.{key}: not a lever; use classes.<class>.<field>[.<lane>], "
-                             "booths.<class>.<lane> or targeting.<field>")
+            raise ModelError(
+                f"grid.{key}: not a lever; use classes.<class>.<field>[.<lane>], "
+                "booths.<class>.<lane> or targeting.<field>"
+            )
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -141,23 +150,28 @@ def run_cell(cell: dict[str, Any]) -> dict[str, Any]:
     from smartborder.policy.analysis import run_port, year_months
     from smartborder.policy.scenario import apply
 
-    row: dict[str, Any] = {"cell_id": cell["cell_id"], "port": cell["port"], "crossing": cell["crossing"],
-                           "period": cell["period"],
-                           "replication": cell["replication"], "seed": cell["seed"],
-                           **{f"param.{k}": v for k, v in cell["params"].items()}}
+    row: dict[str, Any] = {
+        "cell_id": cell["cell_id"],
+        "port": cell["port"],
+        "crossing": cell["crossing"],
+        "period": cell["period"],
+        "replication": cell["replication"],
+        "seed": cell["seed"],
+        **{f"param.{k}": v for k, v in cell["params"].items()},
+    }
     start = time.perf_counter()
     try:
         period = cell["period"]
         year = int(period[:4])
         spec = apply(_base_spec(cell["crossing"], year), scenario_for(cell["scenario"], cell["params"]))
         months = [pd.Period(period, "M")] if "-" in period else year_months(spec, year)
-        run = run_port(spec, months, 1, cell["seed"], keep_last=False,
-                       first_replication=cell["replication"], engine_workers=1)
+        run = run_port(
+            spec, months, 1, cell["seed"], keep_last=False, first_replication=cell["replication"], engine_workers=1
+        )
         row.update({k: float(v) for k, v in run.runs.iloc[0].items()})
         row.update(status="ok", error="")
     except Exception as exc:  # noqa: BLE001 - a failed cell is reported, the sweep goes on
-        row.update(status="error", error=f"{type(exc).__name__}: {exc}",
-                   traceback=traceback.format_exc(limit=3))
+        row.update(status="error", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(limit=3))
     row["seconds"] = time.perf_counter() - start
     return row
 
@@ -236,8 +250,13 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_sweep(spec: SweepSpec, out: Path, workers: int | None = None, scheduler: str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> SweepOutcome:
+def run_sweep(
+    spec: SweepSpec,
+    out: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepOutcome:
     """Run every unfinished cell; write each finished chunk as a Parquet part file in *out*."""
     spec.check()
     out = Path(out)

@@ -21,8 +21,15 @@ from smartborder.ports.spec import PortSpec
 ZONES = {"Texas": "CDT", "New Mexico": "MDT", "Arizona": "MST", "California": "PDT"}
 
 
-def synthesize(spec: PortSpec, start: str, days: int, volume_month: str, seed: int = 7,
-               noise: float = 3.0, label: str | None = None) -> pd.DataFrame:
+def synthesize(
+    spec: PortSpec,
+    start: str,
+    days: int,
+    volume_month: str,
+    seed: int = 7,
+    noise: float = 3.0,
+    label: str | None = None,
+) -> pd.DataFrame:
     """Hourly readings for every class and lane type of *spec* over *days* from *start*."""
     crossing = data.crossings()[spec.crossing]
     window = Window(pd.Timestamp(start).normalize(), days, pd.Period(volume_month, "M"))
@@ -42,12 +49,20 @@ def synthesize(spec: PortSpec, start: str, days: int, volume_month: str, seed: i
                 truth = mean[k, hour] if np.isfinite(mean[k, hour]) else 0.0
                 reading = max(0.0, 5.0 * round((truth + rng.normal(0.0, noise)) / 5.0))
                 when = window.start + pd.Timedelta(hours=hour)
-                rows.append({"crossing": label or crossing.name, "bts_port_code": crossing.port_code,
-                             "traffic_type": TRAFFIC[vehicle], "lane_type": LANE_TYPES[lane],
-                             "update_time_local": f"{when:%Y-%m-%d %H:%M}", "tz": zone,
-                             "delay_minutes": reading, "lanes_open": int(open_lanes[hour]),
-                             "max_lanes": sum(lane_.booths for lane_ in cls.lanes.values()),
-                             "hours": _hours_text(cls.lanes["standard"].open)})
+                rows.append(
+                    {
+                        "crossing": label or crossing.name,
+                        "bts_port_code": crossing.port_code,
+                        "traffic_type": TRAFFIC[vehicle],
+                        "lane_type": LANE_TYPES[lane],
+                        "update_time_local": f"{when:%Y-%m-%d %H:%M}",
+                        "tz": zone,
+                        "delay_minutes": reading,
+                        "lanes_open": int(open_lanes[hour]),
+                        "max_lanes": sum(lane_.booths for lane_ in cls.lanes.values()),
+                        "hours": _hours_text(cls.lanes["standard"].open),
+                    }
+                )
         del count
     return pd.DataFrame(rows)
 

@@ -19,9 +19,15 @@ from smartborder.twin.errors import ModelError
 DEFAULT_RATES = (0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
 
 
-def curve(spec: PortSpec, months: Sequence[pd.Period], vehicle: str = "truck",
-          rates: Sequence[float] = DEFAULT_RATES, replications: int = 2, seed: int = 0,
-          progress: Callable[[], None] | None = None) -> pd.DataFrame:
+def curve(
+    spec: PortSpec,
+    months: Sequence[pd.Period],
+    vehicle: str = "truck",
+    rates: Sequence[float] = DEFAULT_RATES,
+    replications: int = 2,
+    seed: int = 0,
+    progress: Callable[[], None] | None = None,
+) -> pd.DataFrame:
     """One row per inspection rate: inspections, interdiction targeted vs random, secondary wait."""
     if vehicle not in spec.classes:
         raise ModelError(f"class: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}")
@@ -33,10 +39,12 @@ def curve(spec: PortSpec, months: Sequence[pd.Period], vehicle: str = "truck",
     for rate in sorted(rates):
         row: dict[str, float] = {"inspection_rate": rate}
         for selection in ("profiles", "random"):
-            targeting = only.targeting.model_copy(update={
-                "selection": selection, "inspection_rate": {**only.targeting.inspection_rate, vehicle: rate}})
-            run = run_port(only.model_copy(update={"targeting": targeting}), months, replications, seed,
-                           keep_last=False).runs
+            targeting = only.targeting.model_copy(
+                update={"selection": selection, "inspection_rate": {**only.targeting.inspection_rate, vehicle: rate}}
+            )
+            run = run_port(
+                only.model_copy(update={"targeting": targeting}), months, replications, seed, keep_last=False
+            ).runs
             label = "targeted" if selection == "profiles" else "random"
             caught, loads = run[f"{vehicle}.illicit_caught"], run[f"{vehicle}.illicit_loads"]
             row[f"{label}_interdiction"] = float(caught.sum() / loads.sum()) if loads.sum() else np.nan
@@ -48,8 +56,9 @@ def curve(spec: PortSpec, months: Sequence[pd.Period], vehicle: str = "truck",
                 row["realised_rate"] = float(inspected.sum() / run[f"{vehicle}.vehicles"].sum())
                 row["illicit_loads"] = float(loads.mean())
                 row["random_hit_rate"] = _ratio(run[f"{vehicle}.random_hits"], run[f"{vehicle}.random_inspections"])
-                row["targeted_hit_rate"] = _ratio(run[f"{vehicle}.targeted_hits"],
-                                                  run[f"{vehicle}.targeted_inspections"])
+                row["targeted_hit_rate"] = _ratio(
+                    run[f"{vehicle}.targeted_hits"], run[f"{vehicle}.targeted_inspections"]
+                )
             if progress is not None:
                 progress()
         rows.append(row)

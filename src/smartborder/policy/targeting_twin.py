@@ -69,9 +69,14 @@ def budget(spec: PortSpec, model: PortModel, vehicle: str, counts: dict[str, int
     return sum(n * model.flow(name).route[SECONDARY_STEP].probability for name, n in counts.items()) / total
 
 
-def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int,
-           replication: int, workers: int | None = None,
-           ) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
+def select(
+    spec: PortSpec,
+    model: PortModel,
+    arrivals: dict[str, np.ndarray],
+    seed: int,
+    replication: int,
+    workers: int | None = None,
+) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
     """Routing for the engine (who goes to secondary) and each flow's targeting outcome.
 
     Arrivals draw attribute cells (``Population.sample``); the cells of each lane group are
@@ -96,8 +101,15 @@ def select(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], se
     return routing, outcomes
 
 
-def _select_class(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarray], seed: int, replication: int,
-                  vehicle: str, cls: ClassSpec) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
+def _select_class(
+    spec: PortSpec,
+    model: PortModel,
+    arrivals: dict[str, np.ndarray],
+    seed: int,
+    replication: int,
+    vehicle: str,
+    cls: ClassSpec,
+) -> tuple[dict[str, dict[int, np.ndarray]], dict[str, FlowOutcome]]:
     """``select`` for one class: its flows share one budget and one set of thresholds."""
     t = spec.targeting
     profiles = _profiles(t.profiles)
@@ -120,8 +132,9 @@ def _select_class(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarr
         detect = uniform(rng, int(np.count_nonzero(illicit))) < t.detection
         drawn[name] = (population.cells(kind, group), cell, illicit, u, detect, counts)
     share = budget(spec, model, vehicle, {name: drawn[name][1].size for name in names})
-    scored = {name: targeting.score(drawn[name][0].columns, profiles) for name in names} \
-        if t.selection == "profiles" else {}
+    scored = (
+        {name: targeting.score(drawn[name][0].columns, profiles) for name in names} if t.selection == "profiles" else {}
+    )
     policy = _policy(spec, vehicle, share, scored, {name: drawn[name][5] for name in names})
     for name in names:
         cells, cell, illicit, u, detect, _ = drawn[name]
@@ -140,15 +153,17 @@ def _select_class(spec: PortSpec, model: PortModel, arrivals: dict[str, np.ndarr
     return routing, outcomes
 
 
-def _policy(spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores],
-            counts: dict[str, np.ndarray]) -> ChannelPolicy:
+def _policy(
+    spec: PortSpec, vehicle: str, share: float, scores: dict[str, Scores], counts: dict[str, np.ndarray]
+) -> ChannelPolicy:
     """Thresholds over the whole class (one budget per class, whatever the lane)."""
     t = spec.targeting
     if t.selection == "random":
         return ChannelPolicy()
     if vehicle in t.red_threshold:
         return ChannelPolicy(red_threshold=t.red_threshold[vehicle], random_rate=share * t.random_share)
-    merged = Scores(np.concatenate([s.score for s in scores.values()]),
-                    np.concatenate([s.forced for s in scores.values()]))
+    merged = Scores(
+        np.concatenate([s.score for s in scores.values()]), np.concatenate([s.forced for s in scores.values()])
+    )
     weights = np.concatenate([counts[name] for name in scores])
     return targeting.fit_policy(merged, share, t.random_share, weights=weights)

@@ -62,16 +62,25 @@ def crossings_in(observations: Observations) -> list[data.Crossing]:
     return [found[k] for k in sorted(found, key=lambda k: found[k].label)]
 
 
-def validate_waits(observations: Observations, split: str, crossings: list[str] | None = None,
-                   month: str | None = None, seed: int = 0, evaluations: int = 60,
-                   forecast_hours: int = 4, city: DriverChoice | None = None) -> WaitValidation:
+def validate_waits(
+    observations: Observations,
+    split: str,
+    crossings: list[str] | None = None,
+    month: str | None = None,
+    seed: int = 0,
+    evaluations: int = 60,
+    forecast_hours: int = 4,
+    city: DriverChoice | None = None,
+) -> WaitValidation:
     """Score default, calibrated, climatology and the forecast on the readings after *split*
     (a date ``YYYY-MM-DD``, the last day fitted) at each crossing of *observations* (or those
     named in *crossings*). With *city*, the default models of each city's crossings share their
     drivers (``policy/city.py``) and calibration starts from them."""
     if observations.kind != "snapshot":
-        raise ModelError("observations: validation splits dated readings by date; CBP's averages carry no dates "
-                         "(use `calibrate` with a last training month)")
+        raise ModelError(
+            "observations: validation splits dated readings by date; CBP's averages carry no dates "
+            "(use `calibrate` with a last training month)"
+        )
     try:
         pd.Timestamp(split)
     except ValueError:
@@ -81,8 +90,10 @@ def validate_waits(observations: Observations, split: str, crossings: list[str] 
         wanted = [data.resolve_crossing(name) for name in crossings]
         missing = [c.label for c in wanted if c.id not in {a.id for a in available}]
         if missing:
-            raise ModelError(f"crossing: no readings of {', '.join(missing)}; the readings cover "
-                             f"{', '.join(c.label for c in available) or 'no known crossing'}")
+            raise ModelError(
+                f"crossing: no readings of {', '.join(missing)}; the readings cover "
+                f"{', '.join(c.label for c in available) or 'no known crossing'}"
+            )
         available = wanted
     if not available:
         raise ModelError("observations: none of the readings names a crossing smartborder knows")
@@ -100,12 +111,23 @@ def validate_waits(observations: Observations, split: str, crossings: list[str] 
         if table is not None:
             for hours_ahead, row in table.iterrows():
                 forecasts.append({"crossing": crossing.label, "hours_ahead": int(hours_ahead), **row.to_dict()})
-    return WaitValidation(f"fitted on readings up to {pd.Timestamp(split):%Y-%m-%d}, scored on the later days",
-                          pd.DataFrame(lanes), pd.DataFrame(hourly), pd.DataFrame(forecasts), notes)
+    return WaitValidation(
+        f"fitted on readings up to {pd.Timestamp(split):%Y-%m-%d}, scored on the later days",
+        pd.DataFrame(lanes),
+        pd.DataFrame(hourly),
+        pd.DataFrame(forecasts),
+        notes,
+    )
 
 
-def _shared_bases(observations: Observations, available: list[data.Crossing], month: str | None, seed: int,
-                  city: DriverChoice, notes: list[str]) -> dict[str, PortSpec]:
+def _shared_bases(
+    observations: Observations,
+    available: list[data.Crossing],
+    month: str | None,
+    seed: int,
+    city: DriverChoice,
+    notes: list[str],
+) -> dict[str, PortSpec]:
     """Each city's default models with their drivers shared, over the month that drives them."""
     bases: dict[str, PortSpec] = {}
     for code in dict.fromkeys(c.port_code for c in available):
@@ -122,14 +144,19 @@ def _shared_bases(observations: Observations, available: list[data.Crossing], mo
     return bases
 
 
-def _lane_rows(crossing: data.Crossing, scored: dict[str, pd.DataFrame],
-               tables: dict[str, pd.DataFrame]) -> list[dict[str, object]]:
+def _lane_rows(
+    crossing: data.Crossing, scored: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame]
+) -> list[dict[str, object]]:
     held = scored["calibrated_test"]
     rows = []
     for (vehicle, lane), group in held.groupby(["vehicle", "lane"]):
-        row: dict[str, object] = {"crossing": crossing.label, "traffic_type": TRAFFIC[str(vehicle)],
-                                  "lane_type": LANE_TYPES[str(lane)], "readings": len(group),
-                                  "observed_mean_min": float(group["delay_minutes"].mean())}
+        row: dict[str, object] = {
+            "crossing": crossing.label,
+            "traffic_type": TRAFFIC[str(vehicle)],
+            "lane_type": LANE_TYPES[str(lane)],
+            "readings": len(group),
+            "observed_mean_min": float(group["delay_minutes"].mean()),
+        }
         for model in MODELS:
             table = tables[f"{model}_test"]
             key = (str(vehicle), str(lane))
@@ -153,9 +180,14 @@ def _hour_rows(crossing: data.Crossing, scored: dict[str, pd.DataFrame]) -> list
             mine = frame[(frame["vehicle"] == vehicle) & (frame["lane"] == lane)]
             per_model[model] = mine.groupby(pd.to_datetime(mine["time_local"]).dt.hour.to_numpy())["predicted"].mean()
         for hour, values in observed.iterrows():
-            row: dict[str, object] = {"crossing": crossing.label, "traffic_type": TRAFFIC[str(vehicle)],
-                                      "lane_type": LANE_TYPES[str(lane)], "hour": int(hour),
-                                      "readings": int(values["size"]), "observed_min": float(values["mean"])}
+            row: dict[str, object] = {
+                "crossing": crossing.label,
+                "traffic_type": TRAFFIC[str(vehicle)],
+                "lane_type": LANE_TYPES[str(lane)],
+                "hour": int(hour),
+                "readings": int(values["size"]),
+                "observed_min": float(values["mean"]),
+            }
             for model, profile in per_model.items():
                 row[f"{model}_min"] = float(profile.get(hour, np.nan))
             rows.append(row)

@@ -54,14 +54,20 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
         if stray > 0.5:
             warnings.append(f"{vehicle}: {stray:,.0f} vehicles arrive while every {vehicle} lane is closed")
         work = {e: flows[e] * cls.service_of(e, spec.pre_inspection).expected for e in flows}
-        lanes = {name: seasonal.get(f"{vehicle}.primary.{name}",
-                                    np.array([lane.lanes(day) for day in DAY_TYPES])[kind, hour])[:hours]
-                 for name, lane in cls.lanes.items()}
+        lanes = {
+            name: seasonal.get(
+                f"{vehicle}.primary.{name}", np.array([lane.lanes(day) for day in DAY_TYPES])[kind, hour]
+            )[:hours]
+            for name, lane in cls.lanes.items()
+        }
         days = hours // 24
         for label, minutes, capacity in (
             ("its lanes", sum(work.values()), sum(lanes.values()) * 60.0),
-            ("the standard lanes", sum(w for e, w in work.items() if eligible_lanes(e, cls.lanes) == ["standard"]),
-             lanes["standard"] * 60.0),
+            (
+                "the standard lanes",
+                sum(w for e, w in work.items() if eligible_lanes(e, cls.lanes) == ["standard"]),
+                lanes["standard"] * 60.0,
+            ),
         ):
             daily_work = np.asarray(minutes).reshape(days, 24).sum(axis=1)
             daily_capacity = np.asarray(capacity).reshape(days, 24).sum(axis=1)
@@ -77,13 +83,15 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
                     warnings.append(
                         f"{vehicle}: {label} cannot keep up: the work is {load:.0%} of the period's staffed "
                         f"time, so about {1 - 1 / load:.0%} of the drivers or more would find the line "
-                        "longer than they will wait and not cross")
+                        "longer than they will wait and not cross"
+                    )
                     break
                 continue
             if worst > BACKLOG_DAYS * mean_capacity:
                 warnings.append(
                     f"{vehicle}: {label} cannot keep up: the work left over carries from day to day "
                     f"(up to {worst / max(mean_capacity, 1e-9):.1f} days of staffed lane time; "
-                    f"{load:.0%} of the period's capacity); the queue grows through the run")
+                    f"{load:.0%} of the period's capacity); the queue grows through the run"
+                )
                 break
     return warnings

@@ -58,8 +58,9 @@ def port_facts() -> dict[str, Any]:
 
 def staffing_rule() -> StaffingRule:
     a = assumptions()["staffing"]
-    return StaffingRule(shifts=a["shifts"], target_utilisation=a["target_utilisation"],
-                        minimum=a["minimum"], source=a["source"])
+    return StaffingRule(
+        shifts=a["shifts"], target_utilisation=a["target_utilisation"], minimum=a["minimum"], source=a["source"]
+    )
 
 
 def roster_rule(state: str | None = None) -> StaffingRule:
@@ -67,11 +68,17 @@ def roster_rule(state: str | None = None) -> StaffingRule:
     the region's (``[staffing.roster.regions.<state>]``) where one is given."""
     a = assumptions()["staffing"]
     r = {**a["roster"], **(a["roster"].get("regions", {}).get(state, {}) if state else {})}
-    return StaffingRule(kind="roster", shifts=a["shifts"], target_utilisation=r["utilisation"],
-                        minimum=a["minimum"], roster_weekday=tuple(r["weekday"]), roster_weekend=tuple(r["weekend"]),
-                        protected=tuple(r["protected"]), protected_utilisation=r["protected_utilisation"],
-                        source=f"{r['shape_source']} Level: {r['utilisation_source']} "
-                               f"Protected lanes: {r['protected_source']}")
+    return StaffingRule(
+        kind="roster",
+        shifts=a["shifts"],
+        target_utilisation=r["utilisation"],
+        minimum=a["minimum"],
+        roster_weekday=tuple(r["weekday"]),
+        roster_weekend=tuple(r["weekend"]),
+        protected=tuple(r["protected"]),
+        protected_utilisation=r["protected_utilisation"],
+        source=f"{r['shape_source']} Level: {r['utilisation_source']} Protected lanes: {r['protected_source']}",
+    )
 
 
 def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRange:
@@ -81,8 +88,9 @@ def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRan
         return data.MonthRange(max(end - 11, crossing.first_month), end)
     first, last = pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M")
     if last < crossing.first_month or first > crossing.last_month:
-        raise ModelError(f"year: {crossing.label} has data from {crossing.first_month} to "
-                         f"{crossing.last_month}, not {year}")
+        raise ModelError(
+            f"year: {crossing.label} has data from {crossing.first_month} to {crossing.last_month}, not {year}"
+        )
     return data.MonthRange(max(first, crossing.first_month), min(last, crossing.last_month))
 
 
@@ -112,8 +120,14 @@ def _window(value: Any) -> Window:
     return (int(value[0]), int(value[1]))
 
 
-def _hours(vehicle: str, crossing: data.Crossing, fact: dict[str, Any],
-           bwt: data.LaneFacts | None, key: str, provenance: dict[str, str]) -> dict[str, Window]:
+def _hours(
+    vehicle: str,
+    crossing: data.Crossing,
+    fact: dict[str, Any],
+    bwt: data.LaneFacts | None,
+    key: str,
+    provenance: dict[str, str],
+) -> dict[str, Window]:
     """Opening hours by day type, from facts, the feed or the assumptions (in that order)."""
     h = assumptions()["hours"]
     published = [w for w in (parse_hours(t) for t in (bwt.hours if bwt else ())) if w]
@@ -126,8 +140,9 @@ def _hours(vehicle: str, crossing: data.Crossing, fact: dict[str, Any],
         sunday = (max(weekday[0], h["truck_sunday"][0]), min(weekday[1], h["truck_sunday"][1]))
         saturday = saturday if saturday[0] < saturday[1] else (0, 0)
         sunday = sunday if sunday[0] < sunday[1] else (0, 0)
-        source = (f"FACT: {bwt.source}: {', '.join(bwt.hours)} (weekdays). " if bwt and feed and feed != (0, 24)
-                  else "") + h["truck_source"]
+        source = (
+            f"FACT: {bwt.source}: {', '.join(bwt.hours)} (weekdays). " if bwt and feed and feed != (0, 24) else ""
+        ) + h["truck_source"]
     else:
         weekday = feed or _window(h["unlisted"])
         saturday = sunday = weekday
@@ -169,8 +184,9 @@ def _split(total: int, lanes: list[str], work: dict[str, float]) -> dict[str, in
     return {lane: out[lane] for lane in lanes}
 
 
-def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
-                provenance: dict[str, str]) -> ClassSpec | None:
+def _class_spec(
+    vehicle: str, crossing: data.Crossing, months: data.MonthRange, provenance: dict[str, str]
+) -> ClassSpec | None:
     a = assumptions()[vehicle]
     fact = dict(port_facts().get(crossing.id, {}).get(vehicle, {}))
     monthly = crossing.series(a["measure"], months)
@@ -183,19 +199,23 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
     lanes_known = bwt is not None and vehicle != "bus"
     days = sum(m.days_in_month for m in monthly.index)
     design_volume = float(monthly.sum()) / days
-    provenance[f"{key}.measure"] = (f"FACT: {a['measure']} at {crossing.label}, {months.start} to {months.end} "
-                                    f"({crossing.source}); {design_volume:,.0f} a day on average")
+    provenance[f"{key}.measure"] = (
+        f"FACT: {a['measure']} at {crossing.label}, {months.start} to {months.end} "
+        f"({crossing.source}); {design_volume:,.0f} a day on average"
+    )
     profile = _profile(a, crossing.port.state)
     provenance[f"{key}.profile"] = profile.source
 
     entitlements = dict(fact.get("entitlements", a["entitlements"]))
     provenance[f"{key}.entitlements"] = (
-        f"FACT: {fact['entitlements_source']}" if "entitlements" in fact else a["entitlements_source"])
+        f"FACT: {fact['entitlements_source']}" if "entitlements" in fact else a["entitlements_source"]
+    )
     factor = float(fact.get("service_factor", 1.0))
     service = {lane: ServiceTime(**spec).scaled(factor) for lane, spec in a["service"].items()}
     for lane, dist in service.items():
         provenance[f"{key}.service.{lane}"] = dist.source + (
-            f" Scaled x{factor}: FACT-based: {fact['service_factor_source']}" if factor != 1.0 else "")
+            f" Scaled x{factor}: FACT-based: {fact['service_factor_source']}" if factor != 1.0 else ""
+        )
     windows = _hours(vehicle, crossing, fact, bwt, key, provenance)
 
     # Lane types and installed lanes.
@@ -226,8 +246,12 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
         if len(booths) > 1:
             source += " Split across lane types by their share of the work: ESTIMATE."
         provenance[f"{key}.lanes.booths"] = source
-    lanes = {lane: LaneSpec(booths=n, open=windows["weekday"], open_saturday=windows["saturday"],
-                            open_sunday=windows["sunday"]) for lane, n in booths.items()}
+    lanes = {
+        lane: LaneSpec(
+            booths=n, open=windows["weekday"], open_saturday=windows["saturday"], open_sunday=windows["sunday"]
+        )
+        for lane, n in booths.items()
+    }
     lanes.setdefault("standard", LaneSpec(booths=1, open=windows["weekday"]))
 
     bays = fact.get("secondary")
@@ -260,18 +284,28 @@ def _class_spec(vehicle: str, crossing: data.Crossing, months: data.MonthRange,
     )
 
 
-def _provisional(vehicle: str, a: dict[str, Any], entitlements: dict[str, float],
-                 service: dict[str, ServiceTime], design_volume: float,
-                 windows: dict[str, Window], profile: DemandProfile) -> ClassSpec:
+def _provisional(
+    vehicle: str,
+    a: dict[str, Any],
+    entitlements: dict[str, float],
+    service: dict[str, ServiceTime],
+    design_volume: float,
+    windows: dict[str, Window],
+    profile: DemandProfile,
+) -> ClassSpec:
     """A one-lane class with the real hours and volume, to size lanes from its busiest hour."""
-    lane = LaneSpec(booths=1, open=windows["weekday"], open_saturday=windows["saturday"],
-                    open_sunday=windows["sunday"])
+    lane = LaneSpec(booths=1, open=windows["weekday"], open_saturday=windows["saturday"], open_sunday=windows["sunday"])
     referral = dict.fromkeys(["standard", *entitlements], 0.0)
-    return ClassSpec(measure=a["measure"], entitlements=entitlements, design_volume=design_volume,
-                     pre_opening=PreOpening(**a["pre_opening"]), lanes={"standard": lane},
-                     service={k: service[k] for k in ["standard", *entitlements]},
-                     secondary=SecondarySpec(bays=0, referral=referral, service=service["standard"]),
-                     profile=profile)
+    return ClassSpec(
+        measure=a["measure"],
+        entitlements=entitlements,
+        design_volume=design_volume,
+        pre_opening=PreOpening(**a["pre_opening"]),
+        lanes={"standard": lane},
+        service={k: service[k] for k in ["standard", *entitlements]},
+        secondary=SecondarySpec(bays=0, referral=referral, service=service["standard"]),
+        profile=profile,
+    )
 
 
 def default_spec(crossing: str | data.Crossing, year: int | None = None) -> PortSpec:
@@ -286,8 +320,9 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
         if spec is not None:
             classes[vehicle] = spec
     if not classes:
-        raise ModelError(f"crossing: {crossing.label} reports no trucks, cars, pedestrians or buses "
-                         f"in {months.start}..{months.end}")
+        raise ModelError(
+            f"crossing: {crossing.label} reports no trucks, cars, pedestrians or buses in {months.start}..{months.end}"
+        )
     targeting = assumptions()["targeting"]
     pre = assumptions()["pre_inspection"]
     rule = staffing_rule()
@@ -308,14 +343,16 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
             provenance[f"classes.{vehicle}.lanes.booths"] += (
                 f" ESTIMATE: raised to {', '.join(f'{n} {lane}' for lane, n in short.items())}: the "
                 f"published lanes cannot carry the busiest month of {months.start}..{months.end} "
-                f"({busiest:,.0f} a day) at the staffing rule's utilisation with these service times.")
+                f"({busiest:,.0f} a day) at the staffing rule's utilisation with these service times."
+            )
         classes[vehicle] = apply_rule(cls, rule, pre_inspection.service_factor)
         classes[vehicle].seasonal = True
         classes[vehicle].design_mix = work_mix(cls, pre_inspection.service_factor)
         provenance[f"classes.{vehicle}.lanes.staffed"] = (
             f"{(cls.staffing_rule or rule).source} Shown for the average day of {months.start}..{months.end} "
             f"({cls.design_volume:,.0f} a day); each simulated month is staffed by the same rule for "
-            "its own traffic (seasonal = true), as CBP staffs up for its holiday peaks.")
+            "its own traffic (seasonal = true), as CBP staffs up for its holiday peaks."
+        )
     provenance["staffing_rule"] = rule.source
     provenance["targeting"] = targeting["source"]
     provenance["pre_inspection"] = pre["source"]
@@ -325,8 +362,11 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
         name=crossing.label,
         classes=classes,  # type: ignore[arg-type]
         staffing_rule=rule,
-        targeting=TargetingSpec(illicit_rate=targeting["illicit_rate"], detection=targeting["detection"],
-                                random_share=targeting["random_share"]),
+        targeting=TargetingSpec(
+            illicit_rate=targeting["illicit_rate"],
+            detection=targeting["detection"],
+            random_share=targeting["random_share"],
+        ),
         pre_inspection=pre_inspection,
         provenance=provenance,
     )

@@ -37,8 +37,9 @@ def opening_hours(is_open: Sequence[bool] | np.ndarray, pre: PreOpening) -> tupl
     return first, [h for h in before if not flags[h]]
 
 
-def day_shares(weights: Sequence[float] | np.ndarray, is_open: Sequence[bool] | np.ndarray,
-               pre: PreOpening) -> np.ndarray:
+def day_shares(
+    weights: Sequence[float] | np.ndarray, is_open: Sequence[bool] | np.ndarray, pre: PreOpening
+) -> np.ndarray:
     """Share of one day's arrivals in each of its 24 hours (sums to 1, or to 0 if never open)."""
     flags = np.asarray(is_open, dtype=bool)
     shares = np.asarray(weights, dtype=np.float64) * flags
@@ -125,8 +126,9 @@ def class_volumes(spec: PortSpec, vehicle: str, months: Sequence[pd.Period]) -> 
     return out
 
 
-def monthly_demand(spec: PortSpec, month: pd.Period, strict: bool = True,
-                   gaps: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
+def monthly_demand(
+    spec: PortSpec, month: pd.Period, strict: bool = True, gaps: list[str] | None = None
+) -> tuple[dict[str, np.ndarray], int]:
     """Expected arrivals per hour for every flow over one calendar month, and its first weekday.
 
     A month the data do not report is an error when *strict*; otherwise it carries no traffic
@@ -135,8 +137,9 @@ def monthly_demand(spec: PortSpec, month: pd.Period, strict: bool = True,
     return _demand(spec, [month], strict, gaps)
 
 
-def _demand(spec: PortSpec, months: Sequence[pd.Period], strict: bool,
-            gaps: list[str] | None) -> tuple[dict[str, np.ndarray], int]:
+def _demand(
+    spec: PortSpec, months: Sequence[pd.Period], strict: bool, gaps: list[str] | None
+) -> tuple[dict[str, np.ndarray], int]:
     """Hourly expected arrivals per flow over *months* (in order), and the first weekday: each
     class's day shapes made once, its volumes read once, then spread month by month."""
     calendars = [calendar.monthrange(m.year, m.month) for m in months]
@@ -146,8 +149,9 @@ def _demand(spec: PortSpec, months: Sequence[pd.Period], strict: bool,
         weekly = day_factors(cls, [any(open_by_day[day_type(w)]) for w in range(7)])
         shapes = {d: day_shares(_hourly_weights(cls, d), open_by_day[d], cls.pre_opening) for d in DAY_TYPES}
         parts = []
-        for month, (first_weekday, days), volume in zip(months, calendars, class_volumes(spec, vehicle, months),
-                                                       strict=True):
+        for month, (first_weekday, days), volume in zip(
+            months, calendars, class_volumes(spec, vehicle, months), strict=True
+        ):
             if volume is None:
                 message = f"{spec.name} has no {cls.measure} data for {month}"
                 if strict:
@@ -166,8 +170,9 @@ def _demand(spec: PortSpec, months: Sequence[pd.Period], strict: bool,
     return demand, calendars[0][0]
 
 
-def demand_for(spec: PortSpec, months: Sequence[pd.Period],
-               gaps: list[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
+def demand_for(
+    spec: PortSpec, months: Sequence[pd.Period], gaps: list[str] | None = None
+) -> tuple[dict[str, np.ndarray], int]:
     """Hourly expected arrivals per flow over consecutive months, and the first weekday.
 
     Over several months a month the data did not report carries no traffic of that class and

@@ -17,8 +17,9 @@ from smartborder.ports.staffing import apply_rule
 from smartborder.twin.errors import ModelError
 
 
-def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
-                  booths: dict[Vehicle, dict[str, int]] | None = None) -> PortSpec:
+def new_port_spec(
+    name: str, takes: dict[str, float], year: int | None = None, booths: dict[Vehicle, dict[str, int]] | None = None
+) -> PortSpec:
     """The model of a planned crossing taking *takes* (port or crossing → share) of traffic."""
     if not takes:
         raise ModelError("new_port.takes: name at least one port and the share it gives up")
@@ -34,8 +35,11 @@ def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
     for vehicle in {v for spec in neighbours for v in spec.classes}:
         owner = next(spec for spec in neighbours if vehicle in spec.classes)
         cls = owner.classes[vehicle].model_copy(deep=True)
-        cls.design_volume = sum((spec.classes[vehicle].design_volume or 0.0) * sources[spec.crossing]
-                                for spec in neighbours if vehicle in spec.classes)
+        cls.design_volume = sum(
+            (spec.classes[vehicle].design_volume or 0.0) * sources[spec.crossing]
+            for spec in neighbours
+            if vehicle in spec.classes
+        )
         given = (booths or {}).get(vehicle, {})
         peak = max(float(design_day(cls, day).max()) for day in DAY_TYPES)
         shares = cls.flow_shares()
@@ -43,17 +47,36 @@ def new_port_spec(name: str, takes: dict[str, float], year: int | None = None,
             if lane_name in given:
                 lane.booths = given[lane_name]
                 continue
-            load = sum(share * cls.service_of(e).expected for e, share in shares.items()
-                       if (e if e in cls.lanes else "standard") == lane_name) * peak / 60.0
+            load = (
+                sum(
+                    share * cls.service_of(e).expected
+                    for e, share in shares.items()
+                    if (e if e in cls.lanes else "standard") == lane_name
+                )
+                * peak
+                / 60.0
+            )
             lane.booths = max(1, math.ceil(load / target))
-        lane_note = ("SCENARIO: lanes given by the new_port scenario" if given else
-                     f"ESTIMATE: new crossing, lanes sized for the diverted busiest hour at {target:.0%} utilisation")
+        lane_note = (
+            "SCENARIO: lanes given by the new_port scenario"
+            if given
+            else f"ESTIMATE: new crossing, lanes sized for the diverted busiest hour at {target:.0%} utilisation"
+        )
         provenance[f"classes.{vehicle}.lanes.booths"] = lane_note
         classes[vehicle] = apply_rule(cls, staffing_rule(), template.pre_inspection.service_factor)
         provenance[f"classes.{vehicle}.lanes.staffed"] = (
-            f"{staffing_rule().source} Applied to the diverted {cls.design_volume:,.0f} a day.")
+            f"{staffing_rule().source} Applied to the diverted {cls.design_volume:,.0f} a day."
+        )
     provenance["sources"] = "SCENARIO: " + ", ".join(
-        f"{share:.0%} of {data.crossings()[c].label}" for c, share in sources.items())
-    return template.model_copy(update={"code": "NEW", "crossing": "new", "name": name,
-                                       "classes": classes, "sources": sources,
-                                       "provenance": provenance})
+        f"{share:.0%} of {data.crossings()[c].label}" for c, share in sources.items()
+    )
+    return template.model_copy(
+        update={
+            "code": "NEW",
+            "crossing": "new",
+            "name": name,
+            "classes": classes,
+            "sources": sources,
+            "provenance": provenance,
+        }
+    )

@@ -56,9 +56,14 @@ def _balked(patience: ServiceTime | None, waits: np.ndarray) -> np.ndarray:
     return np.zeros_like(waits) if patience is None else np.asarray(patience.cdf(waits), dtype=np.float64)
 
 
-def arrivals_from_waits(waits: Sequence[float] | np.ndarray, lanes: Sequence[float] | np.ndarray,
-                        service_min: float, patience: ServiceTime | None = None,
-                        floor: float = FLOOR, normalise: bool = True) -> np.ndarray:
+def arrivals_from_waits(
+    waits: Sequence[float] | np.ndarray,
+    lanes: Sequence[float] | np.ndarray,
+    service_min: float,
+    patience: ServiceTime | None = None,
+    floor: float = FLOOR,
+    normalise: bool = True,
+) -> np.ndarray:
     """Hourly arrival weights (mean 1) that explain the mean *waits* (minutes, hours 0-23) at
     *lanes* open by hour (any scale), *service_min* minutes a car, drivers' *patience*.
     ``normalise=False``: cars an hour where the busiest hour has one lane open."""
@@ -79,8 +84,13 @@ def arrivals_from_waits(waits: Sequence[float] | np.ndarray, lanes: Sequence[flo
     return result
 
 
-def fluid_waits(arrivals: Sequence[float] | np.ndarray, lanes: Sequence[float] | np.ndarray,
-                service_min: float, patience: ServiceTime | None = None, days: int = 60) -> np.ndarray:
+def fluid_waits(
+    arrivals: Sequence[float] | np.ndarray,
+    lanes: Sequence[float] | np.ndarray,
+    service_min: float,
+    patience: ServiceTime | None = None,
+    days: int = 60,
+) -> np.ndarray:
     """The balance of the module's docstring run forward: the periodic day's waits (minutes) of
     *arrivals* (cars an hour) at *lanes* (lanes open) once the day repeats itself."""
     a, lane = _day(arrivals, "arrivals"), _day(lanes, "lanes")
@@ -94,9 +104,15 @@ def fluid_waits(arrivals: Sequence[float] | np.ndarray, lanes: Sequence[float] |
     return waits
 
 
-def from_averages(averages: pd.DataFrame, column: str, months: Sequence[int], weekdays: Sequence[int],
-                  lanes: Sequence[float] | np.ndarray, service_min: float,
-                  patience: ServiceTime | None = None) -> np.ndarray:
+def from_averages(
+    averages: pd.DataFrame,
+    column: str,
+    months: Sequence[int],
+    weekdays: Sequence[int],
+    lanes: Sequence[float] | np.ndarray,
+    service_min: float,
+    patience: ServiceTime | None = None,
+) -> np.ndarray:
     """Arrival weights read from CBP's historical averages (the shipped table's columns: ``month``,
     ``day_of_week_index``, ``hour`` and *column*, minutes): the mean over *months* and *weekdays*
     (CBP's day index, 0 = Sunday) of each hour's wait, inverted at *lanes*."""
@@ -109,8 +125,9 @@ def from_averages(averages: pd.DataFrame, column: str, months: Sequence[int], we
     return arrivals_from_waits(waits.to_numpy(), lanes, service_min, patience)
 
 
-def waits_by_hour(hours: Sequence[int] | np.ndarray, waits: Sequence[float] | np.ndarray,
-                  smooth: bool = True) -> np.ndarray:
+def waits_by_hour(
+    hours: Sequence[int] | np.ndarray, waits: Sequence[float] | np.ndarray, smooth: bool = True
+) -> np.ndarray:
     """The median wait by hour of the day (0-23) of readings at *hours* (a handful of days: one
     night's rush, such as Sunday's returns still queued at 1 h on Monday, would carry a mean); an
     hour without a reading
@@ -129,8 +146,13 @@ def waits_by_hour(hours: Sequence[int] | np.ndarray, waits: Sequence[float] | np
     return (np.roll(means, 1) + 2 * means + np.roll(means, -1)) / 4 if smooth else means
 
 
-def load_from_waits(waits: Sequence[float] | np.ndarray, lanes: Sequence[float] | np.ndarray,
-                    service_min: float, patience: ServiceTime | None = None, floor: float = FLOOR) -> float:
+def load_from_waits(
+    waits: Sequence[float] | np.ndarray,
+    lanes: Sequence[float] | np.ndarray,
+    service_min: float,
+    patience: ServiceTime | None = None,
+    floor: float = FLOOR,
+) -> float:
     """The day's arrivals that explain *waits* (``arrivals_from_waits``) per car the *lanes*
     (scaled so the busiest hour has one) can clear in the day: above 1, a roster short of the
     officers the day's work needs (the drivers who find the line too long make up the rest)."""

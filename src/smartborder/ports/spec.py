@@ -84,8 +84,10 @@ class LaneSpec(BaseModel):
     open_saturday: Window | None = None
     open_sunday: Window | None = None
     staffed: DaySchedule | None = Field(
-        default=None, description="lanes open by day type and hour, what the twin runs (zero outside "
-        "the opening hours in default models); none: every booth during the opening hours")
+        default=None,
+        description="lanes open by day type and hour, what the twin runs (zero outside "
+        "the opening hours in default models); none: every booth during the opening hours",
+    )
     changes: list[BoothChange] = Field(default_factory=list)
 
     @field_validator("open", "open_saturday", "open_sunday")
@@ -140,8 +142,7 @@ class LaneSpec(BaseModel):
 
     def staffing(self) -> Staffing:
         """The twin's hourly server counts for this lane type."""
-        return Staffing(weekday=self.lanes("weekday"), saturday=self.lanes("saturday"),
-                        sunday=self.lanes("sunday"))
+        return Staffing(weekday=self.lanes("weekday"), saturday=self.lanes("saturday"), sunday=self.lanes("sunday"))
 
 
 class SecondarySpec(BaseModel):
@@ -184,18 +185,24 @@ class StaffingRule(BaseModel):
 
     kind: Literal["shifts", "roster"] = "shifts"
     shifts: list[Annotated[int, Field(ge=0, le=23)]] = Field(
-        default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours")
+        default_factory=lambda: [6, 14, 22], min_length=1, description="shift start hours"
+    )
     target_utilisation: float = Field(default=0.9, gt=0, le=1.5)
     minimum: int = Field(default=1, ge=0, description="lanes kept open while the lane type is open")
     roster_weekday: tuple[Annotated[float, Field(ge=0)], ...] = Field(
-        default=(1.0,) * 24, min_length=24, max_length=24,
-        description="with kind = 'roster': relative lanes open by hour on weekdays")
+        default=(1.0,) * 24,
+        min_length=24,
+        max_length=24,
+        description="with kind = 'roster': relative lanes open by hour on weekdays",
+    )
     roster_weekend: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
-        default=None, min_length=24, max_length=24,
-        description="... on Saturdays and Sundays (none: the weekday's)")
+        default=None, min_length=24, max_length=24, description="... on Saturdays and Sundays (none: the weekday's)"
+    )
     protected: tuple[str, ...] = Field(
-        default=(), description="with kind = 'roster': trusted lane types staffed for their own holders' "
-        "work at protected_utilisation (at least one lane while open), outside the shortfall")
+        default=(),
+        description="with kind = 'roster': trusted lane types staffed for their own holders' "
+        "work at protected_utilisation (at least one lane while open), outside the shortfall",
+    )
     protected_utilisation: float = Field(default=0.85, gt=0, le=1.5)
     source: str = "ESTIMATE"
 
@@ -219,32 +226,47 @@ class ClassSpec(BaseModel):
     measure: str = Field(description="BTS measure whose monthly counts drive arrivals")
     volume_factor: float = Field(default=1.0, ge=0, description="growth lever: 1.2 = +20 %")
     entitlements: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
-        default_factory=dict, description="share of the class entitled to each trusted lane")
-    pre_inspected_share: float = Field(default=0.0, ge=0, le=1,
-                                       description="trucks sealed and tracked from an audited plant")
-    loyal_share: float = Field(default=0.0, ge=0, le=1,
-                               description="share of drivers who keep to their own lane type, "
-                               "however long its line (the rest take the shortest line open to them)")
+        default_factory=dict, description="share of the class entitled to each trusted lane"
+    )
+    pre_inspected_share: float = Field(
+        default=0.0, ge=0, le=1, description="trucks sealed and tracked from an audited plant"
+    )
+    loyal_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="share of drivers who keep to their own lane type, "
+        "however long its line (the rest take the shortest line open to them)",
+    )
     pre_opening: PreOpening = Field(default_factory=PreOpening)
     patience: ServiceTime | None = Field(
-        default=None, description="the longest wait drivers accept, drawn per driver: one who finds a "
+        default=None,
+        description="the longest wait drivers accept, drawn per driver: one who finds a "
         "longer line on arrival crosses another time or elsewhere (balks), which keeps a saturated "
         "crossing's queue from growing without end, as drivers watching CBP's posted waits do. "
-        "None: everyone joins")
+        "None: everyone joins",
+    )
     design_volume: float | None = Field(
-        default=None, ge=0, description="vehicles a day the staffing was set for (the staffing "
-        "rule staffs hours a scenario opens from it)")
+        default=None,
+        ge=0,
+        description="vehicles a day the staffing was set for (the staffing rule staffs hours a scenario opens from it)",
+    )
     design_mix: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
-        default=None, description="minutes of primary work per vehicle, by the lane type its "
+        default=None,
+        description="minutes of primary work per vehicle, by the lane type its "
         "holders use, that the staffing was set for: a scenario that changes entitlements or "
         "service times keeps the baseline's staffing (its effect shows in the waits) unless it "
-        "changes the lanes itself. None: the class's own mix")
+        "changes the lanes itself. None: the class's own mix",
+    )
     seasonal: bool = Field(
-        default=False, description="staff each simulated month by the staffing rule for that "
+        default=False,
+        description="staff each simulated month by the staffing rule for that "
         "month's traffic (CBP's holiday and seasonal operations); the lanes given are the design "
-        "day's. Off: the lanes given hold all year")
+        "day's. Off: the lanes given hold all year",
+    )
     staffing_rule: StaffingRule | None = Field(
-        default=None, description="this class's own staffing rule (a calibrated one); none: the crossing's")
+        default=None, description="this class's own staffing rule (a calibrated one); none: the crossing's"
+    )
     lanes: dict[str, LaneSpec]
     service: dict[str, ServiceTime]
     secondary: SecondarySpec
@@ -364,13 +386,17 @@ class PortSpec(BaseModel):
     name: str
     classes: dict[Vehicle, ClassSpec]
     sources: dict[str, Annotated[float, Field(ge=0)]] | None = Field(
-        default=None, description="crossing id → share of its volumes this model carries; "
-        "None means the crossing's own volumes (a new crossing takes shares of its neighbours')")
+        default=None,
+        description="crossing id → share of its volumes this model carries; "
+        "None means the crossing's own volumes (a new crossing takes shares of its neighbours')",
+    )
     staffing_rule: StaffingRule = Field(default_factory=StaffingRule)
     targeting: TargetingSpec
     pre_inspection: PreInspectionSpec
     provenance: dict[str, str] = Field(default_factory=dict)
-    forecast: ForecastBlend | None = Field(default=None, description="forecast blend with the latest reading (calibrated)")
+    forecast: ForecastBlend | None = Field(
+        default=None, description="forecast blend with the latest reading (calibrated)"
+    )
 
     @model_validator(mode="after")
     def _crossing_known(self) -> PortSpec:
@@ -380,8 +406,9 @@ class PortSpec(BaseModel):
             parts = data.crossings_of(self.code) if self.code in data.catalogue() else ()
             if len(parts) != 1:
                 names = ", ".join(c.id for c in parts) or "none"
-                raise ValueError(f"crossing: say which crossing of port {self.code} this model "
-                                 f"describes (one of: {names})")
+                raise ValueError(
+                    f"crossing: say which crossing of port {self.code} this model describes (one of: {names})"
+                )
             self.crossing = parts[0].id
         return self
 
@@ -414,12 +441,21 @@ class PortSpec(BaseModel):
         flows: list[Flow] = []
         for vehicle, spec in self.classes.items():
             for lane, lane_spec in spec.lanes.items():
-                stations.append(Station(name=f"{vehicle}.primary.{lane}", stage="primary",
-                                        staffing=lane_spec.staffing(), after_close="finish_queue"))
+                stations.append(
+                    Station(
+                        name=f"{vehicle}.primary.{lane}",
+                        stage="primary",
+                        staffing=lane_spec.staffing(),
+                        after_close="finish_queue",
+                    )
+                )
             # Secondary works whenever the class is open; it finishes whoever primary sends it.
             bays = {day: [spec.secondary.bays if o else 0 for o in spec.is_open(day)] for day in DAY_TYPES}
-            stations.append(Station(name=f"{vehicle}.secondary", stage="secondary",
-                                    staffing=Staffing(**bays), after_close="serve_all"))
+            stations.append(
+                Station(
+                    name=f"{vehicle}.secondary", stage="secondary", staffing=Staffing(**bays), after_close="serve_all"
+                )
+            )
             for entitlement in spec.flow_shares():
                 flows.append(self._flow(vehicle, spec, entitlement))
         return PortModel(name=self.name, stations=stations, flows=flows)
@@ -439,8 +475,13 @@ class PortSpec(BaseModel):
             lane=entitlement,
             trusted=entitlement != "standard",
             route=[
-                Step(stations=[f"{vehicle}.primary.{lane}" for lane in lanes], service=service,
-                     choice="shortest", loyal=spec.loyal_share, patience=spec.patience),
+                Step(
+                    stations=[f"{vehicle}.primary.{lane}" for lane in lanes],
+                    service=service,
+                    choice="shortest",
+                    loyal=spec.loyal_share,
+                    patience=spec.patience,
+                ),
                 Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
             ],
         )

@@ -89,8 +89,13 @@ def staff_shift(mean: dict[str, float], booths: dict[str, int], rule: StaffingRu
     return {lane: out[lane] for lane in mean}
 
 
-def staff_class(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int],
-                rule: StaffingRule, day: str = "weekday") -> dict[str, list[int]]:
+def staff_class(
+    loads: dict[str, np.ndarray],
+    is_open: dict[str, list[bool]],
+    booths: dict[str, int],
+    rule: StaffingRule,
+    day: str = "weekday",
+) -> dict[str, list[int]]:
     """Lanes open by hour for every lane type of a class on one day type, by the rule.
 
     By shifts, each shift staffs for its average load over the hours it is open
@@ -122,8 +127,9 @@ def whole_lanes(targets: dict[int, float], cap: int, floor: int = 0) -> dict[int
     return out
 
 
-def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[str, list[bool]],
-                 rule: StaffingRule, day: str) -> dict[str, list[int]]:
+def staff_roster(
+    work: dict[str, float], booths: dict[str, int], is_open: dict[str, list[bool]], rule: StaffingRule, day: str
+) -> dict[str, list[int]]:
     """Lanes open by hour by a roster: the shape ``rule.roster(day)`` at the level that staffs
     the day's *work* (lane-hours of primary work by lane type) at ``rule.target_utilisation``.
 
@@ -166,12 +172,14 @@ def staff_roster(work: dict[str, float], booths: dict[str, int], is_open: dict[s
         out["standard"][h] = count
     return out
 
+
 #: One shift of a day: its open hours, each lane type's mean load over them, the booths it may use.
 Shift = tuple[list[int], dict[str, float], dict[str, int]]
 
 
-def shift_plan(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int],
-               rule: StaffingRule) -> list[Shift]:
+def shift_plan(
+    loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], booths: dict[str, int], rule: StaffingRule
+) -> list[Shift]:
     """The shifts of a day type with their mean loads: all ``staff_class`` needs of the loads.
     The means are linear in the loads, so a plan made at one volume serves any other scaled."""
     plan: list[Shift] = []
@@ -188,8 +196,14 @@ def shift_plan(loads: dict[str, np.ndarray], is_open: dict[str, list[bool]], boo
     return plan
 
 
-def staff_plan(plan: list[Shift], lanes: list[str], is_open: dict[str, list[bool]], rule: StaffingRule,
-               scale: float = 1.0, day: str = "weekday") -> dict[str, list[int]]:
+def staff_plan(
+    plan: list[Shift],
+    lanes: list[str],
+    is_open: dict[str, list[bool]],
+    rule: StaffingRule,
+    scale: float = 1.0,
+    day: str = "weekday",
+) -> dict[str, list[int]]:
     """Lanes open by hour from a day's (*day* type's) shift plan, its loads times *scale*."""
     if rule.kind == "roster":  # the day's work: each shift's mean load over its open hours
         work = {lane: scale * sum(mean[lane] * len(hours) for hours, mean, _ in plan) for lane in lanes}
@@ -204,8 +218,12 @@ def staff_plan(plan: list[Shift], lanes: list[str], is_open: dict[str, list[bool
     return out
 
 
-def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
-               only_hours: dict[str, dict[str, list[int]]] | None = None) -> ClassSpec:
+def apply_rule(
+    cls: ClassSpec,
+    rule: StaffingRule,
+    pre_service: float = 1.0,
+    only_hours: dict[str, dict[str, list[int]]] | None = None,
+) -> ClassSpec:
     """The class with its lanes staffed by *rule* (requires ``design_volume``).
 
     *only_hours* (lane → day → hours) restaffs just those hours and keeps the rest of each
@@ -216,9 +234,16 @@ def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
     rule = cls.staffing_rule or rule
     out = cls.model_copy(deep=True)
     booths = {name: lane.booths for name, lane in cls.lanes.items()}
-    ruled = {day: staff_class(lane_loads(cls, day, pre_service),
-                              {name: lane.is_open(day) for name, lane in cls.lanes.items()}, booths, rule, day)
-             for day in DAY_TYPES}
+    ruled = {
+        day: staff_class(
+            lane_loads(cls, day, pre_service),
+            {name: lane.is_open(day) for name, lane in cls.lanes.items()},
+            booths,
+            rule,
+            day,
+        )
+        for day in DAY_TYPES
+    }
     for name, lane in out.lanes.items():
         days = {}
         for day in DAY_TYPES:
@@ -235,8 +260,9 @@ def apply_rule(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0,
 
 def rule_needs(cls: ClassSpec, rule: StaffingRule, pre_service: float = 1.0) -> dict[str, int]:
     """The most lanes of each type the rule would staff in any hour, ignoring the booths."""
-    unlimited = cls.model_copy(update={"lanes": {name: lane.model_copy(update={"booths": 10**6})
-                                                for name, lane in cls.lanes.items()}})
+    unlimited = cls.model_copy(
+        update={"lanes": {name: lane.model_copy(update={"booths": 10**6}) for name, lane in cls.lanes.items()}}
+    )
     staffed = apply_rule(unlimited, rule, pre_service)
     return {name: max(max(lane.lanes(day)) for day in DAY_TYPES) for name, lane in staffed.lanes.items()}
 
@@ -261,16 +287,21 @@ def month_schedules(spec: PortSpec, months: list[pd.Period]) -> dict[str, np.nda
         # day, scaled for each month (what ``apply_rule`` on a copy per month computes, without
         # the copies: tests/ports/test_defaults.py holds the two equal).
         unit = cls.model_copy(update={"design_volume": 1.0})
-        plans = {day: shift_plan(lane_loads(unit, day, spec.pre_inspection.service_factor), is_open[day], booths, rule)
-                 for day in DAY_TYPES}
+        plans = {
+            day: shift_plan(lane_loads(unit, day, spec.pre_inspection.service_factor), is_open[day], booths, rule)
+            for day in DAY_TYPES
+        }
         for month, volume in zip(months, class_volumes(spec, vehicle, months), strict=True):
             days = month.days_in_month
             first = calendar.monthrange(month.year, month.month)[0]
             # The month's traffic over its own days (a month with fewer open days carries more
             # on each), as an average calendar day of the design week.
             month_weight = float(sum(weights[(first + d) % 7] for d in range(days)))
-            base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
-                    and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
+            base = (
+                volume / cls.volume_factor / month_weight / 7.0
+                if volume is not None and cls.volume_factor > 0 and month_weight > 0
+                else cls.design_volume
+            )
             ruled = {day: staff_plan(plans[day], list(cls.lanes), is_open[day], rule, base, day) for day in DAY_TYPES}
             for name, lane in cls.lanes.items():  # within the booths, the scenario's changes on top
                 by_day = {day: lane.scheduled(ruled[day][name], day) for day in DAY_TYPES}
@@ -293,10 +324,14 @@ def month_schedules_by_copies(spec: PortSpec, months: list[pd.Period]) -> dict[s
             volume = class_volume(spec, vehicle, month)
             first = calendar.monthrange(month.year, month.month)[0]
             month_weight = float(sum(weights[(first + d) % 7] for d in range(month.days_in_month)))
-            base = (volume / cls.volume_factor / month_weight / 7.0 if volume is not None
-                    and cls.volume_factor > 0 and month_weight > 0 else cls.design_volume)
-            staffed = apply_rule(cls.model_copy(update={"design_volume": base}), spec.staffing_rule,
-                                 spec.pre_inspection.service_factor)
+            base = (
+                volume / cls.volume_factor / month_weight / 7.0
+                if volume is not None and cls.volume_factor > 0 and month_weight > 0
+                else cls.design_volume
+            )
+            staffed = apply_rule(
+                cls.model_copy(update={"design_volume": base}), spec.staffing_rule, spec.pre_inspection.service_factor
+            )
             for name, lane in staffed.lanes.items():
                 hours = np.concatenate([lane.lanes(day_type((first + d) % 7)) for d in range(month.days_in_month)])
                 out.setdefault(f"{vehicle}.primary.{name}", []).append(hours)
@@ -305,8 +340,10 @@ def month_schedules_by_copies(spec: PortSpec, months: list[pd.Period]) -> dict[s
 
 def booth_hours(cls: ClassSpec) -> dict[str, float]:
     """Staffed lane-hours in an average week, by lane type."""
-    return {name: float(sum(sum(lane.lanes(day)) * (5 if day == "weekday" else 1) for day in DAY_TYPES))
-            for name, lane in cls.lanes.items()}
+    return {
+        name: float(sum(sum(lane.lanes(day)) * (5 if day == "weekday" else 1) for day in DAY_TYPES))
+        for name, lane in cls.lanes.items()
+    }
 
 
 def schedule_frame(spec: PortSpec) -> pd.DataFrame:
@@ -338,8 +375,7 @@ def read_schedule(path: Path) -> pd.DataFrame:
         raise ModelError(f"staffing: {path} is not a CSV file: {exc}") from None
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ModelError(f"staffing: {path} lacks the column(s) {', '.join(missing)}; expected "
-                         f"{','.join(COLUMNS)}")
+        raise ModelError(f"staffing: {path} lacks the column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         where = f"staffing: {path.name} line {i}"
         if row.day not in DAY_TYPES:
@@ -365,11 +401,11 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_ext
     for (vehicle, lane_name), group in rows.groupby(["class", "lane"]):
         cls = out.classes.get(vehicle)
         if cls is None:
-            raise ModelError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves "
-                             f"{', '.join(out.classes)}")
+            raise ModelError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves {', '.join(out.classes)}")
         if lane_name not in cls.lanes:
-            raise ModelError(f"staffing: {spec.name} has no {lane_name!r} lane for {vehicle}; "
-                             f"lanes: {', '.join(cls.lanes)}")
+            raise ModelError(
+                f"staffing: {spec.name} has no {lane_name!r} lane for {vehicle}; lanes: {', '.join(cls.lanes)}"
+            )
         lane = cls.lanes[lane_name]
         days = {day: lane.base_lanes(day) for day in DAY_TYPES}
         for row in group.itertuples(index=False):
@@ -377,12 +413,15 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_ext
         top = max(max(v) for v in days.values())
         if top > lane.booths and not allow_extra_booths:
             day, hour = next((d, h) for d in DAY_TYPES for h in range(24) if days[d][h] == top)
-            raise ModelError(f"staffing: {source} staffs {top} {vehicle} {lane_name} lanes at {spec.name} on "
-                             f"{day}s at {hour:02d}:00, but {lane.booths} booth(s) are installed; lower it, or allow "
-                             "extra booths for lanes being built (allow_extra_booths; --allow-extra-booths)")
+            raise ModelError(
+                f"staffing: {source} staffs {top} {vehicle} {lane_name} lanes at {spec.name} on "
+                f"{day}s at {hour:02d}:00, but {lane.booths} booth(s) are installed; lower it, or allow "
+                "extra booths for lanes being built (allow_extra_booths; --allow-extra-booths)"
+            )
         if top > lane.booths:
             out.provenance[f"classes.{vehicle}.lanes.{lane_name}.booths"] = (
-                f"SCHEDULE: raised from {lane.booths} to {top} by the staffing file {source}")
+                f"SCHEDULE: raised from {lane.booths} to {top} by the staffing file {source}"
+            )
             lane.booths = top
         lane.staffed = DaySchedule(**days)
         cls.seasonal = False  # the file's lanes hold all year

@@ -35,8 +35,7 @@ def plot_profiles(scored: dict[str, pd.DataFrame], path: Path, title: str) -> Pa
     """Mean wait by hour of day per class and lane: observed, calibrated, default."""
     held = scored["calibrated_test"]
     keys = sorted({(v, lane) for v, lane in zip(held["vehicle"], held["lane"], strict=True)})
-    fig, axes = plt.subplots(len(keys), 1, figsize=(10, 2.8 * max(len(keys), 1)), layout="constrained",
-                             squeeze=False)
+    fig, axes = plt.subplots(len(keys), 1, figsize=(10, 2.8 * max(len(keys), 1)), layout="constrained", squeeze=False)
     for ax, (vehicle, lane) in zip(axes[:, 0], keys, strict=True):
         for name, style in (("observed", "k-o"), ("calibrated", "C0-"), ("default", "C3--")):
             frame = scored["calibrated_test" if name != "default" else "default_test"]
@@ -58,8 +57,7 @@ def plot_series(scored: pd.DataFrame, default: pd.DataFrame, cut: str, path: Pat
     if "time_local" not in scored:
         return None
     keys = sorted({(v, lane) for v, lane in zip(scored["vehicle"], scored["lane"], strict=True)})
-    fig, axes = plt.subplots(len(keys), 1, figsize=(11, 2.6 * max(len(keys), 1)), layout="constrained",
-                             squeeze=False)
+    fig, axes = plt.subplots(len(keys), 1, figsize=(11, 2.6 * max(len(keys), 1)), layout="constrained", squeeze=False)
     for ax, (vehicle, lane) in zip(axes[:, 0], keys, strict=True):
         rows = scored[(scored["vehicle"] == vehicle) & (scored["lane"] == lane)].sort_values("time_local")
         base = default[(default["vehicle"] == vehicle) & (default["lane"] == lane)].sort_values("time_local")
@@ -75,9 +73,11 @@ def plot_series(scored: pd.DataFrame, default: pd.DataFrame, cut: str, path: Pat
     return _save(fig, path)
 
 
-def report_payload(calibration: Calibration, tables: dict[str, pd.DataFrame],
-                   forecasts: pd.DataFrame | None) -> dict[str, Any]:
+def report_payload(
+    calibration: Calibration, tables: dict[str, pd.DataFrame], forecasts: pd.DataFrame | None
+) -> dict[str, Any]:
     """The JSON the report writes and ``calibrate --json`` prints."""
+
     def records(table: pd.DataFrame) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = table.reset_index().to_dict(orient="records")
         return rows
@@ -88,10 +88,19 @@ def report_payload(calibration: Calibration, tables: dict[str, pd.DataFrame],
         "split": calibration.split,
         "volume_month": str(calibration.volume_month) if calibration.volume_month else None,
         "notes": calibration.notes,
-        "fits": {v: {"lanes": f.lanes, "service_factor": f.service_factor, "shape": list(f.shape),
-                     "loyal_share": f.loyal_share, "staffing_utilisation": f.utilisation,
-                     "observations": f.observations, "train_mae_min": f.train_mae,
-                     "simulations": f.evaluations} for v, f in calibration.fits.items()},
+        "fits": {
+            v: {
+                "lanes": f.lanes,
+                "service_factor": f.service_factor,
+                "shape": list(f.shape),
+                "loyal_share": f.loyal_share,
+                "staffing_utilisation": f.utilisation,
+                "observations": f.observations,
+                "train_mae_min": f.train_mae,
+                "simulations": f.evaluations,
+            }
+            for v, f in calibration.fits.items()
+        },
         "validation": {name: records(table) for name, table in tables.items()},
         "forecast_vs_persistence": records(forecasts) if forecasts is not None else None,
         "forecast_held_out": forecast_by_horizon(forecasts),
@@ -103,14 +112,27 @@ def forecast_by_horizon(forecasts: pd.DataFrame | None) -> list[dict[str, Any]] 
     ``{"hours_ahead", "readings", "forecast_mae_min", "baselines": {"persistence", "climatology"}}``."""
     if forecasts is None:
         return None
-    return [{"hours_ahead": int(h), "readings": int(r["readings"]), "forecast_mae_min": float(r["forecast_mae"]),
-             "baselines": {"persistence": float(r["persistence_mae"]),
-                           "climatology": None if pd.isna(r["climatology_mae"]) else float(r["climatology_mae"])}}
-            for h, r in forecasts.iterrows()]
+    return [
+        {
+            "hours_ahead": int(h),
+            "readings": int(r["readings"]),
+            "forecast_mae_min": float(r["forecast_mae"]),
+            "baselines": {
+                "persistence": float(r["persistence_mae"]),
+                "climatology": None if pd.isna(r["climatology_mae"]) else float(r["climatology_mae"]),
+            },
+        }
+        for h, r in forecasts.iterrows()
+    ]
 
 
-def write_calibration_report(calibration: Calibration, scored: dict[str, pd.DataFrame],
-                             tables: dict[str, pd.DataFrame], forecasts: pd.DataFrame | None, out: Path) -> Path:
+def write_calibration_report(
+    calibration: Calibration,
+    scored: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame],
+    forecasts: pd.DataFrame | None,
+    out: Path,
+) -> Path:
     """Write ``calibration.html`` and ``calibration.json`` into *out*; the HTML's path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -126,27 +148,42 @@ def write_calibration_report(calibration: Calibration, scored: dict[str, pd.Data
         if series is not None:
             figures.append(series)
     fmt = {"float_format": lambda v: f"{v:,.2f}"}
-    sections = "".join(f"<h3>{html.escape(name.replace('_', ' '))}</h3>{table.to_html(**fmt)}"
-                       for name, table in tables.items())
-    fits = "".join(f"<li><b>{html.escape(v)}</b>: service x{', x'.join(f'{x:.2f} ({k})' for k, x in f.service_factor.items())}; "
-                   f"shape {np.round(f.shape, 2).tolist()}; drivers who never switch {f.loyal_share:.0%}"
-                   + (f"; staffing utilisation {f.utilisation:.2f}" if f.utilisation is not None else "")
-                   + f"; training MAE {f.train_mae:.1f} min over {f.observations} readings, {f.evaluations} simulations</li>"
-                   for v, f in calibration.fits.items())
-    forecast_html = ("<h2>Forecast against persistence and climatology (held-out data)</h2>"
-                     "<p class='note'>From each held-out reading hour, the twin forecasts the next hours; "
-                     "persistence holds the current reading; climatology is the training days' mean at that "
-                     "lane, day type and hour. Mean absolute error against the later readings."
-                     + (" CBP's averages carry no dates: each held-out month's seven average days are read as "
-                        "days of hourly readings, which are smoother than any real day." if calibration.kind != "snapshot" else "")
-                     + "</p>"
-                     + forecasts.to_html(**fmt)) if forecasts is not None else ""
+    sections = "".join(
+        f"<h3>{html.escape(name.replace('_', ' '))}</h3>{table.to_html(**fmt)}" for name, table in tables.items()
+    )
+    fits = "".join(
+        f"<li><b>{html.escape(v)}</b>: service x{', x'.join(f'{x:.2f} ({k})' for k, x in f.service_factor.items())}; "
+        f"shape {np.round(f.shape, 2).tolist()}; drivers who never switch {f.loyal_share:.0%}"
+        + (f"; staffing utilisation {f.utilisation:.2f}" if f.utilisation is not None else "")
+        + f"; training MAE {f.train_mae:.1f} min over {f.observations} readings, {f.evaluations} simulations</li>"
+        for v, f in calibration.fits.items()
+    )
+    forecast_html = (
+        (
+            "<h2>Forecast against persistence and climatology (held-out data)</h2>"
+            "<p class='note'>From each held-out reading hour, the twin forecasts the next hours; "
+            "persistence holds the current reading; climatology is the training days' mean at that "
+            "lane, day type and hour. Mean absolute error against the later readings."
+            + (
+                " CBP's averages carry no dates: each held-out month's seven average days are read as "
+                "days of hourly readings, which are smoother than any real day."
+                if calibration.kind != "snapshot"
+                else ""
+            )
+            + "</p>"
+            + forecasts.to_html(**fmt)
+        )
+        if forecasts is not None
+        else ""
+    )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in calibration.notes)
-    body = (f"<p>{html.escape(calibration.split)}. CBP's delays are officers' estimates, rounded to 5 "
-            f"minutes (GAO-13-603 found the commercial ones unreliable): an error of a few minutes is the "
-            f"floor.</p><ul class='note'>{notes}</ul><h2>Fitted</h2><ul>{fits}</ul>"
-            f"<h2>Predicted against observed</h2>{sections}{forecast_html}"
-            f"<h2>Figures</h2>{''.join(_img(p) for p in figures)}")
+    body = (
+        f"<p>{html.escape(calibration.split)}. CBP's delays are officers' estimates, rounded to 5 "
+        f"minutes (GAO-13-603 found the commercial ones unreliable): an error of a few minutes is the "
+        f"floor.</p><ul class='note'>{notes}</ul><h2>Fitted</h2><ul>{fits}</ul>"
+        f"<h2>Predicted against observed</h2>{sections}{forecast_html}"
+        f"<h2>Figures</h2>{''.join(_img(p) for p in figures)}"
+    )
     path = out / "calibration.html"
     path.write_text(_page(f"smartborder — calibration of {title}", body), encoding="utf-8")
     return path

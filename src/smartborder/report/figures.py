@@ -38,8 +38,14 @@ def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left")
-    ax.annotate("Source: U.S. DOT BTS, Border Crossing/Entry Data", (0.99, 0.01),
-                xycoords="figure fraction", ha="right", fontsize=7, color="grey")
+    ax.annotate(
+        "Source: U.S. DOT BTS, Border Crossing/Entry Data",
+        (0.99, 0.01),
+        xycoords="figure fraction",
+        ha="right",
+        fontsize=7,
+        color="grey",
+    )
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
@@ -62,19 +68,30 @@ def plot_hourly_waits(result: SimulationResult, path: Path) -> Path:
         if inside.sum() < 24:
             continue
         wait = trace.start[inside, flow.primary_step] - trace.arrival[inside]
-        ax.plot(range(24), _by_hour_of_day(wait, trace.arrival[inside], result.start_hour),
-                marker="o", ms=3, label=flow.name)
-    return _finish_day_axes(ax, fig, path, "mean wait to primary (min)", "Wait by hour of day",
-                            "hour of arrival (local time)")
+        ax.plot(
+            range(24),
+            _by_hour_of_day(wait, trace.arrival[inside], result.start_hour),
+            marker="o",
+            ms=3,
+            label=flow.name,
+        )
+    return _finish_day_axes(
+        ax, fig, path, "mean wait to primary (min)", "Wait by hour of day", "hour of arrival (local time)"
+    )
 
 
-def plot_hourly_lanes(hourly: dict[str, dict[str, dict[str, list[float | None]]]],
-                      staffing: dict[str, dict[str, dict[str, list[float]]]], path: Path, title: str) -> Path:
+def plot_hourly_lanes(
+    hourly: dict[str, dict[str, dict[str, list[float | None]]]],
+    staffing: dict[str, dict[str, dict[str, list[float]]]],
+    path: Path,
+    title: str,
+) -> Path:
     """Per class, weekday mean wait by hour of arrival for each lane type (lines) and the lanes
     staffed (steps, right axis): the shape CBP publishes, beside the staffing that makes it."""
     classes = [v for v in hourly if v in staffing] or list(hourly)
-    fig, axes = plt.subplots(len(classes), 1, figsize=(10, 3.2 * max(len(classes), 1)),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(classes), 1, figsize=(10, 3.2 * max(len(classes), 1)), layout="constrained", squeeze=False
+    )
     for ax, vehicle in zip(axes[:, 0], classes, strict=True):
         lanes_ax = ax.twinx()
         for k, (lane, days) in enumerate(sorted(hourly[vehicle].items())):
@@ -83,8 +100,7 @@ def plot_hourly_lanes(hourly: dict[str, dict[str, dict[str, list[float | None]]]
             ax.plot(range(24), values, marker="o", ms=3, color=colour, label=f"{lane} wait")
             staffed = staffing.get(vehicle, {}).get(lane, {}).get("weekday")
             if staffed is not None:
-                lanes_ax.step(range(24), staffed, where="mid", color=colour, alpha=0.35, lw=2,
-                              label=f"{lane} lanes")
+                lanes_ax.step(range(24), staffed, where="mid", color=colour, alpha=0.35, lw=2, label=f"{lane} lanes")
         ax.set_title(f"{vehicle}: weekday wait to primary by hour of arrival, and lanes staffed", fontsize=10)
         ax.set_ylabel("mean wait (min)")
         lanes_ax.set_ylabel("lanes staffed")
@@ -139,10 +155,12 @@ def plot_queue_typical_day(result: SimulationResult | LeanResult, path: Path) ->
         hourly = queue_area_by_bin(reach, start, 60.0, edges.size - 1) / 60.0
         hour_of_day = (np.arange(hourly.size) + result.start_hour) % 24
         profile = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
-            np.bincount(hour_of_day, minlength=24), 1)
+            np.bincount(hour_of_day, minlength=24), 1
+        )
         ax.plot(range(24), profile, marker="o", ms=3, label=name)
-    return _finish_day_axes(ax, fig, path, "vehicles waiting (hourly average)", "Queue over a typical day",
-                            "hour of day (local time)")
+    return _finish_day_axes(
+        ax, fig, path, "vehicles waiting (hourly average)", "Queue over a typical day", "hour of day (local time)"
+    )
 
 
 def _finish_day_axes(ax: Axes, fig: Figure, path: Path, ylabel: str, title: str, xlabel: str) -> Path:
@@ -261,8 +279,9 @@ def _map_key(ax: Axes, max_area: float, top: float, show_no_trucks: bool, show_d
     rows.append(row(Line2D([1, 17], [5, 5], color=_BOUNDARY, lw=2.0), "international boundary"))
     rows.append(row(Line2D([1, 17], [5, 5], color=_COAST, lw=0.8), "coast"))
     rows.append(row(Line2D([1, 17], [5, 5], color=_STATE, lw=0.7), "state line"))
-    box = AnchoredOffsetbox(loc="lower left", child=VPacker(children=rows, align="left", pad=0, sep=5), pad=0.6,
-                            borderpad=0.6, frameon=True)
+    box = AnchoredOffsetbox(
+        loc="lower left", child=VPacker(children=rows, align="left", pad=0, sep=5), pad=0.6, borderpad=0.6, frameon=True
+    )
     box.patch.set(facecolor="white", alpha=0.92, edgecolor="0.7", boxstyle="round,pad=0.2")
     box.set_zorder(8)
     ax.add_artist(box)
@@ -271,6 +290,7 @@ def _map_key(ax: Axes, max_area: float, top: float, show_no_trucks: bool, show_d
 
 def _crosses(p: np.ndarray, q: np.ndarray, r: np.ndarray, s: np.ndarray) -> bool:
     """Whether segments p–q and r–s cross."""
+
     def turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
         return float((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]))
 
@@ -289,8 +309,7 @@ def _near_segment(p: np.ndarray, q: np.ndarray, circles: np.ndarray) -> int:
     return int((close & far_from_start).sum())
 
 
-def _place_labels(ax: Axes, points: np.ndarray, radii: np.ndarray, texts: list[str],
-                  obstacles: list[Box]) -> None:
+def _place_labels(ax: Axes, points: np.ndarray, radii: np.ndarray, texts: list[str], obstacles: list[Box]) -> None:
     """Greedy label placement: each label (in the given order, most important first) takes the
     cheapest spot around its marker — inside the axes, clear of the labels already placed, the
     markers and *obstacles* (display boxes), its leader line crossing no other — nearest first.
@@ -307,12 +326,46 @@ def _place_labels(ax: Axes, points: np.ndarray, radii: np.ndarray, texts: list[s
     leaders: list[tuple[np.ndarray, np.ndarray]] = []
     halo = [pe.withStroke(linewidth=2.6, foreground="white")]
     # Directions (degrees) in order of preference: straight up or down first, then the diagonals.
-    angles = (90, 270, 60, 120, 300, 240, 30, 150, 330, 210, 0, 180, 75, 105, 285, 255, 45, 135, 315, 225,
-              15, 165, 345, 195)
+    angles = (
+        90,
+        270,
+        60,
+        120,
+        300,
+        240,
+        30,
+        150,
+        330,
+        210,
+        0,
+        180,
+        75,
+        105,
+        285,
+        255,
+        45,
+        135,
+        315,
+        225,
+        15,
+        165,
+        345,
+        195,
+    )
     inverse = ax.transData.inverted()
     for i, text in enumerate(texts):
-        artist = ax.text(0, 0, text, fontsize=7.2, linespacing=1.05, zorder=7, path_effects=halo,
-                         ha="center", va="center", gid="marker-label")
+        artist = ax.text(
+            0,
+            0,
+            text,
+            fontsize=7.2,
+            linespacing=1.05,
+            zorder=7,
+            path_effects=halo,
+            ha="center",
+            va="center",
+            gid="marker-label",
+        )
         extent = artist.get_window_extent(renderer)
         width, height = extent.width + 3, extent.height + 2
         centre = xy[i]
@@ -327,17 +380,28 @@ def _place_labels(ax: Axes, points: np.ndarray, radii: np.ndarray, texts: list[s
                 cx = centre[0] + dx * (distance + width / 2 * abs(round(dx, 6)) ** 0.5)
                 cy = centre[1] + dy * (distance + height / 2 * abs(round(dy, 6)) ** 0.5)
                 box = (float(cx - width / 2), float(cy - height / 2), float(cx + width / 2), float(cy + height / 2))
-                inside = frame.x0 + 2 <= box[0] and box[2] <= frame.x1 - 2 and frame.y0 + 2 <= box[1] \
+                inside = (
+                    frame.x0 + 2 <= box[0]
+                    and box[2] <= frame.x1 - 2
+                    and frame.y0 + 2 <= box[1]
                     and box[3] <= frame.y1 - 2
+                )
                 end = np.array([np.clip(centre[0], box[0], box[2]), np.clip(centre[1], box[1], box[3])])
                 crossings = sum(_crosses(centre, end, a, b) for a, b in leaders)
                 along = [centre + (end - centre) * t for t in np.linspace(0.15, 0.95, 8)]
-                through = sum(1 for x0, y0, x1, y1 in placed
-                              if any(x0 < px < x1 and y0 < py < y1 for px, py in along))
+                through = sum(1 for x0, y0, x1, y1 in placed if any(x0 < px < x1 and y0 < py < y1 for px, py in along))
                 # A leader that ends beside another marker reads as that marker's.
                 through += _near_segment(centre, end, others)
-                cost = (0 if inside else 1000) + 500 * _overlaps(box, placed) + 150 * _circle_hits(box, others) \
-                    + 150 * _circle_hits(box, circles[i:i + 1]) + 45 * crossings + 45 * through + gap + k * 0.25
+                cost = (
+                    (0 if inside else 1000)
+                    + 500 * _overlaps(box, placed)
+                    + 150 * _circle_hits(box, others)
+                    + 150 * _circle_hits(box, circles[i : i + 1])
+                    + 45 * crossings
+                    + 45 * through
+                    + gap
+                    + k * 0.25
+                )
                 if best is None or cost < best[0]:
                     best = (cost, box, end)
             if best is not None and best[0] < gap + 8:
@@ -381,9 +445,18 @@ def _draw_state_names(ax: Axes, renderer: Any, circles: np.ndarray, obstacles: l
 
     frame = _extents(ax, renderer)
     for label in border_region().labels:
-        artist = ax.text(label.lon, label.lat, label.name.upper(), fontsize=6.5, color="0.55", ha="center",
-                         va="center", zorder=1.5, fontstyle="italic",
-                         path_effects=[pe.withStroke(linewidth=2, foreground=_LAND)])
+        artist = ax.text(
+            label.lon,
+            label.lat,
+            label.name.upper(),
+            fontsize=6.5,
+            color="0.55",
+            ha="center",
+            va="center",
+            zorder=1.5,
+            fontstyle="italic",
+            path_effects=[pe.withStroke(linewidth=2, foreground=_LAND)],
+        )
         box = _extents(artist, renderer)
         inside = frame[0] < box[0] and box[2] < frame[2] and frame[1] < box[1] and box[3] < frame[3]
         if not inside or _overlaps(box, obstacles) or _circle_hits(box, circles):
@@ -441,8 +514,7 @@ def border_map_figure(summary: pd.DataFrame, title: str) -> Figure:
     norm = Normalize(0, max(5.0, float(np.ceil(wait[has_trucks].max() / 5) * 5)) if has_trucks.any() else 5.0)
     cmap = plt.get_cmap("YlOrRd")
     faces = [cmap(norm(w)) if ok else (1.0, 1.0, 1.0, 1.0) for w, ok in zip(wait, has_trucks, strict=True)]
-    ax.scatter(points[:, 0], points[:, 1], s=area, c=faces, edgecolors="#333333", linewidths=0.7, alpha=0.88,
-               zorder=4)
+    ax.scatter(points[:, 0], points[:, 1], s=area, c=faces, edgecolors="#333333", linewidths=0.7, alpha=0.88, zorder=4)
     if dots.size:
         ax.scatter(dots[:, 0], dots[:, 1], s=5, color="black", zorder=5, linewidths=0)
 
@@ -475,26 +547,44 @@ def border_map_figure(summary: pd.DataFrame, title: str) -> Figure:
 
     names = table["port"] if by_port and "port" in table.columns else table["name"]
     count = table["crossings"] if "crossings" in table.columns else pd.Series(1, index=table.index)
-    texts = [f"{_short_place(str(n))}{f' ({int(k)})' if k > 1 else ''}\n{_money(c)}"
-             for n, k, c in zip(names, count, cost, strict=True)]
+    texts = [
+        f"{_short_place(str(n))}{f' ({int(k)})' if k > 1 else ''}\n{_money(c)}"
+        for n, k, c in zip(names, count, cost, strict=True)
+    ]
     _place_labels(ax, points, radii, texts, obstacles)
 
     what = "port" if by_port else "crossing"
-    note = (f"Bubble area: annual delay cost of each {what} (value of travellers' time + idling fuel); "
-            f"{len(table)} {what}s"
-            + (f", {len(dots)} crossings (dots); (n): crossings at the port." if dots.size else ".")
-            + "\nVolumes: U.S. DOT BTS Border Crossing/Entry Data, CBP counts by bridge. Map: Natural Earth, "
-            f"U.S. Census Bureau (public domain); equirectangular, true to scale at {mid_lat:.0f}°N.")
-    ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -22), textcoords="offset points",
-                va="top", ha="left", fontsize=7.5, color="0.35", gid="footnote")
+    note = (
+        f"Bubble area: annual delay cost of each {what} (value of travellers' time + idling fuel); "
+        f"{len(table)} {what}s"
+        + (f", {len(dots)} crossings (dots); (n): crossings at the port." if dots.size else ".")
+        + "\nVolumes: U.S. DOT BTS Border Crossing/Entry Data, CBP counts by bridge. Map: Natural Earth, "
+        f"U.S. Census Bureau (public domain); equirectangular, true to scale at {mid_lat:.0f}°N."
+    )
+    ax.annotate(
+        note,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -22),
+        textcoords="offset points",
+        va="top",
+        ha="left",
+        fontsize=7.5,
+        color="0.35",
+        gid="footnote",
+    )
     return fig
 
 
 def plot_permit_projection(table: pd.DataFrame, path: Path) -> Path:
     """Permits issued, waiting list and holders by year."""
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
-    for column, label in (("issued", "new permits issued"), ("waiting", "waiting list"),
-                          ("holders", "permit holders"), ("eligible_for_residency", "to residency")):
+    for column, label in (
+        ("issued", "new permits issued"),
+        ("waiting", "waiting list"),
+        ("holders", "permit holders"),
+        ("eligible_for_residency", "to residency"),
+    ):
         ax.plot(table.index, table[column], marker="o", ms=3, label=label)
     ax.set_xlabel("year")
     ax.set_ylabel("persons")

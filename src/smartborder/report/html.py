@@ -51,8 +51,10 @@ def _img(path: Path) -> str:
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
 
 
 def _provenance(specs: list[PortSpec]) -> str:
@@ -62,17 +64,23 @@ def _provenance(specs: list[PortSpec]) -> str:
         prefix = f"{spec.crossing}: " if len(specs) > 1 else ""
         for key, value in spec.provenance.items():
             (facts if value.startswith("FACT") else estimates)[prefix + key] = value
-    items = "".join(f"<li><code>{html.escape(k)}</code>: <span class='estimate'>{html.escape(v)}</span></li>"
-                    for k, v in sorted(estimates.items()))
+    items = "".join(
+        f"<li><code>{html.escape(k)}</code>: <span class='estimate'>{html.escape(v)}</span></li>"
+        for k, v in sorted(estimates.items())
+    )
     fact_items = "".join(f"<li><code>{html.escape(k)}</code>: {html.escape(v)}</li>" for k, v in sorted(facts.items()))
-    costs = "".join(f"<li><code>{name}</code> = {getattr(CostParameters(), name)}: {html.escape(field.description or '')}</li>"
-                    for name, field in CostParameters.model_fields.items())
+    costs = "".join(
+        f"<li><code>{name}</code> = {getattr(CostParameters(), name)}: {html.escape(field.description or '')}</li>"
+        for name, field in CostParameters.model_fields.items()
+    )
     context = "".join(f"<li>{html.escape(v)}</li>" for v in SEED_CONTEXT.values())
-    return (f"<h2>What is assumed</h2><p class='note'>Estimates and placeholders in this model "
-            f"(override them in a crossing model file, a staffing file or a scenario):</p><ul class='note'>{items}</ul>"
-            f"<h2>Published facts used</h2><ul class='note'>{fact_items}</ul>"
-            f"<h2>Cost figures</h2><ul class='note'>{costs}</ul>"
-            f"<h2>Context from the seeds (not inputs)</h2><ul class='note'>{context}</ul>")
+    return (
+        f"<h2>What is assumed</h2><p class='note'>Estimates and placeholders in this model "
+        f"(override them in a crossing model file, a staffing file or a scenario):</p><ul class='note'>{items}</ul>"
+        f"<h2>Published facts used</h2><ul class='note'>{fact_items}</ul>"
+        f"<h2>Cost figures</h2><ul class='note'>{costs}</ul>"
+        f"<h2>Context from the seeds (not inputs)</h2><ul class='note'>{context}</ul>"
+    )
 
 
 def headline(run: PortRun) -> pd.DataFrame:
@@ -118,14 +126,25 @@ def _table(frame: pd.DataFrame, headers: dict[str, str], row_class: pd.Series | 
 
 def _raw(tables: dict[str, pd.DataFrame]) -> str:
     """Every raw figure, its key explained, last in the report."""
-    parts = [("<h2>All figures</h2><p class='note'>Every figure the run records, by its key; the meaning "
-             "and unit are given beside it. Mean over replications, with the 95 % half-width.</p>")]
+    parts = [
+        (
+            "<h2>All figures</h2><p class='note'>Every figure the run records, by its key; the meaning "
+            "and unit are given beside it. Mean over replications, with the 95 % half-width.</p>"
+        )
+    ]
     for label, table in tables.items():
         frame = explained(table)
-        headers = {"meaning": "Meaning", "unit": "Unit", **{c: c for c in frame.columns if c not in ("meaning", "unit")}}
+        headers = {
+            "meaning": "Meaning",
+            "unit": "Unit",
+            **{c: c for c in frame.columns if c not in ("meaning", "unit")},
+        }
         frame = frame.reset_index(names="key")
-        parts.append(f"<details><summary>{html.escape(label)}</summary>"
-                     + _table(frame, {"key": "Key", **headers}) + "</details>")
+        parts.append(
+            f"<details><summary>{html.escape(label)}</summary>"
+            + _table(frame, {"key": "Key", **headers})
+            + "</details>"
+        )
     return "".join(parts)
 
 
@@ -143,7 +162,8 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     table.to_csv(out / "kpis.csv")
     table.reset_index().to_parquet(out / "kpis.parquet", index=False)
     pd.concat({c: r.runs for c, r in run.runs.items()}, names=["crossing", "replication"]).to_csv(
-        out / "replications.csv")
+        out / "replications.csv"
+    )
     hourly = hourly_frame(study, run)
     hourly.to_csv(out / "hourly.csv", index=False)
     staffing = staffing_table(study)
@@ -157,32 +177,55 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     title = f"{study.label}, {period}"
     shown = summary.copy()  # the total first, each crossing's name once
     if shown["place"].nunique() > 1:
-        shown = pd.concat([shown[shown["place"] == ALL_CROSSINGS], shown[shown["place"] != ALL_CROSSINGS]],
-                          ignore_index=True)
+        shown = pd.concat(
+            [shown[shown["place"] == ALL_CROSSINGS], shown[shown["place"] != ALL_CROSSINGS]], ignore_index=True
+        )
     shown.loc[shown["place"].duplicated(), "place"] = ""
     lanes = shown["lane"] != ALL_LANES
-    parts = [f"<h2>Summary</h2><ul class='lead'>{''.join(f'<li>{html.escape(t)}</li>' for t in headlines(summary))}</ul>",
-             _notes(study),
-             (f"<p class='note'>{run.replications} replications, seed {run.seed}. Mean ± 95 % confidence half-width "
-             f"over replications. Waits are minutes from joining the queue to reaching primary inspection (as CBP's "
-             f"Border Wait Times measure them), for vehicles arriving while their lanes are open; time spent waiting "
-             f"for a crossing to open counts in the delay. Rows in grey are lane types within their class.</p>"),
-             _table(shown, {k: v for k, v in SUMMARY_COLUMNS.items() if k != "place" or summary["place"].nunique() > 1},
-                    lanes.map({True: "lane", False: ""}))]
+    parts = [
+        f"<h2>Summary</h2><ul class='lead'>{''.join(f'<li>{html.escape(t)}</li>' for t in headlines(summary))}</ul>",
+        _notes(study),
+        (
+            f"<p class='note'>{run.replications} replications, seed {run.seed}. Mean ± 95 % confidence half-width "
+            f"over replications. Waits are minutes from joining the queue to reaching primary inspection (as CBP's "
+            f"Border Wait Times measure them), for vehicles arriving while their lanes are open; time spent waiting "
+            f"for a crossing to open counts in the delay. Rows in grey are lane types within their class.</p>"
+        ),
+        _table(
+            shown,
+            {k: v for k, v in SUMMARY_COLUMNS.items() if k != "place" or summary["place"].nunique() > 1},
+            lanes.map({True: "lane", False: ""}),
+        ),
+    ]
     if not months.empty:
         chart = plot_months(months, out / "months.png", f"{title}: month by month")
-        parts.append("<h2>Month by month</h2>" + _table(months, {
-            "month": "Month", "class": "Class", "per_day": "Vehicles/day", "per_day_ci95": "± 95% CI",
-            "wait_mean_min": "Mean wait, min", "wait_mean_ci95": "± 95% CI, min",
-            "queue_hours": "Waiting to primary, vehicle-h"}) + _img(chart))
+        parts.append(
+            "<h2>Month by month</h2>"
+            + _table(
+                months,
+                {
+                    "month": "Month",
+                    "class": "Class",
+                    "per_day": "Vehicles/day",
+                    "per_day_ci95": "± 95% CI",
+                    "wait_mean_min": "Mean wait, min",
+                    "wait_mean_ci95": "± 95% CI, min",
+                    "queue_hours": "Waiting to primary, vehicle-h",
+                },
+            )
+            + _img(chart)
+        )
     for spec in study.specs:
         crossing_run = run.runs[spec.crossing]
-        shape = figures.plot_hourly_lanes(crossing_run.hourly.mean(), staffing_shape([spec]),
-                                          out / f"hourly_lanes_{spec.crossing}.png", spec.name)
+        shape = figures.plot_hourly_lanes(
+            crossing_run.hourly.mean(), staffing_shape([spec]), out / f"hourly_lanes_{spec.crossing}.png", spec.name
+        )
         figs = _img(shape)
         if crossing_run.last is not None:
-            paths = [figures.plot_wait_distribution(crossing_run.last, out / f"wait_distribution_{spec.crossing}.png"),
-                     figures.plot_queue_typical_day(crossing_run.last, out / f"queue_typical_day_{spec.crossing}.png")]
+            paths = [
+                figures.plot_wait_distribution(crossing_run.last, out / f"wait_distribution_{spec.crossing}.png"),
+                figures.plot_queue_typical_day(crossing_run.last, out / f"queue_typical_day_{spec.crossing}.png"),
+            ]
             figs += "".join(_img(p) for p in paths)
         if crossing_run.stations is not None:
             crossing_run.stations.to_csv(out / f"stations_{spec.crossing}.csv", index_label="station")
@@ -190,10 +233,17 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     parts.append(_provenance(study.specs))
     names = {spec.crossing: spec.name for spec in study.specs} | {"total": "All crossings"}
     parts.append(_raw({names[k]: v for k, v in frames.items()}))
-    write_workbook(out / "summary.xlsx", {
-        "Summary": summary, "By month": months,
-        "All figures": explained(table.reset_index("crossing")),
-        "Hourly": hourly, "Staffing": staffing, "Provenance": _provenance_frame(study.specs)})
+    write_workbook(
+        out / "summary.xlsx",
+        {
+            "Summary": summary,
+            "By month": months,
+            "All figures": explained(table.reset_index("crossing")),
+            "Hourly": hourly,
+            "Staffing": staffing,
+            "Provenance": _provenance_frame(study.specs),
+        },
+    )
     path = out / "report.html"
     path.write_text(_page(f"smartborder — {title}", "".join(parts)), encoding="utf-8")
     return path
@@ -201,13 +251,20 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
 
 def _provenance_frame(specs: list[PortSpec]) -> pd.DataFrame:
     rows = [{"crossing": s.crossing, "value": k, "provenance": v} for s in specs for k, v in s.provenance.items()]
-    rows += [{"crossing": "", "value": f"costs.{name}", "provenance": f"{getattr(CostParameters(), name)}: "
-              f"{field.description or ''}"} for name, field in CostParameters.model_fields.items()]
+    rows += [
+        {
+            "crossing": "",
+            "value": f"costs.{name}",
+            "provenance": f"{getattr(CostParameters(), name)}: {field.description or ''}",
+        }
+        for name, field in CostParameters.model_fields.items()
+    ]
     return pd.DataFrame(rows)
 
 
-def write_comparison_report(study: Study, baseline: PlaceRun,
-                            scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]], out: Path) -> Path:
+def write_comparison_report(
+    study: Study, baseline: PlaceRun, scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]], out: Path
+) -> Path:
     """``comparison.html`` (each scenario's summary first — what changed, by how much, with its
     interval, and every wait it lengthens — then figures, provenance and every raw difference),
     ``comparison.xlsx``, and ``compare_<scenario>.csv``/``.parquet`` in *out*."""
@@ -227,41 +284,91 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
         same = unchanged_classes(summary, names[key])
         block = summary[(summary["place"] == names[key]) & ~summary["class"].isin(same)]
         worse = summary[summary["worse"]]
-        flagged = ("<p class='warn'>Waits this scenario makes materially longer:</p><ul>" + "".join(
-            f"<li class='worse'>{html.escape(str(r['place']))}, {html.escape(str(r['class']))} "
-            f"({html.escape(str(r['lane']))}): {r['baseline']:.1f} → {r['scenario']:.1f} min "
-            f"(+{r['change']:.1f} ± {r['ci95']:.1f})</li>" for _, r in worse.iterrows()) + "</ul>"
-                   if len(worse) else "<p>It makes no wait materially longer.</p>")
+        flagged = (
+            "<p class='warn'>Waits this scenario makes materially longer:</p><ul>"
+            + "".join(
+                f"<li class='worse'>{html.escape(str(r['place']))}, {html.escape(str(r['class']))} "
+                f"({html.escape(str(r['lane']))}): {r['baseline']:.1f} → {r['scenario']:.1f} min "
+                f"(+{r['change']:.1f} ± {r['ci95']:.1f})</li>"
+                for _, r in worse.iterrows()
+            )
+            + "</ul>"
+            if len(worse)
+            else "<p>It makes no wait materially longer.</p>"
+        )
         lines = "".join(f"<li>{html.escape(t)}</li>" for t in change_headlines(summary, names[key]))
-        headers = {"class": "Class", "lane": "Lane", "figure": "Figure", "unit": "Unit", "baseline": "Baseline",
-                   "scenario": "Scenario", "change": "Change", "ci95": "± 95% CI", "verdict": "Significant"}
+        headers = {
+            "class": "Class",
+            "lane": "Lane",
+            "figure": "Figure",
+            "unit": "Unit",
+            "baseline": "Baseline",
+            "scenario": "Scenario",
+            "change": "Change",
+            "ci95": "± 95% CI",
+            "verdict": "Significant",
+        }
         by_crossing = ""
         if len(diffs) > 1:
             waits = summary[(summary["figure"] == "mean wait") & (summary["lane"] == ALL_LANES)]
-            by_crossing = ("<h3>Mean wait by crossing, min</h3>" + _table(waits, {
-                "place": "Crossing", "class": "Class", "baseline": "Baseline", "scenario": "Scenario",
-                "change": "Change", "ci95": "± 95% CI", "verdict": "Significant"}))
-        summaries.append(f"<h2>{html.escape(name)} vs baseline — {html.escape(names[key])}</h2><ul class='lead'>{lines}</ul>"
-                         + flagged + _table(block, headers, block["worse"].map({True: "worse", False: ""})
-                                            .where(block["lane"] == ALL_LANES, block["worse"].map({True: "worse", False: "lane"})))
-                         + (f"<p class='note'>Unchanged (identical random streams): "
-                            f"{html.escape(', '.join(CLASS_NAMES.get(v, v) for v in same))}.</p>" if same else "")
-                         + by_crossing)
+            by_crossing = "<h3>Mean wait by crossing, min</h3>" + _table(
+                waits,
+                {
+                    "place": "Crossing",
+                    "class": "Class",
+                    "baseline": "Baseline",
+                    "scenario": "Scenario",
+                    "change": "Change",
+                    "ci95": "± 95% CI",
+                    "verdict": "Significant",
+                },
+            )
+        summaries.append(
+            f"<h2>{html.escape(name)} vs baseline — {html.escape(names[key])}</h2><ul class='lead'>{lines}</ul>"
+            + flagged
+            + _table(
+                block,
+                headers,
+                block["worse"]
+                .map({True: "worse", False: ""})
+                .where(block["lane"] == ALL_LANES, block["worse"].map({True: "worse", False: "lane"})),
+            )
+            + (
+                f"<p class='note'>Unchanged (identical random streams): "
+                f"{html.escape(', '.join(CLASS_NAMES.get(v, v) for v in same))}.</p>"
+                if same
+                else ""
+            )
+            + by_crossing
+        )
         for crossing in diffs:
             if crossing == "total":
                 continue
-            figure = _img(figures.plot_hourly_lanes(
-                run.runs[crossing].hourly.mean(), staffing_shape([run.runs[crossing].spec]),
-                out / f"hourly_lanes_{slug}_{crossing}.png", f"{names[crossing]} under {name}"))
+            figure = _img(
+                figures.plot_hourly_lanes(
+                    run.runs[crossing].hourly.mean(),
+                    staffing_shape([run.runs[crossing].spec]),
+                    out / f"hourly_lanes_{slug}_{crossing}.png",
+                    f"{names[crossing]} under {name}",
+                )
+            )
             sections.append(f"<h3>{html.escape(names[crossing])} under {html.escape(name)}</h3>{figure}")
         for crossing, diff in diffs.items():
             raw[f"{name}: {names[crossing]}"] = diff
         sheets[f"{name} summary"] = summary.drop(columns="key")
         sheets[f"{name} all"] = explained(table.reset_index("crossing"))
     for spec in study.specs:  # crossing ids are file-name safe (a-z, 0-9, hyphens)
-        sections.append(f"<h3>Baseline: {html.escape(spec.name)}</h3>" + _img(figures.plot_hourly_lanes(
-            baseline.runs[spec.crossing].hourly.mean(), staffing_shape([spec]),
-            out / f"hourly_lanes_baseline_{spec.crossing}.png", spec.name)))
+        sections.append(
+            f"<h3>Baseline: {html.escape(spec.name)}</h3>"
+            + _img(
+                figures.plot_hourly_lanes(
+                    baseline.runs[spec.crossing].hourly.mean(),
+                    staffing_shape([spec]),
+                    out / f"hourly_lanes_baseline_{spec.crossing}.png",
+                    spec.name,
+                )
+            )
+        )
     sheets["Provenance"] = _provenance_frame(study.specs)
     write_workbook(out / "comparison.xlsx", sheets)
     body = (
@@ -269,10 +376,15 @@ def write_comparison_report(study: Study, baseline: PlaceRun,
         f"numbers. A difference is <b>significant</b> when its 95 % interval excludes zero, and <b>material</b> "
         f"(yes) when it is also at least 1 minute for a wait or 1 % of the baseline otherwise (smaller "
         f"significant changes are marked small). Rows in red are waits made materially longer.</p>"
-        + _notes(study) + "".join(summaries) + "<h2>By hour</h2>" + "".join(sections)
-        + _provenance(study.specs) + _raw(raw)
+        + _notes(study)
+        + "".join(summaries)
+        + "<h2>By hour</h2>"
+        + "".join(sections)
+        + _provenance(study.specs)
+        + _raw(raw)
     )
     path = out / "comparison.html"
-    path.write_text(_page(f"smartborder — {study.label}, {period_label(study.months)}: scenarios", body),
-                    encoding="utf-8")
+    path.write_text(
+        _page(f"smartborder — {study.label}, {period_label(study.months)}: scenarios", body), encoding="utf-8"
+    )
     return path

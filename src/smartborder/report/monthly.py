@@ -21,8 +21,9 @@ def plot_months(months: pd.DataFrame, path: Path, title: str) -> Path:
     for vehicle in dict.fromkeys(months["class"]):
         rows = months[months["class"] == vehicle].set_index("month").reindex(order)
         label = CLASS_NAMES.get(str(vehicle), str(vehicle))
-        top.errorbar(x, rows["wait_mean_min"], yerr=rows["wait_mean_ci95"].fillna(0), marker="o", capsize=3,
-                     label=label)
+        top.errorbar(
+            x, rows["wait_mean_min"], yerr=rows["wait_mean_ci95"].fillna(0), marker="o", capsize=3, label=label
+        )
         bottom.plot(x, rows["per_day"], marker="o", label=label)
     top.set_ylabel("mean wait to primary, min")
     bottom.set_ylabel("vehicles a day")

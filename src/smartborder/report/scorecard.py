@@ -48,9 +48,12 @@ def _rows(block: pd.DataFrame, years: list[int]) -> str:
             f"<td class='t'>{html.escape(lane)}</td><td class='t'>{html.escape(label)}</td>"
             f"<td class='t'>{html.escape(unit)}</td><td>{value_text(kpi, row['value'])}{ci}</td>"
             f"<td>{html.escape(target)}</td><td class='t' style='background:{colour}'>{row['light']}</td>"
-            f"<td class='t'>{html.escape(trend)}</td></tr>")
-    head = ("<tr><th>Class</th><th>Lane</th><th>KPI</th><th>Unit</th><th>Value</th><th>Target</th>"
-            f"<th>Light</th><th>Trend {years[0]}–{years[-1]}</th></tr>")
+            f"<td class='t'>{html.escape(trend)}</td></tr>"
+        )
+    head = (
+        "<tr><th>Class</th><th>Lane</th><th>KPI</th><th>Unit</th><th>Value</th><th>Target</th>"
+        f"<th>Light</th><th>Trend {years[0]}–{years[-1]}</th></tr>"
+    )
     return f"<table><thead>{head}</thead><tbody>{''.join(out)}</tbody></table>"
 
 
@@ -61,16 +64,26 @@ def _targets(scorecard: Scorecard) -> str:
         spec = t.of(kpi)
         if spec is None:
             continue
-        values = ", ".join(f"{CLASS_NAMES.get(v, v)} {getattr(spec, v)}" for v in ("truck", "pov", "pedestrian", "bus", "trusted")
-                           if getattr(spec, v) is not None)
-        rule = ("change per vehicle allowed against the previous year" if spec.kind == "trend"
-                else f"{'at most' if spec.better == 'lower' else 'at least'} ({unit})")
-        items.append(f"<li><b>{html.escape(label)}</b> — {html.escape(rule)}: {html.escape(values)}. "
-                     f"<span class='note'>{html.escape(spec.source)}</span></li>")
-    return (f"<h2>Targets and their sources</h2><p class='note'>Green meets the target; amber misses it by at most "
-            f"{t.amber:.0%} ({html.escape(t.amber_source)}); red misses it by more; no light without a target. "
-            "Override with <code>--targets FILE</code> (same shape as <code>policy/scorecard_targets.toml</code>).</p>"
-            f"<ul>{''.join(items)}</ul>")
+        values = ", ".join(
+            f"{CLASS_NAMES.get(v, v)} {getattr(spec, v)}"
+            for v in ("truck", "pov", "pedestrian", "bus", "trusted")
+            if getattr(spec, v) is not None
+        )
+        rule = (
+            "change per vehicle allowed against the previous year"
+            if spec.kind == "trend"
+            else f"{'at most' if spec.better == 'lower' else 'at least'} ({unit})"
+        )
+        items.append(
+            f"<li><b>{html.escape(label)}</b> — {html.escape(rule)}: {html.escape(values)}. "
+            f"<span class='note'>{html.escape(spec.source)}</span></li>"
+        )
+    return (
+        f"<h2>Targets and their sources</h2><p class='note'>Green meets the target; amber misses it by at most "
+        f"{t.amber:.0%} ({html.escape(t.amber_source)}); red misses it by more; no light without a target. "
+        "Override with <code>--targets FILE</code> (same shape as <code>policy/scorecard_targets.toml</code>).</p>"
+        f"<ul>{''.join(items)}</ul>"
+    )
 
 
 def write_scorecard_report(scorecard: Scorecard, out: Path) -> Path:
@@ -80,10 +93,14 @@ def write_scorecard_report(scorecard: Scorecard, out: Path) -> Path:
     flat = scored.assign(trend=[" ".join("" if not np.isfinite(v) else f"{v:.6g}" for v in t) for t in scored["trend"]])
     flat.drop(columns=["vehicles"]).to_csv(out / "scorecard.csv", index=False)
     counts = scorecard.counts()
-    parts = [(f"<p class='lead'>{len(scorecard.ports)} port(s), {scorecard.year}: {counts['green']} KPIs green, "
-              f"{counts['amber']} amber, {counts['red']} red (trend {scorecard.years[0]}–{scorecard.years[-1]}, "
-              f"{scorecard.replications} replication(s), seed {scorecard.seed}). Every figure is "
-              "<code>simulate PORT --year Y</code>'s with the same seed and replications.</p>")]
+    parts = [
+        (
+            f"<p class='lead'>{len(scorecard.ports)} port(s), {scorecard.year}: {counts['green']} KPIs green, "
+            f"{counts['amber']} amber, {counts['red']} red (trend {scorecard.years[0]}–{scorecard.years[-1]}, "
+            f"{scorecard.replications} replication(s), seed {scorecard.seed}). Every figure is "
+            "<code>simulate PORT --year Y</code>'s with the same seed and replications.</p>"
+        )
+    ]
     notes = [*scorecard.notes, *(f"warning: {w}" for w in scorecard.warnings)]
     if notes:
         parts.append("<ul class='note'>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")

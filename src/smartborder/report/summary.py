@@ -96,16 +96,22 @@ def short_name(name: str) -> str:
 
 def _lanes(table: pd.DataFrame, vehicle: str) -> list[str]:
     """Lane types of *vehicle* in a KPI table, standard first."""
-    found = {k.split(".")[2] for k in table.index.astype(str)
-             if k.startswith(f"{vehicle}.lane.") and k.count(".") == 3}
+    found = {k.split(".")[2] for k in table.index.astype(str) if k.startswith(f"{vehicle}.lane.") and k.count(".") == 3}
     return sorted(found, key=lambda lane: (lane != "standard", lane))
 
 
 SUMMARY_COLUMNS = {
-    "place": "Crossing", "class": "Class", "lane": "Lane", "per_day": "Vehicles/day",
-    "wait_mean_min": "Mean wait, min", "wait_mean_ci95": "± 95% CI, min", "wait_p95_min": "p95 wait, min",
-    "lane_hours_per_day": "Lanes staffed, lane-h/day", "utilisation": "Busy, % of staffed time",
-    "delay_vehicle_hours": "Delay, vehicle-h", "delay_cost_usd": "Delay cost, US$",
+    "place": "Crossing",
+    "class": "Class",
+    "lane": "Lane",
+    "per_day": "Vehicles/day",
+    "wait_mean_min": "Mean wait, min",
+    "wait_mean_ci95": "± 95% CI, min",
+    "wait_p95_min": "p95 wait, min",
+    "lane_hours_per_day": "Lanes staffed, lane-h/day",
+    "utilisation": "Busy, % of staffed time",
+    "delay_vehicle_hours": "Delay, vehicle-h",
+    "delay_cost_usd": "Delay cost, US$",
 }
 
 
@@ -114,39 +120,54 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
     mean wait ± 95 % CI, p95, lanes staffed, how busy they are, delay and its cost."""
     days = sum(m.days_in_month for m in run.months)
     blocks: list[tuple[str, pd.DataFrame]] = [
-        (short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs]
+        (short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs
+    ]
     if len(run.runs) > 1:
         blocks.append((ALL_CROSSINGS, mean_table(run.totals())))
     rows = []
     for place, table in blocks:
+
         def get(key: str, part: str = "mean", table: pd.DataFrame = table) -> float:
             return float(table.loc[key, part]) if key in table.index else np.nan
 
         present = {k.split(".")[0] for k in table.index.astype(str)}
         vehicles = [v for v in _ordered([v for spec in study.specs for v in spec.classes]) if v in present]
         for vehicle in vehicles:
-            rows.append({"place": place, "class": vehicle, "lane": ALL_LANES,
-                         "per_day": get(f"{vehicle}.throughput_per_day"),
-                         "wait_mean_min": get(f"{vehicle}.wait_mean_min"),
-                         "wait_mean_ci95": get(f"{vehicle}.wait_mean_min", "ci95"),
-                         "wait_p95_min": get(f"{vehicle}.wait_p95_min"),
-                         "lane_hours_per_day": get(f"{vehicle}.booth_hours") / days,
-                         "utilisation": np.nan,
-                         "delay_vehicle_hours": get(f"{vehicle}.vehicle_hours_delay"),
-                         "delay_cost_usd": get(f"{vehicle}.total_cost_usd")})
+            rows.append(
+                {
+                    "place": place,
+                    "class": vehicle,
+                    "lane": ALL_LANES,
+                    "per_day": get(f"{vehicle}.throughput_per_day"),
+                    "wait_mean_min": get(f"{vehicle}.wait_mean_min"),
+                    "wait_mean_ci95": get(f"{vehicle}.wait_mean_min", "ci95"),
+                    "wait_p95_min": get(f"{vehicle}.wait_p95_min"),
+                    "lane_hours_per_day": get(f"{vehicle}.booth_hours") / days,
+                    "utilisation": np.nan,
+                    "delay_vehicle_hours": get(f"{vehicle}.vehicle_hours_delay"),
+                    "delay_cost_usd": get(f"{vehicle}.total_cost_usd"),
+                }
+            )
             for lane in _lanes(table, vehicle):
                 prefix = f"{vehicle}.lane.{lane}"
                 busy = get(f"{prefix}.utilisation")
                 if not get(f"{prefix}.vehicles") and not get(f"{prefix}.booth_hours"):
                     continue  # a lane type this crossing never opens in the period
-                rows.append({"place": place, "class": vehicle, "lane": f"{lane} lanes",
-                             "per_day": get(f"{prefix}.vehicles") / days,
-                             "wait_mean_min": get(f"{prefix}.wait_mean_min"),
-                             "wait_mean_ci95": get(f"{prefix}.wait_mean_min", "ci95"),
-                             "wait_p95_min": get(f"{prefix}.wait_p95_min"),
-                             "lane_hours_per_day": get(f"{prefix}.booth_hours") / days,
-                             "utilisation": busy * 100 if np.isfinite(busy) else np.nan,
-                             "delay_vehicle_hours": np.nan, "delay_cost_usd": np.nan})
+                rows.append(
+                    {
+                        "place": place,
+                        "class": vehicle,
+                        "lane": f"{lane} lanes",
+                        "per_day": get(f"{prefix}.vehicles") / days,
+                        "wait_mean_min": get(f"{prefix}.wait_mean_min"),
+                        "wait_mean_ci95": get(f"{prefix}.wait_mean_min", "ci95"),
+                        "wait_p95_min": get(f"{prefix}.wait_p95_min"),
+                        "lane_hours_per_day": get(f"{prefix}.booth_hours") / days,
+                        "utilisation": busy * 100 if np.isfinite(busy) else np.nan,
+                        "delay_vehicle_hours": np.nan,
+                        "delay_cost_usd": np.nan,
+                    }
+                )
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
@@ -190,24 +211,53 @@ def comparison_summary(diffs: dict[str, pd.DataFrame], names: dict[str, str]) ->
         vehicles = _ordered([str(k).split(".")[0] for k in diff.index if not str(k).startswith("port.")])
         for vehicle in vehicles:
             keys = [(f"{vehicle}.{key}", ALL_LANES, label, unit) for key, label, unit in COMPARE_FIGURES]
-            keys += [(f"{vehicle}.lane.{lane}.wait_mean_min", f"{lane} lanes", "mean wait", "min")
-                     for lane in _lanes(diff, vehicle)]
+            keys += [
+                (f"{vehicle}.lane.{lane}.wait_mean_min", f"{lane} lanes", "mean wait", "min")
+                for lane in _lanes(diff, vehicle)
+            ]
             for key, lane, label, unit in keys:
                 if key not in diff.index:
                     continue
                 if vehicle == "pedestrian":  # people, not vehicles
                     label, unit = PERSON_WORDS.get(label, label), PERSON_WORDS.get(unit, unit)
                 row = diff.loc[key]
-                worse = bool(key.endswith("wait_mean_min") and row.get("material", False)
-                             and row["difference"] > 0)
+                worse = bool(key.endswith("wait_mean_min") and row.get("material", False) and row["difference"] > 0)
                 total = key.split(".")[-1] in PERIOD_TOTALS
-                rows.append({"place": place, "class": vehicle, "lane": lane, "figure": label, "unit": unit,
-                             "period_total": total,
-                             "baseline": row["baseline"], "scenario": row["scenario"],
-                             "change": row["difference"], "ci95": row["ci95"], "verdict": verdict(row),
-                             "worse": worse, "key": key})
-    return pd.DataFrame(rows, columns=["place", "class", "lane", "figure", "unit", "period_total", "baseline",
-                                       "scenario", "change", "ci95", "verdict", "worse", "key"])
+                rows.append(
+                    {
+                        "place": place,
+                        "class": vehicle,
+                        "lane": lane,
+                        "figure": label,
+                        "unit": unit,
+                        "period_total": total,
+                        "baseline": row["baseline"],
+                        "scenario": row["scenario"],
+                        "change": row["difference"],
+                        "ci95": row["ci95"],
+                        "verdict": verdict(row),
+                        "worse": worse,
+                        "key": key,
+                    }
+                )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "place",
+            "class",
+            "lane",
+            "figure",
+            "unit",
+            "period_total",
+            "baseline",
+            "scenario",
+            "change",
+            "ci95",
+            "verdict",
+            "worse",
+            "key",
+        ],
+    )
 
 
 def headlines(summary: pd.DataFrame) -> list[str]:
@@ -219,8 +269,10 @@ def headlines(summary: pd.DataFrame) -> list[str]:
         head = group[group["lane"] == ALL_LANES].iloc[0]
         lanes = group[(group["lane"] != ALL_LANES) & group["wait_mean_min"].notna()]
         by_lane = "; ".join(f"{r['lane']} {r['wait_mean_min']:.1f}" for _, r in lanes.iterrows())
-        text = (f"{CLASS_NAMES.get(str(vehicle), vehicle).capitalize()}: {head['per_day']:,.0f} a day wait "
-                f"{head['wait_mean_min']:.1f} ± {head['wait_mean_ci95']:.1f} min on average")
+        text = (
+            f"{CLASS_NAMES.get(str(vehicle), vehicle).capitalize()}: {head['per_day']:,.0f} a day wait "
+            f"{head['wait_mean_min']:.1f} ± {head['wait_mean_ci95']:.1f} min on average"
+        )
         if np.isfinite(head["wait_p95_min"]):  # percentiles do not add over crossings
             text += f" (95th percentile {head['wait_p95_min']:.0f} min)"
         if len(lanes) > 1:
@@ -239,11 +291,14 @@ def change_headlines(summary: pd.DataFrame, place: str) -> list[str]:
             continue
         row = head.iloc[0]
         what = {"yes": "a material change", "small": "significant but small", "no": "not significant"}[row["verdict"]]
-        text = (f"{CLASS_NAMES.get(str(vehicle), vehicle).capitalize()}: mean wait {row['baseline']:.1f} → "
-                f"{row['scenario']:.1f} min ({row['change']:+.1f} ± {row['ci95']:.1f}, {what})")
+        text = (
+            f"{CLASS_NAMES.get(str(vehicle), vehicle).capitalize()}: mean wait {row['baseline']:.1f} → "
+            f"{row['scenario']:.1f} min ({row['change']:+.1f} ± {row['ci95']:.1f}, {what})"
+        )
         worse = group[group["worse"] & (group["lane"] != ALL_LANES)]
         if len(worse):
             text += "; but longer in " + ", ".join(
-                f"the {r['lane']} ({r['baseline']:.1f} → {r['scenario']:.1f} min)" for _, r in worse.iterrows())
+                f"the {r['lane']} ({r['baseline']:.1f} → {r['scenario']:.1f} min)" for _, r in worse.iterrows()
+            )
         out.append(text + ".")
     return out

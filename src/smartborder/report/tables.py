@@ -34,13 +34,17 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
     crossings = []
     for spec in study.specs:
         crossing_run = run.runs[spec.crossing]
-        crossings.append({
-            "id": spec.crossing, "name": spec.name, "port_code": spec.code,
-            "kpis": _kpis(crossing_run.runs),
-            "hourly": crossing_run.hourly.mean(),
-            "staffing": staffing_shape([spec]),
-            "estimates": spec.estimates(),
-        })
+        crossings.append(
+            {
+                "id": spec.crossing,
+                "name": spec.name,
+                "port_code": spec.code,
+                "kpis": _kpis(crossing_run.runs),
+                "hourly": crossing_run.hourly.mean(),
+                "staffing": staffing_shape([spec]),
+                "estimates": spec.estimates(),
+            }
+        )
     from smartborder.report.summary import headlines, period_label, run_summary
 
     summary = run_summary(study, run)
@@ -104,8 +108,13 @@ def place_names(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.Da
     return names
 
 
-def comparison_json(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]],
-                    replications: int, seed: int, report: str | None = None) -> dict[str, Any]:
+def comparison_json(
+    study: Study,
+    results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]],
+    replications: int,
+    seed: int,
+    report: str | None = None,
+) -> dict[str, Any]:
     """What ``compare --json`` prints (and the dashboard's scenario studio shows)."""
     from smartborder.policy.place import worse_waits
     from smartborder.report.summary import comparison_summary, period_label
@@ -114,16 +123,24 @@ def comparison_json(study: Study, results: dict[str, tuple[PlaceRun, dict[str, p
     return {
         "port": {"code": study.code, "name": study.label, "kind": study.kind},
         "period": period_label(study.months),
-        "summary": {name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
-                    for name, (_, diffs) in results.items()},
-        "months": [str(m) for m in study.months], "replications": replications, "seed": seed,
-        "scenarios": {name: diffs[headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
-                      for name, (_, diffs) in results.items()},
-        "crossings": {name: {c: d.reset_index(names="figure").to_dict(orient="records")
-                             for c, d in diffs.items() if c != "total"}
-                      for name, (_, diffs) in results.items()},
+        "summary": {
+            name: comparison_summary(diffs, names).drop(columns="key").to_dict(orient="records")
+            for name, (_, diffs) in results.items()
+        },
+        "months": [str(m) for m in study.months],
+        "replications": replications,
+        "seed": seed,
+        "scenarios": {
+            name: diffs[headline_key(diffs)].reset_index(names="figure").to_dict(orient="records")
+            for name, (_, diffs) in results.items()
+        },
+        "crossings": {
+            name: {c: d.reset_index(names="figure").to_dict(orient="records") for c, d in diffs.items() if c != "total"}
+            for name, (_, diffs) in results.items()
+        },
         "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
-        "notes": study.notes, "warnings": study.warnings,
+        "notes": study.notes,
+        "warnings": study.warnings,
         "report": report,
     }
 
@@ -132,7 +149,12 @@ def border_json(run: BorderRun) -> dict[str, Any]:
     """What ``simulate --border mexico --json`` prints: totals, a row per port and per crossing."""
     summary = run.summary()
     totals = summary[["vehicles", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd", "co2_tonnes"]].sum()
-    return {"year": run.year, "replications": run.replications, "seed": run.seed, "seconds": run.seconds,
-            "totals": totals.to_dict(),
-            "ports": run.by_port().reset_index(names="code").to_dict(orient="records"),
-            "crossings": summary.reset_index(names="crossing").to_dict(orient="records")}
+    return {
+        "year": run.year,
+        "replications": run.replications,
+        "seed": run.seed,
+        "seconds": run.seconds,
+        "totals": totals.to_dict(),
+        "ports": run.by_port().reset_index(names="code").to_dict(orient="records"),
+        "crossings": summary.reset_index(names="crossing").to_dict(orient="records"),
+    }

@@ -31,8 +31,15 @@ def plot_curve(table: pd.DataFrame, title: str, path: Path) -> Path:
     waits = table["targeted_secondary_wait_min"].to_numpy()
     if np.nanmax(waits) > 100 * max(1.0, float(np.nanmin(waits))):
         bottom.set_yscale("symlog", linthresh=1.0)  # a saturated secondary dwarfs the rest
-    bottom.annotate("Illicit base rates and attribute distributions are estimates (targeting/population.toml)",
-                    (0.01, 0.97), xycoords="axes fraction", ha="left", va="top", fontsize=7, color="grey")
+    bottom.annotate(
+        "Illicit base rates and attribute distributions are estimates (targeting/population.toml)",
+        (0.01, 0.97),
+        xycoords="axes fraction",
+        ha="left",
+        va="top",
+        fontsize=7,
+        color="grey",
+    )
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path

@@ -21,7 +21,21 @@ from smartborder.rules.trade import InputImport, mfn_convergence, roo_waiver
 from smartborder.rules.work_permit import may_apply, may_apply_for_residency, may_renew
 
 __all__ = [
-    "Application", "Decision", "History", "InputImport", "Report", "Spell", "allocate", "may_apply",
-    "may_apply_for_citizenship", "may_apply_for_residency", "may_get_resident_permit", "may_renew",
-    "mfn_convergence", "parameters", "program_active", "protected_from_deportation", "roo_waiver",
+    "Application",
+    "Decision",
+    "History",
+    "InputImport",
+    "Report",
+    "Spell",
+    "allocate",
+    "may_apply",
+    "may_apply_for_citizenship",
+    "may_apply_for_residency",
+    "may_get_resident_permit",
+    "may_renew",
+    "mfn_convergence",
+    "parameters",
+    "program_active",
+    "protected_from_deportation",
+    "roo_waiver",
 ]

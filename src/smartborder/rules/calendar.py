@@ -49,7 +49,10 @@ def years_held(spells: list[Spell], until: dt.date) -> Fraction:
         months = (end.year - anniversary.year) * 12 + end.month - anniversary.month
         while months > 0 and _month_on(anniversary, start.day, months) > end:
             months -= 1
-        month_start, month_end = _month_on(anniversary, start.day, months), _month_on(anniversary, start.day, months + 1)
+        month_start, month_end = (
+            _month_on(anniversary, start.day, months),
+            _month_on(anniversary, start.day, months + 1),
+        )
         total += years + Fraction(months, 12) + Fraction((end - month_start).days, 12 * (month_end - month_start).days)
     return total
 

@@ -32,8 +32,15 @@ class Decision:
         return replace(self, notes=[*self.notes, *notes]) if notes else self
 
     def as_dict(self) -> dict[str, object]:
-        return {"question": self.question, "on": self.on.isoformat(), "granted": self.granted,
-                "reasons": self.reasons, "rules": self.rules, "notes": self.notes, "version": self.version}
+        return {
+            "question": self.question,
+            "on": self.on.isoformat(),
+            "granted": self.granted,
+            "reasons": self.reasons,
+            "rules": self.rules,
+            "notes": self.notes,
+            "version": self.version,
+        }
 
 
 def decide(question: str, on: dt.date, checks: list[tuple[str, bool, str]]) -> Decision:

@@ -1,7 +1,7 @@
 """Errors of the rules.
 
-    RuleError
-    └── RuleInputError   a history or application that cannot be judged (dates, overlaps)
+RuleError
+└── RuleInputError   a history or application that cannot be judged (dates, overlaps)
 """
 
 from smartborder.errors import SmartborderError

@@ -63,8 +63,10 @@ class History(BaseModel):
     felony_convictions: list[dt.date] = Field(default_factory=list)
     permits: list[Spell] = Field(default_factory=list, description="temporary work permit holding periods")
     employment: list[Spell] = Field(default_factory=list)
-    reports: list[Report] = Field(default_factory=list, description="reports filed: {on, address, employer} "
-                                                                     "(a bare date is a report with no content)")
+    reports: list[Report] = Field(
+        default_factory=list,
+        description="reports filed: {on, address, employer} (a bare date is a report with no content)",
+    )
     resided_in_us_since: dt.date | None = None
 
     @field_validator("reports", mode="before")
@@ -104,8 +106,10 @@ class History(BaseModel):
             late_spells = [s for s in spells if s.start > on]
             if late_spells:
                 kept[name] = [s for s in spells if s.start <= on]
-                notes.append(f"{len(late_spells)} {name} spell(s) starting after {on} left out "
-                             f"(first {min(s.start for s in late_spells)})")
+                notes.append(
+                    f"{len(late_spells)} {name} spell(s) starting after {on} left out "
+                    f"(first {min(s.start for s in late_spells)})"
+                )
         if self.resided_in_us_since is not None and self.resided_in_us_since > on:
             kept["resided_in_us_since"] = None
             notes.append(f"residence from {self.resided_in_us_since}, after {on}, left out")

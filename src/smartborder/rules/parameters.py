@@ -74,7 +74,9 @@ def read_reform(path: str | Path) -> Reform:
             raise RuleInputError(f"reform: {group}: expected a section of parameters")
         for key, spec in items.items():
             if not isinstance(spec, dict) or "values" not in spec:
-                raise RuleInputError(f"reform: {group}.{key}.values: expected dated values, e.g. {{ \"2030-07-01\" = 2 }}")
+                raise RuleInputError(
+                    f'reform: {group}.{key}.values: expected dated values, e.g. {{ "2030-07-01" = 2 }}'
+                )
             flat[f"{group}.{key}"] = spec["values"]
     return make_reform(path.stem, flat)
 
@@ -91,7 +93,7 @@ def make_reform(name: str, values: Any) -> Reform:
         if parameter_name not in shipped:
             raise RuleInputError(f"reform: {parameter_name}: not a parameter of the rules")
         if not isinstance(dated, dict) or not dated:
-            raise RuleInputError(f"reform: {parameter_name}.values: expected dated values, e.g. {{\"2030-07-01\": 2}}")
+            raise RuleInputError(f'reform: {parameter_name}.values: expected dated values, e.g. {{"2030-07-01": 2}}')
         kind = type(next(iter(shipped[parameter_name].values.values())))
         out[parameter_name] = {}
         for day, value in dated.items():
@@ -102,8 +104,10 @@ def make_reform(name: str, values: Any) -> Reform:
             if not 1900 <= start.year <= 2199:
                 raise RuleInputError(f"reform: {parameter_name}.values: {start} is outside the years 1900..2199")
             if isinstance(value, bool) or not isinstance(value, kind):
-                raise RuleInputError(f"reform: {parameter_name}.values.{start}: expected a {kind.__name__} as the "
-                                     f"shipped values are, got {value!r}")
+                raise RuleInputError(
+                    f"reform: {parameter_name}.values.{start}: expected a {kind.__name__} as the "
+                    f"shipped values are, got {value!r}"
+                )
             out[parameter_name][start] = value
     return Reform(name, out)
 

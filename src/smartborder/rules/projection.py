@@ -38,16 +38,22 @@ def load_applicants(path: Path) -> pd.DataFrame:
             bad = frame[column].notna() & parsed.isna()
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
-                raise RuleInputError(f"applicants row {row + 2}: {column} {frame[column].iloc[row]!r} is not YYYY-MM-DD")
+                raise RuleInputError(
+                    f"applicants row {row + 2}: {column} {frame[column].iloc[row]!r} is not YYYY-MM-DD"
+                )
             frame[column] = [d.date() if pd.notna(d) else None for d in parsed]
     if any(d is None for d in frame["filed"]):
         first = next(i for i, d in enumerate(frame["filed"]) if d is None)
         raise RuleInputError(f"applicants row {first + 2}: filed is required")
     bad_skill = ~frame["skill"].isin(["skilled", "unskilled"])
     if bad_skill.any():
-        raise RuleInputError(f"applicants: skill must be skilled or unskilled, got {frame['skill'][bad_skill].iloc[0]!r}")
+        raise RuleInputError(
+            f"applicants: skill must be skilled or unskilled, got {frame['skill'][bad_skill].iloc[0]!r}"
+        )
     if frame["applicant_id"].duplicated().any():
-        raise RuleInputError(f"applicants: applicant_id {frame['applicant_id'][frame['applicant_id'].duplicated()].iloc[0]!r} appears twice")
+        raise RuleInputError(
+            f"applicants: applicant_id {frame['applicant_id'][frame['applicant_id'].duplicated()].iloc[0]!r} appears twice"
+        )
     return frame
 
 
@@ -86,8 +92,16 @@ def project(applicants: pd.DataFrame, start_year: int, years: int, cap: int | No
         if len(continuing) >= five:
             continuing[five - 1] -= to_residency
         cohorts = [float(len(issued)), *continuing]
-        rows.append({"year": year, "issued": len(issued), "waiting": len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
-                     "not_yet_eligible": len(queue) - len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
-                     "holders": round(sum(cohorts)), "lapsed": round(lapsed),
-                     "eligible_for_residency": round(to_residency), "cap": cap_year})
+        rows.append(
+            {
+                "year": year,
+                "issued": len(issued),
+                "waiting": len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
+                "not_yet_eligible": len(queue) - len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
+                "holders": round(sum(cohorts)),
+                "lapsed": round(lapsed),
+                "eligible_for_residency": round(to_residency),
+                "cap": cap_year,
+            }
+        )
     return pd.DataFrame(rows).set_index("year")

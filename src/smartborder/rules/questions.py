@@ -50,8 +50,9 @@ def _benefits(h: History, on: dt.date, issued: dt.date | None) -> Decision:
     held, _ = h.as_of(on)
     earned = benefits(issued, on)
     if earned:
-        return Decision("benefits", on, True, [f"resident permit since {issued}: {', '.join(earned)}"],
-                        ["resident_benefits"])
+        return Decision(
+            "benefits", on, True, [f"resident permit since {issued}: {', '.join(earned)}"], ["resident_benefits"]
+        )
     rights = accrued_rights(held, on)
     months = int(rights["months_credited"])
     why = f"{months} month(s) credited while holding a temporary work permit, toward {', '.join(rights['accruing'])}"
@@ -62,25 +63,53 @@ def _citizenship(h: History, on: dt.date, issued: dt.date) -> Decision:
     return may_apply_for_citizenship(issued, on)
 
 
-QUESTIONS: dict[str, Question] = {q.name: q for q in (
-    Question("apply", "may a temporary work permit be issued?", (), lambda h, on, **_: may_apply(h, on)),
-    Question("renew", "may the temporary work permit be renewed?", (), lambda h, on, **_: may_renew(h, on)),
-    Question("residency", "may the holder apply for residency?", (),
-             lambda h, on, **_: may_apply_for_residency(h, on)),
-    Question("resident-permit", "may a resident permit be issued?", ("announced",),
-             lambda h, on, announced, certified_crossings=None, **_: may_get_resident_permit(
-                 h, on, announced, certified_crossings)),
-    Question("deportation-protection", "is the applicant protected from deportation?", ("announced",),
-             lambda h, on, announced, issued=None, **_: protected_from_deportation(h, on, announced, issued)),
-    Question("citizenship", "may the resident-permit holder apply for citizenship?", ("issued",),
-             lambda h, on, issued, **_: _citizenship(h, on, issued)),
-    Question("benefits", "which benefits has the person earned?", (),
-             lambda h, on, issued=None, **_: _benefits(h, on, issued)),
-)}
+QUESTIONS: dict[str, Question] = {
+    q.name: q
+    for q in (
+        Question("apply", "may a temporary work permit be issued?", (), lambda h, on, **_: may_apply(h, on)),
+        Question("renew", "may the temporary work permit be renewed?", (), lambda h, on, **_: may_renew(h, on)),
+        Question(
+            "residency", "may the holder apply for residency?", (), lambda h, on, **_: may_apply_for_residency(h, on)
+        ),
+        Question(
+            "resident-permit",
+            "may a resident permit be issued?",
+            ("announced",),
+            lambda h, on, announced, certified_crossings=None, **_: may_get_resident_permit(
+                h, on, announced, certified_crossings
+            ),
+        ),
+        Question(
+            "deportation-protection",
+            "is the applicant protected from deportation?",
+            ("announced",),
+            lambda h, on, announced, issued=None, **_: protected_from_deportation(h, on, announced, issued),
+        ),
+        Question(
+            "citizenship",
+            "may the resident-permit holder apply for citizenship?",
+            ("issued",),
+            lambda h, on, issued, **_: _citizenship(h, on, issued),
+        ),
+        Question(
+            "benefits",
+            "which benefits has the person earned?",
+            (),
+            lambda h, on, issued=None, **_: _benefits(h, on, issued),
+        ),
+    )
+}
 
 
-def ask(name: str, history: History, on: dt.date, *, announced: dt.date | None = None,
-        issued: dt.date | None = None, certified_crossings: int | None = None) -> Decision:
+def ask(
+    name: str,
+    history: History,
+    on: dt.date,
+    *,
+    announced: dt.date | None = None,
+    issued: dt.date | None = None,
+    certified_crossings: int | None = None,
+) -> Decision:
     """Answer question *name* about *history* on *on*. ``announced``: the resident program's
     announcement; ``issued``: the resident permit's issue date; ``certified_crossings``: the
     year's jointly certified illegal crossings (the program runs only while they are low)."""

@@ -36,11 +36,18 @@ def program_active(year: int, certified_crossings: int | None) -> Decision:
         check_count(certified_crossings, "certified_crossings", MAX_CERTIFIED_CROSSINGS)
     limit = param("resident_permit.max_illegal_crossings", on)
     if certified_crossings is None:
-        return Decision("resident permit program", on, False,
-                        [f"no joint presidential certification for {year}: program suspended"], ["certification"])
+        return Decision(
+            "resident permit program",
+            on,
+            False,
+            [f"no joint presidential certification for {year}: program suspended"],
+            ["certification"],
+        )
     ok = certified_crossings <= limit
-    why = (f"certified {certified_crossings:,} illegal crossings in {year} "
-           f"({'within' if ok else 'above'} the {limit:,} limit)")
+    why = (
+        f"certified {certified_crossings:,} illegal crossings in {year} "
+        f"({'within' if ok else 'above'} the {limit:,} limit)"
+    )
     return decide("resident permit program", on, [("certification", ok, why)])
 
 
@@ -51,8 +58,7 @@ def resided_before(h: History, announced: dt.date) -> tuple[str, bool, str]:
     return ("prior_residence", False, f"no evidence of residence in the US before the announcement on {announced}")
 
 
-def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
-                            certified_crossings: int | None) -> Decision:
+def may_get_resident_permit(h: History, on: dt.date, announced: dt.date, certified_crossings: int | None) -> Decision:
     """Seed: prior residence, and 'otherwise, eligibility standards would parallel those for
     temporary work permits': which of them is the dated parameter
     ``resident_permit.parallel_standards`` (background check, the three-year bar, no felony)."""
@@ -60,20 +66,27 @@ def may_get_resident_permit(h: History, on: dt.date, announced: dt.date,
         raise RuleInputError(f"announced: {announced} is after the day asked ({on})")
     h, left_out = h.as_of(on)
     program = program_active(on.year, certified_crossings)
-    standards = {"background_check": lambda: background_check(h), "work_skill_basis": lambda: work_skill_basis(h),
-                 "illegal_crossing_bar": lambda: not_barred_by_illegal_crossing(h, on), "no_felony": lambda: no_felony(h)}
+    standards = {
+        "background_check": lambda: background_check(h),
+        "work_skill_basis": lambda: work_skill_basis(h),
+        "illegal_crossing_bar": lambda: not_barred_by_illegal_crossing(h, on),
+        "no_felony": lambda: no_felony(h),
+    }
     parallel = param("resident_permit.parallel_standards", on)
     unknown = [name for name in parallel if name not in standards]
     if unknown:
-        raise RuleInputError(f"resident_permit.parallel_standards: unknown standard(s) {unknown}; "
-                             f"known: {', '.join(standards)}")
-    checks = [("program_active", program.granted, program.reasons[0]), resided_before(h, announced),
-              *(standards[name]() for name in parallel)]
+        raise RuleInputError(
+            f"resident_permit.parallel_standards: unknown standard(s) {unknown}; known: {', '.join(standards)}"
+        )
+    checks = [
+        ("program_active", program.granted, program.reasons[0]),
+        resided_before(h, announced),
+        *(standards[name]() for name in parallel),
+    ]
     return decide("resident permit", on, checks).noting(left_out)
 
 
-def protected_from_deportation(h: History, on: dt.date, announced: dt.date,
-                               issued: dt.date | None = None) -> Decision:
+def protected_from_deportation(h: History, on: dt.date, announced: dt.date, issued: dt.date | None = None) -> Decision:
     """Seed: 'an applicant for a residence permit' with satisfactory evidence of prior residence
     'would not be subject to deportation (whether or not he met other eligibility requirements)
     so long as he periodically reported a place of residence to the INS, and committed no felony
@@ -88,11 +101,16 @@ def protected_from_deportation(h: History, on: dt.date, announced: dt.date,
     if issued is not None and issued < announced:
         raise RuleInputError(f"issued: {issued} is before the program's announcement ({announced})")
     h, left_out = h.as_of(on)
-    felony = (no_felony(h, since=issued) if issued is not None else
-              ("no_felony", True, "no residence permit issued yet: the felony condition runs from its issuance"))
-    return decide("protection from deportation", on, [
-        resided_before(h, announced), reports_kept_up(h, issued or announced, on, residence_only=True),
-        felony]).noting(left_out)
+    felony = (
+        no_felony(h, since=issued)
+        if issued is not None
+        else ("no_felony", True, "no residence permit issued yet: the felony condition runs from its issuance")
+    )
+    return decide(
+        "protection from deportation",
+        on,
+        [resided_before(h, announced), reports_kept_up(h, issued or announced, on, residence_only=True), felony],
+    ).noting(left_out)
 
 
 def may_apply_for_citizenship(resident_since: dt.date, on: dt.date) -> Decision:
@@ -100,8 +118,11 @@ def may_apply_for_citizenship(resident_since: dt.date, on: dt.date) -> Decision:
     years = param("resident_permit.citizenship_after_years", on)
     eligible_from = add_years(resident_since, years)
     ok = on >= eligible_from
-    return decide("citizenship application", on, [(
-        "residence_years", ok, f"resident permit since {resident_since}; eligible from {eligible_from}")])
+    return decide(
+        "citizenship application",
+        on,
+        [("residence_years", ok, f"resident permit since {resident_since}; eligible from {eligible_from}")],
+    )
 
 
 def benefits(holder_since: dt.date | None, on: dt.date) -> list[str]:

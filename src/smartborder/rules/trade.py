@@ -30,8 +30,7 @@ class InputImport(BaseModel):
 
     tariff_line: str
     value: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(gt=0, allow_inf_nan=False)
-    tariff_paid_pct: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(ge=0, le=1000,
-                                                                                    allow_inf_nan=False)
+    tariff_paid_pct: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(ge=0, le=1000, allow_inf_nan=False)
 
 
 def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
@@ -45,8 +44,9 @@ def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
     return number
 
 
-def roo_waiver(importer: str, year: int, inputs: list[InputImport],
-               importing_mfn_pct: dict[str, float] | dict[str, Decimal]) -> Decision:
+def roo_waiver(
+    importer: str, year: int, inputs: list[InputImport], importing_mfn_pct: dict[str, float] | dict[str, Decimal]
+) -> Decision:
     """Seed: 'Rules of origin would be waived ... provided that the exporting country did not
     import a significant quantity of the affected inputs at tariff rates more than (say) one
     percentage point lower than the MFN rates applied by the importing country. The waiver
@@ -69,15 +69,21 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
     mfn = {line: _decimal(rate, f"importing_mfn_pct.{line}") for line, rate in importing_mfn_pct.items()}
     negative = sorted(line for line, rate in mfn.items() if rate < 0)
     if negative:
-        raise RuleInputError(f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}")
+        raise RuleInputError(
+            f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}"
+        )
     total = sum((_as_decimal(i.value) for i in inputs), Decimal(0))
-    low = sum((_as_decimal(i.value) for i in inputs
-               if mfn[i.tariff_line] - _as_decimal(i.tariff_paid_pct) > margin), Decimal(0))
+    low = sum(
+        (_as_decimal(i.value) for i in inputs if mfn[i.tariff_line] - _as_decimal(i.tariff_paid_pct) > margin),
+        Decimal(0),
+    )
     share = low / total
     ok = share < significant
-    why = (f"{share:.1%} of the affected inputs entered the exporting country at more than {margin} "
-           f"point(s) below the importer's MFN rate ({'below' if ok else 'at or above'} the "
-           f"{significant:.0%} threshold); waiver for {importer}, {year}")
+    why = (
+        f"{share:.1%} of the affected inputs entered the exporting country at more than {margin} "
+        f"point(s) below the importer's MFN rate ({'below' if ok else 'at or above'} the "
+        f"{significant:.0%} threshold); waiver for {importer}, {year}"
+    )
     return decide("rules-of-origin waiver", on, [("roo_waiver", ok, why)])
 
 
@@ -85,8 +91,9 @@ def roo_waiver(importer: str, year: int, inputs: list[InputImport],
 MAX_PARTNERS = 300
 
 
-def mfn_convergence(rates_pct: dict[str, float] | dict[str, Decimal], start_year: int,
-                    horizon_years: int) -> pd.DataFrame:
+def mfn_convergence(
+    rates_pct: dict[str, float] | dict[str, Decimal], start_year: int, horizon_years: int
+) -> pd.DataFrame:
     """Seed: partners 'reducing their respective MFN tariffs to the lowest MFN level applied by
     Mexico, Canada or the United States', gradually. Linear path over *horizon_years*: one row
     per year and partner, with the gap to the lowest rate. Computed in decimals from the rates
@@ -98,8 +105,9 @@ def mfn_convergence(rates_pct: dict[str, float] | dict[str, Decimal], start_year
     if len(rates_pct) < 2:
         raise RuleInputError("rates_pct: give the MFN rate of at least two partners")
     if len(rates_pct) > MAX_PARTNERS:
-        raise RuleInputError(f"rates_pct: {len(rates_pct):,} partners; at most {MAX_PARTNERS} (every customs "
-                             "territory fits)")
+        raise RuleInputError(
+            f"rates_pct: {len(rates_pct):,} partners; at most {MAX_PARTNERS} (every customs territory fits)"
+        )
     for partner, rate in rates_pct.items():
         if not partner:
             raise RuleInputError("rates_pct: a partner needs a name")
@@ -111,6 +119,7 @@ def mfn_convergence(rates_pct: dict[str, float] | dict[str, Decimal], start_year
     for k in range(horizon_years + 1):
         for partner, rate in exact.items():
             value = rate + (target - rate) * k / horizon_years
-            rows.append({"year": start_year + k, "partner": partner, "mfn_pct": float(value),
-                         "gap_pp": float(value - target)})
+            rows.append(
+                {"year": start_year + k, "partner": partner, "mfn_pct": float(value), "gap_pp": float(value - target)}
+            )
     return pd.DataFrame(rows)

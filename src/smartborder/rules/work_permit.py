@@ -24,8 +24,7 @@ def not_barred_by_illegal_crossing(h: History, on: dt.date) -> tuple[str, bool, 
     recent = [c for c in h.illegal_crossings if on < add_years(c, years)]
     if recent:
         last = max(recent)
-        return ("illegal_crossing_bar", False,
-                f"illegal crossing on {last}: ineligible until {add_years(last, years)}")
+        return ("illegal_crossing_bar", False, f"illegal crossing on {last}: ineligible until {add_years(last, years)}")
     return ("illegal_crossing_bar", True, f"no illegal crossing in the {years} years before {on}")
 
 
@@ -64,13 +63,19 @@ def reports_kept_up(h: History, since: dt.date, on: dt.date, residence_only: boo
     name = "residence_reported" if residence_only else "reports_kept_up"
     bare = [r.on for r in in_range if not counts(r)]
     marks = [since, *sorted(r.on for r in in_range if counts(r)), on]
-    unstated = (f" ({len(bare)} report(s) stating no {'address' if residence_only else 'address or employer'} "
-                f"not counted, first {min(bare)})" if bare else "")
+    unstated = (
+        f" ({len(bare)} report(s) stating no {'address' if residence_only else 'address or employer'} "
+        f"not counted, first {min(bare)})"
+        if bare
+        else ""
+    )
     for a, b in itertools.pairwise(marks):
         due, months = report_due(a)
         if b > due:
-            why = (f"no report of {what} between {a} and {b} (one was due by {due}: at least every "
-                   f"{months} months){unstated}")
+            why = (
+                f"no report of {what} between {a} and {b} (one was due by {due}: at least every "
+                f"{months} months){unstated}"
+            )
             return (name, False, why)
     return (name, True, f"reported {what} at least every {interval} months since {since}")
 
@@ -99,29 +104,42 @@ def employment_kept_up(h: History, held: Spell, on: dt.date) -> tuple[str, bool,
     min_days = param("work_permit.employed_month_min_days", on)
     end = min(held.end or on, on)
     months = [m for m in months_between(held.start, end) if m.end_time.date() < on]
-    employed = [days_in(h.employment, max(m.start_time.date(), held.start), m.end_time.date()) >= min_days
-                for m in months]
+    employed = [
+        days_in(h.employment, max(m.start_time.date(), held.start), m.end_time.date()) >= min_days for m in months
+    ]
     if len(months) < window:
         required = math.ceil(need * len(months) / window)
         count = sum(employed)
         ok = count >= required
-        return ("employment_kept_up", ok,
-                (f"employed {count} of the {len(months)} months held (at least {required} required, "
-                 f"{need} of {window} prorated)"))
+        return (
+            "employment_kept_up",
+            ok,
+            (
+                f"employed {count} of the {len(months)} months held (at least {required} required, "
+                f"{need} of {window} prorated)"
+            ),
+        )
     for k in range(window, len(months) + 1):
         count = sum(employed[k - window : k])
         if count < need:
-            return ("employment_kept_up", False,
-                    f"employed {count} of the {window} months ending {months[k - 1]} (at least {need} required)")
-    return ("employment_kept_up", True,
-            f"employed at least {need} months in every {window}-month period since {held.start}")
+            return (
+                "employment_kept_up",
+                False,
+                f"employed {count} of the {window} months ending {months[k - 1]} (at least {need} required)",
+            )
+    return (
+        "employment_kept_up",
+        True,
+        f"employed at least {need} months in every {window}-month period since {held.start}",
+    )
 
 
 def may_apply(h: History, on: dt.date) -> Decision:
     """Can this person be issued a temporary work permit on *on* (cap aside)?"""
     h, left_out = h.as_of(on)
-    return decide("temporary work permit", on,
-                  [work_skill_basis(h), background_check(h), not_barred_by_illegal_crossing(h, on)]).noting(left_out)
+    return decide(
+        "temporary work permit", on, [work_skill_basis(h), background_check(h), not_barred_by_illegal_crossing(h, on)]
+    ).noting(left_out)
 
 
 def current_permit(h: History, on: dt.date) -> Spell | None:
@@ -136,8 +154,9 @@ def may_renew(h: History, on: dt.date) -> Decision:
     held = current_permit(h, on)
     if held is None:
         return Decision("renewal", on, False, ["holds no temporary work permit"], ["holds_permit"], left_out)
-    return decide("renewal", on, [employment_kept_up(h, held, on), no_felony(h),
-                                  reports_kept_up(h, held.start, on)]).noting(left_out)
+    return decide(
+        "renewal", on, [employment_kept_up(h, held, on), no_felony(h), reports_kept_up(h, held.start, on)]
+    ).noting(left_out)
 
 
 def may_apply_for_residency(h: History, on: dt.date) -> Decision:
@@ -152,10 +171,17 @@ def may_apply_for_residency(h: History, on: dt.date) -> Decision:
     held = years_held(h.permits, on)
     days = days_in(h.permits, dt.date.min, on - dt.timedelta(days=1)) if on > dt.date.min else 0
     ok = held >= years
-    return decide("residency application", on, [(
-        "cumulative_holding", ok,
-        f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)")
-    ]).noting(left_out)
+    return decide(
+        "residency application",
+        on,
+        [
+            (
+                "cumulative_holding",
+                ok,
+                f"held a temporary permit {float(held):.3f} years in all ({days:,} days; {years} calendar years required)",
+            )
+        ],
+    ).noting(left_out)
 
 
 def accrued_rights(h: History, on: dt.date) -> dict[str, Any]:
@@ -175,5 +201,7 @@ def accrued_rights(h: History, on: dt.date) -> dict[str, Any]:
             last = min(month.end_time.date(), end)
             if days_in(h.employment, first, last) >= min_days:
                 months += 1
-    return {"months_credited": months, "accruing": ["Social Security", "Medicare",
-                                                    "private health benefits", "private pension benefits"]}
+    return {
+        "months_credited": months,
+        "accruing": ["Social Security", "Medicare", "private health benefits", "private pension benefits"],
+    }

@@ -68,8 +68,9 @@ _ERROR_WORDS = {
     503: "the service lacks a key or setting this needs",
 }
 #: The error responses every route documents (all share ``ErrorBody``).
-ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorBody, "description": words}
-                                           for status, words in _ERROR_WORDS.items()}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": words} for status, words in _ERROR_WORDS.items()
+}
 
 
 class Health(BaseModel):
@@ -77,8 +78,12 @@ class Health(BaseModel):
     version: str
 
 
-def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: float | None = None,
-               settings: Settings | None = None) -> FastAPI:
+def create_app(
+    db_url: str | None = None,
+    migrate: bool = True,
+    token_cache_s: float | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
     """The service with *settings* (default: read from ``SMARTBORDER_*`` variables); *db_url* and
     *token_cache_s*, when given, override theirs.
 
@@ -101,8 +106,14 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         if hasattr(served.state, "dashboard"):
             served.state.dashboard.close()  # stop simulations still running for the dashboard
 
-    app = FastAPI(title="smartborder services", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.")
+    app = FastAPI(
+        title="smartborder services",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Smart-border services on a shared base of tokens, roles and a hash-chained audit log.",
+    )
     _offline_docs(app)
     app.state.make_session = make_session
     app.state.make_write_session = session_factory(url, writer=True)
@@ -116,18 +127,27 @@ def create_app(db_url: str | None = None, migrate: bool = True, token_cache_s: f
         if invalid:  # the body is not JSON: a 400 naming the body, with the parser's words and where
             where = invalid[0]["loc"][-1]
             reason = (invalid[0].get("ctx") or {}).get("error", "JSON decode error")
-            return JSONResponse({"detail": [{"field": "body", "problem": f"not valid JSON: {reason} at character {where}"}]},
-                                status_code=400)
-        detail = [{"field": ".".join(str(p) for p in e["loc"] if p != "body"),
-                   "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
+            return JSONResponse(
+                {"detail": [{"field": "body", "problem": f"not valid JSON: {reason} at character {where}"}]},
+                status_code=400,
+            )
+        detail = [
+            {
+                "field": ".".join(str(p) for p in e["loc"] if p != "body"),
+                "problem": e["msg"].removeprefix("Value error, "),
+            }
+            for e in exc.errors()
+        ]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(ValidationError)
     async def _inner_validation(_: Request, exc: ValidationError) -> JSONResponse:
         # A model built inside a handler from checked parts still refused them: the caller's input
         # is at fault (a combination the request schema could not express), not the server.
-        detail = [{"field": ".".join(str(p) for p in e["loc"]) or "body",
-                   "problem": e["msg"].removeprefix("Value error, ")} for e in exc.errors()]
+        detail = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "body", "problem": e["msg"].removeprefix("Value error, ")}
+            for e in exc.errors()
+        ]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(RuleInputError)
@@ -185,25 +205,38 @@ def _offline_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
-        return _hardened(get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} — API",
-                                             swagger_js_url=f"{DOC_ASSETS}/swagger-ui-bundle.js",
-                                             swagger_css_url=f"{DOC_ASSETS}/swagger-ui.css",
-                                             swagger_favicon_url=f"{DOC_ASSETS}/favicon.png",
-                                             # no badge from swagger.io's online validator
-                                             swagger_ui_parameters={"validatorUrl": None}))
+        return _hardened(
+            get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} — API",
+                swagger_js_url=f"{DOC_ASSETS}/swagger-ui-bundle.js",
+                swagger_css_url=f"{DOC_ASSETS}/swagger-ui.css",
+                swagger_favicon_url=f"{DOC_ASSETS}/favicon.png",
+                # no badge from swagger.io's online validator
+                swagger_ui_parameters={"validatorUrl": None},
+            )
+        )
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return _hardened(get_redoc_html(openapi_url="/openapi.json", title=f"{app.title} — API",
-                                        redoc_js_url=f"{DOC_ASSETS}/redoc.standalone.js",
-                                        redoc_favicon_url=f"{DOC_ASSETS}/favicon.png", with_google_fonts=False))
+        return _hardened(
+            get_redoc_html(
+                openapi_url="/openapi.json",
+                title=f"{app.title} — API",
+                redoc_js_url=f"{DOC_ASSETS}/redoc.standalone.js",
+                redoc_favicon_url=f"{DOC_ASSETS}/favicon.png",
+                with_google_fonts=False,
+            )
+        )
 
 
 #: The documentation pages' policy: everything from this server (their one inline script starts
 #: the viewer, ReDoc runs a worker from a blob), never framed by another site (clickjacking).
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _hardened(response: HTMLResponse) -> HTMLResponse:
@@ -219,8 +252,10 @@ def conflict(exc: IntegrityError) -> tuple[str, str]:
     match = re.search(r"Key \((?P<pg>[^)]+)\)=|constraint failed: (?P<lite>[\w.]+)", text)
     column = (match.group("pg") or match.group("lite").rpartition(".")[2]) if match else "body"
     kind = "unique" if ("UNIQUE" in text or "duplicate key" in text) else "integrity"
-    return column, (f"conflicts with a record stored at the same time ({kind} constraint on {column}); "
-                    "nothing was stored: read the record, then retry if still needed")
+    return column, (
+        f"conflicts with a record stored at the same time ({kind} constraint on {column}); "
+        "nothing was stored: read the record, then retry if still needed"
+    )
 
 
 def _session(make: sessionmaker[Session]) -> Iterator[Session]:

@@ -40,21 +40,40 @@ def record(session: Session, actor: str, action: str, subject: str, payload: dic
     first writer committed it (READ COMMITTED re-reads an updated row); on SQLite an UPDATE takes
     the database's write lock. Either way the next append starts from this one's hash.
     """
-    advance = (update(AuditHead).where(AuditHead.id == HEAD).values(seq=AuditHead.seq + 1)
-               .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False))
+    advance = (
+        update(AuditHead)
+        .where(AuditHead.id == HEAD)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+        .execution_options(synchronize_session=False)
+    )
     head = session.execute(advance).one_or_none()
     if head is None:
-        raise ChainHeadMissing("audit_head: the database has no audit chain head; migrate it (smartborder serve "
-                               "or any command with --db migrates)")
+        raise ChainHeadMissing(
+            "audit_head: the database has no audit chain head; migrate it (smartborder serve "
+            "or any command with --db migrates)"
+        )
     seq, prev = head
     at = now()
     text = json.dumps(payload, sort_keys=True, default=str)
-    entry = AuditEntry(seq=seq, at=at, actor=actor, action=action, subject=subject, payload=text, prev_hash=prev,
-                       hash=_hash(prev, _stamp(at), actor, action, subject, text))
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        payload=text,
+        prev_hash=prev,
+        hash=_hash(prev, _stamp(at), actor, action, subject, text),
+    )
     session.add(entry)
     session.flush()
-    session.execute(update(AuditHead).where(AuditHead.id == HEAD).values(hash=entry.hash)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD)
+        .values(hash=entry.hash)
+        .execution_options(synchronize_session=False)
+    )
     return entry
 
 
@@ -63,18 +82,37 @@ def verify(session: Session) -> tuple[bool, int, str]:
     prev = GENESIS
     count = 0
     # Plain rows, not ORM objects: what is in the database now, not what the session remembers.
-    columns = (AuditEntry.id, AuditEntry.seq, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.subject,
-               AuditEntry.payload, AuditEntry.prev_hash, AuditEntry.hash)
+    columns = (
+        AuditEntry.id,
+        AuditEntry.seq,
+        AuditEntry.at,
+        AuditEntry.actor,
+        AuditEntry.action,
+        AuditEntry.subject,
+        AuditEntry.payload,
+        AuditEntry.prev_hash,
+        AuditEntry.hash,
+    )
     for entry in session.execute(select(*columns).order_by(AuditEntry.seq)):
         expected = _hash(prev, _stamp(entry.at), entry.actor, entry.action, entry.subject, entry.payload)
         if entry.seq != count + 1:
-            return False, count, f"entry {entry.id} is number {entry.seq} of the chain; expected {count + 1} (entries removed)"
+            return (
+                False,
+                count,
+                f"entry {entry.id} is number {entry.seq} of the chain; expected {count + 1} (entries removed)",
+            )
         if entry.prev_hash != prev or entry.hash != expected:
             return False, count, f"entry {entry.id} ({entry.action} {entry.subject}) does not match the chain"
         prev = entry.hash
         count += 1
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD)).one_or_none()
     if head is not None and (head.seq, head.hash) != (count, prev):
-        return False, count, (f"the chain head says {head.seq} entries ending {head.hash[:12]}…, the log holds "
-                              f"{count} ending {prev[:12]}… (entries removed from the end)")
+        return (
+            False,
+            count,
+            (
+                f"the chain head says {head.seq} entries ending {head.hash[:12]}…, the log holds "
+                f"{count} ending {prev[:12]}… (entries removed from the end)"
+            ),
+        )
     return True, count, f"{count} entries, chain intact"

@@ -72,16 +72,20 @@ DEFAULT_LIFETIME = dt.timedelta(days=365)
 MAX_LIFETIME = dt.timedelta(days=3 * 365)
 
 
-def create_token(session: Session, role: str, org: str | None = None, subject: str | None = None,
-                 lifetime: dt.timedelta = DEFAULT_LIFETIME) -> str:
+def create_token(
+    session: Session,
+    role: str,
+    org: str | None = None,
+    subject: str | None = None,
+    lifetime: dt.timedelta = DEFAULT_LIFETIME,
+) -> str:
     """A new token for *role*, valid for *lifetime*; only its digest is stored, so it is shown once."""
     if role not in ROLES:
         raise ValueError(f"role: expected one of {', '.join(ROLES)}, got {role!r}")
     if not dt.timedelta(0) < lifetime <= MAX_LIFETIME:
         raise ValueError(f"lifetime: must be more than 0 and at most {MAX_LIFETIME.days} days, got {lifetime}")
     token = "sb_" + secrets.token_urlsafe(32)
-    session.add(Token(token_hash=digest(token), role=role, org=org, subject=subject,
-                      expires_at=clock.now() + lifetime))
+    session.add(Token(token_hash=digest(token), role=role, org=org, subject=subject, expires_at=clock.now() + lifetime))
     return token
 
 
@@ -100,9 +104,13 @@ def caller_for(session: Session, token: str) -> Caller | None:
     """The caller a token speaks for, or None if it is unknown, revoked or expired (read on every
     request: plain columns, not an ORM entity, since this sits in front of every route)."""
     now = clock.now()
-    row = session.execute(select(Token.id, Token.role, Token.org, Token.subject)
-                          .where(Token.token_hash == digest(token), Token.revoked_at.is_(None),
-                                 or_(Token.expires_at.is_(None), Token.expires_at > now))).first()
+    row = session.execute(
+        select(Token.id, Token.role, Token.org, Token.subject).where(
+            Token.token_hash == digest(token),
+            Token.revoked_at.is_(None),
+            or_(Token.expires_at.is_(None), Token.expires_at > now),
+        )
+    ).first()
     return Caller(row.id, row.role, row.org, row.subject) if row else None
 
 

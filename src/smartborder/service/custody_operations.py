@@ -68,16 +68,30 @@ def visible_shipment(session: Session, shipment_id: str, caller: Caller, lock: b
 
 def public(shipment: Shipment) -> dict[str, Any]:
     return {
-        "id": shipment.id, "shipper_org": shipment.shipper_org, "carrier_org": shipment.carrier_org,
-        "consignor": shipment.consignor, "consignee": shipment.consignee, "container_id": shipment.container_id,
-        "seal_number": shipment.seal_number, "seal_class": shipment.seal_class,
-        "goods_description": shipment.goods_description, "goods_value_usd": str(shipment.goods_value_usd),
-        "origin": {"facility_id": shipment.origin_facility_id, "name": shipment.origin_name,
-                   "lat": shipment.origin_lat, "lon": shipment.origin_lon,
-                   "audit_status": shipment.origin_audit_status},
-        "route": shipment.route, "planned_stops": shipment.planned_stops,
-        "destination_port": shipment.destination_port, "expected_transit_min": shipment.expected_transit_min,
-        "thresholds": shipment.thresholds, "phase": shipment.phase, "custody_status": shipment.custody_status,
+        "id": shipment.id,
+        "shipper_org": shipment.shipper_org,
+        "carrier_org": shipment.carrier_org,
+        "consignor": shipment.consignor,
+        "consignee": shipment.consignee,
+        "container_id": shipment.container_id,
+        "seal_number": shipment.seal_number,
+        "seal_class": shipment.seal_class,
+        "goods_description": shipment.goods_description,
+        "goods_value_usd": str(shipment.goods_value_usd),
+        "origin": {
+            "facility_id": shipment.origin_facility_id,
+            "name": shipment.origin_name,
+            "lat": shipment.origin_lat,
+            "lon": shipment.origin_lon,
+            "audit_status": shipment.origin_audit_status,
+        },
+        "route": shipment.route,
+        "planned_stops": shipment.planned_stops,
+        "destination_port": shipment.destination_port,
+        "expected_transit_min": shipment.expected_transit_min,
+        "thresholds": shipment.thresholds,
+        "phase": shipment.phase,
+        "custody_status": shipment.custody_status,
         "created_at": utc(shipment.created_at).isoformat(),
     }
 
@@ -95,23 +109,42 @@ def declare(session: Session, caller: Caller, body: ShipmentIn) -> dict[str, Any
     else:
         shipper = body.shipper_org
     if port_place(body.destination_port) is None:
-        raise Invalid("destination_port", f"{body.destination_port} is not a US–Mexico port code in the "
-                                                "BTS data (e.g. 2304 Laredo, 2506 Otay Mesa); see `smartborder ports`")
+        raise Invalid(
+            "destination_port",
+            f"{body.destination_port} is not a US–Mexico port code in the "
+            "BTS data (e.g. 2304 Laredo, 2506 Otay Mesa); see `smartborder ports`",
+        )
     data = body.model_dump(mode="json", exclude={"origin", "shipper_org"})
     shipment = Shipment(
-        id=str(uuid.uuid4()), shipper_org=shipper, origin_facility_id=body.origin.facility_id,
-        origin_name=body.origin.name, origin_lat=body.origin.lat, origin_lon=body.origin.lon,
-        origin_audit_status=body.origin.audit_status, goods_value_usd=body.goods_value_usd,
-        state=CustodyState().model_dump(mode="json"), phase="declared", custody_status="suspect",
-        declared_by=caller.label, **{k: v for k, v in data.items() if k != "goods_value_usd"})
+        id=str(uuid.uuid4()),
+        shipper_org=shipper,
+        origin_facility_id=body.origin.facility_id,
+        origin_name=body.origin.name,
+        origin_lat=body.origin.lat,
+        origin_lon=body.origin.lon,
+        origin_audit_status=body.origin.audit_status,
+        goods_value_usd=body.goods_value_usd,
+        state=CustodyState().model_dump(mode="json"),
+        phase="declared",
+        custody_status="suspect",
+        declared_by=caller.label,
+        **{k: v for k, v in data.items() if k != "goods_value_usd"},
+    )
     session.add(shipment)
     record(session, caller.label, "shipment.declare", shipment.id, body.model_dump(mode="json"))
     session.commit()
     return public(shipment)
 
 
-def list_shipments(session: Session, caller: Caller, custody_status: str | None = None, phase: str | None = None,
-                   port: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def list_shipments(
+    session: Session,
+    caller: Caller,
+    custody_status: str | None = None,
+    phase: str | None = None,
+    port: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
     """Shipments this token may see, newest first, filtered by custody status, phase and port.
 
     The status filtered on is the one recorded by the last ping or event; a gap or an overdue
@@ -121,8 +154,11 @@ def list_shipments(session: Session, caller: Caller, custody_status: str | None 
         query = query.where(Shipment.shipper_org == caller.org)
     elif caller.role == "carrier":
         query = query.where(Shipment.carrier_org == caller.org)
-    for column, value in ((Shipment.custody_status, custody_status), (Shipment.phase, phase),
-                          (Shipment.destination_port, port)):
+    for column, value in (
+        (Shipment.custody_status, custody_status),
+        (Shipment.phase, phase),
+        (Shipment.destination_port, port),
+    ):
         if value is not None:
             query = query.where(column == value)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
@@ -138,13 +174,20 @@ def custody(session: Session, caller: Caller, shipment_id: str) -> dict[str, Any
     """Intact, suspect or broken — with every finding and its evidence, and pre-inspection."""
     shipment = visible_shipment(session, shipment_id, caller)
     state = state_of(shipment)
-    return {"shipment_id": shipment.id, "phase": shipment.phase, "seal_number": state.seal_number,
-            "last_ping_at": state.last_ping_at.isoformat() if state.last_ping_at else None,
-            "pings": state.pings, "inspections": state.inspections, **explanation(session, shipment).as_dict()}
+    return {
+        "shipment_id": shipment.id,
+        "phase": shipment.phase,
+        "seal_number": state.seal_number,
+        "last_ping_at": state.last_ping_at.isoformat() if state.last_ping_at else None,
+        "pings": state.pings,
+        "inspections": state.inspections,
+        **explanation(session, shipment).as_dict(),
+    }
 
 
-def post_events(session: Session, caller: Caller, shipment_id: str, body: Any, now: dt.datetime,
-                max_skew: dt.timedelta) -> dict[str, Any]:
+def post_events(
+    session: Session, caller: Caller, shipment_id: str, body: Any, now: dt.datetime, max_skew: dt.timedelta
+) -> dict[str, Any]:
     """Record custody events (one ObjectEvent or an EPCISDocument); retries are recognised."""
     try:
         raws = events_of(body)
@@ -157,16 +200,19 @@ def post_events(session: Session, caller: Caller, shipment_id: str, body: Any, n
         if ahead:
             raise Invalid(f"{field}.{i}.eventTime" if field == "eventList" else "event.eventTime", ahead)
         if event.biz_step in OFFICER_STEPS and caller.role not in ("officer", "admin"):
-            raise Forbidden(f"{field}.{i}.bizStep" if field == "eventList" else "event.bizStep",
-                           f"only officers record '{event.biz_step}'")
+            raise Forbidden(
+                f"{field}.{i}.bizStep" if field == "eventList" else "event.bizStep",
+                f"only officers record '{event.biz_step}'",
+            )
     shipment = visible_shipment(session, shipment_id, caller, lock=True)
     # The eventID is the idempotency key when given; an event sent without one is known by its
     # CBV 2.0 hash, which becomes its id. Two events with different eventIDs are two events.
     hashes = event_hashes(raws)
     ids = [raw.get("eventID") or h for raw, h in zip(raws, hashes, strict=True)]
     seen_ids: set[str] = set()
-    for event_id, owner in session.execute(select(CustodyEventRow.event_id, CustodyEventRow.shipment_id)
-                                           .where(CustodyEventRow.event_id.in_(ids))):
+    for event_id, owner in session.execute(
+        select(CustodyEventRow.event_id, CustodyEventRow.shipment_id).where(CustodyEventRow.event_id.in_(ids))
+    ):
         if owner != shipment.id:
             raise Conflict("eventID", f"{event_id} is already recorded for another shipment")
         seen_ids.add(event_id)
@@ -182,32 +228,56 @@ def post_events(session: Session, caller: Caller, shipment_id: str, body: Any, n
             raise Invalid(exc.field, exc.problem) from None
         found += new
         stored = dict(event.raw, eventID=event_id)
-        session.add(CustodyEventRow(event_id=event_id, event_hash=event_hash, shipment_id=shipment.id,
-                                    biz_step=event.biz_step, event_time=event.event_time, lat=event.lat,
-                                    lon=event.lon, seal_number=event.seal_number, document=stored,
-                                    recorded_by=caller.label))
+        session.add(
+            CustodyEventRow(
+                event_id=event_id,
+                event_hash=event_hash,
+                shipment_id=shipment.id,
+                biz_step=event.biz_step,
+                event_time=event.event_time,
+                lat=event.lat,
+                lon=event.lon,
+                seal_number=event.seal_number,
+                document=stored,
+                recorded_by=caller.label,
+            )
+        )
         seen_ids.add(event_id)
         fresh += 1
     if fresh:
         save(session, shipment, state, found)
-        record(session, caller.label, "custody.events", shipment.id,
-               {"event_ids": list(ids), "anomalies": [a.kind for a in found]})
+        record(
+            session,
+            caller.label,
+            "custody.events",
+            shipment.id,
+            {"event_ids": list(ids), "anomalies": [a.kind for a in found]},
+        )
         session.commit()
-    return {"shipment_id": shipment.id, "accepted": fresh, "duplicates": len(events) - fresh,
-            "anomalies": [a.as_dict() for a in found], "custody_status": shipment.custody_status,
-            "phase": shipment.phase}
+    return {
+        "shipment_id": shipment.id,
+        "accepted": fresh,
+        "duplicates": len(events) - fresh,
+        "anomalies": [a.as_dict() for a in found],
+        "custody_status": shipment.custody_status,
+        "phase": shipment.phase,
+    }
 
 
 def export_events(session: Session, caller: Caller, shipment_id: str) -> dict[str, Any]:
     """The shipment's custody events as an EPCIS 2.0 JSON document, in time order."""
     shipment = visible_shipment(session, shipment_id, caller)
-    rows = session.scalars(select(CustodyEventRow.document).where(CustodyEventRow.shipment_id == shipment.id)
-                           .order_by(CustodyEventRow.event_time, CustodyEventRow.id))
+    rows = session.scalars(
+        select(CustodyEventRow.document)
+        .where(CustodyEventRow.shipment_id == shipment.id)
+        .order_by(CustodyEventRow.event_time, CustodyEventRow.id)
+    )
     return document([{k: v for k, v in doc.items() if k != "@context"} for doc in rows])
 
 
-def post_pings(session: Session, caller: Caller, shipment_id: str, batch: PingBatch, now: dt.datetime,
-               max_skew: dt.timedelta) -> dict[str, Any]:
+def post_pings(
+    session: Session, caller: Caller, shipment_id: str, batch: PingBatch, now: dt.datetime, max_skew: dt.timedelta
+) -> dict[str, Any]:
     """A batch of GPS positions from the carrier's device. A retried batch is recognised; a ping
     earlier than the last stored one that was not stored before is refused (send in order)."""
     for i, ping in enumerate(batch.pings):
@@ -231,47 +301,84 @@ def post_pings(session: Session, caller: Caller, shipment_id: str, batch: PingBa
             new.append(k)
     if old:
         assert state.last_ping_at is not None  # old pings are those at or before it
-        stored = {utc(t) for t in session.scalars(select(Ping.at).where(
-            Ping.shipment_id == shipment.id, Ping.at >= times[old[0]], Ping.at <= state.last_ping_at))}
+        stored = {
+            utc(t)
+            for t in session.scalars(
+                select(Ping.at).where(
+                    Ping.shipment_id == shipment.id, Ping.at >= times[old[0]], Ping.at <= state.last_ping_at
+                )
+            )
+        }
         for k in old:
             if times[k] not in stored:
-                raise Invalid(f"pings.{order[k]}.at",
-                               f"{times[k].isoformat()} is earlier than the last stored ping "
-                               f"({state.last_ping_at.isoformat()}) and was not sent before; send pings in order")
+                raise Invalid(
+                    f"pings.{order[k]}.at",
+                    f"{times[k].isoformat()} is earlier than the last stored ping "
+                    f"({state.last_ping_at.isoformat()}) and was not sent before; send pings in order",
+                )
         duplicates += len(old)
     found: list[Anomaly] = []
     if new:
         pings = [batch.pings[order[k]] for k in new]
-        state, found = scan(plan_of(shipment), state, [times[k] for k in new],
-                            [p.lat for p in pings], [p.lon for p in pings])
-        store_pings(session, [(shipment.id, times[k], p.lat, p.lon, p.speed_kmh, batch.device_id)
-                              for k, p in zip(new, pings, strict=True)])
+        state, found = scan(
+            plan_of(shipment), state, [times[k] for k in new], [p.lat for p in pings], [p.lon for p in pings]
+        )
+        store_pings(
+            session,
+            [
+                (shipment.id, times[k], p.lat, p.lon, p.speed_kmh, batch.device_id)
+                for k, p in zip(new, pings, strict=True)
+            ],
+        )
         save(session, shipment, state, found)
-        digest = hashlib.sha256(json.dumps([[times[k].isoformat(), p.lat, p.lon] for k, p in zip(new, pings, strict=True)])
-                                .encode()).hexdigest()
-        record(session, caller.label, "custody.pings", shipment.id,
-               {"device_id": batch.device_id, "count": len(new), "first": times[new[0]].isoformat(),
-                "last": times[new[-1]].isoformat(), "sha256": digest, "anomalies": [a.kind for a in found]})
+        digest = hashlib.sha256(
+            json.dumps([[times[k].isoformat(), p.lat, p.lon] for k, p in zip(new, pings, strict=True)]).encode()
+        ).hexdigest()
+        record(
+            session,
+            caller.label,
+            "custody.pings",
+            shipment.id,
+            {
+                "device_id": batch.device_id,
+                "count": len(new),
+                "first": times[new[0]].isoformat(),
+                "last": times[new[-1]].isoformat(),
+                "sha256": digest,
+                "anomalies": [a.kind for a in found],
+            },
+        )
         session.commit()
-    return {"shipment_id": shipment.id, "accepted": len(new), "duplicates": duplicates,
-            "anomalies": [a.as_dict() for a in found], "custody_status": shipment.custody_status,
-            "phase": shipment.phase}
-
+    return {
+        "shipment_id": shipment.id,
+        "accepted": len(new),
+        "duplicates": duplicates,
+        "anomalies": [a.as_dict() for a in found],
+        "custody_status": shipment.custody_status,
+        "phase": shipment.phase,
+    }
 
 
 def track(session: Session, caller: Caller, shipment_id: str, limit: int = 10_000) -> dict[str, Any]:
     """The journey on a map: the planned route, origin and port of entry, the GPS pings in time
     order (the latest *limit*) and the custody events that carry a position."""
     shipment = visible_shipment(session, shipment_id, caller)
-    pings = session.execute(select(Ping.at, Ping.lat, Ping.lon).where(Ping.shipment_id == shipment.id)
-                            .order_by(Ping.at.desc()).limit(limit)).all()
-    events = session.execute(select(CustodyEventRow.biz_step, CustodyEventRow.event_time, CustodyEventRow.lat,
-                                    CustodyEventRow.lon).where(CustodyEventRow.shipment_id == shipment.id)
-                             .order_by(CustodyEventRow.event_time, CustodyEventRow.id)).all()
+    pings = session.execute(
+        select(Ping.at, Ping.lat, Ping.lon).where(Ping.shipment_id == shipment.id).order_by(Ping.at.desc()).limit(limit)
+    ).all()
+    events = session.execute(
+        select(CustodyEventRow.biz_step, CustodyEventRow.event_time, CustodyEventRow.lat, CustodyEventRow.lon)
+        .where(CustodyEventRow.shipment_id == shipment.id)
+        .order_by(CustodyEventRow.event_time, CustodyEventRow.id)
+    ).all()
     port = port_place(shipment.destination_port)
-    return {"shipment_id": shipment.id, "route": shipment.route.get("coordinates", []),
-            "origin": {"name": shipment.origin_name, "lat": shipment.origin_lat, "lon": shipment.origin_lon},
-            "port": {"name": port.name, "lat": port.lat, "lon": port.lon} if port else None,
-            "pings": [{"at": utc(p.at).isoformat(), "lat": p.lat, "lon": p.lon} for p in reversed(pings)],
-            "events": [{"biz_step": e.biz_step, "at": utc(e.event_time).isoformat(), "lat": e.lat, "lon": e.lon}
-                       for e in events]}
+    return {
+        "shipment_id": shipment.id,
+        "route": shipment.route.get("coordinates", []),
+        "origin": {"name": shipment.origin_name, "lat": shipment.origin_lat, "lon": shipment.origin_lon},
+        "port": {"name": port.name, "lat": port.lat, "lon": port.lon} if port else None,
+        "pings": [{"at": utc(p.at).isoformat(), "lat": p.lat, "lon": p.lon} for p in reversed(pings)],
+        "events": [
+            {"biz_step": e.biz_step, "at": utc(e.event_time).isoformat(), "lat": e.lat, "lon": e.lon} for e in events
+        ],
+    }

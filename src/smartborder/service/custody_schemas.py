@@ -42,8 +42,9 @@ class PlaceIn(BaseModel):
 
 class OriginIn(PlaceIn):
     facility_id: str = Field(min_length=1, max_length=64)
-    audit_status: AuditStatus = Field(description="the facility's security audit: only 'certified' counts "
-                                                  "for pre-inspection")
+    audit_status: AuditStatus = Field(
+        description="the facility's security audit: only 'certified' counts for pre-inspection"
+    )
 
 
 class ShipmentIn(BaseModel):
@@ -107,6 +108,7 @@ class PingBatch(BaseModel):
 # ---- responses ----------------------------------------------------------------------------------
 # What the routes return, so the OpenAPI document types every field and clients can generate
 # code. Fields the routes add later are allowed through (extra="allow") rather than dropped.
+
 
 class OriginOut(BaseModel):
     facility_id: str

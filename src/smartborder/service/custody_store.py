@@ -62,25 +62,44 @@ def port_place(code: str) -> Place | None:
 
 
 @lru_cache(maxsize=4096)
-def _plan(shipment_id: str, route_json: str, origin: Place, port_code: str, seal: str, minutes: float,
-          stops: tuple[Place, ...], thresholds_json: str) -> Plan:
+def _plan(
+    shipment_id: str,
+    route_json: str,
+    origin: Place,
+    port_code: str,
+    seal: str,
+    minutes: float,
+    stops: tuple[Place, ...],
+    thresholds_json: str,
+) -> Plan:
     import json
 
     port = port_place(port_code)
     assert port is not None, f"port {port_code} was checked at declaration"
-    return Plan(route=Route.from_geojson(json.loads(route_json)), origin=origin, port=port, seal_number=seal,
-                expected_transit=dt.timedelta(minutes=minutes), planned_stops=stops,
-                thresholds=Thresholds.model_validate_json(thresholds_json))
+    return Plan(
+        route=Route.from_geojson(json.loads(route_json)),
+        origin=origin,
+        port=port,
+        seal_number=seal,
+        expected_transit=dt.timedelta(minutes=minutes),
+        planned_stops=stops,
+        thresholds=Thresholds.model_validate_json(thresholds_json),
+    )
 
 
 def plan_of(shipment: Shipment) -> Plan:
     import json
 
-    return _plan(shipment.id, json.dumps(shipment.route, sort_keys=True),
-                 Place(shipment.origin_name, shipment.origin_lat, shipment.origin_lon), shipment.destination_port,
-                 shipment.seal_number, shipment.expected_transit_min,
-                 tuple(Place(p["name"], p["lat"], p["lon"]) for p in shipment.planned_stops),
-                 json.dumps(shipment.thresholds, sort_keys=True))
+    return _plan(
+        shipment.id,
+        json.dumps(shipment.route, sort_keys=True),
+        Place(shipment.origin_name, shipment.origin_lat, shipment.origin_lon),
+        shipment.destination_port,
+        shipment.seal_number,
+        shipment.expected_transit_min,
+        tuple(Place(p["name"], p["lat"], p["lon"]) for p in shipment.planned_stops),
+        json.dumps(shipment.thresholds, sort_keys=True),
+    )
 
 
 def state_of(shipment: Shipment) -> CustodyState:
@@ -88,8 +107,9 @@ def state_of(shipment: Shipment) -> CustodyState:
 
 
 def anomalies_of(session: Session, shipment_id: str) -> list[Anomaly]:
-    rows = session.scalars(select(AnomalyRow).where(AnomalyRow.shipment_id == shipment_id)
-                           .order_by(AnomalyRow.at, AnomalyRow.id))
+    rows = session.scalars(
+        select(AnomalyRow).where(AnomalyRow.shipment_id == shipment_id).order_by(AnomalyRow.at, AnomalyRow.id)
+    )
     return [Anomaly(r.kind, utc(r.at), r.evidence) for r in rows]
 
 
@@ -114,8 +134,15 @@ def store_pings(session: Session, rows: list[tuple[Any, ...]]) -> None:
 def save(session: Session, shipment: Shipment, state: CustodyState, found: list[Anomaly]) -> None:
     """Store new findings and the state they leave (which counts them in its worst severity)."""
     for anomaly in found:
-        session.add(AnomalyRow(shipment_id=shipment.id, kind=anomaly.kind, severity=anomaly.severity,
-                               at=anomaly.at, evidence=anomaly.evidence))
+        session.add(
+            AnomalyRow(
+                shipment_id=shipment.id,
+                kind=anomaly.kind,
+                severity=anomaly.severity,
+                at=anomaly.at,
+                evidence=anomaly.evidence,
+            )
+        )
     shipment.state = state.model_dump(mode="json")
     shipment.phase = state.phase
     shipment.custody_status = status_of([], state)
@@ -124,5 +151,6 @@ def save(session: Session, shipment: Shipment, state: CustodyState, found: list[
 def explanation(session: Session, shipment: Shipment, now: dt.datetime | None = None) -> Explanation:
     state = state_of(shipment)
     recorded = anomalies_of(session, shipment.id) if state.worst else []  # none recorded: no query
-    return explain(plan_of(shipment), state, recorded, shipment.seal_class, shipment.origin_audit_status,
-                   now or clock.now())
+    return explain(
+        plan_of(shipment), state, recorded, shipment.seal_class, shipment.origin_audit_status, now or clock.now()
+    )

@@ -72,6 +72,7 @@ def _create_engine(url: str, writer: bool) -> Engine:
             connection.isolation_level = None  # we say BEGIN ourselves
 
     if writer:
+
         @event.listens_for(engine, "begin")
         def _begin(connection):  # type: ignore[no-untyped-def]
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -102,11 +103,14 @@ def require_existing(url: str, table: str) -> None:
         with engine_for(url).connect() as connection:
             present = inspect(connection).has_table(table)
     except OperationalError as exc:
-        raise SmartborderError(f"db: cannot open {parsed.render_as_string(hide_password=True)}: "
-                               f"{str(exc.orig).strip()}") from None
+        raise SmartborderError(
+            f"db: cannot open {parsed.render_as_string(hide_password=True)}: {str(exc.orig).strip()}"
+        ) from None
     if not present:
-        raise SmartborderError(f"db: {parsed.render_as_string(hide_password=True)} holds no smartborder {table} "
-                               "table (not a smartborder database?)")
+        raise SmartborderError(
+            f"db: {parsed.render_as_string(hide_password=True)} holds no smartborder {table} "
+            "table (not a smartborder database?)"
+        )
 
 
 def upgrade(url: str) -> None:

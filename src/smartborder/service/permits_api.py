@@ -35,31 +35,40 @@ router = APIRouter(tags=["permits"])
 
 
 @router.post("/persons", status_code=201, response_model=PersonOut)
-def create_person(*, body: PersonIn, session: WriteSession,
-                  caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
+def create_person(
+    *, body: PersonIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
     return ops.create_person(session, caller, body)
 
 
 @router.get("/persons/{person_id}", response_model=PersonWithRecords)
-def read_person(*, person_id: str, session: ReadSession,
-                caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def read_person(
+    *, person_id: str, session: ReadSession, caller: Caller = Depends(require("applicant", *OFFICERS))
+) -> dict[str, object]:
     return ops.read_person(session, caller, person_id)
 
 
 @router.post("/persons/{person_id}/records", status_code=201, response_model=RecordOut)
-def add_record(*, person_id: str, body: RecordIn, session: WriteSession,
-               caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def add_record(
+    *, person_id: str, body: RecordIn, session: WriteSession, caller: Caller = Depends(require("applicant", *OFFICERS))
+) -> dict[str, object]:
     """Holders file their own reports and employment (seed: 'inform ... electronically of their
     address and place of employment'); officers record the rest."""
     return ops.add_record(session, caller, person_id, body)
 
 
 @router.get("/persons/{person_id}/eligibility", response_model=DecisionOut)
-def eligibility(*, person_id: str, question: QuestionName, on: Day,
-                announced: Day | None = None, issued: Day | None = None,
-                certified_crossings: Annotated[int | None, Query(ge=0, le=MAX_CERTIFIED_CROSSINGS)] = None,
-                session: ReadSession,
-                caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def eligibility(
+    *,
+    person_id: str,
+    question: QuestionName,
+    on: Day,
+    announced: Day | None = None,
+    issued: Day | None = None,
+    certified_crossings: Annotated[int | None, Query(ge=0, le=MAX_CERTIFIED_CROSSINGS)] = None,
+    session: ReadSession,
+    caller: Caller = Depends(require("applicant", *OFFICERS)),
+) -> dict[str, object]:
     """The answer to *question* on any date *on* — the same names and rules as `smartborder permits
     check -q` and `smartborder.rules.questions.ask`. ``announced``: the resident program's
     announcement; ``issued``: the resident permit's issue date."""
@@ -67,34 +76,47 @@ def eligibility(*, person_id: str, question: QuestionName, on: Day,
 
 
 @router.post("/persons/{person_id}/eligibility", response_model=DecisionOut)
-def eligibility_under_reform(*, person_id: str, body: EligibilityIn, session: ReadSession,
-                             caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def eligibility_under_reform(
+    *,
+    person_id: str,
+    body: EligibilityIn,
+    session: ReadSession,
+    caller: Caller = Depends(require("applicant", *OFFICERS)),
+) -> dict[str, object]:
     """The same question as ``GET``, as a body that may carry a reform (dated parameter values
     added to the shipped ones): what `smartborder permits check --reform FILE` asks on the CLI."""
     return ops.eligibility_under(session, caller, person_id, body)
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationOut)
-def file_application(*, body: ApplicationIn, session: WriteSession,
-                     caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def file_application(
+    *, body: ApplicationIn, session: WriteSession, caller: Caller = Depends(require("applicant", *OFFICERS))
+) -> dict[str, object]:
     return ops.file_application(session, caller, body)
 
 
 @router.post("/applications/{application_id}/decide", response_model=ApplicationDecisionOut)
-def decide_application(*, application_id: str, body: DecideIn, session: WriteSession,
-                       caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
+def decide_application(
+    *, application_id: str, body: DecideIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
     return ops.decide_application(session, caller, application_id, body)
 
 
 @router.get("/applications", response_model=ApplicationPage)
-def list_applications(*, status: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0, session: ReadSession,
-                      caller: Caller = Depends(require("applicant", *OFFICERS))) -> dict[str, object]:
+def list_applications(
+    *,
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    session: ReadSession,
+    caller: Caller = Depends(require("applicant", *OFFICERS)),
+) -> dict[str, object]:
     return ops.list_applications(session, caller, status, limit, offset)
 
 
 @router.post("/applications/release", response_model=ReleaseOut)
-def release_waiting(*, body: ReleaseIn, session: WriteSession,
-                    caller: Caller = Depends(require(*OFFICERS))) -> dict[str, object]:
+def release_waiting(
+    *, body: ReleaseIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
     """Serve the waiting list from the cap of the year of ``on``, in filing order."""
     return ops.release_waiting(session, caller, body.on)

@@ -59,11 +59,19 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
         else:
             events[r.kind].append(r.start)
     try:
-        return rules.History.model_validate({
-            "person_id": person.person_id, "basis": person.basis, "background_check": person.background_check,
-            "resided_in_us_since": person.resided_in_us_since, "illegal_crossings": events["illegal_crossing"],
-            "felony_convictions": events["felony_conviction"], "reports": reports,
-            "employment": spells["employment"], "permits": spells["permit"]})
+        return rules.History.model_validate(
+            {
+                "person_id": person.person_id,
+                "basis": person.basis,
+                "background_check": person.background_check,
+                "resided_in_us_since": person.resided_in_us_since,
+                "illegal_crossings": events["illegal_crossing"],
+                "felony_convictions": events["felony_conviction"],
+                "reports": reports,
+                "employment": spells["employment"],
+                "permits": spells["permit"],
+            }
+        )
     except ValidationError as exc:
         raise RuleInputError(describe(exc)) from None
 
@@ -72,8 +80,9 @@ def create_person(session: Session, caller: Caller, body: PersonIn) -> dict[str,
     if session.get(Person, body.person_id) is not None:
         raise Conflict("person_id", f"person {body.person_id!r} already exists")
     if body.resided_in_us_since is not None and body.resided_in_us_since > clock.today():
-        raise Invalid("resided_in_us_since", f"{body.resided_in_us_since} is in the future; a record describes what "
-                                             "has happened")
+        raise Invalid(
+            "resided_in_us_since", f"{body.resided_in_us_since} is in the future; a record describes what has happened"
+        )
     session.add(Person(**body.model_dump()))
     record(session, caller.label, "person.create", body.person_id, body.model_dump(mode="json"))
     session.commit()
@@ -83,11 +92,21 @@ def create_person(session: Session, caller: Caller, body: PersonIn) -> dict[str,
 def read_person(session: Session, caller: Caller, person_id: str) -> dict[str, object]:
     _may_see(caller, person_id)
     person = _person(session, person_id)
-    records = session.scalars(select(PersonRecord).where(PersonRecord.person_id == person_id).order_by(PersonRecord.start))
-    return {**PersonIn.model_validate(person, from_attributes=True).model_dump(mode="json"),
-            "records": [{"kind": r.kind, "start": r.start.isoformat(), "end": r.end.isoformat() if r.end else None,
-                         **({"address": r.address, "employer": r.employer} if r.kind == "report" else {})}
-                        for r in records]}
+    records = session.scalars(
+        select(PersonRecord).where(PersonRecord.person_id == person_id).order_by(PersonRecord.start)
+    )
+    return {
+        **PersonIn.model_validate(person, from_attributes=True).model_dump(mode="json"),
+        "records": [
+            {
+                "kind": r.kind,
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat() if r.end else None,
+                **({"address": r.address, "employer": r.employer} if r.kind == "report" else {}),
+            }
+            for r in records
+        ],
+    }
 
 
 def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn) -> dict[str, object]:
@@ -115,8 +134,14 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
             if getattr(body, field) is not None:
                 raise Invalid(field, f"only a report states an {field}, not a {body.kind}")
     person = _person(session, person_id)
-    new = PersonRecord(person_id=person_id, kind=body.kind, start=body.start, end=body.end, address=body.address,
-                       employer=body.employer)
+    new = PersonRecord(
+        person_id=person_id,
+        kind=body.kind,
+        start=body.start,
+        end=body.end,
+        address=body.address,
+        employer=body.employer,
+    )
     history_of(session, person, extra=new)  # refuses overlaps before anything is written
     session.add(new)
     record(session, caller.label, "record.add", person_id, body.model_dump(mode="json", exclude_none=True))
@@ -125,15 +150,24 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
 
 
 #: The question each kind of application asks (``rules.questions``' names).
-QUESTION_OF_KIND = {"work_permit": "apply", "renewal": "renew", "residency": "residency",
-                    "resident_permit": "resident-permit"}
+QUESTION_OF_KIND = {
+    "work_permit": "apply",
+    "renewal": "renew",
+    "residency": "residency",
+    "resident_permit": "resident-permit",
+}
 
 
-def _judge(question: str, history: rules.History, on: dt.date, announced: dt.date | None = None,
-           issued: dt.date | None = None, certified_crossings: int | None = None) -> rules.Decision:
+def _judge(
+    question: str,
+    history: rules.History,
+    on: dt.date,
+    announced: dt.date | None = None,
+    issued: dt.date | None = None,
+    certified_crossings: int | None = None,
+) -> rules.Decision:
     try:
-        return ask(question, history, on, announced=announced, issued=issued,
-                   certified_crossings=certified_crossings)
+        return ask(question, history, on, announced=announced, issued=issued, certified_crossings=certified_crossings)
     except RuleInputError as exc:
         field, _, problem = str(exc).partition(": ")
         raise Invalid(field, problem or str(exc)) from None
@@ -155,13 +189,21 @@ def eligibility_under(session: Session, caller: Caller, person_id: str, body: El
         except RuleInputError as exc:
             raise Invalid("reform", str(exc).removeprefix("reform: ")) from None
     with scope:
-        return eligibility(session, caller, person_id, body.question, body.on, body.announced,
-                           body.certified_crossings, body.issued)
+        return eligibility(
+            session, caller, person_id, body.question, body.on, body.announced, body.certified_crossings, body.issued
+        )
 
 
-def eligibility(session: Session, caller: Caller, person_id: str, question: str, on: dt.date,
-                announced: dt.date | None = None, certified_crossings: int | None = None,
-                issued: dt.date | None = None) -> dict[str, object]:
+def eligibility(
+    session: Session,
+    caller: Caller,
+    person_id: str,
+    question: str,
+    on: dt.date,
+    announced: dt.date | None = None,
+    certified_crossings: int | None = None,
+    issued: dt.date | None = None,
+) -> dict[str, object]:
     """The timeline engine: the answer to *question* (``rules.questions``) on any date *on*."""
     _may_see(caller, person_id)
     history = history_of(session, _person(session, person_id))
@@ -187,18 +229,38 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
 
 def _granted_in(session: Session, year: int) -> int:
     """Work permits granted by decisions dated in *year* (what counts against that year's cap)."""
-    return session.scalar(select(func.count()).select_from(DecisionRecord).join(
-        Application, Application.id == DecisionRecord.application_id).where(
-        Application.kind == "work_permit", DecisionRecord.granted.is_(True),
-        DecisionRecord.on >= dt.date(year, 1, 1), DecisionRecord.on <= dt.date(year, 12, 31))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(DecisionRecord)
+            .join(Application, Application.id == DecisionRecord.application_id)
+            .where(
+                Application.kind == "work_permit",
+                DecisionRecord.granted.is_(True),
+                DecisionRecord.on >= dt.date(year, 1, 1),
+                DecisionRecord.on <= dt.date(year, 12, 31),
+            )
+        )
+        or 0
+    )
 
 
 def _waiting_ahead(session: Session, application: Application) -> int:
     """Work-permit applications waiting that were filed before this one (they are served first)."""
-    return session.scalar(select(func.count()).select_from(Application).where(
-        Application.kind == "work_permit", Application.status == "waiting", Application.id != application.id,
-        (Application.filed < application.filed)
-        | ((Application.filed == application.filed) & (Application.id < application.id)))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Application)
+            .where(
+                Application.kind == "work_permit",
+                Application.status == "waiting",
+                Application.id != application.id,
+                (Application.filed < application.filed)
+                | ((Application.filed == application.filed) & (Application.id < application.id)),
+            )
+        )
+        or 0
+    )
 
 
 def decide_application(session: Session, caller: Caller, application_id: str, body: DecideIn) -> dict[str, object]:
@@ -216,21 +278,34 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     if on < application.filed:
         raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))
-    decision = _judge(QUESTION_OF_KIND[application.kind], history, on, body.announced,
-                      certified_crossings=body.certified_crossings)
+    decision = _judge(
+        QUESTION_OF_KIND[application.kind], history, on, body.announced, certified_crossings=body.certified_crossings
+    )
     if application.kind == "work_permit" and decision.granted:
         cap = rules.parameters.param("work_permit.annual_cap", on)
         room = cap - _granted_in(session, on.year)
         ahead = _waiting_ahead(session, application)
         if room <= ahead:
-            why = (f"the {on.year} cap of {cap:,} permits is reached; the application waits for the next year's cap"
-                   if room <= 0 else
-                   f"{ahead:,} application(s) filed earlier wait for the {room:,} permit(s) left in {on.year}; "
-                   "this one waits behind them")
+            why = (
+                f"the {on.year} cap of {cap:,} permits is reached; the application waits for the next year's cap"
+                if room <= 0
+                else f"{ahead:,} application(s) filed earlier wait for the {room:,} permit(s) left in {on.year}; "
+                "this one waits behind them"
+            )
             decision = rules.Decision(decision.question, on, False, [why], ["annual_cap"], decision.notes)
-    application.status = "granted" if decision.granted else ("waiting" if decision.rules == ["annual_cap"] else "refused")
-    session.add(DecisionRecord(application_id=application.id, on=on, granted=decision.granted,
-                               reasons=decision.reasons, rules=decision.rules, decided_by=caller.label))
+    application.status = (
+        "granted" if decision.granted else ("waiting" if decision.rules == ["annual_cap"] else "refused")
+    )
+    session.add(
+        DecisionRecord(
+            application_id=application.id,
+            on=on,
+            granted=decision.granted,
+            reasons=decision.reasons,
+            rules=decision.rules,
+            decided_by=caller.label,
+        )
+    )
     record(session, caller.label, "application.decide", application.id, decision.as_dict())
     session.commit()
     return {"id": application.id, "status": application.status, **decision.as_dict()}
@@ -240,9 +315,13 @@ def release_waiting(session: Session, caller: Caller, on: dt.date) -> dict[str, 
     """Serve the waiting list from the cap of *on*'s year: waiting work-permit applications are
     decided again in the order they were filed, each granted while the year has room (and
     refused if no longer eligible); those beyond the room keep waiting."""
-    queue = list(session.scalars(select(Application).where(
-        Application.kind == "work_permit", Application.status == "waiting", Application.filed <= on)
-        .order_by(Application.filed, Application.id)))
+    queue = list(
+        session.scalars(
+            select(Application)
+            .where(Application.kind == "work_permit", Application.status == "waiting", Application.filed <= on)
+            .order_by(Application.filed, Application.id)
+        )
+    )
     outcome: dict[str, list[str]] = {"granted": [], "refused": [], "waiting": []}
     for application in queue:
         decided = decide_application(session, caller, application.id, DecideIn(on=on))
@@ -250,13 +329,20 @@ def release_waiting(session: Session, caller: Caller, on: dt.date) -> dict[str, 
     return {"on": on.isoformat(), **outcome}
 
 
-def list_applications(session: Session, caller: Caller, status: str | None = None, limit: int = 50,
-                      offset: int = 0) -> dict[str, object]:
+def list_applications(
+    session: Session, caller: Caller, status: str | None = None, limit: int = 50, offset: int = 0
+) -> dict[str, object]:
     query = select(Application).order_by(Application.created_at, Application.id)
     if caller.role == "applicant":
         query = query.where(Application.person_id == caller.subject)
     if status:
         query = query.where(Application.status == status)
     rows = session.scalars(query.offset(offset).limit(limit)).all()
-    return {"items": [{"id": a.id, "person_id": a.person_id, "kind": a.kind, "filed": a.filed.isoformat(),
-                       "status": a.status} for a in rows], "limit": limit, "offset": offset}
+    return {
+        "items": [
+            {"id": a.id, "person_id": a.person_id, "kind": a.kind, "filed": a.filed.isoformat(), "status": a.status}
+            for a in rows
+        ],
+        "limit": limit,
+        "offset": offset,
+    }

@@ -34,8 +34,9 @@ Day = Annotated[dt.date, BeforeValidator(_iso_day)]
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
 #: The questions of ``rules.questions``, one name each on the CLI, over HTTP and in Python.
-QuestionName = Literal["apply", "renew", "residency", "resident-permit", "deportation-protection", "citizenship",
-                       "benefits"]
+QuestionName = Literal[
+    "apply", "renew", "residency", "resident-permit", "deportation-protection", "citizenship", "benefits"
+]
 
 
 class PersonIn(BaseModel):
@@ -54,8 +55,9 @@ class RecordIn(BaseModel):
     start: Day = Field(description="the day of the event, or the first day of a spell")
     end: Day | None = Field(default=None, description="last day of a spell (employment, permit)")
     address: str | None = Field(default=None, min_length=1, max_length=500, description="a report: the address")
-    employer: str | None = Field(default=None, min_length=1, max_length=200,
-                                 description="a report: the place of employment")
+    employer: str | None = Field(
+        default=None, min_length=1, max_length=200, description="a report: the place of employment"
+    )
 
 
 class ApplicationIn(BaseModel):
@@ -76,6 +78,7 @@ class DecideIn(BaseModel):
 
 
 # ---- responses ----------------------------------------------------------------------------------
+
 
 class PersonOut(BaseModel):
     person_id: str
@@ -104,7 +107,8 @@ class ReformIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     values: dict[str, dict[str, int | float | list[str]]] = Field(
-        min_length=1, max_length=50, description='e.g. {"work_permit.report_interval_months": {"2026-07-01": 2}}')
+        min_length=1, max_length=50, description='e.g. {"work_permit.report_interval_months": {"2026-07-01": 2}}'
+    )
 
 
 class EligibilityIn(BaseModel):

@@ -46,57 +46,61 @@ def _rng(request: Request) -> np.random.Generator:
 
 
 @router.post("/arrivals", status_code=201, response_model=ArrivalOut)
-def arrival(*, body: ArrivalIn, request: Request, session: WriteSession,
-            caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
+def arrival(
+    *, body: ArrivalIn, request: Request, session: WriteSession, caller: Caller = Depends(require(*BOOTH))
+) -> dict[str, object]:
     """Lane, channel, score and the reasons for one arriving shipment or card."""
     return ops.arrival(session, caller, body, _rng(request))
 
 
 @router.post("/arrivals/{arrival_id}/outcome", status_code=201, response_model=OutcomeOut)
-def outcome(*, arrival_id: str, body: OutcomeIn, session: WriteSession,
-            caller: Caller = Depends(require(*BOOTH))) -> dict[str, object]:
+def outcome(
+    *, arrival_id: str, body: OutcomeIn, session: WriteSession, caller: Caller = Depends(require(*BOOTH))
+) -> dict[str, object]:
     """Record what an inspection found; every profile the arrival matched learns from it."""
     return ops.outcome(session, caller, arrival_id, body)
 
 
 @router.get("/targeting/profiles", response_model=ProfilesOut)
-def read_profiles(*, session: ReadSession,
-                  caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
+def read_profiles(*, session: ReadSession, caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
     """Profiles in force, with the learned hit rate of each (posterior mean and 90 % interval)."""
     return ops.read_profiles(session)
 
 
 @router.put("/targeting/profiles", status_code=201, response_model=ProfilesWritten)
-def write_profiles(*, body: dict[str, Any], session: WriteSession,
-                   caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
+def write_profiles(
+    *, body: dict[str, Any], session: WriteSession, caller: Caller = Depends(require(*ANALYSTS))
+) -> dict[str, object]:
     """A new version of the profiles (the whole set); learned counts carry over by profile id."""
     return ops.write_profiles(session, caller, body)
 
 
 @router.get("/targeting/policy", response_model=PolicyOut)
-def read_policy(*, session: ReadSession,
-                caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
+def read_policy(*, session: ReadSession, caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
     return ops.read_policy(session)
 
 
 @router.put("/targeting/policy", status_code=201, response_model=PolicyWritten)
-def write_policy(*, body: PolicyIn, session: WriteSession,
-                 caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
+def write_policy(
+    *, body: PolicyIn, session: WriteSession, caller: Caller = Depends(require(*ANALYSTS))
+) -> dict[str, object]:
     """Thresholds set by hand."""
     return ops.write_policy(session, caller, body)
 
 
 @router.post("/targeting/policy/fit", status_code=201, response_model=PolicyWritten)
-def fit(*, body: FitIn, session: WriteSession,
-        caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
+def fit(*, body: FitIn, session: WriteSession, caller: Caller = Depends(require(*ANALYSTS))) -> dict[str, object]:
     """Thresholds that spend *inspection_rate* on recent arrivals, rescored with today's profiles."""
     return ops.fit(session, caller, body)
 
 
 @router.get("/targeting/stats", response_model=StatsOut)
-def stats(*, since: Annotated[dt.date | None, Query(description="first day counted")] = None,
-          session: ReadSession,
-          caller: Caller = Depends(require(*READERS))) -> dict[str, object]:
+def stats(
+    *,
+    since: Annotated[dt.date | None, Query(description="first day counted")] = None,
+    session: ReadSession,
+    caller: Caller = Depends(require(*READERS)),
+) -> dict[str, object]:
     """What customs services publish: inspection rate, targeted and random hit rates apart,
     and minutes from the lane decision to the recorded outcome (time to release).
 

@@ -57,8 +57,9 @@ def _went_quiet(state: Any, thresholds: Any, expected_minutes: float) -> bool:
 def _facility_standing(session: Session, facility_id: str, on: dt.date) -> tuple[bool, float | None] | None:
     """(trusted, months since certified) from the trusted registry's certification events."""
     table = CertEventRow
-    rows = session.execute(select(table.kind, table.on, table.reason).where(table.facility_id == facility_id)
-                           .order_by(table.on, table.id)).all()
+    rows = session.execute(
+        select(table.kind, table.on, table.reason).where(table.facility_id == facility_id).order_by(table.on, table.id)
+    ).all()
     if not rows:
         return None
     state = standing([CertEvent(kind, day, reason) for kind, day, reason in rows], on)  # type: ignore[arg-type]
@@ -82,11 +83,16 @@ def shipment_facts(session: Session, shipment_id: str, on: dt.date) -> tuple[dic
     if custody == "intact" and _went_quiet(*row[12:15]):
         custody = "suspect"
     facts = {
-        "kind": "shipment", "trusted": trusted, "program": "FAST" if trusted else "none",
+        "kind": "shipment",
+        "trusted": trusted,
+        "program": "FAST" if trusted else "none",
         "custody": custody if custody in ("intact", "suspect", "broken") else "untracked",
-        "facility_audited": audited, "goods": goods_category(goods), "months_since_certification": months,
+        "facility_audited": audited,
+        "goods": goods_category(goods),
+        "months_since_certification": months,
         "shipper_history": _history(bool(row[6]), bool(row[7])),
-        "carrier_history": _history(bool(row[8]), bool(row[9])), "route_anomaly": bool(row[10]),
+        "carrier_history": _history(bool(row[8]), bool(row[9])),
+        "route_anomaly": bool(row[10]),
     }
     return facts, shipper, carrier
 
@@ -97,14 +103,24 @@ def card_facts(session: Session, card_id: str, on: dt.date) -> dict[str, Any] | 
     if card is None:
         return None
     active = card.status == "active" and card.issued <= on <= card.expires
-    crossings = session.scalar(select(func.count()).select_from(Crossing).where(
-        Crossing.card_id == card_id, Crossing.on > on - dt.timedelta(days=365)))
-    violation = session.scalar(select(ArrivalRow.id).where(
-        ArrivalRow.card_id.in_(select(Card.id).where(Card.person_id == card.person_id)),
-        ArrivalRow.found.is_(True)).limit(1))
+    crossings = session.scalar(
+        select(func.count())
+        .select_from(Crossing)
+        .where(Crossing.card_id == card_id, Crossing.on > on - dt.timedelta(days=365))
+    )
+    violation = session.scalar(
+        select(ArrivalRow.id)
+        .where(
+            ArrivalRow.card_id.in_(select(Card.id).where(Card.person_id == card.person_id)), ArrivalRow.found.is_(True)
+        )
+        .limit(1)
+    )
     program = card.program if active and card.program in ("SENTRI", "FAST") else "none"
     return {
-        "kind": "traveller", "trusted": active and program != "none", "program": program,
-        "crossings_last_year": float(crossings or 0), "prior_violation": violation is not None,
+        "kind": "traveller",
+        "trusted": active and program != "none",
+        "program": program,
+        "crossings_last_year": float(crossings or 0),
+        "prior_violation": violation is not None,
         "months_since_certification": (on - card.issued).days / 30.44 if active else None,
     }

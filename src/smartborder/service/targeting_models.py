@@ -55,8 +55,10 @@ class ArrivalRow(Base):
     """One lane decision at arrival: the facts scored, the score, channel, lane and why."""
 
     __tablename__ = "targeting_arrivals"
-    __table_args__ = (Index("ix_targeting_arrivals_shipper_found", "shipper_org", "found"),
-                      Index("ix_targeting_arrivals_carrier_found", "carrier_org", "found"))
+    __table_args__ = (
+        Index("ix_targeting_arrivals_shipper_found", "shipper_org", "found"),
+        Index("ix_targeting_arrivals_carrier_found", "carrier_org", "found"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     shipment_id: Mapped[str | None] = mapped_column(String(36), index=True)
     card_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -46,8 +46,10 @@ SELECT (SELECT document FROM targeting_profile_sets ORDER BY id DESC LIMIT 1),
        (SELECT yellow_threshold FROM targeting_policies ORDER BY id DESC LIMIT 1),
        (SELECT random_rate FROM targeting_policies ORDER BY id DESC LIMIT 1)
 """
-IN_FORCE_BY_DIALECT = {"postgresql": text(IN_FORCE.format(concat="string_agg")),
-                       "sqlite": text(IN_FORCE.format(concat="group_concat"))}
+IN_FORCE_BY_DIALECT = {
+    "postgresql": text(IN_FORCE.format(concat="string_agg")),
+    "sqlite": text(IN_FORCE.format(concat="group_concat")),
+}
 
 
 def in_force(session: Session) -> tuple[targeting.ProfileSet, ChannelPolicy]:
@@ -100,17 +102,42 @@ def arrival(session: Session, caller: Caller, body: ArrivalIn, rng: np.random.Ge
     assert decision.lane is not None  # asked for (with_lanes defaults to True)
     channel = targeting.CHANNELS[int(decision.channel[0])]
     reasons = targeting.reasons(profiles, scores)
-    row = ArrivalRow(id=str(uuid.uuid4()), shipment_id=body.shipment_id, card_id=body.card_id, port=body.port,
-                     shipper_org=shipper, carrier_org=carrier, attributes=targeting.record(columns),
-                     score=float(scores.score[0]), channel=channel, lane=str(decision.lane[0]),
-                     random=bool(decision.random[0]), matched=[str(r["profile"]) for r in reasons],
-                     profile_version=profiles.version, decided_by=caller.label)
+    row = ArrivalRow(
+        id=str(uuid.uuid4()),
+        shipment_id=body.shipment_id,
+        card_id=body.card_id,
+        port=body.port,
+        shipper_org=shipper,
+        carrier_org=carrier,
+        attributes=targeting.record(columns),
+        score=float(scores.score[0]),
+        channel=channel,
+        lane=str(decision.lane[0]),
+        random=bool(decision.random[0]),
+        matched=[str(r["profile"]) for r in reasons],
+        profile_version=profiles.version,
+        decided_by=caller.label,
+    )
     session.add(row)
-    out = {"arrival_id": row.id, "lane": row.lane, "channel": channel, "score": round(row.score, 6),
-           "random_selection": row.random, "reasons": reasons, "profile_version": profiles.version,
-           "facts": row.attributes, "shipment_id": body.shipment_id, "card_id": body.card_id}
-    record(session, caller.label, "arrival.decide", row.id,
-           {k: out[k] for k in ("lane", "channel", "score", "random_selection", "shipment_id", "card_id")})
+    out = {
+        "arrival_id": row.id,
+        "lane": row.lane,
+        "channel": channel,
+        "score": round(row.score, 6),
+        "random_selection": row.random,
+        "reasons": reasons,
+        "profile_version": profiles.version,
+        "facts": row.attributes,
+        "shipment_id": body.shipment_id,
+        "card_id": body.card_id,
+    }
+    record(
+        session,
+        caller.label,
+        "arrival.decide",
+        row.id,
+        {k: out[k] for k in ("lane", "channel", "score", "random_selection", "shipment_id", "card_id")},
+    )
     session.commit()
     return out
 
@@ -125,13 +152,19 @@ def outcome(session: Session, caller: Caller, arrival_id: str, body: OutcomeIn) 
     row.found = body.found
     session.add(OutcomeRow(arrival_id=arrival_id, found=body.found, note=body.note, recorded_by=caller.label))
     for profile_id in row.matched:
-        stat = session.get(ProfileStat, profile_id, with_for_update=True) or ProfileStat(profile_id=profile_id, hits=0,
-                                                                                         inspections=0)
+        stat = session.get(ProfileStat, profile_id, with_for_update=True) or ProfileStat(
+            profile_id=profile_id, hits=0, inspections=0
+        )
         stat.inspections += 1
         stat.hits += int(body.found)
         session.add(stat)
-    record(session, caller.label, "arrival.outcome", arrival_id,
-           {"found": body.found, "note": body.note, "profiles": row.matched, "random": row.random})
+    record(
+        session,
+        caller.label,
+        "arrival.outcome",
+        arrival_id,
+        {"found": body.found, "note": body.note, "profiles": row.matched, "random": row.random},
+    )
     session.commit()
     return {"arrival_id": arrival_id, "found": body.found, "profiles": row.matched}
 
@@ -142,7 +175,7 @@ def read_profiles(session: Session) -> dict[str, object]:
     out = profiles.to_dict()
     for item, p in zip(out["profile"], profiles.profiles, strict=True):  # type: ignore[call-overload]
         rate = p.hit_rate
-        item["hit_rate"] = {"mean": rate.mean, "sd": rate.variance ** 0.5, "interval_90": list(rate.interval(0.9))}
+        item["hit_rate"] = {"mean": rate.mean, "sd": rate.variance**0.5, "interval_90": list(rate.interval(0.9))}
     return out
 
 
@@ -159,24 +192,38 @@ def write_profiles(session: Session, caller: Caller, body: dict[str, Any]) -> di
     if session.scalar(select(ProfileSetRow.id).where(ProfileSetRow.version == profiles.version)):
         raise Conflict("version", f"version {profiles.version!r} exists; profile versions are never rewritten")
     document = profiles.to_dict()
-    session.add(ProfileSetRow(version=profiles.version, effective=profiles.effective, document=document,
-                              created_by=caller.label))
+    session.add(
+        ProfileSetRow(
+            version=profiles.version, effective=profiles.effective, document=document, created_by=caller.label
+        )
+    )
     record(session, caller.label, "targeting.profiles", profiles.version, document)
     session.commit()
-    return {"version": profiles.version, "effective": profiles.effective.isoformat(),
-            "profiles": [p.id for p in profiles.profiles]}
+    return {
+        "version": profiles.version,
+        "effective": profiles.effective.isoformat(),
+        "profiles": [p.id for p in profiles.profiles],
+    }
 
 
 def read_policy(session: Session) -> dict[str, object]:
     policy = in_force(session)[1]
-    return {"red_threshold": policy.red_threshold, "red_tie": policy.red_tie,
-            "yellow_threshold": policy.yellow_threshold, "random_rate": policy.random_rate}
+    return {
+        "red_threshold": policy.red_threshold,
+        "red_tie": policy.red_tie,
+        "yellow_threshold": policy.yellow_threshold,
+        "random_rate": policy.random_rate,
+    }
 
 
 def _save_policy(session: Session, caller: Caller, policy: ChannelPolicy, basis: dict[str, Any]) -> dict[str, object]:
     # Scores lie in [0, 1): a threshold of 1 selects no one, 0 everyone (fits give ±inf).
-    values = {"red_threshold": float(np.clip(policy.red_threshold, 0, 1)), "red_tie": policy.red_tie,
-              "yellow_threshold": float(np.clip(policy.yellow_threshold, 0, 1)), "random_rate": policy.random_rate}
+    values = {
+        "red_threshold": float(np.clip(policy.red_threshold, 0, 1)),
+        "red_tie": policy.red_tie,
+        "yellow_threshold": float(np.clip(policy.yellow_threshold, 0, 1)),
+        "random_rate": policy.random_rate,
+    }
     session.add(PolicyRow(**values, basis=basis, created_by=caller.label))
     record(session, caller.label, "targeting.policy", "policy", {**values, "basis": basis})
     session.commit()
@@ -196,8 +243,11 @@ def fit(session: Session, caller: Caller, body: FitIn) -> dict[str, object]:
         raise Invalid("window", f"need at least 100 recorded arrivals to fit on, have {len(rows)}")
     scores = targeting.score(targeting.from_records(list(rows)), in_force(session)[0])
     policy = targeting.fit_policy(scores, body.inspection_rate, body.random_share, body.document_rate)
-    basis = {**body.model_dump(), "arrivals": len(rows),
-             "expected_red_rate": targeting.expected_red_rate(scores, policy)}
+    basis = {
+        **body.model_dump(),
+        "arrivals": len(rows),
+        "expected_red_rate": targeting.expected_red_rate(scores, policy),
+    }
     return _save_policy(session, caller, policy, basis)
 
 
@@ -210,22 +260,42 @@ def stats(session: Session, since: dt.date | None = None) -> dict[str, object]:
     secondary (document checks, post-clearance audits of blue releases, later discoveries)."""
     where = [ArrivalRow.at >= dt.datetime.combine(since, dt.time(), dt.UTC)] if since else []
     total = session.scalar(select(func.count()).select_from(ArrivalRow).where(*where)) or 0
-    by_channel = dict(session.execute(select(ArrivalRow.channel, func.count()).where(*where)
-                                      .group_by(ArrivalRow.channel)).all())
+    by_channel = dict(
+        session.execute(select(ArrivalRow.channel, func.count()).where(*where).group_by(ArrivalRow.channel)).all()
+    )
     split: dict[str, dict[str, object]] = {}
-    groups: dict[str, list[Any]] = {"targeted": [ArrivalRow.random.is_(False), ArrivalRow.channel == "red"],
-                                    "random": [ArrivalRow.random.is_(True)],
-                                    "other": [ArrivalRow.random.is_(False), ArrivalRow.channel != "red"]}
+    groups: dict[str, list[Any]] = {
+        "targeted": [ArrivalRow.random.is_(False), ArrivalRow.channel == "red"],
+        "random": [ArrivalRow.random.is_(True)],
+        "other": [ArrivalRow.random.is_(False), ArrivalRow.channel != "red"],
+    }
     for label, conditions in groups.items():
-        query = select(func.count(), func.sum(func.cast(OutcomeRow.found, Integer))).select_from(OutcomeRow).join(
-            ArrivalRow, ArrivalRow.id == OutcomeRow.arrival_id).where(*conditions, *where)
+        query = (
+            select(func.count(), func.sum(func.cast(OutcomeRow.found, Integer)))
+            .select_from(OutcomeRow)
+            .join(ArrivalRow, ArrivalRow.id == OutcomeRow.arrival_id)
+            .where(*conditions, *where)
+        )
         n, hits = session.execute(query).one()
-        split[label] = {"inspections_recorded": int(n or 0), "hits": int(hits or 0),
-                        "hit_rate": (int(hits or 0) / n) if n else None}
-    waits = [(o - a).total_seconds() / 60 for a, o in session.execute(
-        select(ArrivalRow.at, OutcomeRow.at).join(OutcomeRow, OutcomeRow.arrival_id == ArrivalRow.id).where(*where)
-        .order_by(OutcomeRow.id.desc()).limit(10_000))]
-    return {"arrivals": total, "channels": by_channel,
-            "inspection_rate": by_channel.get("red", 0) / total if total else None,
-            **split,
-            "minutes_to_release_median": float(np.median(waits)) if waits else None}
+        split[label] = {
+            "inspections_recorded": int(n or 0),
+            "hits": int(hits or 0),
+            "hit_rate": (int(hits or 0) / n) if n else None,
+        }
+    waits = [
+        (o - a).total_seconds() / 60
+        for a, o in session.execute(
+            select(ArrivalRow.at, OutcomeRow.at)
+            .join(OutcomeRow, OutcomeRow.arrival_id == ArrivalRow.id)
+            .where(*where)
+            .order_by(OutcomeRow.id.desc())
+            .limit(10_000)
+        )
+    ]
+    return {
+        "arrivals": total,
+        "channels": by_channel,
+        "inspection_rate": by_channel.get("red", 0) / total if total else None,
+        **split,
+        "minutes_to_release_median": float(np.median(waits)) if waits else None,
+    }

@@ -39,8 +39,10 @@ class PolicyIn(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> PolicyIn:
         if self.yellow_threshold > self.red_threshold:
-            raise ValueError(f"yellow_threshold: {self.yellow_threshold} is above red_threshold "
-                             f"{self.red_threshold}; a score that earns yellow must not outrank red")
+            raise ValueError(
+                f"yellow_threshold: {self.yellow_threshold} is above red_threshold "
+                f"{self.red_threshold}; a score that earns yellow must not outrank red"
+            )
         return self
 
 

@@ -18,16 +18,24 @@ TRADE = (Role.SHIPPER, Role.OFFICER, Role.ANALYST, Role.ADMIN)
 
 
 @router.post("/roo-waiver", status_code=201, response_model=RooWaiverOut)
-def invoke_roo_waiver(*, body: RooWaiverIn, session: WriteSession,
-                      caller: Caller = Depends(require(Role.SHIPPER, Role.OFFICER, Role.ADMIN))) -> dict[str, Any]:
+def invoke_roo_waiver(
+    *,
+    body: RooWaiverIn,
+    session: WriteSession,
+    caller: Caller = Depends(require(Role.SHIPPER, Role.OFFICER, Role.ADMIN)),
+) -> dict[str, Any]:
     """Invoke the waiver for a year (once per firm and year): decided and recorded."""
     return ops.invoke_roo_waiver(session, caller, body)
 
 
 @router.get("/roo-waiver/{importer}/{year}", response_model=RooWaiverOut)
-def read_roo_waiver(*, importer: Annotated[str, Path(max_length=128)], year: Annotated[int, Path(ge=1994, le=2200)],
-                    session: ReadSession,
-                    caller: Caller = Depends(require(*TRADE))) -> dict[str, Any]:
+def read_roo_waiver(
+    *,
+    importer: Annotated[str, Path(max_length=128)],
+    year: Annotated[int, Path(ge=1994, le=2200)],
+    session: ReadSession,
+    caller: Caller = Depends(require(*TRADE)),
+) -> dict[str, Any]:
     return ops.read_roo_waiver(session, caller, importer, year)
 
 

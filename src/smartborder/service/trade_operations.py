@@ -26,30 +26,54 @@ def invoke_roo_waiver(session: Session, caller: Caller, body: RooWaiverIn) -> di
     """Decide and record a firm's invocation for a year (a shipper invokes for its own org)."""
     if caller.role == "shipper" and caller.org != body.importer:
         raise Forbidden("importer", "a shipper invokes the waiver for its own org only")
-    if session.scalar(select(WaiverInvocation.id).where(WaiverInvocation.importer == body.importer,
-                                                        WaiverInvocation.year == body.year)):
-        raise Conflict("year", f"{body.importer} has invoked the waiver for {body.year} already (once a year, "
-                               f"per the seed); GET /trade/roo-waiver/{body.importer}/{body.year}")
+    if session.scalar(
+        select(WaiverInvocation.id).where(
+            WaiverInvocation.importer == body.importer, WaiverInvocation.year == body.year
+        )
+    ):
+        raise Conflict(
+            "year",
+            f"{body.importer} has invoked the waiver for {body.year} already (once a year, "
+            f"per the seed); GET /trade/roo-waiver/{body.importer}/{body.year}",
+        )
     try:
-        decision = roo_waiver(body.importer, body.year,
-                              [InputImport(tariff_line=i.tariff_line, value=i.value, tariff_paid_pct=i.tariff_paid_pct)
-                               for i in body.inputs], body.importing_mfn_pct)
+        decision = roo_waiver(
+            body.importer,
+            body.year,
+            [
+                InputImport(tariff_line=i.tariff_line, value=i.value, tariff_paid_pct=i.tariff_paid_pct)
+                for i in body.inputs
+            ],
+            body.importing_mfn_pct,
+        )
     except RuleInputError as exc:
         field, _, problem = str(exc).partition(": ")
         raise Invalid(field, problem or str(exc)) from None
-    row = WaiverInvocation(importer=body.importer, year=body.year, granted=decision.granted,
-                           decision=decision.as_dict(), inputs=body.model_dump(mode="json"), invoked_by=caller.label)
+    row = WaiverInvocation(
+        importer=body.importer,
+        year=body.year,
+        granted=decision.granted,
+        decision=decision.as_dict(),
+        inputs=body.model_dump(mode="json"),
+        invoked_by=caller.label,
+    )
     session.add(row)
     session.flush()
-    record(session, caller.label, "trade.roo_waiver", f"{body.importer}/{body.year}",
-           {"granted": decision.granted, "inputs": len(body.inputs)})
+    record(
+        session,
+        caller.label,
+        "trade.roo_waiver",
+        f"{body.importer}/{body.year}",
+        {"granted": decision.granted, "inputs": len(body.inputs)},
+    )
     session.commit()
     return _view(row)
 
 
 def read_roo_waiver(session: Session, caller: Caller, importer: str, year: int) -> dict[str, Any]:
-    row = session.scalar(select(WaiverInvocation).where(WaiverInvocation.importer == importer,
-                                                        WaiverInvocation.year == year))
+    row = session.scalar(
+        select(WaiverInvocation).where(WaiverInvocation.importer == importer, WaiverInvocation.year == year)
+    )
     if row is None or (caller.role == "shipper" and caller.org != importer):
         raise NotFound("importer", f"no waiver invoked by {importer!r} for {year}")
     return _view(row)

@@ -52,8 +52,9 @@ class RooWaiverOut(BaseModel):
 
 class MfnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rates_pct: dict[Partner, RatePct] = Field(min_length=2, max_length=MAX_PARTNERS,
-                                              description="partner → MFN rate today, percent (0..1000)")
+    rates_pct: dict[Partner, RatePct] = Field(
+        min_length=2, max_length=MAX_PARTNERS, description="partner → MFN rate today, percent (0..1000)"
+    )
     start_year: int = Field(ge=1994, le=2200)
     horizon_years: int = Field(ge=1, le=100)
 

@@ -34,18 +34,6 @@ router = APIRouter(prefix="/trusted", tags=["trusted travellers"])
 STAFF = TRUSTED_STAFF
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 @router.get("/public-key", response_model=PublicKeyOut)
 def public_key(*, _: Caller = Depends(require(*ROLES))) -> dict[str, str]:
     """The key a booth installs to check cards offline (Ed25519, raw, base64url)."""
@@ -53,41 +41,51 @@ def public_key(*, _: Caller = Depends(require(*ROLES))) -> dict[str, str]:
 
 
 @router.get("/cards/{card_id}", response_model=CardOut)
-def read_card(*, card_id: str, session: ReadSession,
-              caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
+def read_card(
+    *, card_id: str, session: ReadSession, caller: Caller = Depends(require("applicant", *STAFF))
+) -> dict[str, object]:
     return ops.read_card(session, caller, card_id)
 
 
 @router.post("/cards/{card_id}/revoke", response_model=CardOut)
-def revoke(*, card_id: str, body: ReasonIn, session: WriteSession,
-           caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
+def revoke(
+    *, card_id: str, body: ReasonIn, session: WriteSession, caller: Caller = Depends(require(*VETTERS))
+) -> dict[str, object]:
     """Revoke with a reason; the holder's biometric template is deleted in the same transaction."""
     return ops.revoke_card(session, caller, card_id, body.reason)
 
 
 @router.post("/cards/{card_id}/renew", status_code=201, response_model=CardOut)
-def renew(*, card_id: str, body: RenewIn, session: WriteSession,
-          caller: Caller = Depends(require(*VETTERS))) -> dict[str, object]:
+def renew(
+    *, card_id: str, body: RenewIn, session: WriteSession, caller: Caller = Depends(require(*VETTERS))
+) -> dict[str, object]:
     """A new card for five more years after a fresh watch-list screen; a possible match stops it."""
     return ops.renew(session, caller, card_id, body)
 
 
 @router.get("/persons/{person_id}/status", response_model=PersonStanding, response_model_exclude_unset=True)
-def person_status(*, person_id: str, on: dt.date | None = None, session: ReadSession,
-                  caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
+def person_status(
+    *,
+    person_id: str,
+    on: dt.date | None = None,
+    session: ReadSession,
+    caller: Caller = Depends(require("applicant", *STAFF)),
+) -> dict[str, object]:
     """Is this traveller or driver trusted on *on*? Which card, since when, or why not."""
     return ops.person_status(session, caller, person_id, on)
 
 
 @router.post("/crossings", status_code=201, response_model=CrossingOut)
-def crossing(*, body: CrossingIn, session: WriteSession,
-             caller: Caller = Depends(require("booth_officer"))) -> dict[str, object]:
+def crossing(
+    *, body: CrossingIn, session: WriteSession, caller: Caller = Depends(require("booth_officer"))
+) -> dict[str, object]:
     """Check a card at the booth: signature and expiry, registry status, the live face 1:1,
     and for FAST the load's facility; any failure refers the vehicle (recorded with reasons)."""
     return ops.crossing(session, caller, body)
 
 
 @router.get("/cards/{card_id}/crossings", response_model=CardCrossings)
-def card_crossings(*, card_id: str, session: ReadSession,
-                   caller: Caller = Depends(require("applicant", *STAFF))) -> dict[str, object]:
+def card_crossings(
+    *, card_id: str, session: ReadSession, caller: Caller = Depends(require("applicant", *STAFF))
+) -> dict[str, object]:
     return ops.card_crossings(session, caller, card_id)

@@ -123,8 +123,13 @@ class Card(Base):
     __tablename__ = "trusted_cards"
     __table_args__ = (
         # At most one active card per person, enforced by the database as well as the route.
-        Index("ix_trusted_cards_one_active", "person_id", unique=True,
-              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        Index(
+            "ix_trusted_cards_one_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), index=True)

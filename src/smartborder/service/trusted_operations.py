@@ -69,6 +69,7 @@ MAX_REASON = 2000
 
 # ---- facilities and companies ------------------------------------------------------------------
 
+
 def facility(session: Session, facility_id: str) -> Facility:
     found = session.get(Facility, facility_id)
     if found is None:
@@ -77,8 +78,9 @@ def facility(session: Session, facility_id: str) -> Facility:
 
 
 def cert_events(session: Session, facility_id: str) -> list[CertEvent]:
-    rows = session.scalars(select(CertEventRow).where(CertEventRow.facility_id == facility_id)
-                           .order_by(CertEventRow.on, CertEventRow.id))
+    rows = session.scalars(
+        select(CertEventRow).where(CertEventRow.facility_id == facility_id).order_by(CertEventRow.on, CertEventRow.id)
+    )
     return [CertEvent(r.kind, r.on, r.reason) for r in rows]  # type: ignore[arg-type]
 
 
@@ -89,8 +91,13 @@ def not_future(on: dt.date, field: str = "on") -> None:
 
 def facility_standing(session: Session, found: Facility, on: dt.date) -> dict[str, object]:
     s = standing(cert_events(session, found.id), on, checklist().revalidation_years)
-    return {"facility_id": found.id, "company_id": found.company_id, "name": found.name,
-            **s.as_dict(), "pre_inspected_allowed": s.trusted}
+    return {
+        "facility_id": found.id,
+        "company_id": found.company_id,
+        "name": found.name,
+        **s.as_dict(),
+        "pre_inspected_allowed": s.trusted,
+    }
 
 
 def facility_status(session: Session, facility_id: str, on: dt.date | None = None) -> dict[str, object]:
@@ -108,14 +115,34 @@ def company_status(session: Session, company_id: str, on: dt.date | None = None)
     rows = [facility_standing(session, f, day) for f in facilities]
     trusted = [r for r in rows if r["trusted"]]
     since = min((str(r["since"]) for r in trusted), default=None)
-    reasons = [] if trusted else ([f"{r['facility_id']}: {'; '.join(r['reasons'])}" for r in rows]  # type: ignore[arg-type]
-                                  or ["no facility registered"])
-    return {"company_id": company.id, "name": company.name, "on": day.isoformat(), "trusted": bool(trusted),
-            "since": since, "reasons": reasons, "facilities": rows}
+    reasons = (
+        []
+        if trusted
+        else (
+            [f"{r['facility_id']}: {'; '.join(r['reasons'])}" for r in rows]  # type: ignore[arg-type]
+            or ["no facility registered"]
+        )
+    )
+    return {
+        "company_id": company.id,
+        "name": company.name,
+        "on": day.isoformat(),
+        "trusted": bool(trusted),
+        "since": since,
+        "reasons": reasons,
+        "facilities": rows,
+    }
 
 
-def certification_step(session: Session, caller: Caller, facility_id: str, action: str, on: dt.date,
-                       reason: str = "", audit_id: int | None = None) -> dict[str, object]:
+def certification_step(
+    session: Session,
+    caller: Caller,
+    facility_id: str,
+    action: str,
+    on: dt.date,
+    reason: str = "",
+    audit_id: int | None = None,
+) -> dict[str, object]:
     """Certify or revalidate from a passing audit; suspend, reinstate or revoke with a reason.
     Returns the facility's standing on *on* after the step."""
     if action not in get_args(CertAction):
@@ -127,7 +154,9 @@ def certification_step(session: Session, caller: Caller, facility_id: str, actio
     if action in ("certified", "revalidated"):
         audit = session.get(Audit, audit_id) if audit_id is not None else None
         if audit is None or audit.facility_id != facility_id:
-            raise Invalid("audit_id", f"a {action} step rests on an audit of facility {facility_id!r}; got {audit_id!r}")
+            raise Invalid(
+                "audit_id", f"a {action} step rests on an audit of facility {facility_id!r}; got {audit_id!r}"
+            )
         if not audit.passed:
             raise Conflict("audit_id", f"audit {audit.id} did not pass: " + "; ".join(audit.result["reasons"]))
         if audit.on > on:
@@ -135,22 +164,46 @@ def certification_step(session: Session, caller: Caller, facility_id: str, actio
     elif audit_id is not None:
         raise Invalid("audit_id", f"a {action} step does not rest on an audit")
     with domain_errors():
-        after = check_next(cert_events(session, facility_id), CertEvent(action, on, reason.strip()),  # type: ignore[arg-type]
-                           checklist().revalidation_years)
-    session.add(CertEventRow(facility_id=facility_id, kind=action, on=on, reason=reason.strip(),
-                             audit_id=audit_id, decided_by=caller.label))
-    record(session, caller.label, f"trusted.certification.{action}", facility_id,
-           {"action": action, "on": on, "reason": reason, "audit_id": audit_id, "standing": after.as_dict()})
+        after = check_next(
+            cert_events(session, facility_id),
+            CertEvent(action, on, reason.strip()),  # type: ignore[arg-type]
+            checklist().revalidation_years,
+        )
+    session.add(
+        CertEventRow(
+            facility_id=facility_id,
+            kind=action,
+            on=on,
+            reason=reason.strip(),
+            audit_id=audit_id,
+            decided_by=caller.label,
+        )
+    )
+    record(
+        session,
+        caller.label,
+        f"trusted.certification.{action}",
+        facility_id,
+        {"action": action, "on": on, "reason": reason, "audit_id": audit_id, "standing": after.as_dict()},
+    )
     session.commit()
     return facility_standing(session, found, on)
 
 
 # ---- cards ---------------------------------------------------------------------------------------
 
+
 def card_view(card: Card, on: dt.date) -> dict[str, object]:
-    return {"id": card.id, "person_id": card.person_id, "program": card.program, "issued": card.issued.isoformat(),
-            "expires": card.expires.isoformat(), "status": card_state(card.status, card.expires, on),
-            "reason": card.reason, "card": card.signed}
+    return {
+        "id": card.id,
+        "person_id": card.person_id,
+        "program": card.program,
+        "issued": card.issued.isoformat(),
+        "expires": card.expires.isoformat(),
+        "status": card_state(card.status, card.expires, on),
+        "reason": card.reason,
+        "card": card.signed,
+    }
 
 
 def visible_card(session: Session, card_id: str, caller: Caller) -> Card:
@@ -174,8 +227,13 @@ def revoke_card(session: Session, caller: Caller, card_id: str, reason: str) -> 
     template = session.scalar(select(Template).where(Template.person_id == found.person_id))
     if template is not None:
         session.delete(template)
-    record(session, caller.label, "trusted.card.revoke", found.id,
-           {"person_id": found.person_id, "reason": reason, "template_deleted": template is not None})
+    record(
+        session,
+        caller.label,
+        "trusted.card.revoke",
+        found.id,
+        {"person_id": found.person_id, "reason": reason, "template_deleted": template is not None},
+    )
     session.commit()
     return card_view(found, clock.today())
 
@@ -189,17 +247,28 @@ def person_status(session: Session, caller: Caller, person_id: str, on: dt.date 
     live = [c for c in cards if card_state(c.status, c.expires, day) == "active" and c.issued <= day]
     if live:
         c = live[-1]
-        return {"person_id": person_id, "on": day.isoformat(), "trusted": True, "program": c.program,
-                "card_id": c.id, "since": cards[0].issued.isoformat() if all(
-                    x.status != "revoked" for x in cards) else c.issued.isoformat(),
-                "expires": c.expires.isoformat(), "reasons": []}
+        return {
+            "person_id": person_id,
+            "on": day.isoformat(),
+            "trusted": True,
+            "program": c.program,
+            "card_id": c.id,
+            "since": cards[0].issued.isoformat() if all(x.status != "revoked" for x in cards) else c.issued.isoformat(),
+            "expires": c.expires.isoformat(),
+            "reasons": [],
+        }
     last = cards[-1] if cards else None
-    why = ("no card issued" if last is None else
-           f"card {last.id} {card_state(last.status, last.expires, day)}" + (f": {last.reason}" if last.reason else ""))
+    why = (
+        "no card issued"
+        if last is None
+        else f"card {last.id} {card_state(last.status, last.expires, day)}"
+        + (f": {last.reason}" if last.reason else "")
+    )
     return {"person_id": person_id, "on": day.isoformat(), "trusted": False, "reasons": [why]}
 
 
 # ---- traveller applications ----------------------------------------------------------------------
+
 
 def visible_application(session: Session, application_id: str, caller: Caller) -> TravellerApplication:
     """The application, if this caller may see it (an applicant only their own)."""
@@ -211,16 +280,22 @@ def visible_application(session: Session, application_id: str, caller: Caller) -
 
 def application_view(found: TravellerApplication, caller: Caller) -> dict[str, object]:
     out: dict[str, object] = {
-        "id": found.id, "person_id": found.person_id, "program": found.program,
-        "state": found.state, "filed": found.filed.isoformat(),
-        "document_expires": found.document_expires.isoformat(), "carrier_id": found.carrier_id}
+        "id": found.id,
+        "person_id": found.person_id,
+        "program": found.program,
+        "state": found.state,
+        "filed": found.filed.isoformat(),
+        "document_expires": found.document_expires.isoformat(),
+        "carrier_id": found.carrier_id,
+    }
     if caller.role != "applicant":  # the match report is for officers only
         out["vetting"] = found.vetting
     return out
 
 
-def application_step(session: Session, found: TravellerApplication, step: str, caller: Caller,
-                     why: dict[str, object]) -> dict[str, object]:
+def application_step(
+    session: Session, found: TravellerApplication, step: str, caller: Caller, why: dict[str, object]
+) -> dict[str, object]:
     """Advance the application by *step* (the enrolment rules say which may follow), log, commit."""
     with domain_errors():
         found.state = advance(found.state, step)
@@ -250,6 +325,7 @@ def enrol(session: Session, caller: Caller, application_id: str, image_base64: s
 
 # ---- the rest of the programs' routes -----------------------------------------------------------
 
+
 def issue_card(session: Session, application: TravellerApplication, on: dt.date, caller: Caller) -> dict[str, object]:
     """Sign and store a card for *application* (no commit): one active card per person."""
     if session.scalar(select(Card.id).where(Card.person_id == application.person_id, Card.status == "active")):
@@ -259,20 +335,42 @@ def issue_card(session: Session, application: TravellerApplication, on: dt.date,
     expires = card_expiry(application.program, on, application.document_expires)
     card_id = str(uuid.uuid4())
     text = sign_card(card_key(), card_id, application.person_id, application.program, on, expires)
-    card = Card(id=card_id, person_id=application.person_id, application_id=application.id,
-                program=application.program, issued=on, expires=expires, status="active", signed=text)
+    card = Card(
+        id=card_id,
+        person_id=application.person_id,
+        application_id=application.id,
+        program=application.program,
+        issued=on,
+        expires=expires,
+        status="active",
+        signed=text,
+    )
     session.add(card)
-    record(session, caller.label, "trusted.card.issue", card_id,
-           {"person_id": card.person_id, "program": card.program, "issued": on, "expires": expires})
+    record(
+        session,
+        caller.label,
+        "trusted.card.issue",
+        card_id,
+        {"person_id": card.person_id, "program": card.program, "issued": on, "expires": expires},
+    )
     return card_view(card, on)
+
 
 def criteria() -> dict[str, object]:
     """The checklist an audit judges, with its source and the pass marks."""
     rules = checklist()
-    return {"version": rules.version, "source": rules.source, "categories": rules.categories,
-            "criteria": [c.__dict__ for c in rules.criteria.values()],
-            "scoring": {"weights": rules.weights, "overall_pass": rules.overall_pass,
-                        "category_pass": rules.category_pass, "source": rules.scoring_source}}
+    return {
+        "version": rules.version,
+        "source": rules.source,
+        "categories": rules.categories,
+        "criteria": [c.__dict__ for c in rules.criteria.values()],
+        "scoring": {
+            "weights": rules.weights,
+            "overall_pass": rules.overall_pass,
+            "category_pass": rules.category_pass,
+            "source": rules.scoring_source,
+        },
+    }
 
 
 def create_company(session: Session, caller: Caller, body: CompanyIn) -> dict[str, object]:
@@ -301,21 +399,38 @@ def record_audit(session: Session, caller: Caller, facility_id: str, body: Audit
     not_future(body.on)
     with domain_errors():
         result = score([Finding(f.criterion, f.met, f.note) for f in body.findings])
-    audit = Audit(facility_id=facility_id, on=body.on, auditor=caller.label, passed=result.passed,
-                  score=result.score, result=result.as_dict(), findings=[f.model_dump() for f in body.findings])
+    audit = Audit(
+        facility_id=facility_id,
+        on=body.on,
+        auditor=caller.label,
+        passed=result.passed,
+        score=result.score,
+        result=result.as_dict(),
+        findings=[f.model_dump() for f in body.findings],
+    )
     session.add(audit)
     session.flush()
-    record(session, caller.label, "trusted.audit", facility_id, {"audit_id": audit.id, "on": body.on, **result.as_dict()})
+    record(
+        session, caller.label, "trusted.audit", facility_id, {"audit_id": audit.id, "on": body.on, **result.as_dict()}
+    )
     session.commit()
-    return {"id": audit.id, "facility_id": facility_id, "on": body.on.isoformat(), "auditor": caller.label,
-            **result.as_dict()}
+    return {
+        "id": audit.id,
+        "facility_id": facility_id,
+        "on": body.on.isoformat(),
+        "auditor": caller.label,
+        **result.as_dict(),
+    }
 
 
 def list_audits(session: Session, facility_id: str) -> dict[str, object]:
     facility(session, facility_id)
     rows = session.scalars(select(Audit).where(Audit.facility_id == facility_id).order_by(Audit.on, Audit.id))
-    return {"items": [{"id": a.id, "on": a.on.isoformat(), "auditor": a.auditor, **a.result,
-                       "findings": a.findings} for a in rows]}
+    return {
+        "items": [
+            {"id": a.id, "on": a.on.isoformat(), "auditor": a.auditor, **a.result, "findings": a.findings} for a in rows
+        ]
+    }
 
 
 def add_watch_entry(session: Session, caller: Caller, body: WatchIn) -> dict[str, object]:
@@ -329,11 +444,24 @@ def add_watch_entry(session: Session, caller: Caller, body: WatchIn) -> dict[str
 
 def list_watch_entries(session: Session) -> dict[str, object]:
     rows = session.scalars(select(WatchListEntry).order_by(WatchListEntry.id))
-    return {"items": [{"id": e.id, "name": e.name, "aliases": e.aliases, "dob": e.dob.isoformat() if e.dob else None,
-                       "document_number": e.document_number, "reason": e.reason} for e in rows]}
+    return {
+        "items": [
+            {
+                "id": e.id,
+                "name": e.name,
+                "aliases": e.aliases,
+                "dob": e.dob.isoformat() if e.dob else None,
+                "document_number": e.document_number,
+                "reason": e.reason,
+            }
+            for e in rows
+        ]
+    }
 
 
-def list_applications(session: Session, caller: Caller, state: str | None, limit: int, offset: int) -> dict[str, object]:
+def list_applications(
+    session: Session, caller: Caller, state: str | None, limit: int, offset: int
+) -> dict[str, object]:
     """The vetting queue (e.g. ``state=possible_match``); an applicant sees only their own."""
     query = select(TravellerApplication).order_by(TravellerApplication.created_at, TravellerApplication.id)
     if caller.role == "applicant":
@@ -356,15 +484,19 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
     if needs_carrier:
         carrier = session.get(Company, body.carrier_id) if body.carrier_id else None
         if carrier is None or carrier.kind != "carrier":
-            raise Invalid("carrier_id", f"a {body.program} driver applies through a registered carrier; "
-                           f"got {body.carrier_id!r}")
+            raise Invalid(
+                "carrier_id", f"a {body.program} driver applies through a registered carrier; got {body.carrier_id!r}"
+            )
     elif body.carrier_id is not None:
         raise Invalid("carrier_id", f"{body.program} applications name no carrier")
     if session.scalar(select(Card.id).where(Card.person_id == body.person_id, Card.status == "active")):
         raise Conflict("person_id", f"{body.person_id} already holds an active card; renew or revoke it")
     open_states = ("submitted", "clear", "possible_match", "interviewed", "enrolled")
-    if session.scalar(select(TravellerApplication.id).where(TravellerApplication.person_id == body.person_id,
-                                                            TravellerApplication.state.in_(open_states))):
+    if session.scalar(
+        select(TravellerApplication.id).where(
+            TravellerApplication.person_id == body.person_id, TravellerApplication.state.in_(open_states)
+        )
+    ):
         raise Conflict("person_id", f"{body.person_id} already has an open application")
     application = TravellerApplication(id=str(uuid.uuid4()), state="submitted", filed=today, **body.model_dump())
     session.add(application)
@@ -376,8 +508,10 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
 def vet(session: Session, caller: Caller, application_id: str) -> dict[str, object]:
     """Screen against the whole watch list; the report is kept on the application."""
     application = visible_application(session, application_id, caller)
-    entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
-               for e in session.scalars(select(WatchListEntry))]
+    entries = [
+        WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
+        for e in session.scalars(select(WatchListEntry))
+    ]
     report = screen(application.full_name, application.dob, application.document_number, entries)
     application.vetting = {**report.as_dict(), "screened_entries": len(entries), "by": caller.label}
     step = "vet_clear" if report.outcome == "clear" else "vet_match"
@@ -436,12 +570,17 @@ def renew(session: Session, caller: Caller, card_id: str, body: RenewIn) -> dict
         check_renewal(card.expires, on, card.status)
     application = session.get(TravellerApplication, card.application_id)
     assert application is not None
-    entries = [WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
-               for e in session.scalars(select(WatchListEntry))]
+    entries = [
+        WatchEntry(e.id, e.name, tuple(e.aliases), e.dob, e.document_number)
+        for e in session.scalars(select(WatchListEntry))
+    ]
     report = screen(application.full_name, application.dob, application.document_number, entries)
     if report.outcome != "clear":
-        raise Conflict("vetting", f"possible watch-list match ({', '.join(c.entry_id for c in report.candidates)}); "
-                       "file a new application for review")
+        raise Conflict(
+            "vetting",
+            f"possible watch-list match ({', '.join(c.entry_id for c in report.candidates)}); "
+            "file a new application for review",
+        )
     card.status, card.reason = "replaced", f"renewed on {on}"
     session.flush()  # the one-active-card index sees the old card replaced first
     new = issue_card(session, application, on, caller)
@@ -461,8 +600,13 @@ def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, ob
     check = verify_card(card_key().public_key(), body.card, on)
     card = session.get(Card, check.claims.get("id", "")) if check.genuine else None
     if card is None:  # a forged or unknown card is a security event: logged, though the answer is a 4xx
-        record(session, caller.label, "trusted.crossing.refused", body.port_code,
-               {"reasons": check.reasons or ["card not in the registry"], "vehicle": body.vehicle})
+        record(
+            session,
+            caller.label,
+            "trusted.crossing.refused",
+            body.port_code,
+            {"reasons": check.reasons or ["card not in the registry"], "vehicle": body.vehicle},
+        )
         session.commit()
         raise Invalid("card", "; ".join(check.reasons or ["card not in the registry"]))
     spec = program(card.program)
@@ -481,33 +625,70 @@ def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, ob
             result = LBPHMatcher().verify(template_cipher().open(template.sealed, card.person_id), image)
         distance = result.distance
         if not result.match:
-            reasons.append(f"face does not match the enrolled template (distance {result.distance:.1f} > "
-                           f"{result.threshold})")
+            reasons.append(
+                f"face does not match the enrolled template (distance {result.distance:.1f} > {result.threshold})"
+            )
     if body.facility_id is not None:
         from smartborder.service.trusted_models import CertEventRow
 
         if session.get(Facility, body.facility_id) is None:
             raise Invalid("facility_id", f"no facility {body.facility_id!r}")
-        rows = session.scalars(select(CertEventRow).where(CertEventRow.facility_id == body.facility_id)
-                               .order_by(CertEventRow.on, CertEventRow.id))
+        rows = session.scalars(
+            select(CertEventRow)
+            .where(CertEventRow.facility_id == body.facility_id)
+            .order_by(CertEventRow.on, CertEventRow.id)
+        )
         s = standing([CertEvent(r.kind, r.on, r.reason) for r in rows], on)  # type: ignore[arg-type]
         if not s.trusted:
             reasons.append(f"facility {body.facility_id} not trusted: {'; '.join(s.reasons)}")
     outcome = "trusted_lane" if not reasons else "referred"
-    row = Crossing(card_id=card.id, port_code=body.port_code, vehicle=body.vehicle, lane=spec["lane"], on=on,
-                   verified=not reasons, distance=distance, outcome=outcome, reasons=reasons,
-                   facility_id=body.facility_id, recorded_by=caller.label)
+    row = Crossing(
+        card_id=card.id,
+        port_code=body.port_code,
+        vehicle=body.vehicle,
+        lane=spec["lane"],
+        on=on,
+        verified=not reasons,
+        distance=distance,
+        outcome=outcome,
+        reasons=reasons,
+        facility_id=body.facility_id,
+        recorded_by=caller.label,
+    )
     session.add(row)
-    record(session, caller.label, "trusted.crossing", card.id,
-           {"port_code": body.port_code, "vehicle": body.vehicle, "on": on, "outcome": outcome, "reasons": reasons})
+    record(
+        session,
+        caller.label,
+        "trusted.crossing",
+        card.id,
+        {"port_code": body.port_code, "vehicle": body.vehicle, "on": on, "outcome": outcome, "reasons": reasons},
+    )
     session.commit()
-    return {"id": row.id, "card_id": card.id, "person_id": card.person_id, "outcome": outcome, "lane": spec["lane"],
-            "distance": distance, "reasons": reasons}
+    return {
+        "id": row.id,
+        "card_id": card.id,
+        "person_id": card.person_id,
+        "outcome": outcome,
+        "lane": spec["lane"],
+        "distance": distance,
+        "reasons": reasons,
+    }
 
 
 def card_crossings(session: Session, caller: Caller, card_id: str) -> dict[str, object]:
     card = visible_card(session, card_id, caller)
     rows = session.scalars(select(Crossing).where(Crossing.card_id == card.id).order_by(Crossing.on, Crossing.id))
-    return {"card_id": card.id, "items": [
-        {"on": r.on.isoformat(), "port_code": r.port_code, "vehicle": r.vehicle, "lane": r.lane,
-         "outcome": r.outcome, "reasons": r.reasons} for r in rows]}
+    return {
+        "card_id": card.id,
+        "items": [
+            {
+                "on": r.on.isoformat(),
+                "port_code": r.port_code,
+                "vehicle": r.vehicle,
+                "lane": r.lane,
+                "outcome": r.outcome,
+                "reasons": r.reasons,
+            }
+            for r in rows
+        ],
+    }

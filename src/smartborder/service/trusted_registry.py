@@ -22,17 +22,25 @@ if TYPE_CHECKING:
     from smartborder.ports.spec import PortSpec
 
 
-def crossing_counts(db_url: str | None, port_code: str, first: pd.Period, last: pd.Period) -> dict[tuple[str, str], int]:
+def crossing_counts(
+    db_url: str | None, port_code: str, first: pd.Period, last: pd.Period
+) -> dict[tuple[str, str], int]:
     """``{(class, lane): crossings}`` on the trusted lane at *port_code* in months *first*..*last*."""
     from smartborder.service.db import database_url, session_factory, upgrade
     from smartborder.service.trusted_models import Crossing
 
     url = database_url(db_url)
     upgrade(url)
-    query = (select(Crossing.vehicle, Crossing.lane, func.count())
-             .where(Crossing.port_code == port_code, Crossing.outcome == "trusted_lane",
-                    Crossing.on >= first.start_time.date(), Crossing.on <= last.end_time.date())
-             .group_by(Crossing.vehicle, Crossing.lane))
+    query = (
+        select(Crossing.vehicle, Crossing.lane, func.count())
+        .where(
+            Crossing.port_code == port_code,
+            Crossing.outcome == "trusted_lane",
+            Crossing.on >= first.start_time.date(),
+            Crossing.on <= last.end_time.date(),
+        )
+        .group_by(Crossing.vehicle, Crossing.lane)
+    )
     with session_factory(url)() as session:
         return {(vehicle, lane): int(n) for vehicle, lane, n in session.execute(query)}
 
@@ -46,8 +54,11 @@ def registry_shares(spec: PortSpec, months: list[pd.Period], db_url: str | None 
     classes: dict[str, Any] = {str(k): v for k, v in spec.classes.items()}
     counts = {k: n for k, n in counts.items() if k[0] in classes}
     if not counts:
-        raise TrustedError("trusted-from-registry", f"the registry holds no trusted-lane crossings at {spec.name} "
-                           f"({spec.code}) from {first} to {last}; record crossings or drop the option")
+        raise TrustedError(
+            "trusted-from-registry",
+            f"the registry holds no trusted-lane crossings at {spec.name} "
+            f"({spec.code}) from {first} to {last}; record crossings or drop the option",
+        )
     volumes = {}
     for vehicle in {v for v, _ in counts}:
         series = data.monthly_series(spec.data_port, classes[vehicle].measure, data.MonthRange(first, last))

@@ -121,6 +121,7 @@ class CrossingIn(BaseModel):
 
 # ---- responses ----------------------------------------------------------------------------------
 
+
 class CriteriaOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     version: str

@@ -51,8 +51,11 @@ def _key_text(variable: str) -> str:
         return secret.get_secret_value()
     if settings.trusted_test_keys:
         return public_test_key(variable)
-    raise Unavailable(variable, f"not set: the service has no key for this; run `smartborder trusted keys` "
-                      f"and set {variable} (tests set {TEST_SWITCH}=1)")
+    raise Unavailable(
+        variable,
+        f"not set: the service has no key for this; run `smartborder trusted keys` "
+        f"and set {variable} (tests set {TEST_SWITCH}=1)",
+    )
 
 
 def card_key() -> Ed25519PrivateKey:

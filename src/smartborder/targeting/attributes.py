@@ -35,25 +35,46 @@ class Attribute:
 
 
 HISTORY = ("none", "established", "new", "violation")
-SCHEMA: dict[str, Attribute] = {a.name: a for a in (
-    Attribute("kind", "category", ("shipment", "traveller"), "shipment", "what arrives"),
-    Attribute("trusted", "bool", default=False, doc="member of a trusted program (FAST/C-TPAT, SENTRI)"),
-    Attribute("program", "category", ("none", "FAST", "SENTRI", "Ready"), "none",
-              "the trusted program or document that gives a lane"),
-    Attribute("custody", "category", ("untracked", "intact", "suspect", "broken"), "untracked",
-              "chain-of-custody status of the sealed load (custody service)"),
-    Attribute("facility_audited", "bool", default=False, doc="origin plant audited (seed 004)"),
-    Attribute("goods", "category",
-              ("none", "produce", "manufactured", "electronics", "mixed", "other"), "none",
-              "declared goods, by category"),
-    Attribute("shipper_history", "category", HISTORY, "none", "shipper's record with customs"),
-    Attribute("carrier_history", "category", HISTORY, "none", "carrier's record with customs"),
-    Attribute("route_anomaly", "bool", default=False, doc="tracked route left the declared corridor"),
-    Attribute("months_since_certification", "number", default=np.nan,
-              doc="months since the trusted membership was (re)certified"),
-    Attribute("crossings_last_year", "number", default=np.nan, doc="crossings of the card in 12 months"),
-    Attribute("prior_violation", "bool", default=False, doc="traveller with a recorded violation"),
-)}
+SCHEMA: dict[str, Attribute] = {
+    a.name: a
+    for a in (
+        Attribute("kind", "category", ("shipment", "traveller"), "shipment", "what arrives"),
+        Attribute("trusted", "bool", default=False, doc="member of a trusted program (FAST/C-TPAT, SENTRI)"),
+        Attribute(
+            "program",
+            "category",
+            ("none", "FAST", "SENTRI", "Ready"),
+            "none",
+            "the trusted program or document that gives a lane",
+        ),
+        Attribute(
+            "custody",
+            "category",
+            ("untracked", "intact", "suspect", "broken"),
+            "untracked",
+            "chain-of-custody status of the sealed load (custody service)",
+        ),
+        Attribute("facility_audited", "bool", default=False, doc="origin plant audited (seed 004)"),
+        Attribute(
+            "goods",
+            "category",
+            ("none", "produce", "manufactured", "electronics", "mixed", "other"),
+            "none",
+            "declared goods, by category",
+        ),
+        Attribute("shipper_history", "category", HISTORY, "none", "shipper's record with customs"),
+        Attribute("carrier_history", "category", HISTORY, "none", "carrier's record with customs"),
+        Attribute("route_anomaly", "bool", default=False, doc="tracked route left the declared corridor"),
+        Attribute(
+            "months_since_certification",
+            "number",
+            default=np.nan,
+            doc="months since the trusted membership was (re)certified",
+        ),
+        Attribute("crossings_last_year", "number", default=np.nan, doc="crossings of the card in 12 months"),
+        Attribute("prior_violation", "bool", default=False, doc="traveller with a recorded violation"),
+    )
+}
 
 Columns = dict[str, np.ndarray]
 

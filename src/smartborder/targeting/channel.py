@@ -57,8 +57,13 @@ def _threshold(scores: np.ndarray, share: float, weights: np.ndarray | None = No
     return t, float(np.clip((wanted - above) / at, 0.0, 1.0)) if at > 0 else 1.0
 
 
-def fit_policy(scores: Scores, inspection_rate: float, random_share: float = 0.1,
-               document_rate: float = 0.0, weights: np.ndarray | None = None) -> ChannelPolicy:
+def fit_policy(
+    scores: Scores,
+    inspection_rate: float,
+    random_share: float = 0.1,
+    document_rate: float = 0.0,
+    weights: np.ndarray | None = None,
+) -> ChannelPolicy:
     """Thresholds that spend *inspection_rate* (share of arrivals sent red) on these scores.
 
     Forced reds come first; *random_share* of what is left of the budget goes to random
@@ -66,8 +71,11 @@ def fit_policy(scores: Scores, inspection_rate: float, random_share: float = 0.1
     get a document check (yellow, or blue when trusted). *weights* count how many arrivals each
     entry stands for (the twin passes its attribute cells with their counts).
     """
-    for name, value in (("inspection_rate", inspection_rate), ("random_share", random_share),
-                        ("document_rate", document_rate)):
+    for name, value in (
+        ("inspection_rate", inspection_rate),
+        ("random_share", random_share),
+        ("document_rate", document_rate),
+    ):
         if not 0 <= value <= 1:
             raise TargetingError(name, f"expected a share in [0, 1], got {value}")
     w = np.ones(scores.score.size) if weights is None else np.asarray(weights, dtype=float)
@@ -98,8 +106,9 @@ def expected_red_rate(scores: Scores, policy: ChannelPolicy, weights: np.ndarray
     free = scores.forced < 0
     s, wf = scores.score[free], w[free]
     free_weight = float(wf.sum())
-    targeted = (float(wf[s > policy.red_threshold].sum())
-                + policy.red_tie * float(wf[s == policy.red_threshold].sum())) / max(free_weight, 1e-300)
+    targeted = (
+        float(wf[s > policy.red_threshold].sum()) + policy.red_tie * float(wf[s == policy.red_threshold].sum())
+    ) / max(free_weight, 1e-300)
     p_free = policy.random_rate + (1 - policy.random_rate) * targeted
     forced_red = float(w[scores.forced == RED].sum())
     return (forced_red + p_free * free_weight) / total
@@ -115,8 +124,14 @@ class Decisions:
     lane: np.ndarray | None
 
 
-def decide(columns: Columns, scores: Scores, policy: ChannelPolicy, u: np.ndarray,
-           with_lanes: bool = True, index: np.ndarray | None = None) -> Decisions:
+def decide(
+    columns: Columns,
+    scores: Scores,
+    policy: ChannelPolicy,
+    u: np.ndarray,
+    with_lanes: bool = True,
+    index: np.ndarray | None = None,
+) -> Decisions:
     """Channels (and lanes). *u* is one uniform per arrival: below ``random_rate`` the arrival is
     picked at random; above, rescaled, it breaks a tie at the red threshold.
 
@@ -129,9 +144,17 @@ def decide(columns: Columns, scores: Scores, policy: ChannelPolicy, u: np.ndarra
     if u.shape != (n,):
         raise TargetingError("draws", f"expected {n} uniforms, got shape {u.shape}")
     take = np.arange(n, dtype=np.int64) if index is None else np.asarray(index, dtype=np.int64)
-    channel, random = _channels(take, np.asarray(scores.score, dtype=np.float64), scores.forced.astype(np.int8),
-                                np.asarray(columns["trusted"], dtype=np.bool_), u, float(policy.red_threshold),
-                                float(policy.red_tie), float(policy.yellow_threshold), float(policy.random_rate))
+    channel, random = _channels(
+        take,
+        np.asarray(scores.score, dtype=np.float64),
+        scores.forced.astype(np.int8),
+        np.asarray(columns["trusted"], dtype=np.bool_),
+        u,
+        float(policy.red_threshold),
+        float(policy.red_tie),
+        float(policy.yellow_threshold),
+        float(policy.random_rate),
+    )
     return Decisions(channel, random, lanes(columns) if with_lanes and index is None else None)
 
 

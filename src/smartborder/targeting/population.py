@@ -33,12 +33,16 @@ from smartborder.targeting.errors import TargetingError
 
 #: How a flow's lane entitlement fixes membership attributes (not drawn).
 GROUPS: dict[str, dict[str, dict[str, object]]] = {
-    "shipment": {"standard": {"program": "none", "trusted": False},
-                 "FAST": {"program": "FAST", "trusted": True},
-                 "pre_inspected": {"program": "FAST", "trusted": True}},
-    "traveller": {"standard": {"program": "none", "trusted": False},
-                  "Ready": {"program": "Ready", "trusted": False},
-                  "SENTRI": {"program": "SENTRI", "trusted": True}},
+    "shipment": {
+        "standard": {"program": "none", "trusted": False},
+        "FAST": {"program": "FAST", "trusted": True},
+        "pre_inspected": {"program": "FAST", "trusted": True},
+    },
+    "traveller": {
+        "standard": {"program": "none", "trusted": False},
+        "Ready": {"program": "Ready", "trusted": False},
+        "SENTRI": {"program": "SENTRI", "trusted": True},
+    },
 }
 Dist = list[Annotated[float, Field(ge=0)]] | Annotated[float, Field(ge=0, le=1)] | dict[str, float] | str
 
@@ -61,7 +65,7 @@ class AttributeDraw(BaseModel):
                 if isinstance(dist, dict) and (set(dist) != {"exponential"} or dist["exponential"] <= 0):
                     raise ValueError(f"{group}: a number is drawn as {{exponential = mean > 0}}, got {dist}")
                 if isinstance(dist, str) and dist != "absent":
-                    raise ValueError(f"{group}: the only text allowed is \"absent\", got {dist!r}")
+                    raise ValueError(f'{group}: the only text allowed is "absent", got {dist!r}')
         return self
 
     def dist(self, illicit: bool, group: str) -> Dist:
@@ -107,9 +111,11 @@ class Population(BaseModel):
                     if not edges or edges[0] != 0 or any(b <= a for a, b in itertools.pairwise(edges)):
                         raise ValueError(f"bins.{name}: a number needs increasing bin edges starting at 0")
                 for d in [*draw.licit.values(), *draw.illicit.values()]:
-                    ok = {"category": isinstance(d, list) and len(d) == len(attribute.levels),
-                          "bool": isinstance(d, float | int) and not isinstance(d, bool),
-                          "number": isinstance(d, dict)}[attribute.kind] or d == "absent"
+                    ok = {
+                        "category": isinstance(d, list) and len(d) == len(attribute.levels),
+                        "bool": isinstance(d, float | int) and not isinstance(d, bool),
+                        "number": isinstance(d, dict),
+                    }[attribute.kind] or d == "absent"
                     if not ok:
                         raise ValueError(f"{kind}.{name}: {d!r} does not fit a {attribute.kind} attribute")
         return self
@@ -146,8 +152,9 @@ class Population(BaseModel):
             p_illicit *= pairs[index[:, j], 1]
         return Cells(columns, _alias(p_licit), _alias(p_illicit), p_licit, p_illicit)
 
-    def sample(self, kind: str, group: str, u: np.ndarray,
-               illicit_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def sample(
+        self, kind: str, group: str, u: np.ndarray, illicit_rate: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """From one uniform per arrival: its cell, whether it is illicit, a fresh uniform for its
         channel draw (see ``_sample``); and the number of arrivals in each cell."""
         if not 0 <= illicit_rate <= 1:
@@ -155,8 +162,9 @@ class Population(BaseModel):
         cells = self.cells(kind, group)
         return _sample(np.asarray(u, dtype=np.float64), float(illicit_rate), *cells.licit, *cells.illicit)
 
-    def draw(self, kind: str, group: str, n: int, illicit_rate: float,
-             rng: np.random.Generator) -> tuple[Columns, np.ndarray]:
+    def draw(
+        self, kind: str, group: str, n: int, illicit_rate: float, rng: np.random.Generator
+    ) -> tuple[Columns, np.ndarray]:
         """*n* arrivals' attributes as columns, and whether each is illicit."""
         cell, illicit, _, _ = self.sample(kind, group, rng.random(n), illicit_rate)
         return {k: v[cell] for k, v in self.cells(kind, group).columns.items()}, illicit
@@ -210,8 +218,14 @@ def _alias(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prob, alias
 
 
-def _sample(u: np.ndarray, rate: float, prob_licit: np.ndarray, alias_licit: np.ndarray,
-            prob_illicit: np.ndarray, alias_illicit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sample(
+    u: np.ndarray,
+    rate: float,
+    prob_licit: np.ndarray,
+    alias_licit: np.ndarray,
+    prob_illicit: np.ndarray,
+    alias_illicit: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """u < rate: illicit, and u / rate (uniform again) picks its cell; else (u - rate) / (1 - rate).
 
     What is left of the uniform after the alias choice is uniform again and independent of the

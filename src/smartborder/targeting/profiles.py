@@ -95,8 +95,9 @@ class Profile(BaseModel):
                 mask &= values == test
             else:
                 for op, bound in test.items():  # type: ignore[union-attr]
-                    mask &= getattr(np, {"lt": "less", "le": "less_equal", "gt": "greater",
-                                         "ge": "greater_equal"}[op])(values, bound)
+                    mask &= getattr(np, {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}[op])(
+                        values, bound
+                    )
         return mask
 
 

@@ -56,8 +56,16 @@ def reasons(profiles: ProfileSet, scores: Scores, i: int = 0) -> list[dict[str, 
         if scores.matched[p.id][i]:
             rate = p.hit_rate
             low, high = rate.interval(0.9)
-            out.append({"profile": p.id, "description": p.description, "hit_rate": round(rate.mean, 6),
-                        "hit_rate_90": [round(low, 6), round(high, 6)], "inspections": p.inspections,
-                        "hits": p.hits, "forces": p.force})
+            out.append(
+                {
+                    "profile": p.id,
+                    "description": p.description,
+                    "hit_rate": round(rate.mean, 6),
+                    "hit_rate_90": [round(low, 6), round(high, 6)],
+                    "inspections": p.inspections,
+                    "hits": p.hits,
+                    "forces": p.force,
+                }
+            )
     out.sort(key=lambda r: (r["forces"] is None, -float(r["hit_rate"])))  # type: ignore[arg-type]
     return out

@@ -48,9 +48,18 @@ def checklist() -> Checklist:
         if c.category not in raw["categories"] or c.level not in raw["scoring"]["weights"]:
             raise CriteriaError("criteria", f"{c.id}: unknown category {c.category!r} or level {c.level!r}")
     s, cert = raw["scoring"], raw["certification"]
-    return Checklist(raw["version"], raw["source"], {k: v["name"] for k, v in raw["categories"].items()},
-                     criteria, dict(s["weights"]), s["overall_pass"], s["category_pass"], s["source"],
-                     cert["revalidation_years"], cert["source"])
+    return Checklist(
+        raw["version"],
+        raw["source"],
+        {k: v["name"] for k, v in raw["categories"].items()},
+        criteria,
+        dict(s["weights"]),
+        s["overall_pass"],
+        s["category_pass"],
+        s["source"],
+        cert["revalidation_years"],
+        cert["source"],
+    )
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,13 @@ class AuditResult:
     checklist_version: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "score": round(self.score, 4),
-                "category_scores": {k: round(v, 4) for k, v in self.category_scores.items()},
-                "reasons": self.reasons, "checklist_version": self.checklist_version}
+        return {
+            "passed": self.passed,
+            "score": round(self.score, 4),
+            "category_scores": {k: round(v, 4) for k, v in self.category_scores.items()},
+            "reasons": self.reasons,
+            "checklist_version": self.checklist_version,
+        }
 
 
 def score(findings: list[Finding], rules: Checklist | None = None) -> AuditResult:
@@ -84,8 +97,11 @@ def score(findings: list[Finding], rules: Checklist | None = None) -> AuditResul
     seen: dict[str, Finding] = {}
     for f in findings:
         if f.criterion not in rules.criteria:
-            raise CriteriaError("findings", f"unknown criterion {f.criterion!r}; "
-                                f"expected ids such as {', '.join(list(rules.criteria)[:3])} (GET the criteria list)")
+            raise CriteriaError(
+                "findings",
+                f"unknown criterion {f.criterion!r}; "
+                f"expected ids such as {', '.join(list(rules.criteria)[:3])} (GET the criteria list)",
+            )
         if f.criterion in seen:
             raise CriteriaError("findings", f"criterion {f.criterion!r} is judged twice")
         seen[f.criterion] = f
@@ -101,8 +117,10 @@ def score(findings: list[Finding], rules: Checklist | None = None) -> AuditResul
         if seen[c.id].met:
             earned[c.category] += w
         elif c.level == "must":
-            reasons.append(f"{c.id} ({rules.categories[c.category]}) not met: a 'must' criterion"
-                           + (f" — {seen[c.id].note}" if seen[c.id].note else ""))
+            reasons.append(
+                f"{c.id} ({rules.categories[c.category]}) not met: a 'must' criterion"
+                + (f" — {seen[c.id].note}" if seen[c.id].note else "")
+            )
     cats = {k: earned[k] / possible[k] for k in rules.categories if possible[k]}
     overall = sum(earned.values()) / sum(possible.values())
     for k, v in cats.items():

@@ -40,11 +40,17 @@ class CardCheck:
         return {"genuine": self.genuine, "valid": self.valid, "claims": self.claims, "reasons": self.reasons}
 
 
-def sign_card(key: Ed25519PrivateKey, card_id: str, holder: str, program: str,
-              issued: dt.date, expires: dt.date) -> str:
+def sign_card(
+    key: Ed25519PrivateKey, card_id: str, holder: str, program: str, issued: dt.date, expires: dt.date
+) -> str:
     """The card's printable text (fits a QR code)."""
-    claims = {"id": card_id, "holder": holder, "program": program,
-              "issued": issued.isoformat(), "expires": expires.isoformat()}
+    claims = {
+        "id": card_id,
+        "holder": holder,
+        "program": program,
+        "issued": issued.isoformat(),
+        "expires": expires.isoformat(),
+    }
     payload = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
     return f"{PREFIX}.{_b64(payload)}.{_b64(key.sign(payload))}"
 

@@ -54,10 +54,14 @@ class Standing:
         return self.state == "certified"
 
     def as_dict(self) -> dict[str, object]:
-        return {"on": self.on.isoformat(), "trusted": self.trusted, "state": self.state,
-                "since": self.since.isoformat() if self.since else None,
-                "revalidation_due": self.revalidation_due.isoformat() if self.revalidation_due else None,
-                "reasons": self.reasons}
+        return {
+            "on": self.on.isoformat(),
+            "trusted": self.trusted,
+            "state": self.state,
+            "since": self.since.isoformat() if self.since else None,
+            "revalidation_due": self.revalidation_due.isoformat() if self.revalidation_due else None,
+            "reasons": self.reasons,
+        }
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -107,8 +111,9 @@ def check_next(events: list[CertEvent], new: CertEvent, years: int = 4) -> Stand
         raise TransitionError("reason", f"a {new.kind} certification needs a reason")
     current = standing(events, new.on, years)
     if new.kind not in ALLOWED[current.state]:
-        hint = {"lapsed": "it lapsed: certify it anew from a passing audit",
-                "revoked": "revocation is final"}.get(current.state, f"allowed now: {', '.join(ALLOWED[current.state]) or 'nothing'}")
+        hint = {"lapsed": "it lapsed: certify it anew from a passing audit", "revoked": "revocation is final"}.get(
+            current.state, f"allowed now: {', '.join(ALLOWED[current.state]) or 'nothing'}"
+        )
         raise TransitionError("kind", f"cannot record {new.kind} while the certification is {current.state} ({hint})")
     return standing([*events, new], new.on, years)
 

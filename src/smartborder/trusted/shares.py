@@ -22,8 +22,11 @@ def shares_from_counts(counts: dict[tuple[str, str], int], volumes: dict[str, fl
     for (vehicle, lane), n in sorted(counts.items()):
         volume = volumes.get(vehicle, 0.0)
         if volume <= 0:
-            raise TrustedError("registry", f"{n} {lane} crossings of {vehicle} recorded, but BTS shows no "
-                               f"{vehicle} volume at this port in the period")
+            raise TrustedError(
+                "registry",
+                f"{n} {lane} crossings of {vehicle} recorded, but BTS shows no "
+                f"{vehicle} volume at this port in the period",
+            )
         if n > volume:
             raise TrustedError("registry", f"{n} {lane} crossings of {vehicle} exceed the BTS volume {volume:,.0f}")
         out.setdefault(vehicle, {})[lane] = n / volume

@@ -19,10 +19,18 @@ from smartborder.trusted.certification import add_years
 from smartborder.trusted.errors import TransitionError, TrustedError
 from smartborder.trusted.programs import parameters, program
 
-AppState = Literal["submitted", "clear", "possible_match", "interviewed", "enrolled", "issued",
-                   "denied", "withdrawn"]
-Step = Literal["vet_clear", "vet_match", "review_cleared", "review_denied", "interview_passed",
-               "interview_failed", "enrol", "issue", "withdraw"]
+AppState = Literal["submitted", "clear", "possible_match", "interviewed", "enrolled", "issued", "denied", "withdrawn"]
+Step = Literal[
+    "vet_clear",
+    "vet_match",
+    "review_cleared",
+    "review_denied",
+    "interview_passed",
+    "interview_failed",
+    "enrol",
+    "issue",
+    "withdraw",
+]
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("submitted", "vet_clear"): "clear",
@@ -43,16 +51,20 @@ def advance(state: str, step: str) -> str:
         return "withdrawn"
     if (state, step) not in TRANSITIONS:
         allowed = [s for (st, s) in TRANSITIONS if st == state] + (["withdraw"] if state in OPEN else [])
-        raise TransitionError("state", f"the application is {state}; {step} is not possible "
-                              f"(possible now: {', '.join(allowed) or 'nothing, it is closed'})")
+        raise TransitionError(
+            "state",
+            f"the application is {state}; {step} is not possible "
+            f"(possible now: {', '.join(allowed) or 'nothing, it is closed'})",
+        )
     return TRANSITIONS[(state, step)]
 
 
 def check_document(expires: dt.date, on: dt.date) -> None:
     """A travel document must still be valid on the day it is relied on."""
     if expires < on:
-        raise TrustedError("document_expires", f"the document expired on {expires} (before {on}); "
-                              "apply with a valid passport or card")
+        raise TrustedError(
+            "document_expires", f"the document expired on {expires} (before {on}); apply with a valid passport or card"
+        )
 
 
 def card_expiry(program_name: str, issued: dt.date, document_expires: dt.date | None = None) -> dt.date:

@@ -48,8 +48,11 @@ class VettingReport:
     thresholds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"outcome": self.outcome, "thresholds": self.thresholds,
-                "candidates": [c.__dict__ for c in self.candidates]}
+        return {
+            "outcome": self.outcome,
+            "thresholds": self.thresholds,
+            "candidates": [c.__dict__ for c in self.candidates],
+        }
 
 
 def normalise(name: str) -> str:
@@ -85,5 +88,6 @@ def screen(name: str, dob: dt.date, document_number: str, watch_list: list[Watch
         if reasons:
             candidates.append(Candidate(entry.id, matched, round(float(score), 1), dob_match, doc_match, reasons))
     candidates.sort(key=lambda c: (-c.document_match, -c.name_score))
-    return VettingReport("possible_match" if candidates else "clear", candidates,
-                         {"name_flag": flag, "name_with_dob": with_dob})
+    return VettingReport(
+        "possible_match" if candidates else "clear", candidates, {"name_flag": flag, "name_with_dob": with_dob}
+    )

@@ -37,13 +37,23 @@ if TYPE_CHECKING:
 
 #: Public name → the twin module that defines it (imported on first use).
 _LAZY = {
-    "TAIL_HOURS": "engine", "FlowTrace": "engine", "InitialQueue": "engine", "SimulationResult": "engine",
-    "fcfs": "kernels", "queue_area_by_bin": "kernels",
-    "LeanResult": "lean", "LeanTrace": "lean",
-    "HIST_BIN_MIN": "metrics", "HIST_MAX_MIN": "metrics", "accumulate_waits": "metrics",
-    "histogram_quantile": "metrics", "station_summary": "metrics",
+    "TAIL_HOURS": "engine",
+    "FlowTrace": "engine",
+    "InitialQueue": "engine",
+    "SimulationResult": "engine",
+    "fcfs": "kernels",
+    "queue_area_by_bin": "kernels",
+    "LeanResult": "lean",
+    "LeanTrace": "lean",
+    "HIST_BIN_MIN": "metrics",
+    "HIST_MAX_MIN": "metrics",
+    "accumulate_waits": "metrics",
+    "histogram_quantile": "metrics",
+    "station_summary": "metrics",
     "confidence_interval": "replications",
-    "flow_streams": "runner", "run": "runner", "uses_lean": "runner",
+    "flow_streams": "runner",
+    "run": "runner",
+    "uses_lean": "runner",
 }
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as the tests of every package check

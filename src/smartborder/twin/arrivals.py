@@ -47,18 +47,13 @@ class DemandProfile(BaseModel):
         weekday = np.asarray(self.hourly_weekday) / sum(self.hourly_weekday)
         weekend_src = self.hourly_weekend or self.hourly_weekday
         weekend = np.asarray(weekend_src) / sum(weekend_src)
-        rows = [
-            (weekend if (start_weekday + d) % 7 >= 5 else weekday) * day_weights[d]
-            for d in range(days)
-        ]
+        rows = [(weekend if (start_weekday + d) % 7 >= 5 else weekday) * day_weights[d] for d in range(days)]
         shares = np.concatenate(rows)
         result: np.ndarray = shares / shares.sum()
         return result
 
 
-def hourly_rates_for_month(
-    volume: float, year: int, month: int, profile: DemandProfile
-) -> tuple[np.ndarray, int]:
+def hourly_rates_for_month(volume: float, year: int, month: int, profile: DemandProfile) -> tuple[np.ndarray, int]:
     """Expected arrivals per hour over a calendar month, and the month's first weekday."""
     if volume < 0:
         raise ModelError(f"volume: must be >= 0, got {volume}")

@@ -97,15 +97,14 @@ def _initial_counts(model: PortModel, initial: Iterable[InitialQueue]) -> dict[s
             raise ModelError(f"initial.flow: unknown flow {item.flow!r}") from None
         step = next((k for k, st in enumerate(flow.route) if item.station in st.stations), None)
         if step is None:
-            raise ModelError(
-                f"initial.station: flow {item.flow!r} never visits station {item.station!r}"
-            )
+            raise ModelError(f"initial.station: flow {item.flow!r} never visits station {item.station!r}")
         rows.setdefault(item.flow, []).append((step, index[item.station], item.waiting, item.in_service))
     return rows
 
 
-def staffing_blocks(model: PortModel, hours: int, start_weekday: int, start_hour: int,
-                    schedules: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def staffing_blocks(
+    model: PortModel, hours: int, start_weekday: int, start_hour: int, schedules: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
     """Open servers per hour from time 0 for every station: its weekly staffing, or *schedules*."""
     schedules = schedules or {}
     unknown = sorted(set(schedules) - {s.name for s in model.stations})
@@ -212,8 +211,11 @@ def simulate(
 
     def always(flow: Flow, k: int) -> bool:
         """Every vehicle visits step k (no draw, no override, nobody left before it)."""
-        return (flow.route[k].probability >= 1.0 and k not in routing.get(flow.name, {})
-                and (k == 0 or flow.patience is None))
+        return (
+            flow.route[k].probability >= 1.0
+            and k not in routing.get(flow.name, {})
+            and (k == 0 or flow.patience is None)
+        )
 
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
@@ -372,21 +374,24 @@ def simulate(
             resolve_step(flow_name, k)
             step = model.flow(flow_name).route[k]
             if any(n not in local for n in step.stations):
-                raise ModelError(f"flows.{flow_name}.route[{k}]: stations {step.stations} mix lanes "
-                                 f"drivers choose among ({names}) with others")
+                raise ModelError(
+                    f"flows.{flow_name}.route[{k}]: stations {step.stations} mix lanes "
+                    f"drivers choose among ({names}) with others"
+                )
             trace = traces[flow_name]
             rows.append([local[n] for n in step.stations])
             arriving_row = len(rows) - 1
             who = np.flatnonzero(visits[flow_name][k])
             # The initial queue stays where it is, in service first, then waiting (FCFS at 0).
             in_service = sum(busy for _, _, _, busy in initial_rows.get(flow_name, []))
-            for pinned, out in ((who[who < in_service], busy_parts),
-                                (who[(who >= in_service) & (who < trace.n_initial)], waiting_parts)):
+            for pinned, out in (
+                (who[who < in_service], busy_parts),
+                (who[(who >= in_service) & (who < trace.n_initial)], waiting_parts),
+            ):
                 for st in np.unique(trace.station[pinned, k]):
                     rows.append([local[station_names[st]]])
                     out.append((flow_name, k, pinned[trace.station[pinned, k] == st], len(rows) - 1, True))
-            arriving.append((flow_name, k, who[who >= trace.n_initial], arriving_row,
-                             step.choice != "shortest"))
+            arriving.append((flow_name, k, who[who >= trace.n_initial], arriving_row, step.choice != "shortest"))
         parts = busy_parts + waiting_parts + arriving
         width = max(len(r) for r in rows)
         options = np.full((len(rows), width), -1, dtype=np.int64)
@@ -395,9 +400,12 @@ def simulate(
         n_options = np.array([len(r) for r in rows], dtype=np.int64)
         reach = np.concatenate([traces[f].reach[m, k] for f, k, m, _, _ in parts])
         service = np.concatenate([services[f][k][m] for f, k, m, _, _ in parts])
-        loyal = np.concatenate([
-            np.ones(m.size, dtype=bool) if fixed or k not in loyals[f] else loyals[f][k][m]
-            for f, k, m, _, fixed in parts])
+        loyal = np.concatenate(
+            [
+                np.ones(m.size, dtype=bool) if fixed or k not in loyals[f] else loyals[f][k][m]
+                for f, k, m, _, fixed in parts
+            ]
+        )
         bounds = np.concatenate([[0], np.cumsum([m.size for _, _, m, _, _ in parts])]).astype(np.int64)
         part_option = np.array([r for _, _, _, r, _ in parts], dtype=np.int64)
         schedule = np.stack([servers[n] for n in names])
@@ -407,11 +415,17 @@ def simulate(
                 raise ModelError(f"flows.{f}: vehicles reach step {k} out of order")
         patience = None
         if any(f in patiences for f, _, _, _, _ in parts):  # the initial queue has joined already
-            patience = np.concatenate([
-                patiences[f][m - traces[f].n_initial] if f in patiences and k == 0 and m.size
-                and m[0] >= traces[f].n_initial else np.full(m.size, np.inf) for f, k, m, _, _ in parts])
-        chosen, starts = choice_starts(reach, service, bounds, part_option, options, n_options,
-                                       loyal, schedule, 60.0, overtime, patience)
+            patience = np.concatenate(
+                [
+                    patiences[f][m - traces[f].n_initial]
+                    if f in patiences and k == 0 and m.size and m[0] >= traces[f].n_initial
+                    else np.full(m.size, np.inf)
+                    for f, k, m, _, _ in parts
+                ]
+            )
+        chosen, starts = choice_starts(
+            reach, service, bounds, part_option, options, n_options, loyal, schedule, 60.0, overtime, patience
+        )
         global_index = np.append(np.array([station_index[n] for n in names], dtype=np.int32), -1)
         for (f, k, m, _, _), lo, hi in zip(parts, bounds[:-1], bounds[1:], strict=True):
             trace = traces[f]
@@ -419,7 +433,7 @@ def simulate(
             trace.start[m, k] = starts[lo:hi]
             trace.end[m, k] = starts[lo:hi] + service[lo:hi]
             left = m[chosen[lo:hi] < 0]
-            for later in visits[f][k + 1:]:  # who left visits nothing after
+            for later in visits[f][k + 1 :]:  # who left visits nothing after
                 later[left] = False
 
     def solve_station(name: str) -> None:
@@ -431,9 +445,7 @@ def simulate(
             here = traces[flow_name].station[:, k] == idx
             # Everyone of the flow comes here (the usual primary step): a slice, not a copy.
             parts.append((flow_name, k, slice(None) if here.all() else np.flatnonzero(here)))
-        initial_busy = sum(
-            busy for f, _, _ in parts for _, st, _, busy in initial_rows.get(f, []) if st == idx
-        )
+        initial_busy = sum(busy for f, _, _ in parts for _, st, _, busy in initial_rows.get(f, []) if st == idx)
         if initial_busy > servers[name][0]:
             raise ModelError(
                 f"initial.in_service: {initial_busy} vehicles in service at {name!r} but only "

@@ -1,8 +1,8 @@
 """Errors of the twin.
 
-    TwinError
-    ├── ModelError        a port model, staffing plan or distribution is invalid
-    └── KernelInputError  arrays given to a kernel are malformed (unsorted, negative, mismatched)
+TwinError
+├── ModelError        a port model, staffing plan or distribution is invalid
+└── KernelInputError  arrays given to a kernel are malformed (unsorted, negative, mismatched)
 """
 
 from smartborder.errors import SmartborderError

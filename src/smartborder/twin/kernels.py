@@ -139,8 +139,9 @@ def fcfs_starts(
 
 
 @njit(cache=True, nogil=True)
-def _fcfs_into(arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float, overtime: int,
-               starts: np.ndarray) -> None:
+def _fcfs_into(
+    arrivals: np.ndarray, services: np.ndarray, servers: np.ndarray, block: float, overtime: int, starts: np.ndarray
+) -> None:
     """``fcfs_starts``, written into *starts*."""
     constant = True
     for k in range(1, servers.size):
@@ -416,15 +417,37 @@ def choice_starts(
     (exact while it does). A vehicle that arrives while every station of its list is closed
     came for the opening and always joins.
     """
-    station, starts, _ = choice_run(reach, service, part_start, part_option, options, n_options, loyal,
-                                    servers, block, overtime, finish=False, patience=patience)
+    station, starts, _ = choice_run(
+        reach,
+        service,
+        part_start,
+        part_option,
+        options,
+        n_options,
+        loyal,
+        servers,
+        block,
+        overtime,
+        finish=False,
+        patience=patience,
+    )
     return station, starts
 
 
-def choice_run(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
-               options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray,
-               block: float, overtime: np.ndarray, finish: bool = True,
-               patience: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def choice_run(
+    reach: np.ndarray,
+    service: np.ndarray,
+    part_start: np.ndarray,
+    part_option: np.ndarray,
+    options: np.ndarray,
+    n_options: np.ndarray,
+    loyal: np.ndarray,
+    servers: np.ndarray,
+    block: float,
+    overtime: np.ndarray,
+    finish: bool = True,
+    patience: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``choice_starts``, and with *finish* each vehicle's service end (``start + service``, as
     NumPy would add them) computed on the way (else an empty array)."""
     n = np.shape(reach)[0]
@@ -436,16 +459,44 @@ def choice_run(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, p
     station = np.empty(n, dtype=np.int32)
     starts = np.empty(n)
     ends = np.empty(n if finish else 0)
-    _choice_into(reach, service, part_start, part_option, options, n_options, loyal, servers, block, overtime,
-                 station, starts, ends, finish, np.ascontiguousarray(patience, dtype=np.float64))
+    _choice_into(
+        reach,
+        service,
+        part_start,
+        part_option,
+        options,
+        n_options,
+        loyal,
+        servers,
+        block,
+        overtime,
+        station,
+        starts,
+        ends,
+        finish,
+        np.ascontiguousarray(patience, dtype=np.float64),
+    )
     return station, starts, ends
 
 
 @njit(cache=True, nogil=True)
-def _choice_into(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray, part_option: np.ndarray,
-                 options: np.ndarray, n_options: np.ndarray, loyal: np.ndarray, servers: np.ndarray, block: float,
-                 overtime: np.ndarray, station: np.ndarray, starts: np.ndarray, finish: np.ndarray,
-                 with_finish: bool, patience: np.ndarray) -> None:
+def _choice_into(
+    reach: np.ndarray,
+    service: np.ndarray,
+    part_start: np.ndarray,
+    part_option: np.ndarray,
+    options: np.ndarray,
+    n_options: np.ndarray,
+    loyal: np.ndarray,
+    servers: np.ndarray,
+    block: float,
+    overtime: np.ndarray,
+    station: np.ndarray,
+    starts: np.ndarray,
+    finish: np.ndarray,
+    with_finish: bool,
+    patience: np.ndarray,
+) -> None:
     """``choice_run`` into given arrays (*patience* empty: everyone joins)."""
     n = reach.size
     with_patience = patience.size > 0
@@ -468,7 +519,7 @@ def _choice_into(reach: np.ndarray, service: np.ndarray, part_start: np.ndarray,
     carry = np.empty(n_stations * nblocks, dtype=np.int64)
     opens = np.empty(n_stations * nblocks, dtype=np.int64)  # first open block at or after each
     for s in range(n_stations):
-        carry[s * nblocks:(s + 1) * nblocks] = _carry(servers[s])
+        carry[s * nblocks : (s + 1) * nblocks] = _carry(servers[s])
         soonest = nblocks
         for k in range(nblocks - 1, -1, -1):
             if servers[s, k] > 0:

@@ -128,8 +128,10 @@ def simulate_lean(
 ) -> LeanResult:
     """``engine.simulate`` for crossing-shaped models (see ``supports``), without initial queues."""
     if not supports(model):
-        raise ModelError(f"model {model.name!r}: the lean engine runs crossing-shaped models only "
-                         "(a primary step, then at most one single-station step)")
+        raise ModelError(
+            f"model {model.name!r}: the lean engine runs crossing-shaped models only "
+            "(a primary step, then at most one single-station step)"
+        )
     unknown = sorted(set(arrivals) - {f.name for f in model.flows})
     if unknown:
         raise ModelError(f"arrivals: no flow named {unknown} in model {model.name!r}")
@@ -156,8 +158,7 @@ def simulate_lean(
         assigned = {f.name for _, members in jobs for f in members}
         for flow in flows:  # flows whose lanes nobody chooses among: one lane, or first-open lists
             if flow.name not in assigned:
-                members = [f for f in flows if f.name not in assigned
-                           and f.route[0].stations == flow.route[0].stations]
+                members = [f for f in flows if f.name not in assigned and f.route[0].stations == flow.route[0].stations]
                 jobs.append(([n for n in flow.route[0].stations if n not in grouped], members))
                 assigned.update(f.name for f in members)
         return jobs
@@ -181,8 +182,7 @@ def simulate_lean(
         for _, members in jobs:
             sizes = [times[f.name].size for f in members]
             bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-            reach = times[members[0].name] if len(members) == 1 else \
-                np.concatenate([times[f.name] for f in members])
+            reach = times[members[0].name] if len(members) == 1 else np.concatenate([times[f.name] for f in members])
             service = np.empty(int(bounds[-1]))
             loyal = np.empty(int(bounds[-1]), dtype=bool)
             patience = np.full(int(bounds[-1]), np.inf) if any(f.patience is not None for f in members) else None
@@ -230,9 +230,17 @@ def simulate_lean(
                     kept = lane[lo:hi][referred] >= 0
                     referred, second = referred[kept], second[kept]
                 traces[flow.name] = LeanTrace(
-                    flow.name, times[flow.name], lane[lo:hi], begin[lo:hi], service[lo:hi], referred,
+                    flow.name,
+                    times[flow.name],
+                    lane[lo:hi],
+                    begin[lo:hi],
+                    service[lo:hi],
+                    referred,
                     station_index[flow.route[1].stations[0]] if len(flow.route) == 2 else -1,
-                    np.empty(0), second, finish=finish[lo:hi])
+                    np.empty(0),
+                    second,
+                    finish=finish[lo:hi],
+                )
         # Second steps: everyone sent there, in order of reaching it, FCFS.
         by_station: dict[str, list[Flow]] = {}
         for flow in flows:
@@ -243,18 +251,23 @@ def simulate_lean(
             service = np.concatenate([traces[f.name].second_service for f in members])
             order = np.argsort(reach, kind="stable")
             starts = np.empty_like(reach)
-            starts[order] = fcfs_starts(reach[order], service[order], servers[name], 60.0,
-                                        model.station(name).overtime)
+            starts[order] = fcfs_starts(reach[order], service[order], servers[name], 60.0, model.station(name).overtime)
             cut = 0
             for f in members:
                 size = traces[f.name].referred.size
-                traces[f.name].second_start = starts[cut: cut + size]
+                traces[f.name].second_start = starts[cut : cut + size]
                 cut += size
         return {flow.name: traces[flow.name] for flow in flows}
 
-    def run_group(names: list[str], flows: list[Flow], bounds: np.ndarray, reach: np.ndarray,
-                  service: np.ndarray, loyal: np.ndarray,
-                  patience: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def run_group(
+        names: list[str],
+        flows: list[Flow],
+        bounds: np.ndarray,
+        reach: np.ndarray,
+        service: np.ndarray,
+        loyal: np.ndarray,
+        patience: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Primary lane (model station index, -1: left without joining), start and end of every
         vehicle of the group."""
         local = {name: i for i, name in enumerate(names)}
@@ -266,8 +279,19 @@ def simulate_lean(
         n_options = np.array([len(r) for r in rows], dtype=np.int64)
         schedule = np.stack([servers[n] for n in names])
         overtime = np.array([model.station(n).overtime for n in names], dtype=np.int64)
-        lane, begin, finish = choice_run(reach, service, bounds, np.arange(len(flows), dtype=np.int64), options,
-                                         n_options, loyal, schedule, 60.0, overtime, patience=patience)
+        lane, begin, finish = choice_run(
+            reach,
+            service,
+            bounds,
+            np.arange(len(flows), dtype=np.int64),
+            options,
+            n_options,
+            loyal,
+            schedule,
+            60.0,
+            overtime,
+            patience=patience,
+        )
         index = np.array([station_index[n] for n in names], dtype=np.int32)
         if patience is not None:
             return np.append(index, -1)[lane], begin, finish  # -1 (left) picks the appended -1
@@ -287,8 +311,15 @@ def simulate_lean(
     else:
         for part in parts:
             traces.update(run_part(part))
-    return LeanResult(model, {f.name: traces[f.name] for f in model.flows}, servers, horizon,
-                      start_weekday, start_hour, [s.name for s in model.stations])
+    return LeanResult(
+        model,
+        {f.name: traces[f.name] for f in model.flows},
+        servers,
+        horizon,
+        start_weekday,
+        start_hour,
+        [s.name for s in model.stations],
+    )
 
 
 def _parts(model: PortModel) -> list[list[Flow]]:

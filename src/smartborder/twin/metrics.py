@@ -45,9 +45,13 @@ def vehicle_table(result: SimulationResult) -> pd.DataFrame:
             )
         )
     table = pd.concat(frames, ignore_index=True)
-    table["primary_station"] = pd.Categorical.from_codes(
-        table["primary_station"].clip(lower=-1), categories=result.station_names, validate=False
-    ) if len(table) else table["primary_station"]
+    table["primary_station"] = (
+        pd.Categorical.from_codes(
+            table["primary_station"].clip(lower=-1), categories=result.station_names, validate=False
+        )
+        if len(table)
+        else table["primary_station"]
+    )
     return table
 
 
@@ -57,8 +61,13 @@ def _stats(waits: pd.Series) -> dict[str, float]:
     if values.size == 0:
         return {"count": 0, "mean": np.nan, "p50": np.nan, "p95": np.nan, "max": np.nan}
     p50, p95 = np.quantile(values, QUANTILES)
-    return {"count": int(values.size), "mean": float(values.mean()), "p50": float(p50),
-            "p95": float(p95), "max": float(values.max())}
+    return {
+        "count": int(values.size),
+        "mean": float(values.mean()),
+        "p50": float(p50),
+        "p95": float(p95),
+        "max": float(values.max()),
+    }
 
 
 def wait_by_lane(result: SimulationResult) -> pd.DataFrame:
@@ -154,15 +163,19 @@ def visit_table(result: SimulationResult) -> pd.DataFrame:
     for flow in result.model.flows:
         trace = result.flows[flow.name]
         vehicle_ids, steps = np.nonzero(trace.station >= 0)
-        frames.append(pd.DataFrame({
-            "flow": flow.name,
-            "vehicle_id": vehicle_ids,
-            "step": steps,
-            "station": np.asarray(result.station_names, dtype=object)[trace.station[vehicle_ids, steps]],
-            "reach": trace.reach[vehicle_ids, steps],
-            "start": trace.start[vehicle_ids, steps],
-            "end": trace.end[vehicle_ids, steps],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "flow": flow.name,
+                    "vehicle_id": vehicle_ids,
+                    "step": steps,
+                    "station": np.asarray(result.station_names, dtype=object)[trace.station[vehicle_ids, steps]],
+                    "reach": trace.reach[vehicle_ids, steps],
+                    "start": trace.start[vehicle_ids, steps],
+                    "end": trace.end[vehicle_ids, steps],
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     table["wait"] = table["start"] - table["reach"]
     table["service"] = table["end"] - table["start"]
@@ -174,12 +187,27 @@ HIST_BIN_MIN = 0.25
 HIST_MAX_MIN = 4320.0  # three days; longer waits fall in the last bin
 
 
-def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, finish: np.ndarray,
-                     first: int, horizon: float, open_hour: np.ndarray, next_open: np.ndarray,
-                     start_weekday: int, start_hour: int, bin_width: float,
-                     counts: np.ndarray, sums: np.ndarray, hist: np.ndarray, hourly_sum: np.ndarray,
-                     hourly_count: np.ndarray, busy: np.ndarray, totals: np.ndarray,
-                     lane_of: np.ndarray | None = None) -> None:
+def accumulate_waits(
+    arrival: np.ndarray,
+    lane: np.ndarray,
+    begin: np.ndarray,
+    finish: np.ndarray,
+    first: int,
+    horizon: float,
+    open_hour: np.ndarray,
+    next_open: np.ndarray,
+    start_weekday: int,
+    start_hour: int,
+    bin_width: float,
+    counts: np.ndarray,
+    sums: np.ndarray,
+    hist: np.ndarray,
+    hourly_sum: np.ndarray,
+    hourly_count: np.ndarray,
+    busy: np.ndarray,
+    totals: np.ndarray,
+    lane_of: np.ndarray | None = None,
+) -> None:
     """One pass over a flow's vehicles, adding to per-lane figures (arrays indexed by *lane*).
 
     Vehicles from index *first* (after any initial queue) that arrived before *horizon* count:
@@ -196,14 +224,36 @@ def accumulate_waits(arrival: np.ndarray, lane: np.ndarray, begin: np.ndarray, f
     The per-lane arrays must be C-contiguous (they are written through flat views).
     """
     outputs = (counts, sums, hist, hourly_sum, hourly_count, busy, totals)
-    if not all(a.flags.c_contiguous for a in outputs) or hourly_sum.shape[1:] != (2, 24) \
-            or hourly_count.shape != hourly_sum.shape:
+    if (
+        not all(a.flags.c_contiguous for a in outputs)
+        or hourly_sum.shape[1:] != (2, 24)
+        or hourly_count.shape != hourly_sum.shape
+    ):
         raise ValueError("accumulate_waits: the per-lane arrays must be C-contiguous, hourly ones (lanes, 2, 24)")
     mapping = np.empty(0, dtype=np.int64) if lane_of is None else np.asarray(lane_of, dtype=np.int64)
-    _accumulate(arrival, lane, mapping, lane_of is not None, begin, finish, int(first), float(horizon),
-                open_hour, next_open, int(start_weekday), int(start_hour), float(bin_width),
-                hist.shape[1], counts, sums, hist.reshape(-1), hourly_sum.reshape(-1),
-                hourly_count.reshape(-1), busy, totals)
+    _accumulate(
+        arrival,
+        lane,
+        mapping,
+        lane_of is not None,
+        begin,
+        finish,
+        int(first),
+        float(horizon),
+        open_hour,
+        next_open,
+        int(start_weekday),
+        int(start_hour),
+        float(bin_width),
+        hist.shape[1],
+        counts,
+        sums,
+        hist.reshape(-1),
+        hourly_sum.reshape(-1),
+        hourly_count.reshape(-1),
+        busy,
+        totals,
+    )
 
 
 @njit(cache=True, inline="always")
@@ -225,12 +275,29 @@ def _first_reaching(level: int, offset: float, width: float) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _accumulate(arrival: np.ndarray, lane: np.ndarray, lane_of: np.ndarray, mapped: bool,
-                begin: np.ndarray, finish: np.ndarray, first: int, horizon: float,
-                open_hour: np.ndarray, next_open: np.ndarray, start_weekday: int, start_hour: int,
-                bin_width: float, n_bins: int, counts: np.ndarray, sums: np.ndarray, hist: np.ndarray,
-                hourly_sum: np.ndarray, hourly_count: np.ndarray, busy: np.ndarray,
-                totals: np.ndarray) -> None:
+def _accumulate(
+    arrival: np.ndarray,
+    lane: np.ndarray,
+    lane_of: np.ndarray,
+    mapped: bool,
+    begin: np.ndarray,
+    finish: np.ndarray,
+    first: int,
+    horizon: float,
+    open_hour: np.ndarray,
+    next_open: np.ndarray,
+    start_weekday: int,
+    start_hour: int,
+    bin_width: float,
+    n_bins: int,
+    counts: np.ndarray,
+    sums: np.ndarray,
+    hist: np.ndarray,
+    hourly_sum: np.ndarray,
+    hourly_count: np.ndarray,
+    busy: np.ndarray,
+    totals: np.ndarray,
+) -> None:
     """``accumulate_waits`` on flat views of the 2-D/3-D arrays.
 
     The same arithmetic, arranged for speed: the run hour, local hour and day of an arrival are

@@ -81,7 +81,8 @@ class Station(BaseModel):
     after_close: Literal["closed", "finish_queue", "serve_all"] = Field(
         default="closed",
         description="who is served while no server is scheduled: nobody; vehicles that were in the "
-        "queue before it closed (by the last open hour's servers); or everyone who reaches it")
+        "queue before it closed (by the last open hour's servers); or everyone who reaches it",
+    )
 
     @property
     def overtime(self) -> int:
@@ -98,13 +99,17 @@ class Step(BaseModel):
     probability: float = Field(default=1.0, ge=0.0, le=1.0, description="chance the step is visited")
     service: ServiceTime
     choice: Literal["first_open", "shortest"] = Field(
-        default="first_open", description="how a vehicle picks among the step's stations")
-    loyal: float = Field(default=0.0, ge=0.0, le=1.0,
-                         description="with 'shortest': share who keep to the first open station")
+        default="first_open", description="how a vehicle picks among the step's stations"
+    )
+    loyal: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="with 'shortest': share who keep to the first open station"
+    )
     patience: ServiceTime | None = Field(
-        default=None, description="the longest wait (minutes) each vehicle accepts, drawn per vehicle: "
+        default=None,
+        description="the longest wait (minutes) each vehicle accepts, drawn per vehicle: "
         "one that finds a longer line on arrival, at the station it would choose and the staffing "
-        "then open, leaves without joining (balks). None: everyone joins. First step only")
+        "then open, leaves without joining (balks). None: everyone joins. First step only",
+    )
 
 
 class Flow(BaseModel):
@@ -122,13 +127,13 @@ class Flow(BaseModel):
     @model_validator(mode="after")
     def _primary_in_route(self) -> Flow:
         if self.primary_step >= len(self.route):
-            raise ValueError(
-                f"primary_step: {self.primary_step} is past the end of the {len(self.route)}-step route"
-            )
+            raise ValueError(f"primary_step: {self.primary_step} is past the end of the {len(self.route)}-step route")
         late = [k for k, step in enumerate(self.route) if k > 0 and step.patience is not None]
         if late:
-            raise ValueError(f"route[{late[0]}].patience: only a flow's first step can be left "
-                             "(a vehicle balks on arrival, before it joins any queue)")
+            raise ValueError(
+                f"route[{late[0]}].patience: only a flow's first step can be left "
+                "(a vehicle balks on arrival, before it joins any queue)"
+            )
         return self
 
     @property
@@ -166,8 +171,7 @@ class PortModel(BaseModel):
                 unknown = [s for s in step.stations if s not in known]
                 if unknown:
                     raise ValueError(
-                        f"flows.{flow.name}.route[{k}].stations: unknown station(s) {unknown}; "
-                        f"known: {sorted(known)}"
+                        f"flows.{flow.name}.route[{k}].stations: unknown station(s) {unknown}; known: {sorted(known)}"
                     )
         self.station_order()  # raises on cycles
         return self

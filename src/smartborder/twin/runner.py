@@ -55,7 +55,26 @@ def run(
     Other arguments as ``engine.simulate``."""
     queued = tuple(initial)
     if engine == "auto" and uses_lean(model, queued):
-        return simulate_lean(model, arrivals, rng=rng, horizon=horizon, start_weekday=start_weekday,
-                             start_hour=start_hour, workers=workers, routing=routing, schedules=schedules)
-    return simulate(model, arrivals, rng=rng, horizon=horizon, start_weekday=start_weekday, start_hour=start_hour,
-                    initial=queued, workers=workers, routing=routing, schedules=schedules)
+        return simulate_lean(
+            model,
+            arrivals,
+            rng=rng,
+            horizon=horizon,
+            start_weekday=start_weekday,
+            start_hour=start_hour,
+            workers=workers,
+            routing=routing,
+            schedules=schedules,
+        )
+    return simulate(
+        model,
+        arrivals,
+        rng=rng,
+        horizon=horizon,
+        start_weekday=start_weekday,
+        start_hour=start_hour,
+        initial=queued,
+        workers=workers,
+        routing=routing,
+        schedules=schedules,
+    )

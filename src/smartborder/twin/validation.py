@@ -56,7 +56,7 @@ def _queue_case(
     for rng in streams(seed, replications):
         arrivals = np.cumsum(rng.exponential(1.0 / arrival_rate, per_rep))
         waits = fcfs(arrivals, service(rng, per_rep), servers)
-        means.append(waits[int(per_rep * WARMUP):].mean())
+        means.append(waits[int(per_rep * WARMUP) :].mean())
     mean, half = confidence_interval(np.array(means))
     error = abs(mean - analytic) / analytic
     return CaseResult(name, mean, half, float(analytic), float(error), bound, per_rep * replications)
@@ -82,8 +82,9 @@ def little_case(customers: int, seed: int, bound: float = 0.02) -> CaseResult:
     # λ·W over the window, counting only waiting time that falls inside [0, horizon].
     waited = np.clip(np.minimum(starts, horizon) - arrivals, 0, None)[inside].sum() / horizon
     error = abs(queue_length - waited) / waited
-    return CaseResult("Little L=λW, staffing", queue_length, float("nan"),
-                      float(waited), float(error), bound, customers)
+    return CaseResult(
+        "Little L=λW, staffing", queue_length, float("nan"), float(waited), float(error), bound, customers
+    )
 
 
 def run_cases(scale: float = 1.0, seed: int = 20261124) -> list[CaseResult]:
@@ -98,13 +99,31 @@ def run_cases(scale: float = 1.0, seed: int = 20261124) -> list[CaseResult]:
         return lambda rng, size: rng.lognormal(np.log(mean) - s2 / 2, np.sqrt(s2), size)
 
     return [
-        _queue_case("M/M/1 ρ=0.9 Erlang-C", 0.9, exponential(1.0), 1,
-                    mmc_mean_wait(0.9, 1.0, 1), n, 10, seed, 0.02),
-        _queue_case("M/M/8 ρ=0.9 Erlang-C", 7.2, exponential(1.0), 8,
-                    mmc_mean_wait(7.2, 1.0, 8), n, 10, seed + 1, 0.02),
-        _queue_case("M/D/1 ρ=0.8 P-K", 0.8,
-                    lambda rng, size: np.ones(size), 1, md1_mean_wait(0.8, 1.0), n // 2, 10, seed + 2, 0.02),
-        _queue_case("M/G/1 logn ρ=0.85 P-K", 0.85, lognormal(1.0, 0.5), 1,
-                    mg1_mean_wait(0.85, 1.0, 0.25), n // 2, 10, seed + 3, 0.02),
+        _queue_case("M/M/1 ρ=0.9 Erlang-C", 0.9, exponential(1.0), 1, mmc_mean_wait(0.9, 1.0, 1), n, 10, seed, 0.02),
+        _queue_case(
+            "M/M/8 ρ=0.9 Erlang-C", 7.2, exponential(1.0), 8, mmc_mean_wait(7.2, 1.0, 8), n, 10, seed + 1, 0.02
+        ),
+        _queue_case(
+            "M/D/1 ρ=0.8 P-K",
+            0.8,
+            lambda rng, size: np.ones(size),
+            1,
+            md1_mean_wait(0.8, 1.0),
+            n // 2,
+            10,
+            seed + 2,
+            0.02,
+        ),
+        _queue_case(
+            "M/G/1 logn ρ=0.85 P-K",
+            0.85,
+            lognormal(1.0, 0.5),
+            1,
+            mg1_mean_wait(0.85, 1.0, 0.25),
+            n // 2,
+            10,
+            seed + 3,
+            0.02,
+        ),
         little_case(max(int(2_000_000 * scale), 10_000), seed + 4),
     ]

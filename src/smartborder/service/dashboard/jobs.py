@@ -104,9 +104,16 @@ class Job:
 
     def as_dict(self) -> dict[str, Any]:
         now = time.time()
-        return {"key": self.key, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
-                "message": self.message, "error": self.error,
-                "seconds": round((self.finished or now) - (self.started or now), 1)}
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "state": self.state,
+            "done": self.done,
+            "total": self.total,
+            "message": self.message,
+            "error": self.error,
+            "seconds": round((self.finished or now) - (self.started or now), 1),
+        }
 
 
 class JobRunner:
@@ -157,8 +164,10 @@ class JobRunner:
         now = time.time()
         with self._lock:
             known = self._jobs.get(key)
-            if known is not None and (known.state in ("queued", "running") or (
-                    known.state == "failed" and now - (known.finished or now) < RETRY_AFTER_S)):
+            if known is not None and (
+                known.state in ("queued", "running")
+                or (known.state == "failed" and now - (known.finished or now) < RETRY_AFTER_S)
+            ):
                 return known
         if self.result(kind, key) is not None:
             return Job(key, kind, spec, state="done", message="from the cache")
@@ -194,10 +203,18 @@ class JobRunner:
         error = None
         # stderr to a file (a pipe nobody reads while stdout is read could fill and stall the
         # worker); a session of its own, so that stopping it stops the processes it forks too.
-        with tempfile.TemporaryFile("w+") as stderr, subprocess.Popen(
-                [sys.executable, "-m", "smartborder.service.dashboard.worker"], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
-                start_new_session=os.name == "posix") as child:
+        with (
+            tempfile.TemporaryFile("w+") as stderr,
+            subprocess.Popen(
+                [sys.executable, "-m", "smartborder.service.dashboard.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env=env,
+                start_new_session=os.name == "posix",
+            ) as child,
+        ):
             with self._lock:
                 self._children.add(child)
             assert child.stdin is not None and child.stdout is not None

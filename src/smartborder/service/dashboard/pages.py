@@ -49,9 +49,11 @@ STATIC = "/dashboard/static"
 PLOTLY = "/dashboard/vendor/plotly.min.js"
 #: The policy every page is served with: scripts, styles, images and requests from this server
 #: only (plotly sets inline styles on the charts it draws, hence 'unsafe-inline' for styles).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 #: Replications of a port page's month (``simulate``'s default).
 PORT_REPLICATIONS = 5
 
@@ -69,14 +71,29 @@ class View:
     roles: tuple[str, ...]
 
 
-VIEWS = {v.name: v for v in (
-    View("custody", "Custody board", "Shipments whose custody is suspect or broken, with the evidence on a map "
-         "of the track.", tuple(r.value for r in BOOTH)),
-    View("targeting", "Targeting statistics", "Inspection and hit rates, targeted against random selection, and "
-         "the thresholds in force.", tuple(r.value for r in TARGETING_READERS)),
-    View("permits", "Permit queues", "Applications to decide and those waiting for the annual cap, in filing "
-         "order.", tuple(r.value for r in OFFICERS)),
-)}
+VIEWS = {
+    v.name: v
+    for v in (
+        View(
+            "custody",
+            "Custody board",
+            "Shipments whose custody is suspect or broken, with the evidence on a map of the track.",
+            tuple(r.value for r in BOOTH),
+        ),
+        View(
+            "targeting",
+            "Targeting statistics",
+            "Inspection and hit rates, targeted against random selection, and the thresholds in force.",
+            tuple(r.value for r in TARGETING_READERS),
+        ),
+        View(
+            "permits",
+            "Permit queues",
+            "Applications to decide and those waiting for the annual cap, in filing order.",
+            tuple(r.value for r in OFFICERS),
+        ),
+    )
+}
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -155,8 +172,14 @@ def not_found(request: Request, what: str) -> HTMLResponse:
 
 def busy(request: Request, exc: Busy, section: str | None = None) -> HTMLResponse:
     """503 with ``Retry-After``: too many simulations are waiting for another to be queued."""
-    response = page(request, "error.html", 503, section=section, title="Busy",
-                    message=f"{exc} (the page's volumes need no simulation; its simulated figures do).")
+    response = page(
+        request,
+        "error.html",
+        503,
+        section=section,
+        title="Busy",
+        message=f"{exc} (the page's volumes need no simulation; its simulated figures do).",
+    )
     response.headers["Retry-After"] = str(BUSY_RETRY_S)
     return response
 
@@ -199,10 +222,25 @@ def overview(request: Request, year: int | None = None, kpi: str | None = None, 
     figure = figures.border_map(rows, chosen.key, chosen.label, chosen.unit, chosen.colours, border_region(), texts)
     rows.sort(key=lambda r: -(views.finite(r.get(chosen.key)) or -1.0))
     bts = {k: sum(r[k] for r in rows) for k in views.VOLUMES}
-    return page(request, "overview.html", section="border", title=f"US–Mexico border {year}", year=year, years=choices, level=level,
-                kpi=chosen, kpis=views.KPIS, waiting_for=waiting_for, rows=rows, figure=figure_json(figure),
-                job=job.as_dict(), simulated=simulated, bts=bts, note=views.year_note(year),
-                geography=border_region()["source"])
+    return page(
+        request,
+        "overview.html",
+        section="border",
+        title=f"US–Mexico border {year}",
+        year=year,
+        years=choices,
+        level=level,
+        kpi=chosen,
+        kpis=views.KPIS,
+        waiting_for=waiting_for,
+        rows=rows,
+        figure=figure_json(figure),
+        job=job.as_dict(),
+        simulated=simulated,
+        bts=bts,
+        note=views.year_note(year),
+        geography=border_region()["source"],
+    )
 
 
 # --- port pages ---------------------------------------------------------------------------
@@ -213,8 +251,9 @@ def _series(series: pd.Series) -> tuple[list[str], list[float]]:
 
 
 @router.get("/ports/{code}", response_class=HTMLResponse)
-def port_page(request: Request, code: str, month: str | None = None, crossing: str | None = None,
-              day: str = "weekday") -> HTMLResponse:
+def port_page(
+    request: Request, code: str, month: str | None = None, crossing: str | None = None, day: str = "weekday"
+) -> HTMLResponse:
     port = views.port_or_none(code)
     crossings = data.crossings_of(code) if port else ()
     if port is None or not crossings:
@@ -256,8 +295,9 @@ def port_page(request: Request, code: str, month: str | None = None, crossing: s
         if lines:
             volumes.append(figure_json(figures.volume_chart(lines, f"{measure} a month", colours)))
     try:
-        job = runner(request).submit("simulate", {"port": code, "month": month, "replications": PORT_REPLICATIONS,
-                                                  "seed": 0})
+        job = runner(request).submit(
+            "simulate", {"port": code, "month": month, "replications": PORT_REPLICATIONS, "seed": 0}
+        )
     except Busy as exc:
         return busy(request, exc, section="border")
     stored = runner(request).result("simulate", job.key) if job.state == "done" else None
@@ -270,12 +310,22 @@ def port_page(request: Request, code: str, month: str | None = None, crossing: s
         part = next((c for c in simulated["crossings"] if c["id"] == where), None) if where else None
         hourly = part["hourly"] if part else simulated["hourly"]
         staffing = part["staffing"] if part else simulated["staffing"]
-        observed, sources = views.observed_hourly((chosen,) if chosen else crossings, month,
-                                                  request.app.state.settings.observations)
-        for vehicle in sorted(hourly, key=lambda v: list(figures.CLASS_NAMES).index(v) if v in figures.CLASS_NAMES else 9):
-            charts.append((vehicle, figure_json(figures.hourly_chart(vehicle, day, hourly[vehicle],
-                                                                     staffing.get(vehicle, {}),
-                                                                     observed.get(vehicle, {})))))
+        observed, sources = views.observed_hourly(
+            (chosen,) if chosen else crossings, month, request.app.state.settings.observations
+        )
+        for vehicle in sorted(
+            hourly, key=lambda v: list(figures.CLASS_NAMES).index(v) if v in figures.CLASS_NAMES else 9
+        ):
+            charts.append(
+                (
+                    vehicle,
+                    figure_json(
+                        figures.hourly_chart(
+                            vehicle, day, hourly[vehicle], staffing.get(vehicle, {}), observed.get(vehicle, {})
+                        )
+                    ),
+                )
+            )
         from smartborder.report.summary import short_name
 
         if part is not None:
@@ -287,10 +337,30 @@ def port_page(request: Request, code: str, month: str | None = None, crossing: s
         summary = [r for r in simulated.get("summary", []) if r["place"] == place]
     provenance = [(c, views.provenance(c.id)) for c in ((chosen,) if chosen else crossings)]
     studio_link = "/studio?" + urlencode({"port": chosen.id if chosen else code, "period": month})
-    return page(request, "port.html", section="border", title=port.label, port=port, crossings=crossings, chosen=chosen, month=month,
-                months=months, problem=problem, volumes=volumes, job=job.as_dict(), simulated=simulated,
-                charts=charts, summary=summary, sources=sources, provenance=provenance, studio_link=studio_link,
-                replications=PORT_REPLICATIONS, day=day, legend=colours, names=figures.CLASS_NAMES)
+    return page(
+        request,
+        "port.html",
+        section="border",
+        title=port.label,
+        port=port,
+        crossings=crossings,
+        chosen=chosen,
+        month=month,
+        months=months,
+        problem=problem,
+        volumes=volumes,
+        job=job.as_dict(),
+        simulated=simulated,
+        charts=charts,
+        summary=summary,
+        sources=sources,
+        provenance=provenance,
+        studio_link=studio_link,
+        replications=PORT_REPLICATIONS,
+        day=day,
+        legend=colours,
+        names=figures.CLASS_NAMES,
+    )
 
 
 # --- the scenario studio ------------------------------------------------------------------
@@ -309,9 +379,22 @@ def studio_form(request: Request) -> HTMLResponse:
     if base in shipped:
         form.update(studio.form_of(shipped[base]))
     form.update({k: v for k, v in query.items() if k != "base"})
-    return page(request, "studio.html", section="studio", title="Scenario studio", form=form, errors={}, base=base, shipped=shipped,
-                places=studio.place_choices(), booth_rows=range(studio.BOOTH_ROWS),
-                hours_rows=range(studio.HOURS_ROWS), classes=studio.CLASSES, lanes=studio.LANES, shares=studio.SHARES)
+    return page(
+        request,
+        "studio.html",
+        section="studio",
+        title="Scenario studio",
+        form=form,
+        errors={},
+        base=base,
+        shipped=shipped,
+        places=studio.place_choices(),
+        booth_rows=range(studio.BOOTH_ROWS),
+        hours_rows=range(studio.HOURS_ROWS),
+        classes=studio.CLASSES,
+        lanes=studio.LANES,
+        shares=studio.SHARES,
+    )
 
 
 def _inputs_path(request: Request, key: str) -> Path:
@@ -333,18 +416,33 @@ def same_site(request: Request) -> bool:
 @router.post("/studio/run", response_model=None)
 async def studio_run(request: Request) -> Response:
     if not same_site(request):
-        response = HTMLResponse("<!doctype html><title>Refused</title><p>A studio run starts from this site's own "
-                                "studio page.</p>", status_code=403)
+        response = HTMLResponse(
+            "<!doctype html><title>Refused</title><p>A studio run starts from this site's own studio page.</p>",
+            status_code=403,
+        )
         response.headers["Content-Security-Policy"] = CSP
         return response
     body = (await request.body()).decode("utf-8", errors="replace")
     form = dict(parse_qsl(body, keep_blank_values=True))
     checked = studio.read_form(form)
     if checked.run is None:
-        return page(request, "studio.html", 422, section="studio", title="Scenario studio", form=form, errors=checked.errors,
-                    base=None, shipped=studio.shipped(), places=studio.place_choices(),
-                    booth_rows=range(studio.BOOTH_ROWS), hours_rows=range(studio.HOURS_ROWS), classes=studio.CLASSES,
-                    lanes=studio.LANES, shares=studio.SHARES)
+        return page(
+            request,
+            "studio.html",
+            422,
+            section="studio",
+            title="Scenario studio",
+            form=form,
+            errors=checked.errors,
+            base=None,
+            shipped=studio.shipped(),
+            places=studio.place_choices(),
+            booth_rows=range(studio.BOOTH_ROWS),
+            hours_rows=range(studio.HOURS_ROWS),
+            classes=studio.CLASSES,
+            lanes=studio.LANES,
+            shares=studio.SHARES,
+        )
     spec = checked.run.spec()
     try:
         job = runner(request).submit("compare", spec, limit=True)
@@ -386,9 +484,18 @@ def _inputs(request: Request, key: str) -> dict[str, Any] | None:
 
 
 def _missing(key: str) -> JSONResponse:
-    return JSONResponse({"detail": [{"field": "key", "problem": f"no studio result {key!r} in this server's cache; "
-                                                               "run the scenario again from the studio"}]},
-                        status_code=404)
+    return JSONResponse(
+        {
+            "detail": [
+                {
+                    "field": "key",
+                    "problem": f"no studio result {key!r} in this server's cache; "
+                    "run the scenario again from the studio",
+                }
+            ]
+        },
+        status_code=404,
+    )
 
 
 @router.get("/studio/results/{key}.json")
@@ -404,8 +511,11 @@ def studio_result_toml(request: Request, key: str) -> Response:
     inputs = _inputs(request, key)
     if inputs is None:
         return _missing(key)
-    return PlainTextResponse(inputs["spec"]["scenario"], media_type="application/toml",
-                             headers={"Content-Disposition": f'attachment; filename="scenario-{key}.toml"'})
+    return PlainTextResponse(
+        inputs["spec"]["scenario"],
+        media_type="application/toml",
+        headers={"Content-Disposition": f'attachment; filename="scenario-{key}.toml"'},
+    )
 
 
 @router.get("/studio/results/{key}", response_class=HTMLResponse)
@@ -413,12 +523,20 @@ def studio_result(request: Request, key: str) -> HTMLResponse:
     inputs = _inputs(request, key)
     stored = runner(request).result("compare", key) if KEY.match(key) else None
     if inputs is None and stored is None:
-        return not_found(request, "No studio result with this key on this server (results live in its cache). "
-                                  "Run the scenario again from the studio.")
+        return not_found(
+            request,
+            "No studio result with this key on this server (results live in its cache). "
+            "Run the scenario again from the studio.",
+        )
     spec = stored["spec"] if stored else inputs["spec"]  # type: ignore[index]
     form = inputs["form"] if inputs else {}
-    run = studio.Run(spec["port"], spec["period"], spec["replications"], spec["seed"],
-                     Scenario.model_validate(__import__("tomllib").loads(spec["scenario"])))
+    run = studio.Run(
+        spec["port"],
+        spec["period"],
+        spec["replications"],
+        spec["seed"],
+        Scenario.model_validate(__import__("tomllib").loads(spec["scenario"])),
+    )
     job = None
     if stored is None:
         job = runner(request).job(key)
@@ -440,10 +558,25 @@ def studio_result(request: Request, key: str) -> HTMLResponse:
         order = [first, *dict.fromkeys(r["place"] for r in rows if r["place"] != first)]
         places = [(place, [r for r in rows if r["place"] == place]) for place in order]
     edit = "/studio?" + urlencode(form)
-    return page(request, "studio_result.html", section="studio", title=f"Studio: {run.scenario.name}", key=key, run=run, spec=spec,
-                job=job.as_dict() if job else None, result=result, rows=rows, chart=chart, edit=edit,
-                command=run.command(f"scenario-{key}.toml"), seconds=stored["seconds"] if stored else None,
-                names=figures.CLASS_NAMES, headlines=headlines, places=places)
+    return page(
+        request,
+        "studio_result.html",
+        section="studio",
+        title=f"Studio: {run.scenario.name}",
+        key=key,
+        run=run,
+        spec=spec,
+        job=job.as_dict() if job else None,
+        result=result,
+        rows=rows,
+        chart=chart,
+        edit=edit,
+        command=run.command(f"scenario-{key}.toml"),
+        seconds=stored["seconds"] if stored else None,
+        names=figures.CLASS_NAMES,
+        headlines=headlines,
+        places=places,
+    )
 
 
 def _headline_place(rows: list[dict[str, Any]]) -> str:
@@ -458,16 +591,25 @@ def _headlines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     place = _headline_place(rows)
     out = []
     for vehicle in dict.fromkeys(r["class"] for r in rows):
-        found = {r["figure"]: r for r in rows if r["place"] == place and r["class"] == vehicle
-                 and r["lane"] == ALL_LANES}
+        found = {
+            r["figure"]: r for r in rows if r["place"] == place and r["class"] == vehicle and r["lane"] == ALL_LANES
+        }
         wait, cost = found.get("mean wait"), found.get("delay cost")
         if wait is None:
             continue
         change = views.finite(wait.get("change")) or 0.0
-        tone = ("worse" if wait.get("worse") else
-                "better" if wait.get("verdict") in ("yes", "small") and change < 0 else "")
-        out.append({"class": figures.CLASS_NAMES.get(vehicle, vehicle), "place": place, "wait": wait, "cost": cost,
-                    "tone": tone})
+        tone = (
+            "worse" if wait.get("worse") else "better" if wait.get("verdict") in ("yes", "small") and change < 0 else ""
+        )
+        out.append(
+            {
+                "class": figures.CLASS_NAMES.get(vehicle, vehicle),
+                "place": place,
+                "wait": wait,
+                "cost": cost,
+                "tone": tone,
+            }
+        )
     return out
 
 
@@ -501,8 +643,12 @@ def job_status(request: Request, key: str) -> JSONResponse:
 @router.get("/dashboard/api/whoami")
 def whoami(caller: Caller = Depends(require(*ROLES))) -> dict[str, Any]:
     """Who the token speaks for and which operations views its role may open."""
-    return {"role": caller.role, "label": caller.label, "org": caller.org,
-            "views": {name: caller.role in view.roles for name, view in VIEWS.items()}}
+    return {
+        "role": caller.role,
+        "label": caller.label,
+        "org": caller.org,
+        "views": {name: caller.role in view.roles for name, view in VIEWS.items()},
+    }
 
 
 @router.get("/dashboard/api/ops/custody")
@@ -514,34 +660,63 @@ def custody_board(session: ReadSession, caller: Caller = Depends(require(*VIEWS[
 
 
 @router.get("/dashboard/api/ops/custody/{shipment_id}")
-def custody_evidence(shipment_id: str, session: ReadSession,
-                     caller: Caller = Depends(require(*VIEWS["custody"].roles))) -> dict[str, Any]:
+def custody_evidence(
+    shipment_id: str, session: ReadSession, caller: Caller = Depends(require(*VIEWS["custody"].roles))
+) -> dict[str, Any]:
     """One shipment's custody with its evidence, and the map of its track."""
     found = custody_operations.custody(session, caller, shipment_id)
     journey = custody_operations.track(session, caller, shipment_id)
-    placed = [{"kind": a["kind"], "severity": a["severity"], "at": a["at"], "lat": a["evidence"].get("lat"),
-               "lon": a["evidence"].get("lon")} for a in found["anomalies"] if isinstance(a.get("evidence"), dict)]
-    figure = figures.track_map(border_region(), journey["route"], journey["pings"], journey["events"], placed,
-                               journey["origin"], journey["port"])
-    return {"custody": found, "shipment": custody_operations.read_shipment(session, caller, shipment_id),
-            "figure": clean(figure)}
+    placed = [
+        {
+            "kind": a["kind"],
+            "severity": a["severity"],
+            "at": a["at"],
+            "lat": a["evidence"].get("lat"),
+            "lon": a["evidence"].get("lon"),
+        }
+        for a in found["anomalies"]
+        if isinstance(a.get("evidence"), dict)
+    ]
+    figure = figures.track_map(
+        border_region(),
+        journey["route"],
+        journey["pings"],
+        journey["events"],
+        placed,
+        journey["origin"],
+        journey["port"],
+    )
+    return {
+        "custody": found,
+        "shipment": custody_operations.read_shipment(session, caller, shipment_id),
+        "figure": clean(figure),
+    }
 
 
 @router.get("/dashboard/api/ops/targeting")
-def targeting_board(session: ReadSession,
-                    caller: Caller = Depends(require(*VIEWS["targeting"].roles))) -> dict[str, Any]:
+def targeting_board(
+    session: ReadSession, caller: Caller = Depends(require(*VIEWS["targeting"].roles))
+) -> dict[str, Any]:
     """The published statistics and the thresholds in force, with their charts."""
     stats = targeting_operations.stats(session)
-    return {"stats": stats, "policy": targeting_operations.read_policy(session),
-            "figures": {"hits": figures.targeting_chart(stats), "channels": figures.channels_chart(cast(dict[str, int], stats["channels"]))}}
+    return {
+        "stats": stats,
+        "policy": targeting_operations.read_policy(session),
+        "figures": {
+            "hits": figures.targeting_chart(stats),
+            "channels": figures.channels_chart(cast(dict[str, int], stats["channels"])),
+        },
+    }
 
 
 @router.get("/dashboard/api/ops/permits")
 def permit_queues(session: ReadSession, caller: Caller = Depends(require(*VIEWS["permits"].roles))) -> dict[str, Any]:
     """Applications to decide (pending) and those waiting for a year's cap, in filing order."""
     limit = 200
-    queues = {status: permits_operations.list_applications(session, caller, status, limit=limit)["items"]
-              for status in ("pending", "waiting")}
+    queues = {
+        status: permits_operations.list_applications(session, caller, status, limit=limit)["items"]
+        for status in ("pending", "waiting")
+    }
     return {"queues": queues, "limit": limit}
 
 
@@ -551,8 +726,9 @@ def permit_queues(session: ReadSession, caller: Caller = Depends(require(*VIEWS[
 @router.get(PLOTLY)
 def plotly_js() -> FileResponse:
     """plotly.js as the plotly package ships it (served here: no CDN)."""
-    return FileResponse(_plotly_path(), media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        _plotly_path(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @lru_cache(maxsize=1)

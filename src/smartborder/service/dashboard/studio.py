@@ -47,13 +47,18 @@ class Run:
 
     def spec(self) -> dict[str, Any]:
         """The job's inputs (what its cache key hashes)."""
-        return {"port": self.port, "period": self.period, "replications": self.replications, "seed": self.seed,
-                "scenario": self.toml()}
+        return {
+            "port": self.port,
+            "period": self.period,
+            "replications": self.replications,
+            "seed": self.seed,
+            "scenario": self.toml(),
+        }
 
     def command(self, file: str = "scenario.toml") -> str:
         """The CLI command that answers the same question."""
         option = f"--month {self.period}" if "-" in self.period else f"--year {self.period}"
-        return (f"smartborder compare {self.port} {file} {option} -r {self.replications} --seed {self.seed} --json")
+        return f"smartborder compare {self.port} {file} {option} -r {self.replications} --seed {self.seed} --json"
 
 
 @dataclass
@@ -91,8 +96,14 @@ def _text(form: Mapping[str, str], name: str) -> str:
     return str(form.get(name, "") or "").strip()
 
 
-def _number(form: Mapping[str, str], name: str, errors: dict[str, str], low: float | None = None,
-            high: float | None = None, integer: bool = False) -> float | None:
+def _number(
+    form: Mapping[str, str],
+    name: str,
+    errors: dict[str, str],
+    low: float | None = None,
+    high: float | None = None,
+    integer: bool = False,
+) -> float | None:
     text = _text(form, name)
     if not text:
         return None
@@ -157,9 +168,12 @@ def read_form(form: Mapping[str, str]) -> Checked:
         delta = _number(form, f"booth{k}_delta", errors, -50, 50, integer=True)
         if delta is None or delta == 0:
             continue
-        lever: dict[str, Any] = {"class": _text(form, f"booth{k}_class") or "pov",
-                                 "lane": _text(form, f"booth{k}_lane") or "standard", "delta": int(delta),
-                                 "days": _text(form, f"booth{k}_days") or "all"}
+        lever: dict[str, Any] = {
+            "class": _text(form, f"booth{k}_class") or "pov",
+            "lane": _text(form, f"booth{k}_lane") or "standard",
+            "delta": int(delta),
+            "days": _text(form, f"booth{k}_days") or "all",
+        }
         window = _window(form, f"booth{k}", errors)
         if window is not None:
             lever["hours"] = window
@@ -211,16 +225,28 @@ def form_of(scenario: Scenario) -> dict[str, str]:
         if change.volume_factor is not None:
             form[f"growth_{vehicle}"] = f"{change.volume_factor:g}"
     for k, booth in enumerate(scenario.booths[:BOOTH_ROWS]):
-        form.update({f"booth{k}_class": booth.vehicle, f"booth{k}_lane": booth.lane, f"booth{k}_delta": str(booth.delta),
-                     f"booth{k}_from": str(booth.hours[0]), f"booth{k}_to": str(booth.hours[1]),
-                     f"booth{k}_days": booth.days})
+        form.update(
+            {
+                f"booth{k}_class": booth.vehicle,
+                f"booth{k}_lane": booth.lane,
+                f"booth{k}_delta": str(booth.delta),
+                f"booth{k}_from": str(booth.hours[0]),
+                f"booth{k}_to": str(booth.hours[1]),
+                f"booth{k}_days": booth.days,
+            }
+        )
     for k, lever in enumerate(scenario.hours[:HOURS_ROWS]):
-        form.update({f"hours{k}_class": lever.vehicle, f"hours{k}_lane": lever.lane or "",
-                     f"hours{k}_from": str(lever.open[0]), f"hours{k}_to": str(lever.open[1])})
+        form.update(
+            {
+                f"hours{k}_class": lever.vehicle,
+                f"hours{k}_lane": lever.lane or "",
+                f"hours{k}_from": str(lever.open[0]),
+                f"hours{k}_to": str(lever.open[1]),
+            }
+        )
         if lever.open_saturday is not None or lever.open_sunday is not None:
             form[f"hours{k}_weekends"] = "on"
     if scenario.new_port is not None:
         (takes, share), *_ = scenario.new_port.takes.items()
-        form.update({"new_port_name": scenario.new_port.name, "new_port_share": f"{share:g}",
-                     "new_port_takes": takes})
+        form.update({"new_port_name": scenario.new_port.name, "new_port_share": f"{share:g}", "new_port_takes": takes})
     return form

@@ -33,20 +33,33 @@ class Kpi:
 HEAT = [[0.0, "#fff3d6"], [0.35, "#fdb863"], [0.7, "#e6550d"], [1.0, "#7f1d0b"]]
 COOL = [[0.0, "#dbe9f6"], [0.4, "#7fb2dc"], [0.75, "#2f6fae"], [1.0, "#0b2a5b"]]
 #: What the map can size and colour the ports and crossings by.
-KPIS = {k.key: k for k in (
-    Kpi("delay_cost_usd", "Delay cost", "US$ per year", True, HEAT),
-    Kpi("truck_wait_min", "Mean truck wait", "minutes to primary", True, HEAT, 1),
-    Kpi("car_wait_min", "Mean car wait", "minutes to primary", True, HEAT, 1),
-    Kpi("pedestrian_wait_min", "Mean pedestrian wait", "minutes to primary", True, HEAT, 1),
-    Kpi("delay_person_hours", "Delay", "person-hours per year", True, HEAT),
-    Kpi("co2_tonnes", "CO₂ from idling", "tonnes per year", True, HEAT),
-    Kpi("trucks", "Trucks (BTS)", "per year", False, COOL),
-    Kpi("cars", "Personal vehicles (BTS)", "per year", False, COOL),
-    Kpi("pedestrians", "Pedestrians (BTS)", "per year", False, COOL),
-)}
-SIMULATED_COLUMNS = ("trucks_per_day", "truck_wait_min", "cars_per_day", "car_wait_min", "pedestrians_per_day",
-                     "pedestrian_wait_min", "delay_vehicle_hours", "delay_person_hours", "delay_cost_usd",
-                     "co2_tonnes", "booth_hours")
+KPIS = {
+    k.key: k
+    for k in (
+        Kpi("delay_cost_usd", "Delay cost", "US$ per year", True, HEAT),
+        Kpi("truck_wait_min", "Mean truck wait", "minutes to primary", True, HEAT, 1),
+        Kpi("car_wait_min", "Mean car wait", "minutes to primary", True, HEAT, 1),
+        Kpi("pedestrian_wait_min", "Mean pedestrian wait", "minutes to primary", True, HEAT, 1),
+        Kpi("delay_person_hours", "Delay", "person-hours per year", True, HEAT),
+        Kpi("co2_tonnes", "CO₂ from idling", "tonnes per year", True, HEAT),
+        Kpi("trucks", "Trucks (BTS)", "per year", False, COOL),
+        Kpi("cars", "Personal vehicles (BTS)", "per year", False, COOL),
+        Kpi("pedestrians", "Pedestrians (BTS)", "per year", False, COOL),
+    )
+}
+SIMULATED_COLUMNS = (
+    "trucks_per_day",
+    "truck_wait_min",
+    "cars_per_day",
+    "car_wait_min",
+    "pedestrians_per_day",
+    "pedestrian_wait_min",
+    "delay_vehicle_hours",
+    "delay_person_hours",
+    "delay_cost_usd",
+    "co2_tonnes",
+    "booth_hours",
+)
 
 
 def finite(value: Any) -> float | None:
@@ -88,8 +101,9 @@ def _volumes(year: int) -> tuple[dict[str, dict[str, float]], dict[str, dict[str
     """BTS volumes over *year* per port code and per crossing id (bridges: CBP's counts)."""
     months = year_range(year)
     table = data.totals(list(VOLUMES.values()), months)
-    ports = {str(code): {short: float(row[measure]) for short, measure in VOLUMES.items()}
-             for code, row in table.iterrows()}
+    ports = {
+        str(code): {short: float(row[measure]) for short, measure in VOLUMES.items()} for code, row in table.iterrows()
+    }
     crossings = {}
     for crossing in data.crossings().values():
         if not crossing.first_month.year <= year <= crossing.last_month.year:
@@ -121,17 +135,38 @@ def overview_rows(year: int, level: str, simulated: dict[str, Any] | None) -> li
         for code, port in data.catalogue().items():
             if code not in ports or not any(ports[code].values()):
                 continue
-            rows.append({"id": code, "code": code, "name": port.name, "label": port.label,
-                         "state": data.ports.STATE_CODES.get(port.state, port.state), "lon": port.lon, "lat": port.lat,
-                         "crossings": len(data.crossings_of(code)), "url": port_url(code), **ports[code]})
+            rows.append(
+                {
+                    "id": code,
+                    "code": code,
+                    "name": port.name,
+                    "label": port.label,
+                    "state": data.ports.STATE_CODES.get(port.state, port.state),
+                    "lon": port.lon,
+                    "lat": port.lat,
+                    "crossings": len(data.crossings_of(code)),
+                    "url": port_url(code),
+                    **ports[code],
+                }
+            )
     else:
         for crossing_id, volumes in crossings.items():
             crossing = data.crossings()[crossing_id]
             port = crossing.port
-            rows.append({"id": crossing_id, "code": crossing.port_code, "name": crossing.name,
-                         "label": crossing.label, "state": data.ports.STATE_CODES.get(port.state, port.state),
-                         "lon": crossing.lon, "lat": crossing.lat, "crossings": 1,
-                         "url": f"{port_url(crossing.port_code)}?crossing={crossing_id}", **volumes})
+            rows.append(
+                {
+                    "id": crossing_id,
+                    "code": crossing.port_code,
+                    "name": crossing.name,
+                    "label": crossing.label,
+                    "state": data.ports.STATE_CODES.get(port.state, port.state),
+                    "lon": crossing.lon,
+                    "lat": crossing.lat,
+                    "crossings": 1,
+                    "url": f"{port_url(crossing.port_code)}?crossing={crossing_id}",
+                    **volumes,
+                }
+            )
     for row in rows:
         found = sim_rows.get(str(row["id"]), {})
         for column in SIMULATED_COLUMNS:
@@ -194,8 +229,9 @@ def _observation_sets(extra: str | None) -> tuple[tuple[Any, ...], str | None]:
     return tuple(sets), problem
 
 
-def observed_hourly(crossings: Sequence[data.Crossing], month: str, extra: Path | None = None
-                    ) -> tuple[dict[str, dict[str, dict[str, list[float | None]]]], list[str]]:
+def observed_hourly(
+    crossings: Sequence[data.Crossing], month: str, extra: Path | None = None
+) -> tuple[dict[str, dict[str, dict[str, list[float | None]]]], list[str]]:
     """CBP's published waits at *crossings* by class, lane and hour of day (weekday and weekend
     means over every reading of them), from every loaded observation set that covers them, and
     where they come from.
@@ -230,16 +266,23 @@ def observed_hourly(crossings: Sequence[data.Crossing], month: str, extra: Path 
             shifted = times + pd.Timedelta(minutes=30)
             hours, weekdays = shifted.dt.hour, shifted.dt.dayofweek
             what = f"CBP wait readings {times.min():%Y-%m-%d}..{times.max():%Y-%m-%d}"
-        frames.append(pd.DataFrame({"vehicle": frame["vehicle"], "lane": frame["lane"], "hour": hours,
-                                    "day": ["weekend" if d >= 5 else "weekday" for d in weekdays],
-                                    "delay": frame["delay_minutes"].astype(float)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "vehicle": frame["vehicle"],
+                    "lane": frame["lane"],
+                    "hour": hours,
+                    "day": ["weekend" if d >= 5 else "weekday" for d in weekdays],
+                    "delay": frame["delay_minutes"].astype(float),
+                }
+            )
+        )
         sources.append(f"{what}, {len(frame):,} values ({', '.join(sorted(set(frame['source'])))})")
     out: dict[str, dict[str, dict[str, list[float | None]]]] = {}
     if not frames:
         return out, sources
     table = pd.concat(frames).groupby(["vehicle", "lane", "day", "hour"])["delay"].mean()
     for (vehicle, lane, day, hour), value in table.items():
-        days = out.setdefault(str(vehicle), {}).setdefault(str(lane), {"weekday": [None] * 24,
-                                                                        "weekend": [None] * 24})
+        days = out.setdefault(str(vehicle), {}).setdefault(str(lane), {"weekday": [None] * 24, "weekend": [None] * 24})
         days[str(day)][int(hour)] = round(float(value), 2)
     return out, sources

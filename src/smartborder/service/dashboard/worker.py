@@ -63,8 +63,13 @@ def simulate(spec: dict[str, Any]) -> dict[str, Any]:
     from smartborder.policy.study import simulate_study
     from smartborder.report.tables import simulation_json
 
-    result = simulate_study(spec["port"], replications=int(spec["replications"]), seed=int(spec["seed"]),
-                            progress=_progress, **period_options(spec["month"]))
+    result = simulate_study(
+        spec["port"],
+        replications=int(spec["replications"]),
+        seed=int(spec["seed"]),
+        progress=_progress,
+        **period_options(spec["month"]),
+    )
     return simulation_json(result.study, result.run)
 
 
@@ -75,8 +80,14 @@ def compare(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="smartborder-studio-") as folder:
         path = Path(folder) / "studio.toml"
         path.write_text(spec["scenario"], "utf-8")
-        result = compare_study(spec["port"], [str(path)], replications=int(spec["replications"]),
-                               seed=int(spec["seed"]), progress=_progress, **period_options(spec["period"]))
+        result = compare_study(
+            spec["port"],
+            [str(path)],
+            replications=int(spec["replications"]),
+            seed=int(spec["seed"]),
+            progress=_progress,
+            **period_options(spec["period"]),
+        )
     return comparison_json(result.study, result.scenarios, int(spec["replications"]), int(spec["seed"]))
 
 
@@ -128,8 +139,14 @@ def main() -> int:
     except SmartborderError as exc:  # a refusal in the user's terms (a month without data, a lever that fits no lane)
         say(error=str(exc))
         return 1
-    stored = {"key": request["key"], "kind": request["kind"], "spec": request["spec"],
-              "seconds": round(time.perf_counter() - start, 2), "created": time.time(), "result": clean(result)}
+    stored = {
+        "key": request["key"],
+        "kind": request["kind"],
+        "spec": request["spec"],
+        "seconds": round(time.perf_counter() - start, 2),
+        "created": time.time(),
+        "result": clean(result),
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as file:

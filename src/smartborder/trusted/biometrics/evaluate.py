@@ -51,10 +51,17 @@ class Evaluation:
     def as_dict(self) -> dict[str, Any]:
         def rate(r: Rate) -> dict[str, Any]:
             return {"errors": r.errors, "trials": r.trials, "rate": r.value, "upper95": r.upper95()}
-        return {"threshold": self.threshold, "chosen_threshold_on_development_set": self.chosen_threshold,
-                "fmr": rate(self.fmr), "fnmr": rate(self.fnmr), "failure_to_acquire": rate(self.fta),
-                "test_identities": self.identities, "samples_per_identity": self.samples,
-                "ms_per_verification": self.ms_per_verify}
+
+        return {
+            "threshold": self.threshold,
+            "chosen_threshold_on_development_set": self.chosen_threshold,
+            "fmr": rate(self.fmr),
+            "fnmr": rate(self.fnmr),
+            "failure_to_acquire": rate(self.fta),
+            "test_identities": self.identities,
+            "samples_per_identity": self.samples,
+            "ms_per_verification": self.ms_per_verify,
+        }
 
 
 def _scores(matcher, identities: int, samples: int, seed: int):  # type: ignore[no-untyped-def]
@@ -91,8 +98,16 @@ def choose_threshold(impostor: np.ndarray, target_fmr: float) -> float:
     return float(ordered[allowed] - 1e-9) if allowed < len(ordered) else float(ordered[-1])
 
 
-def evaluate(matcher, threshold: float | None = None, identities: int = 60, samples: int = 4,  # type: ignore[no-untyped-def]
-             dev_identities: int = 40, target_fmr: float = 0.01, seed: int = 2, dev_seed: int = 1) -> Evaluation:
+def evaluate(  # type: ignore[no-untyped-def]
+    matcher,
+    threshold: float | None = None,
+    identities: int = 60,
+    samples: int = 4,
+    dev_identities: int = 40,
+    target_fmr: float = 0.01,
+    seed: int = 2,
+    dev_seed: int = 1,
+) -> Evaluation:
     """Choose a threshold on development identities, then measure FMR, FNMR and FTA on test ones.
 
     *threshold* None measures at the development choice; a number measures at that one (e.g. the
@@ -102,6 +117,13 @@ def evaluate(matcher, threshold: float | None = None, identities: int = 60, samp
     chosen = round(choose_threshold(dev_impostor, target_fmr), 2)
     used = chosen if threshold is None else threshold
     genuine, impostor, failures, images, ms = _scores(matcher, identities, samples, seed)
-    return Evaluation(used, chosen, Rate(int((impostor <= used).sum()), len(impostor)),
-                      Rate(int((genuine > used).sum()), len(genuine)), Rate(failures, images),
-                      identities, samples, round(ms, 2))
+    return Evaluation(
+        used,
+        chosen,
+        Rate(int((impostor <= used).sum()), len(impostor)),
+        Rate(int((genuine > used).sum()), len(genuine)),
+        Rate(failures, images),
+        identities,
+        samples,
+        round(ms, 2),
+    )

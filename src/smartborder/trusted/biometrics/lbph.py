@@ -48,12 +48,15 @@ class LBPHMatcher:
         if image.ndim != 2:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         side = min(image.shape)
-        found = _cascade().detectMultiScale(image, scaleFactor=1.1, minNeighbors=4,
-                                            minSize=(max(24, side // 4), max(24, side // 4)))
+        found = _cascade().detectMultiScale(
+            image, scaleFactor=1.1, minNeighbors=4, minSize=(max(24, side // 4), max(24, side // 4))
+        )
         if len(found) == 0:
-            raise BiometricError("image", "no face found: the face must be frontal, lit and fill a quarter of the frame")
+            raise BiometricError(
+                "image", "no face found: the face must be frontal, lit and fill a quarter of the frame"
+            )
         x, y, w, h = max(found, key=lambda r: r[2] * r[3])
-        crop = cv2.resize(image[y:y + h, x:x + w], (FACE, FACE), interpolation=cv2.INTER_AREA)
+        crop = cv2.resize(image[y : y + h, x : x + w], (FACE, FACE), interpolation=cv2.INTER_AREA)
         return cv2.equalizeHist(crop)
 
     def histogram(self, face: np.ndarray) -> np.ndarray:
@@ -71,7 +74,7 @@ class LBPHMatcher:
 
         if not template.startswith(MAGIC):
             raise BiometricError("template", "not an LBPH template of this matcher")
-        enrolled = np.frombuffer(template[len(MAGIC):], np.float32)
+        enrolled = np.frombuffer(template[len(MAGIC) :], np.float32)
         live = self.histogram(self.face(image))
         if enrolled.shape != live.shape:
             raise BiometricError("template", "template size does not match this matcher's histograms")

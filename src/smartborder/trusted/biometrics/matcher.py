@@ -62,9 +62,9 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # no length: start, TEM, restarts
             i += 2
             continue
-        length = int.from_bytes(data[i + 2:i + 4], "big")
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame
-            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+            return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(data[i + 5 : i + 7], "big")
         i += 2 + length
     return None
 
@@ -79,8 +79,11 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     if size is None:
         raise BiometricError("image", "not a PNG or JPEG image")
     if size[0] * size[1] > max_pixels:
-        raise BiometricError("image", f"{size[0]} × {size[1]} pixels is more than a face sample needs "
-                                      f"(at most {max_pixels:,} pixels, e.g. 4096 × 4096)")
+        raise BiometricError(
+            "image",
+            f"{size[0]} × {size[1]} pixels is more than a face sample needs "
+            f"(at most {max_pixels:,} pixels, e.g. 4096 × 4096)",
+        )
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     if image is None:
         raise BiometricError("image", "not a PNG or JPEG image")

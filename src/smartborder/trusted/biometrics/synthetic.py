@@ -46,12 +46,23 @@ def identity(rng: np.random.Generator) -> Identity:
 
     noise = rng.normal(0, 1, (16, 16)).astype(np.float32)
     texture = cv2.GaussianBlur(cv2.resize(noise, (SIZE, SIZE), interpolation=cv2.INTER_CUBIC), (0, 0), 3)
-    return Identity(face_w=rng.uniform(38, 50), face_h=rng.uniform(50, 60), skin=rng.uniform(120, 200),
-                    eye_dx=rng.uniform(16, 24), eye_y=rng.uniform(-14, -6), eye_r=rng.uniform(3.5, 6.5),
-                    brow_dy=rng.uniform(7, 12), brow_tilt=rng.uniform(-4, 4), brow_w=rng.uniform(7, 12),
-                    nose_len=rng.uniform(12, 22), nose_w=rng.uniform(4, 9), mouth_y=rng.uniform(20, 30),
-                    mouth_w=rng.uniform(10, 20), hair_y=rng.uniform(-58, -40),
-                    texture=texture * rng.uniform(10, 25))
+    return Identity(
+        face_w=rng.uniform(38, 50),
+        face_h=rng.uniform(50, 60),
+        skin=rng.uniform(120, 200),
+        eye_dx=rng.uniform(16, 24),
+        eye_y=rng.uniform(-14, -6),
+        eye_r=rng.uniform(3.5, 6.5),
+        brow_dy=rng.uniform(7, 12),
+        brow_tilt=rng.uniform(-4, 4),
+        brow_w=rng.uniform(7, 12),
+        nose_len=rng.uniform(12, 22),
+        nose_w=rng.uniform(4, 9),
+        mouth_y=rng.uniform(20, 30),
+        mouth_w=rng.uniform(10, 20),
+        hair_y=rng.uniform(-58, -40),
+        texture=texture * rng.uniform(10, 25),
+    )
 
 
 def render(person: Identity, rng: np.random.Generator, nuisance: float = 1.0) -> np.ndarray:
@@ -74,14 +85,40 @@ def render(person: Identity, rng: np.random.Generator, nuisance: float = 1.0) ->
         cv2.ellipse(img, (int(ex), int(ey)), (int(person.eye_r * 1.6), int(opening)), 0, 0, 360, 235, -1)
         cv2.circle(img, (int(ex), int(ey)), int(max(1.0, opening * 0.8)), dark, -1)
         by = ey - person.brow_dy
-        cv2.line(img, (int(ex - person.brow_w), int(by - side * person.brow_tilt / 2)),
-                 (int(ex + person.brow_w), int(by + side * person.brow_tilt / 2)), dark, 3)
-    cv2.line(img, (int(cx), int(cy + person.eye_y + 4)), (int(cx - 2), int(cy + person.eye_y + person.nose_len)),
-             person.skin * 0.7, 2)
-    cv2.ellipse(img, (int(cx), int(cy + person.eye_y + person.nose_len)), (int(person.nose_w), 3), 0, 0, 180,
-                person.skin * 0.5, -1)
-    cv2.ellipse(img, (int(cx), int(cy + person.mouth_y)), (int(person.mouth_w), int(abs(smile)) + 1), 0,
-                0 if smile >= 0 else 180, 180 if smile >= 0 else 360, person.skin * 0.4, 2)
+        cv2.line(
+            img,
+            (int(ex - person.brow_w), int(by - side * person.brow_tilt / 2)),
+            (int(ex + person.brow_w), int(by + side * person.brow_tilt / 2)),
+            dark,
+            3,
+        )
+    cv2.line(
+        img,
+        (int(cx), int(cy + person.eye_y + 4)),
+        (int(cx - 2), int(cy + person.eye_y + person.nose_len)),
+        person.skin * 0.7,
+        2,
+    )
+    cv2.ellipse(
+        img,
+        (int(cx), int(cy + person.eye_y + person.nose_len)),
+        (int(person.nose_w), 3),
+        0,
+        0,
+        180,
+        person.skin * 0.5,
+        -1,
+    )
+    cv2.ellipse(
+        img,
+        (int(cx), int(cy + person.mouth_y)),
+        (int(person.mouth_w), int(abs(smile)) + 1),
+        0,
+        0 if smile >= 0 else 180,
+        180 if smile >= 0 else 360,
+        person.skin * 0.4,
+        2,
+    )
     # Nuisance: pose (shift, rotation, scale), light (level, side gradient), blur, noise.
     angle, scale = rng.uniform(-6, 6) * n, 1 + rng.uniform(-0.06, 0.06) * n
     m = np.asarray(cv2.getRotationMatrix2D((cx, cy), angle, scale), np.float64)

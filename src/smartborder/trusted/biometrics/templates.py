@@ -38,7 +38,9 @@ class TemplateCipher:
         try:
             return self._aead.decrypt(sealed[1:13], sealed[13:], person_id.encode())
         except InvalidTag:
-            raise BiometricError("template", "cannot decrypt: wrong key, or the template belongs to someone else") from None
+            raise BiometricError(
+                "template", "cannot decrypt: wrong key, or the template belongs to someone else"
+            ) from None
 
 
 def new_key_text() -> str:

@@ -107,8 +107,14 @@ def upgrade() -> None:
         sa.Column("signed", sa.Text, nullable=False),
         sa.Column("created_at", TZ, nullable=False),
     )
-    op.create_index("ix_trusted_cards_one_active", "trusted_cards", ["person_id"], unique=True,
-                    sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+    op.create_index(
+        "ix_trusted_cards_one_active",
+        "trusted_cards",
+        ["person_id"],
+        unique=True,
+        sqlite_where=sa.text("status = 'active'"),
+        postgresql_where=sa.text("status = 'active'"),
+    )
     op.create_table(
         "trusted_crossings",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -129,7 +135,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_trusted_cards_one_active", "trusted_cards")
-    for table in ("trusted_crossings", "trusted_cards", "trusted_templates", "trusted_applications",
-                  "trusted_watchlist", "trusted_cert_events", "trusted_audits", "trusted_facilities",
-                  "trusted_companies"):
+    for table in (
+        "trusted_crossings",
+        "trusted_cards",
+        "trusted_templates",
+        "trusted_applications",
+        "trusted_watchlist",
+        "trusted_cert_events",
+        "trusted_audits",
+        "trusted_facilities",
+        "trusted_companies",
+    ):
         op.drop_table(table)

@@ -75,6 +75,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("targeting_outcomes", "targeting_arrivals", "targeting_policies", "targeting_profile_stats",
-                  "targeting_profile_sets"):
+    for table in (
+        "targeting_outcomes",
+        "targeting_arrivals",
+        "targeting_policies",
+        "targeting_profile_stats",
+        "targeting_profile_sets",
+    ):
         op.drop_table(table)
