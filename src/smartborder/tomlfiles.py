@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from smartborder.twin.errors import ModelError
+from smartborder.errors import InputFileError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,12 +33,12 @@ def read_model(model: type[M], path: str | Path, what: str, defaults: dict[str, 
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"{what}: file {path} does not exist") from None
+        raise InputFileError(f"{what}: file {path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"{what}: {path} is not valid TOML: {exc}") from None
+        raise InputFileError(f"{what}: {path} is not valid TOML: {exc}") from None
     for key, value in (defaults or {}).items():
         raw.setdefault(key, value)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise ModelError(f"{what}: {path}: {describe(exc)}") from None
+        raise InputFileError(f"{what}: {path}: {describe(exc)}") from None

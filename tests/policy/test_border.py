@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from smartborder.policy.border import run_border
+from smartborder.policy.errors import AnalysisError
 
 
 def test_border_run_in_two_processes_equals_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +32,6 @@ def test_border_run_in_two_processes_equals_one(tmp_path) -> None:  # type: igno
 
 
 def test_border_rejects_a_year_without_data() -> None:
-    from smartborder.twin import ModelError
 
-    with pytest.raises(ModelError, match="year"):
+    with pytest.raises(AnalysisError, match="year"):
         run_border(1990)

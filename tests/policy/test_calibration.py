@@ -11,10 +11,10 @@ import pytest
 
 from smartborder import observations
 from smartborder.policy.calibration import ClassFit, apply_fit, calibrate, metrics, score
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.forecast import score_forecasts
 from smartborder.policy.synthetic import synthesize
 from smartborder.ports import default_spec
-from smartborder.twin.errors import ModelError
 
 TRUTH = {"standard": 1.9, "Ready": 1.6}
 SHAPE = (0.25, -0.2, 0.0, 0.0)
@@ -95,13 +95,13 @@ def test_the_calibrated_model_runs_with_simulate(fitted, tmp_path: Path) -> None
 
 
 def test_bad_splits_name_the_problem(readings) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ModelError, match="leaves no held-out day"):
+    with pytest.raises(AnalysisError, match="leaves no held-out day"):
         calibrate("donna", readings, month="2025-08", train_until="2026-09-30")
-    with pytest.raises(ModelError, match="train-until: expected a date"):
+    with pytest.raises(AnalysisError, match="train-until: expected a date"):
         calibrate("donna", readings, month="2025-08", train_until="yesterday")
-    with pytest.raises(ModelError, match="none for"):
+    with pytest.raises(AnalysisError, match="none for"):
         calibrate("world trade bridge", readings)  # the file holds another crossing
-    with pytest.raises(ModelError, match="month"):
+    with pytest.raises(AnalysisError, match="month"):
         calibrate("donna", readings, month="2031-08")  # no volumes to pair with
 
 
@@ -125,7 +125,7 @@ def test_a_lane_type_the_model_lacks(readings, tmp_path: Path) -> None:  # type:
             "hours",
         ]
     ].to_csv(path, index=False)
-    with pytest.raises(ModelError, match="SENTRI in the observations that the model lacks"):
+    with pytest.raises(AnalysisError, match="SENTRI in the observations that the model lacks"):
         calibrate("donna", observations.load(path), month="2025-08")
 
 

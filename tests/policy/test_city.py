@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from smartborder.policy.city import DriverChoice, Moved, day_demand, share_drivers, with_demand
+from smartborder.policy.errors import AnalysisError
 from smartborder.ports import PortSpec, default_spec, default_specs
-from smartborder.twin.errors import ModelError
 
 JUNE = [pd.Period("2024-06", "M")]
 CHOICE = DriverChoice(share=0.3, scale_min=10.0, iterations=6)
@@ -104,12 +104,12 @@ def test_with_demand_gives_the_demand_asked_for() -> None:
     ],
 )
 def test_bad_choices_name_the_field(kwargs: dict[str, float], field: str) -> None:
-    with pytest.raises(ModelError, match=f"^{field}:"):
+    with pytest.raises(AnalysisError, match=f"^{field}:"):
         DriverChoice(**{"share": 0.3, "scale_min": 10.0, **kwargs})  # type: ignore[arg-type]
 
 
 def test_one_crossing_has_nobody_to_share_with() -> None:
-    with pytest.raises(ModelError, match="two or more crossings"):
+    with pytest.raises(AnalysisError, match="two or more crossings"):
         share_drivers([default_spec("tecate", 2024)], JUNE, CHOICE)
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.investments import Catalogue, apply_options, load_catalogue
 from smartborder.policy.place import run_place
 from smartborder.policy.plan import (
@@ -24,7 +25,6 @@ from smartborder.policy.plan import (
 )
 from smartborder.policy.study import compare_study, prepare
 from smartborder.report.plan import write_scenarios
-from smartborder.twin.errors import ModelError
 from smartborder.twin.replications import confidence_interval
 
 PLACE, MONTH, REPS, SEED = "santa teresa", "2024-06", 3, 5
@@ -224,13 +224,13 @@ def test_plan_json_has_the_documented_shape(plan) -> None:  # type: ignore[no-un
 
 
 def test_bad_parameters_name_the_option() -> None:
-    with pytest.raises(ModelError, match="discount-rate"):
+    with pytest.raises(AnalysisError, match="discount-rate"):
         PlanParameters.of(discount_rate=1.5)
-    with pytest.raises(ModelError, match="objective"):
+    with pytest.raises(AnalysisError, match="objective"):
         PlanParameters.of(objective="speed")
-    with pytest.raises(ModelError, match="horizon"):
+    with pytest.raises(AnalysisError, match="horizon"):
         PlanParameters.of(horizon_years=0)
-    with pytest.raises(ModelError, match="at least 2"):
+    with pytest.raises(AnalysisError, match="at least 2"):
         plan_place(PLACE, month=MONTH, replications=1)
 
 

@@ -5,11 +5,12 @@ import pandas as pd
 import pytest
 
 from smartborder import data
+from smartborder.errors import InputFileError
 from smartborder.policy.analysis import compare, run_port
 from smartborder.policy.costs import CostParameters
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.scenario import Scenario, apply
 from smartborder.ports import default_spec
-from smartborder.twin import ModelError
 
 MONTH = [pd.Period("2024-05", "M")]
 
@@ -93,7 +94,7 @@ def test_bad_scenarios_are_rejected_before_running(nogales, raw, message, tmp_pa
 
     path = tmp_path / "bad.toml"
     path.write_text(tomli_w.dumps(raw))
-    with pytest.raises(ModelError, match=message):
+    with pytest.raises((InputFileError, AnalysisError), match=message):
         apply(nogales, Scenario.from_toml(path))
 
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartborder.cli import main
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.scorecard import KPIS, Scorecard, Targets, build_scorecard, light
-from smartborder.twin.errors import ModelError
 
 YEAR, REPS, SEED = 2024, 2, 5
 
@@ -153,17 +153,17 @@ def test_targets_file_overrides_and_keeps_the_rest(tmp_path: Path) -> None:
 def test_bad_targets_file_names_the_field(tmp_path: Path, text: str, field: str) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ModelError, match=r"^targets: ") as info:
+    with pytest.raises(AnalysisError, match=r"^targets: ") as info:
         Targets.load(path)
     assert field in str(info.value) and str(path) in str(info.value)
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(AnalysisError, match="does not exist"):
         Targets.load(tmp_path / "missing.toml")
 
 
 def test_bad_targets_stop_before_any_simulation(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text('[co2_tonnes]\nkind = "trend"\ntrusted = 1.0\n', encoding="utf-8")
-    with pytest.raises(ModelError, match="co2_tonnes"):
+    with pytest.raises(AnalysisError, match="co2_tonnes"):
         build_scorecard(YEAR, ["no such port at all"], targets=path, workers=1)
-    with pytest.raises(ModelError, match="trend-years"):
+    with pytest.raises(AnalysisError, match="trend-years"):
         build_scorecard(YEAR, ["progreso"], trend_years=0, workers=1)

@@ -19,6 +19,7 @@ import pytest
 
 from smartborder.errors import SmartborderError
 from smartborder.policy.analysis import run_port
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.place import run_place
 from smartborder.policy.staffing_plan import (
     CLOSED,
@@ -33,7 +34,6 @@ from smartborder.policy.staffing_plan import (
 from smartborder.policy.study import prepare
 from smartborder.ports.spec import DAY_TYPES, PortSpec
 from smartborder.ports.staffing import read_schedule, with_schedule
-from smartborder.twin.errors import ModelError
 from smartborder.twin.lean import LeanTrace
 from smartborder.twin.metrics import HIST_BIN_MIN, histogram_quantile
 
@@ -219,7 +219,7 @@ def test_officer_cost_has_a_source_and_can_be_overridden() -> None:
     shipped = OfficerCost.default()
     assert shipped.usd_per_officer_hour > 0 and "cbp.gov" in shipped.source and "A-76" in shipped.source
     assert OfficerCost.default(100.0).usd_per_officer_hour == 100.0
-    with pytest.raises(ModelError, match="officer-cost"):
+    with pytest.raises(AnalysisError, match="officer-cost"):
         OfficerCost.default(-5.0)
 
 

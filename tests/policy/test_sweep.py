@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.sweep import SweepSpec, read_results, run_sweep
-from smartborder.twin import ModelError
 
 SPEC = {
     "name": "t",
@@ -57,7 +57,7 @@ def test_bad_specs_stop_before_work(tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="months"):
         SweepSpec.model_validate({**SPEC, "months": None})
-    with pytest.raises(ModelError, match="not a lever"):
+    with pytest.raises(AnalysisError, match="not a lever"):
         run_sweep(SweepSpec.model_validate({**SPEC, "grid": {"speed": [1]}}), tmp_path / "x")
     with pytest.raises(Exception, match="port"):
         run_sweep(SweepSpec.model_validate({**SPEC, "ports": ["Atlantis"]}), tmp_path / "y")

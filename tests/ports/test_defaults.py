@@ -10,13 +10,14 @@ import pytest
 import tomli_w
 
 from smartborder import data
+from smartborder.errors import InputFileError
 from smartborder.ports import PortSpec, default_spec, monthly_demand
 from smartborder.ports.checks import capacity_warnings
 from smartborder.ports.defaults import parse_hours
 from smartborder.ports.demand import day_shares, day_type
+from smartborder.ports.errors import PortError
 from smartborder.ports.spec import DAY_TYPES, DaySchedule, PreOpening
 from smartborder.ports.staffing import read_schedule, schedule_frame, with_schedule, write_schedule
-from smartborder.twin import ModelError
 
 
 def test_every_crossing_has_a_default_model() -> None:
@@ -165,25 +166,25 @@ def test_invalid_port_file_names_the_key(tmp_path) -> None:  # type: ignore[no-u
     raw["classes"]["pov"]["lanes"]["standard"]["booths"] = -2
     path = tmp_path / "bad.toml"
     path.write_text(tomli_w.dumps(raw))
-    with pytest.raises(ModelError, match=r"classes\.pov\.lanes\.standard\.booths"):
+    with pytest.raises(InputFileError, match=r"classes\.pov\.lanes\.standard\.booths"):
         PortSpec.from_toml(path)
     path.write_text("this is = not [toml")
-    with pytest.raises(ModelError, match="not valid TOML"):
+    with pytest.raises(InputFileError, match="not valid TOML"):
         PortSpec.from_toml(path)
     raw = tomllib.loads(tomli_w.dumps(spec.model_dump(mode="json", exclude_none=True)))
     raw["classes"]["pov"]["entitlements"] = {"SENTRI": 0.7, "Ready": 0.6}
     path.write_text(tomli_w.dumps(raw))
-    with pytest.raises(ModelError, match="entitlements"):
+    with pytest.raises(InputFileError, match="entitlements"):
         PortSpec.from_toml(path)
     raw = tomllib.loads(tomli_w.dumps(spec.model_dump(mode="json", exclude_none=True)))
     raw["code"], raw["crossing"] = "2304", ""  # Laredo has four crossings: which one?
     path.write_text(tomli_w.dumps(raw))
-    with pytest.raises(ModelError, match="crossing: say which crossing"):
+    with pytest.raises(InputFileError, match="crossing: say which crossing"):
         PortSpec.from_toml(path)
 
 
 def test_year_without_data() -> None:
-    with pytest.raises(ModelError, match="year"):
+    with pytest.raises(PortError, match="year"):
         default_spec("anzalduas", 2008)  # opened in 2010
 
 
@@ -208,7 +209,7 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     edited.loc[row, "lanes"] = 18
     booths = specs[0].classes["truck"].lanes["standard"].booths
     with pytest.raises(
-        ModelError,
+        PortError,
         match=(
             f"staffing: edited.csv staffs 18 truck standard lanes at World Trade Bridge.* "
             f"on weekdays at 10:00, but {booths} booth"
@@ -239,7 +240,7 @@ def test_staffing_file_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
 def test_bad_staffing_files_name_the_line(tmp_path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "s.csv"
     path.write_text(content)
-    with pytest.raises(ModelError, match=message):
+    with pytest.raises(PortError, match=message):
         read_schedule(path)
 
 

@@ -15,8 +15,8 @@ from smartborder.data.files import data_file
 from smartborder.policy.observed import for_crossing
 from smartborder.ports import defaults, profiles
 from smartborder.ports.defaults import default_spec
+from smartborder.ports.errors import PortError
 from smartborder.twin.distributions import ServiceTime
-from smartborder.twin.errors import ModelError
 
 PATIENCE = ServiceTime(kind="lognormal", mean=120.0, cv=0.6)
 ROSTER = np.array([0.40, 0.28, 0.28, 0.26, 0.39, 0.54] + [1.0] * 18)
@@ -79,7 +79,7 @@ def test_weights_depend_on_the_lanes_shape_not_their_number(scale: float, waits:
 )
 def test_bad_input_names_the_field(kwargs: dict[str, object], field: str) -> None:
     args: dict[str, object] = {"waits": [10.0] * 24, "lanes": [1.0] * 24, "service_min": 1.0, **kwargs}
-    with pytest.raises(ModelError, match=f"^{field}:"):
+    with pytest.raises(PortError, match=f"^{field}:"):
         profiles.arrivals_from_waits(**args)  # type: ignore[arg-type]
 
 
@@ -148,9 +148,9 @@ def test_waits_by_hour_takes_the_median_fills_and_smooths() -> None:
     smoothed = profiles.waits_by_hour(hours, waits)
     assert smoothed[1] == pytest.approx((12 + 2 * 20 + 30) / 4)
     assert smoothed.mean() == pytest.approx(raw.mean())  # smoothing moves waits between hours, adds none
-    with pytest.raises(ModelError, match=r"^waits:"):
+    with pytest.raises(PortError, match=r"^waits:"):
         profiles.waits_by_hour([24], [1.0])
-    with pytest.raises(ModelError, match=r"^waits:"):
+    with pytest.raises(PortError, match=r"^waits:"):
         profiles.waits_by_hour([1, 2], [1.0])
 
 
@@ -171,7 +171,7 @@ def test_the_load_read_from_waits_is_the_load_that_made_them(load: float) -> Non
 
 def test_from_averages_says_what_is_missing() -> None:
     frame = pd.DataFrame({"month": [1] * 23, "day_of_week_index": [1] * 23, "hour": range(23), "w": [5.0] * 23})
-    with pytest.raises(ModelError, match="lacks hours \\[23\\]"):
+    with pytest.raises(PortError, match="lacks hours \\[23\\]"):
         profiles.from_averages(frame, "w", [1], [1], ROSTER, 1.0)
-    with pytest.raises(ModelError, match="no rows"):
+    with pytest.raises(PortError, match="no rows"):
         profiles.from_averages(frame, "w", [2], [1], ROSTER, 1.0)

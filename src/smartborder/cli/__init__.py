@@ -26,6 +26,7 @@ from smartborder.cli import (
     trusted_commands,
     twin_commands,
 )
+from smartborder.cli.options import with_flags
 from smartborder.cli.output import err_console
 from smartborder.errors import SmartborderError
 from smartborder.extras import advice
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="smartborder")
     except SmartborderError as exc:
         # Text, not markup: messages may contain [brackets] (TOML sections, lists).
-        err_console.print(Text.assemble(("error: ", "bold red"), str(exc)), highlight=False, soft_wrap=True)
+        err_console.print(Text.assemble(("error: ", "bold red"), with_flags(str(exc))), highlight=False, soft_wrap=True)
         sys.exit(2)
     except ModuleNotFoundError as exc:  # an optional part this command needs is not installed
         message = advice(exc)

@@ -13,8 +13,8 @@ from rich import box
 from rich.table import Table
 
 from smartborder import data
+from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
-from smartborder.twin.errors import ModelError
 
 ObservationsOpt = Annotated[
     list[str],
@@ -40,7 +40,7 @@ def load_observations(sources: list[str]):  # type: ignore[no-untyped-def]
     shipped = [s.split(":", 1)[1] for s in sources if s.startswith("shipped:")]
     files = [s for s in sources if not s.startswith("shipped:")]
     if (shipped and files) or len(shipped) > 1:
-        raise ModelError("observations: give files, or one shipped:NAME, not both")
+        raise UsageError("observations: give files, or one shipped:NAME, not both")
     return observations.shipped(shipped[0]) if shipped else observations.load(files)
 
 
@@ -95,9 +95,9 @@ def calibrate(
     place = data.resolve_place(crossing)
     if len(place.crossings) != 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
-        raise ModelError(f"crossing: {place.label} has {len(place.crossings)} crossings; calibrate one: {names}")
+        raise UsageError(f"crossing: {place.label} has {len(place.crossings)} crossings; calibrate one: {names}")
     if out is not None and out.exists() and out.is_dir():
-        raise ModelError(f"out: {out} is a directory; give a file name such as model.toml")
+        raise UsageError(f"out: {out} is a directory; give a file name such as model.toml")
     readings = load_observations(observations)
     with err_console.status("calibrating…") if not as_json else _quiet():
         result = fit(place.crossings[0], readings, month, train_until, seed, evaluations)
@@ -185,14 +185,14 @@ def forecast(
     try:
         when = pd.Timestamp(at)
     except ValueError:
-        raise ModelError(f"at: expected a local time 'YYYY-MM-DD HH:MM', got {at!r}") from None
+        raise UsageError(f"at: expected a local time 'YYYY-MM-DD HH:MM', got {at!r}") from None
     crossing_ = data.resolve_crossing(crossing)
     spec = PortSpec.from_toml(model) if model else default_spec(crossing_)
     if spec.crossing != crossing_.id:
-        raise ModelError(f"model: {model} describes {spec.crossing!r}, not {crossing_.id!r}")
+        raise UsageError(f"model: {model} describes {spec.crossing!r}, not {crossing_.id!r}")
     readings = load_observations(observations)
     if readings.kind != "snapshot":
-        raise ModelError("observations: a forecast starts from dated readings; CBP's averages carry no dates")
+        raise UsageError("observations: a forecast starts from dated readings; CBP's averages carry no dates")
     frame = for_crossing(readings, crossing_)
     notes: list[str] = []
     volumes = volume_month(crossing_, when, month, notes)

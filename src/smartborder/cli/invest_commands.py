@@ -11,9 +11,9 @@ from rich import box
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.cli.sim_commands import ClassOpt
-from smartborder.twin.errors import ModelError
 
 
 def _usd(value: float) -> str:
@@ -235,7 +235,7 @@ def plan(
     )
     catalogue = load_catalogue(options)
     if (border is None) == (port is None):
-        raise ModelError("port: give a port, or --border mexico (not both)")
+        raise UsageError("port: give a port, or --border mexico (not both)")
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

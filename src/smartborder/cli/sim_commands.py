@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from smartborder import data
+from smartborder.cli import options
+from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
-from smartborder.twin.errors import ModelError
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key
 
 YearOpt = Annotated[
@@ -236,12 +237,10 @@ def simulate(
     from smartborder.report.tables import simulation_json
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
-        raise ModelError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
-    from smartborder.policy.city import choice_option
-
-    city = choice_option(city_choice, city_share)
+        raise UsageError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
+    city = options.city_choice(city_choice, city_share)
     if city is not None and (border is not None or port is None):
-        raise ModelError("city-choice: give one place of several crossings (e.g. brownsville), not the border")
+        raise UsageError("city-choice: give one place of several crossings (e.g. brownsville), not the border")
     if border is not None or port is None:
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
@@ -459,7 +458,7 @@ def show(
     place = data.resolve_place(port)
     if len(place.crossings) != 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
-        raise ModelError(
+        raise UsageError(
             f"port: {place.label} has {len(place.crossings)} crossings, each a model of its own; show one of: {names}"
         )
     if place.note:
@@ -480,13 +479,13 @@ def _simulate_border(border, port, year, month, scenario, model, replications, s
     from smartborder.policy.border import run_border
 
     if border is None:
-        raise ModelError("port: give a PORT, or --border mexico for every US–Mexico crossing")
+        raise UsageError("port: give a PORT, or --border mexico for every US–Mexico crossing")
     if border.lower() != "mexico":
-        raise ModelError(f"border: only 'mexico' is modelled, not {border!r}")
+        raise UsageError(f"border: only 'mexico' is modelled, not {border!r}")
     if port is not None:
-        raise ModelError("port/border: give a PORT or --border, not both")
+        raise UsageError("port/border: give a PORT or --border, not both")
     if month is not None or scenario is not None or model is not None:
-        raise ModelError(
+        raise UsageError(
             "border: --border runs default models over a --year; --month, --scenario and --model apply to one port"
         )
     if year is None:

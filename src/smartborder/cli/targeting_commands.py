@@ -10,9 +10,9 @@ from rich import box
 from rich.table import Table
 
 from smartborder import data
+from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, note, print_json
 from smartborder.cli.sim_commands import JsonOpt, ModelOpt, MonthOpt, SeedOpt, YearOpt, _progress
-from smartborder.twin.errors import ModelError
 
 targeting_app = typer.Typer(help="Risk targeting: profiles, channels and what inspection buys.", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ def _rates(text: str) -> list[float]:
     try:
         return [float(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise ModelError(f"rates: expected comma-separated shares such as 0.01,0.05, got {text!r}") from None
+        raise UsageError(f"rates: expected comma-separated shares such as 0.01,0.05, got {text!r}") from None
 
 
 @targeting_app.command("curve")

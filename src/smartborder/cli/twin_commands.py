@@ -10,6 +10,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from smartborder.cli import options
 from smartborder.cli.output import console, print_json
 
 validate_app = typer.Typer(
@@ -110,12 +111,11 @@ def waits(
     """Default, calibrated and climatology waits, and the forecast against persistence and climatology, on the days after --split."""
     from smartborder.cli.calibration_commands import load_observations
     from smartborder.cli.output import err_console, note
-    from smartborder.policy.city import choice_option
     from smartborder.policy.validation import validate_waits
     from smartborder.report.summary import short_name
     from smartborder.report.validation import validation_payload, write_validation_report
 
-    city = choice_option(city_choice, city_share)
+    city = options.city_choice(city_choice, city_share)
     readings = load_observations(observations)
     if as_json:
         result = validate_waits(readings, split, crossing, month, seed, evaluations, city=city)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.costs import CostParameters
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.kpis import Hourly, add_port_totals, kpis, monthly
 from smartborder.policy.targeting_twin import select
 from smartborder.ports.demand import demand_for, year_months
@@ -30,7 +31,6 @@ from smartborder.twin import (
     station_summary,
 )
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.errors import ModelError
 
 OCCUPANCY_MEASURES = {"pov": "Personal Vehicles", "bus": "Buses"}
 
@@ -99,7 +99,7 @@ def run_port(
     With *by_month*, each replication's figures are also kept month by month (``PortRun.by_month``).
     """
     if replications < 1:
-        raise ModelError(f"replications: must be >= 1, got {replications}")
+        raise AnalysisError(f"replications: must be >= 1, got {replications}")
     costs = costs or CostParameters()
     full_spec = spec
     reused: list[str] = []
@@ -197,7 +197,7 @@ def compare(baseline: PortRun, scenario: PortRun, level: float = 0.95) -> pd.Dat
     difference, its interval, ``significant`` (the interval excludes zero) and ``material``
     (significant and at least the practical minimum effect, ``material``)."""
     if len(baseline.runs) != len(scenario.runs):
-        raise ModelError("compare: runs need the same number of replications")
+        raise AnalysisError("compare: runs need the same number of replications")
     rows = {}
     for column in baseline.runs.columns.union(scenario.runs.columns):
         base = baseline.runs.get(column, pd.Series(np.nan, index=baseline.runs.index)).to_numpy(float)

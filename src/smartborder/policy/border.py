@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from smartborder import data
-from smartborder.twin.errors import ModelError
+from smartborder.policy.errors import AnalysisError
 
 SUMMARY_COLUMNS = {
     "truck.throughput_per_day": "trucks_per_day",
@@ -152,7 +152,7 @@ def run_border(
         if c.first_month.year <= year <= c.last_month.year and (wanted is None or c.id in wanted)
     ]
     if not crossings:
-        raise ModelError(f"year: no crossing has data for {year}")
+        raise AnalysisError(f"year: no crossing has data for {year}")
     crossings.sort(key=lambda c: _size(c, year), reverse=True)
     workers = workers or os.cpu_count() or 1
     start = time.perf_counter()

@@ -40,6 +40,7 @@ from scipy import optimize
 from smartborder import data
 from smartborder.observations import Observations
 from smartborder.policy.climatology import Climatology
+from smartborder.policy.errors import REFUSALS, AnalysisError
 from smartborder.policy.observed import (
     LANE_TYPES,
     TRAFFIC,
@@ -51,7 +52,6 @@ from smartborder.policy.observed import (
 from smartborder.ports import PortSpec, default_spec
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, DaySchedule, ForecastBlend, eligible_lanes
 from smartborder.ports.staffing import apply_rule, whole_lanes, work_mix
-from smartborder.twin.errors import ModelError
 
 #: Bounds of the fitted numbers (outside them the model stops meaning anything).
 SERVICE_BOUNDS = (0.25, 4.0)
@@ -208,18 +208,18 @@ def split_snapshots(frame: pd.DataFrame, train_until: str | None) -> tuple[pd.Da
     days = sorted(dates.unique())
     if train_until is None:
         if len(days) < 2:
-            raise ModelError("train-until: the observations cover one day; a held-out day is needed")
+            raise AnalysisError("train-until: the observations cover one day; a held-out day is needed")
         cut = days[max(0, math.ceil(len(days) * 2 / 3) - 1)]
     else:
         try:
             cut = pd.Timestamp(train_until).normalize()
         except ValueError:
-            raise ModelError(f"train-until: expected a date YYYY-MM-DD, got {train_until!r}") from None
+            raise AnalysisError(f"train-until: expected a date YYYY-MM-DD, got {train_until!r}") from None
     train, test = frame[dates <= cut], frame[dates > cut]
     if train.empty:
-        raise ModelError(f"train-until: no observation on or before {cut.date()}; they start {days[0].date()}")
+        raise AnalysisError(f"train-until: no observation on or before {cut.date()}; they start {days[0].date()}")
     if test.empty:
-        raise ModelError(f"train-until: {cut.date()} leaves no held-out day; the observations end {days[-1].date()}")
+        raise AnalysisError(f"train-until: {cut.date()} leaves no held-out day; the observations end {days[-1].date()}")
     words = (
         f"fitted on {train['time_local'].min():%Y-%m-%d}..{cut:%Y-%m-%d} ({len(train)} readings), "
         f"scored on {test['time_local'].min():%Y-%m-%d}..{test['time_local'].max():%Y-%m-%d} "
@@ -233,14 +233,16 @@ def split_averages(frame: pd.DataFrame, train_until: str | None) -> tuple[pd.Dat
     try:
         last = 9 if train_until is None else int(train_until)
     except ValueError:
-        raise ModelError(
+        raise AnalysisError(
             f"train-until: for CBP's monthly averages give the last training month (1..11), got {train_until!r}"
         ) from None
     if not 1 <= last <= 11:
-        raise ModelError(f"train-until: the last training month must be 1..11 (a later month is held out), got {last}")
+        raise AnalysisError(
+            f"train-until: the last training month must be 1..11 (a later month is held out), got {last}"
+        )
     train, test = frame[frame["month"] <= last], frame[frame["month"] > last]
     if test.empty or train.empty:
-        raise ModelError(f"train-until: months 1..{last} leave no held-out month in the averages")
+        raise AnalysisError(f"train-until: months 1..{last} leave no held-out month in the averages")
     return train, test, f"fitted on months 1..{last}, scored on months {last + 1}..12 of CBP's averages"
 
 
@@ -285,7 +287,7 @@ def predict_averages(spec: PortSpec, vehicle: str, frame: pd.DataFrame, year: in
     for month, window in average_windows(sorted(frame["month"].unique()), year).items():
         try:
             mean, _ = simulate_window(spec, vehicle, window, seed, 1)
-        except ModelError:  # a month the data do not report for this class: not scored
+        except REFUSALS:  # a month the data do not report for this class: not scored
             continue
         rows = np.flatnonzero(frame["month"].to_numpy() == month)
         sub = frame.iloc[rows]
@@ -303,7 +305,7 @@ def predict_averages(spec: PortSpec, vehicle: str, frame: pd.DataFrame, year: in
 
 def _check_lanes(spec: PortSpec, vehicle: str, frame: pd.DataFrame) -> list[str]:
     if vehicle not in spec.classes:
-        raise ModelError(
+        raise AnalysisError(
             f"observations: {spec.name} has no {TRAFFIC.get(vehicle, vehicle)} traffic in the "
             f"model; it serves {', '.join(spec.classes)}"
         )
@@ -311,7 +313,7 @@ def _check_lanes(spec: PortSpec, vehicle: str, frame: pd.DataFrame) -> list[str]
     missing = [lane for lane in lanes if lane not in spec.classes[vehicle].lanes]
     if missing:
         types = ", ".join(LANE_TYPES[m] for m in missing)
-        raise ModelError(
+        raise AnalysisError(
             f"observations: {spec.name} has {TRAFFIC[vehicle]} lane type(s) {types} in the "
             f"observations that the model lacks; its lanes: "
             f"{', '.join(spec.classes[vehicle].lanes)}"

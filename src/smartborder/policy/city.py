@@ -35,10 +35,10 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.analysis import run_port
+from smartborder.policy.errors import AnalysisError
 from smartborder.ports.defaults import assumptions
 from smartborder.ports.demand import demand_for
 from smartborder.ports.spec import PortSpec
-from smartborder.twin.errors import ModelError
 
 DAYS = ("weekday", "weekend")
 #: Days of a week of each day type (the weekly total weighs them so).
@@ -59,15 +59,17 @@ class DriverChoice:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.share <= 1.0 or math.isnan(self.share):
-            raise ModelError(f"share: the drivers who compare crossings are a share in [0, 1], got {self.share}")
+            raise AnalysisError(f"share: the drivers who compare crossings are a share in [0, 1], got {self.share}")
         if not self.scale_min > 0 or math.isinf(self.scale_min):
-            raise ModelError(f"scale_min: the logit scale must be a positive number of minutes, got {self.scale_min}")
+            raise AnalysisError(
+                f"scale_min: the logit scale must be a positive number of minutes, got {self.scale_min}"
+            )
         if not 1 <= self.iterations <= 50:
-            raise ModelError(f"iterations: 1 to 50, got {self.iterations}")
+            raise AnalysisError(f"iterations: 1 to 50, got {self.iterations}")
         if not 0 < self.detour_kmh < math.inf:
-            raise ModelError(f"detour_kmh: a positive speed, got {self.detour_kmh}")
+            raise AnalysisError(f"detour_kmh: a positive speed, got {self.detour_kmh}")
         if not 1.0 <= self.circuity < math.inf:
-            raise ModelError(f"circuity: road over straight-line distance, at least 1, got {self.circuity}")
+            raise AnalysisError(f"circuity: road over straight-line distance, at least 1, got {self.circuity}")
 
     def detour_min(self, origin: str, other: str) -> float:
         """Minutes of driving from crossing *origin* to crossing *other* (ids; 0 for a crossing
@@ -187,7 +189,7 @@ def share_drivers(
     and, per crossing and class, the vehicles a day and mean wait before and after."""
     specs = list(specs)
     if len({s.crossing for s in specs}) < 2:
-        raise ModelError("city choice: give a place of two or more crossings (e.g. brownsville, laredo)")
+        raise AnalysisError("city choice: give a place of two or more crossings (e.g. brownsville, laredo)")
     moved: list[Moved] = []
     for vehicle in choice.vehicles:
         index = [i for i, s in enumerate(specs) if vehicle in s.classes]
@@ -238,15 +240,6 @@ def share_drivers(
             provenance = {**shifted.provenance, f"classes.{vehicle}.city_choice": choice.source or "ESTIMATE"}
             specs[i] = shifted.model_copy(update={"provenance": provenance})
     return specs, moved
-
-
-def choice_option(asked: bool, share: float | None) -> DriverChoice | None:
-    """The choice the command-line options ``--city-choice`` and ``--city-share`` ask for."""
-    if share is not None and not asked:
-        raise ModelError("city-share: give it with --city-choice")
-    if share is not None and not 0.0 <= share <= 1.0:
-        raise ModelError(f"city-share: a share of drivers in [0, 1], got {share}")
-    return DriverChoice.defaults(share) if asked else None
 
 
 def describe(choice: DriverChoice, moved: Sequence[Moved]) -> str:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from smartborder.policy.climatology import Climatology
+from smartborder.policy.errors import REFUSALS, AnalysisError
 from smartborder.policy.observed import (
     LANE_TYPES,
     TRAFFIC,
@@ -43,7 +44,6 @@ from smartborder.policy.observed import (
 from smartborder.ports.spec import ForecastBlend, PortSpec, eligible_lanes
 from smartborder.twin import InitialQueue, SimulationResult, flow_streams, run
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.errors import ModelError
 
 #: Readings older than this before ``at`` are not a state to start from.
 STALE_HOURS = 3.0
@@ -68,7 +68,7 @@ def latest_state(frame: pd.DataFrame, at: pd.Timestamp) -> list[State]:
     past = frame[(times <= at) & (times >= at - pd.Timedelta(hours=STALE_HOURS))]
     if past.empty:
         first, last = times.min(), times.max()
-        raise ModelError(
+        raise AnalysisError(
             f"at: no reading within {STALE_HOURS:g} h before {at:%Y-%m-%d %H:%M}; the "
             f"observations run {first:%Y-%m-%d %H:%M}..{last:%Y-%m-%d %H:%M}"
         )
@@ -147,7 +147,7 @@ def forecast(
     *climatology*: the earlier days to average (default: *frame*'s readings on days before *at*);
     *leave_out_day*: leave each hour's own day out of it (scoring on days it was built from)."""
     if not 1 <= hours <= 24:
-        raise ModelError(f"hours: forecast 1 to 24 hours ahead, not {hours}")
+        raise AnalysisError(f"hours: forecast 1 to 24 hours ahead, not {hours}")
     at = pd.Timestamp(at)
     states = latest_state(frame, at)
     if volumes is None:
@@ -334,7 +334,7 @@ def forecast_records(
             predicted = forecast(
                 spec, frame.drop(columns="_t"), t0, hours, volumes, replications, seed, climatology, leave_out_day
             )
-        except ModelError:
+        except REFUSALS:
             continue
         for row in predicted.dropna(subset=["delay_minutes"]).itertuples(index=False):
             vehicle, lane = vehicles[row.traffic_type], lanes[row.lane_type]

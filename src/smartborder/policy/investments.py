@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from smartborder import data
+from smartborder.policy.errors import REFUSALS, AnalysisError
 from smartborder.policy.scenario import (
     BoothLever,
     ClassChange,
@@ -38,7 +39,6 @@ from smartborder.policy.scenario import (
 )
 from smartborder.ports.spec import DAY_TYPES, PortSpec, Vehicle
 from smartborder.tomlfiles import read_model
-from smartborder.twin.errors import ModelError
 
 Share = Annotated[float, Field(gt=0, le=1)]
 SOURCE_KINDS = ("FACT", "ESTIMATE")
@@ -283,13 +283,13 @@ class Catalogue(BaseModel):
                 try:
                     data.resolve_place(place)
                 except data.DataError as exc:
-                    raise ModelError(f"options: {where}: option[{k}].{key}: {exc}") from None
+                    raise AnalysisError(f"options: {where}: option[{k}].{key}: {exc}") from None
 
     def get(self, option_id: str) -> Option:
         for option in self.option:
             if option.id == option_id:
                 return option
-        raise ModelError(
+        raise AnalysisError(
             f"option: no option {option_id!r} in the catalogue; options: {', '.join(o.id for o in self.option)}"
         )
 
@@ -323,7 +323,7 @@ def _target(specs: list[PortSpec], option: Option) -> dict[int, str]:
     for k, booth in enumerate(option.levers.booths):
         if booth.crossing != "busiest":
             if booth.crossing not in {s.crossing for s in specs}:
-                raise ModelError(
+                raise AnalysisError(
                     f"option {option.id}: booths[{k}].crossing: no crossing {booth.crossing!r} here; "
                     f"crossings: {', '.join(s.crossing for s in specs)}"
                 )
@@ -331,7 +331,7 @@ def _target(specs: list[PortSpec], option: Option) -> dict[int, str]:
             continue
         if not having:
             pairs = ", ".join(f"{v} {lane}" for v, lane in sorted(wanted))
-            raise ModelError(f"option {option.id}: no crossing here has {pairs} lanes")
+            raise AnalysisError(f"option {option.id}: no crossing here has {pairs} lanes")
         busiest = max(having, key=lambda s: s.classes[booth.vehicle].design_volume or 0.0)
         out[k] = busiest.crossing
     return out
@@ -379,7 +379,7 @@ def apply_option(specs: list[PortSpec], option: Option, design_year: int | None 
         # a crossing it takes from must be simulated too, unless it carries none of the classes studied
         missing = sorted(c for c in taken - present if classes_here & set(default_spec(c, design_year).classes))
         if missing or not taken & present:
-            raise ModelError(
+            raise AnalysisError(
                 f"option {option.id}: the new crossing takes traffic from "
                 f"{', '.join(missing or sorted(taken))}, which this plan does not simulate; "
                 "plan the port it takes from"
@@ -393,7 +393,7 @@ def apply_option(specs: list[PortSpec], option: Option, design_year: int | None 
 def apply_options(specs: list[PortSpec], options: list[Option], design_year: int | None = None) -> list[PortSpec]:
     """*specs* with every option of a set in place, one after another (levers add up)."""
     if sum(o.levers.new_port is not None for o in options) > 1:
-        raise ModelError("options: a set can open one new crossing, not several")
+        raise AnalysisError("options: a set can open one new crossing, not several")
     out = list(specs)
     for option in sorted(options, key=lambda o: o.levers.new_port is not None):  # new crossing last
         out = apply_option(out, option, design_year)
@@ -456,7 +456,7 @@ def options_for(catalogue: Catalogue, specs: list[PortSpec], code: str, design_y
             continue
         try:
             apply_option(specs, option, design_year)
-        except ModelError as exc:
+        except REFUSALS as exc:
             skipped[option.id] = str(exc).removeprefix(f"option {option.id}: ")
             continue
         reason = _lanes_short(specs, option)
@@ -470,7 +470,7 @@ def options_for(catalogue: Catalogue, specs: list[PortSpec], code: str, design_y
 def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
     """One scenario file that ``compare`` runs to the same crossing models as *options* on *specs*
     (where booth levers land on every crossing that has the lane, so this needs them to land
-    where the options put them). Raises ``ModelError`` when no single scenario does."""
+    where the options put them). Raises ``AnalysisError`` when no single scenario does."""
     booths: list[BoothLever] = []
     classes: dict[str, ClassChange] = {}
     hours: list[HoursLever] = []
@@ -486,7 +486,7 @@ def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
                 and booth.lane in s.classes[booth.vehicle].lanes
             ]
             if others:
-                raise ModelError(
+                raise AnalysisError(
                     f"option {option.id}: its booths go to {targets[k]} only, but a scenario's "
                     f"booths would also change {', '.join(others)}"
                 )
@@ -498,7 +498,7 @@ def as_scenario(specs: list[PortSpec], options: list[Option]) -> Scenario:
         for lever in option.levers.trusted:
             shares = {share for s in specs if (share := _trusted_change(s, lever)) is not None}
             if len(shares) > 1:
-                raise ModelError(f"option {option.id}: the {lever.lane} share differs between crossings")
+                raise AnalysisError(f"option {option.id}: the {lever.lane} share differs between crossings")
             change = classes.setdefault(lever.vehicle, ClassChange())
             change.entitlements = {**(change.entitlements or {}), lever.lane: shares.pop()}
         hours += option.levers.hours

@@ -18,11 +18,11 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.observations import Observations
+from smartborder.policy.errors import AnalysisError
 from smartborder.ports.demand import _hourly_weights, day_factors, day_shares, day_type
 from smartborder.ports.spec import DAY_TYPES, PortSpec
 from smartborder.twin import LeanResult, flow_streams, run
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.errors import ModelError
 from smartborder.twin.model import PortModel
 
 CLASSES = {"passenger": "pov", "pedestrian": "pedestrian", "commercial": "truck"}
@@ -55,11 +55,13 @@ def crossing_of(row: pd.Series) -> data.Crossing | None:
 def for_crossing(observations: Observations, crossing: data.Crossing) -> pd.DataFrame:
     """The observations of one crossing, with ``vehicle`` and ``lane`` in the twin's terms.
 
-    Raises ``ModelError`` naming the crossings the file holds when it has none of this one.
+    Raises ``AnalysisError`` naming the crossings the file holds when it has none of this one.
     """
     frame = observations.frame
     if frame.empty:
-        raise ModelError("observations: the file holds no usable observation (see `smartborder observations summary`)")
+        raise AnalysisError(
+            "observations: the file holds no usable observation (see `smartborder observations summary`)"
+        )
     keys = ["port_number", "port_name", "crossing_name", "crossing", "bts_port_code"]
     identities = frame[keys].drop_duplicates()
     matched = {}
@@ -70,7 +72,7 @@ def for_crossing(observations: Observations, crossing: data.Crossing) -> pd.Data
     mine = frame[ids == crossing.id].copy()
     if mine.empty:
         held = sorted({str(c) for c in frame["crossing"].unique()})
-        raise ModelError(f"observations: none for {crossing.label}; the file holds {', '.join(held)}")
+        raise AnalysisError(f"observations: none for {crossing.label}; the file holds {', '.join(held)}")
     mine["vehicle"] = mine["traffic_type"].map(CLASSES)
     mine["lane"] = mine["lane_type"].map(LANES)
     return mine
@@ -101,7 +103,7 @@ def volume_month(crossing: data.Crossing, when: pd.Timestamp, month: str | None,
     if month is not None:
         chosen = data.parse_month(month, "month")
         if not crossing.first_month <= chosen <= crossing.last_month:
-            raise ModelError(
+            raise AnalysisError(
                 f"month: {crossing.label} has data from {crossing.first_month} to {crossing.last_month}, not {chosen}"
             )
         return chosen
@@ -125,7 +127,7 @@ def window_demand(spec: PortSpec, vehicle: str, window: Window) -> dict[str, np.
     cls = spec.classes[vehicle]  # type: ignore[index]
     volume = class_volume(spec, vehicle, window.volume_month)
     if volume is None:
-        raise ModelError(f"month: {spec.name} has no {cls.measure} data for {window.volume_month}")
+        raise AnalysisError(f"month: {spec.name} has no {cls.measure} data for {window.volume_month}")
     per_day = volume / window.volume_month.days_in_month
     open_by_day = {d: cls.is_open(d) for d in DAY_TYPES}
     weekly = day_factors(cls, [any(open_by_day[day_type(w)]) for w in range(7)]) * 7.0

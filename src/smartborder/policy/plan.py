@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.investments import (
     Catalogue,
     Option,
@@ -67,7 +68,6 @@ from smartborder.policy.study import Study, design_year, prepare
 from smartborder.ports.spec import PortSpec
 from smartborder.tomlfiles import describe
 from smartborder.twin import confidence_interval
-from smartborder.twin.errors import ModelError
 
 Objective = Literal["delay-cost", "co2", "p95"]
 OBJECTIVES: tuple[str, ...] = ("delay-cost", "co2", "p95")
@@ -126,7 +126,7 @@ class PlanParameters(BaseModel):
             text = describe(exc)
             for name, flag in _FLAGS.items():
                 text = text.replace(f"{name}:", f"{flag}:")
-            raise ModelError(text) from None
+            raise AnalysisError(text) from None
 
 
 def representative_years(horizon: int, growth: float, points: int) -> list[int]:
@@ -322,7 +322,7 @@ class Planner:
         progress: Progress | None = None,
     ) -> None:
         if replications < 2:
-            raise ModelError("replications: a plan needs at least 2 (its intervals come from them)")
+            raise AnalysisError("replications: a plan needs at least 2 (its intervals come from them)")
         self.study, self.catalogue, self.params = study, catalogue, params
         self.replications, self.seed, self.progress = replications, seed, progress
         self.design_year = year  # what new crossings are sized on, as ``compare`` does (None: latest data)
@@ -438,7 +438,7 @@ class Planner:
             ordered = tuple(i for i in self.options if i in key)
             unknown = sorted(key - set(self.options))
             if unknown:
-                raise ModelError(
+                raise AnalysisError(
                     f"option: {', '.join(unknown)} not among the options that fit "
                     f"{self.study.label}: {', '.join(self.options)}"
                 )
@@ -666,13 +666,13 @@ def plan_place(
     params = params or PlanParameters()
     catalogue = catalogue or load_catalogue()
     if place.strip().lower() == "new":
-        raise ModelError("port: plan an existing port; a new crossing is an option of the port it relieves")
+        raise AnalysisError("port: plan an existing port; a new crossing is an option of the port it relieves")
     study = prepare(place, year, month, None, classes)
     if announce is not None:
         announce(study)
     planner = Planner(study, catalogue, params, replications, seed, design_year(year, month), progress)
     if not planner.options:
-        raise ModelError(
+        raise AnalysisError(
             f"options: none of the catalogue's options fits {study.label}: "
             + "; ".join(f"{k}: {v}" for k, v in planner.skipped.items())
         )

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from smartborder import data
+from smartborder.policy.errors import REFUSALS, AnalysisError
 from smartborder.policy.investments import Catalogue, load_catalogue
 from smartborder.policy.plan import Appraisal, Plan, PlanParameters, plan_json, plan_place
-from smartborder.twin.errors import ModelError
 
 BORDERS = ("mexico",)
 
@@ -90,7 +90,7 @@ def plan_border(
 ) -> BorderPlan:
     """Plan the *ports* busiest ports of *border* and choose one border-wide portfolio."""
     if border.strip().lower() not in BORDERS:
-        raise ModelError(f"border: {border!r} is not modelled; borders: {', '.join(BORDERS)}")
+        raise AnalysisError(f"border: {border!r} is not modelled; borders: {', '.join(BORDERS)}")
     started = time.perf_counter()
     params = params or PlanParameters()
     catalogue = catalogue or load_catalogue()
@@ -115,7 +115,7 @@ def plan_border(
                 seed=seed,
                 progress=say,
             )
-        except ModelError as exc:
+        except REFUSALS as exc:
             notes.append(f"{name}: not planned: {exc}")
     candidates = {code: plan.portfolio.evaluated for code, plan in plans.items()}
     chosen = choose(candidates, params.objective, params.budget_usd)

@@ -44,10 +44,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import data
+from smartborder.policy.errors import AnalysisError
 from smartborder.ports.spec import DAY_TYPES, BoothChange, DaySchedule, PortSpec, Vehicle, Window
 from smartborder.ports.staffing import apply_rule
 from smartborder.tomlfiles import describe, read_model
-from smartborder.twin.errors import ModelError
 
 Share = Annotated[float, Field(ge=0, le=1)]
 
@@ -132,7 +132,7 @@ class Scenario(BaseModel):
         shipped = shipped_scenarios()
         key = str(name_or_path).replace("-", "_")
         if key not in shipped:
-            raise ModelError(
+            raise AnalysisError(
                 f"scenario: no file {name_or_path!r} and no shipped scenario of that name; "
                 f"shipped: {', '.join(sorted(k.replace('_', '-') for k in shipped))}"
             )
@@ -162,14 +162,14 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             cls.entitlements.update(change.entitlements)
             for lane in change.entitlements:
                 if lane not in cls.service:
-                    raise ModelError(
+                    raise AnalysisError(
                         f"scenario.classes.{vehicle}.entitlements: no service time for lane "
                         f"{lane!r}; lanes known for {vehicle}: {sorted(cls.service)}"
                     )
                 cls.secondary.referral.setdefault(lane, cls.secondary.referral["standard"])
         if change.pre_inspected_share is not None:
             if vehicle != "truck":
-                raise ModelError(
+                raise AnalysisError(
                     f"scenario.classes.{vehicle}.pre_inspected_share: origin pre-inspection applies to trucks only"
                 )
             cls.pre_inspected_share = change.pre_inspected_share
@@ -208,7 +208,7 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             lane.staffed = DaySchedule(**days)
         if opened:
             if cls.design_volume is None:
-                raise ModelError(
+                raise AnalysisError(
                     f"scenario.hours[{k}]: the {lever.vehicle} lanes open new hours but "
                     "the model has no design_volume to staff them from; give one"
                 )
@@ -230,14 +230,16 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
     try:
         return PortSpec.model_validate(out.model_dump())
     except ValidationError as exc:
-        raise ModelError(f"scenario {scenario.name!r} makes an invalid port: {describe(exc)}") from None
+        raise AnalysisError(f"scenario {scenario.name!r} makes an invalid port: {describe(exc)}") from None
 
 
 def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]
     if vehicle not in spec.classes:
         if skip_missing:
             return None
-        raise ModelError(f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}")
+        raise AnalysisError(
+            f"scenario.{where}: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}"
+        )
     return spec.classes[vehicle]
 
 
@@ -248,7 +250,7 @@ def _lane(spec: PortSpec, vehicle: str, lane: str, where: str, skip_missing: boo
     if lane not in cls.lanes:
         if skip_missing:
             return None
-        raise ModelError(
+        raise AnalysisError(
             f"scenario.{where}.lane: {spec.name} has no {lane!r} lane for {vehicle}; lanes: {', '.join(cls.lanes)}"
         )
     return cls.lanes[lane]
@@ -265,7 +267,7 @@ def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
     served = ", ".join(sorted(classes))
     for vehicle in scenario.classes:
         if vehicle not in classes:
-            raise ModelError(f"scenario.classes: no crossing here has {vehicle} traffic; they serve {served}")
+            raise AnalysisError(f"scenario.classes: no crossing here has {vehicle} traffic; they serve {served}")
     groups: list[tuple[str, Sequence[BoothLever | HoursLever]]] = [
         ("booths", scenario.booths),
         ("hours", scenario.hours),
@@ -273,11 +275,11 @@ def apply_all(specs: list[PortSpec], scenario: Scenario) -> list[PortSpec]:
     for where, levers in groups:
         for k, lever in enumerate(levers):
             if lever.vehicle not in classes:
-                raise ModelError(
+                raise AnalysisError(
                     f"scenario.{where}[{k}]: no crossing here has {lever.vehicle} traffic; they serve {served}"
                 )
             if lever.lane is not None and lever.lane not in classes[lever.vehicle]:
-                raise ModelError(
+                raise AnalysisError(
                     f"scenario.{where}[{k}].lane: no crossing here has a {lever.lane!r} lane for "
                     f"{lever.vehicle}; lanes: {', '.join(sorted(classes[lever.vehicle]))}"
                 )

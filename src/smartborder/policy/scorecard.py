@@ -43,8 +43,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from smartborder import data
 from smartborder.errors import SmartborderError
+from smartborder.policy.errors import AnalysisError
 from smartborder.tomlfiles import describe
-from smartborder.twin.errors import ModelError
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 VEHICLES = ("truck", "pov", "pedestrian", "bus")
@@ -145,14 +145,14 @@ class Targets(BaseModel):
             try:
                 given = tomllib.loads(Path(path).read_text(encoding="utf-8"))
             except FileNotFoundError:
-                raise ModelError(f"targets: file {path} does not exist") from None
+                raise AnalysisError(f"targets: file {path} does not exist") from None
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ModelError(f"targets: {path} is not valid TOML: {exc}") from None
+                raise AnalysisError(f"targets: {path} is not valid TOML: {exc}") from None
             raw = _merge(raw, given)
         try:
             return cls.model_validate(raw)
         except ValidationError as exc:
-            raise ModelError(f"targets: {where}: {describe(exc)}") from None
+            raise AnalysisError(f"targets: {where}: {describe(exc)}") from None
 
 
 def _merge(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
@@ -379,7 +379,7 @@ def all_ports(year: int) -> list[str]:
     """Codes of every US–Mexico port with a crossing that has data in *year*."""
     codes = {c.port_code for c in data.crossings().values() if c.first_month.year <= year <= c.last_month.year}
     if not codes:
-        raise ModelError(f"year: no crossing has data for {year}")
+        raise AnalysisError(f"year: no crossing has data for {year}")
     return sorted(codes)
 
 
@@ -398,14 +398,14 @@ def build_scorecard(
     (module docstring). Port-years run in *workers* processes (default: all cores; 1 runs here)."""
     chosen = Targets.load(targets)  # a bad file fails before any work
     if trend_years < 1:
-        raise ModelError(f"trend-years: must be >= 1, got {trend_years}")
+        raise AnalysisError(f"trend-years: must be >= 1, got {trend_years}")
     if replications < 1:
-        raise ModelError(f"replications: must be >= 1, got {replications}")
+        raise AnalysisError(f"replications: must be >= 1, got {replications}")
     year = default_year() if year is None else year
     first = min(c.first_month for c in data.crossings().values())
     last = max(c.last_month for c in data.crossings().values())
     if not first.year <= year <= last.year:
-        raise ModelError(f"year: the data cover {first.year}..{last.year}, not {year}")
+        raise AnalysisError(f"year: the data cover {first.year}..{last.year}, not {year}")
     years = [y for y in range(year - trend_years + 1, year + 1) if y >= first.year]
     places = ports or all_ports(year)
     for place in places:
@@ -443,7 +443,7 @@ def build_scorecard(
     for place in places:
         current = results[(place, year)]
         if "error" in current:
-            raise ModelError(f"ports: {place}: {current['error']}")
+            raise AnalysisError(f"ports: {place}: {current['error']}")
         described.append(
             {
                 "code": current["code"],

@@ -57,6 +57,7 @@ import pandas as pd
 from numba import njit
 from pydantic import BaseModel, ConfigDict, Field
 
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.study import Study, prepare
 from smartborder.policy.targeting_twin import select
 from smartborder.ports.defaults import assumptions
@@ -73,7 +74,6 @@ from smartborder.twin import (
     run,
 )
 from smartborder.twin.arrivals import poisson_arrivals
-from smartborder.twin.errors import ModelError
 
 Statistic = Literal["mean", "p95"]
 STATISTICS: tuple[str, ...] = ("mean", "p95")
@@ -102,7 +102,7 @@ class OfficerCost(BaseModel):
         source = f"officers per lane: {a['officers_per_lane_source']} Cost: {a['usd_per_officer_hour_source']}"
         if usd_per_officer_hour is not None:
             if not math.isfinite(usd_per_officer_hour) or usd_per_officer_hour <= 0:
-                raise ModelError(
+                raise AnalysisError(
                     f"officer-cost: must be a positive number of US$ per officer-hour, got {usd_per_officer_hour}"
                 )
             source = (
@@ -182,7 +182,7 @@ class ClassEvaluator:
         workers: int | None = None,
     ) -> None:
         if stat not in STATISTICS:
-            raise ModelError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
+            raise AnalysisError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
         cls = spec.classes[vehicle]  # type: ignore[index]
         self.spec = spec.model_copy(update={"classes": {vehicle: cls}})
         self.vehicle, self.stat = vehicle, stat
@@ -740,18 +740,18 @@ def plan_staffing(
     are planned in *workers* processes (default: all cores; 1 plans them here, each class's
     replications in threads); the plan is the same either way."""
     if not month:
-        raise ModelError("month: give the month to plan, YYYY-MM")
+        raise AnalysisError("month: give the month to plan, YYYY-MM")
     if not math.isfinite(target) or target <= 0:
-        raise ModelError(f"target-wait: must be a positive number of minutes, got {target}")
+        raise AnalysisError(f"target-wait: must be a positive number of minutes, got {target}")
     if stat not in STATISTICS:
-        raise ModelError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
+        raise AnalysisError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
     if replications < 1:
-        raise ModelError(f"replications: must be >= 1, got {replications}")
+        raise AnalysisError(f"replications: must be >= 1, got {replications}")
     cost = OfficerCost.default(officer_cost)
     started = time.perf_counter()
     study = prepare(place, None, month, model, classes)
     if study.kind == "new":
-        raise ModelError("port: give an existing port or crossing; a new crossing has no schedule today")
+        raise AnalysisError("port: give an existing port or crossing; a new crossing has no schedule today")
     if announce is not None:
         announce(study)
     period = study.months[0]

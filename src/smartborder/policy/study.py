@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from smartborder import data
+from smartborder.policy.errors import REFUSALS, AnalysisError
 from smartborder.ports import PortSpec, default_spec, year_months
 from smartborder.ports.checks import capacity_warnings
 from smartborder.ports.demand import data_months
 from smartborder.ports.staffing import read_schedule, with_schedule
-from smartborder.twin.errors import ModelError
 
 if TYPE_CHECKING:
     from smartborder.policy.city import DriverChoice
@@ -50,18 +50,18 @@ def default_year(specs: list[PortSpec]) -> int:
 def study_months(specs: list[PortSpec], year: int | None, month: str | None, notes: list[str]) -> list[pd.Period]:
     """The months to simulate; a year the data cover only in part is noted, not hidden."""
     if year is not None and month is not None:
-        raise ModelError("year/month: give --year or --month, not both")
+        raise AnalysisError("year/month: give a year or a month, not both")
     if month is not None:
         period = data.parse_month(month, "month")
         for spec in specs:
             first, last = data_months(spec)
             if not first <= period <= last:
-                raise ModelError(f"month: {spec.name} has data from {first} to {last}, not {period}")
+                raise AnalysisError(f"month: {spec.name} has data from {first} to {last}, not {period}")
         return [period]
     year = default_year(specs) if year is None else year
     months = sorted(set.intersection(*(set(year_months(s, year)) for s in specs)))
     if not months:
-        raise ModelError(f"year: the crossings of this port have no month of {year} in common")
+        raise AnalysisError(f"year: the crossings of this port have no month of {year} in common")
     if len(months) < 12:
         notes.append(
             f"year {year}: the data cover {months[0]}..{months[-1]} only ({len(months)} months); "
@@ -98,7 +98,7 @@ def prepare(
         from smartborder.ports.newport import new_port_spec
 
         if chosen is None or chosen.new_port is None:
-            raise ModelError("port: 'new' needs --scenario with a [new_port] section (e.g. new-port-laredo)")
+            raise AnalysisError("port: 'new' needs a scenario with a [new_port] section (e.g. new-port-laredo)")
         specs = [
             new_port_spec(chosen.new_port.name, chosen.new_port.takes, design_year(year, month), chosen.new_port.booths)
         ]
@@ -110,7 +110,7 @@ def prepare(
             notes.append(resolved.note)
         given = PortSpec.from_toml(model) if model else None
         if given is not None and given.crossing not in {c.id for c in resolved.crossings}:
-            raise ModelError(
+            raise AnalysisError(
                 f"model: {model} describes crossing {given.crossing!r}, which is not part of "
                 f"{resolved.label} ({', '.join(c.id for c in resolved.crossings)})"
             )
@@ -122,7 +122,7 @@ def prepare(
                 continue
             try:
                 specs.append(default_spec(crossing, sizing))
-            except ModelError:
+            except REFUSALS:
                 if sizing is None:
                     raise
                 specs.append(default_spec(crossing, None))  # a month past the data's years
@@ -131,14 +131,14 @@ def prepare(
         unknown = sorted(set(classes) - {v for s in specs for v in s.classes})
         if unknown:
             served = sorted({v for s in specs for v in s.classes})
-            raise ModelError(f"class: {label} has no {unknown} traffic; it serves {', '.join(served)}")
+            raise AnalysisError(f"class: {label} has no {unknown} traffic; it serves {', '.join(served)}")
         specs = [s.model_copy(update={"classes": {k: v for k, v in s.classes.items() if k in classes}}) for s in specs]
         specs = [s for s in specs if s.classes]
     if staffing is not None:
         schedule = read_schedule(staffing)
         unknown_crossings = sorted(set(schedule["crossing"]) - {s.crossing for s in specs})
         if unknown_crossings:
-            raise ModelError(
+            raise AnalysisError(
                 f"staffing: {staffing.name} names crossing(s) {', '.join(unknown_crossings)} "
                 f"that {label} does not have ({', '.join(s.crossing for s in specs)})"
             )
@@ -217,7 +217,9 @@ def simulate_study(
     study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths)
     if shares is not None:
         if study.kind == "new":
-            raise ModelError("trusted-from-registry: give an existing port; the registry counts crossings port by port")
+            raise AnalysisError(
+                "trusted-from-registry: give an existing port; the registry counts crossings port by port"
+            )
         given = {s.crossing: shares(s, study.months) for s in study.specs}
         study.specs = [with_shares(s, given[s.crossing]) for s in study.specs]
         study.notes.append(
@@ -231,7 +233,7 @@ def simulate_study(
         )
     if city is not None:
         if study.kind == "new":
-            raise ModelError("city-choice: give an existing place of several crossings, not a new one")
+            raise AnalysisError("city-choice: give an existing place of several crossings, not a new one")
         study.specs, moved = share_drivers(study.specs, study.months, city, seed=seed)
         study.notes.append(describe(city, moved))
         study.city_choice = city_json(city, moved)

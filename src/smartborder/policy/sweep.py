@@ -38,8 +38,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from smartborder import data
+from smartborder.policy.errors import AnalysisError
 from smartborder.tomlfiles import describe, read_model
-from smartborder.twin.errors import ModelError
 
 CHUNK = 8  # cells per task: enough work per task to hide scheduling overhead
 
@@ -128,14 +128,14 @@ def scenario_for(base: str | None, params: dict[str, Any]):  # type: ignore[no-u
                 node = node.setdefault(part, {})
             node[parts[-1]] = value
         else:
-            raise ModelError(
+            raise AnalysisError(
                 f"grid.{key}: not a lever; use classes.<class>.<field>[.<lane>], "
                 "booths.<class>.<lane> or targeting.<field>"
             )
     try:
         return Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ModelError(f"grid: {describe(exc)}") from None
+        raise AnalysisError(f"grid: {describe(exc)}") from None
 
 
 @lru_cache(maxsize=64)

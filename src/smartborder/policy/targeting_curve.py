@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from smartborder.policy.analysis import run_port
+from smartborder.policy.errors import AnalysisError
 from smartborder.ports.spec import PortSpec
-from smartborder.twin.errors import ModelError
 
 DEFAULT_RATES = (0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12)
 
@@ -30,10 +30,10 @@ def curve(
 ) -> pd.DataFrame:
     """One row per inspection rate: inspections, interdiction targeted vs random, secondary wait."""
     if vehicle not in spec.classes:
-        raise ModelError(f"class: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}")
+        raise AnalysisError(f"class: {spec.name} has no {vehicle} traffic; it serves {', '.join(spec.classes)}")
     bad = [r for r in rates if not 0 < r <= 1]
     if bad or not rates:
-        raise ModelError(f"rates: each inspection rate must be in (0, 1], got {list(rates) or 'none'}")
+        raise AnalysisError(f"rates: each inspection rate must be in (0, 1], got {list(rates) or 'none'}")
     only = spec.model_copy(update={"classes": {vehicle: spec.classes[vehicle]}})
     rows = []
     for rate in sorted(rates):

@@ -26,9 +26,9 @@ from smartborder import data
 from smartborder.observations import Observations
 from smartborder.policy.calibration import calibrate, validate
 from smartborder.policy.city import DriverChoice, describe, share_drivers
+from smartborder.policy.errors import AnalysisError
 from smartborder.policy.observed import LANE_TYPES, TRAFFIC, crossing_of, for_crossing, volume_month
 from smartborder.ports import PortSpec, default_spec
-from smartborder.twin.errors import ModelError
 
 #: The models scored per lane, in the order reports show them.
 MODELS = ("default", "calibrated", "climatology")
@@ -77,26 +77,26 @@ def validate_waits(
     named in *crossings*). With *city*, the default models of each city's crossings share their
     drivers (``policy/city.py``) and calibration starts from them."""
     if observations.kind != "snapshot":
-        raise ModelError(
+        raise AnalysisError(
             "observations: validation splits dated readings by date; CBP's averages carry no dates "
             "(use `calibrate` with a last training month)"
         )
     try:
         pd.Timestamp(split)
     except ValueError:
-        raise ModelError(f"split: expected a date YYYY-MM-DD, got {split!r}") from None
+        raise AnalysisError(f"split: expected a date YYYY-MM-DD, got {split!r}") from None
     available = crossings_in(observations)
     if crossings:
         wanted = [data.resolve_crossing(name) for name in crossings]
         missing = [c.label for c in wanted if c.id not in {a.id for a in available}]
         if missing:
-            raise ModelError(
+            raise AnalysisError(
                 f"crossing: no readings of {', '.join(missing)}; the readings cover "
                 f"{', '.join(c.label for c in available) or 'no known crossing'}"
             )
         available = wanted
     if not available:
-        raise ModelError("observations: none of the readings names a crossing smartborder knows")
+        raise AnalysisError("observations: none of the readings names a crossing smartborder knows")
     lanes: list[dict[str, object]] = []
     hourly: list[dict[str, object]] = []
     forecasts: list[dict[str, object]] = []

@@ -25,6 +25,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.ports.demand import design_day
+from smartborder.ports.errors import PortError
 from smartborder.ports.spec import (
     DAY_TYPES,
     ClassSpec,
@@ -40,7 +41,6 @@ from smartborder.ports.spec import (
 from smartborder.ports.staffing import apply_rule, rule_needs, work_mix
 from smartborder.twin.arrivals import DemandProfile
 from smartborder.twin.distributions import ServiceTime
-from smartborder.twin.errors import ModelError
 
 VEHICLES = ("truck", "pov", "pedestrian", "bus")
 TRUSTED_LANES = ("Ready", "SENTRI", "FAST")
@@ -88,7 +88,7 @@ def reference_months(crossing: data.Crossing, year: int | None) -> data.MonthRan
         return data.MonthRange(max(end - 11, crossing.first_month), end)
     first, last = pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M")
     if last < crossing.first_month or first > crossing.last_month:
-        raise ModelError(
+        raise PortError(
             f"year: {crossing.label} has data from {crossing.first_month} to {crossing.last_month}, not {year}"
         )
     return data.MonthRange(max(first, crossing.first_month), min(last, crossing.last_month))
@@ -320,7 +320,7 @@ def default_spec(crossing: str | data.Crossing, year: int | None = None) -> Port
         if spec is not None:
             classes[vehicle] = spec
     if not classes:
-        raise ModelError(
+        raise PortError(
             f"crossing: {crossing.label} reports no trucks, cars, pedestrians or buses in {months.start}..{months.end}"
         )
     targeting = assumptions()["targeting"]

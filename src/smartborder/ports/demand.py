@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from smartborder import data
+from smartborder.ports.errors import PortError
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, PortSpec, PreOpening
-from smartborder.twin.errors import ModelError
 
 
 def day_type(weekday: int) -> str:
@@ -95,7 +95,7 @@ def class_volume(spec: PortSpec, vehicle: str, month: pd.Period) -> float | None
     catalogue = data.crossings()
     for crossing_id, share in spec.volume_sources.items():
         if crossing_id not in catalogue:
-            raise ModelError(f"sources: no crossing {crossing_id!r} in the catalogue")
+            raise PortError(f"sources: no crossing {crossing_id!r} in the catalogue")
         series = catalogue[crossing_id].series(cls.measure, data.MonthRange(month, month))
         if series.empty:
             continue
@@ -111,7 +111,7 @@ def class_volumes(spec: PortSpec, vehicle: str, months: Sequence[pd.Period]) -> 
     sources = []
     for crossing_id, share in spec.volume_sources.items():
         if crossing_id not in catalogue:
-            raise ModelError(f"sources: no crossing {crossing_id!r} in the catalogue")
+            raise PortError(f"sources: no crossing {crossing_id!r} in the catalogue")
         sources.append((catalogue[crossing_id].series(cls.measure), share))
     out: list[float | None] = []
     for month in months:
@@ -155,7 +155,7 @@ def _demand(
             if volume is None:
                 message = f"{spec.name} has no {cls.measure} data for {month}"
                 if strict:
-                    raise ModelError(f"month: {message}")
+                    raise PortError(f"month: {message}")
                 if gaps is not None:
                     gaps.append(message)
                 volume = 0.0
@@ -180,7 +180,7 @@ def demand_for(
     """
     months = sorted(months)
     if any((b - a).n != 1 for a, b in itertools.pairwise(months)):
-        raise ModelError("months: must be consecutive")
+        raise PortError("months: must be consecutive")
     return _demand(spec, months, len(months) == 1, gaps)
 
 
@@ -189,7 +189,7 @@ def data_months(spec: PortSpec) -> tuple[pd.Period, pd.Period]:
     catalogue = data.crossings()
     sources = [catalogue[c] for c in spec.volume_sources if c in catalogue]
     if not sources:
-        raise ModelError(f"sources: {spec.name} names no crossing of the catalogue")
+        raise PortError(f"sources: {spec.name} names no crossing of the catalogue")
     return max(c.first_month for c in sources), min(c.last_month for c in sources)
 
 
@@ -199,5 +199,5 @@ def year_months(spec: PortSpec, year: int) -> list[pd.Period]:
     months = [pd.Period(f"{year}-{m:02d}", "M") for m in range(1, 13)]
     months = [m for m in months if first <= m <= last]
     if not months:
-        raise ModelError(f"year: {spec.name} has data from {first} to {last}, not {year}")
+        raise PortError(f"year: {spec.name} has data from {first} to {last}, not {year}")
     return months

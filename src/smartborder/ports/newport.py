@@ -12,9 +12,9 @@ import math
 from smartborder import data
 from smartborder.ports.defaults import assumptions, default_spec, staffing_rule
 from smartborder.ports.demand import design_day
+from smartborder.ports.errors import PortError
 from smartborder.ports.spec import DAY_TYPES, PortSpec, Vehicle
 from smartborder.ports.staffing import apply_rule
-from smartborder.twin.errors import ModelError
 
 
 def new_port_spec(
@@ -22,7 +22,7 @@ def new_port_spec(
 ) -> PortSpec:
     """The model of a planned crossing taking *takes* (port or crossing → share) of traffic."""
     if not takes:
-        raise ModelError("new_port.takes: name at least one port and the share it gives up")
+        raise PortError("new_port.takes: name at least one port and the share it gives up")
     sources: dict[str, float] = {}
     for place, share in takes.items():
         for crossing in data.resolve_place(place).crossings:

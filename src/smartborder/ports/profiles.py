@@ -38,8 +38,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from smartborder.ports.errors import PortError
 from smartborder.twin.distributions import ServiceTime
-from smartborder.twin.errors import ModelError
 
 #: Arrivals are at least this share of the busiest hour's (see the module's docstring).
 FLOOR = 0.05
@@ -48,7 +48,7 @@ FLOOR = 0.05
 def _day(values: Sequence[float] | np.ndarray, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     if array.shape != (24,) or not np.all(np.isfinite(array)) or array.min() < 0:
-        raise ModelError(f"{name}: expected 24 finite values >= 0, one per hour")
+        raise PortError(f"{name}: expected 24 finite values >= 0, one per hour")
     return array
 
 
@@ -69,15 +69,15 @@ def arrivals_from_waits(
     ``normalise=False``: cars an hour where the busiest hour has one lane open."""
     w, lane = _day(waits, "waits"), _day(lanes, "lanes")
     if lane.max() <= 0:
-        raise ModelError("lanes: no lane open at any hour")
+        raise PortError("lanes: no lane open at any hour")
     if not service_min > 0:
-        raise ModelError("service_min: must be > 0")
+        raise PortError("service_min: must be > 0")
     lane = lane / lane.max()
     queue = w * lane / service_min
     served = 60.0 * lane / service_min * w / (w + service_min)
     joining = 1.0 - _balked(patience, w)
     if joining.min() <= 0:
-        raise ModelError("patience: nobody joins a line as long as the waits given")
+        raise PortError("patience: nobody joins a line as long as the waits given")
     arrivals = (np.roll(queue, -1) - queue + served) / joining
     arrivals = np.maximum(arrivals, floor * max(float(arrivals.max()), 1e-12))
     result: np.ndarray = arrivals / arrivals.mean() if normalise else arrivals
@@ -118,10 +118,10 @@ def from_averages(
     (CBP's day index, 0 = Sunday) of each hour's wait, inverted at *lanes*."""
     rows = averages[averages["month"].isin(list(months)) & averages["day_of_week_index"].isin(list(weekdays))]
     if rows.empty:
-        raise ModelError(f"averages: no rows for months {list(months)} and weekdays {list(weekdays)}")
+        raise PortError(f"averages: no rows for months {list(months)} and weekdays {list(weekdays)}")
     waits = rows.groupby("hour")[column].mean().reindex(range(24))
     if waits.isna().any():
-        raise ModelError(f"averages: {column} lacks hours {[int(h) for h in waits.index[waits.isna()]]}")
+        raise PortError(f"averages: {column} lacks hours {[int(h) for h in waits.index[waits.isna()]]}")
     return arrivals_from_waits(waits.to_numpy(), lanes, service_min, patience)
 
 
@@ -135,9 +135,9 @@ def waits_by_hour(
     with its neighbours, weights 1-2-1 (see the module's docstring)."""
     hour, wait = np.asarray(hours, dtype=np.int64), np.asarray(waits, dtype=np.float64)
     if hour.shape != wait.shape or hour.size == 0:
-        raise ModelError("waits: expected as many readings as hours, at least one")
+        raise PortError("waits: expected as many readings as hours, at least one")
     if hour.min() < 0 or hour.max() > 23 or not np.all(np.isfinite(wait)) or wait.min() < 0:
-        raise ModelError("waits: hours must be 0-23 and waits finite values >= 0")
+        raise PortError("waits: hours must be 0-23 and waits finite values >= 0")
     means = np.array([float(np.median(wait[hour == h])) if np.any(hour == h) else 0.0 for h in range(24)])
     seen = np.flatnonzero(np.bincount(hour, minlength=24))
     if seen.size < 24:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smartborder.ports.errors import PortError
 from smartborder.ports.spec import (
     DAY_TYPES,
     ClassSpec,
@@ -30,7 +31,6 @@ from smartborder.ports.spec import (
     StaffingRule,
     eligible_lanes,
 )
-from smartborder.twin.errors import ModelError
 
 COLUMNS = ["crossing", "class", "lane", "day", "hour", "lanes"]
 
@@ -230,7 +230,7 @@ def apply_rule(
     lane's schedule: what a scenario that opens new hours does.
     """
     if cls.design_volume is None:
-        raise ModelError("design_volume: the staffing rule needs the daily volume the lanes serve")
+        raise PortError("design_volume: the staffing rule needs the daily volume the lanes serve")
     rule = cls.staffing_rule or rule
     out = cls.model_copy(deep=True)
     booths = {name: lane.booths for name, lane in cls.lanes.items()}
@@ -370,20 +370,20 @@ def read_schedule(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise ModelError(f"staffing: file {path} does not exist") from None
+        raise PortError(f"staffing: file {path} does not exist") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ModelError(f"staffing: {path} is not a CSV file: {exc}") from None
+        raise PortError(f"staffing: {path} is not a CSV file: {exc}") from None
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ModelError(f"staffing: {path} lacks the column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
+        raise PortError(f"staffing: {path} lacks the column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         where = f"staffing: {path.name} line {i}"
         if row.day not in DAY_TYPES:
-            raise ModelError(f"{where}: day {row.day!r} must be one of {', '.join(DAY_TYPES)}")
+            raise PortError(f"{where}: day {row.day!r} must be one of {', '.join(DAY_TYPES)}")
         if not row.hour.isdigit() or not 0 <= int(row.hour) <= 23:
-            raise ModelError(f"{where}: hour {row.hour!r} must be a whole number 0..23")
+            raise PortError(f"{where}: hour {row.hour!r} must be a whole number 0..23")
         if not row.lanes.isdigit():
-            raise ModelError(f"{where}: lanes {row.lanes!r} must be a whole number >= 0")
+            raise PortError(f"{where}: lanes {row.lanes!r} must be a whole number >= 0")
     frame["hour"] = frame["hour"].astype(int)
     frame["lanes"] = frame["lanes"].astype(int)
     return frame
@@ -401,9 +401,9 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_ext
     for (vehicle, lane_name), group in rows.groupby(["class", "lane"]):
         cls = out.classes.get(vehicle)
         if cls is None:
-            raise ModelError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves {', '.join(out.classes)}")
+            raise PortError(f"staffing: {spec.name} has no {vehicle!r} traffic; it serves {', '.join(out.classes)}")
         if lane_name not in cls.lanes:
-            raise ModelError(
+            raise PortError(
                 f"staffing: {spec.name} has no {lane_name!r} lane for {vehicle}; lanes: {', '.join(cls.lanes)}"
             )
         lane = cls.lanes[lane_name]
@@ -413,10 +413,10 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_ext
         top = max(max(v) for v in days.values())
         if top > lane.booths and not allow_extra_booths:
             day, hour = next((d, h) for d in DAY_TYPES for h in range(24) if days[d][h] == top)
-            raise ModelError(
+            raise PortError(
                 f"staffing: {source} staffs {top} {vehicle} {lane_name} lanes at {spec.name} on "
                 f"{day}s at {hour:02d}:00, but {lane.booths} booth(s) are installed; lower it, or allow "
-                "extra booths for lanes being built (allow_extra_booths; --allow-extra-booths)"
+                "extra booths for lanes being built (allow_extra_booths)"
             )
         if top > lane.booths:
             out.provenance[f"classes.{vehicle}.lanes.{lane_name}.booths"] = (

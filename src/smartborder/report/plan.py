@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
+from smartborder.policy.errors import REFUSALS
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,7 +24,6 @@ import pandas as pd
 import tomli_w
 
 from smartborder.twin import confidence_interval
-from smartborder.twin.errors import ModelError
 
 if TYPE_CHECKING:
     from smartborder.policy.plan import Appraisal, Plan
@@ -227,7 +228,7 @@ def write_scenarios(plan: Plan, folder: Path) -> dict[str, str]:
     for option_id, option in plan.planner.options.items():
         try:
             scenario = as_scenario(plan.study.specs, [option])
-        except ModelError as exc:
+        except REFUSALS as exc:
             out[option_id] = f"not written: {exc}"
             continue
         raw = _plain(scenario.model_dump(by_alias=True, exclude_none=True))

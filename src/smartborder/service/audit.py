@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from smartborder.errors import SmartborderError
 from smartborder.service.models import AuditEntry, AuditHead, now
 
 GENESIS = "0" * 64
@@ -28,7 +29,7 @@ def _hash(prev: str, at: str, actor: str, action: str, subject: str, payload: st
 HEAD = 1  # the id of the chain head's one row
 
 
-class ChainHeadMissing(RuntimeError):
+class ChainHeadMissing(SmartborderError, RuntimeError):
     """The database has no chain head: its schema predates migration 0005 or was not migrated."""
 
 

@@ -6,8 +6,10 @@ API's error body in one place (``app.create_app``), and the CLI prints them as o
 
 from __future__ import annotations
 
+from smartborder.errors import SmartborderError
 
-class OperationError(Exception):
+
+class OperationError(SmartborderError):
     """A request the rules refuse. ``status`` is the HTTP status it maps to."""
 
     status = 422

@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl
 
 import numpy as np
 
+from smartborder.errors import SmartborderError
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -26,8 +28,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(SmartborderError):
+    """A request body over the limit (the guard answers 413)."""
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

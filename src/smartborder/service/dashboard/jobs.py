@@ -31,6 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from smartborder.errors import SmartborderError
 from smartborder.jsonsafe import json_safe
 
 #: Job kinds and the queue each runs on (one job at a time per queue).
@@ -52,7 +53,7 @@ RETRY_AFTER_S = 60.0
 FORGET_AFTER_S = 3600.0
 
 
-class Busy(Exception):
+class Busy(SmartborderError):
     """Too many simulations are waiting; try again later."""
 
 

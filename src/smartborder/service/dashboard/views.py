@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from smartborder import data
+from smartborder.policy.errors import REFUSALS
 
 #: BTS measures the overview and port pages show, with their short names.
 VOLUMES = {"trucks": "Trucks", "cars": "Personal Vehicles", "pedestrians": "Pedestrians", "buses": "Buses"}
@@ -239,7 +240,6 @@ def observed_hourly(
     Feed snapshots count at the hour nearest their update time; CBP's historical averages
     (month × weekday × hour) are taken for *month*'s calendar month."""
     from smartborder.policy.observed import for_crossing
-    from smartborder.twin.errors import ModelError
 
     frames, sources = [], []
     sets, problem = _observation_sets(str(extra) if extra else None)
@@ -250,7 +250,7 @@ def observed_hourly(
         for crossing in crossings:
             try:
                 parts.append(for_crossing(observations, crossing))
-            except ModelError:
+            except REFUSALS:
                 continue
         if not parts:
             continue
