@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from smartborder.policy.border import run_border
+from smartborder.policy.studies.border import run_border
 
 
 def main() -> None:

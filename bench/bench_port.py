@@ -53,12 +53,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
 
-    from smartborder.policy.analysis import occupancy
-    from smartborder.policy.costs import CostParameters
-    from smartborder.policy.kpis import Hourly, kpis
-    from smartborder.policy.place import run_place
-    from smartborder.policy.study import prepare
-    from smartborder.policy.targeting_twin import select
+    from smartborder.policy.studies.analysis import occupancy
+    from smartborder.policy.studies.costs import CostParameters
+    from smartborder.policy.studies.kpis import Hourly, kpis
+    from smartborder.policy.studies.place import run_place
+    from smartborder.policy.studies.study import prepare
+    from smartborder.policy.studies.targeting_twin import select
     from smartborder.ports.demand import demand_for
     from smartborder.ports.staffing import month_schedules
     from smartborder.twin import flow_streams

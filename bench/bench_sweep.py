@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from smartborder.policy.sweep import SweepSpec, read_results, run_sweep
+from smartborder.policy.studies.sweep import SweepSpec, read_results, run_sweep
 
 SPEC = {
     "name": "bench",

@@ -12,8 +12,8 @@ The calibration walk in the README fits these numbers back. Run from the reposit
 
 from pathlib import Path
 
-from smartborder.policy.calibration import ClassFit, apply_fit
-from smartborder.policy.synthetic import synthesize
+from smartborder.policy.fitting.calibration import ClassFit, apply_fit
+from smartborder.policy.fitting.synthetic import synthesize
 from smartborder.ports import default_spec
 
 spec = default_spec("donna", 2024)

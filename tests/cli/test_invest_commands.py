@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from smartborder.policy.plan_border import choose
+from smartborder.policy.deciding.plan_border import choose
 from tests.cli.test_data_commands import run
 
 ARGS = ["plan", "santa teresa", "--month", "2024-06", "-r", "2", "--horizon", "10"]

@@ -197,7 +197,7 @@ def test_sweep_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     # a table a person reads: one row per grid point, the mean over replications with its interval
     import pandas as pd
 
-    from smartborder.policy.sweep import read_results
+    from smartborder.policy.studies.sweep import read_results
 
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     results = read_results(tmp_path / "out")
@@ -283,7 +283,7 @@ def test_the_border_footer_is_the_sum_of_its_column() -> None:
     from rich.console import Console
 
     from smartborder.cli.sim_commands import _border_table, border_footer
-    from smartborder.policy.border import run_border
+    from smartborder.policy.studies.border import run_border
 
     run = run_border(2024, workers=1, only=["tecate", "world trade bridge"])
     summary, ports = run.summary(), run.by_port()

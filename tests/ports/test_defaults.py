@@ -278,7 +278,7 @@ def test_month_schedules_equal_the_rule_on_a_copy_per_month(crossing: str, scena
     import numpy as np
     import pandas as pd
 
-    from smartborder.policy.scenario import Scenario, apply
+    from smartborder.policy.studies.scenario import Scenario, apply
     from smartborder.ports.staffing import month_schedules, month_schedules_by_copies
 
     spec = default_spec(crossing, 2024)

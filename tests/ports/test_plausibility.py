@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from smartborder import data
-from smartborder.policy.analysis import PortRun, run_port
+from smartborder.policy.studies.analysis import PortRun, run_port
 from smartborder.ports import default_spec
 from smartborder.ports.checks import capacity_warnings
 

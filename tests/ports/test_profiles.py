@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from smartborder import data, observations
 from smartborder.data.files import data_file
-from smartborder.policy.observed import for_crossing
+from smartborder.policy.fitting.observed import for_crossing
 from smartborder.ports import defaults, profiles
 from smartborder.ports.defaults import default_spec
 from smartborder.ports.errors import PortError

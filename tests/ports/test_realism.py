@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from smartborder import data, observations
-from smartborder.policy.analysis import run_port
-from smartborder.policy.calibration import score
-from smartborder.policy.observed import for_crossing, volume_month
-from smartborder.policy.scenario import Scenario, apply
+from smartborder.policy.fitting.calibration import score
+from smartborder.policy.fitting.observed import for_crossing, volume_month
+from smartborder.policy.studies.analysis import run_port
+from smartborder.policy.studies.scenario import Scenario, apply
 from smartborder.ports import default_spec
 
 

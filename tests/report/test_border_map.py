@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from smartborder import data
-from smartborder.policy import border
-from smartborder.policy.border import SUMMARY_COLUMNS, BorderRun
+from smartborder.policy.studies import border
+from smartborder.policy.studies.border import SUMMARY_COLUMNS, BorderRun
 from smartborder.report.figures import border_map_figure, plot_border_map
 
 YEAR = 2024

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from smartborder.policy.investments import as_scenario
-from smartborder.policy.plan import plan_place
-from smartborder.policy.scenario import Scenario
+from smartborder.policy.deciding.investments import as_scenario
+from smartborder.policy.deciding.plan import plan_place
+from smartborder.policy.studies.scenario import Scenario
 from smartborder.report.plan import sources_frame, write_plan_report
 
 

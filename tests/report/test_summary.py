@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartborder.policy.place import mean_table, worse_waits
-from smartborder.policy.study import compare_study, simulate_study
+from smartborder.policy.studies.place import mean_table, worse_waits
+from smartborder.policy.studies.study import compare_study, simulate_study
 from smartborder.report.html import write_comparison_report, write_simulation_report
 from smartborder.report.summary import (
     comparison_summary,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from smartborder.policy.scenario import Scenario
+from smartborder.policy.studies.scenario import Scenario
 from smartborder.service.app import create_app
 from smartborder.service.auth import create_token
 from smartborder.service.dashboard import pages, studio

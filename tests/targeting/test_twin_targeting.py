@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from smartborder.policy.analysis import compare, run_port
-from smartborder.policy.scenario import Scenario, apply
+from smartborder.policy.studies.analysis import compare, run_port
+from smartborder.policy.studies.scenario import Scenario, apply
 from smartborder.ports import default_spec
 
 MONTH = [pd.Period("2024-05", "M")]
@@ -87,8 +87,8 @@ def test_unchanged_classes_are_identical_when_truck_targeting_changes() -> None:
 def test_classes_in_threads_give_the_same_selection() -> None:
     import numpy as np
 
-    from smartborder.policy.analysis import demand_for
-    from smartborder.policy.targeting_twin import select
+    from smartborder.policy.studies.analysis import demand_for
+    from smartborder.policy.studies.targeting_twin import select
     from smartborder.twin import flow_streams
     from smartborder.twin.arrivals import poisson_arrivals
 
@@ -105,7 +105,7 @@ def test_classes_in_threads_give_the_same_selection() -> None:
 
 
 def test_sweeps_reach_the_targeting_levers() -> None:
-    from smartborder.policy.sweep import scenario_for
+    from smartborder.policy.studies.sweep import scenario_for
 
     scenario = scenario_for(
         None, {"targeting.inspection_rate.truck": 0.05, "targeting.selection": "random", "targeting.random_share": 0.2}

@@ -18,8 +18,8 @@ import pytest
 from pydantic import ValidationError
 from scipy import integrate
 
-from smartborder.policy.costs import CostParameters
-from smartborder.policy.kpis import kpis
+from smartborder.policy.studies.costs import CostParameters
+from smartborder.policy.studies.kpis import kpis
 from smartborder.ports import default_spec, demand_for
 from smartborder.twin import flow_streams
 from smartborder.twin.arrivals import poisson_arrivals

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartborder.policy.targeting_twin import select
+from smartborder.policy.studies.targeting_twin import select
 from smartborder.ports import default_spec, demand_for
 from smartborder.twin import flow_streams
 from smartborder.twin.arrivals import poisson_arrivals

@@ -88,8 +88,8 @@ def calibrate(
     as_json: JsonOpt = False,
 ) -> None:
     """Fit a crossing's service times, arrival shape, lane choice and staffing to CBP's observed waits, and score it on held-out days."""
-    from smartborder.policy.calibration import calibrate as fit
-    from smartborder.policy.calibration import validate
+    from smartborder.policy.fitting.calibration import calibrate as fit
+    from smartborder.policy.fitting.calibration import validate
     from smartborder.report.calibration import report_payload, write_calibration_report
 
     place = data.resolve_place(crossing)
@@ -177,9 +177,9 @@ def forecast(
     as_json: JsonOpt = False,
 ) -> None:
     """The expected delay per lane type for each of the next hours, with an interval, from the latest CBP readings."""
-    from smartborder.policy.forecast import forecast as run
-    from smartborder.policy.forecast import latest_state
-    from smartborder.policy.observed import LANE_TYPES, TRAFFIC, for_crossing, volume_month
+    from smartborder.policy.fitting.forecast import forecast as run
+    from smartborder.policy.fitting.forecast import latest_state
+    from smartborder.policy.fitting.observed import LANE_TYPES, TRAFFIC, for_crossing, volume_month
     from smartborder.ports import PortSpec, default_spec
 
     try:

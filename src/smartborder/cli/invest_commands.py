@@ -94,7 +94,7 @@ def _options_table(plan) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
-    from smartborder.policy.plan import PlanParameters
+    from smartborder.policy.deciding.plan import PlanParameters
 
     console.print(_options_table(plan))
     portfolio = plan.portfolio
@@ -221,8 +221,8 @@ def plan(
     ] = None,
 ) -> None:
     """Appraise each investment option (NPV, benefit-cost ratio, 95% CIs) and pick the best portfolio within a budget."""
-    from smartborder.policy.investments import load_catalogue
-    from smartborder.policy.plan import PlanParameters, plan_json, plan_place
+    from smartborder.policy.deciding.investments import load_catalogue
+    from smartborder.policy.deciding.plan import PlanParameters, plan_json, plan_place
 
     params = PlanParameters.of(
         discount_rate=discount_rate,
@@ -294,7 +294,7 @@ def _plan_border(  # type: ignore[no-untyped-def]
     as_json,
 ) -> None:
     """``plan --border``: the busiest ports planned, one portfolio over them."""
-    from smartborder.policy.plan_border import border_json, plan_border
+    from smartborder.policy.deciding.plan_border import border_json, plan_border
 
     result = plan_border(
         border,

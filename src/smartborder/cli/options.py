@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from smartborder.cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from smartborder.policy.city import DriverChoice
+    from smartborder.policy.studies.city import DriverChoice
 
 #: Field named in a lower layer's message → the option that sets it.
 FLAGS = {"allow_extra_booths": "--allow-extra-booths", "year/month": "--year / --month"}
@@ -23,7 +23,7 @@ def city_choice(asked: bool, share: float | None) -> DriverChoice | None:
         raise UsageError("city-share: give it with --city-choice")
     if share is not None and not 0.0 <= share <= 1.0:
         raise UsageError(f"city-share: a share of drivers in [0, 1], got {share}")
-    from smartborder.policy.city import DriverChoice
+    from smartborder.policy.studies.city import DriverChoice
 
     return DriverChoice.defaults(share) if asked else None
 

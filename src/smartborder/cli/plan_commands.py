@@ -113,7 +113,7 @@ def staffing(
     as_json: JsonOpt = False,
 ) -> None:
     """The fewest lanes open by lane type and hour that keep the wait under a target, with the officer-hours and their cost against today's schedule."""
-    from smartborder.policy.staffing_plan import plan_staffing
+    from smartborder.policy.deciding.staffing_plan import plan_staffing
 
     with _progress(0, "planning", as_json) as bar:
         task = bar.add_task("plan", total=None)
@@ -326,7 +326,7 @@ def scorecard(
     as_json: JsonOpt = False,
 ) -> None:
     """Ports and crossings against targets: waits by lane type, delay and its cost, CO₂, trusted share, secondary, interdiction and throughput, with traffic lights and the trend."""
-    from smartborder.policy.scorecard import build_scorecard
+    from smartborder.policy.deciding.scorecard import build_scorecard
 
     names = [name.strip() for value in ports or [] for name in value.split(",") if name.strip()] or None
     with _progress(0, "port-years", as_json) as bar:

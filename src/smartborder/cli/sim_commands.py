@@ -233,7 +233,7 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
-    from smartborder.policy.study import simulate_study
+    from smartborder.policy.studies.study import simulate_study
     from smartborder.report.tables import simulation_json
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
@@ -324,8 +324,8 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
-    from smartborder.policy.place import worse_waits
-    from smartborder.policy.study import compare_study
+    from smartborder.policy.studies.place import worse_waits
+    from smartborder.policy.studies.study import compare_study
     from smartborder.report.summary import comparison_summary, period_label
     from smartborder.report.tables import comparison_json, headline_key, place_names
 
@@ -476,7 +476,7 @@ def show(
 
 
 def _simulate_border(border, port, year, month, scenario, model, replications, seed, workers, out, as_json) -> None:  # type: ignore[no-untyped-def]
-    from smartborder.policy.border import run_border
+    from smartborder.policy.studies.border import run_border
 
     if border is None:
         raise UsageError("port: give a PORT, or --border mexico for every US–Mexico crossing")
@@ -635,7 +635,7 @@ def sweep(
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios × ports × periods × replications into one Parquet dataset; resumable."""
-    from smartborder.policy.sweep import SweepSpec, run_sweep
+    from smartborder.policy.studies.sweep import SweepSpec, run_sweep
     from smartborder.report.workbook import write_workbook
 
     spec = SweepSpec.from_toml(spec_file)

@@ -49,8 +49,8 @@ def curve_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Interdiction vs secondary-inspection rate (and the secondary wait it causes), risk targeting vs random."""
-    from smartborder.policy.study import prepare
-    from smartborder.policy.targeting_curve import curve
+    from smartborder.policy.deciding.targeting_curve import curve
+    from smartborder.policy.studies.study import prepare
     from smartborder.report.targeting import plot_curve
 
     chosen = _rates(rates)

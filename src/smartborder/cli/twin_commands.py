@@ -111,7 +111,7 @@ def waits(
     """Default, calibrated and climatology waits, and the forecast against persistence and climatology, on the days after --split."""
     from smartborder.cli.calibration_commands import load_observations
     from smartborder.cli.output import err_console, note
-    from smartborder.policy.validation import validate_waits
+    from smartborder.policy.fitting.validation import validate_waits
     from smartborder.report.summary import short_name
     from smartborder.report.validation import validation_payload, write_validation_report
 

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.calibration import Calibration
+from smartborder.policy.fitting.calibration import Calibration
 from smartborder.report.figures import _save
 from smartborder.report.html import _img, _page
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.analysis import PortRun
-from smartborder.policy.costs import SEED_CONTEXT, CostParameters
-from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
-from smartborder.policy.study import Study
+from smartborder.policy.studies.analysis import PortRun
+from smartborder.policy.studies.costs import SEED_CONTEXT, CostParameters
+from smartborder.policy.studies.place import PlaceRun, mean_table, staffing_shape
+from smartborder.policy.studies.study import Study
 from smartborder.ports.spec import PortSpec
 from smartborder.report import figures
 from smartborder.report.monthly import plot_months

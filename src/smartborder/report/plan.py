@@ -26,8 +26,8 @@ import tomli_w
 from smartborder.twin import confidence_interval
 
 if TYPE_CHECKING:
-    from smartborder.policy.plan import Appraisal, Plan
-    from smartborder.policy.plan_border import BorderPlan
+    from smartborder.policy.deciding.plan import Appraisal, Plan
+    from smartborder.policy.deciding.plan_border import BorderPlan
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}
@@ -172,8 +172,8 @@ def sets_frame(plan: Plan) -> pd.DataFrame:
 def sources_frame(plan: Plan) -> pd.DataFrame:
     """Every figure the plan uses and its source: the catalogue's parameters, each option's
     costs, the discount rate, horizon and growth, and the delay-cost values."""
-    from smartborder.policy.costs import CostParameters
-    from smartborder.policy.plan import PlanParameters
+    from smartborder.policy.deciding.plan import PlanParameters
+    from smartborder.policy.studies.costs import CostParameters
 
     rows = []
     params = plan.catalogue.parameters
@@ -221,7 +221,7 @@ def sources_frame(plan: Plan) -> pd.DataFrame:
 def write_scenarios(plan: Plan, folder: Path) -> dict[str, str]:
     """Each option as a scenario file ``compare`` runs; returns option id → path or the reason
     no single scenario expresses it here."""
-    from smartborder.policy.investments import as_scenario
+    from smartborder.policy.deciding.investments import as_scenario
 
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
@@ -249,7 +249,7 @@ def _plain(value: object) -> object:
 
 
 def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
-    from smartborder.policy.plan import options_frame
+    from smartborder.policy.deciding.plan import options_frame
     from smartborder.report.html import _img
     from smartborder.report.summary import period_label
 
@@ -355,7 +355,7 @@ def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
             "Each option runs against the baseline with common random numbers at the representative years; "
             "figures between them are interpolated; flows are discounted at the real rate; NPV and BCR are "
             "computed per replication, so their intervals come from paired differences. See "
-            "smartborder.policy.plan for the full method."
+            "smartborder.policy.deciding.plan for the full method."
         )
         + "</p>"
     )
@@ -371,7 +371,7 @@ def _page(title: str, body: str) -> str:
 
 def write_plan_report(plan: Plan, out: Path) -> Path:
     """``plan.html`` with the frontier figure, the CSV tables and the scenario files; returns the page."""
-    from smartborder.policy.plan import options_frame
+    from smartborder.policy.deciding.plan import options_frame
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.scorecard import KPIS, Scorecard
+from smartborder.policy.deciding.scorecard import KPIS, Scorecard
 from smartborder.report.html import _fmt_cell, _page
 from smartborder.report.summary import CLASS_NAMES
 from smartborder.vocabulary import ALL_LANES

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from smartborder import vocabulary
-from smartborder.policy.place import PlaceRun, mean_table
-from smartborder.policy.study import Study, period_label
+from smartborder.policy.studies.place import PlaceRun, mean_table
+from smartborder.policy.studies.study import Study, period_label
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
 __all__ = ["period_label"]  # re-exported: every report titles its period the same way

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from smartborder.policy.place import PlaceRun, mean_table, staffing_shape
-from smartborder.policy.study import Study
+from smartborder.policy.studies.place import PlaceRun, mean_table, staffing_shape
+from smartborder.policy.studies.study import Study
 from smartborder.ports.staffing import schedule_frame
 from smartborder.vocabulary import ALL_CROSSINGS
 
 if TYPE_CHECKING:
-    from smartborder.policy.border import BorderRun
+    from smartborder.policy.studies.border import BorderRun
 
 
 def _kpis(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -116,7 +116,7 @@ def comparison_json(
     report: str | None = None,
 ) -> dict[str, Any]:
     """What ``compare --json`` prints (and the dashboard's scenario studio shows)."""
-    from smartborder.policy.place import worse_waits
+    from smartborder.policy.studies.place import worse_waits
     from smartborder.report.summary import comparison_summary, period_label
 
     names = place_names(study, results)

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from smartborder.jsonsafe import json_safe
-from smartborder.policy.validation import MODELS, WaitValidation
+from smartborder.policy.fitting.validation import MODELS, WaitValidation
 from smartborder.report.figures import _save
 from smartborder.report.html import _img, _page
 

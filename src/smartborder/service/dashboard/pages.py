@@ -35,7 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from smartborder import __version__, data
-from smartborder.policy.scenario import Scenario
+from smartborder.policy.studies.scenario import Scenario
 from smartborder.service import custody_operations, permits_operations, targeting_operations
 from smartborder.service.app import ReadSession, require
 from smartborder.service.auth import BOOTH, OFFICERS, ROLES, TARGETING_READERS, Caller, Role

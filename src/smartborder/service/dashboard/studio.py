@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from smartborder import data
-from smartborder.policy.scenario import Scenario, shipped_scenarios
+from smartborder.policy.studies.scenario import Scenario, shipped_scenarios
 from smartborder.tomlfiles import describe
 
 #: Trusted-lane shares the form sets, per class (``classes.<class>.entitlements``).

@@ -239,7 +239,7 @@ def observed_hourly(
 
     Feed snapshots count at the hour nearest their update time; CBP's historical averages
     (month × weekday × hour) are taken for *month*'s calendar month."""
-    from smartborder.policy.observed import for_crossing
+    from smartborder.policy.fitting.observed import for_crossing
 
     frames, sources = [], []
     sets, problem = _observation_sets(str(extra) if extra else None)

@@ -38,7 +38,7 @@ def period_options(period: str) -> dict[str, Any]:
 
 def border(spec: dict[str, Any]) -> dict[str, Any]:
     from smartborder import data
-    from smartborder.policy.border import run_border
+    from smartborder.policy.studies.border import run_border
     from smartborder.report.tables import border_json
 
     year = int(spec["year"])
@@ -60,7 +60,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def simulate(spec: dict[str, Any]) -> dict[str, Any]:
-    from smartborder.policy.study import simulate_study
+    from smartborder.policy.studies.study import simulate_study
     from smartborder.report.tables import simulation_json
 
     result = simulate_study(
@@ -74,7 +74,7 @@ def simulate(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def compare(spec: dict[str, Any]) -> dict[str, Any]:
-    from smartborder.policy.study import compare_study
+    from smartborder.policy.studies.study import compare_study
     from smartborder.report.tables import comparison_json
 
     with tempfile.TemporaryDirectory(prefix="smartborder-studio-") as folder:
