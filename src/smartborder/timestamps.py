@@ -8,6 +8,7 @@ stored it would make every later real ping look "earlier than the last stored on
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator
@@ -39,20 +40,39 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_
 
 
 FIRST_DAY_YEAR, LAST_DAY_YEAR = 1900, 2999
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _day_in_range(value: dt.date) -> dt.date:
-    if not FIRST_DAY_YEAR <= value.year <= LAST_DAY_YEAR:
-        raise ValueError(
-            f"{value.isoformat()} is outside the years {FIRST_DAY_YEAR}–{LAST_DAY_YEAR} the registries "
-            "hold (terms of years are added to it)"
-        )
-    return value
+def day_text(value: Any) -> Any:
+    """A day as ISO 8601 text ``YYYY-MM-DD`` (or a date from Python): never a number or a boolean,
+    which pydantic would otherwise read as a day counted from 1970 (``0`` → 1970-01-01)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date YYYY-MM-DD, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return dt.date.fromisoformat(value)
+    raise ValueError(f"expected a date as text YYYY-MM-DD, got {value!r}")
 
 
-Day = Annotated[dt.date, AfterValidator(_day_in_range)]
-"""A calendar day a registry acts on (issue, renewal): years 1900–2999, so a five-year term
-added to it stays a date."""
+def years_between(first: int, last: int, why: str = "") -> AfterValidator:
+    """A check that a day falls in the years *first*..*last*; *why* ends the refusal."""
+
+    def in_range(value: dt.date) -> dt.date:
+        if not first <= value.year <= last:
+            raise ValueError(f"{value.isoformat()} is outside the years {first}..{last}{why}")
+        return value
+
+    return AfterValidator(in_range)
+
+
+Day = Annotated[
+    dt.date,
+    BeforeValidator(day_text),
+    years_between(FIRST_DAY_YEAR, LAST_DAY_YEAR, " the registries hold (terms of years are added to it)"),
+]
+"""A calendar day a registry acts on (issue, renewal, audit, birth): ISO text, years 1900–2999, so
+a five-year term added to it stays a date."""
 
 
 def future_problem(at: dt.datetime, now: dt.datetime, max_skew: dt.timedelta) -> str | None:

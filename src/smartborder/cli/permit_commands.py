@@ -113,7 +113,7 @@ def project_command(
     from smartborder.rules.projection import load_applicants, project
 
     frame = load_applicants(applicants)
-    first = start_year or min(frame["filed"]).year
+    first = start_year if start_year is not None else min(frame["filed"]).year
     table = project(frame, first, years, cap)
     if plot is not None:
         from smartborder.report.figures import plot_permit_projection

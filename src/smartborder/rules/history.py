@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from smartborder.rules.bounds import FIRST_YEAR, LAST_YEAR
+
 
 class Spell(BaseModel):
     """A period from *start* to *end*, both days included; an open spell has no end."""
@@ -75,6 +77,22 @@ class History(BaseModel):
         if isinstance(value, list):
             return [{"on": item} if isinstance(item, dt.date | str) else item for item in value]
         return value
+
+    @model_validator(mode="after")
+    def _within_years(self) -> History:
+        """Every day on record within the years the rules judge (``rules.bounds``): a spell from year
+        0001 would count two thousand years held."""
+        days: list[tuple[str, dt.date]] = [("illegal_crossings", d) for d in self.illegal_crossings]
+        days += [("felony_convictions", d) for d in self.felony_convictions]
+        for name in ("permits", "employment"):
+            for spell in getattr(self, name):
+                days += [(name, spell.start)] + ([(name, spell.end)] if spell.end is not None else [])
+        days += [("reports", r.on) for r in self.reports]
+        days += [("resided_in_us_since", self.resided_in_us_since)] if self.resided_in_us_since else []
+        for name, day in days:
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValueError(f"{name}: {day} is outside the years {FIRST_YEAR}..{LAST_YEAR}")
+        return self
 
     @model_validator(mode="after")
     def _no_overlap(self) -> History:

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smartborder.rules.bounds import check_year
 from smartborder.rules.calendar import add_years
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
@@ -61,6 +62,8 @@ def project(applicants: pd.DataFrame, start_year: int, years: int, cap: int | No
     """One row per year: issued, waiting, holders, renewed, lapsed, newly eligible for residency."""
     if years < 1:
         raise RuleInputError(f"years: must be >= 1, got {years}")
+    check_year(start_year, "start_year")
+    check_year(start_year + years - 1, "years")
     bar = param("work_permit.ineligibility_years_after_illegal_crossing", dt.date(start_year, 1, 1))
     frame = applicants.copy()
     if "last_illegal_crossing" not in frame:
@@ -80,7 +83,9 @@ def project(applicants: pd.DataFrame, start_year: int, years: int, cap: int | No
         renew = param("projection.renewal_share", on)
         uptake = param("projection.residency_uptake", on)
         five = param("work_permit.residency_after_years", on)
-        ready = [a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]
+        # As ``rules.cap.allocate`` judges: on 1 January, or on the filing day for a filing later
+        # in the year; a bar that ends after that day waits for the next year's cap.
+        ready = [a for a in queue if a.filed.year <= year and a.eligible_from <= max(on, a.filed)]
         issued = ready[:cap_year]
         issued_ids = {a.applicant_id for a in issued}
         queue = [a for a in queue if a.applicant_id not in issued_ids]
@@ -96,8 +101,9 @@ def project(applicants: pd.DataFrame, start_year: int, years: int, cap: int | No
             {
                 "year": year,
                 "issued": len(issued),
-                "waiting": len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
-                "not_yet_eligible": len(queue) - len([a for a in queue if a.eligible_from <= dt.date(year, 12, 31)]),
+                "waiting": len([a for a in queue if a.filed.year <= year and a.eligible_from <= max(on, a.filed)]),
+                "not_yet_eligible": len(queue)
+                - len([a for a in queue if a.filed.year <= year and a.eligible_from <= max(on, a.filed)]),
                 "holders": round(sum(cohorts)),
                 "lapsed": round(lapsed),
                 "eligible_for_residency": round(to_residency),

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from smartborder.rules.bounds import check_year
 from smartborder.rules.decision import Decision
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.history import History
@@ -116,6 +117,9 @@ def ask(
     question = QUESTIONS.get(name)
     if question is None:
         raise RuleInputError(f"question: expected one of {', '.join(QUESTIONS)}, got {name!r}")
+    for field, day in (("on", on), ("announced", announced), ("issued", issued)):
+        if day is not None:
+            check_year(day.year, field)
     given = {"announced": announced, "issued": issued}
     missing = [n for n in question.needs if given[n] is None]
     if missing:

@@ -72,6 +72,9 @@ def roo_waiver(
         raise RuleInputError(
             f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}"
         )
+    beyond = sorted(line for line, rate in mfn.items() if rate > 1000)
+    if beyond:
+        raise RuleInputError(f"importing_mfn_pct.{beyond[0]}: {mfn[beyond[0]]} is not a tariff rate (0..1000 percent)")
     total = sum((_as_decimal(i.value) for i in inputs), Decimal(0))
     low = sum(
         (_as_decimal(i.value) for i in inputs if mfn[i.tariff_line] - _as_decimal(i.tariff_paid_pct) > margin),

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smartborder import clock, rules
+from smartborder.rules.bounds import FIRST_YEAR, LAST_YEAR
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.questions import ask
 from smartborder.service.audit import record
@@ -263,6 +264,13 @@ def _waiting_ahead(session: Session, application: Application) -> int:
     )
 
 
+def _within_years(day: dt.date, field: str) -> None:
+    """The operation's own check of the bounds the request bodies hold (a call from Python, or a
+    body built without validation, must not decide against a cap of year 2999)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(field, f"{day} is outside the years {FIRST_YEAR}..{LAST_YEAR}")
+
+
 def decide_application(session: Session, caller: Caller, application_id: str, body: DecideIn) -> dict[str, object]:
     """Decide a pending application, or one waiting for the cap. Seed 004: eligible applications
     are issued in the order filed up to the year's cap; the rest wait, in order, for the next
@@ -275,6 +283,7 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     if application.status not in ("pending", "waiting"):
         raise Conflict("status", f"application already {application.status}")
     on = body.on or clock.today()
+    _within_years(on, "on")
     if on < application.filed:
         raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))
@@ -315,6 +324,7 @@ def release_waiting(session: Session, caller: Caller, on: dt.date) -> dict[str, 
     """Serve the waiting list from the cap of *on*'s year: waiting work-permit applications are
     decided again in the order they were filed, each granted while the year has room (and
     refused if no longer eligible); those beyond the room keep waiting."""
+    _within_years(on, "on")
     queue = list(
         session.scalars(
             select(Application)

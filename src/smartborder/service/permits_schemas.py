@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from smartborder.rules.bounds import FIRST_YEAR, LAST_YEAR, MAX_CERTIFIED_CROSSINGS
+from smartborder.timestamps import day_text, years_between
 
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_day(value: Any) -> Any:
-    """A day as ISO 8601 text ``YYYY-MM-DD`` (or a date from Python), within FIRST_YEAR..LAST_YEAR:
-    never a number or a boolean (pydantic would read ``0`` as 1970-01-01)."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date YYYY-MM-DD, not a date and time")
-    if isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str) and _ISO_DAY.match(value):
-        day = dt.date.fromisoformat(value)
-    else:
-        raise ValueError(f"expected a date as text YYYY-MM-DD, got {value!r}")
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"{day.isoformat()} is outside the years {FIRST_YEAR}..{LAST_YEAR}")
-    return day
-
-
-#: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR.
-Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+#: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR (the rules' own bounds).
+Day = Annotated[dt.date, BeforeValidator(day_text), years_between(FIRST_YEAR, LAST_YEAR)]
 RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
 #: The questions of ``rules.questions``, one name each on the CLI, over HTTP and in Python.

@@ -10,7 +10,6 @@ in the audit log. Every write is one transaction with its audit entry.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import numpy as np
@@ -32,6 +31,7 @@ from smartborder.service.targeting_schemas import (
     ProfilesWritten,
     StatsOut,
 )
+from smartborder.timestamps import Day
 
 router = APIRouter(tags=["targeting"])
 READERS = TARGETING_READERS
@@ -97,7 +97,7 @@ def fit(*, body: FitIn, session: WriteSession, caller: Caller = Depends(require(
 @router.get("/targeting/stats", response_model=StatsOut)
 def stats(
     *,
-    since: Annotated[dt.date | None, Query(description="first day counted")] = None,
+    since: Annotated[Day | None, Query(description="first day counted")] = None,
     session: ReadSession,
     caller: Caller = Depends(require(*READERS)),
 ) -> dict[str, object]:

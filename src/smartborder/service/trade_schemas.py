@@ -34,7 +34,7 @@ class RooWaiverIn(BaseModel):
     importer: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.\- ]+$")
     year: int = Field(ge=1994, le=2200, description="the year invoked for (NAFTA's rules of origin date from 1994)")
     inputs: list[InputIn] = Field(min_length=1, max_length=10_000)
-    importing_mfn_pct: dict[str, Decimal] = Field(min_length=1, description="tariff line → MFN rate, percent")
+    importing_mfn_pct: dict[str, RatePct] = Field(min_length=1, description="tariff line → MFN rate, percent (0..1000)")
 
 
 class RooWaiverOut(BaseModel):

@@ -8,7 +8,6 @@ the holder's enrolled template. Revocation deletes the template. Templates never
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends
@@ -26,6 +25,7 @@ from smartborder.service.trusted_schemas import (
     ReasonIn,
     RenewIn,
 )
+from smartborder.timestamps import Day
 
 if TYPE_CHECKING:
     pass
@@ -67,7 +67,7 @@ def renew(
 def person_status(
     *,
     person_id: str,
-    on: dt.date | None = None,
+    on: Day | None = None,
     session: ReadSession,
     caller: Caller = Depends(require("applicant", *STAFF)),
 ) -> dict[str, object]:

@@ -43,14 +43,14 @@ class FindingIn(BaseModel):
 
 class AuditIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    on: dt.date
+    on: Day
     findings: list[FindingIn] = Field(min_length=1)
 
 
 class CertificationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: Literal["certified", "revalidated", "suspended", "reinstated", "revoked"]
-    on: dt.date
+    on: Day
     reason: str = Field(default="", max_length=2000)
     audit_id: int | None = Field(default=None, description="the passing audit a certification rests on")
 
@@ -60,7 +60,7 @@ class WatchIn(BaseModel):
     id: str = Id
     name: str = Field(min_length=1, max_length=200)
     aliases: list[str] = Field(default_factory=list, max_length=50)
-    dob: dt.date | None = None
+    dob: Day | None = None
     document_number: str | None = Field(default=None, max_length=64)
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -70,10 +70,10 @@ class ApplicationIn(BaseModel):
     person_id: str = Id
     program: Literal["SENTRI", "FAST"]
     full_name: str = Field(min_length=1, max_length=200)
-    dob: dt.date
+    dob: Day
     nationality: str = Field(pattern=r"^[A-Z]{2}$")
     document_number: str = Field(min_length=3, max_length=64)
-    document_expires: dt.date
+    document_expires: Day
     carrier_id: str | None = Field(default=None, description="FAST: the carrier the driver applies through")
 
 
@@ -115,7 +115,7 @@ class CrossingIn(BaseModel):
     image_base64: str = Field(description="live face sample, PNG or JPEG, base64")
     port_code: str = Field(pattern=r"^\d{4}$")
     vehicle: Literal["truck", "pov", "pedestrian"]
-    on: dt.date | None = None
+    on: Day | None = None
     facility_id: str | None = Field(default=None, description="FAST: the facility the load left from")
 
 

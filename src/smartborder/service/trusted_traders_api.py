@@ -8,8 +8,6 @@ not?" from the same rules the twin uses. Every write is one transaction with its
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
@@ -29,6 +27,7 @@ from smartborder.service.trusted_schemas import (
     FacilityOut,
     FacilityStanding,
 )
+from smartborder.timestamps import Day
 
 router = APIRouter(prefix="/trusted", tags=["trusted traders"])
 READERS = TRUSTED_READERS
@@ -81,7 +80,7 @@ def certification_step(
 
 @router.get("/facilities/{facility_id}/status", response_model=FacilityStanding)
 def facility_status(
-    *, facility_id: str, on: dt.date | None = None, session: ReadSession, _: Caller = Depends(require(*READERS))
+    *, facility_id: str, on: Day | None = None, session: ReadSession, _: Caller = Depends(require(*READERS))
 ) -> dict[str, object]:
     """Trusted on *on* (default today)? Since when, revalidation due, or why not."""
     return ops.facility_status(session, facility_id, on)
@@ -89,7 +88,7 @@ def facility_status(
 
 @router.get("/companies/{company_id}/status", response_model=CompanyStanding)
 def company_status(
-    *, company_id: str, on: dt.date | None = None, session: ReadSession, _: Caller = Depends(require(*READERS))
+    *, company_id: str, on: Day | None = None, session: ReadSession, _: Caller = Depends(require(*READERS))
 ) -> dict[str, object]:
     """A company is trusted where at least one of its facilities is; each facility says why (not)."""
     return ops.company_status(session, company_id, on)

@@ -26,7 +26,10 @@ from smartborder.targeting.score import BLUE, GREEN, RED, YELLOW, Scores
 @dataclass(frozen=True)
 class ChannelPolicy:
     """Thresholds in score units; *red_tie* is the chance an arrival exactly at the red threshold
-    is sent red; *random_rate* the chance any arrival not forced is picked for red at random."""
+    is sent red; *random_rate* the chance any arrival not forced is picked for red at random. A
+    yellow threshold at or above red's means no yellow tier (a fitted policy without document
+    checks stores it so); the doors that take a policy from a person (HTTP ``PolicyIn``) refuse
+    yellow above red as the typing slip it is there."""
 
     red_threshold: float = np.inf
     red_tie: float = 1.0
