@@ -93,6 +93,21 @@ def _options_table(plan) -> Table:  # type: ignore[no-untyped-def]
     return table
 
 
+def _sensitivity_table(plan):  # type: ignore[no-untyped-def]
+    """The portfolio priced again under each changed assumption (same simulations)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title="Portfolio sensitivity (same simulations, priced again)", box=box.SIMPLE_HEAD)
+    table.add_column("Assumption")
+    table.add_column("NPV US$", justify="right")
+    table.add_column("BCR", justify="right")
+    for row in plan.sensitivity:
+        ratio = "–" if row.benefit_cost_ratio is None else _num(row.benefit_cost_ratio, 2)
+        table.add_row(row.case, _usd(row.npv_usd), ratio)
+    return table
+
+
 def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
     from smartborder.policy.deciding.plan import PlanParameters
 
@@ -128,6 +143,9 @@ def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
                 "simulated)[/dim]",
                 highlight=False,
             )
+    if plan.sensitivity:
+        console.print(_sensitivity_table(plan))
+        console.print(f"  {plan.break_even}", highlight=False)
     for text in [*portfolio.notes, *plan.notes]:
         console.print(f"[dim]{text}[/dim]", highlight=False)
     for option_id, reason in plan.skipped.items():

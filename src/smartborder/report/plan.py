@@ -248,6 +248,22 @@ def _plain(value: object) -> object:
     return value
 
 
+def _sensitivity_html(plan: Plan) -> str:
+    """The portfolio priced again under each changed assumption, and the break-even line."""
+    if not plan.sensitivity:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(r.case)}</td><td class='num'>{r.npv_usd:,.0f}</td>"
+        f"<td class='num'>{'–' if r.benefit_cost_ratio is None else f'{r.benefit_cost_ratio:,.2f}'}</td></tr>"
+        for r in plan.sensitivity
+    )
+    return (
+        "<h2>Sensitivity</h2><p class='note'>The portfolio's own simulations priced again under each changed "
+        "assumption (OMB Circular A-94 §11).</p><table><thead><tr><th>Assumption</th><th>NPV US$</th>"
+        f"<th>BCR</th></tr></thead><tbody>{rows}</tbody></table><p>{html.escape(plan.break_even)}</p>"
+    )
+
+
 def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
     from smartborder.policy.deciding.plan import options_frame
     from smartborder.report.html import _img
@@ -284,6 +300,7 @@ def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
             f"{len(plan.portfolio.evaluated)} simulated.</p>"
         )
     parts += [
+        _sensitivity_html(plan),
         f"<ul class='note'>{''.join(f'<li>{html.escape(n)}</li>' for n in [*plan.portfolio.notes, *plan.notes, *plan.study.notes, *plan.study.warnings])}</ul>",
         "<h2>Cost–benefit frontier</h2>",
         _img(figure),

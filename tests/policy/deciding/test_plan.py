@@ -177,6 +177,30 @@ def test_npv_is_the_discounted_flows(planner) -> None:  # type: ignore[no-untype
     assert a.summary()["npv_usd"] == pytest.approx(mean) and a.summary()["npv_ci95"] == pytest.approx(half)
 
 
+def test_the_sensitivity_table_prices_the_same_simulations_again(planner) -> None:  # type: ignore[no-untyped-def]
+    """Each case moves the NPV by exactly what its assumption prices: the value of time by a
+    quarter of the travellers' time saved, the officer cost by a quarter of the staffing, the 3 %
+    rate by re-discounting; the break-even line is the share of benefits the NPV can lose."""
+    a = planner.single("pov-1")
+    rows, line = planner.sensitivity(("pov-1",))
+    by_case = {r.case: r for r in rows}
+    central = by_case["as planned (7% real discount rate)"].npv_usd
+    assert central == pytest.approx(float(np.mean(a.npv)))
+    r, horizon = planner.params.discount_rate, planner.params.horizon_years
+    working = sum((1 + r) ** -t for t in range(2, horizon + 1))  # pov-1 is built in year 1
+    time = float(np.mean(a.measured.time_usd[0])) * working
+    staffing = float(np.mean(a.measured.staffing_usd[0])) * working
+    assert 0 < time <= float(np.mean(a.pv_benefit)) + 1e-6  # time is part of the delay cost saved
+    assert by_case["value of time 25% higher"].npv_usd - central == pytest.approx(0.25 * time)
+    assert central - by_case["value of time 25% lower"].npv_usd == pytest.approx(0.25 * time)
+    assert central - by_case["officer cost 25% higher"].npv_usd == pytest.approx(0.25 * staffing)
+    assert by_case["discount rate 3%"].npv_usd > central  # benefits later than the capital: worth more at 3 %
+    assert "discount rate 7%" not in by_case  # the central case is the 7 % one
+    share = 1 - float(np.mean(a.pv_cost)) / float(np.mean(a.pv_benefit))
+    assert f"fall by {share:.0%}" in line
+    assert planner.params.discount_rate == 0.07  # pricing again left the planner as it was
+
+
 def test_growth_is_simulated_at_representative_years_and_interpolated(study) -> None:  # type: ignore[no-untyped-def]
     assert representative_years(20, 0.0, 2) == [1]
     assert representative_years(20, 0.02, 2) == [1, 20]

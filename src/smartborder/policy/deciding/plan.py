@@ -48,7 +48,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -153,6 +153,18 @@ def grown(specs: Sequence[PortSpec], factor: float) -> list[PortSpec]:
     ]
 
 
+def _time_usd(run: PlaceRun) -> np.ndarray:
+    """The travellers' time in a run's delay cost, per replication (every crossing and class)."""
+    parts = [
+        frame[column].to_numpy(dtype=float)
+        for port_run in run.runs.values()
+        for frame in (port_run.runs,)
+        for column in frame.columns
+        if column.endswith(".value_of_time_usd") and column.count(".") == 1
+    ]
+    return np.sum(parts, axis=0) if parts else np.zeros(run.replications)
+
+
 def p95_wait(run: PlaceRun) -> np.ndarray:
     """Per replication: the 95th-percentile wait over the place, each crossing's and class's p95
     weighted by its vehicles (percentiles do not add; this is the vehicle-weighted mean)."""
@@ -183,6 +195,23 @@ class Measured:
     p95_min: np.ndarray  # cut in the port's p95 wait, minutes
     lane_hours: np.ndarray  # staffed primary lane-hours added a year
     variable_usd: np.ndarray  # operating costs that follow the simulation, a year
+    time_usd: np.ndarray  # the part of benefit_usd that is travellers' time (the rest: idling fuel)
+    staffing_usd: np.ndarray  # the part of variable_usd that is officers' time
+
+
+#: The appraisal's sensitivity cases (OMB Circular A-94 §11: show how the result moves with the
+#: assumptions it rests on most): each priced again from the same simulations.
+SENSITIVITY_SHIFT = 0.25  # value of time and officer cost, ± this share
+SENSITIVITY_RATES = (0.03, 0.07)  # the two real discount rates OMB A-94 and A-4 ask to show
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The chosen set's NPV and BCR (means over replications) under one changed assumption."""
+
+    case: str
+    npv_usd: float
+    benefit_cost_ratio: float | None
 
 
 @dataclass
@@ -372,7 +401,7 @@ class Planner:
         options = [self.options[i] for i in ids]
         specs = self.specs_for(ids)
         shape = (len(self.years), self.replications)
-        benefit, co2, p95, lanes, variable = (np.zeros(shape) for _ in range(5))
+        benefit, co2, p95, lanes, variable, time, staffing = (np.zeros(shape) for _ in range(7))
         unpaid = [o.id for o in options if not o.staffing_cost]
         for k, t in enumerate(self.years):
             self._say(f"{'+'.join(ids)}, year {t}")
@@ -388,6 +417,7 @@ class Planner:
             )
             b, s = base.totals(), run.totals()
             benefit[k] = (b["port.total_cost_usd"] - s["port.total_cost_usd"]).to_numpy() * self.annualise
+            time[k] = (_time_usd(base) - _time_usd(run)) * self.annualise
             co2[k] = (b["port.co2_tonnes"] - s["port.co2_tonnes"]).to_numpy() * self.annualise
             p95[k] = p95_wait(base) - p95_wait(run)
             lanes[k] = (s["port.booth_hours"] - b["port.booth_hours"]).to_numpy() * self.annualise
@@ -395,8 +425,9 @@ class Planner:
                 paid = lanes[k] if options[0].staffing_cost else np.zeros(shape[1])
             else:  # the lane-hours of options that do not cost their staffing, as they were alone
                 paid = lanes[k] - sum((self.single(i).measured.lane_hours[k] for i in unpaid), np.zeros(shape[1]))
-            variable[k] = paid * self.catalogue.parameters.lane_hour_usd + self._programme_costs(options, specs, t)
-        return Measured(tuple(ids), list(self.years), benefit, co2, p95, lanes, variable)
+            staffing[k] = paid * self.catalogue.parameters.lane_hour_usd
+            variable[k] = staffing[k] + self._programme_costs(options, specs, t)
+        return Measured(tuple(ids), list(self.years), benefit, co2, p95, lanes, variable, time, staffing)
 
     def _programme_costs(self, options: list[Option], specs: list[PortSpec], t: int) -> float:
         """Enrolment and per-load costs a year: vehicles the levers move into a programme (the
@@ -506,6 +537,63 @@ class Planner:
             p95_mean,
             any(o.estimated for o in options),
         )
+
+    def sensitivity(self, ids: Sequence[str]) -> tuple[list[Sensitivity], str]:
+        """The set *ids* priced again under each case of the sensitivity table (the same
+        simulations: discount rate, value of time, officer cost), and the break-even line."""
+        central = self.appraise(ids)
+        m, shift = central.measured, SENSITIVITY_SHIFT
+
+        def row(case: str, appraisal: Appraisal) -> Sensitivity:
+            ratio = float(np.nanmean(appraisal.bcr)) if np.isfinite(appraisal.bcr).any() else None
+            return Sensitivity(case, float(np.mean(appraisal.npv)), ratio)
+
+        def priced(benefit: np.ndarray, variable: np.ndarray, rate: float | None = None) -> Appraisal:
+            changed = replace(m, benefit_usd=benefit, variable_usd=variable)
+            if rate is None:
+                return self._value(central.ids, changed)
+            kept, self.params = self.params, self.params.model_copy(update={"discount_rate": rate})
+            try:
+                return self._value(central.ids, changed)
+            finally:
+                self.params = kept
+
+        rows = [row(f"as planned ({self.params.discount_rate:.0%} real discount rate)", central)]
+        rows += [
+            row(f"discount rate {rate:.0%}", priced(m.benefit_usd, m.variable_usd, rate))
+            for rate in SENSITIVITY_RATES
+            if abs(rate - self.params.discount_rate) > 1e-12
+        ]
+        for sign, word in ((-1, "lower"), (1, "higher")):
+            rows.append(
+                row(
+                    f"value of time {shift:.0%} {word}",
+                    priced(m.benefit_usd + sign * shift * m.time_usd, m.variable_usd),
+                )
+            )
+        for sign, word in ((-1, "lower"), (1, "higher")):
+            rows.append(
+                row(
+                    f"officer cost {shift:.0%} {word}",
+                    priced(m.benefit_usd, m.variable_usd + sign * shift * m.staffing_usd),
+                )
+            )
+        benefit, cost = float(np.mean(central.pv_benefit)), float(np.mean(central.pv_cost))
+        if cost <= 0:
+            line = "break-even: the set costs nothing in present value; any benefit is a gain"
+        elif benefit <= 0:
+            line = "break-even: none — the set saves no delay cost, so no cost is recovered"
+        elif benefit >= cost:
+            line = (
+                f"break-even: the NPV stays positive until the benefits fall by {1 - cost / benefit:.0%} "
+                f"(to US${cost / 1e6:,.1f}M in present value)"
+            )
+        else:
+            line = (
+                f"break-even: the benefits would have to rise by {cost / benefit - 1:.0%} "
+                f"(to US${cost / 1e6:,.1f}M in present value) to recover the cost"
+            )
+        return rows, line
 
     def _works(self, option: Option, t: int) -> bool:
         """Whether *option* is in service in year *t* (from the year after it is built, for its life)."""
@@ -645,6 +733,8 @@ class Plan:
     notes: list[str]
     seconds: float
     planner: Planner = field(repr=False)
+    sensitivity: list[Sensitivity] = field(default_factory=list)
+    break_even: str = ""
 
 
 def plan_place(
@@ -695,6 +785,7 @@ def plan_place(
         )
     if len(study.months) < 12:
         notes.append(f"{len(study.months)} month(s) simulated stand for a whole year (× {planner.annualise:.2f})")
+    sensitivity, break_even = planner.sensitivity(portfolio.ids) if portfolio.chosen is not None else ([], "")
     return Plan(
         study,
         params,
@@ -710,6 +801,8 @@ def plan_place(
         notes,
         time.perf_counter() - started,
         planner,
+        sensitivity,
+        break_even,
     )
 
 
@@ -758,6 +851,11 @@ def plan_json(plan: Plan, report: str | None = None) -> dict[str, Any]:
                 "benefit_cost_ratio_ci95": s["benefit_cost_ratio_ci95"],
                 "benefit_usd_per_year": s["benefit_usd_per_year"],
                 "objective_value": float(np.mean(chosen.value(objective))),
+                "sensitivity": [
+                    {"case": r.case, "npv_usd": r.npv_usd, "benefit_cost_ratio": r.benefit_cost_ratio}
+                    for r in plan.sensitivity
+                ],
+                "break_even": plan.break_even,
             }
         )
     else:
