@@ -93,11 +93,8 @@ def _options_table(plan) -> Table:  # type: ignore[no-untyped-def]
     return table
 
 
-def _sensitivity_table(plan):  # type: ignore[no-untyped-def]
+def _sensitivity_table(plan) -> Table:  # type: ignore[no-untyped-def]
     """The portfolio priced again under each changed assumption (same simulations)."""
-    from rich import box
-    from rich.table import Table
-
     table = Table(title="Portfolio sensitivity (same simulations, priced again)", box=box.SIMPLE_HEAD)
     table.add_column("Assumption")
     table.add_column("NPV US$", justify="right")
