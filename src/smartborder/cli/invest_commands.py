@@ -109,6 +109,9 @@ def _print_plan(plan) -> None:  # type: ignore[no-untyped-def]
     from smartborder.policy.deciding.plan import PlanParameters
 
     console.print(_options_table(plan))
+    for appraisal in plan.options:
+        if appraisal.measured.driver and float(np.mean(appraisal.measured.benefit_usd[0])) > 0:
+            console.print(f"  [dim]{appraisal.ids[0]}: {appraisal.measured.driver}[/dim]", highlight=False)
     portfolio = plan.portfolio
     budget = "no budget limit" if portfolio.budget_usd is None else f"budget US${_usd(portfolio.budget_usd)}"
     objective = {"delay-cost": "NPV", "co2": "CO2 saved", "p95": "p95 wait cut"}[plan.params.objective]

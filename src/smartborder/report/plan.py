@@ -325,6 +325,7 @@ def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
                 "p95_minutes": "p95 cut, min",
                 "p95_minutes_per_musd": "min per US$M",
                 "estimated_costs": "Estimated costs",
+                "driver": "Where the benefit comes from (year 1)",
             },
             set(plan.portfolio.ids),
         ),

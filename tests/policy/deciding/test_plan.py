@@ -177,6 +177,21 @@ def test_npv_is_the_discounted_flows(planner) -> None:  # type: ignore[no-untype
     assert a.summary()["npv_usd"] == pytest.approx(mean) and a.summary()["npv_ci95"] == pytest.approx(half)
 
 
+def test_each_option_says_where_its_benefit_comes_from(planner) -> None:  # type: ignore[no-untyped-def]
+    """A booth on the car standard lanes saves on those lanes: the driver names them and the
+    waits it quotes are the lanes' own means, before and after."""
+    import re
+
+    driver = planner.single("pov-1").measured.driver
+    match = re.fullmatch(r"cars standard lanes: wait ([\d.]+) → ([\d.]+) min(; relies on .*)?", driver)
+    assert match is not None, driver
+    before, after = float(match.group(1)), float(match.group(2))
+    base = planner.baselines[planner.years[0]]
+    lanes = next(iter(base.runs.values())).runs
+    assert before == pytest.approx(float(lanes["pov.lane.standard.wait_mean_min"].mean()), abs=0.05)
+    assert after < before
+
+
 def test_the_sensitivity_table_prices_the_same_simulations_again(planner) -> None:  # type: ignore[no-untyped-def]
     """Each case moves the NPV by exactly what its assumption prices: the value of time by a
     quarter of the travellers' time saved, the officer cost by a quarter of the staffing, the 3 %

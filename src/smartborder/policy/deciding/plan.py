@@ -68,6 +68,7 @@ from smartborder.policy.studies.study import Study, design_year, prepare
 from smartborder.ports.spec import PortSpec
 from smartborder.tomlfiles import describe
 from smartborder.twin import confidence_interval
+from smartborder.vocabulary import CLASS_NAMES
 
 Objective = Literal["delay-cost", "co2", "p95"]
 OBJECTIVES: tuple[str, ...] = ("delay-cost", "co2", "p95")
@@ -165,6 +166,53 @@ def _time_usd(run: PlaceRun) -> np.ndarray:
     return np.sum(parts, axis=0) if parts else np.zeros(run.replications)
 
 
+def _lanes(run: PlaceRun) -> dict[tuple[str, str, str], tuple[float, float, float]]:
+    """(crossing, class, lane type) → vehicles, mean wait (min) and share of staffed time busy,
+    means over the replications."""
+    out = {}
+    for crossing, port_run in run.runs.items():
+        frame = port_run.runs
+        for column in frame.columns:
+            parts = column.split(".")
+            key = ".".join(parts[:3])
+            if len(parts) == 4 and parts[1] == "lane" and parts[3] == "vehicles" and f"{key}.wait_mean_min" in frame:
+                # a lane type that served nobody has no wait: nothing to say about it
+                out[(crossing, parts[0], parts[2])] = (
+                    float(frame[column].mean()),
+                    float(frame[f"{key}.wait_mean_min"].fillna(0.0).mean()),
+                    float(frame[f"{key}.utilisation"].fillna(0.0).mean()) if f"{key}.utilisation" in frame else 0.0,
+                )
+    return out
+
+
+def benefit_driver(base: PlaceRun, run: PlaceRun, names: dict[str, str]) -> str:
+    """Where a change's benefit comes from, in words: the lane type whose waiting (vehicles ×
+    mean wait) falls most, and — when it is another — the lane type that takes the most vehicles
+    (the capacity the benefit relies on), with how busy it becomes."""
+    before, after = _lanes(base), _lanes(run)
+    keys = sorted(set(before) & set(after))
+    if not keys:
+        return ""
+
+    def where(key: tuple[str, str, str]) -> str:
+        crossing, vehicle, lane = key
+        place = f" at {names[crossing]}" if len(names) > 1 and crossing in names else ""
+        return f"{CLASS_NAMES.get(vehicle, vehicle)} {lane} lanes{place}"
+
+    saved = {k: before[k][0] * before[k][1] - after[k][0] * after[k][1] for k in keys}
+    gaining = max(keys, key=lambda k: saved[k])
+    if saved[gaining] <= 0:
+        return "no lane type waits less"
+    b, a = before[gaining], after[gaining]
+    text = f"{where(gaining)}: wait {b[1]:.1f} → {a[1]:.1f} min"
+    taking = max(keys, key=lambda k: after[k][0] - before[k][0])
+    moved = after[taking][0] - before[taking][0]
+    if taking != gaining and moved > 0.01 * max(before[taking][0], 1.0):
+        tb, ta = before[taking], after[taking]
+        text += f"; relies on {where(taking)} taking more vehicles ({tb[2]:.0%} → {ta[2]:.0%} busy)"
+    return text
+
+
 def p95_wait(run: PlaceRun) -> np.ndarray:
     """Per replication: the 95th-percentile wait over the place, each crossing's and class's p95
     weighted by its vehicles (percentiles do not add; this is the vehicle-weighted mean)."""
@@ -197,6 +245,7 @@ class Measured:
     variable_usd: np.ndarray  # operating costs that follow the simulation, a year
     time_usd: np.ndarray  # the part of benefit_usd that is travellers' time (the rest: idling fuel)
     staffing_usd: np.ndarray  # the part of variable_usd that is officers' time
+    driver: str = ""  # where the first year's benefit comes from: the lanes that gain, the lanes relied on
 
 
 #: The appraisal's sensitivity cases (OMB Circular A-94 §11: show how the result moves with the
@@ -299,6 +348,7 @@ class Appraisal:
             "benefit_cost_ratio": bcr["mean"],
             "benefit_cost_ratio_ci95": bcr["ci95"],
             "verdict": self.verdict(),
+            "driver": m.driver,
             "co2_tonnes_horizon": ci(self.co2_total),
             "co2_tonnes_per_musd": per_m(self.co2_total),
             "p95_minutes_mean": ci(self.p95_mean),
@@ -402,6 +452,7 @@ class Planner:
         specs = self.specs_for(ids)
         shape = (len(self.years), self.replications)
         benefit, co2, p95, lanes, variable, time, staffing = (np.zeros(shape) for _ in range(7))
+        driver = ""
         unpaid = [o.id for o in options if not o.staffing_cost]
         for k, t in enumerate(self.years):
             self._say(f"{'+'.join(ids)}, year {t}")
@@ -418,6 +469,8 @@ class Planner:
             b, s = base.totals(), run.totals()
             benefit[k] = (b["port.total_cost_usd"] - s["port.total_cost_usd"]).to_numpy() * self.annualise
             time[k] = (_time_usd(base) - _time_usd(run)) * self.annualise
+            if k == 0:
+                driver = benefit_driver(base, run, {s.crossing: s.name for s in self.study.specs})
             co2[k] = (b["port.co2_tonnes"] - s["port.co2_tonnes"]).to_numpy() * self.annualise
             p95[k] = p95_wait(base) - p95_wait(run)
             lanes[k] = (s["port.booth_hours"] - b["port.booth_hours"]).to_numpy() * self.annualise
@@ -427,7 +480,7 @@ class Planner:
                 paid = lanes[k] - sum((self.single(i).measured.lane_hours[k] for i in unpaid), np.zeros(shape[1]))
             staffing[k] = paid * self.catalogue.parameters.lane_hour_usd
             variable[k] = staffing[k] + self._programme_costs(options, specs, t)
-        return Measured(tuple(ids), list(self.years), benefit, co2, p95, lanes, variable, time, staffing)
+        return Measured(tuple(ids), list(self.years), benefit, co2, p95, lanes, variable, time, staffing, driver)
 
     def _programme_costs(self, options: list[Option], specs: list[PortSpec], t: int) -> float:
         """Enrolment and per-load costs a year: vehicles the levers move into a programme (the
@@ -922,6 +975,7 @@ def options_frame(plan: Plan) -> pd.DataFrame:
                 "p95_minutes": s["p95_minutes"]["mean"],
                 "p95_minutes_per_musd": s["p95_minutes_per_musd"],
                 "estimated_costs": a.estimated,
+                "driver": a.measured.driver,
             }
         )
     return pd.DataFrame(rows)
