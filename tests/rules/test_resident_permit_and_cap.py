@@ -21,6 +21,7 @@ D = dt.date
 ANNOUNCED = D(2027, 1, 1)
 
 
+@pytest.mark.seed("resident_permit.max_illegal_crossings")
 # "The resident permit program would be launched when the Presidents ... could jointly certify
 #  that the annual rate of illegal crossings does not exceed 200,000 persons ... The resident
 #  permit program would be suspended in years when the Presidents could not make this certification."
@@ -34,6 +35,7 @@ def test_program_runs_only_in_certified_years(certified, active) -> None:  # typ
     assert ("suspended" in str(decision)) is (certified is None)
 
 
+@pytest.mark.seed("resident_permit.parallel_standards")
 # "Individual eligibility would require evidence that the person resided in the United States
 #  prior to the announcement of the program. Otherwise, eligibility standards would parallel those
 #  for temporary work permits"
@@ -72,6 +74,7 @@ def test_protection_from_deportation(felony, gap, protected) -> None:  # type: i
     assert protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED, issued).granted is protected
 
 
+@pytest.mark.seed("resident_permit.citizenship_after_years")
 # "They could apply for citizenship after five years." / "immediately eligible for public Social
 #  Security and Medicare benefits, as well as private health and pension benefits."
 def test_citizenship_after_five_years_and_benefits_at_once() -> None:
@@ -85,6 +88,7 @@ def test_citizenship_after_five_years_and_benefits_at_once() -> None:
     ]
 
 
+@pytest.mark.seed("work_permit.annual_cap")
 # "start with an expanded number of legal visas, say 300,000 persons from Mexico annually"
 def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
     ok = History(person_id="x", background_check="passed")

@@ -8,6 +8,7 @@ from smartborder.rules import InputImport, mfn_convergence, roo_waiver
 from smartborder.rules.errors import RuleInputError
 
 
+@pytest.mark.seed("trade.roo_waiver_margin_pp")
 # "Rules of origin would be waived for tariff-free trade within NAFTA, provided that the exporting
 #  country did not import a significant quantity of the affected inputs at tariff rates more than
 #  (say) one percentage point lower than the MFN rates applied by the importing country."
@@ -68,6 +69,7 @@ def test_a_negative_mfn_rate_is_refused() -> None:
         roo_waiver("F", 2027, [InputImport(tariff_line="x", value=1.0, tariff_paid_pct=0.0)], {"x": -1.0})
 
 
+@pytest.mark.seed("trade.roo_significant_share")
 @pytest.mark.parametrize(("low_value", "granted"), [(4.9, True), (5.0, False)])
 def test_roo_waiver_significant_quantity(low_value: float, granted: bool) -> None:
     inputs = [

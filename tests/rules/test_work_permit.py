@@ -17,6 +17,7 @@ def person(**kw):  # type: ignore[no-untyped-def]
     return History(person_id="p1", background_check="passed", **kw)
 
 
+@pytest.mark.seed("work_permit.ineligibility_years_after_illegal_crossing")
 # "ineligibility for a temporary work permit for three years after an illegal crossing"
 @pytest.mark.parametrize(
     ("crossed", "on", "granted"),
@@ -73,6 +74,7 @@ def reports_monthly(start: dt.date, end: dt.date) -> list[Report]:
     return out
 
 
+@pytest.mark.seed("work_permit.renewal_min_months_employed")
 # "Permit holders could renew their permits as long as they were employed a certain number of
 #  months (say eight months) in each rolling twelve-month period, had no felony convictions, and
 #  reported regularly to the INS."
@@ -95,6 +97,7 @@ def test_renewal_needs_eight_of_twelve_months(months_employed, granted, reason) 
     assert reason in str(decision)
 
 
+@pytest.mark.seed("work_permit.renewal_window_months")
 def test_every_rolling_window_counts_not_just_the_last() -> None:
     # 2026: 8 months employed (Jan-Aug); 2027: only Sep-Dec of 2026 + Jan-Apr 2027 -> the window
     # ending 2027-06 has Jul-Aug 2026 + Jan-Apr 2027 = 6 months.
@@ -109,6 +112,7 @@ def test_every_rolling_window_counts_not_just_the_last() -> None:
     assert "of the 12 months ending 2027-0" in str(decision)
 
 
+@pytest.mark.seed("work_permit.employed_month_min_days")
 def test_a_few_days_do_not_make_a_month() -> None:
     spells = [*employed(*[(2026, m) for m in range(1, 8)]), Spell(start=D(2026, 8, 1), end=D(2026, 8, 10))]
     h = person(
@@ -117,6 +121,7 @@ def test_a_few_days_do_not_make_a_month() -> None:
     assert not may_renew(h, D(2027, 1, 1)).granted  # 10 days in August: 7 months, not 8
 
 
+@pytest.mark.seed("work_permit.report_interval_months")
 @pytest.mark.parametrize(
     ("felony", "reports", "granted", "reason"),
     [
@@ -154,6 +159,7 @@ def test_renewal_in_the_first_year_is_prorated() -> None:
     assert "at least 4 required" in str(decision)
 
 
+@pytest.mark.seed("work_permit.residency_after_years")
 # "They could apply for residency after a certain number of years (say a cumulative five years
 #  as temporary permit holders)."
 @pytest.mark.parametrize(
