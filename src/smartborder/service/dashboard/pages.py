@@ -250,6 +250,32 @@ def _series(series: pd.Series) -> tuple[list[str], list[float]]:
     return [f"{m}-01" for m in series.index.astype(str)], [float(v) for v in series.to_numpy()]
 
 
+@lru_cache(maxsize=64)
+def _volume_charts(code: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A port's monthly volume charts (plotly JSON, one per measure) and their series colours: the
+    shipped data's, the same for every month and visitor, so built once per port."""
+    crossings = data.crossings_of(code)
+    names = ["port total (BTS)", *(c.name for c in crossings if len(crossings) > 1)]
+    colours = {name: figures.SERIES_COLOURS[k % len(figures.SERIES_COLOURS)] for k, name in enumerate(names)}
+    volumes = []
+    for measure in views.VOLUMES.values():
+        lines: dict[str, tuple[list[str], list[float]]] = {}
+        total = data.monthly_series(code, measure)
+        if not total.empty and total.any():
+            lines["port total (BTS)"] = _series(total)
+        if len(crossings) > 1:
+            for c in crossings:
+                try:
+                    own = c.series(measure)
+                except data.DataError:
+                    continue
+                if not own.empty and own.any():
+                    lines[c.name] = _series(own)
+        if lines:
+            volumes.append(figure_json(figures.volume_chart(lines, f"{measure} a month", colours)))
+    return tuple(volumes), colours
+
+
 @router.get("/ports/{code}", response_class=HTMLResponse)
 def port_page(
     request: Request, code: str, month: str | None = None, crossing: str | None = None, day: str = "weekday"
@@ -276,30 +302,15 @@ def port_page(
         if problem:
             month = None
     month = month or views.default_month(crossings)
-    volumes = []
-    names = ["port total (BTS)", *(c.name for c in crossings if len(crossings) > 1)]
-    colours = {name: figures.SERIES_COLOURS[k % len(figures.SERIES_COLOURS)] for k, name in enumerate(names)}
-    for measure in views.VOLUMES.values():
-        lines: dict[str, tuple[list[str], list[float]]] = {}
-        total = data.monthly_series(code, measure)
-        if not total.empty and total.any():
-            lines["port total (BTS)"] = _series(total)
-        if len(crossings) > 1:
-            for c in crossings:
-                try:
-                    own = c.series(measure)
-                except data.DataError:
-                    continue
-                if not own.empty and own.any():
-                    lines[c.name] = _series(own)
-        if lines:
-            volumes.append(figure_json(figures.volume_chart(lines, f"{measure} a month", colours)))
+    # The queue's bound first: a refused view (503) must not build the page's charts, or a flood of
+    # views of new months spends memory and threads on pages nobody gets (bench/bench_flood.py).
     try:
         job = runner(request).submit(
             "simulate", {"port": code, "month": month, "replications": PORT_REPLICATIONS, "seed": 0}
         )
     except Busy as exc:
         return busy(request, exc, section="border")
+    volumes, colours = _volume_charts(code)
     stored = runner(request).result("simulate", job.key) if job.state == "done" else None
     simulated = stored["result"] if stored else None
     charts: list[tuple[str, str]] = []
