@@ -157,10 +157,9 @@ def grown(specs: Sequence[PortSpec], factor: float) -> list[PortSpec]:
 def _time_usd(run: PlaceRun) -> np.ndarray:
     """The travellers' time in a run's delay cost, per replication (every crossing and class)."""
     parts = [
-        frame[column].to_numpy(dtype=float)
+        port_run.runs[column].to_numpy(dtype=float)
         for port_run in run.runs.values()
-        for frame in (port_run.runs,)
-        for column in frame.columns
+        for column in port_run.runs.columns
         if column.endswith(".value_of_time_usd") and column.count(".") == 1
     ]
     return np.sum(parts, axis=0) if parts else np.zeros(run.replications)
@@ -529,8 +528,9 @@ class Planner:
             self._cache[key] = self._value(ordered, self.measure(ordered))
         return self._cache[key]
 
-    def _value(self, ids: tuple[str, ...], m: Measured) -> Appraisal:
-        p = self.params
+    def _value(self, ids: tuple[str, ...], m: Measured, params: PlanParameters | None = None) -> Appraisal:
+        """*m* valued over the horizon at the planner's parameters (or *params*: a sensitivity case)."""
+        p = params or self.params
         horizon = np.arange(1, p.horizon_years + 1)
         discount = (1.0 + p.discount_rate) ** -horizon.astype(float)
         options = [self.options[i] for i in ids]
@@ -603,13 +603,8 @@ class Planner:
 
         def priced(benefit: np.ndarray, variable: np.ndarray, rate: float | None = None) -> Appraisal:
             changed = replace(m, benefit_usd=benefit, variable_usd=variable)
-            if rate is None:
-                return self._value(central.ids, changed)
-            kept, self.params = self.params, self.params.model_copy(update={"discount_rate": rate})
-            try:
-                return self._value(central.ids, changed)
-            finally:
-                self.params = kept
+            params = None if rate is None else self.params.model_copy(update={"discount_rate": rate})
+            return self._value(central.ids, changed, params)
 
         rows = [row(f"as planned ({self.params.discount_rate:.0%} real discount rate)", central)]
         rows += [
