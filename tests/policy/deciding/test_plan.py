@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -190,6 +191,33 @@ def test_each_option_says_where_its_benefit_comes_from(planner) -> None:  # type
     lanes = next(iter(base.runs.values())).runs
     assert before == pytest.approx(float(lanes["pov.lane.standard.wait_mean_min"].mean()), abs=0.05)
     assert after < before
+
+
+def test_a_driver_names_the_lane_that_gets_worse() -> None:
+    """More FAST members shorten the standard line but lengthen the FAST one: the driver says both
+    (the headline saving must not hide the lane that got worse)."""
+    from types import SimpleNamespace
+
+    from smartborder.policy.deciding.plan import benefit_driver
+
+    def run(standard: tuple[float, float, float], fast: tuple[float, float, float]) -> SimpleNamespace:
+        columns: dict[str, list[float]] = {}
+        for lane, (vehicles, wait, busy) in (("standard", standard), ("FAST", fast)):
+            columns |= {
+                f"truck.lane.{lane}.vehicles": [vehicles],
+                f"truck.lane.{lane}.wait_mean_min": [wait],
+                f"truck.lane.{lane}.utilisation": [busy],
+            }
+        return SimpleNamespace(runs={"x": SimpleNamespace(runs=pd.DataFrame(columns))})
+
+    base = run((1000, 21.4, 0.9), (300, 5.4, 0.73))
+    more_fast = run((800, 8.2, 0.85), (500, 12.1, 0.89))
+    assert benefit_driver(base, more_fast, {"x": "X"}) == (  # type: ignore[arg-type]
+        "trucks standard lanes: wait 21.4 → 8.2 min; relies on trucks FAST lanes taking more vehicles "
+        "(73% → 89% busy); trucks FAST lanes wait longer: 5.4 → 12.1 min"
+    )
+    slightly = run((800, 8.2, 0.85), (500, 5.6, 0.80))  # 0.2 min longer: below WORSE_WAIT_MIN, not named
+    assert "wait longer" not in benefit_driver(base, slightly, {"x": "X"})  # type: ignore[arg-type]
 
 
 def test_the_sensitivity_table_prices_the_same_simulations_again(planner) -> None:  # type: ignore[no-untyped-def]

@@ -184,10 +184,15 @@ def _lanes(run: PlaceRun) -> dict[tuple[str, str, str], tuple[float, float, floa
     return out
 
 
+#: A lane type whose mean wait rises by at least this much is named in an option's driver.
+WORSE_WAIT_MIN = 0.5
+
+
 def benefit_driver(base: PlaceRun, run: PlaceRun, names: dict[str, str]) -> str:
     """Where a change's benefit comes from, in words: the lane type whose waiting (vehicles ×
     mean wait) falls most, and — when it is another — the lane type that takes the most vehicles
-    (the capacity the benefit relies on), with how busy it becomes."""
+    (the capacity the benefit relies on), with how busy it becomes; and the lane type whose wait
+    rises most, when it rises by ``WORSE_WAIT_MIN`` or more."""
     before, after = _lanes(base), _lanes(run)
     keys = sorted(set(before) & set(after))
     if not keys:
@@ -209,6 +214,9 @@ def benefit_driver(base: PlaceRun, run: PlaceRun, names: dict[str, str]) -> str:
     if taking != gaining and moved > 0.01 * max(before[taking][0], 1.0):
         tb, ta = before[taking], after[taking]
         text += f"; relies on {where(taking)} taking more vehicles ({tb[2]:.0%} → {ta[2]:.0%} busy)"
+    worse = max(keys, key=lambda k: after[k][1] - before[k][1])
+    if after[worse][1] - before[worse][1] >= WORSE_WAIT_MIN:  # the headline must not hide a lane that got worse
+        text += f"; {where(worse)} wait longer: {before[worse][1]:.1f} → {after[worse][1]:.1f} min"
     return text
 
 
