@@ -100,6 +100,22 @@ def test_californias_car_shape_is_what_cbps_averages_give() -> None:
     assert set(how["months"]).isdisjoint({10, 11, 12})  # the realism test scores those
 
 
+def test_the_sentri_lanes_level_is_what_cbps_averages_give() -> None:
+    """[staffing.roster] protected_utilisation recomputed from San Ysidro's SENTRI averages, from
+    the months the realism test does not score."""
+    a = defaults.assumptions()
+    roster = a["staffing"]["roster"]
+    how = roster["protected_derived_from"]
+    assert set(how["months"]).isdisjoint({10, 11, 12})  # tests/ports/test_realism.py scores those
+    averages = pd.read_csv(data_file("cbp_bwt_historical_avg_san_ysidro.csv.gz"), dtype={"crossing_id": str})
+    rows = averages[averages["month"].isin(how["months"]) & averages["day_of_week_index"].isin(how["weekdays"])]
+    waits = rows.groupby("hour")[how["column"]].mean().reindex(range(24)).to_numpy()
+    load = profiles.load_from_waits(
+        waits, roster["weekday"], a["pov"]["service"]["SENTRI"]["mean"], ServiceTime(**a["pov"]["patience"])
+    )
+    assert load == pytest.approx(roster["protected_utilisation"], abs=0.006)
+
+
 def test_crossings_use_their_regions_shape() -> None:
     regional = defaults.assumptions()["pov"]["regions"]["California"]["hourly_weekday"]
     assert default_spec("otay mesa", 2024).classes["pov"].profile.hourly_weekday == tuple(regional)

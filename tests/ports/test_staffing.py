@@ -28,6 +28,27 @@ def test_whole_lanes_add_up_to_the_need_hour_by_hour_within_one(targets: list[fl
         assert math.floor(need[h] + 1e-9) <= count <= math.floor(need[h] + 1e-9) + 1
 
 
+def test_whole_lanes_spread_a_flat_days_extra_lanes_over_the_day() -> None:
+    """1.25 lanes at every hour from 06 h: the four extra lane-hours (22.5 rounded to even) go
+    one to each quarter of the day, not all to 06-09 h (which clears the morning's line and builds the
+    afternoon's, the model's day peaking at 16 h against CBP's 07 h at Brownsville)."""
+    lanes = whole_lanes(dict.fromkeys(range(6, 24), 1.25), cap=4)
+    extra = [h for h, count in lanes.items() if count == 2]
+    assert sum(lanes.values()) == round(18 * 1.25) and len(extra) == 4
+    assert extra == [6, 10, 15, 19]  # one in each quarter of the day, from its first hour
+    lanes = whole_lanes({h: 1.25 + (0.1 if h == 20 else 0.0) for h in range(6, 24)}, cap=4)
+    assert lanes[20] == 2  # the largest remainder still comes first; the ties share the rest
+
+
+def test_a_floor_on_top_leaves_the_other_hours_their_lanes() -> None:
+    """Two night hours need 0.3 of a lane and get the floor's one; the day's 1.5 + 1.5 lanes
+    are 2 + 2 when the floor is on top (the protected SENTRI lane), 1 + 1 when the floor's
+    lanes come out of the day's (a roster's officers)."""
+    need = {0: 0.3, 1: 0.3, 2: 1.5, 3: 1.5}
+    assert whole_lanes(need, cap=3, floor=1, on_top=True) == {0: 1, 1: 1, 2: 2, 3: 2}
+    assert whole_lanes(need, cap=3, floor=1) == {0: 1, 1: 1, 2: 1, 3: 1}
+
+
 def test_whole_lanes_keep_the_floor_and_the_booths() -> None:
     lanes = whole_lanes({0: 0.2, 1: 0.2, 2: 7.9}, cap=5, floor=1)
     assert lanes == {0: 1, 1: 1, 2: 5}

@@ -106,24 +106,53 @@ def staff_class(
     return staff_plan(shift_plan(loads, is_open, booths, rule), list(loads), is_open, rule, day=day)
 
 
-def whole_lanes(targets: dict[int, float], cap: int, floor: int = 0) -> dict[int, int]:
+#: Remainders closer than this tie (``whole_lanes``).
+TIE = 0.02
+
+
+def whole_lanes(
+    targets: dict[int, float],
+    cap: int,
+    floor: int = 0,
+    first: dict[int, float] | None = None,
+    on_top: bool = False,
+) -> dict[int, int]:
     """Whole lanes for the hours of *targets* (fractional lanes by hour) whose sum is the
     targets' sum rounded: each hour its whole part, and the lane-hours left over to the hours
-    with the largest remainders (earlier hours on ties), within [*floor*, *cap*] and never past
-    an hour's need rounded up (what the booths or the floor cannot place is not moved to hours
-    that do not need it). So a day that needs 2.5 lanes gets 2 and 3 by turns, not 2 or 3 all
-    day as rounding each hour would."""
+    with the largest remainders, within [*floor*, *cap*] and never past an hour's need rounded up
+    (what the booths or the floor cannot place is not moved to hours that do not need it).
+
+    Hours whose remainders tie (within ``TIE``; a roster's flat day, 1.3 lanes at every hour from
+    06 h) share the extra lanes evenly over the day, from its first hour: 1.3 lanes are 2 in
+    about every third hour, 06 h the first (the line the night's fewer lanes left is longest
+    then; CBP's feed shows a third standard lane at 06 h at Brownsville's B&M and Gateway on
+    weekdays, two the rest of the day), not 2 in the first hours of the tie and 1 after them,
+    which would clear the morning's line and build the afternoon's. Evenly is what the arrival shapes read back from CBP's waits assume
+    (``ports.profiles``: fractional lanes); a day that needs 2.5 lanes gets 2 and 3 by turns, not
+    2 or 3 all day as rounding each hour would. Tied hours of higher *first* (by hour) are served
+    before the others (the roster's standard lanes: the hours a trusted lane type's rounding left
+    a lane short, so that the class's lanes stay level). The lanes the *floor* adds are taken
+    from the other hours' extra lanes (a roster's officers are the day's), or with *on_top* are
+    added to them."""
     if not targets:
         return {}
     out = {h: min(max(math.floor(t + 1e-9), floor), cap) for h, t in targets.items()}
-    extra = round(sum(targets.values())) - sum(out.values())
-    order = sorted(targets, key=lambda h: (-(targets[h] - math.floor(targets[h] + 1e-9)), h))
-    for h in order:
-        if extra <= 0:
-            break
-        if out[h] < min(cap, math.ceil(targets[h] - 1e-9)):
+    # The floor's lanes come out of the day's (a roster's officers) unless they are *on_top*.
+    placed = sum(min(math.floor(t + 1e-9), cap) for t in targets.values()) if on_top else sum(out.values())
+    extra = round(sum(targets.values())) - placed
+    room = sorted(h for h, t in targets.items() if out[h] < min(cap, math.ceil(t - 1e-9)))
+    remainder = {h: targets[h] - math.floor(targets[h] + 1e-9) for h in room}
+    while extra > 0 and room:
+        top = max(remainder[h] for h in room)
+        tied = [h for h in room if remainder[h] >= top - TIE]
+        if first is not None:
+            best = max(first.get(h, 0.0) for h in tied)
+            tied = [h for h in tied if first.get(h, 0.0) >= best]
+        chosen = tied if extra >= len(tied) else [tied[k * len(tied) // extra] for k in range(extra)]
+        for h in chosen:
             out[h] += 1
-            extra -= 1
+        extra -= len(chosen)
+        room = [h for h in room if h not in chosen]
     return out
 
 
@@ -138,7 +167,9 @@ def staff_roster(
     which keep at least ``minimum`` (and one) while the class is open. A ``protected`` lane type
     is staffed apart, outside the shortfall: its own work at ``rule.protected_utilisation``,
     at least one lane while it is open. Each lane type's lane-hours are made whole over the
-    day (``whole_lanes``), within its booths.
+    day (``whole_lanes``: fractions spread evenly, the standard lanes' where the others' left
+    the class a lane short), within its booths. The shared lanes' night minimum takes officers
+    from the day; the protected lane's is on top of the lanes its work needs.
     """
     shape = rule.roster(day)
     out = {lane: [0] * 24 for lane in work}
@@ -154,7 +185,7 @@ def staff_roster(
         open_hours = [h for h in hours if is_open[lane][h]]
         if work[lane] > 0 and open_hours:
             targets = {h: work[lane] / rule.protected_utilisation / weight * shape[h] for h in open_hours}
-            for h, count in whole_lanes(targets, booths[lane], floor=1).items():
+            for h, count in whole_lanes(targets, booths[lane], floor=1, on_top=True).items():
                 out[lane][h] = count
     trusted = dict.fromkeys(hours, 0.0)
     for lane, amount in shared.items():
@@ -168,7 +199,10 @@ def staff_roster(
             out[lane][h] = count
             trusted[h] += count
     standard = {h: max(level * shape[h] - trusted[h], 0.0) for h in hours}
-    for h, count in whole_lanes(standard, max(booths["standard"], 1), floor=max(rule.minimum, 1)).items():
+    # The standard lanes' fractions go first to the hours the other lane types' rounding left
+    # short, so that the class's lanes stay level through the day.
+    short = {h: -trusted[h] - sum(out[lane][h] for lane in protected) for h in hours}
+    for h, count in whole_lanes(standard, max(booths["standard"], 1), max(rule.minimum, 1), short).items():
         out["standard"][h] = count
     return out
 

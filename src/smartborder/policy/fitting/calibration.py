@@ -46,6 +46,7 @@ from smartborder.policy.fitting.observed import (
     TRAFFIC,
     Window,
     for_crossing,
+    posted_as_standard,
     simulate_window,
     volume_month,
 )
@@ -260,11 +261,14 @@ def snapshot_window(frame: pd.DataFrame, volumes: pd.Period) -> Window:
 def predict_snapshots(
     spec: PortSpec, vehicle: str, frame: pd.DataFrame, volumes: pd.Period, seed: int, replications: int
 ) -> np.ndarray:
-    """The simulated wait at each reading (lane, hour) of *frame*; 0 where nobody came."""
+    """The simulated wait at each reading (lane, hour) of *frame*; 0 where nobody came. A lane
+    type CBP posts as the standard lanes' line (``observed.posted_as_standard``) is read from the
+    model's standard lanes."""
     window = snapshot_window(frame, volumes)
     mean, _ = simulate_window(spec, vehicle, window, seed, replications)
     lanes = list(spec.classes[vehicle].lanes)  # type: ignore[index]
-    row = np.array([lanes.index(lane) for lane in frame["lane"]])
+    posted = {lane for v, lane in posted_as_standard(frame) if v == vehicle and "standard" in lanes}
+    row = np.array([lanes.index("standard" if lane in posted else lane) for lane in frame["lane"]])
     hour = np.clip(window.hour_of(frame["time_local"]), 0, window.hours - 1)
     values = mean[row, hour]
     return np.where(np.isnan(values), 0.0, values)

@@ -78,6 +78,43 @@ def for_crossing(observations: Observations, crossing: data.Crossing) -> pd.Data
     return mine
 
 
+#: A lane type whose readings equal the standard lanes' at this share of the times both are read
+#: (and at least ``POSTED_PAIRS`` of them) is posted as the standard lanes' line (``posted_as_standard``).
+POSTED_SHARE = 0.95
+POSTED_PAIRS = 20
+
+
+def posted_as_standard(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """The (class, lane type) pairs of *frame* (one crossing's snapshots) whose CBP readings are
+    the standard lanes' number, not their own: equal to the standard lanes' reading at the same
+    time in ``POSTED_SHARE`` of ``POSTED_PAIRS`` or more paired readings.
+
+    At Brownsville's four bridges CBP posts the Ready lanes' delay equal to the standard lanes'
+    in 99-100 % of paired readings (shipped archive, August 2026; SENTRI at Veterans in 11 %):
+    the cars of both queue in one line on the bridge until the plaza, so the number is that
+    line's. Such a reading says nothing of the Ready lanes' own queue and is compared with the
+    model's standard lanes (``calibration.predict_snapshots``)."""
+    if frame.empty or "time_local" not in frame:
+        return set()
+    out = set()
+    for (vehicle, lane), rows in frame.groupby(["vehicle", "lane"]):
+        if lane == "standard":
+            continue
+        standard = frame[(frame["vehicle"] == vehicle) & (frame["lane"] == "standard")]
+        both = pd.merge(
+            rows[["time_local", "delay_minutes"]],
+            standard[["time_local", "delay_minutes"]],
+            on="time_local",
+            suffixes=("", "_standard"),
+        ).dropna()
+        if (
+            len(both) >= POSTED_PAIRS
+            and (both["delay_minutes"] == both["delay_minutes_standard"]).mean() >= POSTED_SHARE
+        ):
+            out.add((str(vehicle), str(lane)))
+    return out
+
+
 @dataclass(frozen=True)
 class Window:
     """Days to simulate: from local midnight of *start*, *days* long, demand from *volume_month*."""
