@@ -88,11 +88,11 @@ def calibrate(
     as_json: JsonOpt = False,
 ) -> None:
     """Fit a crossing's service times, arrival shape, lane choice and staffing to CBP's observed waits, and score it on held-out days."""
+    place = data.resolve_place(crossing)  # before the models and reports load: bad input answers at once
     from smartborder.policy.fitting.calibration import calibrate as fit
     from smartborder.policy.fitting.calibration import validate
     from smartborder.report.calibration import report_payload, write_calibration_report
 
-    place = data.resolve_place(crossing)
     if len(place.crossings) != 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
         raise UsageError(f"crossing: {place.label} has {len(place.crossings)} crossings; calibrate one: {names}")

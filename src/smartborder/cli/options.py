@@ -23,9 +23,11 @@ def city_choice(asked: bool, share: float | None) -> DriverChoice | None:
         raise UsageError("city-share: give it with --city-choice")
     if share is not None and not 0.0 <= share <= 1.0:
         raise UsageError(f"city-share: a share of drivers in [0, 1], got {share}")
+    if not asked:
+        return None
     from smartborder.policy.studies.city import DriverChoice
 
-    return DriverChoice.defaults(share) if asked else None
+    return DriverChoice.defaults(share)
 
 
 def with_flags(message: str) -> str:

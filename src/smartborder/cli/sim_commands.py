@@ -234,7 +234,6 @@ def simulate(
 ) -> None:
     """Simulate a port (every crossing) or one crossing over a year or month: waits by lane and hour, staffed lanes, delay cost, with CIs."""
     from smartborder.policy.studies.study import simulate_study
-    from smartborder.report.tables import simulation_json
 
     if trusted_from_registry and (border is not None or port is None or port.strip().lower() == "new"):
         raise UsageError("trusted-from-registry: give one existing port; the registry counts crossings port by port")
@@ -267,6 +266,8 @@ def simulate(
             announce=_warn,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    from smartborder.report.tables import simulation_json  # after the run: bad input is refused first
+
     study, run = result.study, result.run
     for gap in run.gaps:
         err_console.print(f"[yellow]warning:[/yellow] {gap}: that month carries none of that traffic", highlight=False)
@@ -324,10 +325,7 @@ def compare(
     as_json: JsonOpt = False,
 ) -> None:
     """Baseline and scenarios side by side, with common random numbers and 95% CIs on differences."""
-    from smartborder.policy.studies.place import worse_waits
     from smartborder.policy.studies.study import compare_study
-    from smartborder.report.summary import comparison_summary, period_label
-    from smartborder.report.tables import comparison_json, headline_key, place_names
 
     with _progress(0, "simulating", as_json) as bar:
         task = bar.add_task("run", total=None)
@@ -345,6 +343,11 @@ def compare(
             allow_extra_booths=allow_extra_booths,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    # The presentation's modules after the run: bad input is refused before any of them loads.
+    from smartborder.policy.studies.place import worse_waits
+    from smartborder.report.summary import comparison_summary, period_label
+    from smartborder.report.tables import comparison_json, headline_key, place_names
+
     study, baseline, results = result.study, result.baseline, result.scenarios
     report = None
     if out is not None:
@@ -451,11 +454,11 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Print the effective crossing model (TOML) with the provenance of every value."""
+    place = data.resolve_place(port)  # before the models load: a bad name answers at once
     import tomli_w
 
     from smartborder.ports import PortSpec, default_spec
 
-    place = data.resolve_place(port)
     if len(place.crossings) != 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in place.crossings)
         raise UsageError(

@@ -30,7 +30,9 @@ _POE_NAMES = {"Tornillo": "Marcelino Serna"}
 def load_bridges() -> pd.DataFrame:
     """The whole CBP Texas file with a monthly ``month`` column."""
     frame = pd.read_csv(data_file(TEXAS_BRIDGES))
-    frame["month"] = pd.PeriodIndex(frame.pop("date"), freq="M")
+    # 'YYYY-MM' strings: parsed vectorised (a PeriodIndex built from the strings parses each of
+    # the 34,000 rows one by one, a quarter of a second at every start).
+    frame["month"] = pd.to_datetime(frame.pop("date"), format="%Y-%m").dt.to_period("M")
     return frame
 
 

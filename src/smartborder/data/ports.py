@@ -90,21 +90,25 @@ def _norm(text: str) -> str:
 def catalogue() -> dict[str, Port]:
     """All ports keyed by 4-digit code, with coordinates, measures and months covered."""
     frame = load_crossings()
-    ports: dict[str, Port] = {}
-    for code, rows in frame.groupby("port_code", sort=True):
-        first = rows.iloc[0]
-        reported = set(rows["measure"].astype(str))
-        ports[str(code)] = Port(
+    grouped = frame.groupby("port_code", sort=True)  # whole columns at once: read at every start
+    first = grouped[["port_name", "state", "lat", "lon"]].first()
+    months = grouped["month"].agg(["min", "max"])
+    reported: dict[str, set[str]] = {}
+    for code, measure in frame[["port_code", "measure"]].drop_duplicates().itertuples(index=False):
+        reported.setdefault(str(code), set()).add(str(measure))
+    return {
+        str(code): Port(
             code=str(code),
-            name=str(first["port_name"]),
-            state=str(first["state"]),
-            lat=float(first["lat"]),
-            lon=float(first["lon"]),
-            measures=tuple(m for m in MEASURES if m in reported),
-            first_month=rows["month"].min(),
-            last_month=rows["month"].max(),
+            name=str(row.port_name),
+            state=str(row.state),
+            lat=float(row.lat),
+            lon=float(row.lon),
+            measures=tuple(m for m in MEASURES if m in reported[str(code)]),
+            first_month=months.at[code, "min"],
+            last_month=months.at[code, "max"],
         )
-    return ports
+        for code, row in first.iterrows()
+    }
 
 
 @lru_cache(maxsize=1)

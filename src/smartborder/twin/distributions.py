@@ -28,7 +28,6 @@ from numba.np.random._constants import (
     ziggurat_nor_r,
 )
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 Kind = Literal["exponential", "lognormal", "gamma", "deterministic", "empirical"]
 
@@ -97,6 +96,8 @@ class ServiceTime(BaseModel):
     def cdf(self, x: float | np.ndarray) -> np.ndarray:
         """P(time <= x) for each *x* (minutes): what share of drivers would not wait *x*, when the
         distribution is a patience."""
+        from scipy import stats  # here, not at import: scipy.stats alone costs half a second
+
         x = np.asarray(x, dtype=np.float64)
         if self.kind == "empirical":
             assert self.samples is not None

@@ -49,12 +49,13 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from smartborder import twin
 from smartborder.policy.deciding.investments import (
     Catalogue,
     Option,
@@ -63,12 +64,13 @@ from smartborder.policy.deciding.investments import (
     options_for,
 )
 from smartborder.policy.errors import AnalysisError
-from smartborder.policy.studies.place import PlaceRun, run_place
 from smartborder.policy.studies.study import Study, design_year, prepare
 from smartborder.ports.spec import PortSpec
 from smartborder.tomlfiles import describe
-from smartborder.twin import confidence_interval
 from smartborder.vocabulary import CLASS_NAMES
+
+if TYPE_CHECKING:  # the simulation loads when a plan runs, after its input is checked
+    from smartborder.policy.studies.place import PlaceRun
 
 Objective = Literal["delay-cost", "co2", "p95"]
 OBJECTIVES: tuple[str, ...] = ("delay-cost", "co2", "p95")
@@ -326,7 +328,7 @@ class Appraisal:
         """Means and 95 % half-widths, JSON-ready."""
 
         def ci(values: np.ndarray) -> dict[str, float]:
-            mean, half = confidence_interval(np.asarray(values, float))
+            mean, half = twin.confidence_interval(np.asarray(values, float))
             return {"mean": mean, "ci95": half}
 
         m = self.measured
@@ -418,6 +420,8 @@ class Planner:
         self.years = representative_years(params.horizon_years, params.growth, params.points)
         days = sum(m.days_in_month for m in study.months)
         self.annualise = 365.0 / days
+        from smartborder.policy.studies.place import run_place
+
         self.baselines: dict[int, PlaceRun] = {}
         for t in self.years:
             self._say(f"baseline, year {t}")
@@ -455,6 +459,8 @@ class Planner:
 
     def measure(self, ids: Sequence[str]) -> Measured:
         """Simulate the set *ids* at each representative year against the baseline (paired)."""
+        from smartborder.policy.studies.place import run_place
+
         options = [self.options[i] for i in ids]
         specs = self.specs_for(ids)
         shape = (len(self.years), self.replications)

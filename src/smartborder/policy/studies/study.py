@@ -17,14 +17,14 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.errors import REFUSALS, AnalysisError
-from smartborder.ports import PortSpec, default_spec, year_months
-from smartborder.ports.checks import capacity_warnings
-from smartborder.ports.demand import data_months
-from smartborder.ports.staffing import read_schedule, with_schedule
 
 if TYPE_CHECKING:
     from smartborder.policy.studies.city import DriverChoice
     from smartborder.policy.studies.place import PlaceRun
+    from smartborder.ports import PortSpec
+
+# The crossing models (ports: the twin's types, numba, scipy) load where they are used, after the
+# place is resolved: an unknown place is refused before any of them is imported.
 
 
 @dataclass
@@ -43,12 +43,16 @@ class Study:
 
 def default_year(specs: list[PortSpec]) -> int:
     """The last calendar year every crossing's data cover in full (else the last they reach)."""
+    from smartborder.ports.demand import data_months
+
     last = min(data_months(s)[1] for s in specs)
     return int(last.year if last.month == 12 else last.year - 1)
 
 
 def study_months(specs: list[PortSpec], year: int | None, month: str | None, notes: list[str]) -> list[pd.Period]:
     """The months to simulate; a year the data cover only in part is noted, not hidden."""
+    from smartborder.ports.demand import data_months, year_months
+
     if year is not None and month is not None:
         raise AnalysisError("year/month: give a year or a month, not both")
     if month is not None:
@@ -90,11 +94,15 @@ def prepare(
 ) -> Study:
     """Resolve *place*, build its crossing models and months; scenario and staffing applied (a
     staffing file beyond the installed booths only with *allow_extra_booths*)."""
+    resolved = None if place.strip().lower() == "new" else data.resolve_place(place)
     from smartborder.policy.studies.scenario import Scenario, apply_all
+    from smartborder.ports import PortSpec, default_spec
+    from smartborder.ports.checks import capacity_warnings
+    from smartborder.ports.staffing import read_schedule, with_schedule
 
     chosen = Scenario.load(scenario) if scenario else None
     notes: list[str] = []
-    if place.strip().lower() == "new":
+    if resolved is None:
         from smartborder.ports.newport import new_port_spec
 
         if chosen is None or chosen.new_port is None:
@@ -105,7 +113,6 @@ def prepare(
         label, code, kind = chosen.new_port.name, "NEW", "new"
         chosen = chosen.model_copy(update={"new_port": None})
     else:
-        resolved = data.resolve_place(place)
         if resolved.note:
             notes.append(resolved.note)
         given = PortSpec.from_toml(model) if model else None
@@ -152,7 +159,7 @@ def prepare(
 
 
 #: ``shares(spec, months)`` → trusted-lane shares by class and lane (e.g. from the registry).
-SharesSource = Callable[[PortSpec, list[pd.Period]], dict[str, dict[str, float]]]
+SharesSource = Callable[["PortSpec", list[pd.Period]], dict[str, dict[str, float]]]
 #: ``progress(done, total)``: replications done out of all the study needs.
 Progress = Callable[[int, int], None]
 
@@ -209,12 +216,12 @@ def simulate_study(
     enrolment as the baseline); *city* shares the drivers across the place's crossings
     (``policy/studies/city.py``) before the run; *announce* sees the study (notes, warnings) before it
     runs."""
+    study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths)
     from smartborder.policy.studies.city import describe, share_drivers
     from smartborder.policy.studies.city import to_json as city_json
     from smartborder.policy.studies.place import run_place
     from smartborder.trusted.shares import with_shares
 
-    study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths)
     if shares is not None:
         if study.kind == "new":
             raise AnalysisError(
@@ -272,12 +279,14 @@ def compare_study(
     A scenario that opens a new crossing is compared as a network: the crossings it takes
     traffic from join the study (so the baseline has them), the scenario run adds the new
     crossing, and the total compares the network before and after."""
-    from smartborder.policy.studies.place import compare_places, run_place
+    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths)
     from smartborder.policy.studies.scenario import Scenario, apply_all
+    from smartborder.ports import default_spec
     from smartborder.ports.newport import new_port_spec
 
-    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths)
     parsed = [Scenario.load(path) for path in scenarios]  # every error before any work
+    from smartborder.policy.studies.place import compare_places, run_place
+
     present = {s.crossing for s in study.specs}
     for chosen in parsed:
         if chosen.new_port is None:
