@@ -40,3 +40,16 @@ def test_importing_the_twins_errors_loads_no_engine() -> None:
             check=True,
         )
         assert done.stdout.strip() == loaded, module
+
+
+def test_the_ports_public_names_resolve_on_first_use() -> None:
+    """``smartborder.ports`` loads its names lazily (so ``ports.errors`` stays light); each resolves."""
+    import smartborder.ports
+
+    for name in smartborder.ports.__all__:
+        assert getattr(smartborder.ports, name) is not None
+    probe = (
+        "import sys, smartborder.ports.errors; print('numba' in sys.modules, 'smartborder.ports.spec' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["False", "False"]

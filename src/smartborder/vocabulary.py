@@ -4,6 +4,12 @@ dashboard alike (``tests/test_vocabulary.py`` finds any bare copy)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: The row of a class's figures over all its lane types.
 ALL_LANES = "all lanes"
 #: The row of a port's figures over all its crossings.
@@ -23,6 +29,21 @@ def class_key(name: str) -> str:
         if wanted in (key, plural, plural.removesuffix("s"), plural.removesuffix("es")):
             return key
     return name
+
+
+def period_label(months: Sequence[pd.Period]) -> str:
+    """``2024`` for a whole calendar year, ``2024-06`` for a month, else the range — and, when a
+    year is only partly covered, how many of its months."""
+    months = list(months)
+    if len(months) == 1:
+        return str(months[0])
+    years = {m.year for m in months}
+    if len(years) == 1 and len(months) == 12:
+        return str(months[0].year)
+    text = f"{months[0]}..{months[-1]}"
+    if len(years) == 1:
+        text += f" (partial year: {len(months)} of 12 months)"
+    return text
 
 
 def class_title(vehicle: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -460,4 +461,20 @@ def with_schedule(spec: PortSpec, schedule: pd.DataFrame, source: str, allow_ext
         lane.staffed = DaySchedule(**days)
         cls.seasonal = False  # the file's lanes hold all year
         out.provenance[f"classes.{vehicle}.lanes.{lane_name}.staffed"] = f"SCHEDULE: staffing file {source}"
+    return out
+
+
+def staffing_shape(specs: Sequence[PortSpec]) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Staffed lanes by hour, ``{class: {lane: {weekday, weekend, saturday, sunday: [24]}}}``,
+    summed over crossings; ``weekend`` is the mean of Saturday and Sunday."""
+    out: dict[str, dict[str, dict[str, list[float]]]] = {}
+    for spec in specs:
+        for vehicle, cls in spec.classes.items():
+            for name, lane in cls.lanes.items():
+                days = out.setdefault(vehicle, {}).setdefault(name, {d: [0.0] * 24 for d in (*DAY_TYPES, "weekend")})
+                for day in DAY_TYPES:
+                    days[day] = [a + b for a, b in zip(days[day], lane.lanes(day), strict=True)]
+    for lanes in out.values():
+        for days in lanes.values():
+            days["weekend"] = [(a + b) / 2 for a, b in zip(days["saturday"], days["sunday"], strict=True)]
     return out

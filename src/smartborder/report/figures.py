@@ -15,13 +15,11 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 
-from smartborder.twin import SimulationResult
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from smartborder.twin import LeanResult
+    from smartborder.twin import LeanResult, SimulationResult
 
 
 def plot_monthly(series: pd.Series, title: str, path: Path) -> Path:
@@ -141,22 +139,8 @@ def plot_wait_distribution(result: SimulationResult | LeanResult, path: Path) ->
 
 def plot_queue_typical_day(result: SimulationResult | LeanResult, path: Path) -> Path:
     """Average number waiting at each primary station by hour of day."""
-    from smartborder.twin import queue_area_by_bin
-
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
-    edges = np.arange(0.0, result.horizon + 60.0, 60.0)
-    for index, name in enumerate(result.station_names):
-        if result.model.station(name).stage != "primary":
-            continue
-        reach = np.concatenate([t.reach[t.station == index] for t in result.flows.values()])
-        start = np.concatenate([t.start[t.station == index] for t in result.flows.values()])
-        if reach.size == 0:
-            continue
-        hourly = queue_area_by_bin(reach, start, 60.0, edges.size - 1) / 60.0
-        hour_of_day = (np.arange(hourly.size) + result.start_hour) % 24
-        profile = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
-            np.bincount(hour_of_day, minlength=24), 1
-        )
+    for name, profile in result.queue_profile().items():
         ax.plot(range(24), profile, marker="o", ms=3, label=name)
     return _finish_day_axes(
         ax, fig, path, "vehicles waiting (hourly average)", "Queue over a typical day", "hour of day (local time)"

@@ -9,15 +9,12 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from smartborder.policy.studies.analysis import PortRun
 from smartborder.policy.studies.costs import SEED_CONTEXT, CostParameters
-from smartborder.policy.studies.place import PlaceRun, mean_table, staffing_shape
-from smartborder.policy.studies.study import Study
-from smartborder.ports.spec import PortSpec
 from smartborder.report import figures
 from smartborder.report.monthly import plot_months
 from smartborder.report.summary import (
@@ -33,6 +30,12 @@ from smartborder.report.summary import (
     unchanged_classes,
 )
 from smartborder.report.tables import hourly_frame, staffing_table
+
+if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
+    from smartborder.policy.studies.analysis import PortRun
+    from smartborder.policy.studies.place import Differences, PlaceRun
+    from smartborder.policy.studies.study import Study
+    from smartborder.ports.spec import PortSpec
 from smartborder.report.workbook import write_workbook
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
@@ -157,7 +160,7 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     frames = {spec.crossing: headline(run.runs[spec.crossing]) for spec in study.specs}
     if len(run.runs) > 1:
-        frames["total"] = mean_table(run.totals())
+        frames["total"] = run.table()
     table = pd.concat(frames, names=["crossing", "figure"])
     table.to_csv(out / "kpis.csv")
     table.reset_index().to_parquet(out / "kpis.parquet", index=False)
@@ -218,7 +221,7 @@ def write_simulation_report(study: Study, run: PlaceRun, out: Path) -> Path:
     for spec in study.specs:
         crossing_run = run.runs[spec.crossing]
         shape = figures.plot_hourly_lanes(
-            crossing_run.hourly.mean(), staffing_shape([spec]), out / f"hourly_lanes_{spec.crossing}.png", spec.name
+            crossing_run.hourly.mean(), crossing_run.staffing(), out / f"hourly_lanes_{spec.crossing}.png", spec.name
         )
         figs = _img(shape)
         if crossing_run.last is not None:
@@ -263,7 +266,7 @@ def _provenance_frame(specs: list[PortSpec]) -> pd.DataFrame:
 
 
 def write_comparison_report(
-    study: Study, baseline: PlaceRun, scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]], out: Path
+    study: Study, baseline: PlaceRun, scenarios: dict[str, tuple[PlaceRun, Differences]], out: Path
 ) -> Path:
     """``comparison.html`` (each scenario's summary first — what changed, by how much, with its
     interval, and every wait it lengthens — then figures, provenance and every raw difference),
@@ -347,7 +350,7 @@ def write_comparison_report(
             figure = _img(
                 figures.plot_hourly_lanes(
                     run.runs[crossing].hourly.mean(),
-                    staffing_shape([run.runs[crossing].spec]),
+                    run.runs[crossing].staffing(),
                     out / f"hourly_lanes_{slug}_{crossing}.png",
                     f"{names[crossing]} under {name}",
                 )
@@ -363,7 +366,7 @@ def write_comparison_report(
             + _img(
                 figures.plot_hourly_lanes(
                     baseline.runs[spec.crossing].hourly.mean(),
-                    staffing_shape([spec]),
+                    baseline.runs[spec.crossing].staffing(),
                     out / f"hourly_lanes_baseline_{spec.crossing}.png",
                     spec.name,
                 )

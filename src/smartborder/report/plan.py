@@ -23,8 +23,6 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from smartborder.twin import confidence_interval
-
 if TYPE_CHECKING:
     from smartborder.policy.deciding.plan import Appraisal, Plan
     from smartborder.policy.deciding.plan_border import BorderPlan
@@ -43,10 +41,6 @@ _UNITS = {
 }
 
 
-def _ci(values: np.ndarray) -> tuple[float, float]:
-    return confidence_interval(np.asarray(values, float))
-
-
 def plot_frontier(plan: Plan, path: Path) -> Path:
     """Cost (PV) against the objective: each option alone, each set re-simulated, the estimated
     frontier (sums of singles), the budget and the portfolio."""
@@ -63,7 +57,7 @@ def plot_frontier(plan: Plan, path: Path) -> Path:
         if not appraisals:
             return
         x = [float(np.mean(a.pv_cost)) / 1e6 for a in appraisals]
-        stats = [_ci(a.value(objective)) for a in appraisals]
+        stats = [a.interval(objective) for a in appraisals]
         y = [m / scale for m, _ in stats]
         err = [0.0 if not np.isfinite(h) else h / scale for _, h in stats]
         ax.errorbar(x, y, yerr=err, fmt="o", capsize=3, **style)  # type: ignore[arg-type]
@@ -153,7 +147,7 @@ def sets_frame(plan: Plan) -> pd.DataFrame:
     objective = plan.params.objective
     rows = []
     for a in plan.portfolio.evaluated:
-        npv, npv_half = _ci(a.npv)
+        npv, npv_half = a.interval()
         rows.append(
             {
                 "options": " + ".join(a.ids),
@@ -172,7 +166,6 @@ def sets_frame(plan: Plan) -> pd.DataFrame:
 def sources_frame(plan: Plan) -> pd.DataFrame:
     """Every figure the plan uses and its source: the catalogue's parameters, each option's
     costs, the discount rate, horizon and growth, and the delay-cost values."""
-    from smartborder.policy.deciding.plan import PlanParameters
     from smartborder.policy.studies.costs import CostParameters
 
     rows = []
@@ -199,7 +192,7 @@ def sources_frame(plan: Plan) -> pd.DataFrame:
                 "item": "plan",
                 "figure": name,
                 "value": f"{getattr(plan.params, name):g}",
-                "source": PlanParameters.model_fields[name].description or "",
+                "source": type(plan.params).model_fields[name].description or "",
             }
         )
     for name, spec in CostParameters.model_fields.items():
@@ -221,13 +214,11 @@ def sources_frame(plan: Plan) -> pd.DataFrame:
 def write_scenarios(plan: Plan, folder: Path) -> dict[str, str]:
     """Each option as a scenario file ``compare`` runs; returns option id → path or the reason
     no single scenario expresses it here."""
-    from smartborder.policy.deciding.investments import as_scenario
-
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, str] = {}
-    for option_id, option in plan.planner.options.items():
+    for option_id in plan.planner.options:
         try:
-            scenario = as_scenario(plan.study.specs, [option])
+            scenario = plan.scenario(option_id)
         except REFUSALS as exc:
             out[option_id] = f"not written: {exc}"
             continue
@@ -265,13 +256,12 @@ def _sensitivity_html(plan: Plan) -> str:
 
 
 def _plan_body(plan: Plan, figure: Path, scenarios: dict[str, str]) -> str:
-    from smartborder.policy.deciding.plan import options_frame
     from smartborder.report.html import _img
     from smartborder.report.summary import period_label
 
     p = plan.params
     chosen = plan.portfolio.chosen
-    options = options_frame(plan)
+    options = plan.options_frame()
     budget = "none" if p.budget_usd is None else f"US${p.budget_usd:,.0f} (present value of costs)"
     parts = [
         (
@@ -389,12 +379,10 @@ def _page(title: str, body: str) -> str:
 
 def write_plan_report(plan: Plan, out: Path) -> Path:
     """``plan.html`` with the frontier figure, the CSV tables and the scenario files; returns the page."""
-    from smartborder.policy.deciding.plan import options_frame
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     figure = plot_frontier(plan, out / "frontier.png")
-    options_frame(plan).to_csv(out / "options.csv", index=False)
+    plan.options_frame().to_csv(out / "options.csv", index=False)
     sets_frame(plan).to_csv(out / "sets.csv", index=False)
     sources_frame(plan).to_csv(out / "sources.csv", index=False)
     scenarios = write_scenarios(plan, out / "scenarios")

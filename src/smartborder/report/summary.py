@@ -9,14 +9,17 @@ full dump can go last with its names spelled out.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from smartborder import vocabulary
-from smartborder.policy.studies.place import PlaceRun, mean_table
-from smartborder.policy.studies.study import Study, period_label
-from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, period_label
+
+if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
+    from smartborder.policy.studies.place import PlaceRun
+    from smartborder.policy.studies.study import Study
 
 __all__ = ["period_label"]  # re-exported: every report titles its period the same way
 
@@ -120,10 +123,10 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
     mean wait ± 95 % CI, p95, lanes staffed, how busy they are, delay and its cost."""
     days = sum(m.days_in_month for m in run.months)
     blocks: list[tuple[str, pd.DataFrame]] = [
-        (short_name(spec.name), mean_table(run.runs[spec.crossing].runs)) for spec in study.specs
+        (short_name(spec.name), run.runs[spec.crossing].table()) for spec in study.specs
     ]
     if len(run.runs) > 1:
-        blocks.append((ALL_CROSSINGS, mean_table(run.totals())))
+        blocks.append((ALL_CROSSINGS, run.table()))
     rows = []
     for place, table in blocks:
 

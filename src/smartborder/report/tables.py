@@ -13,17 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from smartborder.policy.studies.place import PlaceRun, mean_table, staffing_shape
-from smartborder.policy.studies.study import Study
-from smartborder.ports.staffing import schedule_frame
 from smartborder.vocabulary import ALL_CROSSINGS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from smartborder.policy.studies.border import BorderRun
+    from smartborder.policy.studies.place import Differences, PlaceRun
+    from smartborder.policy.studies.study import Study
 
 
-def _kpis(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
-    table = mean_table(frame)
+def _kpis(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """A mean table (``PortRun.table``, ``PlaceRun.table``) as JSON."""
     return {k: {"mean": float(r["mean"]), "ci95": float(r["ci95"])} for k, r in table.iterrows()}
 
 
@@ -39,9 +38,9 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
                 "id": spec.crossing,
                 "name": spec.name,
                 "port_code": spec.code,
-                "kpis": _kpis(crossing_run.runs),
+                "kpis": _kpis(crossing_run.table()),
                 "hourly": crossing_run.hourly.mean(),
-                "staffing": staffing_shape([spec]),
+                "staffing": crossing_run.staffing(),
                 "estimates": spec.estimates(),
             }
         )
@@ -57,9 +56,9 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
         "months": [str(m) for m in run.months],
         "replications": run.replications,
         "seed": run.seed,
-        "kpis": _kpis(first.runs if single else run.totals()),
+        "kpis": _kpis(first.table() if single else run.table()),
         "hourly": run.hourly().mean(),
-        "staffing": staffing_shape(study.specs),
+        "staffing": run.staffing(),
         "crossings": crossings,
         "estimates": first.spec.estimates() if single else {},
         "notes": study.notes,
@@ -74,7 +73,7 @@ def hourly_frame(study: Study, run: PlaceRun) -> pd.DataFrame:
     frames = []
     for spec in study.specs:
         waits = run.runs[spec.crossing].hourly.frame()
-        staffed = staffing_shape([spec])
+        staffed = run.runs[spec.crossing].staffing()
         rows = []
         for vehicle, lanes in staffed.items():
             for lane, days in lanes.items():
@@ -90,7 +89,7 @@ def hourly_frame(study: Study, run: PlaceRun) -> pd.DataFrame:
 
 def staffing_table(study: Study) -> pd.DataFrame:
     """The staffed lanes of every crossing in the schedule-file format (``--staffing``)."""
-    return pd.concat([schedule_frame(s) for s in study.specs], ignore_index=True)
+    return study.schedules()
 
 
 def headline_key(diffs: dict[str, pd.DataFrame]) -> str:
@@ -98,7 +97,7 @@ def headline_key(diffs: dict[str, pd.DataFrame]) -> str:
     return "total" if "total" in diffs else next(iter(diffs))
 
 
-def place_names(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]]) -> dict[str, str]:
+def place_names(study: Study, results: dict[str, tuple[PlaceRun, Differences]]) -> dict[str, str]:
     """Crossing id → the short name tables show ("total" → "all crossings")."""
     import re
 
@@ -110,13 +109,12 @@ def place_names(study: Study, results: dict[str, tuple[PlaceRun, dict[str, pd.Da
 
 def comparison_json(
     study: Study,
-    results: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]],
+    results: dict[str, tuple[PlaceRun, Differences]],
     replications: int,
     seed: int,
     report: str | None = None,
 ) -> dict[str, Any]:
     """What ``compare --json`` prints (and the dashboard's scenario studio shows)."""
-    from smartborder.policy.studies.place import worse_waits
     from smartborder.report.summary import comparison_summary, period_label
 
     names = place_names(study, results)
@@ -138,7 +136,7 @@ def comparison_json(
             name: {c: d.reset_index(names="figure").to_dict(orient="records") for c, d in diffs.items() if c != "total"}
             for name, (_, diffs) in results.items()
         },
-        "worse": {name: worse_waits(diffs) for name, (_, diffs) in results.items()},
+        "worse": {name: diffs.worse() for name, (_, diffs) in results.items()},
         "notes": study.notes,
         "warnings": study.warnings,
         "report": report,

@@ -85,6 +85,12 @@ class SimulationResult:
     start_hour: int
     station_names: list[str] = field(default_factory=list)
 
+    def queue_profile(self) -> dict[str, np.ndarray]:
+        """Per primary station, the mean number waiting by hour of day (``metrics.queue_profile``)."""
+        from smartborder.twin.metrics import queue_profile
+
+        return queue_profile(self)
+
 
 def _initial_counts(model: PortModel, initial: Iterable[InitialQueue]) -> dict[str, list[tuple[int, int, int, int]]]:
     """Per flow: (step, station index, waiting, in-service) rows, validated against the model."""

@@ -99,6 +99,12 @@ class LeanResult:
     start_hour: int
     station_names: list[str] = field(default_factory=list)
 
+    def queue_profile(self) -> dict[str, np.ndarray]:
+        """Per primary station, the mean number waiting by hour of day (``metrics.queue_profile``)."""
+        from smartborder.twin.metrics import queue_profile
+
+        return queue_profile(self)
+
 
 def supports(model: PortModel) -> bool:
     """Whether *model* has the crossing shape the lean engine runs."""

@@ -392,3 +392,23 @@ def histogram_quantile(hist: np.ndarray, q: float, bin_width: float = HIST_BIN_M
     inside = float(hist[b])
     fraction = (target - before) / inside if inside > 0 else 0.0
     return (b + fraction) * bin_width
+
+
+def queue_profile(result: SimulationResult | LeanResult) -> dict[str, np.ndarray]:
+    """Per primary station, the mean number waiting in each hour of the day (24 values) over
+    the run: the typical day's queue a report draws (``SimulationResult.queue_profile``)."""
+    edges = np.arange(0.0, result.horizon + 60.0, 60.0)
+    out: dict[str, np.ndarray] = {}
+    for index, name in enumerate(result.station_names):
+        if result.model.station(name).stage != "primary":
+            continue
+        reach = np.concatenate([t.reach[t.station == index] for t in result.flows.values()])
+        start = np.concatenate([t.start[t.station == index] for t in result.flows.values()])
+        if reach.size == 0:
+            continue
+        hourly = queue_area_by_bin(reach, start, 60.0, edges.size - 1) / 60.0
+        hour_of_day = (np.arange(hourly.size) + result.start_hour) % 24
+        out[name] = np.bincount(hour_of_day, weights=hourly, minlength=24) / np.maximum(
+            np.bincount(hour_of_day, minlength=24), 1
+        )
+    return out

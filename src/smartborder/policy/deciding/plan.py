@@ -60,6 +60,7 @@ from smartborder.policy.deciding.investments import (
     Catalogue,
     Option,
     apply_options,
+    as_scenario,
     load_catalogue,
     options_for,
 )
@@ -71,6 +72,7 @@ from smartborder.vocabulary import CLASS_NAMES
 
 if TYPE_CHECKING:  # the simulation loads when a plan runs, after its input is checked
     from smartborder.policy.studies.place import PlaceRun
+    from smartborder.policy.studies.scenario import Scenario
 
 Objective = Literal["delay-cost", "co2", "p95"]
 OBJECTIVES: tuple[str, ...] = ("delay-cost", "co2", "p95")
@@ -314,6 +316,10 @@ class Appraisal:
     def value(self, objective: str) -> np.ndarray:
         """What the objective maximises, per replication."""
         return {"delay-cost": self.npv, "co2": self.co2_total, "p95": self.p95_mean}[objective]
+
+    def interval(self, objective: str = "delay-cost") -> tuple[float, float]:
+        """The objective's mean over the replications and its 95 % half-width (NPV by default)."""
+        return twin.confidence_interval(np.asarray(self.value(objective), float))
 
     def ratio(self, objective: str) -> float:
         """Ranking figure: NPV (delay-cost), or the objective per million dollars of PV cost."""
@@ -798,6 +804,14 @@ class Plan:
     sensitivity: list[Sensitivity] = field(default_factory=list)
     break_even: str = ""
 
+    def options_frame(self) -> pd.DataFrame:
+        """One row per option, ranked (``options_frame``)."""
+        return options_frame(self)
+
+    def scenario(self, option_id: str) -> Scenario:
+        """The option as a scenario ``compare`` runs (refused where no single scenario says it)."""
+        return as_scenario(self.study.specs, [self.planner.options[option_id]])
+
 
 def plan_place(
     place: str,
@@ -870,7 +884,7 @@ def plan_place(
 
 def plan_json(plan: Plan, report: str | None = None) -> dict[str, Any]:
     """The plan as JSON: options ranked, the portfolio, parameters and their sources."""
-    from smartborder.policy.studies.study import period_label
+    from smartborder.vocabulary import period_label
 
     objective = plan.params.objective
     options = []

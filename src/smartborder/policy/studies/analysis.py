@@ -21,7 +21,7 @@ from smartborder.policy.studies.kpis import Hourly, add_port_totals, kpis, month
 from smartborder.policy.studies.targeting_twin import select
 from smartborder.ports.demand import demand_for, year_months
 from smartborder.ports.spec import PRE_INSPECTED, PortSpec
-from smartborder.ports.staffing import month_schedules
+from smartborder.ports.staffing import month_schedules, staffing_shape
 from smartborder.twin import (
     LeanResult,
     SimulationResult,
@@ -52,6 +52,14 @@ def occupancy(spec: PortSpec, months: Sequence[pd.Period]) -> dict[str, float]:
     return out
 
 
+def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95 % half-width of each column over replications."""
+    rows = {
+        c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True)) for c in frame.columns
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 @dataclass
 class PortRun:
     """A port simulated over some months with replications."""
@@ -67,11 +75,12 @@ class PortRun:
     by_month: pd.DataFrame | None = None  # replication, month, class: vehicles, waited, wait_sum_min, queue_min
 
     def table(self) -> pd.DataFrame:
-        rows = {}
-        for column in self.runs.columns:
-            mean, half = confidence_interval(self.runs[column].to_numpy())
-            rows[column] = {"mean": mean, "ci95": half}
-        return pd.DataFrame.from_dict(rows, orient="index")
+        """Mean and 95 % half-width of each figure over the replications."""
+        return mean_table(self.runs)
+
+    def staffing(self) -> dict[str, dict[str, dict[str, list[float]]]]:
+        """The crossing's staffed lanes by hour (``ports.staffing.staffing_shape``)."""
+        return staffing_shape([self.spec])
 
 
 def run_port(

@@ -17,10 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from smartborder.policy.studies.analysis import PortRun, compare, run_port
+from smartborder.policy.studies.analysis import PortRun, compare, mean_table, run_port
 from smartborder.policy.studies.costs import CostParameters
 from smartborder.policy.studies.kpis import Hourly
-from smartborder.ports.spec import DAY_TYPES, PortSpec
+from smartborder.ports.spec import PortSpec
+from smartborder.ports.staffing import staffing_shape
 
 #: Figures that add up across crossings; waits are weighted by vehicles instead.
 ADDITIVE = (
@@ -151,21 +152,13 @@ class PlaceRun:
             total.add(run.hourly)
         return total
 
+    def table(self) -> pd.DataFrame:
+        """Mean and 95 % half-width over the replications of the place's totals (``totals``)."""
+        return mean_table(self.totals())
 
-def staffing_shape(specs: Sequence[PortSpec]) -> dict[str, dict[str, dict[str, list[float]]]]:
-    """Staffed lanes by hour, ``{class: {lane: {weekday, weekend, saturday, sunday: [24]}}}``,
-    summed over crossings; ``weekend`` is the mean of Saturday and Sunday."""
-    out: dict[str, dict[str, dict[str, list[float]]]] = {}
-    for spec in specs:
-        for vehicle, cls in spec.classes.items():
-            for name, lane in cls.lanes.items():
-                days = out.setdefault(vehicle, {}).setdefault(name, {d: [0.0] * 24 for d in (*DAY_TYPES, "weekend")})
-                for day in DAY_TYPES:
-                    days[day] = [a + b for a, b in zip(days[day], lane.lanes(day), strict=True)]
-    for lanes in out.values():
-        for days in lanes.values():
-            days["weekend"] = [(a + b) / 2 for a, b in zip(days["saturday"], days["sunday"], strict=True)]
-    return out
+    def staffing(self) -> dict[str, dict[str, dict[str, list[float]]]]:
+        """Staffed lanes by hour summed over the crossings (``ports.staffing.staffing_shape``)."""
+        return staffing_shape([run.spec for run in self.runs.values()])
 
 
 def run_place(
@@ -238,7 +231,15 @@ def _load(spec: PortSpec) -> float:
     return float(sum(cls.design_volume or 0.0 for cls in spec.classes.values()))
 
 
-def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) -> dict[str, pd.DataFrame]:
+class Differences(dict[str, pd.DataFrame]):
+    """Scenario minus baseline per crossing (and "total"): what ``compare_places`` returns, with
+    the waits it makes worse (``worse``) for the reports that list them."""
+
+    def worse(self) -> list[dict[str, Any]]:
+        return worse_waits(self)
+
+
+def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) -> Differences:
     """Scenario minus baseline per crossing, and for the total ("total") when several. A crossing
     only the scenario has (a new port) gets its figures with no baseline and no difference."""
     out = {
@@ -262,7 +263,7 @@ def compare_places(baseline: PlaceRun, scenario: PlaceRun, level: float = 0.95) 
             )
     if len(baseline.runs) > 1 or len(scenario.runs) > 1:
         out["total"] = compare(_as_run(baseline), _as_run(scenario), level)
-    return out
+    return Differences(out)
 
 
 def worse_waits(diffs: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
@@ -309,14 +310,4 @@ def _as_run(place: PlaceRun) -> PortRun:
     return PortRun(first.spec, first.months, first.seed, place.totals())
 
 
-def mean_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95 % half-width of each column over replications."""
-    from smartborder.twin import confidence_interval
-
-    rows = {
-        c: dict(zip(("mean", "ci95"), confidence_interval(frame[c].to_numpy()), strict=True)) for c in frame.columns
-    }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-__all__ = ["PlaceRun", "compare_places", "mean_table", "run_place", "staffing_shape", "worse_waits"]
+__all__ = ["Differences", "PlaceRun", "compare_places", "mean_table", "run_place", "staffing_shape", "worse_waits"]

@@ -20,7 +20,7 @@ from smartborder.policy.errors import REFUSALS, AnalysisError
 
 if TYPE_CHECKING:
     from smartborder.policy.studies.city import DriverChoice
-    from smartborder.policy.studies.place import PlaceRun
+    from smartborder.policy.studies.place import Differences, PlaceRun
     from smartborder.ports import PortSpec
 
 # The crossing models (ports: the twin's types, numba, scipy) load where they are used, after the
@@ -39,6 +39,12 @@ class Study:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     city_choice: dict[str, Any] | None = None  # drivers shared across the crossings (policy/studies/city.py)
+
+    def schedules(self) -> pd.DataFrame:
+        """The staffed lanes of every crossing in the schedule-file format (``--staffing``)."""
+        from smartborder.ports.staffing import schedule_frame
+
+        return pd.concat([schedule_frame(s) for s in self.specs], ignore_index=True)
 
 
 def default_year(specs: list[PortSpec]) -> int:
@@ -179,7 +185,7 @@ class Compared:
 
     study: Study
     baseline: PlaceRun
-    scenarios: dict[str, tuple[PlaceRun, dict[str, pd.DataFrame]]]
+    scenarios: dict[str, tuple[PlaceRun, Differences]]
 
 
 def _counter(total: int, progress: Progress | None) -> Callable[[int], None]:
@@ -382,18 +388,3 @@ def lane_notes(
                     "rate, not through a lane"
                 )
     return notes
-
-
-def period_label(months: Sequence[pd.Period]) -> str:
-    """``2024`` for a whole calendar year, ``2024-06`` for a month, else the range — and, when a
-    year is only partly covered, how many of its months."""
-    months = list(months)
-    if len(months) == 1:
-        return str(months[0])
-    years = {m.year for m in months}
-    if len(years) == 1 and len(months) == 12:
-        return str(months[0].year)
-    text = f"{months[0]}..{months[-1]}"
-    if len(years) == 1:
-        text += f" (partial year: {len(months)} of 12 months)"
-    return text
