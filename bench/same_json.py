@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -117,7 +118,7 @@ def main(before: str = "HEAD", after: str = ".") -> int:
         try:
             for command in COMMANDS:
                 out = {name: _run(trees[name], works[name], command) for name in trees}
-                label = "smartborder " + " ".join(command).replace(EXAMPLES, "examples") + " --json"
+                label = "smartborder " + shlex.join(command).replace(EXAMPLES, "examples") + " --json"
                 if out["before"] == out["after"]:
                     same += 1
                     print(f"same  {len(out['after'].encode()):>9,} bytes  {label}")
