@@ -94,8 +94,8 @@ def _options_table(plan) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _sensitivity_table(plan) -> Table:  # type: ignore[no-untyped-def]
-    """The portfolio priced again under each changed assumption (same simulations)."""
-    table = Table(title="Portfolio sensitivity (same simulations, priced again)", box=box.SIMPLE_HEAD)
+    """The portfolio under each changed assumption: prices priced again, growth simulated again."""
+    table = Table(title="Portfolio sensitivity (growth simulated again)", box=box.SIMPLE_HEAD)
     table.add_column("Assumption")
     table.add_column("NPV US$", justify="right")
     table.add_column("BCR", justify="right")

@@ -240,7 +240,7 @@ def _plain(value: object) -> object:
 
 
 def _sensitivity_html(plan: Plan) -> str:
-    """The portfolio priced again under each changed assumption, and the break-even line."""
+    """The portfolio under each changed assumption, and the break-even line."""
     if not plan.sensitivity:
         return ""
     rows = "".join(
@@ -250,7 +250,8 @@ def _sensitivity_html(plan: Plan) -> str:
     )
     return (
         "<h2>Sensitivity</h2><p class='note'>The portfolio's own simulations priced again under each changed "
-        "assumption (OMB Circular A-94 §11).</p><table><thead><tr><th>Assumption</th><th>NPV US$</th>"
+        "price, and simulated again at each demand growth, which changes the queues (OMB Circular A-94 §11)."
+        "</p><table><thead><tr><th>Assumption</th><th>NPV US$</th>"
         f"<th>BCR</th></tr></thead><tbody>{rows}</tbody></table><p>{html.escape(plan.break_even)}</p>"
     )
 

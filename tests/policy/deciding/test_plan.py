@@ -388,3 +388,18 @@ def test_a_ratio_only_where_benefits_and_costs_are_both_positive(study) -> None:
         "saves more than it costs",
         "costs more than it saves over the horizon",
     )
+
+
+def test_the_sensitivity_table_simulates_demand_growth_again(planner) -> None:  # type: ignore[no-untyped-def]
+    """Growth changes the queues, so its rows are new simulations, not a re-pricing: one point of
+    growth a year more makes a booth on a busy lane worth more than one point less (paired, the
+    same seed), and the rows come from planners of their own (the plan's growth is untouched)."""
+    from smartborder.policy.deciding.plan import SENSITIVITY_GROWTH
+
+    rows, _ = planner.sensitivity(("pov-1",))
+    by_case = {r.case: r for r in rows}
+    low, high = planner.params.growth - SENSITIVITY_GROWTH, planner.params.growth + SENSITIVITY_GROWTH
+    slower = by_case[f"demand growth {low:+.0%} a year (simulated)"]
+    faster = by_case[f"demand growth {high:+.0%} a year (simulated)"]
+    assert faster.npv_usd > slower.npv_usd
+    assert planner.params.growth == 0.0 and planner.years == [1]  # its own baseline, one year: unchanged

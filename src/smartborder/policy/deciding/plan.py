@@ -260,9 +260,13 @@ class Measured:
 
 
 #: The appraisal's sensitivity cases (OMB Circular A-94 §11: show how the result moves with the
-#: assumptions it rests on most): each priced again from the same simulations.
+#: assumptions it rests on most): prices priced again from the same simulations; demand growth
+#: simulated again, since it changes the queues themselves.
 SENSITIVITY_SHIFT = 0.25  # value of time and officer cost, ± this share
 SENSITIVITY_RATES = (0.03, 0.07)  # the two real discount rates OMB A-94 and A-4 ask to show
+#: Demand growth ± this many percentage points a year around the plan's own (a stated round
+#: figure, not a forecast: a port planner asks what one point of growth more or less does).
+SENSITIVITY_GROWTH = 0.01
 
 
 @dataclass(frozen=True)
@@ -612,8 +616,10 @@ class Planner:
         )
 
     def sensitivity(self, ids: Sequence[str]) -> tuple[list[Sensitivity], str]:
-        """The set *ids* priced again under each case of the sensitivity table (the same
-        simulations: discount rate, value of time, officer cost), and the break-even line."""
+        """The set *ids* under each case of the sensitivity table, and the break-even line: priced
+        again from the same simulations (discount rate, value of time, officer cost), simulated
+        again with the baseline at each representative year (demand growth ± ``SENSITIVITY_GROWTH``
+        a year: the queues change, so the benefit is not a re-pricing)."""
         central = self.appraise(ids)
         m, shift = central.measured, SENSITIVITY_SHIFT
 
@@ -646,6 +652,20 @@ class Planner:
                     priced(m.benefit_usd, m.variable_usd + sign * shift * m.staffing_usd),
                 )
             )
+        for growth in (self.params.growth - SENSITIVITY_GROWTH, self.params.growth + SENSITIVITY_GROWTH):
+            if not -0.5 < growth <= 0.5:
+                continue
+            self._say(f"sensitivity: demand growth {growth:+.0%} a year")
+            grown_planner = Planner(
+                self.study,
+                self.catalogue,
+                self.params.model_copy(update={"growth": growth}),
+                self.replications,
+                self.seed,
+                self.design_year,
+                self.progress,
+            )
+            rows.append(row(f"demand growth {growth:+.0%} a year (simulated)", grown_planner.appraise(central.ids)))
         benefit, cost = float(np.mean(central.pv_benefit)), float(np.mean(central.pv_cost))
         if cost <= 0:
             line = "break-even: the set costs nothing in present value; any benefit is a gain"
