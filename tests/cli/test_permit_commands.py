@@ -43,6 +43,25 @@ def test_project_table_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.seed("work_permit.cap_nationality")
+def test_project_counts_persons_from_mexico_against_the_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI door: with a cap of 2, the third Mexican applicant waits while the US applicant
+    filed between them is issued outside the cap; a bad code is refused by its row."""
+    rows = ["applicant_id,filed,skill,background_check,nationality"]
+    rows += [f"m{i},2027-01-0{i + 2},skilled,passed,MX" for i in range(3)] + ["u,2027-01-03,skilled,passed,US"]
+    applicants = tmp_path / "a.csv"
+    applicants.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, stdout, _ = run(["permits", "project", str(applicants), "--years", "1", "--cap", "2", "--json"], capsys)
+    assert code == 0
+    (year,) = json.loads(stdout)["rows"]
+    assert (year["issued"], year["issued_outside_cap"], year["waiting"]) == (2, 1, 1)
+    code, stdout, _ = run(["permits", "project", str(applicants), "--years", "1", "--cap", "2"], capsys)
+    assert code == 0 and "Outside cap" in stdout
+    applicants.write_text(rows[0] + "\nx,2027-01-02,skilled,passed,Mexico\n", encoding="utf-8")
+    code, _, stderr = run(["permits", "project", str(applicants)], capsys)
+    assert code == 2 and "row 2: nationality 'Mexico'" in stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -7,6 +7,7 @@ import pytest
 from smartborder.rules import (
     Application,
     History,
+    Nationality,
     Report,
     Spell,
     allocate,
@@ -108,6 +109,42 @@ def test_cap_issues_in_filing_order_and_the_rest_wait() -> None:
     assert result.waiting == ["a3", "a4"]
     assert "illegal crossing" in str(result.refused["barred"])
     assert allocate(apps[:3], 2027).cap == 300_000
+
+
+@pytest.mark.seed("work_permit.cap_nationality")
+# "say 300,000 persons from Mexico annually": the cap counts Mexico's nationals only
+def test_the_cap_counts_persons_from_mexico_only() -> None:
+    """Cap 2: the third Mexican application waits; a US national filed between them is issued
+    outside the cap (not counted, not waiting); one who became Mexican after filing is judged by
+    the nationality on the day filed; one with no nationality on record is counted."""
+
+    def person(pid: str, *held: tuple[str, dt.date]) -> History:
+        return History(
+            person_id=pid,
+            background_check="passed",
+            nationalities=[Nationality(code=code, since=since) for code, since in held],
+        )
+
+    born = D(1990, 1, 1)
+    apps = [
+        Application(application_id="mx1", filed=D(2027, 1, 2), skill="skilled", history=person("a", ("MX", born))),
+        Application(application_id="us", filed=D(2027, 1, 3), skill="skilled", history=person("b", ("US", born))),
+        Application(application_id="mx2", filed=D(2027, 1, 4), skill="skilled", history=person("c", ("MX", born))),
+        Application(application_id="mx3", filed=D(2027, 1, 5), skill="skilled", history=person("d", ("MX", born))),
+        Application(  # a Guatemalan on the day filed, Mexican later: not this cap's
+            application_id="gt",
+            filed=D(2027, 1, 6),
+            skill="skilled",
+            history=person("e", ("GT", born), ("MX", D(2027, 6, 1))),
+        ),
+        Application(application_id="none", filed=D(2027, 1, 7), skill="skilled", history=person("f")),
+    ]
+    result = allocate(apps, 2027, cap=2)
+    assert (result.issued, result.waiting) == (["mx1", "mx2"], ["mx3", "none"])
+    assert result.outside_cap == ["us", "gt"] and result.nationality == "MX"
+    assert person("e", ("GT", born), ("MX", D(2027, 6, 1))).nationality_on(D(2027, 6, 1)) == "MX"
+    with pytest.raises(ValueError, match="code"):
+        Nationality.model_validate({"code": "Mexico", "since": "1990-01-01"})
 
 
 def test_an_application_filed_after_the_year_does_not_take_its_cap() -> None:

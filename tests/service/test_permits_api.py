@@ -156,6 +156,53 @@ def test_annual_cap_makes_applications_wait(client: TestClient, officer: dict[st
     assert second["status"] == "waiting" and "cap of 1 permits is reached" in second["reasons"][0]
 
 
+@pytest.mark.seed("work_permit.cap_nationality")
+def test_the_cap_counts_persons_from_mexico(client: TestClient, officer: dict[str, str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The HTTP door, cap 1: the first Mexican is granted, a US national filed next is granted
+    outside the cap (the decision says so), and the second Mexican waits: the US permit did not
+    take the cap. Nationality is a dated record; a record without a code, or with a name for a
+    code, is refused naming the field."""
+    from smartborder.rules import parameters
+
+    real = parameters.param
+    monkeypatch.setattr(parameters, "param", lambda name, on: 1 if name == "work_permit.annual_cap" else real(name, on))
+    ids = {}
+    for pid, code, filed in (("mx1", "MX", "2025-02-01"), ("us", "US", "2025-02-02"), ("mx2", "MX", "2025-02-03")):
+        client.post("/persons", json={"person_id": pid, "background_check": "passed"}, headers=officer)
+        added = client.post(
+            f"/persons/{pid}/records",
+            json={"kind": "nationality", "start": "1990-05-01", "code": code},
+            headers=officer,
+        )
+        assert added.status_code == 201 and added.json()["code"] == code
+        filing = client.post(
+            "/applications",
+            json={"person_id": pid, "kind": "work_permit", "skill": "unskilled", "filed": filed},
+            headers=officer,
+        ).json()
+        assert filing["nationality"] == code
+        ids[pid] = filing["id"]
+    decided = {
+        pid: client.post(f"/applications/{ids[pid]}/decide", json={"on": "2025-03-01"}, headers=officer).json()
+        for pid in ("mx1", "us", "mx2")
+    }
+    assert decided["mx1"]["status"] == "granted"
+    assert decided["us"]["status"] == "granted"
+    assert any("outside the annual cap" in n and "persons from MX" in n for n in decided["us"]["notes"])
+    assert decided["mx2"]["status"] == "waiting" and "cap of 1 permits is reached" in decided["mx2"]["reasons"][0]
+    person = client.get("/persons/us", headers=officer).json()
+    assert {"kind": "nationality", "start": "1990-05-01", "end": None, "code": "US"}.items() <= person["records"][
+        0
+    ].items()
+    for body, field in (
+        ({"kind": "nationality", "start": "1990-05-01"}, "code"),
+        ({"kind": "nationality", "start": "1990-05-01", "code": "Mexico"}, "code"),
+        ({"kind": "illegal_crossing", "start": "2020-05-01", "code": "MX"}, "code"),
+    ):
+        refused = client.post("/persons/mx1/records", json=body, headers=officer)
+        assert refused.status_code == 422 and field in refused.text
+
+
 def test_the_waiting_list_moves_in_filing_order(client: TestClient, officer: dict[str, str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Seed 004: applications beyond the cap wait, in order, for the next year's cap. It used to
     be stuck (deciding again answered 409 'already waiting', nothing released it) while an
@@ -296,6 +343,7 @@ def test_a_report_states_address_and_employer(
         "start": "2024-02-01",
         "end": None,
         **CONTENT,
+        "code": None,  # a nationality record's country (issue 29); none on a report
     }
 
 

@@ -99,7 +99,9 @@ def check(
 def project_command(
     applicants: Annotated[
         Path,
-        typer.Argument(help="Applicants CSV: applicant_id, filed, skill, background_check[, last_illegal_crossing]."),
+        typer.Argument(
+            help="Applicants CSV: applicant_id, filed, skill, background_check[, last_illegal_crossing, nationality]."
+        ),
     ],
     years: Annotated[int, typer.Option("--years", help="Years to project.", min=1)] = 10,
     start_year: Annotated[
@@ -126,12 +128,22 @@ def project_command(
         title=f"Temporary work permits, {first}-{first + years - 1} (cap {table['cap'].iloc[0]:,}/year)",
         box=box.SIMPLE_HEAD,
     )
-    for col in ("Year", "Issued", "Waiting", "Holders", "Lapsed", "To residency"):
+    outside = bool(table["issued_outside_cap"].sum())  # applicants of another nationality (rules.cap)
+    for col in (
+        "Year",
+        "Issued",
+        *(["Outside cap"] if outside else []),
+        "Waiting",
+        "Holders",
+        "Lapsed",
+        "To residency",
+    ):
         out.add_column(col, justify="right")
     for year, row in table.iterrows():
         out.add_row(
             str(year),
             f"{row['issued']:,}",
+            *([f"{row['issued_outside_cap']:,}"] if outside else []),
             f"{row['waiting']:,}",
             f"{row['holders']:,}",
             f"{row['lapsed']:,}",

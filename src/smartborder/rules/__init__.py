@@ -10,7 +10,7 @@ populations over fixed periods, which plain functions express more directly.
 from smartborder.rules import parameters
 from smartborder.rules.cap import Application, allocate
 from smartborder.rules.decision import Decision
-from smartborder.rules.history import History, Report, Spell
+from smartborder.rules.history import History, Nationality, Report, Spell
 from smartborder.rules.resident_permit import (
     may_apply_for_citizenship,
     may_get_resident_permit,
@@ -25,6 +25,7 @@ __all__ = [
     "Decision",
     "History",
     "InputImport",
+    "Nationality",
     "Report",
     "Spell",
     "allocate",

@@ -53,6 +53,16 @@ class Report(BaseModel):
         return bool(self.address and self.address.strip() and self.employer and self.employer.strip())
 
 
+class Nationality(BaseModel):
+    """A nationality the person holds from *since* (ISO 3166-1 alpha-2: ``MX``, ``US``) until the
+    next one on record (a change of nationality is a new entry, so the history keeps both)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code")
+    since: dt.date
+
+
 class History(BaseModel):
     """What the programs look at for one person."""
 
@@ -70,6 +80,14 @@ class History(BaseModel):
         description="reports filed: {on, address, employer} (a bare date is a report with no content)",
     )
     resided_in_us_since: dt.date | None = None
+    nationalities: list[Nationality] = Field(
+        default_factory=list, description="nationality on record, each from its date (ISO 3166-1 alpha-2)"
+    )
+
+    def nationality_on(self, day: dt.date) -> str | None:
+        """The nationality on record on *day* (the latest from on or before it); None if none yet."""
+        held = [n for n in self.nationalities if n.since <= day]
+        return max(held, key=lambda n: n.since).code if held else None
 
     @field_validator("reports", mode="before")
     @classmethod
@@ -89,6 +107,7 @@ class History(BaseModel):
                 days += [(name, spell.start)] + ([(name, spell.end)] if spell.end is not None else [])
         days += [("reports", r.on) for r in self.reports]
         days += [("resided_in_us_since", self.resided_in_us_since)] if self.resided_in_us_since else []
+        days += [("nationalities", n.since) for n in self.nationalities]
         for name, day in days:
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 raise ValueError(f"{name}: {day} is outside the years {FIRST_YEAR}..{LAST_YEAR}")

@@ -80,6 +80,7 @@ class PersonRecord(Base):
     end: Mapped[dt.date | None] = mapped_column(Date)
     address: Mapped[str | None] = mapped_column(String(500), doc="a report: the holder's address")
     employer: Mapped[str | None] = mapped_column(String(200), doc="a report: the holder's place of employment")
+    code: Mapped[str | None] = mapped_column(String(2), doc="a nationality: ISO 3166-1 alpha-2, held from start")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
@@ -91,6 +92,7 @@ class Application(Base):
     skill: Mapped[str | None] = mapped_column(String(16))
     filed: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    nationality: Mapped[str | None] = mapped_column(String(2), doc="the applicant's on the day filed (the cap's)")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

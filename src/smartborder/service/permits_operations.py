@@ -7,8 +7,10 @@ history stored here. The HTTP routes (``permits_api``) check roles and call thes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -52,11 +54,14 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
     spells = {"employment": [], "permit": []}  # type: dict[str, list[dict[str, object]]]
     events = {"illegal_crossing": [], "felony_conviction": []}  # type: dict[str, list[dt.date]]
     reports = []  # type: list[dict[str, object]]
+    nationalities = []  # type: list[dict[str, object]]
     for r in records:
         if r.kind in spells:
             spells[r.kind].append({"start": r.start, "end": r.end})
         elif r.kind == "report":
             reports.append({"on": r.start, "address": r.address, "employer": r.employer})
+        elif r.kind == "nationality":
+            nationalities.append({"code": r.code, "since": r.start})
         else:
             events[r.kind].append(r.start)
     try:
@@ -71,6 +76,7 @@ def history_of(session: Session, person: Person, extra: PersonRecord | None = No
                 "reports": reports,
                 "employment": spells["employment"],
                 "permits": spells["permit"],
+                "nationalities": nationalities,
             }
         )
     except ValidationError as exc:
@@ -104,6 +110,7 @@ def read_person(session: Session, caller: Caller, person_id: str) -> dict[str, o
                 "start": r.start.isoformat(),
                 "end": r.end.isoformat() if r.end else None,
                 **({"address": r.address, "employer": r.employer} if r.kind == "report" else {}),
+                **({"code": r.code} if r.kind == "nationality" else {}),
             }
             for r in records
         ],
@@ -134,6 +141,10 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
         for field in ("address", "employer"):
             if getattr(body, field) is not None:
                 raise Invalid(field, f"only a report states an {field}, not a {body.kind}")
+    if body.kind == "nationality" and body.code is None:
+        raise Invalid("code", "a nationality record names the country: ISO 3166-1 alpha-2, e.g. MX")
+    if body.kind != "nationality" and body.code is not None:
+        raise Invalid("code", f"only a nationality record has a country code, not a {body.kind}")
     person = _person(session, person_id)
     new = PersonRecord(
         person_id=person_id,
@@ -142,6 +153,7 @@ def add_record(session: Session, caller: Caller, person_id: str, body: RecordIn)
         end=body.end,
         address=body.address,
         employer=body.employer,
+        code=body.code,
     )
     history_of(session, person, extra=new)  # refuses overlaps before anything is written
     session.add(new)
@@ -213,7 +225,7 @@ def eligibility(
 
 def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
     _may_see(caller, body.person_id)
-    _person(session, body.person_id)
+    person = _person(session, body.person_id)
     if body.filed > clock.today():
         raise Invalid("filed", f"{body.filed} is in the future")
     if caller.role == "applicant" and body.filed != clock.today():
@@ -221,15 +233,27 @@ def file_application(session: Session, caller: Caller, body: ApplicationIn) -> d
         raise Invalid("filed", f"an applicant files today ({clock.today()}); officers record earlier filings")
     if body.kind == "work_permit" and body.skill is None:
         raise Invalid("skill", "a work permit application names the skill: skilled or unskilled")
-    application = Application(id=str(uuid.uuid4()), **body.model_dump())
+    nationality = history_of(session, person).nationality_on(body.filed)  # what the cap counts
+    application = Application(id=str(uuid.uuid4()), nationality=nationality, **body.model_dump())
     session.add(application)
     record(session, caller.label, "application.file", application.id, body.model_dump(mode="json"))
     session.commit()
-    return {"id": application.id, "status": application.status, **body.model_dump(mode="json")}
+    return {
+        "id": application.id,
+        "status": application.status,
+        **body.model_dump(mode="json"),
+        "nationality": nationality,
+    }
 
 
-def _granted_in(session: Session, year: int) -> int:
-    """Work permits granted by decisions dated in *year* (what counts against that year's cap)."""
+def _counted(nationality: str) -> Any:
+    """Applications the cap counts: of its nationality on the day filed, or with none on record."""
+    return (Application.nationality == nationality) | Application.nationality.is_(None)
+
+
+def _granted_in(session: Session, year: int, nationality: str) -> int:
+    """Work permits granted by decisions dated in *year* to applicants the cap counts (what counts
+    against that year's cap)."""
     return (
         session.scalar(
             select(func.count())
@@ -237,6 +261,7 @@ def _granted_in(session: Session, year: int) -> int:
             .join(Application, Application.id == DecisionRecord.application_id)
             .where(
                 Application.kind == "work_permit",
+                _counted(nationality),
                 DecisionRecord.granted.is_(True),
                 DecisionRecord.on >= dt.date(year, 1, 1),
                 DecisionRecord.on <= dt.date(year, 12, 31),
@@ -246,14 +271,16 @@ def _granted_in(session: Session, year: int) -> int:
     )
 
 
-def _waiting_ahead(session: Session, application: Application) -> int:
-    """Work-permit applications waiting that were filed before this one (they are served first)."""
+def _waiting_ahead(session: Session, application: Application, nationality: str) -> int:
+    """Work-permit applications waiting for the cap that were filed before this one (they are
+    served first)."""
     return (
         session.scalar(
             select(func.count())
             .select_from(Application)
             .where(
                 Application.kind == "work_permit",
+                _counted(nationality),
                 Application.status == "waiting",
                 Application.id != application.id,
                 (Application.filed < application.filed)
@@ -290,10 +317,21 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     decision = _judge(
         QUESTION_OF_KIND[application.kind], history, on, body.announced, certified_crossings=body.certified_crossings
     )
-    if application.kind == "work_permit" and decision.granted:
+    # The nationality on the day filed, as the record stands now (a nationality recorded after the
+    # filing, dated before it, counts): what the cap asks of its applicants.
+    application.nationality = history.nationality_on(application.filed)
+    counted = str(rules.parameters.param("work_permit.cap_nationality", on))
+    outside = application.nationality is not None and application.nationality != counted
+    if application.kind == "work_permit" and decision.granted and outside:
+        note = (
+            f"issued outside the annual cap: a national of {application.nationality} on the day filed "
+            f"({application.filed}); the cap counts persons from {counted}"
+        )
+        decision = dataclasses.replace(decision, notes=[*decision.notes, note])
+    elif application.kind == "work_permit" and decision.granted:
         cap = rules.parameters.param("work_permit.annual_cap", on)
-        room = cap - _granted_in(session, on.year)
-        ahead = _waiting_ahead(session, application)
+        room = cap - _granted_in(session, on.year, counted)
+        ahead = _waiting_ahead(session, application, counted)
         if room <= ahead:
             why = (
                 f"the {on.year} cap of {cap:,} permits is reached; the application waits for the next year's cap"

@@ -12,7 +12,7 @@ from smartborder.timestamps import day_text, years_between
 
 #: A day of the permit registry: ISO text, years FIRST_YEAR..LAST_YEAR (the rules' own bounds).
 Day = Annotated[dt.date, BeforeValidator(day_text), years_between(FIRST_YEAR, LAST_YEAR)]
-RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit"]
+RecordKind = Literal["illegal_crossing", "felony_conviction", "report", "employment", "permit", "nationality"]
 ApplicationKind = Literal["work_permit", "renewal", "residency", "resident_permit"]
 #: The questions of ``rules.questions``, one name each on the CLI, over HTTP and in Python.
 QuestionName = Literal[
@@ -38,6 +38,11 @@ class RecordIn(BaseModel):
     address: str | None = Field(default=None, min_length=1, max_length=500, description="a report: the address")
     employer: str | None = Field(
         default=None, min_length=1, max_length=200, description="a report: the place of employment"
+    )
+    code: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="a nationality: ISO 3166-1 alpha-2 code (MX, US), held from start until the next one",
     )
 
 
@@ -74,6 +79,7 @@ class RecordOut(BaseModel):
     end: dt.date | None
     address: str | None = None
     employer: str | None = None
+    code: str | None = None
 
 
 class PersonWithRecords(PersonOut):
@@ -87,7 +93,7 @@ class ReformIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    values: dict[str, dict[str, int | float | list[str]]] = Field(
+    values: dict[str, dict[str, int | float | str | list[str]]] = Field(
         min_length=1, max_length=50, description='e.g. {"work_permit.report_interval_months": {"2026-07-01": 2}}'
     )
 
@@ -124,6 +130,9 @@ class ApplicationOut(BaseModel):
     kind: ApplicationKind
     skill: str | None
     filed: dt.date
+    nationality: str | None = Field(
+        default=None, description="the applicant's on the day filed, as on record when filed (what the cap counts)"
+    )
 
 
 class ApplicationDecisionOut(DecisionOut):
