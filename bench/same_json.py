@@ -80,7 +80,8 @@ def _tree(revision: str, scratch: Path) -> Path:
     """The source tree of *revision* ('.' for the working tree)."""
     if revision == ".":
         return ROOT
-    where = scratch / f"tree-{revision.replace('/', '_')}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    where = scratch / "tree"
     subprocess.run(
         ["git", "worktree", "add", "--detach", str(where), revision], cwd=ROOT, check=True, capture_output=True
     )
@@ -98,8 +99,8 @@ def _run(tree: Path, work: Path, command: list[str]) -> str:
         text=True,
         check=False,
     )
-    if done.returncode != 0:
-        return f"exit {done.returncode}: {done.stderr.strip()[-400:]}"
+    if done.returncode != 0:  # never "the same": a failure is not an output
+        raise RuntimeError(f"exit {done.returncode}: {done.stderr.strip()[-400:]}")
     text = done.stdout
     try:
         return json.dumps(_blank(json.loads(text)), sort_keys=False, ensure_ascii=False, indent=1)
@@ -110,14 +111,20 @@ def _run(tree: Path, work: Path, command: list[str]) -> str:
 def main(before: str = "HEAD", after: str = ".") -> int:
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
-        trees = {name: _tree(revision, scratch) for name, revision in (("before", before), ("after", after))}
-        works = {name: scratch / f"work-{name}" for name in trees}
-        for work in works.values():
-            work.mkdir()
+        trees: dict[str, Path] = {}
         same = 0
         try:
+            for name, revision in (("before", before), ("after", after)):
+                trees[name] = _tree(revision, scratch / name)
+            works = {name: scratch / f"work-{name}" for name in trees}
+            for work in works.values():
+                work.mkdir()
             for command in COMMANDS:
-                out = {name: _run(trees[name], works[name], command) for name in trees}
+                try:
+                    out = {name: _run(trees[name], works[name], command) for name in trees}
+                except RuntimeError as failed:
+                    print(f"FAIL  smartborder {shlex.join(command)}: {failed}")
+                    continue
                 label = "smartborder " + shlex.join(command).replace(EXAMPLES, "examples") + " --json"
                 if out["before"] == out["after"]:
                     same += 1
@@ -133,9 +140,9 @@ def main(before: str = "HEAD", after: str = ".") -> int:
                 )
                 print(f"DIFF  {label}\n      before: {first[0][:150]}\n      after:  {first[1][:150]}")
         finally:
-            for name, revision in (("before", before), ("after", after)):
-                if revision != ".":
-                    subprocess.run(["git", "worktree", "remove", "--force", str(trees[name])], cwd=ROOT, check=False)
+            for tree in trees.values():
+                if tree != ROOT:
+                    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
         print(
             f"{same} of {len(COMMANDS)} outputs identical ({before} against {'the working tree' if after == '.' else after});"
             f" blanked as timings: {', '.join(sorted(TIMINGS))}"

@@ -42,11 +42,13 @@ def test_whole_lanes_spread_a_flat_days_extra_lanes_over_the_day() -> None:
 
 def test_a_floor_on_top_leaves_the_other_hours_their_lanes() -> None:
     """Two night hours need 0.3 of a lane and get the floor's one; the day's 1.5 + 1.5 lanes
-    are 2 + 2 when the floor is on top (the protected SENTRI lane), 1 + 1 when the floor's
-    lanes come out of the day's (a roster's officers)."""
+    are 3 lane-hours when the floor is on top (the protected SENTRI lane), 2 when the floor's
+    lanes come out of the day's (a roster's officers). A need under the floor is met by it and
+    not counted again (0.9 + 0.9 at night does not add a day lane)."""
     need = {0: 0.3, 1: 0.3, 2: 1.5, 3: 1.5}
-    assert whole_lanes(need, cap=3, floor=1, on_top=True) == {0: 1, 1: 1, 2: 2, 3: 2}
+    assert whole_lanes(need, cap=3, floor=1, on_top=True) == {0: 1, 1: 1, 2: 2, 3: 1}
     assert whole_lanes(need, cap=3, floor=1) == {0: 1, 1: 1, 2: 1, 3: 1}
+    assert whole_lanes({0: 0.9, 1: 0.9, 2: 1.1, 3: 1.1}, cap=3, floor=1, on_top=True) == {0: 1, 1: 1, 2: 1, 3: 1}
 
 
 def test_whole_lanes_keep_the_floor_and_the_booths() -> None:

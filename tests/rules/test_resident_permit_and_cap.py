@@ -200,3 +200,20 @@ def test_an_applicant_without_residence_reports_is_not_protected() -> None:
     )  # an employer, no address
     decision = protected_from_deportation(h, D(2028, 12, 31), ANNOUNCED)
     assert not decision.granted and "no report of place of residence" in str(decision)
+
+
+def test_a_reform_can_name_another_country_but_not_a_name_for_one() -> None:
+    from smartborder.rules.errors import RuleInputError
+    from smartborder.rules.parameters import make_reform, under_reform
+
+    mexican = History(
+        person_id="m", background_check="passed", nationalities=[Nationality(code="MX", since=D(1990, 1, 1))]
+    )
+    apps = [Application(application_id="m", filed=D(2031, 2, 1), skill="skilled", history=mexican)]
+    with under_reform(make_reform("us-cap", {"work_permit.cap_nationality": {"2031-01-01": "US"}})):
+        assert allocate(apps, 2031, cap=0).outside_cap == ["m"]  # the cap is now the US's: not counted
+    with (
+        under_reform(make_reform("bad", {"work_permit.cap_nationality": {"2031-01-01": "Mexico"}})),
+        pytest.raises(RuleInputError, match=r"work_permit\.cap_nationality"),
+    ):
+        allocate(apps, 2031)

@@ -138,9 +138,11 @@ def whole_lanes(
     if not targets:
         return {}
     out = {h: min(max(math.floor(t + 1e-9), floor), cap) for h, t in targets.items()}
-    # The floor's lanes come out of the day's (a roster's officers) unless they are *on_top*.
-    placed = sum(min(math.floor(t + 1e-9), cap) for t in targets.values()) if on_top else sum(out.values())
-    extra = round(sum(targets.values())) - placed
+    if on_top:  # the floor covers the hours below it; the others keep the lanes their targets add to
+        above = [h for h, t in targets.items() if t >= floor]
+        extra = round(sum(targets[h] for h in above)) - sum(out[h] for h in above)
+    else:  # the floor's lanes come out of the day's (a roster's officers)
+        extra = round(sum(targets.values())) - sum(out.values())
     room = sorted(h for h, t in targets.items() if out[h] < min(cap, math.ceil(t - 1e-9)))
     remainder = {h: targets[h] - math.floor(targets[h] + 1e-9) for h in room}
     while extra > 0 and room:

@@ -563,6 +563,7 @@ def border_map_figure(summary: pd.DataFrame, title: str) -> Figure:
 def plot_permit_projection(table: pd.DataFrame, path: Path) -> Path:
     """Permits issued, waiting list and holders by year."""
     fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
+    table = table.assign(issued=table["issued"] + table.get("issued_outside_cap", 0))  # within the cap or not
     for column, label in (
         ("issued", "new permits issued"),
         ("waiting", "waiting list"),

@@ -10,6 +10,7 @@ nor made to wait; one with no nationality on record is counted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from smartborder.rules.bounds import check_count, check_year
 from smartborder.rules.decision import Decision
+from smartborder.rules.errors import RuleInputError
 from smartborder.rules.history import History
 from smartborder.rules.parameters import param
 from smartborder.rules.work_permit import may_apply
@@ -43,11 +45,22 @@ class Allocation:
     outside_cap: list[str] = field(default_factory=list)  # issued, another nationality: not counted
 
 
+def cap_nationality(on: dt.date) -> str:
+    """Whose applications the cap counts on *on* (``work_permit.cap_nationality``), checked: a
+    reform naming 'Mexico' or 'mx' would otherwise take every recorded national out of the cap."""
+    code = param("work_permit.cap_nationality", on)
+    if not (isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code)):
+        raise RuleInputError(
+            f"work_permit.cap_nationality: {code!r} is not an ISO 3166-1 alpha-2 code (two capital letters, e.g. MX)"
+        )
+    return code
+
+
 def allocate(applications: list[Application], year: int, cap: int | None = None) -> Allocation:
     """Issue permits for *year* in filing order up to the cap (default: the dated parameter)."""
     on = dt.date(check_year(year), 1, 1)
     cap = param("work_permit.annual_cap", on) if cap is None else check_count(cap, "cap", 10**9)
-    counted = str(param("work_permit.cap_nationality", on))
+    counted = cap_nationality(on)
     result = Allocation(year, cap, nationality=counted)
     for application in sorted(applications, key=lambda a: (a.filed, a.application_id)):
         if application.filed.year > year:  # not filed yet in that year: it cannot take its cap

@@ -108,6 +108,10 @@ class History(BaseModel):
         days += [("reports", r.on) for r in self.reports]
         days += [("resided_in_us_since", self.resided_in_us_since)] if self.resided_in_us_since else []
         days += [("nationalities", n.since) for n in self.nationalities]
+        dates = [n.since for n in self.nationalities]
+        if len(set(dates)) != len(dates):
+            twice = next(d for d in dates if dates.count(d) > 1)
+            raise ValueError(f"nationalities: two from {twice}; a change of nationality is a new date")
         for name, day in days:
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 raise ValueError(f"{name}: {day} is outside the years {FIRST_YEAR}..{LAST_YEAR}")

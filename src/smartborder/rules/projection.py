@@ -19,6 +19,7 @@ import pandas as pd
 
 from smartborder.rules.bounds import check_year
 from smartborder.rules.calendar import add_years
+from smartborder.rules.cap import cap_nationality
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
 
@@ -94,7 +95,7 @@ def project(applicants: pd.DataFrame, start_year: int, years: int, cap: int | No
         year = start_year + k
         on = dt.date(year, 1, 1)
         cap_year = param("work_permit.annual_cap", on) if cap is None else cap
-        counted = str(param("work_permit.cap_nationality", on))
+        counted = cap_nationality(on)
         renew = param("projection.renewal_share", on)
         uptake = param("projection.residency_uptake", on)
         five = param("work_permit.residency_after_years", on)

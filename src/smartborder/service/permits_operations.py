@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from smartborder import clock, rules
 from smartborder.rules.bounds import FIRST_YEAR, LAST_YEAR
+from smartborder.rules.cap import cap_nationality
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.questions import ask
 from smartborder.service.audit import record
@@ -320,7 +321,7 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     # The nationality on the day filed, as the record stands now (a nationality recorded after the
     # filing, dated before it, counts): what the cap asks of its applicants.
     application.nationality = history.nationality_on(application.filed)
-    counted = str(rules.parameters.param("work_permit.cap_nationality", on))
+    counted = cap_nationality(on)
     outside = application.nationality is not None and application.nationality != counted
     if application.kind == "work_permit" and decision.granted and outside:
         note = (

@@ -399,7 +399,7 @@ def test_the_sensitivity_table_simulates_demand_growth_again(planner) -> None:  
     rows, _ = planner.sensitivity(("pov-1",))
     by_case = {r.case: r for r in rows}
     low, high = planner.params.growth - SENSITIVITY_GROWTH, planner.params.growth + SENSITIVITY_GROWTH
-    slower = by_case[f"demand growth {low:+.0%} a year (simulated)"]
-    faster = by_case[f"demand growth {high:+.0%} a year (simulated)"]
+    slower = by_case[f"demand growth {low:+.1%} a year (simulated)"]
+    faster = by_case[f"demand growth {high:+.1%} a year (simulated)"]
     assert faster.npv_usd > slower.npv_usd
     assert planner.params.growth == 0.0 and planner.years == [1]  # its own baseline, one year: unchanged

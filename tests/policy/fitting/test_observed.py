@@ -16,7 +16,7 @@ def _readings(ready: list[float], standard: list[float]) -> pd.DataFrame:
 
 
 def test_a_lane_type_posting_the_standard_lanes_number_is_found() -> None:
-    standard = [float(5 * (k % 9)) for k in range(40)]
+    standard = [float(5 * (1 + k % 9)) for k in range(40)]
     assert posted_as_standard(_readings(standard, standard)) == {("pov", "Ready")}
     own = [w / 2 for w in standard]  # its own, shorter line
     assert posted_as_standard(_readings(own, standard)) == set()
@@ -26,6 +26,8 @@ def test_a_lane_type_posting_the_standard_lanes_number_is_found() -> None:
     assert posted_as_standard(_readings(three_in_forty, standard)) == set()
     few = standard[: POSTED_PAIRS - 1]  # too few pairs to tell
     assert posted_as_standard(_readings(few, few)) == set()
+    empty = [0.0] * 40  # two lines with nobody in them agree on nothing
+    assert posted_as_standard(_readings(empty, empty)) == set()
 
 
 def test_brownsvilles_ready_lanes_are_posted_as_the_standard_lanes_line_and_sentri_is_not() -> None:

@@ -655,7 +655,7 @@ class Planner:
         for growth in (self.params.growth - SENSITIVITY_GROWTH, self.params.growth + SENSITIVITY_GROWTH):
             if not -0.5 < growth <= 0.5:
                 continue
-            self._say(f"sensitivity: demand growth {growth:+.0%} a year")
+            self._say(f"sensitivity: demand growth {growth:+.1%} a year")
             grown_planner = Planner(
                 self.study,
                 self.catalogue,
@@ -665,7 +665,7 @@ class Planner:
                 self.design_year,
                 self.progress,
             )
-            rows.append(row(f"demand growth {growth:+.0%} a year (simulated)", grown_planner.appraise(central.ids)))
+            rows.append(row(f"demand growth {growth:+.1%} a year (simulated)", grown_planner.appraise(central.ids)))
         benefit, cost = float(np.mean(central.pv_benefit)), float(np.mean(central.pv_cost))
         if cost <= 0:
             line = "break-even: the set costs nothing in present value; any benefit is a gain"

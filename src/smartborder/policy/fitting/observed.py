@@ -107,6 +107,7 @@ def posted_as_standard(frame: pd.DataFrame) -> set[tuple[str, str]]:
             on="time_local",
             suffixes=("", "_standard"),
         ).dropna()
+        both = both[(both["delay_minutes"] > 0) | (both["delay_minutes_standard"] > 0)]  # two empty lines: no evidence
         if (
             len(both) >= POSTED_PAIRS
             and (both["delay_minutes"] == both["delay_minutes_standard"]).mean() >= POSTED_SHARE

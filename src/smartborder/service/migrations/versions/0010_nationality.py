@@ -24,6 +24,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Revision 0009 knows no nationality record: its rows go with their column.
+    op.execute("DELETE FROM person_records WHERE kind = 'nationality'")
     with op.batch_alter_table("permit_applications") as batch:
         batch.drop_column("nationality")
     with op.batch_alter_table("person_records") as batch:
