@@ -8,8 +8,9 @@ one-line input error answers before any of them is needed.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from smartborder import lazy
 
 if TYPE_CHECKING:
     from smartborder.ports.defaults import default_spec, default_specs
@@ -29,10 +30,4 @@ _LAZY = {
 __all__ = ["PortSpec", "default_spec", "default_specs", "demand_for", "monthly_demand", "year_months"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'smartborder.ports' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"smartborder.ports.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.loader(__name__, _LAZY, globals())

@@ -16,9 +16,9 @@ the model types does not compile or import them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from smartborder import lazy
 from smartborder.twin.errors import KernelInputError, ModelError, TwinError
 
 if TYPE_CHECKING:
@@ -80,10 +80,4 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as the tests of every package chec
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'smartborder.twin' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"smartborder.twin.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy.loader(__name__, _LAZY, globals())

@@ -259,16 +259,23 @@ def snapshot_window(frame: pd.DataFrame, volumes: pd.Period) -> Window:
 
 
 def predict_snapshots(
-    spec: PortSpec, vehicle: str, frame: pd.DataFrame, volumes: pd.Period, seed: int, replications: int
+    spec: PortSpec,
+    vehicle: str,
+    frame: pd.DataFrame,
+    volumes: pd.Period,
+    seed: int,
+    replications: int,
+    posted: set[tuple[str, str]] | None = None,
 ) -> np.ndarray:
     """The simulated wait at each reading (lane, hour) of *frame*; 0 where nobody came. A lane
-    type CBP posts as the standard lanes' line (``observed.posted_as_standard``) is read from the
-    model's standard lanes."""
+    type CBP posts as the standard lanes' line (*posted*; default ``observed.posted_as_standard``
+    of *frame*) is read from the model's standard lanes."""
     window = snapshot_window(frame, volumes)
     mean, _ = simulate_window(spec, vehicle, window, seed, replications)
     lanes = list(spec.classes[vehicle].lanes)  # type: ignore[index]
-    posted = {lane for v, lane in posted_as_standard(frame) if v == vehicle and "standard" in lanes}
-    row = np.array([lanes.index("standard" if lane in posted else lane) for lane in frame["lane"]])
+    found = posted_as_standard(frame) if posted is None else posted
+    posted_lanes = {lane for v, lane in found if v == vehicle and "standard" in lanes}
+    row = np.array([lanes.index("standard" if lane in posted_lanes else lane) for lane in frame["lane"]])
     hour = np.clip(window.hour_of(frame["time_local"]), 0, window.hours - 1)
     values = mean[row, hour]
     return np.where(np.isnan(values), 0.0, values)
@@ -343,6 +350,7 @@ def fit_class(
     observed = train["delay_minutes"].to_numpy(dtype=float)
     rule = spec.staffing_rule
     pre = spec.pre_inspection.service_factor
+    posted = posted_as_standard(train) if kind == "snapshot" else set()  # once, not per evaluation
     evaluations = 0
 
     def model(x: np.ndarray) -> tuple[ClassFit, PortSpec]:
@@ -356,7 +364,7 @@ def fit_class(
         evaluations += 1
         _, fitted = model(x)
         if kind == "snapshot":
-            predicted = predict_snapshots(fitted, vehicle, train, volumes, seed, replications)
+            predicted = predict_snapshots(fitted, vehicle, train, volumes, seed, replications, posted)
         else:
             predicted = predict_averages(fitted, vehicle, train, int(volumes), seed)
         errors = np.abs(predicted - observed)
