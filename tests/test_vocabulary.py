@@ -8,8 +8,11 @@ import io
 import tokenize
 from pathlib import Path
 
+import pytest
+
 import smartborder
 from smartborder import vocabulary
+from smartborder.vocabulary import short_name
 
 PACKAGE = Path(smartborder.__file__).parent
 LABELS = {vocabulary.ALL_LANES, vocabulary.ALL_CROSSINGS, vocabulary.ALL_CLASSES}
@@ -69,3 +72,17 @@ def test_a_class_by_any_of_its_names() -> None:
         ("boats", "boats"),
     ):
         assert vocabulary.class_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "keep_kind", "short"),
+    [
+        ("Gateway to the Americas Bridge (Laredo Bridge I), Laredo TX", True, "Gateway to the Americas Bridge"),
+        ("San Ysidro, CA (2504)", True, "San Ysidro"),
+        ("World Trade Bridge, Laredo TX", False, "World Trade"),
+        ("Veterans International Bridge (Los Tomates), Brownsville TX", False, "Veterans"),
+        ("Otay Mesa", False, "Otay Mesa"),
+    ],
+)
+def test_short_names(name: str, keep_kind: bool, short: str) -> None:
+    assert short_name(name, keep_kind=keep_kind) == short

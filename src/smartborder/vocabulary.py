@@ -4,6 +4,7 @@ dashboard alike (``tests/test_vocabulary.py`` finds any bare copy)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -49,3 +50,13 @@ def period_label(months: Sequence[pd.Period]) -> str:
 def class_title(vehicle: str) -> str:
     """A class's name as a heading or legend ("Trucks", "Cars"); the key itself if unknown."""
     return CLASS_NAMES.get(vehicle, vehicle).capitalize()
+
+
+def short_name(name: str, keep_kind: bool = True) -> str:
+    """A crossing's or port's name as tables and maps print it: no parenthesis, no city.
+
+    ``Gateway to the Americas Bridge (Laredo Bridge I), Laredo TX`` → ``Gateway to the Americas
+    Bridge``; ``San Ysidro, CA (2504)`` → ``San Ysidro``. Without *keep_kind* the closing
+    "Bridge", "International Bridge" or "Crossing" goes too (``World Trade``), for map labels."""
+    short = re.sub(r"\s*\(.*?\)", "", name).split(",")[0].strip()
+    return short if keep_kind else re.sub(r" (International )?(Bridge|Crossing)$", "", short)

@@ -295,3 +295,24 @@ def test_the_border_footer_is_the_sum_of_its_column() -> None:
     text = console.export_text()
     trucks_only = next(line for line in text.splitlines() if "Laredo" in line)  # World Trade Bridge alone
     assert trucks_only.split()[-2] not in ("0", "–")  # its truck drivers' hours
+
+
+def test_simulate_reports_a_trucks_whole_crossing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A scenario that adds the chain (ports/chain.py): ``crossing_time`` rows whose segments add
+    up to the total, CBP's wait beside them, and the terminal table; without it, no such key."""
+    whole = tmp_path / "whole.toml"
+    whole.write_text('name = "whole crossing"\n[classes.truck.chain]\nadd = true\n')
+    args = ["simulate", "pharr", "--month", "2024-06", "-r", "2", "--class", "truck"]
+    code, stdout, _ = run([*args, "--scenario", str(whole), "--json"], capsys)
+    assert code == 0
+    rows = json.loads(stdout)["crossing_time"]
+    assert set(rows[0]) == {"place", "class", "lane", "segment", "mean_min", "p95_min", "mean_ci95"}
+    every = {r["segment"]: r for r in rows if r["lane"] == "all lanes"}
+    parts = ("mexico", "bridge", "cbp_primary", "secondary", "state")
+    assert sum(every[s]["mean_min"] for s in parts) == pytest.approx(every["total"]["mean_min"], rel=1e-9)
+    assert every["cbp_wait"]["mean_min"] <= every["cbp_primary"]["mean_min"]
+    assert {r["lane"] for r in rows} == {"all lanes", "FAST", "standard"}
+    code, stdout, _ = run([*args, "--scenario", str(whole)], capsys)
+    assert code == 0 and "crossing time" in stdout and "Mexico's customs" in stdout
+    code, stdout, _ = run([*args, "--json"], capsys)
+    assert code == 0 and "crossing_time" not in json.loads(stdout)

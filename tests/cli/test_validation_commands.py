@@ -122,3 +122,13 @@ def test_validate_waits_with_the_citys_drivers_shared(capsys: pytest.CaptureFixt
     before = {r["lane_type"]: r["default_mae_min"] for r in alone["lanes"]}
     after = {r["lane_type"]: r["default_mae_min"] for r in shared["lanes"]}
     assert before != after  # the default model changed with its drivers
+
+
+def test_validate_crossing_times(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(["validate", "crossing-times", "-r", "1", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    assert {row["crossing"] for row in payload["months"]} == {"bota", "pharr"}
+    assert len(payload["months"]) == 22 and payload["rfid_buffer_min"] == 120
+    code, _, err = run(["validate", "crossing-times", "--year", "2024"], capsys)
+    assert code != 0 and "RFID crossing times exist for 2011, 2012" in err

@@ -21,6 +21,7 @@ from smartborder import data
 from smartborder.policy.studies import border
 from smartborder.policy.studies.border import SUMMARY_COLUMNS, BorderRun
 from smartborder.report.figures import border_map_figure, plot_border_map
+from smartborder.vocabulary import short_name
 
 YEAR = 2024
 
@@ -130,7 +131,7 @@ def test_the_map_saves_a_png_without_network(run: BorderRun, tmp_path: Path, no_
 
 
 def _short(name: str) -> str:
-    return re.sub(r" (Bridge|Crossing)$", "", re.sub(r"\s*\(.*\)", "", name.split(",")[0]))
+    return short_name(name, keep_kind=False)  # the one rule (smartborder.vocabulary)
 
 
 def test_border_table_has_a_row_for_every_port_and_crossing(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.table import Table
 
 from smartborder import data
+
+if TYPE_CHECKING:
+    import pandas as pd
+from smartborder.atomic import write_atomic
 from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
 
@@ -52,14 +53,7 @@ def _write_model(spec, path: Path) -> None:  # type: ignore[no-untyped-def]
         spec.model_dump(mode="json", exclude_none=True)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def calibrate(
@@ -177,6 +171,8 @@ def forecast(
     as_json: JsonOpt = False,
 ) -> None:
     """The expected delay per lane type for each of the next hours, with an interval, from the latest CBP readings."""
+    import pandas as pd
+
     from smartborder.policy.fitting.forecast import forecast as run
     from smartborder.policy.fitting.forecast import latest_state
     from smartborder.policy.fitting.observed import LANE_TYPES, TRAFFIC, for_crossing, volume_month
@@ -278,6 +274,8 @@ def forecast_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
     """The forecast's JSON rows: each with its two baselines, ``baselines: {"persistence",
     "climatology"}`` (the latest reading held; the mean of earlier days at that lane, day type
     and hour, null where none), and the twin's own forecast before blending."""
+    import pandas as pd
+
     out = []
     for record in table.to_dict(orient="records"):
         persistence, usual = record.pop("persistence"), record.pop("climatology")

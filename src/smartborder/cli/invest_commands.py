@@ -14,26 +14,17 @@ from rich.table import Table
 from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.cli.sim_commands import ClassOpt
+from smartborder.numbers import compact
 
 
 def _usd(value: float) -> str:
     """US$ in a few characters: 1234567 → 1.2M (keeps the table inside 80 columns)."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            scaled = value / size
-            return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 100 or suffix == "k" else f"{scaled:,.1f}{suffix}"
-    return f"{value:,.0f}"
+    return compact(value, 0, kilo_from=1e3, whole_from=100, billion="bn")
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    """A ratio or a count in a few characters: 2 decimals under 10, none from 100, k/M above 10,000."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    if abs(value) >= 1e4:
-        return _usd(value)
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.{digits}f}"
+    """A ratio or a count in a few characters: *digits* decimals under 100, none from 100, k/M from 10,000."""
+    return compact(value, digits, whole_from=100, billion="bn")
 
 
 def _pm(mean: float, half: float, fmt=_usd) -> str:  # type: ignore[no-untyped-def]

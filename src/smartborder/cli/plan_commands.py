@@ -19,9 +19,9 @@ from smartborder.cli.sim_commands import (
     RepsOpt,
     SeedOpt,
     _progress,
-    _short,
     _warn,
 )
+from smartborder.numbers import compact
 from smartborder.vocabulary import ALL_LANES, CLASS_NAMES
 
 DAY_NAMES = {"weekday": "weekdays", "saturday": "Saturdays", "sunday": "Sundays"}
@@ -65,8 +65,8 @@ def _staffing_table(plan) -> Table:  # type: ignore[no-untyped-def]
             indent = "  " if several else ""
             table.add_row(
                 f"{indent}{CLASS_NAMES.get(str(vehicle), str(vehicle))}",
-                _short(rows["lane_hours_today"].sum(), 0),
-                _short(rows["lane_hours_plan"].sum(), 0),
+                compact(rows["lane_hours_today"].sum(), 0),
+                compact(rows["lane_hours_plan"].sum(), 0),
                 _signed(rows["cost_change_usd"].sum()),
                 f"{int(rows['hours_over_today'].sum())}→"
                 f"{int(rows['hours_unreachable'].sum() + rows['hours_missed'].sum())}",
@@ -77,8 +77,8 @@ def _staffing_table(plan) -> Table:  # type: ignore[no-untyped-def]
                     continue
                 table.add_row(
                     f"{indent}  {row['lane']} lanes",
-                    _short(row["lane_hours_today"], 0),
-                    _short(row["lane_hours_plan"], 0),
+                    compact(row["lane_hours_today"], 0),
+                    compact(row["lane_hours_plan"], 0),
                     _signed(row["cost_change_usd"]),
                     f"{int(row['hours_over_today'])}→{int(row['hours_unreachable'] + row['hours_missed'])}",
                     style="dim",
@@ -87,7 +87,7 @@ def _staffing_table(plan) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _signed(value: float) -> str:
-    return ("+" if value > 0 else "") + _short(value, 0)
+    return ("+" if value > 0 else "") + compact(value, 0)
 
 
 def staffing(
@@ -204,20 +204,6 @@ CARD_COLUMNS = {
 MARKS = {"green": ("✓", "green"), "amber": ("!", "yellow"), "red": ("✗", "red"), "none": ("", "")}
 
 
-def _compact(value: float) -> str:
-    """At most five characters: 3,865 → 3.9k, 774,912 → 775k, 25,712,000 → 25.7M."""
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:.1f}G"
-    if size >= 1e6:
-        return f"{value / 1e6:.1f}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.0f}k"
-    if size >= 1e3:
-        return f"{value / 1e3:.1f}k"
-    return f"{value:.0f}"
-
-
 def _card_cell(kpi: str, row) -> str:  # type: ignore[no-untyped-def]
     """A KPI's value, marked with its light (✓ green, ! amber, ✗ red) and coloured."""
     value = row["value"]
@@ -228,7 +214,7 @@ def _card_cell(kpi: str, row) -> str:  # type: ignore[no-untyped-def]
     elif kpi == "wait_mean_min":
         text = f"{value:.1f}"
     else:
-        text = _compact(value)
+        text = compact(value, 0, kilo_from=1e3, whole_from=10)
     mark, colour = MARKS[str(row["light"])]
     return f"[{colour}]{text}{mark}[/{colour}]" if colour else text
 

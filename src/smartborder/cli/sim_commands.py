@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,8 @@ from smartborder import data
 from smartborder.cli import options
 from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
-from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key
+from smartborder.numbers import compact
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key, short_name
 
 YearOpt = Annotated[
     int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")
@@ -91,21 +91,11 @@ def _progress(total: int, label: str, quiet: bool) -> Progress:
     )
 
 
-def _short(value: float, digits: int = 1) -> str:
-    """1234567 → 1.2M: keeps wide tables inside a terminal."""
-    if not np.isfinite(value):
-        return "–"
-    for threshold, size, suffix in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
-        if abs(value) >= threshold:
-            return f"{value / size:,.1f}{suffix}"
-    return f"{value:,.{digits}f}"
-
-
 def _fmt(mean: float, half: float, digits: int = 1, spaced: bool = True) -> str:
     if not np.isfinite(mean):
         return "–"
     sep = " ± " if spaced else "±"
-    return _short(mean, digits) + (f"{sep}{_short(half, digits)}" if np.isfinite(half) else "")
+    return compact(mean, digits) + (f"{sep}{compact(half, digits)}" if np.isfinite(half) else "")
 
 
 def _period(months: list[pd.Period]) -> str:
@@ -142,16 +132,49 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
             busy = "" if pd.isna(row["utilisation"]) else f"{row['utilisation']:.0f}%"
             out.add_row(
                 label,
-                _short(row["per_day"], 0),
+                compact(row["per_day"], 0),
                 _fmt(row["wait_mean_min"], row["wait_mean_ci95"], spaced=False),
-                _short(row["wait_p95_min"], 0),
-                _short(row["lane_hours_per_day"], 0),
+                compact(row["wait_p95_min"], 0),
+                compact(row["lane_hours_per_day"], 0),
                 busy,
-                "" if lane else _short(row["delay_vehicle_hours"], 0),
-                "" if lane else _short(row["delay_cost_usd"], 0),
+                "" if lane else compact(row["delay_vehicle_hours"], 0),
+                "" if lane else compact(row["delay_cost_usd"], 0),
                 style="dim" if lane else "bold" if total else None,
             )
     return out
+
+
+def _crossing_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
+    """Trucks' crossing time by segment, Mexico to the state's facility (crossings with a chain)."""
+    from smartborder.report.summary import SEGMENT_NAMES, crossing_summary
+    from smartborder.vocabulary import ALL_LANES
+
+    rows = crossing_summary(study, run)
+    rows = rows[rows["lane"] == ALL_LANES]
+    if rows.empty:
+        return None
+    table = Table(
+        title="Trucks' crossing time, end of the line in Mexico to the state's facility (min, mean ± 95% CI)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    places = list(dict.fromkeys(rows["place"]))
+    table.add_column("Segment", no_wrap=False, max_width=30)
+    for place in places:
+        table.add_column(f"{place}\nmean", justify="right", no_wrap=True)
+        table.add_column("p95", justify="right", no_wrap=True)
+    for segment, name in SEGMENT_NAMES.items():
+        cells = [name]
+        for place in places:
+            row = rows[(rows["place"] == place) & (rows["segment"] == segment)]
+            if row.empty:
+                cells += ["–", "–"]
+                continue
+            r = row.iloc[0]
+            cells += [_fmt(r["mean_min"], r["mean_ci95"], spaced=False), compact(r["p95_min"], 0)]
+        table.add_row(*cells, style="bold" if segment == "total" else "dim" if segment == "cbp_wait" else None)
+    return table
 
 
 def _month_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
@@ -181,7 +204,7 @@ def _month_table(study, run) -> Table | None:  # type: ignore[no-untyped-def]
                 cells += ["–", "–"]
                 continue
             r = row.iloc[0]
-            cells += [_short(r["per_day"], 0), _fmt(r["wait_mean_min"], r["wait_mean_ci95"], spaced=False)]
+            cells += [compact(r["per_day"], 0), _fmt(r["wait_mean_min"], r["wait_mean_ci95"], spaced=False)]
         table.add_row(*cells)
     return table
 
@@ -280,6 +303,9 @@ def simulate(
         print_json(simulation_json(study, run, str(report) if report else None))
         return
     console.print(_summary_table(study, run))
+    crossing = _crossing_table(study, run)
+    if crossing is not None:
+        console.print(crossing)
     months = _month_table(study, run)
     if months is not None:
         console.print(months)
@@ -388,8 +414,8 @@ def compare(
                 )
                 table.add_row(
                     label,
-                    _short(row["baseline"]),
-                    _short(row["scenario"]),
+                    compact(row["baseline"]),
+                    compact(row["scenario"]),
                     _fmt(row["change"], row["ci95"]),
                     _verdict(row),
                     style="dim" if lane and not row["worse"] else "bold red" if row["worse"] else None,
@@ -573,13 +599,13 @@ def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Tab
     def add(label: str, row: pd.Series, style: str | None = None) -> None:
         table.add_row(
             label,
-            _short(row["trucks_per_day"], 0),
-            _short(row["truck_wait_min"]),
-            _short(row["cars_per_day"], 0),
-            _short(row["car_wait_min"]),
-            _short(row["pedestrian_wait_min"]),
-            _short(float(row["delay_person_hours"]), 0),
-            "$" + _short(row["delay_cost_usd"], 0),
+            compact(row["trucks_per_day"], 0),
+            compact(row["truck_wait_min"]),
+            compact(row["cars_per_day"], 0),
+            compact(row["car_wait_min"]),
+            compact(row["pedestrian_wait_min"]),
+            compact(float(row["delay_person_hours"]), 0),
+            "$" + compact(row["delay_cost_usd"], 0),
             style=style,
         )
 
@@ -587,8 +613,7 @@ def _border_table(ports: pd.DataFrame, summary: pd.DataFrame, title: str) -> Tab
         add(str(row["port"]), row, "bold" if row["crossings"] > 1 else None)
         if row["crossings"] > 1:
             for _, crossing in summary[summary["port_code"] == code].iterrows():
-                name = re.sub(r"\s*\(.*\)", "", str(crossing["name"]).split(",")[0])
-                add("  " + re.sub(r" (Bridge|Crossing)$", "", name), crossing)
+                add("  " + short_name(str(crossing["name"]), keep_kind=False), crossing)
     return table
 
 

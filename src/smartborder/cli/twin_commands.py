@@ -112,8 +112,8 @@ def waits(
     from smartborder.cli.calibration_commands import load_observations
     from smartborder.cli.output import err_console, note
     from smartborder.policy.fitting.validation import validate_waits
-    from smartborder.report.summary import short_name
     from smartborder.report.validation import validation_payload, write_validation_report
+    from smartborder.vocabulary import short_name
 
     city = options.city_choice(city_choice, city_share)
     readings = load_observations(observations)
@@ -188,3 +188,68 @@ def waits(
         console.print(fc)
     if page is not None:
         console.print(f"report: {page}")
+
+
+@validate_app.command("crossing-times")
+def crossing_times(
+    year: Annotated[
+        list[int] | None, typer.Option("--year", help="Year(s) of RFID readings to compare: 2011, 2012 (default 2012).")
+    ] = None,
+    replications: Annotated[int, typer.Option("-r", "--replications", min=1, help="Replications per month.")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Trucks' modelled crossing time (Mexico to the state's facility) beside FHWA's RFID monthly means."""
+    from smartborder.policy.fitting.crossing_times import BUFFER_MIN, TOLERANCE, check_crossing_times
+    from smartborder.vocabulary import short_name
+
+    years = year or [2012]
+    if as_json:
+        check = check_crossing_times(years, replications, seed)
+        print_json(
+            {
+                "months": check.table.to_dict(orient="records"),
+                "summary": check.summary().to_dict(orient="records"),
+                "tolerance": TOLERANCE,
+                "rfid_buffer_min": BUFFER_MIN,
+                "replications": replications,
+                "seed": seed,
+            }
+        )
+        return
+    with console.status("simulating each month RFID measured…"):
+        check = check_crossing_times(years, replications, seed)
+    names = {row.crossing: short_name(row.name) for row in check.table.itertuples()}
+    table = Table(
+        title=f"Trucks' crossing time: FHWA's RFID means and the default model with the chain "
+        f"(min; {replications} replications, mean ± 95% CI)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    for column in ("Month", "RFID", "Model", f"≤{BUFFER_MIN:.0f}", "Mexico", "CBP wait"):
+        table.add_column(column, justify="left" if column == "Month" else "right", no_wrap=True)
+    for crossing, group in check.table.groupby("crossing", sort=False):
+        table.add_row(f"[bold]{names[str(crossing)]}[/bold]", *[""] * 5)
+        for r in group.itertuples():
+            table.add_row(
+                f"  {r.month}",
+                f"{r.rfid_min:.0f}",
+                f"{r.model_min:.1f}±{r.model_ci95:.1f}",
+                f"{r.model_within_buffer_min:.1f}",
+                f"{r.mexico_min:.1f}",
+                f"{r.cbp_wait_min:.1f}",
+            )
+    console.print(table)
+    for s in check.summary().itertuples():
+        console.print(
+            f"{names[s.crossing]}: model {s.model_min[0]:.0f}-{s.model_min[1]:.0f} min against RFID "
+            f"{s.rfid_min[0]:.0f}-{s.rfid_min[1]:.0f}; {s.mean_ratio:.2f} of it on average, "
+            f"{s.within_tolerance:.0%} of months within {TOLERANCE:.0%}"
+        )
+    console.print(
+        f"[dim]RFID: end of the line in Mexico to the exit of Texas DPS's station, trips matched within "
+        f"{BUFFER_MIN:.0f} min (FHWA Freight Facts and Figures 2012 Table 3-18, 2013 Table 3-21); "
+        f"≤{BUFFER_MIN:.0f}: the model's mean over trucks that crossed within that buffer (last "
+        "replication); Mexico, CBP wait: the model's segments.[/dim]"
+    )

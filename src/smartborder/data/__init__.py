@@ -21,6 +21,7 @@ from smartborder.data.bts import (
     resolve_measure,
     totals,
 )
+from smartborder.data.crossing_times import rfid_crossing_times
 from smartborder.data.crossings import (
     Crossing,
     LaneFacts,
@@ -78,6 +79,7 @@ __all__ = [
     "resolve_measure",
     "resolve_place",
     "resolve_port",
+    "rfid_crossing_times",
     "totals",
     "year_over_year",
 ]

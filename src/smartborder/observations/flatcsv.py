@@ -15,12 +15,11 @@ import datetime as dt
 import gzip
 import io
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from smartborder.atomic import write_atomic
 from smartborder.observations.clean import Record, drop, parse_delay
 from smartborder.observations.errors import MalformedFileError, ObservationsError, OutputExistsError
 from smartborder.observations.schema import LANE_TYPES, TRAFFIC_TYPES, Reason
@@ -202,15 +201,4 @@ def to_csv(observations: Observations | pd.DataFrame, path: str | Path, *, overw
     data = csv_text(frame).encode("utf-8")
     if target.name.endswith(".gz"):
         data = gzip.compress(data, mtime=0)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would make the output private
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, data)

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from smartborder import data
+from smartborder.ports.chain import Stage, TruckChain
 from smartborder.ports.demand import design_day
 from smartborder.ports.errors import PortError
 from smartborder.ports.spec import (
@@ -306,6 +307,41 @@ def _provisional(
         secondary=SecondarySpec(bays=0, referral=referral, service=service["standard"]),
         profile=profile,
     )
+
+
+def truck_chain(cls: ClassSpec, busiest: float, key: str, provenance: dict[str, str]) -> TruckChain:
+    """The default chain of a crossing's trucks ([truck.chain]): each stage sized so that the
+    busiest hour of a day at *busiest* trucks keeps it [sizing]-busy. Default models do not
+    carry it yet; a scenario adds it (``[classes.truck.chain] add = true``)."""
+    a = assumptions()["truck"]["chain"]
+    target = assumptions()["sizing"]["target_utilisation"]
+    peak = max(float(design_day(cls.model_copy(update={"design_volume": busiest}), day).max()) for day in DAY_TYPES)
+
+    def stage(service: dict[str, Any], share: float = 1.0) -> Stage:
+        time = ServiceTime(**service)
+        return Stage(share=share, servers=max(1, math.ceil(peak * share * time.expected / 60.0 / target)), service=time)
+
+    chain = TruckChain(
+        mexico=stage(a["mexico_export"]),
+        mexico_exam=stage(a["mexico_exam"], a["red_light"]),
+        bridge=ServiceTime(**a["bridge"]),
+        scale=stage(a["state_scale"]),
+        state=stage(a["state_inspection"], a["state_share"]),
+        out_of_service=a["out_of_service"],
+    )
+    provenance[f"{key}.chain.servers"] = a["servers_source"] + f" Busiest hour: {peak:,.0f} trucks."
+    for part, source in (
+        ("mexico.service", a["mexico_export"]["source"]),
+        ("mexico_exam.share", a["red_light_source"]),
+        ("mexico_exam.service", a["mexico_exam"]["source"]),
+        ("bridge", a["bridge"]["source"]),
+        ("scale.service", a["state_scale"]["source"]),
+        ("state.share", a["state_share_source"]),
+        ("state.service", a["state_inspection"]["source"]),
+        ("out_of_service", a["out_of_service_source"]),
+    ):
+        provenance[f"{key}.chain.{part}"] = source
+    return chain
 
 
 def default_spec(crossing: str | data.Crossing, year: int | None = None) -> PortSpec:

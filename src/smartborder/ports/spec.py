@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from smartborder.ports.chain import TruckChain
 from smartborder.tomlfiles import describe, read_model  # noqa: F401  (describe re-exported)
 from smartborder.twin.arrivals import DemandProfile
 from smartborder.twin.distributions import ServiceTime
@@ -271,6 +272,11 @@ class ClassSpec(BaseModel):
     service: dict[str, ServiceTime]
     secondary: SecondarySpec
     profile: DemandProfile
+    chain: TruckChain | None = Field(
+        default=None,
+        description="the stages besides CBP's (Mexico's customs, the bridge, the state's "
+        "inspection: ports/chain.py); none: the class starts at CBP's line and leaves after secondary",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ClassSpec:
@@ -446,16 +452,21 @@ class PortSpec(BaseModel):
                         name=f"{vehicle}.primary.{lane}",
                         stage="primary",
                         staffing=lane_spec.staffing(),
-                        after_close="finish_queue",
+                        # with a chain: every truck Mexico's customs cleared (ports/chain.py)
+                        after_close="finish_queue" if spec.chain is None else "serve_all",
                     )
                 )
             # Secondary works whenever the class is open; it finishes whoever primary sends it.
-            bays = {day: [spec.secondary.bays if o else 0 for o in spec.is_open(day)] for day in DAY_TYPES}
+            class_open = {day: spec.is_open(day) for day in DAY_TYPES}
+            bays = {day: [spec.secondary.bays if o else 0 for o in hours] for day, hours in class_open.items()}
             stations.append(
                 Station(
                     name=f"{vehicle}.secondary", stage="secondary", staffing=Staffing(**bays), after_close="serve_all"
                 )
             )
+            if spec.chain is not None:
+                before, after = spec.chain.stations(vehicle, class_open)
+                stations += before + after
             for entitlement in spec.flow_shares():
                 flows.append(self._flow(vehicle, spec, entitlement))
         return PortModel(name=self.name, stations=stations, flows=flows)
@@ -469,19 +480,25 @@ class PortSpec(BaseModel):
         else:
             referral = spec.secondary.referral[entitlement]
         lanes = eligible_lanes(entitlement, spec.lanes)
+        before, after = spec.chain.steps(vehicle) if spec.chain is not None else ([], [])
+        if before:  # drivers who find the line too long turn away at its end, in Mexico
+            before[0] = before[0].model_copy(update={"patience": spec.patience})
         return Flow(
             name=f"{vehicle}.{entitlement}",
             vehicle=vehicle,  # type: ignore[arg-type]
             lane=entitlement,
             trusted=entitlement != "standard",
             route=[
+                *before,
                 Step(
                     stations=[f"{vehicle}.primary.{lane}" for lane in lanes],
                     service=service,
                     choice="shortest",
                     loyal=spec.loyal_share,
-                    patience=spec.patience,
+                    patience=None if before else spec.patience,
                 ),
                 Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
+                *after,
             ],
+            primary_step=len(before),
         )

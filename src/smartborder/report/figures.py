@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
+
+from smartborder.numbers import money
+from smartborder.vocabulary import short_name
 
 if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from matplotlib.axes import Axes
@@ -174,27 +176,6 @@ Box = tuple[float, float, float, float]
 _SEA, _LAND, _STATE, _COAST, _BOUNDARY = "#e3edf6", "#fbfaf6", "#b9b9b9", "#7b9cc0", "#303030"
 
 
-def _money(value: float) -> str:
-    """``$206M``, ``$4.1M``, ``$929k``, ``$4.5k``."""
-    if value >= 1e9:
-        return f"${value / 1e9:,.1f}bn"
-    if value >= 1e7:
-        return f"${value / 1e6:,.0f}M"
-    if value >= 1e6:
-        return f"${value / 1e6:,.1f}M"
-    if value >= 1e4:
-        return f"${value / 1e3:,.0f}k"
-    if value >= 1e3:
-        return f"${value / 1e3:,.1f}k"
-    return f"${value:,.0f}"
-
-
-def _short_place(label: str) -> str:
-    """``"San Ysidro, CA (2504)"`` → ``"San Ysidro"``; ``"World Trade Bridge, Laredo TX"`` → ``"World Trade Bridge"``."""
-    name = re.sub(r"\s*\(.*?\)", "", label).split(",")[0].strip()
-    return re.sub(r" (International )?(Bridge|Crossing)$", "", name)
-
-
 def _draw_geography(ax: Axes) -> None:
     """Land on sea, state lines, coasts and the international boundary (bold), from the
     geography shipped with the package."""
@@ -248,7 +229,7 @@ def _map_key(ax: Axes, max_area: float, top: float, show_no_trucks: bool, show_d
         sizes.add_artist(Circle((big, radius + 1), radius, facecolor="none", edgecolor="#333333", lw=0.8))
         y = 2 * radius + 1
         sizes.add_artist(Line2D([big, 2 * big + 6], [y, y], color="0.5", lw=0.5, ls=(0, (2, 1.5))))
-        sizes.add_artist(Text(2 * big + 8, y, _money(reference), va="center", **font))
+        sizes.add_artist(Text(2 * big + 8, y, money(reference), va="center", **font))
     rows: list[Any] = [TextArea("Annual delay cost (bubble area)", textprops=font), sizes]
 
     def row(symbol: Artist, text: str) -> HPacker:
@@ -532,7 +513,7 @@ def border_map_figure(summary: pd.DataFrame, title: str) -> Figure:
     names = table["port"] if by_port and "port" in table.columns else table["name"]
     count = table["crossings"] if "crossings" in table.columns else pd.Series(1, index=table.index)
     texts = [
-        f"{_short_place(str(n))}{f' ({int(k)})' if k > 1 else ''}\n{_money(c)}"
+        f"{short_name(str(n), keep_kind=False)}{f' ({int(k)})' if k > 1 else ''}\n{money(c)}"
         for n, k, c in zip(names, count, cost, strict=True)
     ]
     _place_labels(ax, points, radii, texts, obstacles)

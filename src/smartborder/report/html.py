@@ -26,10 +26,10 @@ from smartborder.report.summary import (
     headlines,
     period_label,
     run_summary,
-    short_name,
     unchanged_classes,
 )
 from smartborder.report.tables import hourly_frame, staffing_table
+from smartborder.vocabulary import short_name
 
 if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from smartborder.policy.studies.analysis import PortRun

@@ -8,14 +8,13 @@ full dump can go last with its names spelled out.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from smartborder import vocabulary
-from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, period_label
+from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, period_label, short_name
 
 if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from smartborder.policy.studies.place import PlaceRun
@@ -73,8 +72,35 @@ def scope(key: str) -> str:
     return who
 
 
+#: A truck's crossing (policy/studies/crossing_time.py): counts after ``{v}.crossing.``.
+CROSSING_COUNTS = {
+    "trucks": "trucks that crossed, Mexico to the state's facility",
+    "mexico_exams": "trucks sent to Mexico's customs examination (red light)",
+    "state_inspections": "trucks inspected at the state's facility",
+    "out_of_service": "trucks the state puts out of service (expected)",
+}
+
+
+def _explain_crossing(key: str) -> tuple[str, str] | None:
+    """``truck.FAST.crossing.mexico.mean_min`` → (trucks, FAST holders: crossing time in Mexico's customs, mean; min)."""
+    head, _, rest = key.partition(".crossing.")
+    if not rest:
+        return None
+    who = scope(f"{head}.x")
+    if rest in CROSSING_COUNTS:
+        return f"{who}: {CROSSING_COUNTS[rest]}", "trucks"
+    segment, _, stat = rest.partition(".")
+    name = SEGMENT_NAMES.get(segment)
+    if name is None or stat not in ("mean_min", "p95_min"):
+        return None
+    return f"{who}: {name}, {'mean' if stat == 'mean_min' else '95th percentile'}", "min"
+
+
 def explain(key: str) -> tuple[str, str]:
     """(label with scope, unit) of a raw KPI key; unknown keys are returned as they are."""
+    crossing = _explain_crossing(key)
+    if crossing is not None:
+        return crossing
     suffix = key.rsplit(".", 1)[-1]
     if suffix not in FIGURES:
         return key, ""
@@ -90,11 +116,6 @@ def explained(table: pd.DataFrame) -> pd.DataFrame:
     out.insert(0, "unit", [u for _, u in meanings])
     out.insert(0, "meaning", [m for m, _ in meanings])
     return out
-
-
-def short_name(name: str) -> str:
-    """``Gateway to the Americas Bridge (Laredo Bridge I), Laredo TX`` → ``Gateway to the Americas Bridge``."""
-    return re.sub(r"\s*\(.*\)", "", name).split(",")[0]
 
 
 def _lanes(table: pd.DataFrame, vehicle: str) -> list[str]:
@@ -190,6 +211,52 @@ COMPARE_FIGURES = [
     ("secondary_inspections", "secondaries", "vehicles"),
     ("illicit_caught", "illicit caught", "loads"),
 ]
+
+
+#: A truck's crossing, Mexico to the state's facility (policy/studies/crossing_time.py), by segment.
+CROSSING_COLUMNS = ("place", "class", "lane", "segment", "mean_min", "p95_min", "mean_ci95")
+SEGMENT_NAMES = {
+    "mexico": "Mexico's customs (line, booth, exam)",
+    "bridge": "bridge",
+    "cbp_wait": "CBP's wait (line to booth; in CBP primary)",
+    "cbp_primary": "CBP primary (line and booth)",
+    "secondary": "CBP secondary",
+    "state": "state facility (scale, inspection)",
+    "total": "crossing time",
+}
+
+
+def crossing_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
+    """Per crossing with a truck chain, per class and entitlement group: the crossing time's
+    segments, CBP's wait beside them and the total — mean over replications (± 95 % CI) and
+    the replications' mean p95. The segments ``mexico``, ``bridge``, ``cbp_primary``,
+    ``secondary`` and ``state`` add up to ``total``."""
+    from smartborder.ports.chain import REPORTED
+
+    rows = []
+    for spec in study.specs:
+        table = run.runs[spec.crossing].table()
+        for vehicle, cls in spec.classes.items():
+            if cls.chain is None:
+                continue
+            groups = [(ALL_LANES, vehicle), *((e, f"{vehicle}.{e}") for e in cls.flow_shares())]
+            for lane, prefix in groups:
+                for segment in REPORTED:
+                    key = f"{prefix}.crossing.{segment}"
+                    if f"{key}.mean_min" not in table.index:
+                        continue
+                    rows.append(
+                        {
+                            "place": short_name(spec.name),
+                            "class": vehicle,
+                            "lane": lane,
+                            "segment": segment,
+                            "mean_min": float(table.loc[f"{key}.mean_min", "mean"]),
+                            "p95_min": float(table.loc[f"{key}.p95_min", "mean"]),
+                            "mean_ci95": float(table.loc[f"{key}.mean_min", "ci95"]),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=list(CROSSING_COLUMNS))
 
 
 def verdict(row: pd.Series) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from smartborder.vocabulary import ALL_CROSSINGS
+from smartborder.vocabulary import ALL_CROSSINGS, short_name
 
 if TYPE_CHECKING:  # results are read, never computed here (tests/report/test_reads_results.py)
     from smartborder.policy.studies.border import BorderRun
@@ -44,9 +44,10 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
                 "estimates": spec.estimates(),
             }
         )
-    from smartborder.report.summary import headlines, period_label, run_summary
+    from smartborder.report.summary import crossing_summary, headlines, period_label, run_summary
 
     summary = run_summary(study, run)
+    crossing = crossing_summary(study, run)  # trucks with a chain only (ports/chain.py)
     return {
         "port": {"code": study.code, "name": study.label, "kind": study.kind},
         "period": period_label(run.months),
@@ -65,7 +66,7 @@ def simulation_json(study: Study, run: PlaceRun, report: str | None = None) -> d
         "warnings": study.warnings,
         "city_choice": study.city_choice,
         "report": report,
-    }
+    } | ({"crossing_time": crossing.to_dict(orient="records")} if len(crossing) else {})
 
 
 def hourly_frame(study: Study, run: PlaceRun) -> pd.DataFrame:
@@ -99,11 +100,9 @@ def headline_key(diffs: dict[str, pd.DataFrame]) -> str:
 
 def place_names(study: Study, results: dict[str, tuple[PlaceRun, Differences]]) -> dict[str, str]:
     """Crossing id → the short name tables show ("total" → "all crossings")."""
-    import re
-
     names = {"total": ALL_CROSSINGS}
     specs = [*study.specs, *(r.spec for run, _ in results.values() for r in run.runs.values())]
-    names.update({s.crossing: re.sub(r"\s*\(.*\)", "", s.name).split(",")[0] for s in specs})
+    names.update({s.crossing: short_name(s.name) for s in specs})
     return names
 
 

@@ -397,7 +397,12 @@ def simulate(
                 for st in np.unique(trace.station[pinned, k]):
                     rows.append([local[station_names[st]]])
                     out.append((flow_name, k, pinned[trace.station[pinned, k] == st], len(rows) - 1, True))
-            arriving.append((flow_name, k, who[who >= trace.n_initial], arriving_row, step.choice != "shortest"))
+            later = who[who >= trace.n_initial]
+            if k > 0 and later.size > 1:  # earlier stations can reorder vehicles (a customs exam, say)
+                order = trace.reach[later, k]
+                if np.any(order[1:] < order[:-1]):
+                    later = later[np.argsort(order, kind="stable")]
+            arriving.append((flow_name, k, later, arriving_row, step.choice != "shortest"))
         parts = busy_parts + waiting_parts + arriving
         width = max(len(r) for r in rows)
         options = np.full((len(rows), width), -1, dtype=np.int64)
@@ -468,6 +473,8 @@ def simulate(
                 ordered.append((f, k, m[m >= traces[f].n_initial]))
         else:
             ordered = parts
+        if not ordered:  # no flow of this run comes here
+            return
         if len(ordered) == 1 and isinstance(ordered[0][2], slice):
             # One flow, everyone (the usual primary lane): work on the trace's own columns.
             f, k, _ = ordered[0]

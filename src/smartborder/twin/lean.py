@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from smartborder.twin.distributions import uniform
-from smartborder.twin.engine import TAIL_HOURS, choice_groups, staffing_blocks
+from smartborder.twin.engine import TAIL_HOURS, FlowTrace, choice_groups, staffing_blocks
 from smartborder.twin.errors import ModelError
 from smartborder.twin.kernels import choice_run, fcfs_starts, times_problem
 from smartborder.twin.model import Flow, PortModel
@@ -89,10 +89,11 @@ class LeanTrace:
 
 @dataclass
 class LeanResult:
-    """What ``simulate_lean`` produced (the same fields as ``engine.SimulationResult``)."""
+    """What ``simulate_lean`` produced (the same fields as ``engine.SimulationResult``); a run
+    whose other parts took the general engine (``runner.run``) holds their ``FlowTrace`` too."""
 
     model: PortModel
-    flows: dict[str, LeanTrace]
+    flows: dict[str, LeanTrace | FlowTrace]
     servers: dict[str, np.ndarray]
     horizon: float
     start_weekday: int

@@ -56,6 +56,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import twin
+from smartborder.numbers import money
 from smartborder.policy.deciding.investments import (
     Catalogue,
     Option,
@@ -310,8 +311,8 @@ class Appraisal:
                 else ""
             )
             return (
-                f"loses: {why}its delay cost rises by US${-benefit / 1e6:,.2f}M a year (no ratio; NPV "
-                f"{'-' if npv < 0 else ''}US${abs(npv) / 1e6:,.1f}M)"
+                f"loses: {why}its delay cost rises by {money(-benefit, 'US$')} a year (no ratio; NPV "
+                f"{money(npv, 'US$')})"
             )
         if npv < 0:
             return "costs more than it saves over the horizon"
@@ -674,12 +675,12 @@ class Planner:
         elif benefit >= cost:
             line = (
                 f"break-even: the NPV stays positive until the benefits fall by {1 - cost / benefit:.0%} "
-                f"(to US${cost / 1e6:,.1f}M in present value)"
+                f"(to {money(cost, 'US$')} in present value)"
             )
         else:
             line = (
                 f"break-even: the benefits would have to rise by {cost / benefit - 1:.0%} "
-                f"(to US${cost / 1e6:,.1f}M in present value) to recover the cost"
+                f"(to {money(cost, 'US$')} in present value) to recover the cost"
             )
         return rows, line
 
@@ -799,7 +800,7 @@ class Planner:
 def _money_or(objective: str, value: float) -> str:
     """An objective's value in words: NPV in dollars, tonnes of CO2 or minutes of p95 wait."""
     if objective == "delay-cost":
-        return f"NPV US${value:,.0f}"
+        return f"NPV {money(value, 'US$')}"
     return f"{value:,.0f} t CO2" if objective == "co2" else f"{value:,.2f} min of p95 wait"
 
 

@@ -26,12 +26,11 @@ with the same place's previous year; the first year of the trend has no light.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import time
 import tomllib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -44,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from smartborder import data
 from smartborder.errors import SmartborderError
 from smartborder.policy.errors import AnalysisError
+from smartborder.pools import process_pool
 from smartborder.tomlfiles import describe
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES
 
@@ -429,10 +429,7 @@ def build_scorecard(
         for place, y in tasks:
             finished(port_year(place, y, replications, seed))
     else:
-        from smartborder.policy.studies.border import keep_freed_memory
-
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(n_workers, mp_context=context, initializer=keep_freed_memory) as pool:
+        with process_pool(n_workers) as pool:
             futures = [pool.submit(port_year, place, y, replications, seed, 1) for place, y in tasks]
             for future in as_completed(futures):
                 finished(future.result())

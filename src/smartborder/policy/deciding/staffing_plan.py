@@ -43,11 +43,10 @@ from __future__ import annotations
 
 import calendar
 import math
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +59,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from smartborder.policy.errors import AnalysisError
 from smartborder.policy.studies.study import Study, prepare
 from smartborder.policy.studies.targeting_twin import select
+from smartborder.pools import process_pool
 from smartborder.ports.defaults import assumptions
 from smartborder.ports.demand import day_type, demand_for
 from smartborder.ports.spec import DAY_TYPES, ClassSpec, PortSpec
@@ -251,8 +251,9 @@ class ClassEvaluator:
         for name, trace in result.flows.items():
             if isinstance(trace, LeanTrace):
                 out[name] = (trace.arrival, trace.lane, trace.begin)
-            else:
-                out[name] = (trace.arrival, trace.station[:, 0], trace.start[:, 0])
+            else:  # a chain's trucks join CBP's line at their primary step (ports/chain.py)
+                k = self.model.flow(name).primary_step
+                out[name] = (trace.arrival if k == 0 else trace.reach[:, k], trace.station[:, k], trace.start[:, k])
         return out
 
     def _each(self, x: np.ndarray, work: Callable[[_Drawn, dict[str, np.ndarray]], Any]) -> list[Any]:
@@ -773,10 +774,9 @@ def plan_staffing(
             plan_class(spec, vehicle, period, target, stat, replications, seed, progress=tick) for spec, vehicle in jobs
         ]
     else:  # classes in processes, the busiest first, each on one thread
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         order = sorted(jobs, key=lambda job: -size[(job[0].crossing, job[1])] * _load(job[0], job[1]))
         found: dict[tuple[str, str], ClassPlan] = {}
-        with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+        with process_pool(n_workers) as pool:
             futures = {
                 pool.submit(plan_class, spec, vehicle, period, target, stat, replications, seed, threads=1): (
                     spec.crossing,

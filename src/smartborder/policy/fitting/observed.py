@@ -21,7 +21,7 @@ from smartborder.observations import Observations
 from smartborder.policy.errors import AnalysisError
 from smartborder.ports.demand import _hourly_weights, day_factors, day_shares, day_type
 from smartborder.ports.spec import DAY_TYPES, PortSpec
-from smartborder.twin import LeanResult, flow_streams, run
+from smartborder.twin import LeanResult, LeanTrace, flow_streams, run
 from smartborder.twin.arrivals import poisson_arrivals
 from smartborder.twin.model import PortModel
 
@@ -230,6 +230,7 @@ def simulate_window(
         )
         assert isinstance(result, LeanResult)  # a primary model has a crossing's shape
         for trace in result.flows.values():
+            assert isinstance(trace, LeanTrace)
             bucket = np.floor((trace.arrival + 30.0) / 60.0).astype(np.int64)
             keep = (bucket < window.hours) & (trace.lane >= 0)  # who left without joining waited nowhere
             key = local[trace.lane[keep]] * window.hours + bucket[keep]

@@ -8,10 +8,9 @@ first so that the workers finish together. ``BorderRun.summary()`` has a row per
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ import pandas as pd
 
 from smartborder import data
 from smartborder.policy.errors import AnalysisError
+from smartborder.pools import process_pool
 
 SUMMARY_COLUMNS = {
     "truck.throughput_per_day": "trucks_per_day",
@@ -111,22 +111,6 @@ class BorderRun:
         return pd.DataFrame.from_dict(rows, orient="index").sort_values("delay_cost_usd", ascending=False)
 
 
-def keep_freed_memory() -> None:
-    """Worker initializer: serve big arrays from the heap and keep freed memory (glibc only).
-
-    A port-year allocates gigabytes that the next port needs again; by default glibc maps and
-    unmaps each big array, so every port pays the page faults anew (~10 % of a border-year).
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-4, 0)  # M_MMAP_MAX = 0
-        libc.mallopt(-1, 2**31 - 1)  # M_TRIM_THRESHOLD: do not give freed memory back
-    except (OSError, AttributeError):  # not glibc: nothing to tune
-        pass
-
-
 def _size(crossing: data.Crossing, year: int) -> float:
     months = data.MonthRange(pd.Period(f"{year}-01", "M"), pd.Period(f"{year}-12", "M"))
     return float(sum(crossing.series(m, months).sum() for m in ("Trucks", "Personal Vehicles", "Pedestrians")))
@@ -163,8 +147,7 @@ def run_border(
             if progress:
                 progress(crossing.name)
     else:
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=keep_freed_memory) as pool:
+        with process_pool(workers) as pool:
             futures = {pool.submit(crossing_year, c.id, year, replications, seed, engine_workers): c for c in crossings}
             for future in as_completed(futures):
                 crossing = futures[future]

@@ -28,6 +28,7 @@ import pandas as pd
 from numba import njit
 
 from smartborder.policy.studies.costs import CostParameters, class_cost
+from smartborder.policy.studies.crossing_time import crossing_kpis
 from smartborder.policy.studies.targeting_twin import FlowOutcome
 from smartborder.ports.spec import PortSpec
 from smartborder.twin import (
@@ -91,25 +92,28 @@ def _next_open(open_by_hour: np.ndarray) -> np.ndarray:
     return np.minimum.accumulate(index[::-1])[::-1].astype(np.int64)
 
 
-def _primary(trace: FlowTrace | LeanTrace) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Arrival, primary station, start and end of every vehicle of a flow."""
+def _primary(trace: FlowTrace | LeanTrace, step: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """When every vehicle of a flow reached CBP's line, and its primary station, start and end
+    (*step*: the route's primary step; after it the arrival at Mexico's customs, where a
+    truck's crossing starts, is not the time it joined CBP's line)."""
     if isinstance(trace, LeanTrace):
         return trace.arrival, trace.lane, trace.begin, trace.finish
-    return trace.arrival, trace.station[:, 0], trace.start[:, 0], trace.end[:, 0]
+    reach = trace.arrival if step == 0 else trace.reach[:, step]
+    return reach, trace.station[:, step], trace.start[:, step], trace.end[:, step]
 
 
-def _second(trace: FlowTrace | LeanTrace, horizon: float) -> tuple[int, float]:
-    """Vehicles of the period sent to the second step, and their minutes waiting there."""
+def _second(trace: FlowTrace | LeanTrace, horizon: float, step: int = 1) -> tuple[int, float]:
+    """Vehicles of the period sent to CBP's secondary (route *step*), and their minutes waiting there."""
     if isinstance(trace, LeanTrace):
         inside = trace.arrival[trace.referred] < horizon
         waits = trace.second_start[inside] - trace.finish[trace.referred][inside]
         return int(inside.sum()), float(waits.sum())
-    if trace.station.shape[1] < 2:
+    if trace.station.shape[1] <= step:
         return 0, 0.0
     stop = int(np.searchsorted(trace.arrival, horizon))
-    column = trace.station[trace.n_initial : stop, 1]
+    column = trace.station[trace.n_initial : stop, step]
     visited = np.flatnonzero(column >= 0) + trace.n_initial
-    waits = trace.start[visited, 1] - trace.reach[visited, 1]
+    waits = trace.start[visited, step] - trace.reach[visited, step]
     return int(visited.size), float(waits.sum())
 
 
@@ -158,6 +162,8 @@ def kpis(
         servers = np.stack([result.servers[name] for name in primaries])
         open_by_hour = servers.sum(axis=0) > 0
         next_open = _next_open(open_by_hour)
+        always_open = np.ones_like(open_by_hour)
+        always_next = _next_open(always_open)
         local = np.full(len(index), -1, dtype=np.int64)
         for k, name in enumerate(primaries):
             local[index[name]] = k
@@ -172,7 +178,11 @@ def kpis(
         split = {"targeted_inspections": 0.0, "targeted_hits": 0.0, "random_inspections": 0.0, "random_hits": 0.0}
         for entitlement in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{entitlement}"]
-            arrival, station, begin, finish = _primary(trace)
+            step = result.model.flow(f"{vehicle}.{entitlement}").primary_step
+            arrival, station, begin, finish = _primary(trace, step)
+            # After a chain's stages in Mexico every truck that reaches CBP's line is served
+            # (ports/chain.py); the pre-opening queue forms at Mexico's customs, not here.
+            flow_open, flow_next = (open_by_hour, next_open) if step == 0 else (always_open, always_next)
             hist = np.zeros((n_lanes, n_bins), dtype=np.int64)
             counts, sums = np.zeros(n_lanes), np.zeros(n_lanes)
             accumulate_waits(
@@ -182,8 +192,8 @@ def kpis(
                 finish,
                 trace.n_initial,
                 result.horizon,
-                open_by_hour,
-                next_open,
+                flow_open,
+                flow_next,
                 result.start_weekday,
                 result.start_hour,
                 HIST_BIN_MIN,
@@ -203,7 +213,7 @@ def kpis(
                 flow_hist = hist.sum(axis=0)
                 out[f"{vehicle}.{entitlement}.wait_mean_min"] = float(sums.sum() / counts.sum())
                 out[f"{vehicle}.{entitlement}.wait_p95_min"] = histogram_quantile(flow_hist, 0.95)
-            sent, minutes = _second(trace, result.horizon)
+            sent, minutes = _second(trace, result.horizon, step + 1)
             referred += sent
             secondary_minutes += minutes
             outcome = outcomes.get(f"{vehicle}.{entitlement}")
@@ -259,6 +269,7 @@ def kpis(
             out[f"{vehicle}.{key}"] = value
         for key, value in class_cost(vehicle, vehicle_hours, person_hours, costs).items():
             out[f"{vehicle}.{key}"] = value
+    out.update(crossing_kpis(spec, result))
     return out
 
 
@@ -292,15 +303,16 @@ def monthly(spec: PortSpec, result: SimulationResult | LeanResult, months: list[
         count, waited, wait_sum, queue = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
         for entitlement in cls.flow_shares():
             trace = result.flows[f"{vehicle}.{entitlement}"]
-            arrival, _, begin, _ = _primary(trace)
-            stop = int(np.searchsorted(arrival, result.horizon))
+            step = result.model.flow(f"{vehicle}.{entitlement}").primary_step
+            arrival, _, begin, _ = _primary(trace, step)
+            stop = int(np.searchsorted(trace.arrival, result.horizon))
             arrival, begin = arrival[trace.n_initial : stop], begin[trace.n_initial : stop]
             joined = ~np.isnan(begin)  # who found the line too long and left is not counted
             arrival, begin = arrival[joined], begin[joined]
             served = np.isfinite(begin)
             month = np.searchsorted(bounds, arrival, side="right") - 1
             hour = np.minimum((arrival // 60.0).astype(np.int64), open_by_hour.size - 1)
-            is_open = open_by_hour[hour] & served
+            is_open = (open_by_hour[hour] | (step > 0)) & served  # chains: see kpis
             wait = np.where(served, begin - arrival, 0.0)
             count += np.bincount(month, minlength=n)[:n]
             waited += np.bincount(month, weights=is_open, minlength=n)[:n]

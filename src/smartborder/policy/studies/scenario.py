@@ -11,6 +11,13 @@ Example (TOML)::
     volume_factor = 1.2               # +20 % trucks
     referral = { standard = 0.08 }    # targeting: referral rate to secondary
 
+    [classes.truck.chain]             # the whole crossing, Mexico to the state's facility
+    add = true                        # (ports/chain.py): the default chain where there is none
+
+    [classes.truck.chain.state]       # the state inspects every truck; also mexico,
+    share = 1.0                       # mexico_exam, scale: share, servers (or extra_servers),
+    extra_servers = 2                 # service; bridge = {...}
+
     [[booths]]                        # two more standard car lanes staffed at night
     class = "pov"
     lane = "standard"
@@ -45,11 +52,39 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import data
 from smartborder.policy.errors import AnalysisError
-from smartborder.ports.spec import DAY_TYPES, BoothChange, DaySchedule, PortSpec, Vehicle, Window
+from smartborder.ports.chain import Stage
+from smartborder.ports.defaults import truck_chain
+from smartborder.ports.spec import DAY_TYPES, BoothChange, ClassSpec, DaySchedule, PortSpec, Vehicle, Window
 from smartborder.ports.staffing import apply_rule
 from smartborder.tomlfiles import describe, read_model
+from smartborder.twin.distributions import ServiceTime
 
 Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class StageChange(BaseModel):
+    """A stage of the truck chain changed: who visits it, its servers, its service time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share: Share | None = None
+    servers: int | None = Field(default=None, ge=0, description="servers while open, in place of the model's")
+    extra_servers: int | None = Field(default=None, description="servers added (negative: removed) while open")
+    service: ServiceTime | None = None
+
+
+class ChainChange(BaseModel):
+    """Changes to a class's chain (``ports/chain.py``), stage by stage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    add: bool = Field(default=False, description="give the class the default chain where it has none")
+    mexico: StageChange | None = None
+    mexico_exam: StageChange | None = None
+    scale: StageChange | None = None
+    state: StageChange | None = None
+    bridge: ServiceTime | None = None
+    out_of_service: Share | None = None
 
 
 class ClassChange(BaseModel):
@@ -59,6 +94,7 @@ class ClassChange(BaseModel):
     pre_inspected_share: Share | None = None
     volume_factor: float | None = Field(default=None, ge=0)
     referral: dict[str, Share] | None = None
+    chain: ChainChange | None = None
 
 
 class BoothLever(BaseModel):
@@ -177,6 +213,13 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             cls.volume_factor = change.volume_factor
         if change.referral is not None:
             cls.secondary.referral.update(change.referral)
+        if change.chain is not None:
+            if change.chain.add and cls.chain is None:
+                if vehicle != "truck":
+                    raise AnalysisError(f"scenario.classes.{vehicle}.chain.add: the crossing chain is the trucks'")
+                busiest = cls.design_volume or 0.0  # the design day: the busiest month where not given
+                cls.chain = truck_chain(cls, busiest, f"classes.{vehicle}", out.provenance)
+            _change_chain(cls, vehicle, change.chain)
     for k, booth in enumerate(scenario.booths):
         lane = _lane(out, booth.vehicle, booth.lane, f"booths[{k}]", skip_missing)
         if lane is not None:
@@ -231,6 +274,32 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
         return PortSpec.model_validate(out.model_dump())
     except ValidationError as exc:
         raise AnalysisError(f"scenario {scenario.name!r} makes an invalid port: {describe(exc)}") from None
+
+
+def _change_chain(cls: ClassSpec, vehicle: str, change: ChainChange) -> None:
+    """Apply *change* to the class's chain, in place."""
+    if cls.chain is None:
+        raise AnalysisError(
+            f"scenario.classes.{vehicle}.chain: the {vehicle} model has no crossing chain "
+            "(Mexico's customs, bridge, state inspection); add = true gives it the default one"
+        )
+    for name in ("mexico", "mexico_exam", "scale", "state"):
+        stage_change: StageChange | None = getattr(change, name)
+        if stage_change is None:
+            continue
+        stage: Stage = getattr(cls.chain, name)
+        if stage_change.share is not None:
+            stage.share = stage_change.share
+        if stage_change.servers is not None:
+            stage.servers = stage_change.servers
+        if stage_change.extra_servers is not None:
+            stage.servers = max(0, stage.servers + stage_change.extra_servers)
+        if stage_change.service is not None:
+            stage.service = stage_change.service
+    if change.bridge is not None:
+        cls.chain.bridge = change.bridge
+    if change.out_of_service is not None:
+        cls.chain.out_of_service = change.out_of_service
 
 
 def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]

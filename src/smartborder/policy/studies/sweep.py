@@ -28,7 +28,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from smartborder import data
 from smartborder.policy.errors import AnalysisError
+from smartborder.pools import process_pool
 from smartborder.tomlfiles import describe, read_model
 
 CHUNK = 8  # cells per task: enough work per task to hide scheduling overhead
@@ -290,10 +291,7 @@ def run_sweep(
             for future in dask_completed(futures):  # type: ignore[no-untyped-call]
                 write(future.result())
     elif (workers or os.cpu_count() or 1) > 1 and len(chunks) > 1:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers or os.cpu_count(), mp_context=context) as pool:
+        with process_pool(workers or os.cpu_count() or 1) as pool:
             for future in as_completed([pool.submit(run_chunk, chunk) for chunk in chunks]):
                 write(future.result())
     else:

@@ -31,7 +31,11 @@ from smartborder.twin.distributions import uniform
 from smartborder.twin.model import PortModel
 
 KIND = {"truck": "shipment", "pov": "traveller", "pedestrian": "traveller", "bus": "traveller"}
-SECONDARY_STEP = 1
+
+
+def secondary_step(model: PortModel, flow: str) -> int:
+    """The step of a flow's route that is CBP's secondary: the one after primary."""
+    return model.flow(flow).primary_step + 1
 
 
 @dataclass
@@ -66,7 +70,9 @@ def budget(spec: PortSpec, model: PortModel, vehicle: str, counts: dict[str, int
     total = sum(counts.values())
     if total == 0:
         return 0.0
-    return sum(n * model.flow(name).route[SECONDARY_STEP].probability for name, n in counts.items()) / total
+    return (
+        sum(n * model.flow(name).route[secondary_step(model, name)].probability for name, n in counts.items()) / total
+    )
 
 
 def select(
@@ -118,7 +124,7 @@ def _select_class(
     outcomes: dict[str, FlowOutcome] = {}
     kind = KIND[vehicle]
     names = [f"{vehicle}.{lane}" for lane in cls.flow_shares() if f"{vehicle}.{lane}" in arrivals]
-    names = [n for n in names if len(model.flow(n).route) > SECONDARY_STEP]
+    names = [n for n in names if len(model.flow(n).route) > secondary_step(model, n)]
     if not names:
         return routing, outcomes
     drawn = {}
@@ -145,7 +151,7 @@ def _select_class(
             decisions = targeting.decide(cells.columns, scored[name], policy, u, index=cell)
             red = decisions.channel == RED
             random = decisions.random
-        routing[name] = {SECONDARY_STEP: red}
+        routing[name] = {secondary_step(model, name): red}
         caught = np.zeros(cell.size, dtype=bool)
         caught[np.flatnonzero(illicit)] = detect
         caught &= red

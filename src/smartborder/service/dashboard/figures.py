@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from smartborder import vocabulary
-from smartborder.report.summary import short_name
 from smartborder.service.dashboard.geo import KINDS
-from smartborder.vocabulary import ALL_LANES, class_title
+from smartborder.vocabulary import ALL_LANES, class_title, short_name
 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12, "color": "#1f2933"}
 #: One colour per lane type, the same on every chart.

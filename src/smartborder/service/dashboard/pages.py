@@ -35,6 +35,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from smartborder import __version__, data
+from smartborder.numbers import compact
 from smartborder.policy.studies.scenario import Scenario
 from smartborder.service import custody_operations, permits_operations, targeting_operations
 from smartborder.service.app import ReadSession, require
@@ -101,13 +102,7 @@ VIEWS = {
 
 def short(value: Any, digits: int = 1) -> str:
     """1234567 → 1.2M (as the CLI's tables print), None → –."""
-    number = views.finite(value)
-    if number is None:
-        return "–"
-    for threshold, size, suffix in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
-        if abs(number) >= threshold:
-            return f"{number / size:,.1f}{suffix}"
-    return f"{number:,.{digits}f}"
+    return compact(views.finite(value), digits)
 
 
 def number(value: Any, digits: int = 0) -> str:
@@ -337,7 +332,7 @@ def port_page(
                     ),
                 )
             )
-        from smartborder.report.summary import short_name
+        from smartborder.vocabulary import short_name
 
         if part is not None:
             place = short_name(part["name"])

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from smartborder.atomic import write_atomic
 from smartborder.service.dashboard.jobs import clean
 
 
@@ -148,10 +149,7 @@ def main() -> int:
         "result": clean(result),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(stored, file, ensure_ascii=False)
-    os.replace(temporary, out)
+    write_atomic(out, json.dumps(stored, ensure_ascii=False))
     return 0
 
 

@@ -1,0 +1,100 @@
+"""A truck's two clocks: CBP's wait and the whole crossing, Mexico to the state's facility.
+
+For classes with a chain (``ports/chain.py``) every truck of the period is cut into the
+``SEGMENTS`` it spent its minutes in, from joining the end of the line at Mexico's export customs
+to leaving the state's facility: each route step it visited adds the time from reaching that
+step's queue to the end of its service there to the step's segment. Steps follow one another
+with no gap (a truck reaches a step when it leaves the one before), so the segments add up to
+the total, exactly; a stage a truck skips adds zero. CBP's published wait (end of its line to
+its primary booth) is reported beside them: it is part of ``cbp_primary``.
+
+Keys (``{v}`` a class with a chain, ``{e}`` an entitlement group, ``{s}`` in ``REPORTED``):
+
+- ``{v}.crossing.{s}.mean_min``, ``{v}.crossing.{s}.p95_min``: every truck of the class;
+- ``{v}.{e}.crossing.{s}.mean_min``, ``{v}.{e}.crossing.{s}.p95_min``: its holders of *e*;
+- ``{v}.crossing.trucks``: trucks of the period that crossed (those that turned away did not);
+- ``{v}.crossing.mexico_exams``, ``{v}.crossing.state_inspections``: trucks sent to each;
+- ``{v}.crossing.out_of_service``: the state's inspections times its out-of-service share
+  (expected, not drawn: an out-of-service truck's repair is outside the crossing).
+
+Percentiles come from one-minute histograms up to ``MAX_MIN`` (longer times fall in the last bin).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from smartborder.ports.chain import REPORTED, SEGMENT_OF, SEGMENTS
+from smartborder.ports.spec import PortSpec
+from smartborder.twin import FlowTrace, LeanResult, SimulationResult, histogram_quantile
+
+BIN_MIN = 1.0
+MAX_MIN = 7 * 1440.0  # a week
+
+
+def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str, np.ndarray]:
+    """Minutes per segment (and ``cbp_wait``, ``total``) of the flow's trucks of the period that
+    crossed, in arrival order."""
+    route = result.model.flow(flow)
+    trace = result.flows[flow]
+    if not isinstance(trace, FlowTrace):
+        raise TypeError(f"flow {flow!r} has no chain: its trace has no steps before CBP primary")
+    stop = int(np.searchsorted(trace.arrival, result.horizon))
+    rows = slice(trace.n_initial, stop)
+    primary = route.primary_step
+    crossed = trace.station[rows, primary] >= 0  # who turned away at the end of the line did not
+    times = {segment: np.zeros(int(crossed.sum())) for segment in SEGMENTS}
+    stage = {s.name: s.stage for s in result.model.stations}
+    for k, step in enumerate(route.route):
+        visited = trace.station[rows, k][crossed] >= 0
+        spent = trace.end[rows, k][crossed] - trace.reach[rows, k][crossed]
+        times[SEGMENT_OF[stage[step.stations[0]]]] += np.where(visited, spent, 0.0)
+    times["cbp_wait"] = (trace.start[rows, primary] - trace.reach[rows, primary])[crossed]
+    times["total"] = sum((times[s] for s in SEGMENTS), np.zeros(int(crossed.sum())))
+    return times
+
+
+def _histogram(values: np.ndarray) -> np.ndarray:
+    bins = np.minimum((np.maximum(values, 0.0) / BIN_MIN).astype(np.int64), int(MAX_MIN / BIN_MIN))
+    return np.bincount(bins, minlength=int(MAX_MIN / BIN_MIN) + 1)
+
+
+def crossing_kpis(spec: PortSpec, result: SimulationResult | LeanResult) -> dict[str, float]:
+    """The crossing-time figures of one replication (keys in the module docstring)."""
+    out: dict[str, float] = {}
+    for vehicle, cls in spec.classes.items():
+        if cls.chain is None:
+            continue
+        sums = dict.fromkeys(REPORTED, 0.0)
+        hists = {segment: np.zeros(int(MAX_MIN / BIN_MIN) + 1, dtype=np.int64) for segment in REPORTED}
+        trucks, exams, inspections = 0, 0, 0
+        for entitlement in cls.flow_shares():
+            name = f"{vehicle}.{entitlement}"
+            times = segment_times(result, name)
+            n = times["total"].size
+            trucks += n
+            trace = result.flows[name]
+            stop = int(np.searchsorted(trace.arrival, result.horizon))
+            for k, step in enumerate(result.model.flow(name).route):
+                visits = int((trace.station[trace.n_initial : stop, k] >= 0).sum())
+                if step.stations[0].endswith(".mexico.exam"):
+                    exams += visits
+                elif step.stations[0].endswith(".state.inspection"):
+                    inspections += visits
+            for segment in REPORTED:
+                values = times[segment]
+                hist = _histogram(values)
+                hists[segment] += hist
+                sums[segment] += float(values.sum())
+                if n:
+                    out[f"{name}.crossing.{segment}.mean_min"] = float(values.mean())
+                    out[f"{name}.crossing.{segment}.p95_min"] = histogram_quantile(hist, 0.95, BIN_MIN)
+        out[f"{vehicle}.crossing.trucks"] = float(trucks)
+        out[f"{vehicle}.crossing.mexico_exams"] = float(exams)
+        out[f"{vehicle}.crossing.state_inspections"] = float(inspections)
+        out[f"{vehicle}.crossing.out_of_service"] = inspections * cls.chain.out_of_service
+        if trucks:
+            for segment in REPORTED:
+                out[f"{vehicle}.crossing.{segment}.mean_min"] = sums[segment] / trucks
+                out[f"{vehicle}.crossing.{segment}.p95_min"] = histogram_quantile(hists[segment], 0.95, BIN_MIN)
+    return out

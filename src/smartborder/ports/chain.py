@@ -1,0 +1,141 @@
+"""The whole truck crossing, both countries: the stages a northbound truck passes besides CBP's.
+
+CBP publishes a truck's *wait*: from the end of the line to its primary booth. Carriers and
+planners quote the *crossing time* that TTI's RFID readers measure, from the end of the queue in
+Mexico to the exit of the state's truck-safety inspection (FHWA-HOP-12-049). Between the two lie
+the stages of ``TruckChain``, each a station the twin runs like any other (servers by hour, a
+service time, the share of trucks that visit it):
+
+* ``mexico``: Mexico's export customs (Aduanas) — the booth that reads the export declaration and
+  draws the *semáforo* (the automated selection's green or red light);
+* ``mexico_exam``: red → a customs examination, on its own bays;
+* ``bridge``: the drive across, a road with no queue of its own;
+* CBP primary and secondary: the class's lanes and bays, as without the chain;
+* ``scale`` and ``state``: the state's truck-safety facility (Texas DPS Border Safety Inspection
+  Facility, California Highway Patrol's commercial vehicle enforcement facility): every truck
+  crosses its scale, a share is inspected, and some of those are put out of service.
+
+A truck's crossing time is cut into ``SEGMENTS`` by the stages it spent its minutes in — queue
+and service, a skipped stage adding zero — so they add up to its total; ``cbp_wait`` (CBP's
+published wait) is reported beside them and overlaps ``cbp_primary``. Every value is a parameter
+with its source (``[truck.chain]`` in ``assumptions.toml``; ``docs/evidence.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from smartborder.twin.distributions import ServiceTime
+from smartborder.twin.model import Staffing, Station, Step
+
+Hour = Annotated[int, Field(ge=0, le=24)]
+
+#: The parts of a truck's crossing time; they add up to ``total``.
+SEGMENTS = ("mexico", "bridge", "cbp_primary", "secondary", "state")
+#: What is reported per truck: the segments, CBP's published wait beside them, and the total.
+REPORTED = ("mexico", "bridge", "cbp_wait", "cbp_primary", "secondary", "state", "total")
+#: Which segment a station's ``stage`` belongs to.
+SEGMENT_OF = {
+    "mexico_export": "mexico",
+    "mexico_exam": "mexico",
+    "bridge": "bridge",
+    "primary": "cbp_primary",
+    "secondary": "secondary",
+    "state": "state",
+}
+#: Servers of the bridge: a road, on which no truck waits for another (only the travel time).
+ROAD = 10_000
+
+
+class Stage(BaseModel):
+    """One stage of the chain: the share of trucks that visit it, its servers (booths, bays,
+    inspection lanes) while it is open, and how long a truck takes there."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share: float = Field(default=1.0, ge=0, le=1, description="share of trucks that visit the stage")
+    servers: int = Field(ge=0, description="booths or bays open while the stage is open (0: closed)")
+    open: tuple[Hour, Hour] | None = Field(
+        default=None, description="hours [open, close) every day; none: the hours of CBP's truck lanes"
+    )
+    service: ServiceTime
+
+    @field_validator("open")
+    @classmethod
+    def _ordered(cls, window: tuple[int, int] | None) -> tuple[int, int] | None:
+        if window is not None and window[0] > window[1]:
+            raise ValueError(f"hours must be [open, close] with open <= close, got {list(window)}")
+        return window
+
+    def staffing(self, class_open: dict[str, list[bool]]) -> Staffing:
+        """Servers by hour: the stage's own hours, or those of the class's primary lanes."""
+        days = {}
+        for day, hours in class_open.items():
+            if self.open is not None:
+                hours = [self.open[0] <= h < self.open[1] for h in range(24)]
+            days[day] = [self.servers if is_open else 0 for is_open in hours]
+        return Staffing(**days)
+
+
+class TruckChain(BaseModel):
+    """The stages of a northbound truck's crossing besides CBP's primary and secondary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mexico: Stage = Field(description="Mexico's export customs: declaration and semáforo")
+    mexico_exam: Stage = Field(description="red light: Mexico's customs examination (share = the red-light rate)")
+    bridge: ServiceTime = Field(description="minutes to drive across, from Mexico's customs to CBP's line")
+    scale: Stage = Field(description="the state facility's scale and screening, which every truck passes")
+    state: Stage = Field(description="the state's truck-safety inspection (share = trucks inspected)")
+    out_of_service: float = Field(
+        default=0.0, ge=0, le=1, description="share of inspected trucks the state puts out of service"
+    )
+
+    def stations(self, vehicle: str, class_open: dict[str, list[bool]]) -> tuple[list[Station], list[Station]]:
+        """The chain's stations before CBP primary (Mexico, bridge) and after CBP secondary (state)."""
+        before = [
+            Station(
+                name=f"{vehicle}.mexico.export",
+                stage="mexico_export",
+                staffing=self.mexico.staffing(class_open),
+                after_close="finish_queue",
+            ),
+            Station(
+                name=f"{vehicle}.mexico.exam",
+                stage="mexico_exam",
+                staffing=self.mexico_exam.staffing(class_open),
+                after_close="finish_queue",
+            ),
+            Station(
+                name=f"{vehicle}.bridge", stage="bridge", staffing=Staffing.constant(ROAD), after_close="serve_all"
+            ),
+        ]
+        after = [
+            Station(
+                name=f"{vehicle}.state.{part}",
+                stage="state",
+                staffing=stage.staffing(class_open),
+                after_close="serve_all",
+            )
+            for part, stage in (("scale", self.scale), ("inspection", self.state))
+        ]
+        return before, after
+
+    def steps(self, vehicle: str) -> tuple[list[Step], list[Step]]:
+        """A truck's steps before CBP primary and after CBP secondary."""
+        before = [
+            Step(stations=[f"{vehicle}.mexico.export"], service=self.mexico.service, probability=self.mexico.share),
+            Step(
+                stations=[f"{vehicle}.mexico.exam"],
+                service=self.mexico_exam.service,
+                probability=self.mexico_exam.share,
+            ),
+            Step(stations=[f"{vehicle}.bridge"], service=self.bridge),
+        ]
+        after = [
+            Step(stations=[f"{vehicle}.state.{part}"], service=stage.service, probability=stage.share)
+            for part, stage in (("scale", self.scale), ("inspection", self.state))
+        ]
+        return before, after
