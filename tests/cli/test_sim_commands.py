@@ -316,3 +316,20 @@ def test_simulate_reports_a_trucks_whole_crossing(tmp_path: Path, capsys: pytest
     assert code == 0 and "crossing time" in stdout and "Mexico's customs" in stdout
     code, stdout, _ = run([*args, "--json"], capsys)
     assert code == 0 and "crossing_time" not in json.loads(stdout)
+
+
+def test_compare_the_whole_crossing(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--whole-crossing`` gives baseline and scenarios the chain: crossing time, time in
+    Mexico, the whole crossing's delay, its cost and CO2 are compared with CIs; a port without
+    trucks is refused."""
+    args = ["compare", "otay mesa", "examples/joint_inspection.toml", "origin-preinspection", "--month", "2024-06"]
+    code, stdout, _ = run([*args, "-r", "2", "--class", "truck", "--whole-crossing", "--json"], capsys)
+    assert code == 0
+    payload = json.loads(stdout)
+    text = json.dumps(payload)
+    for key in ("truck.crossing.total.mean_min", "truck.crossing.total_cost_usd", "truck.crossing.co2_tonnes"):
+        assert key in text
+    code, stdout, _ = run([*args, "-r", "2", "--class", "truck", "--whole-crossing"], capsys)
+    assert code == 0 and "crossing time, Mexico to the state's exit" in stdout and "CO2 idling" in stdout
+    code, _, err = run(["simulate", "cross border xpress", "--month", "2024-06", "--whole-crossing"], capsys)
+    assert code == 2 and "whole-crossing" in err

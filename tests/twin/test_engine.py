@@ -219,3 +219,33 @@ def test_visit_table_has_one_row_per_station_visit(port: PortModel) -> None:
     assert len(visits) == expected
     assert (visits["wait"] >= 0).all() and (visits["service"] >= 0).all()
     assert set(visits["station"]) == {"fast", "standard", "secondary"}
+
+
+def test_a_road_delays_every_vehicle_by_its_own_travel_time() -> None:
+    """An unlimited station (M/G/infinity): nobody waits for anybody; order is not kept."""
+    model = PortModel(
+        name="road",
+        stations=[
+            Station(name="booth", stage="primary", staffing=Staffing.constant(1)),
+            Station(name="road", stage="bridge", staffing=Staffing.constant(1), unlimited=True),
+        ],
+        flows=[
+            Flow(
+                name="car",
+                vehicle="pov",
+                lane="standard",
+                route=[
+                    Step(stations=["booth"], service=ServiceTime(kind="exponential", mean=1.0)),
+                    Step(stations=["road"], service=ServiceTime(kind="lognormal", mean=5.0, cv=0.8)),
+                ],
+            )
+        ],
+    )
+    rng = np.random.default_rng(4)
+    arrivals = np.sort(rng.uniform(0, 600, 500))
+    result = simulate(model, {"car": arrivals}, rng=np.random.default_rng(5))
+    trace = result.flows["car"]
+    np.testing.assert_array_equal(trace.start[:, 1], trace.reach[:, 1])
+    assert (np.diff(trace.end[:, 1]) < 0).any()  # later vehicles overtake: the road keeps no order
+    travel = trace.end[:, 1] - trace.start[:, 1]
+    assert abs(travel.mean() - 5.0) < 4 * 5.0 * 0.8 / np.sqrt(travel.size)

@@ -16,7 +16,7 @@ from smartborder import data
 from smartborder.cli import options
 from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
-from smartborder.numbers import compact
+from smartborder.numbers import compact, money
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key, short_name
 
 YearOpt = Annotated[
@@ -67,6 +67,14 @@ ExtraBoothsOpt = Annotated[
     typer.Option(
         "--allow-extra-booths",
         help="With --staffing: lanes beyond the installed booths are booths being built (refused otherwise).",
+    ),
+]
+WholeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--whole-crossing",
+        help="Trucks cross the whole way: Mexico's customs and exam, the bridge, CBP, the state's scale and "
+        "inspection (crossing time by segment beside CBP's wait; assumptions.toml [truck.chain]).",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
@@ -229,6 +237,7 @@ def simulate(
     model: ModelOpt = None,
     staffing: StaffingOpt = None,
     allow_extra_booths: ExtraBoothsOpt = False,
+    whole_crossing: WholeOpt = False,
     replications: BorderRepsOpt = None,
     seed: SeedOpt = 0,
     out: OutOpt = None,
@@ -263,6 +272,8 @@ def simulate(
     city = options.city_choice(city_choice, city_share)
     if city is not None and (border is not None or port is None):
         raise UsageError("city-choice: give one place of several crossings (e.g. brownsville), not the border")
+    if whole_crossing and (border is not None or port is None):
+        raise UsageError("whole-crossing: give a port or crossing; the border run reports CBP's waits")
     if border is not None or port is None:
         _simulate_border(border, port, year, month, scenario, model, replications or 1, seed, workers, out, as_json)
         return
@@ -286,6 +297,7 @@ def simulate(
             shares=shares,
             city=city,
             allow_extra_booths=allow_extra_booths,
+            whole_crossing=whole_crossing,
             announce=_warn,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
@@ -306,6 +318,17 @@ def simulate(
     crossing = _crossing_table(study, run)
     if crossing is not None:
         console.print(crossing)
+        for spec in study.specs:
+            table = run.runs[spec.crossing].table()
+            if "truck.crossing.vehicle_hours_delay" not in table.index:
+                continue
+            mean = table["mean"]
+            console.print(
+                f"[dim]{short_name(spec.name)}: trucks waited {compact(mean['truck.crossing.vehicle_hours_delay'], 0)} "
+                f"h in lines from Mexico to the state's facility ({compact(mean['truck.vehicle_hours_delay'], 0)} h "
+                f"at CBP), {money(mean['truck.crossing.total_cost_usd'])} of delay cost, "
+                f"{compact(mean['truck.crossing.co2_tonnes'], 0)} t CO2 idling, in the period.[/dim]"
+            )
     months = _month_table(study, run)
     if months is not None:
         console.print(months)
@@ -345,6 +368,7 @@ def compare(
     model: ModelOpt = None,
     staffing: StaffingOpt = None,
     allow_extra_booths: ExtraBoothsOpt = False,
+    whole_crossing: WholeOpt = False,
     replications: RepsOpt = 5,
     seed: SeedOpt = 0,
     out: OutOpt = None,
@@ -367,6 +391,7 @@ def compare(
             seed=seed,
             announce=_warn,
             allow_extra_booths=allow_extra_booths,
+            whole_crossing=whole_crossing,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     # The presentation's modules after the run: bad input is refused before any of them loads.
@@ -409,7 +434,7 @@ def compare(
                 lane = row["lane"] != ALL_LANES
                 label = (
                     (f"  {row['lane']}: {row['figure']}" if lane else f"{vehicle} {row['figure']}")
-                    + (f", {row['unit']}" if row["unit"] in ("min", "US$") or row["unit"].endswith("-h") else "")
+                    + (f", {row['unit']}" if row["unit"] in ("min", "US$", "t") or row["unit"].endswith("-h") else "")
                     + (per if row["period_total"] else "")
                 )
                 table.add_row(

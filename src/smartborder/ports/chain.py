@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from smartborder.twin.distributions import ServiceTime
 from smartborder.twin.model import Staffing, Station, Step
@@ -45,8 +45,6 @@ SEGMENT_OF = {
     "secondary": "secondary",
     "state": "state",
 }
-#: Servers of the bridge: a road, on which no truck waits for another (only the travel time).
-ROAD = 10_000
 
 
 class Stage(BaseModel):
@@ -79,6 +77,19 @@ class Stage(BaseModel):
         return Staffing(**days)
 
 
+class JointInspection(BaseModel):
+    """Unified Cargo Processing (seeds 002 and 003: co-management): for the trucks of the
+    ``lanes`` entitlement groups (C-TPAT/FAST carriers, as in the Nogales pilot of 2016), Mexico's
+    customs examines them together with CBP, in CBP's secondary, in one exam: the trucks either
+    agency selects (Mexico's red light at its rate, CBP's risk targeting) have that one exam,
+    and none has Mexico's own exam before the bridge."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lanes: list[str] = Field(default_factory=lambda: ["FAST"], min_length=1)
+    service: ServiceTime = Field(description="one joint exam, in CBP's secondary bays")
+
+
 class TruckChain(BaseModel):
     """The stages of a northbound truck's crossing besides CBP's primary and secondary."""
 
@@ -92,6 +103,25 @@ class TruckChain(BaseModel):
     out_of_service: float = Field(
         default=0.0, ge=0, le=1, description="share of inspected trucks the state puts out of service"
     )
+    joint: JointInspection | None = Field(default=None, description="joint inspection (none: each country its own)")
+
+    @model_validator(mode="after")
+    def _stages_serve(self) -> TruckChain:
+        """A stage trucks visit needs a server and an hour open, or its trucks would never leave."""
+        for name in ("mexico", "mexico_exam", "scale", "state"):
+            stage: Stage = getattr(self, name)
+            window = stage.open
+            if stage.share > 0 and (stage.servers < 1 or (window is not None and window[0] >= window[1])):
+                hours = list(window) if window else "those of CBP's lanes"
+                raise ValueError(
+                    f"{name}: a stage {stage.share:.0%} of trucks visit needs at least one server and one "
+                    f"open hour (got {stage.servers} servers, hours {hours})"
+                )
+        return self
+
+    def joins(self, entitlement: str) -> bool:
+        """Whether the trucks of *entitlement* are inspected jointly."""
+        return self.joint is not None and entitlement in self.joint.lanes
 
     def stations(self, vehicle: str, class_open: dict[str, list[bool]]) -> tuple[list[Station], list[Station]]:
         """The chain's stations before CBP primary (Mexico, bridge) and after CBP secondary (state)."""
@@ -108,9 +138,7 @@ class TruckChain(BaseModel):
                 staffing=self.mexico_exam.staffing(class_open),
                 after_close="finish_queue",
             ),
-            Station(
-                name=f"{vehicle}.bridge", stage="bridge", staffing=Staffing.constant(ROAD), after_close="serve_all"
-            ),
+            Station(name=f"{vehicle}.bridge", stage="bridge", staffing=Staffing.constant(1), unlimited=True),
         ]
         after = [
             Station(
@@ -123,14 +151,17 @@ class TruckChain(BaseModel):
         ]
         return before, after
 
-    def steps(self, vehicle: str) -> tuple[list[Step], list[Step]]:
-        """A truck's steps before CBP primary and after CBP secondary."""
+    def steps(self, vehicle: str, exam_factor: float = 1.0, joint: bool = False) -> tuple[list[Step], list[Step]]:
+        """A truck's steps before CBP primary and after CBP secondary; *exam_factor* scales the
+        red-light rate (origin pre-inspection: a load sealed at an audited plant is examined less,
+        ``PreInspectionSpec.referral_factor``, on both sides of the line); *joint*: the trucks are
+        inspected jointly, in CBP's secondary, never in Mexico's exam."""
         before = [
             Step(stations=[f"{vehicle}.mexico.export"], service=self.mexico.service, probability=self.mexico.share),
             Step(
                 stations=[f"{vehicle}.mexico.exam"],
                 service=self.mexico_exam.service,
-                probability=self.mexico_exam.share,
+                probability=0.0 if joint else min(1.0, self.mexico_exam.share * exam_factor),
             ),
             Step(stations=[f"{vehicle}.bridge"], service=self.bridge),
         ]

@@ -480,7 +480,12 @@ class PortSpec(BaseModel):
         else:
             referral = spec.secondary.referral[entitlement]
         lanes = eligible_lanes(entitlement, spec.lanes)
-        before, after = spec.chain.steps(vehicle) if spec.chain is not None else ([], [])
+        exam_factor = self.pre_inspection.referral_factor if pre else 1.0
+        joint = spec.chain is not None and spec.chain.joins(entitlement)
+        before, after = spec.chain.steps(vehicle, exam_factor, joint) if spec.chain is not None else ([], [])
+        secondary = spec.secondary.service
+        if joint and spec.chain is not None and spec.chain.joint is not None:
+            secondary = spec.chain.joint.service  # Mexico's selections join CBP's there (targeting_twin)
         if before:  # drivers who find the line too long turn away at its end, in Mexico
             before[0] = before[0].model_copy(update={"patience": spec.patience})
         return Flow(
@@ -497,7 +502,7 @@ class PortSpec(BaseModel):
                     loyal=spec.loyal_share,
                     patience=None if before else spec.patience,
                 ),
-                Step(stations=[f"{vehicle}.secondary"], probability=referral, service=spec.secondary.service),
+                Step(stations=[f"{vehicle}.secondary"], probability=referral, service=secondary),
                 *after,
             ],
             primary_step=len(before),

@@ -67,7 +67,8 @@ def plot_hourly_waits(result: SimulationResult, path: Path) -> Path:
         inside = trace.arrival < result.horizon
         if inside.sum() < 24:
             continue
-        wait = trace.start[inside, flow.primary_step] - trace.arrival[inside]
+        k = flow.primary_step  # a chain's trucks join CBP's line after Mexico and the bridge
+        wait = trace.start[inside, k] - (trace.reach[inside, k] if k else trace.arrival[inside])
         ax.plot(
             range(24),
             _by_hour_of_day(wait, trace.arrival[inside], result.start_hour),

@@ -89,10 +89,15 @@ def _explain_crossing(key: str) -> tuple[str, str] | None:
     who = scope(f"{head}.x")
     if rest in CROSSING_COUNTS:
         return f"{who}: {CROSSING_COUNTS[rest]}", "trucks"
+    if rest in FIGURES:  # delay, its cost and emissions over the whole crossing
+        label, unit = FIGURES[rest]
+        return f"{who}, Mexico to the state's facility: {label}", unit
     segment, _, stat = rest.partition(".")
     name = SEGMENT_NAMES.get(segment)
-    if name is None or stat not in ("mean_min", "p95_min"):
+    if name is None or stat not in ("mean_min", "p95_min", "queue_hours"):
         return None
+    if stat == "queue_hours":
+        return f"{who}: hours waiting in line, {name}", "vehicle-hours"
     return f"{who}: {name}, {'mean' if stat == 'mean_min' else '95th percentile'}", "min"
 
 
@@ -198,7 +203,14 @@ def run_summary(study: Study, run: PlaceRun) -> pd.DataFrame:
 #: Units that count people, not vehicles, for a class whose units are people (pedestrians).
 PERSON_WORDS = {"vehicles a day": "pedestrians a day", "vehicle-h": "person-h", "vehicles": "pedestrians"}
 #: Figures summed over the simulated period (the others are means or per day).
-PERIOD_TOTALS = ("booth_hours", "vehicle_hours_delay", "total_cost_usd", "secondary_inspections", "illicit_caught")
+PERIOD_TOTALS = (
+    "booth_hours",
+    "vehicle_hours_delay",
+    "total_cost_usd",
+    "secondary_inspections",
+    "illicit_caught",
+    "co2_tonnes",
+)
 
 #: What a comparison leads with, per class (then the mean wait of every lane type).
 COMPARE_FIGURES = [
@@ -210,6 +222,13 @@ COMPARE_FIGURES = [
     ("total_cost_usd", "delay cost", "US$"),
     ("secondary_inspections", "secondaries", "vehicles"),
     ("illicit_caught", "illicit caught", "loads"),
+    # With a chain (ports/chain.py, --whole-crossing): the trucks' whole crossing.
+    ("crossing.total.mean_min", "crossing time, Mexico to the state's exit", "min"),
+    ("crossing.mexico.mean_min", "time in Mexico's customs", "min"),
+    ("crossing.state.mean_min", "time at the state's facility", "min"),
+    ("crossing.vehicle_hours_delay", "delay, whole crossing", "vehicle-h"),
+    ("crossing.total_cost_usd", "delay cost, whole crossing", "US$"),
+    ("crossing.co2_tonnes", "CO2 idling, whole crossing", "t"),
 ]
 
 

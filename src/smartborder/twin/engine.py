@@ -485,7 +485,9 @@ def simulate(
         if reach.size == 0:
             return
         overtime = model.station(name).overtime
-        if reach.size < 2 or (reach[1:] >= reach[:-1]).all():
+        if model.station(name).unlimited:  # a road: everyone starts on arrival, in any order
+            starts = reach.copy()
+        elif reach.size < 2 or (reach[1:] >= reach[:-1]).all():
             starts = fcfs_starts(reach, service, servers[name], 60.0, overtime)
         else:
             # Timsort: the parts are sorted runs already, so this merge is close to linear.

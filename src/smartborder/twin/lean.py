@@ -109,6 +109,9 @@ class LeanResult:
 
 def supports(model: PortModel) -> bool:
     """Whether *model* has the crossing shape the lean engine runs."""
+    used = {name for flow in model.flows for step in flow.route for name in step.stations}
+    if any(station.unlimited for station in model.stations if station.name in used):
+        return False  # roads are the general engine's
     for flow in model.flows:
         if not 1 <= len(flow.route) <= 2 or flow.route[0].probability < 1.0 or flow.primary_step != 0:
             return False

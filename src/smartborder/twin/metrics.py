@@ -38,7 +38,7 @@ def vehicle_table(result: SimulationResult) -> pd.DataFrame:
                     "lane": flow.lane,
                     "initial": np.arange(trace.size) < trace.n_initial,
                     "arrival": trace.arrival,
-                    "wait": trace.start[:, k] - trace.arrival,
+                    "wait": trace.start[:, k] - (trace.reach[:, k] if k else trace.arrival),  # from its line
                     "primary_station": trace.station[:, k],
                     "time_in_port": trace.exit - trace.arrival,
                 }

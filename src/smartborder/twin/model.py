@@ -84,6 +84,12 @@ class Station(BaseModel):
         "queue before it closed (by the last open hour's servers); or everyone who reaches it",
     )
 
+    unlimited: bool = Field(
+        default=False,
+        description="a road, not a queue: every vehicle starts on arrival and takes its service "
+        "time (the travel time) whatever the others do (M/G/infinity); staffing is then ignored",
+    )
+
     @property
     def overtime(self) -> int:
         """The kernel's code for ``after_close``."""

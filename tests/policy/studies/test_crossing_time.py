@@ -231,3 +231,105 @@ def test_every_crossing_figure_is_explained(pharr: PortSpec) -> None:
     keys = [k for k in runs.columns if ".crossing." in k]
     assert len(keys) > 30
     assert not [k for k in keys if explain(k)[0] == k]
+
+
+def test_the_whole_crossings_delay_counts_every_line_and_costs_it(pharr: PortSpec) -> None:
+    """Hours waiting in lines, by segment, add up to the crossing's delay; CBP's part is what the
+    run reports for CBP alone (its primary and secondary lines); the cost is class_cost's."""
+    from smartborder.policy.studies.costs import CostParameters, class_cost
+
+    runs = run_port(pharr.model_copy(update={"classes": {"truck": pharr.classes["truck"]}}), MONTH, 1, seed=4).runs
+    row = runs.iloc[0]
+    parts = [row[f"truck.crossing.{s}.queue_hours"] for s in SEGMENTS]
+    assert sum(parts) == pytest.approx(row["truck.crossing.vehicle_hours_delay"], rel=1e-12)
+    assert row["truck.crossing.bridge.queue_hours"] == 0.0  # a road: nobody waits on it
+    cbp = row["truck.crossing.cbp_primary.queue_hours"] + row["truck.crossing.secondary.queue_hours"]
+    assert cbp == pytest.approx(row["truck.vehicle_hours_delay"], rel=0.01)  # CBP's side, as before
+    assert row["truck.crossing.mexico.queue_hours"] > 0
+    cost = class_cost("truck", row["truck.crossing.vehicle_hours_delay"], 0.0, CostParameters())
+    assert row["truck.crossing.total_cost_usd"] == pytest.approx(cost["total_cost_usd"], rel=1e-9)
+    assert row["truck.crossing.total_cost_usd"] > row["truck.total_cost_usd"]  # Mexico's side counts too
+
+
+def test_origin_preinspection_reaches_mexicos_exam_too(pharr: PortSpec) -> None:
+    """Seed 004's sealed loads from audited plants: Mexico's red light falls by the referral
+    factor, as CBP's referrals do, so their crossing is shorter on both sides of the line."""
+    spec = apply(pharr, Scenario.load("origin-preinspection"))
+    model = spec.to_model()
+    factor = spec.pre_inspection.referral_factor
+    chain = spec.classes["truck"].chain
+    assert chain is not None
+    assert model.flow("truck.pre_inspected").route[1].probability == pytest.approx(chain.mexico_exam.share * factor)
+    assert model.flow("truck.standard").route[1].probability == chain.mexico_exam.share
+    runs = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH, 1, seed=6).runs
+    row = runs.iloc[0]
+    assert row["truck.pre_inspected.crossing.mexico.mean_min"] < row["truck.standard.crossing.mexico.mean_min"] - 5
+    assert row["truck.pre_inspected.crossing.total.mean_min"] < row["truck.standard.crossing.total.mean_min"]
+
+
+def test_a_stage_left_without_servers_is_refused(pharr: PortSpec) -> None:
+    """A stage trucks visit with no server would hold them for ever: the lever is refused, naming it."""
+    for change in ({"state": {"extra_servers": -100}}, {"mexico": {"servers": 0}}):
+        lever = Scenario.model_validate({"name": "x", "classes": {"truck": {"chain": change}}})
+        with pytest.raises(AnalysisError, match=r"scenario\.classes\.truck\.chain: (state|mexico): a stage"):
+            apply(pharr, lever)
+    closed = Scenario.model_validate({"name": "x", "classes": {"truck": {"chain": {"state": {"share": 0.0}}}}})
+    assert apply(pharr, closed).classes["truck"].chain.state.share == 0.0  # type: ignore[union-attr]
+    no_design = default_spec("pharr", 2024)
+    no_design.classes["truck"].design_volume = None
+    with pytest.raises(AnalysisError, match="design_volume"):
+        apply(no_design, WHOLE)
+
+
+def test_trucks_that_turn_away_in_mexico_are_counted(pharr: PortSpec) -> None:
+    """With a patience, trucks that find Mexico's line too long leave there: ``truck.balked``."""
+    from smartborder.twin.distributions import ServiceTime
+
+    spec = pharr.model_copy(deep=True)
+    spec.classes["truck"].patience = ServiceTime(kind="deterministic", mean=5.0)
+    spec.classes["truck"].chain.mexico.servers = 2  # type: ignore[union-attr]
+    run = run_port(spec.model_copy(update={"classes": {"truck": spec.classes["truck"]}}), MONTH, 1, seed=7)
+    row = run.runs.iloc[0]
+    assert row["truck.balked"] > 100
+    assert run.last is not None
+    arrived = sum(int((t.arrival < run.last.horizon).sum()) for t in run.last.flows.values())
+    assert row["truck.balked"] + row["truck.crossing.trucks"] == arrived  # every truck: crossed or turned away
+
+
+def test_the_calibration_model_of_a_chain_starts_at_cbps_line(pharr: PortSpec) -> None:
+    from smartborder.policy.fitting.observed import primary_model
+
+    model = primary_model(pharr, "truck")
+    assert all(len(f.route) == 1 and f.primary_step == 0 for f in model.flows)
+    assert {s.stage for s in model.stations} == {"primary"}
+
+
+def test_joint_inspection_spares_participants_mexicos_exam(pharr: PortSpec) -> None:
+    """Unified Cargo Processing for FAST carriers (Nogales, 2016: about a quarter of trucks, waits
+    'from three to four hours to just 25 minutes', CBP and SAT via AP; 85 % less). Held to the
+    direction for participants: their crossing time falls (measured 37.4 → 28.3 min, -24 %, held
+    at -15 % or more), the others' barely moves, and the trucks Mexico selects are examined once,
+    in CBP's secondary. Not the magnitude: the model's Mexican side has no hours-long lines for
+    the joint exam to remove (its exam is 110 min for one truck in ten)."""
+    joint = Scenario.model_validate({"name": "joint", "classes": {"truck": {"chain": {"joint": {"lanes": ["FAST"]}}}}})
+    spec = apply(pharr, joint)
+    model = spec.to_model()
+    assert model.flow("truck.FAST").route[1].probability == 0.0  # no exam of Mexico's own
+    assert model.flow("truck.standard").route[1].probability > 0
+    trucks = {"truck": spec.classes["truck"]}
+    after = run_port(spec.model_copy(update={"classes": trucks}), MONTH, 1, seed=8).runs.iloc[0]
+    before = run_port(
+        pharr.model_copy(update={"classes": {"truck": pharr.classes["truck"]}}), MONTH, 1, seed=8
+    ).runs.iloc[0]
+    fast_before, fast_after = before["truck.FAST.crossing.total.mean_min"], after["truck.FAST.crossing.total.mean_min"]
+    assert fast_after < 0.85 * fast_before
+    assert after["truck.FAST.crossing.mexico.mean_min"] < 5  # the booth and its line only
+    assert after["truck.standard.crossing.total.mean_min"] == pytest.approx(
+        before["truck.standard.crossing.total.mean_min"], rel=0.15
+    )
+    assert after["truck.secondary_inspections"] > before["truck.secondary_inspections"]  # Mexico's picks join CBP's
+    with pytest.raises(AnalysisError, match=r"chain\.joint\.lanes"):
+        apply(
+            pharr,
+            Scenario.model_validate({"name": "x", "classes": {"truck": {"chain": {"joint": {"lanes": ["SENTRI"]}}}}}),
+        )

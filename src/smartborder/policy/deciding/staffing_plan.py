@@ -183,7 +183,11 @@ class ClassEvaluator:
     ) -> None:
         if stat not in STATISTICS:
             raise AnalysisError(f"stat: must be one of {', '.join(STATISTICS)}, got {stat!r}")
-        cls = spec.classes[vehicle]  # type: ignore[index]
+        # CBP's lanes are staffed for the trucks that reach CBP's line: the stages of a chain
+        # (ports/chain.py) before and after it change when they come, not what the lanes must
+        # clear, so the plan is made on the class without them (its hours then count as they
+        # are measured, from joining CBP's line).
+        cls = spec.classes[vehicle].model_copy(update={"chain": None})  # type: ignore[index]
         self.spec = spec.model_copy(update={"classes": {vehicle: cls}})
         self.vehicle, self.stat = vehicle, stat
         self.lanes = list(cls.lanes)

@@ -25,14 +25,13 @@ from smartborder import data
 from smartborder.policy.errors import AnalysisError
 from smartborder.policy.studies.analysis import run_port
 from smartborder.policy.studies.crossing_time import segment_times
-from smartborder.policy.studies.scenario import Scenario, apply
+from smartborder.policy.studies.scenario import WHOLE_CROSSING, apply
 from smartborder.ports import default_spec
 
 #: The RFID system's matching buffer (minutes): FHWA-HOP-12-049, chapter 7.
 BUFFER_MIN = 120.0
 #: How close the issue asks the modelled mean to be: within a quarter of the measured one.
 TOLERANCE = 0.25
-WHOLE_CROSSING = Scenario.model_validate({"name": "whole crossing", "classes": {"truck": {"chain": {"add": True}}}})
 
 
 @dataclass

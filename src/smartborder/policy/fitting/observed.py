@@ -193,7 +193,15 @@ def primary_model(spec: PortSpec, vehicle: str) -> PortModel:
     """The class's lanes alone: what happens after primary does not change the wait to it."""
     only = spec.model_copy(update={"classes": {vehicle: spec.classes[vehicle]}})  # type: ignore[index]
     full = only.to_model()
-    flows = [f.model_copy(update={"route": f.route[:1]}) for f in full.flows]
+    flows = [  # a chain's stages before CBP (ports/chain.py) dropped: the line starts at CBP
+        f.model_copy(
+            update={
+                "route": [f.route[f.primary_step].model_copy(update={"patience": f.patience})],
+                "primary_step": 0,
+            }
+        )
+        for f in full.flows
+    ]
     stations = [s for s in full.stations if s.stage == "primary"]
     return PortModel(name=full.name, stations=stations, flows=flows)
 

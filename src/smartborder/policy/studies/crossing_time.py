@@ -15,7 +15,12 @@ Keys (``{v}`` a class with a chain, ``{e}`` an entitlement group, ``{s}`` in ``R
 - ``{v}.crossing.trucks``: trucks of the period that crossed (those that turned away did not);
 - ``{v}.crossing.mexico_exams``, ``{v}.crossing.state_inspections``: trucks sent to each;
 - ``{v}.crossing.out_of_service``: the state's inspections times its out-of-service share
-  (expected, not drawn: an out-of-service truck's repair is outside the crossing).
+  (expected, not drawn: an out-of-service truck's repair is outside the crossing);
+- ``{v}.crossing.{s}.queue_hours`` (``{s}`` in ``SEGMENTS``) and ``{v}.crossing.vehicle_hours_delay``:
+  hours trucks spent waiting in lines, by segment and in all, the whole crossing's delay (CBP's
+  side alone is ``{v}.vehicle_hours_delay``); ``{v}.crossing.value_of_time_usd``,
+  ``fuel_gallons``, ``fuel_cost_usd``, ``co2_tonnes``, ``total_cost_usd``: its cost and idling
+  emissions (``costs.class_cost``), so a lever's value counts Mexico's side too.
 
 Percentiles come from one-minute histograms up to ``MAX_MIN`` (longer times fall in the last bin).
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from smartborder.policy.studies.costs import CostParameters, class_cost
 from smartborder.ports.chain import REPORTED, SEGMENT_OF, SEGMENTS
 from smartborder.ports.spec import PortSpec
 from smartborder.twin import FlowTrace, LeanResult, SimulationResult, histogram_quantile
@@ -32,9 +38,10 @@ BIN_MIN = 1.0
 MAX_MIN = 7 * 1440.0  # a week
 
 
-def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str, np.ndarray]:
+def segment_times(result: SimulationResult | LeanResult, flow: str, waiting: bool = False) -> dict[str, np.ndarray]:
     """Minutes per segment (and ``cbp_wait``, ``total``) of the flow's trucks of the period that
-    crossed, in arrival order."""
+    crossed, in arrival order; with *waiting*, only the minutes spent in lines (what a truck
+    idles: the delay its cost counts), not those being served or driving."""
     route = result.model.flow(flow)
     trace = result.flows[flow]
     if not isinstance(trace, FlowTrace):
@@ -47,7 +54,7 @@ def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str,
     stage = {s.name: s.stage for s in result.model.stations}
     for k, step in enumerate(route.route):
         visited = trace.station[rows, k][crossed] >= 0
-        spent = trace.end[rows, k][crossed] - trace.reach[rows, k][crossed]
+        spent = (trace.start if waiting else trace.end)[rows, k][crossed] - trace.reach[rows, k][crossed]
         times[SEGMENT_OF[stage[step.stations[0]]]] += np.where(visited, spent, 0.0)
     times["cbp_wait"] = (trace.start[rows, primary] - trace.reach[rows, primary])[crossed]
     times["total"] = sum((times[s] for s in SEGMENTS), np.zeros(int(crossed.sum())))
@@ -55,22 +62,46 @@ def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str,
 
 
 def _histogram(values: np.ndarray) -> np.ndarray:
-    bins = np.minimum((np.maximum(values, 0.0) / BIN_MIN).astype(np.int64), int(MAX_MIN / BIN_MIN))
-    return np.bincount(bins, minlength=int(MAX_MIN / BIN_MIN) + 1)
+    """Counts by minute; bin 0 holds the exact zeros alone (a stage most trucks skip has a p95 of
+    0, not a minute's interpolation), non-finite times the last bin."""
+    last = int(MAX_MIN / BIN_MIN) + 1
+    finite = np.where(np.isfinite(values), values, MAX_MIN)
+    bins = np.where(finite > 0, np.minimum(np.ceil(finite / BIN_MIN).astype(np.int64), last), 0)
+    return np.bincount(bins, minlength=last + 1)
 
 
-def crossing_kpis(spec: PortSpec, result: SimulationResult | LeanResult) -> dict[str, float]:
+def _quantile(hist: np.ndarray, q: float) -> float:
+    """The *q* quantile of a ``_histogram`` (0 when the zeros reach it; else linear in its minute)."""
+    total = float(hist.sum())
+    if total <= 0:
+        return float("nan")
+    if hist[0] >= q * total:
+        return 0.0
+    return histogram_quantile(hist[1:], (q * total - hist[0]) / (total - hist[0]), BIN_MIN)
+
+
+def crossing_kpis(
+    spec: PortSpec,
+    result: SimulationResult | LeanResult,
+    persons: dict[str, float] | None = None,
+    costs: CostParameters | None = None,
+) -> dict[str, float]:
     """The crossing-time figures of one replication (keys in the module docstring)."""
     out: dict[str, float] = {}
+    persons = persons or {}
     for vehicle, cls in spec.classes.items():
         if cls.chain is None:
             continue
         sums = dict.fromkeys(REPORTED, 0.0)
-        hists = {segment: np.zeros(int(MAX_MIN / BIN_MIN) + 1, dtype=np.int64) for segment in REPORTED}
+        hists = {segment: np.zeros(int(MAX_MIN / BIN_MIN) + 2, dtype=np.int64) for segment in REPORTED}
         trucks, exams, inspections = 0, 0, 0
+        queued = dict.fromkeys(SEGMENTS, 0.0)
         for entitlement in cls.flow_shares():
             name = f"{vehicle}.{entitlement}"
             times = segment_times(result, name)
+            for segment, lines in segment_times(result, name, waiting=True).items():
+                if segment in queued:
+                    queued[segment] += float(lines.sum())
             n = times["total"].size
             trucks += n
             trace = result.flows[name]
@@ -88,13 +119,19 @@ def crossing_kpis(spec: PortSpec, result: SimulationResult | LeanResult) -> dict
                 sums[segment] += float(values.sum())
                 if n:
                     out[f"{name}.crossing.{segment}.mean_min"] = float(values.mean())
-                    out[f"{name}.crossing.{segment}.p95_min"] = histogram_quantile(hist, 0.95, BIN_MIN)
+                    out[f"{name}.crossing.{segment}.p95_min"] = _quantile(hist, 0.95)
         out[f"{vehicle}.crossing.trucks"] = float(trucks)
         out[f"{vehicle}.crossing.mexico_exams"] = float(exams)
         out[f"{vehicle}.crossing.state_inspections"] = float(inspections)
         out[f"{vehicle}.crossing.out_of_service"] = inspections * cls.chain.out_of_service
+        for segment, waited in queued.items():
+            out[f"{vehicle}.crossing.{segment}.queue_hours"] = waited / 60.0
+        hours = sum(queued.values()) / 60.0
+        out[f"{vehicle}.crossing.vehicle_hours_delay"] = hours
+        for key, value in class_cost(vehicle, hours, hours * persons.get(vehicle, 1.0), costs).items():
+            out[f"{vehicle}.crossing.{key}"] = value
         if trucks:
             for segment in REPORTED:
                 out[f"{vehicle}.crossing.{segment}.mean_min"] = sums[segment] / trucks
-                out[f"{vehicle}.crossing.{segment}.p95_min"] = histogram_quantile(hists[segment], 0.95, BIN_MIN)
+                out[f"{vehicle}.crossing.{segment}.p95_min"] = _quantile(hists[segment], 0.95)
     return out

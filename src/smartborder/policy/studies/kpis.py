@@ -14,7 +14,8 @@ Keys (``{v}`` a class, ``{lane}`` a physical lane type, ``{e}`` an entitlement g
 - ``{v}.{e}.wait_mean_min|wait_p95_min``: per entitlement (who holds what card);
 - ``{v}.preopening_vehicles``, ``{v}.opening_wait_mean_min``: the pre-opening queue;
 - ``{v}.balked`` (classes with ``patience``): drivers who found the line longer than they would
-  wait and did not join it (not in ``{v}.vehicles``);
+  wait and did not join it (not in ``{v}.vehicles``); with a chain (``ports/chain.py``), at the
+  end of the line in Mexico;
 - ``{v}.booth_hours``: staffed primary lane-hours in the period;
 - ``{v}.vehicle_hours_delay`` (all waiting: to primary, for opening, at secondary), costs.
 """
@@ -206,6 +207,9 @@ def kpis(
                 totals,
                 lane_of=local,
             )
+            if step > 0 and isinstance(trace, FlowTrace):  # who turned away at the end of the line in Mexico
+                stop = int(np.searchsorted(trace.arrival, result.horizon))
+                totals[4] += float((trace.station[trace.n_initial : stop] < 0).all(axis=1).sum())
             class_hist += hist
             class_counts += counts
             class_sums += sums
@@ -269,7 +273,7 @@ def kpis(
             out[f"{vehicle}.{key}"] = value
         for key, value in class_cost(vehicle, vehicle_hours, person_hours, costs).items():
             out[f"{vehicle}.{key}"] = value
-    out.update(crossing_kpis(spec, result))
+    out.update(crossing_kpis(spec, result, persons, costs))
     return out
 
 

@@ -52,8 +52,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from smartborder import data
 from smartborder.policy.errors import AnalysisError
-from smartborder.ports.chain import Stage
-from smartborder.ports.defaults import truck_chain
+from smartborder.ports.chain import JointInspection, Stage, TruckChain
+from smartborder.ports.defaults import assumptions, truck_chain
 from smartborder.ports.spec import DAY_TYPES, BoothChange, ClassSpec, DaySchedule, PortSpec, Vehicle, Window
 from smartborder.ports.staffing import apply_rule
 from smartborder.tomlfiles import describe, read_model
@@ -73,6 +73,16 @@ class StageChange(BaseModel):
     service: ServiceTime | None = None
 
 
+class JointChange(BaseModel):
+    """Joint inspection (``ports/chain.JointInspection``) for the trucks of ``lanes``; the exam's
+    time defaults to ``[truck.chain] joint_exam``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lanes: list[str] = Field(default_factory=lambda: ["FAST"], min_length=1)
+    service: ServiceTime | None = None
+
+
 class ChainChange(BaseModel):
     """Changes to a class's chain (``ports/chain.py``), stage by stage."""
 
@@ -85,6 +95,7 @@ class ChainChange(BaseModel):
     state: StageChange | None = None
     bridge: ServiceTime | None = None
     out_of_service: Share | None = None
+    joint: JointChange | None = None
 
 
 class ClassChange(BaseModel):
@@ -185,6 +196,10 @@ def shipped_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.toml"))}
 
 
+#: What ``--whole-crossing`` applies first: every truck class given the default chain.
+WHOLE_CROSSING = Scenario.model_validate({"name": "whole crossing", "classes": {"truck": {"chain": {"add": True}}}})
+
+
 def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> PortSpec:
     """A new spec with the scenario's changes; *spec* is left untouched. With *skip_missing*,
     levers on a class or lane the crossing lacks are skipped (``apply_all`` checks that each
@@ -217,8 +232,12 @@ def apply(spec: PortSpec, scenario: Scenario, skip_missing: bool = False) -> Por
             if change.chain.add and cls.chain is None:
                 if vehicle != "truck":
                     raise AnalysisError(f"scenario.classes.{vehicle}.chain.add: the crossing chain is the trucks'")
-                busiest = cls.design_volume or 0.0  # the design day: the busiest month where not given
-                cls.chain = truck_chain(cls, busiest, f"classes.{vehicle}", out.provenance)
+                if not cls.design_volume:
+                    raise AnalysisError(
+                        f"scenario.classes.{vehicle}.chain.add: the model has no design_volume to size the "
+                        "chain's stages from; give one, or the chain itself"
+                    )
+                cls.chain = truck_chain(cls, cls.design_volume, f"classes.{vehicle}", out.provenance)
             _change_chain(cls, vehicle, change.chain)
     for k, booth in enumerate(scenario.booths):
         lane = _lane(out, booth.vehicle, booth.lane, f"booths[{k}]", skip_missing)
@@ -300,6 +319,23 @@ def _change_chain(cls: ClassSpec, vehicle: str, change: ChainChange) -> None:
         cls.chain.bridge = change.bridge
     if change.out_of_service is not None:
         cls.chain.out_of_service = change.out_of_service
+    try:  # the stages changed in place: check the chain as a whole again
+        cls.chain = TruckChain.model_validate(cls.chain.model_dump())
+    except ValidationError as error:
+        detail = error.errors()[0]
+        raise AnalysisError(
+            f"scenario.classes.{vehicle}.chain: {detail['msg'].removeprefix('Value error, ')}"
+        ) from None
+    if change.joint is not None:
+        groups = list(cls.flow_shares())
+        unknown = [lane for lane in change.joint.lanes if lane not in groups]
+        if unknown:
+            raise AnalysisError(
+                f"scenario.classes.{vehicle}.chain.joint.lanes: no {vehicle} traffic holds {unknown}; "
+                f"its groups: {groups}"
+            )
+        service = change.joint.service or ServiceTime(**assumptions()["truck"]["chain"]["joint_exam"])
+        cls.chain.joint = JointInspection(lanes=change.joint.lanes, service=service)
 
 
 def _class(spec: PortSpec, vehicle: str, where: str, skip_missing: bool = False):  # type: ignore[no-untyped-def]

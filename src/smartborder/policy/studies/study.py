@@ -97,9 +97,11 @@ def prepare(
     scenario: str | None = None,
     staffing: Path | None = None,
     allow_extra_booths: bool = False,
+    whole_crossing: bool = False,
 ) -> Study:
     """Resolve *place*, build its crossing models and months; scenario and staffing applied (a
-    staffing file beyond the installed booths only with *allow_extra_booths*)."""
+    staffing file beyond the installed booths only with *allow_extra_booths*); with
+    *whole_crossing*, trucks get the default chain (``ports/chain.py``) before the scenario."""
     resolved = None if place.strip().lower() == "new" else data.resolve_place(place)
     from smartborder.policy.studies.scenario import Scenario, apply_all
     from smartborder.ports import PortSpec, default_spec
@@ -156,6 +158,16 @@ def prepare(
                 f"that {label} does not have ({', '.join(s.crossing for s in specs)})"
             )
         specs = [with_schedule(s, schedule, staffing.name, allow_extra_booths) for s in specs]
+    if whole_crossing:
+        from smartborder.policy.studies.scenario import WHOLE_CROSSING, apply
+
+        if not any("truck" in spec.classes for spec in specs):
+            raise AnalysisError(f"whole-crossing: {label} has no truck traffic to follow from Mexico")
+        specs = [apply(spec, WHOLE_CROSSING) if "truck" in spec.classes else spec for spec in specs]
+        notes.append(
+            "trucks: the whole crossing, from the end of the line in Mexico to the exit of the state's "
+            "facility (Mexico's customs and exam, bridge, CBP, state scale and inspection; ports/chain.py)"
+        )
     if chosen is not None:
         specs = apply_all(specs, chosen)
     partial: list[str] = []  # a year the data cover only in part is a warning, in every title too
@@ -216,13 +228,14 @@ def simulate_study(
     progress: Progress | None = None,
     city: DriverChoice | None = None,
     allow_extra_booths: bool = False,
+    whole_crossing: bool = False,
 ) -> Simulated:
     """Prepare *place* and run it: every crossing over the period, with month-by-month figures
     when the period has several months. *shares* replaces the trusted-lane shares (today's
     enrolment as the baseline); *city* shares the drivers across the place's crossings
     (``policy/studies/city.py``) before the run; *announce* sees the study (notes, warnings) before it
     runs."""
-    study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths)
+    study = prepare(place, year, month, model, classes, scenario, staffing, allow_extra_booths, whole_crossing)
     from smartborder.policy.studies.city import describe, share_drivers
     from smartborder.policy.studies.city import to_json as city_json
     from smartborder.policy.studies.place import run_place
@@ -279,13 +292,14 @@ def compare_study(
     announce: Callable[[Study], None] | None = None,
     progress: Progress | None = None,
     allow_extra_booths: bool = False,
+    whole_crossing: bool = False,
 ) -> Compared:
     """The baseline of *place* and each scenario, with common random numbers.
 
     A scenario that opens a new crossing is compared as a network: the crossings it takes
     traffic from join the study (so the baseline has them), the scenario run adds the new
     crossing, and the total compares the network before and after."""
-    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths)
+    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths, whole_crossing)
     from smartborder.policy.studies.scenario import Scenario, apply_all
     from smartborder.ports import default_spec
     from smartborder.ports.newport import new_port_spec

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from smartborder import targeting
-from smartborder.ports.spec import ClassSpec, PortSpec
+from smartborder.ports.spec import PRE_INSPECTED, ClassSpec, PortSpec
 from smartborder.targeting.channel import ChannelPolicy
 from smartborder.targeting.population import GROUPS
 from smartborder.targeting.score import RED, Scores
@@ -151,6 +151,14 @@ def _select_class(
             decisions = targeting.decide(cells.columns, scored[name], policy, u, index=cell)
             red = decisions.channel == RED
             random = decisions.random
+        lane = model.flow(name).lane
+        if cls.chain is not None and cls.chain.joins(lane):
+            # Joint inspection (ports/chain.py): Mexico's red light, drawn at its rate from a
+            # stream of the flow's own, sends trucks to the one joint exam as CBP's red does.
+            rate = cls.chain.mexico_exam.share * (spec.pre_inspection.referral_factor if lane == PRE_INSPECTED else 1.0)
+            mexico = uniform(targeting_stream(seed, replication, f"{name}.joint"), red.size) < rate
+            random = random | (mexico & ~red)
+            red = red | mexico
         routing[name] = {secondary_step(model, name): red}
         caught = np.zeros(cell.size, dtype=bool)
         caught[np.flatnonzero(illicit)] = detect
