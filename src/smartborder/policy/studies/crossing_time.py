@@ -28,6 +28,7 @@ Percentiles come from one-minute histograms up to ``MAX_MIN`` (longer times fall
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from smartborder.policy.studies.costs import CostParameters, class_cost
 from smartborder.ports.chain import REPORTED, SEGMENT_OF, SEGMENTS
@@ -38,36 +39,66 @@ BIN_MIN = 1.0
 MAX_MIN = 7 * 1440.0  # a week
 
 
-def segment_times(result: SimulationResult | LeanResult, flow: str, waiting: bool = False) -> dict[str, np.ndarray]:
-    """Minutes per segment (and ``cbp_wait``, ``total``) of the flow's trucks of the period that
-    crossed, in arrival order; with *waiting*, only the minutes spent in lines (what a truck
-    idles: the delay its cost counts), not those being served or driving."""
-    route = result.model.flow(flow)
+def _flow_rows(result: SimulationResult | LeanResult, flow: str) -> tuple[FlowTrace, slice, np.ndarray | slice]:
+    """The flow's trace, its rows of the period, and which of them crossed (a slice if all)."""
     trace = result.flows[flow]
     if not isinstance(trace, FlowTrace):
         raise TypeError(f"flow {flow!r} has no chain: its trace has no steps before CBP primary")
-    stop = int(np.searchsorted(trace.arrival, result.horizon))
-    rows = slice(trace.n_initial, stop)
-    primary = route.primary_step
-    crossed = trace.station[rows, primary] >= 0  # who turned away at the end of the line did not
-    times = {segment: np.zeros(int(crossed.sum())) for segment in SEGMENTS}
+    rows = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
+    crossed = trace.station[rows, result.model.flow(flow).primary_step] >= 0  # who turned away did not
+    return trace, rows, (slice(None) if crossed.all() else crossed)
+
+
+def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str, np.ndarray]:
+    """Minutes per segment (and ``cbp_wait``, ``total``) of the flow's trucks of the period that
+    crossed, in arrival order."""
+    route = result.model.flow(flow)
+    trace, rows, crossed = _flow_rows(result, flow)
+    n = int(np.ones(rows.stop - rows.start, dtype=bool)[crossed].sum())
+    times = {segment: np.zeros(n) for segment in SEGMENTS}
     stage = {s.name: s.stage for s in result.model.stations}
     for k, step in enumerate(route.route):
-        visited = trace.station[rows, k][crossed] >= 0
-        spent = (trace.start if waiting else trace.end)[rows, k][crossed] - trace.reach[rows, k][crossed]
-        times[SEGMENT_OF[stage[step.stations[0]]]] += np.where(visited, spent, 0.0)
+        spent = (trace.end[rows, k] - trace.reach[rows, k])[crossed]
+        target = times[SEGMENT_OF[stage[step.stations[0]]]]
+        np.add(target, spent, out=target, where=~np.isnan(spent))  # a skipped step adds nothing
+    primary = route.primary_step
     times["cbp_wait"] = (trace.start[rows, primary] - trace.reach[rows, primary])[crossed]
-    times["total"] = sum((times[s] for s in SEGMENTS), np.zeros(int(crossed.sum())))
+    times["total"] = sum((times[s] for s in SEGMENTS), np.zeros(n))
     return times
+
+
+def queue_minutes(result: SimulationResult | LeanResult, flow: str) -> dict[str, float]:
+    """Minutes the flow's trucks of the period spent waiting in lines, by segment (what a truck
+    idles: the delay its cost counts), not those being served or driving."""
+    route = result.model.flow(flow)
+    trace, rows, crossed = _flow_rows(result, flow)
+    out = dict.fromkeys(SEGMENTS, 0.0)
+    stage = {s.name: s.stage for s in result.model.stations}
+    for k, step in enumerate(route.route):
+        out[SEGMENT_OF[stage[step.stations[0]]]] += float(
+            np.nansum((trace.start[rows, k] - trace.reach[rows, k])[crossed])
+        )
+    return out
 
 
 def _histogram(values: np.ndarray) -> np.ndarray:
     """Counts by minute; bin 0 holds the exact zeros alone (a stage most trucks skip has a p95 of
     0, not a minute's interpolation), non-finite times the last bin."""
     last = int(MAX_MIN / BIN_MIN) + 1
-    finite = np.where(np.isfinite(values), values, MAX_MIN)
-    bins = np.where(finite > 0, np.minimum(np.ceil(finite / BIN_MIN).astype(np.int64), last), 0)
-    return np.bincount(bins, minlength=last + 1)
+    out = np.zeros(last + 1, dtype=np.int64)
+    _count(np.ascontiguousarray(values, dtype=np.float64), 1.0 / BIN_MIN, last, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _count(values: np.ndarray, per_bin: float, last: int, out: np.ndarray) -> None:
+    for x in values:
+        if not np.isfinite(x):
+            out[last] += 1
+        elif x > 0:
+            out[min(int(np.ceil(x * per_bin)), last)] += 1
+        else:
+            out[0] += 1
 
 
 def _quantile(hist: np.ndarray, q: float) -> float:
@@ -99,9 +130,8 @@ def crossing_kpis(
         for entitlement in cls.flow_shares():
             name = f"{vehicle}.{entitlement}"
             times = segment_times(result, name)
-            for segment, lines in segment_times(result, name, waiting=True).items():
-                if segment in queued:
-                    queued[segment] += float(lines.sum())
+            for segment, minutes in queue_minutes(result, name).items():
+                queued[segment] += minutes
             n = times["total"].size
             trucks += n
             trace = result.flows[name]
