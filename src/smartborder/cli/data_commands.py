@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.table import Table
 
 from smartborder import data
 from smartborder.cli.output import console, note, print_json
-from smartborder.data.ports import STATE_CODES
+
+if TYPE_CHECKING:  # pandas and the data load when a command reads data, not for --help
+    import pandas as pd
 
 _TABLE_MEASURES = ["Trucks", "Personal Vehicles", "Pedestrians"]
 
@@ -29,6 +30,10 @@ def ports(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """US–Mexico ports with their latest 12-month trucks, cars and pedestrians (--crossings: each crossing)."""
+    import pandas as pd
+
+    from smartborder.data.ports import STATE_CODES
+
     if crossings:
         _crossings(as_json)
         return
@@ -191,6 +196,8 @@ def volumes(
     by_bridge: Annotated[bool, typer.Option("--by-bridge", help="Texas ports: split by bridge (CBP counts).")] = False,
 ) -> None:
     """Monthly series of one measure at one port or crossing, with total, mean, extremes and YoY."""
+    import pandas as pd
+
     try:
         place = data.resolve_place(port)
     except data.UnknownPortError:

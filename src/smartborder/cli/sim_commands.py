@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
-import pandas as pd
 import typer
 from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +17,15 @@ from smartborder.cli.errors import UsageError
 from smartborder.cli.output import console, err_console, note, print_json
 from smartborder.numbers import compact, money
 from smartborder.vocabulary import ALL_CROSSINGS, ALL_LANES, class_key, short_name
+
+if TYPE_CHECKING:  # pandas loads with the results, not for --help or a refused input
+    import pandas as pd
+
+
+def _isna(value: Any) -> bool:
+    """A missing cell (None or NaN), as ``pandas.isna`` says of one value."""
+    return value is None or value != value
+
 
 YearOpt = Annotated[
     int | None, typer.Option("--year", help="Calendar year to simulate (default: the last full year of data).")
@@ -137,7 +145,7 @@ def _summary_table(study, run) -> Table:  # type: ignore[no-untyped-def]
         for _, row in block.iterrows():
             lane = row["lane"] != ALL_LANES
             label = ("    " if lane else "  " if several else "") + (str(row["lane"]) if lane else str(row["class"]))
-            busy = "" if pd.isna(row["utilisation"]) else f"{row['utilisation']:.0f}%"
+            busy = "" if _isna(row["utilisation"]) else f"{row['utilisation']:.0f}%"
             out.add_row(
                 label,
                 compact(row["per_day"], 0),
@@ -488,7 +496,7 @@ def _crossings_table(name: str, summary: pd.DataFrame, names: dict[str, str], ke
                 cells.append("")
                 continue
             r = row.iloc[0]
-            base = "new" if pd.isna(r["baseline"]) else f"{r['baseline']:.1f}"
+            base = "new" if _isna(r["baseline"]) else f"{r['baseline']:.1f}"
             cells.append(f"{base} → {r['scenario']:.1f}")
         table.add_row(place, *cells, style="bold" if place == names[key] else None)
     return table
@@ -661,7 +669,7 @@ def _sweep_table(summary: pd.DataFrame) -> Table:
 
     def wait(row: pd.Series, vehicle: str) -> str:
         mean, half = row[f"{vehicle}.wait_mean_min"], row[f"{vehicle}.wait_mean_min.ci95"]
-        return "–" if pd.isna(mean) else f"{mean:.1f}±{half:.1f}"
+        return "–" if _isna(mean) else f"{mean:.1f}±{half:.1f}"
 
     for _, row in summary.iterrows():
         table.add_row(

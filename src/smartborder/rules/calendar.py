@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from smartborder.rules.history import Spell
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -96,4 +98,6 @@ def months_between(first: dt.date, last: dt.date) -> list[pd.Period]:
     """Calendar months from the month of *first* to the month of *last*, inclusive."""
     if last < first:
         return []
+    import pandas as pd  # here: the rules answer without it (and --help starts without it)
+
     return list(pd.period_range(pd.Period(first, "M"), pd.Period(last, "M"), freq="M"))

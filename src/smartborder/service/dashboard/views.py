@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from smartborder import data
+from smartborder.data.ports import STATE_CODES
 from smartborder.policy.errors import REFUSALS
 
 #: BTS measures the overview and port pages show, with their short names.
@@ -142,7 +143,7 @@ def overview_rows(year: int, level: str, simulated: dict[str, Any] | None) -> li
                     "code": code,
                     "name": port.name,
                     "label": port.label,
-                    "state": data.ports.STATE_CODES.get(port.state, port.state),
+                    "state": STATE_CODES.get(port.state, port.state),
                     "lon": port.lon,
                     "lat": port.lat,
                     "crossings": len(data.crossings_of(code)),
@@ -160,7 +161,7 @@ def overview_rows(year: int, level: str, simulated: dict[str, Any] | None) -> li
                     "code": crossing.port_code,
                     "name": crossing.name,
                     "label": crossing.label,
-                    "state": data.ports.STATE_CODES.get(port.state, port.state),
+                    "state": STATE_CODES.get(port.state, port.state),
                     "lon": crossing.lon,
                     "lat": crossing.lat,
                     "crossings": 1,
