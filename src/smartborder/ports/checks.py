@@ -22,11 +22,19 @@ BACKLOG_DAYS = 0.25
 #: warn instead when the work that would like to cross exceeds the staffed time by this factor
 #: (a third of the drivers or more would find the line too long and leave).
 TURNED_AWAY_LOAD = 1.5
+#: The stages of a truck chain (ports/chain.py) that have servers, as warnings name them.
+CHAIN_STAGES = {
+    "mexico": "Mexico's export customs",
+    "mexico_exam": "Mexico's exam",
+    "scale": "the state's scale",
+    "state": "the state's inspection",
+}
 
 
 def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
     """Plain-language warnings for *spec* over *months* (empty when all is well).
 
+    - a stage of a truck chain (``ports/chain.py``) whose work carries from day to day;
     - demand arriving in hours when no lane of its class is open (beyond the documented
       pre-opening queue);
     - a class, or the standard lanes on their own (standard-only vehicles may use no other),
@@ -61,6 +69,21 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
             for name, lane in cls.lanes.items()
         }
         days = hours // 24
+        if cls.chain is not None:  # the whole crossing's stages (ports/chain.py) must keep up too
+            class_open = {day: cls.is_open(day) for day in DAY_TYPES}
+            for name, label in CHAIN_STAGES.items():
+                stage = getattr(cls.chain, name)
+                staffing = stage.staffing(class_open)
+                servers = np.array([staffing.weekday, staffing.saturday, staffing.sunday])[kind, hour]
+                worst, mean_capacity, load = _backlog(
+                    total * stage.share * stage.service.expected, servers * 60.0, days
+                )
+                if worst > BACKLOG_DAYS * mean_capacity:
+                    warnings.append(
+                        f"{vehicle}: {label} cannot keep up: {load:.0%} of its capacity is asked of it and "
+                        f"the work left over carries from day to day (up to {worst / max(mean_capacity, 1e-9):.1f} "
+                        "days of its time); its line grows through the run, so crossing times there are not steady"
+                    )
         for label, minutes, capacity in (
             ("its lanes", sum(work.values()), sum(lanes.values()) * 60.0),
             (
@@ -69,15 +92,7 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
                 lanes["standard"] * 60.0,
             ),
         ):
-            daily_work = np.asarray(minutes).reshape(days, 24).sum(axis=1)
-            daily_capacity = np.asarray(capacity).reshape(days, 24).sum(axis=1)
-            # Work left over at the end of each day (a fluid bound: the queue cannot be shorter).
-            backlog, worst = 0.0, 0.0
-            for work_today, capacity_today in zip(daily_work, daily_capacity, strict=True):
-                backlog = max(0.0, backlog + work_today - capacity_today)
-                worst = max(worst, backlog)
-            mean_capacity = float(daily_capacity.mean())
-            load = float(daily_work.sum() / max(daily_capacity.sum(), 1e-9))
+            worst, mean_capacity, load = _backlog(minutes, capacity, days)
             if cls.patience is not None:
                 if load > TURNED_AWAY_LOAD:
                     warnings.append(
@@ -95,3 +110,15 @@ def capacity_warnings(spec: PortSpec, months: Sequence[pd.Period]) -> list[str]:
                 )
                 break
     return warnings
+
+
+def _backlog(minutes: np.ndarray | float, capacity: np.ndarray | float, days: int) -> tuple[float, float, float]:
+    """Work left over at the end of the worst day (a fluid bound: the queue cannot be shorter),
+    a day's mean capacity and the period's load, from work and capacity minutes by run hour."""
+    daily_work = np.asarray(minutes).reshape(days, 24).sum(axis=1)
+    daily_capacity = np.asarray(capacity).reshape(days, 24).sum(axis=1)
+    backlog, worst = 0.0, 0.0
+    for work_today, capacity_today in zip(daily_work, daily_capacity, strict=True):
+        backlog = max(0.0, backlog + work_today - capacity_today)
+        worst = max(worst, backlog)
+    return worst, float(daily_capacity.mean()), float(daily_work.sum() / max(daily_capacity.sum(), 1e-9))

@@ -68,7 +68,7 @@ def run(
     Other arguments as ``engine.simulate``."""
     queued = tuple(initial)
     if engine == "auto" and not queued:
-        lean, general = _lean_parts(model)
+        lean, general = (model.flows, []) if supports(model) else _lean_parts(model)
         if lean and general and horizon is None:  # both parts run over the same period
             horizon = max((float(a[-1]) for a in arrivals.values() if len(a)), default=0.0)
         if lean:

@@ -333,3 +333,13 @@ def test_joint_inspection_spares_participants_mexicos_exam(pharr: PortSpec) -> N
             pharr,
             Scenario.model_validate({"name": "x", "classes": {"truck": {"chain": {"joint": {"lanes": ["SENTRI"]}}}}}),
         )
+
+
+def test_a_stage_that_cannot_keep_up_is_warned_about(pharr: PortSpec) -> None:
+    """Every truck inspected on bays sized for 2 %: the run says the state's line grows without
+    end before anyone reads its crossing times; the default chain draws no such warning."""
+    from smartborder.ports.checks import capacity_warnings
+
+    assert not [w for w in capacity_warnings(pharr, MONTH) if "cannot keep up" in w and "state" in w]
+    warned = capacity_warnings(apply(pharr, EVERY), MONTH)
+    assert any("the state's inspection cannot keep up" in w for w in warned)

@@ -39,22 +39,22 @@ BIN_MIN = 1.0
 MAX_MIN = 7 * 1440.0  # a week
 
 
-def _flow_rows(result: SimulationResult | LeanResult, flow: str) -> tuple[FlowTrace, slice, np.ndarray | slice]:
-    """The flow's trace, its rows of the period, and which of them crossed (a slice if all)."""
+def _flow_rows(result: SimulationResult | LeanResult, flow: str) -> tuple[FlowTrace, slice, np.ndarray | slice, int]:
+    """The flow's trace, its rows of the period, which of them crossed (a slice if all) and how many."""
     trace = result.flows[flow]
     if not isinstance(trace, FlowTrace):
         raise TypeError(f"flow {flow!r} has no chain: its trace has no steps before CBP primary")
     rows = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
     crossed = trace.station[rows, result.model.flow(flow).primary_step] >= 0  # who turned away did not
-    return trace, rows, (slice(None) if crossed.all() else crossed)
+    n = int(crossed.sum())
+    return trace, rows, (slice(None) if n == crossed.size else crossed), n
 
 
 def segment_times(result: SimulationResult | LeanResult, flow: str) -> dict[str, np.ndarray]:
     """Minutes per segment (and ``cbp_wait``, ``total``) of the flow's trucks of the period that
     crossed, in arrival order."""
     route = result.model.flow(flow)
-    trace, rows, crossed = _flow_rows(result, flow)
-    n = int(np.ones(rows.stop - rows.start, dtype=bool)[crossed].sum())
+    trace, rows, crossed, n = _flow_rows(result, flow)
     times = {segment: np.zeros(n) for segment in SEGMENTS}
     stage = {s.name: s.stage for s in result.model.stations}
     for k, step in enumerate(route.route):
@@ -71,7 +71,7 @@ def queue_minutes(result: SimulationResult | LeanResult, flow: str) -> dict[str,
     """Minutes the flow's trucks of the period spent waiting in lines, by segment (what a truck
     idles: the delay its cost counts), not those being served or driving."""
     route = result.model.flow(flow)
-    trace, rows, crossed = _flow_rows(result, flow)
+    trace, rows, crossed, _ = _flow_rows(result, flow)
     out = dict.fromkeys(SEGMENTS, 0.0)
     stage = {s.name: s.stage for s in result.model.stations}
     for k, step in enumerate(route.route):
@@ -134,14 +134,12 @@ def crossing_kpis(
                 queued[segment] += minutes
             n = times["total"].size
             trucks += n
-            trace = result.flows[name]
-            stop = int(np.searchsorted(trace.arrival, result.horizon))
+            trace, rows, _, _ = _flow_rows(result, name)
             for k, step in enumerate(result.model.flow(name).route):
-                visits = int((trace.station[trace.n_initial : stop, k] >= 0).sum())
-                if step.stations[0].endswith(".mexico.exam"):
-                    exams += visits
-                elif step.stations[0].endswith(".state.inspection"):
-                    inspections += visits
+                if step.stations[0] in (f"{vehicle}.mexico.exam", f"{vehicle}.state.inspection"):
+                    visits = int((trace.station[rows, k] >= 0).sum())
+                    exams += visits if step.stations[0].endswith("exam") else 0
+                    inspections += visits if step.stations[0].endswith("inspection") else 0
             for segment in REPORTED:
                 values = times[segment]
                 hist = _histogram(values)
