@@ -319,12 +319,13 @@ def test_simulate_reports_a_trucks_whole_crossing(tmp_path: Path, capsys: pytest
 
 
 def test_compare_the_whole_crossing(capsys: pytest.CaptureFixture[str]) -> None:
-    """``--whole-crossing`` gives baseline and scenarios the chain: crossing time, time in
-    Mexico, the whole crossing's delay, its cost and CO2 are compared with CIs; a port without
-    trucks is refused."""
-    args = ["compare", "otay mesa", "examples/joint_inspection.toml", "origin-preinspection", "--month", "2024-06"]
-    code, stdout, _ = run([*args, "-r", "2", "--class", "truck", "--whole-crossing", "--json"], capsys)
+    """A shipped lever of the whole crossing (joint-inspection) gives baseline and scenarios the
+    chain, as ``--whole-crossing`` does, and says so: crossing time, time in Mexico, the whole
+    crossing's delay, its cost and CO2 are compared with CIs; a port without trucks is refused."""
+    args = ["compare", "otay mesa", "joint-inspection", "origin-preinspection", "--month", "2024-06"]
+    code, stdout, err = run([*args, "-r", "2", "--class", "truck", "--json"], capsys)
     assert code == 0
+    assert "joint-inspection acts on the trucks' whole crossing" in " ".join(err.split())
     payload = json.loads(stdout)
     text = json.dumps(payload)
     for key in ("truck.crossing.total.mean_min", "truck.crossing.total_cost_usd", "truck.crossing.co2_tonnes"):

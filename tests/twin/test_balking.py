@@ -15,7 +15,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from pydantic import ValidationError
 from scipy import integrate
 
 from smartborder.policy.studies.costs import CostParameters
@@ -109,15 +108,56 @@ def test_who_comes_before_the_opening_joins() -> None:
     np.testing.assert_array_equal(start, [60.0, 61.0, 62.0])
 
 
-def test_patience_belongs_to_the_first_step() -> None:
-    service = ServiceTime(kind="deterministic", mean=1.0)
-    with pytest.raises(ValidationError, match=r"route\[1\].patience"):
-        Flow(
-            name="x",
-            vehicle="pov",
-            lane="standard",
-            route=[Step(stations=["a"], service=service), Step(stations=["b"], service=service, patience=service)],
-        )
+def test_patience_at_a_later_step_counts_from_the_arrival() -> None:
+    """At a later step patience is the vehicle's time in the port by the start of service there
+    (a carrier who would not have sent the truck): behind a first step that takes every vehicle
+    exactly 1 minute, leaving at the second with patience τ is the one-station balking of
+    arrivals 1 minute later with patience τ - 1, vehicle for vehicle; a vehicle that left visits
+    nothing after, and the lean engine leaves such a model to the general one."""
+    from smartborder.twin.lean import supports
+    from smartborder.twin.model import PortModel, Staffing, Station
+
+    one = ServiceTime(kind="deterministic", mean=1.0)
+    patience = ServiceTime(kind="lognormal", mean=6.0, cv=0.5)
+    model = PortModel(
+        name="tandem",
+        stations=[
+            Station(name="a", stage="primary", staffing=Staffing.constant(1), unlimited=True),
+            Station(name="b", stage="state", staffing=Staffing.constant(1)),
+            Station(name="c", stage="state", staffing=Staffing.constant(1), unlimited=True),
+        ],
+        flows=[
+            Flow(
+                name="t",
+                vehicle="truck",
+                lane="standard",
+                route=[
+                    Step(stations=["a"], service=one),
+                    Step(stations=["b"], service=ServiceTime(kind="exponential", mean=1.0), patience=patience),
+                    Step(stations=["c"], service=one),
+                ],
+            )
+        ],
+    )
+    assert not supports(model)
+    rng = np.random.default_rng(8)
+    arrivals = np.cumsum(rng.exponential(1 / 1.3, 20_000))  # over-full: the line at b grows until people leave
+    result = simulate(model, {"t": arrivals}, rng=np.random.default_rng(2))
+    trace = result.flows["t"]
+    # The engine's draws, in its order: services at a, b and c, then the patience.
+    draws = np.random.default_rng(2)
+    one.sample(draws, arrivals.size)
+    service_b = ServiceTime(kind="exponential", mean=1.0).sample(draws, arrivals.size)
+    one.sample(draws, arrivals.size)
+    tau = patience.sample(draws, arrivals.size)
+    station, start = _one_station(arrivals + 1.0, service_b, tau - 1.0)
+    left = station < 0
+    assert 0.05 < left.mean() < 0.5
+    np.testing.assert_array_equal(trace.station[:, 1] < 0, left)
+    np.testing.assert_allclose(trace.start[~left, 1], start[~left])
+    assert np.isnan(trace.start[left, 1]).all() and not np.isnan(trace.reach[left, 1]).any()
+    assert (trace.station[left, 2] < 0).all() and (trace.station[~left, 2] >= 0).all()  # who left went no further
+    assert (trace.start[~left, 1] - arrivals[~left] <= tau[~left] + 1e-9).all()
 
 
 def test_lean_equals_the_general_engine_with_patience() -> None:

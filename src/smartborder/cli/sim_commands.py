@@ -337,6 +337,14 @@ def simulate(
                 f"at CBP), {money(mean['truck.crossing.total_cost_usd'])} of delay cost, "
                 f"{compact(mean['truck.crossing.co2_tonnes'], 0)} t CO2 idling, in the period.[/dim]"
             )
+            unsent = float(mean.get("truck.crossing.not_sent", 0.0))
+            share = unsent / max(unsent + float(mean["truck.crossing.trucks"]), 1.0)
+            if share >= 0.005:
+                console.print(
+                    f"[yellow]{short_name(spec.name)}: {compact(unsent, 0)} trucks ({share:.0%}) not sent in the "
+                    "period: their crossing would have run past what their carriers accept (assumptions.toml "
+                    "\\[truck.chain] carriers); the times above are those of the trucks that crossed.[/yellow]"
+                )
     months = _month_table(study, run)
     if months is not None:
         console.print(months)
@@ -367,7 +375,7 @@ def compare(
     scenarios: Annotated[
         list[str],
         typer.Argument(
-            help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo."
+            help="Scenario files (TOML) or shipped names: double-fast, night-booths, origin-preinspection, truck-growth, extended-truck-hours, new-port-laredo, joint-inspection, state-inspects-all."
         ),
     ],
     year: YearOpt = None,

@@ -15,6 +15,13 @@ service time, the share of trucks that visit it):
   Facility, California Highway Patrol's commercial vehicle enforcement facility): every truck
   crosses its scale, a share is inspected, and some of those are put out of service.
 
+Carriers see the crossing's posted times before they dispatch: a truck whose crossing would run
+past what its carrier accepts (``carriers``, drawn per truck) is not sent. The twin has no
+blocking (a full inspection yard does not back trucks onto the bridge), so where the state's
+inspection is the line that grows — a surge of state inspections — that is where the truck is
+seen to leave the count; its minutes upstream stay in Mexico's and CBP's lines, which such a
+surge leaves short.
+
 A truck's crossing time is cut into ``SEGMENTS`` by the stages it spent its minutes in — queue
 and service, a skipped stage adding zero — so they add up to its total; ``cbp_wait`` (CBP's
 published wait) is reported beside them and overlaps ``cbp_primary``. Every value is a parameter
@@ -104,6 +111,12 @@ class TruckChain(BaseModel):
         default=0.0, ge=0, le=1, description="share of inspected trucks the state puts out of service"
     )
     joint: JointInspection | None = Field(default=None, description="joint inspection (none: each country its own)")
+    carriers: ServiceTime | None = Field(
+        default=None,
+        description="the longest crossing a carrier sends a truck into, minutes from the end of the line "
+        "in Mexico, drawn per truck: a truck whose time by the start of its state inspection would "
+        "exceed it was not sent (it leaves the count there). None: every truck is sent",
+    )
 
     @model_validator(mode="after")
     def _stages_serve(self) -> TruckChain:
@@ -166,7 +179,14 @@ class TruckChain(BaseModel):
             Step(stations=[f"{vehicle}.bridge"], service=self.bridge),
         ]
         after = [
-            Step(stations=[f"{vehicle}.state.{part}"], service=stage.service, probability=stage.share)
-            for part, stage in (("scale", self.scale), ("inspection", self.state))
+            Step(stations=[f"{vehicle}.state.scale"], service=self.scale.service, probability=self.scale.share),
+            # Where a surge of state inspections builds the crossing's longest line: a carrier who
+            # would not send a truck into it is seen there (twin.model.Step.patience, later step).
+            Step(
+                stations=[f"{vehicle}.state.inspection"],
+                service=self.state.service,
+                probability=self.state.share,
+                patience=self.carriers,
+            ),
         ]
         return before, after

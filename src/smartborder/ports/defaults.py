@@ -328,6 +328,7 @@ def truck_chain(cls: ClassSpec, busiest: float, key: str, provenance: dict[str, 
         scale=stage(a["state_scale"]),
         state=stage(a["state_inspection"], a["state_share"]),
         out_of_service=a["out_of_service"],
+        carriers=ServiceTime(**a["carriers"]),
     )
     provenance[f"{key}.chain.servers"] = a["servers_source"] + f" Busiest hour: {peak:,.0f} trucks."
     for part, source in (
@@ -339,6 +340,7 @@ def truck_chain(cls: ClassSpec, busiest: float, key: str, provenance: dict[str, 
         ("state.share", a["state_share_source"]),
         ("state.service", a["state_inspection"]["source"]),
         ("out_of_service", a["out_of_service_source"]),
+        ("carriers", a["carriers"]["source"]),
     ):
         provenance[f"{key}.chain.{part}"] = source
     return chain

@@ -75,6 +75,7 @@ def scope(key: str) -> str:
 #: A truck's crossing (policy/studies/crossing_time.py): counts after ``{v}.crossing.``.
 CROSSING_COUNTS = {
     "trucks": "trucks that crossed, Mexico to the state's facility",
+    "not_sent": "trucks not sent: their crossing would have run past what their carriers accept",
     "mexico_exams": "trucks sent to Mexico's customs examination (red light)",
     "state_inspections": "trucks inspected at the state's facility",
     "out_of_service": "trucks the state puts out of service (expected)",

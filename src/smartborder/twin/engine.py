@@ -65,6 +65,12 @@ class FlowTrace:
         return int(self.arrival.size)
 
     @property
+    def left(self) -> np.ndarray:
+        """Whether each vehicle left at a line it reached (a step with patience) instead of
+        joining it: reached (``reach`` set) but not served there (station -1)."""
+        return np.asarray(((self.station < 0) & ~np.isnan(self.reach)).any(axis=1))
+
+    @property
     def exit(self) -> np.ndarray:
         """Time each vehicle leaves the port (end of its last visited step; NaN if it left
         without joining any)."""
@@ -217,17 +223,14 @@ def simulate(
 
     def always(flow: Flow, k: int) -> bool:
         """Every vehicle visits step k (no draw, no override, nobody left before it)."""
-        return (
-            flow.route[k].probability >= 1.0
-            and k not in routing.get(flow.name, {})
-            and (k == 0 or flow.patience is None)
-        )
+        return flow.route[k].probability >= 1.0 and k not in routing.get(flow.name, {}) and not flow.leaves_before(k)
 
     traces: dict[str, FlowTrace] = {}
     visits: dict[str, list[np.ndarray]] = {}
     services: dict[str, list[np.ndarray]] = {}
     loyals: dict[str, dict[int, np.ndarray]] = {}
-    patiences: dict[str, np.ndarray] = {}  # per flow, each arriving vehicle's (not the initial queue's)
+    # per flow and step with patience, each arriving vehicle's (not the initial queue's)
+    patiences: dict[str, dict[int, np.ndarray]] = {}
     groups = choice_groups(model)
     group_of = {name: g for g, names in enumerate(groups) for name in names}
 
@@ -284,8 +287,9 @@ def simulate(
                 loyal_list[k] = frng.random(n) < step.loyal if step.loyal > 0 else np.zeros(n, dtype=bool)
         visits[flow.name], services[flow.name] = visit_list, service_list
         loyals[flow.name] = loyal_list
-        if flow.patience is not None:  # drawn last: the other draws are those of a flow without it
-            patiences[flow.name] = flow.patience.sample(frng, times.size)
+        for k, step in enumerate(flow.route):  # drawn last: the other draws are those of a flow without it
+            if step.patience is not None:
+                patiences.setdefault(flow.name, {})[k] = step.patience.sample(frng, times.size)
         reach, start, end = reach_start_end
         traces[flow.name] = FlowTrace(flow.name, arrival, station, reach, start, end, n_init)
         # Initial vehicles are pinned to the station they were queued at.
@@ -425,15 +429,17 @@ def simulate(
             if m.size and np.any(np.diff(traces[f].reach[m, k]) < 0):
                 raise ModelError(f"flows.{f}: vehicles reach step {k} out of order")
         patience = None
-        if any(f in patiences for f, _, _, _, _ in parts):  # the initial queue has joined already
-            patience = np.concatenate(
-                [
-                    patiences[f][m - traces[f].n_initial]
-                    if f in patiences and k == 0 and m.size and m[0] >= traces[f].n_initial
-                    else np.full(m.size, np.inf)
-                    for f, k, m, _, _ in parts
-                ]
-            )
+        if any(k in patiences.get(f, {}) for f, k, _, _, _ in parts):
+            pieces = []
+            for f, k, m, _, _ in parts:
+                drawn = patiences.get(f, {}).get(k)
+                if drawn is None or not m.size or m[0] < traces[f].n_initial:  # the initial queue has joined
+                    pieces.append(np.full(m.size, np.inf))
+                elif k == 0:
+                    pieces.append(drawn[m - traces[f].n_initial])
+                else:  # minutes from arriving at the port: what is left of them on reaching this line
+                    pieces.append(drawn[m - traces[f].n_initial] - (traces[f].reach[m, k] - traces[f].arrival[m]))
+            patience = np.concatenate(pieces)
         chosen, starts = choice_starts(
             reach, service, bounds, part_option, options, n_options, loyal, schedule, 60.0, overtime, patience
         )

@@ -415,7 +415,8 @@ def choice_starts(
     patience at the station it chose leave without joining (station -1, start NaN). The wait it
     judges is the one the line shows when it arrives: its start if the staffing then open held
     (exact while it does). A vehicle that arrives while every station of its list is closed
-    came for the opening and always joins.
+    came for the opening and always joins — unless the station serves everyone after hours
+    (``overtime`` 2), which never closes: the line is judged at the servers it carries.
     """
     station, starts, _ = choice_run(
         reach,
@@ -595,6 +596,8 @@ def _choice_into(
         base = s * width
         if with_patience and patience[_U(i)] < INF:
             cap = srv[_U(s * nblocks + kb)]
+            if cap == 0 and overtime[us] == 2:  # serving everyone after hours: it never closes
+                cap = carry[_U(s * nblocks + kb)]
             if cap > 0:  # the line it sees: its start if today's staffing held (as chosen above)
                 ready = max(last[us], t)
                 sz = size[us]

@@ -115,6 +115,8 @@ def supports(model: PortModel) -> bool:
     for flow in model.flows:
         if not 1 <= len(flow.route) <= 2 or flow.route[0].probability < 1.0 or flow.primary_step != 0:
             return False
+        if any(step.patience is not None for step in flow.route[1:]):
+            return False  # leaving at a later step is the general engine's
         if len(flow.route[0].stations) > 1 and flow.route[0].choice != "shortest":
             return False
         if len(flow.route) == 2 and len(flow.route[1].stations) != 1:

@@ -114,7 +114,9 @@ class Step(BaseModel):
         default=None,
         description="the longest wait (minutes) each vehicle accepts, drawn per vehicle: "
         "one that finds a longer line on arrival, at the station it would choose and the staffing "
-        "then open, leaves without joining (balks). None: everyone joins. First step only",
+        "then open, leaves without joining (balks). At a later step the minutes count from the "
+        "vehicle's arrival at the port: one whose time in the port by the start of service there "
+        "would exceed them leaves at that step and visits nothing after. None: everyone joins",
     )
 
 
@@ -134,18 +136,16 @@ class Flow(BaseModel):
     def _primary_in_route(self) -> Flow:
         if self.primary_step >= len(self.route):
             raise ValueError(f"primary_step: {self.primary_step} is past the end of the {len(self.route)}-step route")
-        late = [k for k, step in enumerate(self.route) if k > 0 and step.patience is not None]
-        if late:
-            raise ValueError(
-                f"route[{late[0]}].patience: only a flow's first step can be left "
-                "(a vehicle balks on arrival, before it joins any queue)"
-            )
         return self
 
     @property
     def patience(self) -> ServiceTime | None:
         """The patience of the flow's first step (None: every vehicle joins)."""
         return self.route[0].patience
+
+    def leaves_before(self, k: int) -> bool:
+        """Whether a vehicle can leave the flow at a step before step *k* (one with patience)."""
+        return any(step.patience is not None for step in self.route[:k])
 
 
 class PortModel(BaseModel):

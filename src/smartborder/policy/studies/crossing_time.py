@@ -13,6 +13,9 @@ Keys (``{v}`` a class with a chain, ``{e}`` an entitlement group, ``{s}`` in ``R
 - ``{v}.crossing.{s}.mean_min``, ``{v}.crossing.{s}.p95_min``: every truck of the class;
 - ``{v}.{e}.crossing.{s}.mean_min``, ``{v}.{e}.crossing.{s}.p95_min``: its holders of *e*;
 - ``{v}.crossing.trucks``: trucks of the period that crossed (those that turned away did not);
+- ``{v}.crossing.not_sent``: trucks of the period whose crossing would have run past what their
+  carrier accepts (``TruckChain.carriers``): not sent, so neither in the crossing's times nor in
+  ``trucks`` (their minutes in Mexico's and CBP's lines stay in those lines: the twin has no blocking);
 - ``{v}.crossing.mexico_exams``, ``{v}.crossing.state_inspections``: trucks sent to each;
 - ``{v}.crossing.out_of_service``: the state's inspections times its out-of-service share
   (expected, not drawn: an out-of-service truck's repair is outside the crossing);
@@ -46,6 +49,8 @@ def _flow_rows(result: SimulationResult | LeanResult, flow: str) -> tuple[FlowTr
         raise TypeError(f"flow {flow!r} has no chain: its trace has no steps before CBP primary")
     rows = slice(trace.n_initial, int(np.searchsorted(trace.arrival, result.horizon)))
     crossed = trace.station[rows, result.model.flow(flow).primary_step] >= 0  # who turned away did not
+    if any(step.patience is not None for step in result.model.flow(flow).route[1:]):
+        crossed &= ~trace.left[rows]  # nor a truck its carrier would not have sent
     n = int(crossed.sum())
     return trace, rows, (slice(None) if n == crossed.size else crossed), n
 
@@ -125,7 +130,7 @@ def crossing_kpis(
             continue
         sums = dict.fromkeys(REPORTED, 0.0)
         hists = {segment: np.zeros(int(MAX_MIN / BIN_MIN) + 2, dtype=np.int64) for segment in REPORTED}
-        trucks, exams, inspections = 0, 0, 0
+        trucks, exams, inspections, not_sent = 0, 0, 0, 0
         queued = dict.fromkeys(SEGMENTS, 0.0)
         for entitlement in cls.flow_shares():
             name = f"{vehicle}.{entitlement}"
@@ -135,6 +140,8 @@ def crossing_kpis(
             n = times["total"].size
             trucks += n
             trace, rows, _, _ = _flow_rows(result, name)
+            primary = result.model.flow(name).primary_step
+            not_sent += int((trace.left[rows] & (trace.station[rows, primary] >= 0)).sum())
             for k, step in enumerate(result.model.flow(name).route):
                 if step.stations[0] in (f"{vehicle}.mexico.exam", f"{vehicle}.state.inspection"):
                     visits = int((trace.station[rows, k] >= 0).sum())
@@ -149,6 +156,7 @@ def crossing_kpis(
                     out[f"{name}.crossing.{segment}.mean_min"] = float(values.mean())
                     out[f"{name}.crossing.{segment}.p95_min"] = _quantile(hist, 0.95)
         out[f"{vehicle}.crossing.trucks"] = float(trucks)
+        out[f"{vehicle}.crossing.not_sent"] = float(not_sent)
         out[f"{vehicle}.crossing.mexico_exams"] = float(exams)
         out[f"{vehicle}.crossing.state_inspections"] = float(inspections)
         out[f"{vehicle}.crossing.out_of_service"] = inspections * cls.chain.out_of_service

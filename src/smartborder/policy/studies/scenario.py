@@ -189,6 +189,12 @@ class Scenario(BaseModel):
     def is_empty(self) -> bool:
         return not (self.classes or self.booths or self.hours or self.targeting or self.new_port)
 
+    @property
+    def whole_crossing(self) -> bool:
+        """Whether a lever acts on a truck's whole crossing (``[classes.truck.chain]``): a study
+        of it follows trucks from Mexico to the state's facility, baseline included."""
+        return any(change.chain is not None for change in self.classes.values())
+
 
 def shipped_scenarios() -> dict[str, Path]:
     """Scenario files shipped in ``smartborder/scenarios`` by stem."""

@@ -110,6 +110,11 @@ def prepare(
 
     chosen = Scenario.load(scenario) if scenario else None
     notes: list[str] = []
+    if chosen is not None and chosen.whole_crossing and not whole_crossing:
+        whole_crossing = True
+        notes.append(
+            f"{chosen.name} acts on the trucks' whole crossing, so it is studied from Mexico (as --whole-crossing)"
+        )
     if resolved is None:
         from smartborder.ports.newport import new_port_spec
 
@@ -299,12 +304,22 @@ def compare_study(
     A scenario that opens a new crossing is compared as a network: the crossings it takes
     traffic from join the study (so the baseline has them), the scenario run adds the new
     crossing, and the total compares the network before and after."""
-    study = prepare(place, year, month, model, classes, None, staffing, allow_extra_booths, whole_crossing)
     from smartborder.policy.studies.scenario import Scenario, apply_all
     from smartborder.ports import default_spec
     from smartborder.ports.newport import new_port_spec
 
     parsed = [Scenario.load(path) for path in scenarios]  # every error before any work
+    # A lever on the trucks' whole crossing compares whole crossings: the baseline's and every
+    # scenario's trucks are followed from Mexico, on the same draws.
+    chained = [s.name for s in parsed if s.whole_crossing]
+    study = prepare(
+        place, year, month, model, classes, None, staffing, allow_extra_booths, whole_crossing or bool(chained)
+    )
+    if chained and not whole_crossing:
+        study.notes.append(
+            f"{', '.join(chained)} {'acts' if len(chained) == 1 else 'act'} on the trucks' whole crossing, so "
+            "the baseline and every scenario are studied from Mexico (as --whole-crossing)"
+        )
     from smartborder.policy.studies.place import compare_places, run_place
 
     present = {s.crossing for s in study.specs}

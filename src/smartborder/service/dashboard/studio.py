@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from smartborder import data
 from smartborder.policy.studies.scenario import Scenario, shipped_scenarios
+from smartborder.ports.defaults import assumptions
 from smartborder.tomlfiles import describe
 
 #: Trusted-lane shares the form sets, per class (``classes.<class>.entitlements``).
@@ -29,6 +30,8 @@ BOOTH_ROWS = 3
 HOURS_ROWS = 2
 MAX_REPLICATIONS = 20
 PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+#: The longest description kept (a shipped scenario's, with its sources, is up to ~600 characters).
+DESCRIPTION_CHARS = 1000
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,59}$")
 
 
@@ -130,6 +133,37 @@ def _window(form: Mapping[str, str], prefix: str, errors: dict[str, str]) -> lis
     return [int(start), int(end)]
 
 
+def _chain(form: Mapping[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    """The trucks' whole-crossing levers (``[classes.truck.chain]``) the form sets: follow trucks
+    from Mexico, joint inspection for FAST trucks, Mexico's red-light share, and the share the
+    state inspects with its minutes and spread (the default inspection's where not given). Any
+    of them makes the study follow trucks from Mexico, baseline included (``Scenario.whole_crossing``)."""
+    chain: dict[str, Any] = {}
+    if _text(form, "chain_whole") == "on":
+        chain["add"] = True
+    if _text(form, "chain_joint") == "on":
+        chain["joint"] = {"lanes": ["FAST"]}
+    red = _number(form, "chain_red", errors, 0, 1)
+    if red is not None:
+        chain["mexico_exam"] = {"share": red}
+    share = _number(form, "chain_state_share", errors, 0, 1)
+    minutes = _number(form, "chain_state_minutes", errors, 1, 600)
+    spread = _number(form, "chain_state_cv", errors, 0, 3)
+    if spread is not None and minutes is None:
+        errors["chain_state_cv"] = "give the inspection's minutes too"
+    if share is not None or minutes is not None:
+        chain["state"] = {"share": share} if share is not None else {}
+        if minutes is not None:
+            default = assumptions()["truck"]["chain"]["state_inspection"]
+            chain["state"]["service"] = {
+                "kind": default["kind"],
+                "mean": minutes,
+                "cv": default["cv"] if spread is None else spread,
+                "source": "the scenario studio's state inspection minutes and spread",
+            }
+    return chain
+
+
 def read_form(form: Mapping[str, str]) -> Checked:
     """The run a studio form describes, or the problems with it (field name → words)."""
     errors: dict[str, str] = {}
@@ -149,7 +183,7 @@ def read_form(form: Mapping[str, str]) -> Checked:
     name = _text(form, "name") or "studio"
     if not NAME.match(name):
         errors["name"] = "letters, digits, spaces, '.', '_' and '-' (up to 60)"
-    raw: dict[str, Any] = {"name": name, "description": _text(form, "description")[:500]}
+    raw: dict[str, Any] = {"name": name, "description": _text(form, "description")[:DESCRIPTION_CHARS]}
     classes: dict[str, dict[str, Any]] = {}
     for vehicle, lane in SHARES:
         share = _number(form, f"share_{vehicle}_{lane}", errors, 0, 1)
@@ -158,6 +192,9 @@ def read_form(form: Mapping[str, str]) -> Checked:
     pre = _number(form, "pre_inspected", errors, 0, 1)
     if pre is not None:
         classes.setdefault("truck", {})["pre_inspected_share"] = pre
+    chain = _chain(form, errors)
+    if chain:
+        classes.setdefault("truck", {})["chain"] = chain
     for vehicle in CLASSES:
         growth = _number(form, f"growth_{vehicle}", errors, 0, 10)
         if growth is not None:
@@ -224,6 +261,21 @@ def form_of(scenario: Scenario) -> dict[str, str]:
             form["pre_inspected"] = f"{change.pre_inspected_share:g}"
         if change.volume_factor is not None:
             form[f"growth_{vehicle}"] = f"{change.volume_factor:g}"
+        chain = change.chain
+        if chain is not None:
+            if chain.add:
+                form["chain_whole"] = "on"
+            if chain.joint is not None and "FAST" in chain.joint.lanes:
+                form["chain_joint"] = "on"
+            if chain.mexico_exam is not None and chain.mexico_exam.share is not None:
+                form["chain_red"] = f"{chain.mexico_exam.share:g}"
+            if chain.state is not None:
+                if chain.state.share is not None:
+                    form["chain_state_share"] = f"{chain.state.share:g}"
+                if chain.state.service is not None and chain.state.service.mean is not None:
+                    form["chain_state_minutes"] = f"{chain.state.service.mean:g}"
+                    if chain.state.service.cv is not None:
+                        form["chain_state_cv"] = f"{chain.state.service.cv:g}"
     for k, booth in enumerate(scenario.booths[:BOOTH_ROWS]):
         form.update(
             {
