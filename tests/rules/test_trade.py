@@ -1,5 +1,7 @@
 """Seed 004's trade proposals as test tables quoting the seed."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,3 +147,25 @@ def test_the_cli_refuses_a_partner_given_twice(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as info:
         main(["trade", "mfn", "--rate", "US=3.4", "--rate", "MX=10", "--rate", "US=2", "--start", "2027"])
     assert info.value.code == 2 and "given twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "paid", "mfn", "named"),
+    [
+        ("abc", "1.2", "2.2", "value: not a number: 'abc'"),  # printed a decimal.ConversionSyntax class
+        ("-100", "1.2", "2.2", "value: Input should be greater than 0"),  # printed '1 validation error for InputImport'
+        ("100", "1001", "2.2", "tariff_paid_pct: Input should be less than or equal to 1000"),
+        ("100", "1.2", "", "importing_mfn_pct: not a number: ''"),
+    ],
+)
+def test_the_cli_waiver_names_the_column_it_refuses(
+    value: str, paid: str, mfn: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from smartborder.cli import main
+
+    path = tmp_path / "inputs.csv"
+    path.write_text(f"tariff_line,value,tariff_paid_pct,importing_mfn_pct\n8708.29,{value},{paid},{mfn}\n")
+    with pytest.raises(SystemExit) as info:
+        main(["trade", "roo-waiver", str(path), "--importer", "gulf-fab", "--year", "2027"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert info.value.code == 2 and f"inputs: line 2: {named}" in err, err

@@ -240,3 +240,26 @@ def test_a_day_asked_is_an_iso_date_in_the_years_of_people(
     record = {"kind": "employment", "start": on if not on.isdigit() or len(on) > 4 else int(on)}
     status, field, text = problem(client.post("/persons/p1/records", json=record, headers=parties["officer"]))
     assert (status, field) == (422, "start") and words in text, text
+
+
+def test_a_name_given_twice_is_found_at_any_depth() -> None:
+    import json
+
+    from smartborder.service.guard import repeated_name
+
+    def where(text: str) -> str | None:
+        return repeated_name(json.loads(text, object_pairs_hook=list))
+
+    assert where('{"a": 1, "b": {"c": 2}}') is None
+    assert where('{"a": 1, "a": 2}') == "a"
+    assert where('{"pings": [{"lat": 1}, {"lat": 1, "lon": 2, "lat": 3}]}') == "pings.1.lat"
+    assert where('[[1, 2], {"x": [{"y": 1, "y": 1}]}]') == "1.x.0.y"
+    assert where('{"a": {}, "b": [], "c": [[["k", 1], ["k", 2]]]}') is None  # arrays of pairs are data
+
+
+def test_a_body_naming_a_field_twice_is_a_422(client: TestClient, parties: dict) -> None:
+    body = b'{"person_id": "p1", "background_check": "passed", "person_id": "p2"}'
+    headers = {**parties["officer"], "content-type": "application/json"}
+    status, field, text = problem(client.post("/persons", content=body, headers=headers))
+    assert (status, field) == (422, "person_id") and "given twice" in text
+    assert client.get("/persons/p2", headers=parties["officer"]).status_code == 404  # nothing stored

@@ -122,6 +122,8 @@ def test_bad_waiver_input_is_named(change: dict[str, object], field: str, client
         ({"US": "NaN", "MX": "7.1"}, "rates_pct.US", ""),
         ({f"P{k}": "5" for k in range(301)}, "rates_pct", "at most 300"),
         ({"": "3", "MX": "7.1"}, "rates_pct", "at least 1 character"),
+        ({"US": "1e400", "MX": "7.1"}, "rates_pct.US", ""),  # overflows a float: it answered null
+        ({"US": "1001", "MX": "7.1"}, "rates_pct.US", "less than or equal to 1000"),
     ],
 )
 def test_bad_mfn_input_is_named_and_bounded(
@@ -135,3 +137,22 @@ def test_bad_mfn_input_is_named_and_bounded(
     assert response.status_code == 422, response.text
     first = response.json()["detail"][0]
     assert first["field"].startswith(field) and words in first["problem"], first
+
+
+def test_a_partner_given_twice_is_refused_not_overwritten(client: TestClient, token) -> None:  # type: ignore[no-untyped-def]
+    """JSON lets a body name a partner twice; Python's parser keeps the last rate silently (the
+    CLI refused it, HTTP answered 200 with the second). Every JSON body is read for names given
+    twice in one object, at any depth: 422 naming the path."""
+    body = b'{"rates_pct": {"US": "3.4", "MX": "10", "US": "2"}, "start_year": 2027, "horizon_years": 4}'
+    response = client.post("/trade/mfn", content=body, headers={**token("analyst"), "content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    first = response.json()["detail"][0]
+    assert first["field"] == "rates_pct.US" and "given twice" in first["problem"]
+    top = b'{"start_year": 2027, "rates_pct": {"US": "3.4", "MX": "10"}, "horizon_years": 4, "start_year": 2030}'
+    response = client.post("/trade/mfn", content=top, headers={**token("analyst"), "content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"][0]["field"] == "start_year"
+    same_names_apart = b'{"rates_pct": {"US": "3.4", "MX": "10"}, "start_year": 2027, "horizon_years": 4}'
+    response = client.post(
+        "/trade/mfn", content=same_names_apart, headers={**token("analyst"), "content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text

@@ -29,6 +29,8 @@ def roo_waiver_command(
     service's POST /trade/roo-waiver records the yearly invocation.)"""
     from decimal import Decimal, InvalidOperation
 
+    from pydantic import ValidationError
+
     from smartborder.rules import InputImport, roo_waiver
 
     if not inputs.is_file():
@@ -42,17 +44,25 @@ def roo_waiver_command(
     items: list[InputImport] = []
     mfn: dict[str, Decimal] = {}
     for number, row in enumerate(rows, start=2):
+        numbers: dict[str, Decimal] = {}
+        for column in ("value", "tariff_paid_pct", "importing_mfn_pct"):
+            try:
+                numbers[column] = Decimal((row[column] or "").strip())
+            except InvalidOperation:
+                raise RuleInputError(f"inputs: line {number}: {column}: not a number: {row[column]!r}") from None
         try:
             items.append(
                 InputImport(
                     tariff_line=row["tariff_line"],
-                    value=Decimal(row["value"]),
-                    tariff_paid_pct=Decimal(row["tariff_paid_pct"]),
+                    value=numbers["value"],
+                    tariff_paid_pct=numbers["tariff_paid_pct"],
                 )
             )
-            rate = Decimal(row["importing_mfn_pct"])
-        except (InvalidOperation, ValueError) as exc:
-            raise RuleInputError(f"inputs: line {number}: {str(exc).splitlines()[0]}") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise RuleInputError(f"inputs: line {number}: {where}: {first['msg']}") from None
+        rate = numbers["importing_mfn_pct"]
         if mfn.setdefault(row["tariff_line"], rate) != rate:
             raise RuleInputError(f"importing_mfn_pct: line {number}: two MFN rates for {row['tariff_line']}")
     decision = roo_waiver(importer, year, items, mfn)

@@ -1,8 +1,10 @@
 """Requests checked before any route sees them: no NUL character in the path or the query
 (PostgreSQL text cannot hold one; 422 naming ``path`` or the query parameter), and bodies sent
 as JSON (whatever the spelling of the media type: ``application/JSON`` is JSON too) within a
-size limit (413), UTF-8 text, not nested absurdly deep, and without a NUL — each refused with
-the API's error body naming ``body`` (or the field holding the NUL) and the problem.
+size limit (413), UTF-8 text, not nested absurdly deep, without a name given twice in one object
+(RFC 8259 leaves such an object's meaning to the parser: the last one silently wins in Python)
+and without a NUL — each refused with the API's error body naming ``body`` (or the field
+repeated or holding the NUL) and the problem.
 
 Pure ASGI middleware: the body is read once, checked, and replayed to the application.
 """
@@ -65,6 +67,28 @@ def nul_path(value: Any, path: str = "") -> str | None:
     if isinstance(value, list):
         for i, item in enumerate(value):
             found = nul_path(item, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+def repeated_name(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first name given twice in one object, in JSON parsed with
+    ``object_pairs_hook=list`` (objects as lists of pairs)."""
+    if isinstance(value, list) and all(isinstance(p, tuple) and len(p) == 2 for p in value) and value:
+        seen: set[str] = set()
+        for key, item in value:
+            where = f"{path}.{key}" if path else str(key)
+            if key in seen:
+                return where
+            seen.add(key)
+            found = repeated_name(item, where)
+            if found:
+                return found
+        return None
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = repeated_name(item, f"{path}.{i}" if path else str(i))
             if found:
                 return found
     return None
@@ -148,13 +172,28 @@ class BodyGuard:
         deep = depth_problem(text, self.max_depth)
         if deep:
             return "body", deep
-        # Parsed here only to name the field holding a NUL (rare); otherwise the body is parsed
-        # once, by the application, whose handler reports invalid JSON as a 400 naming the body.
+        # Parsed here to find a name given twice in one object (which json.loads would settle
+        # silently, the last one winning: a partner's rate given twice, say) and to name the
+        # field holding a NUL. Invalid JSON is left to the application, whose handler reports
+        # it as a 400 naming the body.
+        repeated = False
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            nonlocal repeated
+            out = dict(items)
+            repeated = repeated or len(out) != len(items)
+            return out
+
+        try:
+            value = json.loads(text, object_pairs_hook=pairs)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        if repeated:
+            where = repeated_name(json.loads(text, object_pairs_hook=list))
+            if where:
+                return where, "given twice in one object: each name may appear once"
         if "\\u0000" in text or "\x00" in text:
-            try:
-                where = nul_path(json.loads(text))
-            except json.JSONDecodeError:
-                return None
+            where = nul_path(value)
             if where:
                 return where, "holds a NUL character (\\u0000), which no text may contain"
         return None
