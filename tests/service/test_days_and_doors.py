@@ -93,3 +93,12 @@ def test_the_operations_hold_the_years_themselves(client: TestClient, token, db_
         session.rollback()
     listed = client.get("/applications", headers=token("officer")).json()["items"]
     assert [(a["id"], a["status"]) for a in listed] == [(application, "pending")]
+    for path, body in (
+        (f"/applications/{application}/decide", {"on": "9999-12-31"}),  # was stored and granted
+        (f"/applications/{application}/decide", {"on": "2999-06-01"}),
+        ("/applications/release", {"on": "2999-03-01"}),
+    ):
+        response = client.post(path, json=body, headers=token("officer"))
+        assert response.status_code == 422 and response.json()["detail"][0]["field"] == "on", response.text
+    listed = client.get("/applications", headers=token("officer")).json()["items"]
+    assert [(a["id"], a["status"]) for a in listed] == [(application, "pending")]  # nothing decided

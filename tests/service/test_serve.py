@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 
 from tests.service.live import new_token, served
 
@@ -68,13 +69,15 @@ def test_serve_prints_the_database_without_its_password(monkeypatch) -> None:  #
     assert "s3cr3t" not in result.output and "border:***@db.example" in result.output
 
 
-def test_database_errors_do_not_carry_the_rows_values(tmp_path: Path) -> None:
-    """A failed statement's error (what a 500 logs) shows the SQL, not the values bound to it."""
+def test_database_errors_do_not_carry_the_rows_values(db_url: str) -> None:
+    """A failed statement's error (what a 500 logs) shows the SQL, not the values bound to it, on
+    SQLite and on PostgreSQL (the engines of ``db.engine_for`` both hide them)."""
     import sqlalchemy as sa
 
     from smartborder.service.db import engine_for
+    from smartborder.service.scrub import scrubbed
 
-    engine = engine_for(f"sqlite:///{tmp_path / 'e.db'}", writer=True)
+    engine = engine_for(db_url, writer=True)
     with engine.begin() as connection:
         connection.execute(sa.text("CREATE TABLE t (k TEXT PRIMARY KEY)"))
         connection.execute(sa.text("INSERT INTO t VALUES (:k)"), {"k": "secret-person-id"})
@@ -82,9 +85,41 @@ def test_database_errors_do_not_carry_the_rows_values(tmp_path: Path) -> None:
         with engine.begin() as connection:
             connection.execute(sa.text("INSERT INTO t VALUES (:k)"), {"k": "secret-person-id"})
     except sa.exc.IntegrityError as exc:
-        assert "secret-person-id" not in str(exc) and "hidden" in str(exc)
+        assert "hidden" in str(exc)  # the bound parameters
+        # PostgreSQL's own message quotes the key ("Key (k)=(secret-person-id) already exists"):
+        # an error no handler answers leaves the app scrubbed of it (service/scrub.py)
+        assert "secret-person-id" not in str(scrubbed(exc)) and "INSERT INTO t" in str(scrubbed(exc))
     else:
         raise AssertionError("the duplicate key was accepted")
+
+
+def test_a_500_logs_no_value_the_database_quoted(db_url: str) -> None:
+    """An error that becomes a 500 leaves the app as its kind and statement: PostgreSQL's
+    "invalid input syntax for type integer: \"secret\"" quoted the value."""
+    import sqlalchemy as sa
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from smartborder.service.db import engine_for
+    from smartborder.service.scrub import DatabaseError, ScrubDatabaseErrors
+
+    engine = engine_for(db_url, writer=True)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE n (v INTEGER CHECK (v > 0))"))
+    app = FastAPI()
+    app.add_middleware(ScrubDatabaseErrors)
+
+    @app.get("/boom")
+    def boom() -> None:
+        with engine.begin() as connection:  # a value PostgreSQL quotes back; SQLite's CHECK names no value
+            connection.execute(sa.text("INSERT INTO n VALUES (CAST(:v AS INTEGER))"), {"v": "secret-42"})
+            connection.execute(sa.text("INSERT INTO n VALUES (-7)"))
+
+    with TestClient(app) as client, pytest.raises(DatabaseError) as raised:
+        client.get("/boom")
+    text = str(raised.value)
+    assert "secret" not in text and "-7" not in text and "INSERT INTO n" in text
+    assert raised.value.__traceback__ is not None  # the frames are kept for whoever reads the log
 
 
 def test_serve_refuses_the_public_test_keys_set_as_real_ones(tmp_path: Path) -> None:

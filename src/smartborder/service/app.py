@@ -26,6 +26,7 @@ from smartborder.service.auth import Caller, CallerCache, caller_for
 from smartborder.service.db import Checkpointer, database_url, session_factory, upgrade
 from smartborder.service.errors import Forbidden, OperationError, Unauthorized
 from smartborder.service.guard import BodyGuard
+from smartborder.service.scrub import ScrubDatabaseErrors
 from smartborder.service.settings import Settings, load_settings
 
 bearer = HTTPBearer(auto_error=False)
@@ -120,6 +121,7 @@ def create_app(
     app.state.settings = settings
     app.state.callers = CallerCache(ttl=settings.token_cache_s)
     app.add_middleware(BodyGuard, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
+    app.add_middleware(ScrubDatabaseErrors)  # a 500's logged error names no row's values
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
