@@ -9,7 +9,7 @@ the same N again with their tokens now cached (the reference), and prints status
 
 Run from the repository root::
 
-    .venv/bin/python bench/bench_fleet.py [--db URL] [--writers 64]
+    .venv/bin/python bench/bench_fleet.py [--db URL] [--writers 64] [--pings]
 
 ``--db`` defaults to a fresh SQLite file; give ``postgresql+psycopg://…`` for PostgreSQL (the
 database is emptied first: never point it at data you keep).
@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import text
@@ -29,13 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.service.li
 
 from smartborder.service.auth import create_token
 from smartborder.service.db import engine_for, session_factory, upgrade
-from tests.service.live import fleet_wave, served
+from tests.service.live import carrier_fleet, fleet_wave, ping_batches, served
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default=None)
     parser.add_argument("--writers", type=int, default=64)
+    parser.add_argument(
+        "--pings", action="store_true", help="carriers posting an hour of GPS pings each, not officers POST /persons"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         url = args.db or f"sqlite:///{Path(scratch) / 'fleet.db'}"
@@ -44,14 +49,22 @@ def main() -> None:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
         upgrade(url)
-        with session_factory(url)() as session:
-            tokens = [create_token(session, "officer", org=f"device-{k}") for k in range(args.writers)]
-            session.commit()
+        first: Callable[[int], tuple[str, dict[str, Any]]] | None = None
+        second: Callable[[int], tuple[str, dict[str, Any]]] | None = None
+        if args.pings:  # the issue's case: carriers' devices after an outage, each its own shipment
+            tokens, shipments = carrier_fleet(url, args.writers)
+            first, second = ping_batches(shipments, 0), ping_batches(shipments, 1)
+            what = "one batch of 60 GPS pings each (the next hour's for the cached wave)"
+        else:
+            with session_factory(url)() as session:
+                tokens = [create_token(session, "officer", org=f"device-{k}") for k in range(args.writers)]
+                session.commit()
+            what = "one POST /persons each"
         with served(url) as base:
-            cold_status, cold = fleet_wave(base, tokens, "cold")
-            warm_status, warm = fleet_wave(base, tokens, "warm")
+            cold_status, cold = fleet_wave(base, tokens, "cold", first)
+            warm_status, warm = fleet_wave(base, tokens, "warm", second)
     backend = url.split(":", 1)[0]
-    print(f"{args.writers} writers at once on {backend}, one POST /persons each")
+    print(f"{args.writers} writers at once on {backend}, {what}")
     print(f"{'wave':<22}{'statuses':<24}{'p50 s':>8}{'p99 s':>8}{'max s':>8}")
     for name, status, times in (("cold tokens", cold_status, cold), ("cached tokens (ref.)", warm_status, warm)):
         print(

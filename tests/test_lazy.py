@@ -24,3 +24,32 @@ def test_lazy_names_resolve_after_their_modules_load() -> None:
     from smartborder.data import places  # noqa: F401  (the module loaded before the name is used)
 
     assert callable(data.crossings) and data.crossings()
+
+
+def test_a_table_read_once_is_read_once_however_many_threads_ask_first() -> None:
+    """``lazy.once``: threads that ask while the first one computes wait for its result
+    (``functools.lru_cache`` computed it in each: 32 request threads read the BTS table 32 times)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from smartborder.lazy import once
+
+    calls: list[int] = []
+    start = threading.Barrier(16)
+
+    @once
+    def table() -> list[int]:
+        calls.append(1)
+        time.sleep(0.05)  # long enough that every thread arrives while it runs
+        return [1, 2, 3]
+
+    def ask(_: int) -> list[int]:
+        start.wait()
+        return table()
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(ask, range(16)))
+    assert len(calls) == 1 and all(a is answers[0] for a in answers)
+    table.cache_clear()
+    assert table() == [1, 2, 3] and len(calls) == 2

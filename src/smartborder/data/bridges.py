@@ -7,13 +7,12 @@ port models use where a published booth count covers one bridge only.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from smartborder.data.errors import DataError
 from smartborder.data.files import TEXAS_BRIDGES, data_file
 from smartborder.data.periods import MonthRange
+from smartborder.lazy import once
 
 #: CBP bridge-file modes by BTS measure.
 MODES = {
@@ -26,7 +25,7 @@ MODES = {
 _POE_NAMES = {"Tornillo": "Marcelino Serna"}
 
 
-@lru_cache(maxsize=1)
+@once
 def load_bridges() -> pd.DataFrame:
     """The whole CBP Texas file with a monthly ``month`` column."""
     frame = pd.read_csv(data_file(TEXAS_BRIDGES))

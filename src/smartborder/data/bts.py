@@ -6,13 +6,12 @@ BTS reported nothing, which is not the same as zero, so series are never zero-fi
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from smartborder.data.errors import UnknownMeasureError
 from smartborder.data.files import BTS_CROSSINGS, data_file
 from smartborder.data.periods import MonthRange
+from smartborder.lazy import once
 
 #: The BTS measures, in the order reports show them.
 MEASURES: tuple[str, ...] = (
@@ -57,7 +56,7 @@ def resolve_measure(name: str) -> str:
     raise UnknownMeasureError(name, list(MEASURES))
 
 
-@lru_cache(maxsize=1)
+@once
 def load_crossings() -> pd.DataFrame:
     """The whole US–Mexico table: ``port_code, port_name, state, month, measure, value, lat, lon``.
 
@@ -80,7 +79,7 @@ def last_month() -> pd.Period:
     return load_crossings()["month"].max()
 
 
-@lru_cache(maxsize=1)
+@once
 def _series_index() -> dict[tuple[str, str], pd.Series]:
     """(port code, measure) → full monthly series, built once: lookups are then O(1)."""
     frame = load_crossings()

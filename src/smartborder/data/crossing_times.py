@@ -4,16 +4,15 @@ the state's inspection station, monthly means at Bridge of the Americas and Phar
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
 from smartborder.data.files import data_file
+from smartborder.lazy import once
 
 FILE = "fhwa_rfid_truck_crossing_times.csv"
 
 
-@lru_cache(maxsize=1)
+@once
 def _table() -> pd.DataFrame:
     table = pd.read_csv(data_file(FILE), dtype={"crossing": str, "month": str})
     table["month"] = pd.PeriodIndex(table["month"], freq="M")

@@ -27,6 +27,7 @@ from smartborder.data.errors import AmbiguousPortError, DataError, UnknownPortEr
 from smartborder.data.files import data_file
 from smartborder.data.periods import MonthRange
 from smartborder.data.ports import STATE_CODES, Port, catalogue
+from smartborder.lazy import once
 
 CATALOGUE = "crossings.toml"
 BWT_LANES = "cbp_bwt_mexico_crossings_2026-09-17.csv"
@@ -95,12 +96,12 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-@lru_cache(maxsize=1)
+@once
 def _raw() -> list[dict[str, object]]:
     return list(tomllib.loads(data_file(CATALOGUE).read_text("utf-8"))["crossing"])
 
 
-@lru_cache(maxsize=1)
+@once
 def crossings() -> dict[str, Crossing]:
     """Every modelled crossing by id, in catalogue order (east to west within Texas, then west)."""
     ports = catalogue()
@@ -160,7 +161,7 @@ def crossing_series(crossing: Crossing, measure: str, months: MonthRange | None 
     return out
 
 
-@lru_cache(maxsize=1)
+@once
 def _bridge_index() -> dict[tuple[str, str], pd.Series]:
     """(bridge, mode) → its whole monthly series, built once (lookups are then cheap)."""
     frame = load_bridges()
@@ -172,7 +173,7 @@ def _bridge_index() -> dict[tuple[str, str], pd.Series]:
     return index
 
 
-@lru_cache(maxsize=1)
+@once
 def _names() -> dict[str, list[tuple[str, str]]]:
     """Normalised name → [(kind, key)]: kind "port" (BTS code) or "crossing" (id)."""
     names: dict[str, list[tuple[str, str]]] = {}
@@ -282,7 +283,7 @@ class LaneFacts:
     source: str
 
 
-@lru_cache(maxsize=1)
+@once
 def _bwt_table() -> pd.DataFrame:
     frame = pd.read_csv(data_file(BWT_LANES), dtype=str, keep_default_na=False)
     return frame.apply(lambda column: column.str.strip())

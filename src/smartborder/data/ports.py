@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -18,6 +17,7 @@ from rapidfuzz import fuzz, process
 from smartborder.data.bts import MEASURES, load_crossings
 from smartborder.data.errors import AmbiguousPortError, UnknownPortError
 from smartborder.data.files import TEXAS_BRIDGES, data_file
+from smartborder.lazy import once
 
 STATE_CODES = {
     "Texas": "TX",
@@ -86,7 +86,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-@lru_cache(maxsize=1)
+@once
 def catalogue() -> dict[str, Port]:
     """All ports keyed by 4-digit code, with coordinates, measures and months covered."""
     frame = load_crossings()
@@ -111,7 +111,7 @@ def catalogue() -> dict[str, Port]:
     }
 
 
-@lru_cache(maxsize=1)
+@once
 def _aliases() -> dict[str, str]:
     """Normalised alias → port code, from bridge names in the CBP Texas file plus a short list."""
     ports = catalogue()

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from smartborder.lazy import once
 from smartborder.rules.errors import RuleInputError
 
 
@@ -127,7 +127,7 @@ def under_reform(reform: Reform) -> Iterator[None]:
         _REFORMED.reset(token)
 
 
-@lru_cache(maxsize=1)
+@once
 def shipped_parameters() -> dict[str, Parameter]:
     """The parameters as shipped (``parameters.toml``)."""
     raw = tomllib.loads((files("smartborder.rules") / "parameters.toml").read_text("utf-8"))

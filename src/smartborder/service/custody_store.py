@@ -25,6 +25,7 @@ from smartborder.custody import (
     status_of,
 )
 from smartborder.custody.status import Explanation
+from smartborder.lazy import once
 from smartborder.service.auth import Caller
 from smartborder.service.custody_models import AnomalyRow, Ping, Shipment
 
@@ -48,7 +49,7 @@ def may_see(caller: Caller, shipment: Shipment) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
+@once
 def _ports() -> dict[str, Any]:
     from smartborder.data.ports import catalogue
 

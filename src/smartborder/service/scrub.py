@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
+from smartborder.errors import SmartborderError
 from smartborder.service.guard import ASGIApp, Receive, Scope, Send
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(SmartborderError):
     """A database error with the values it quoted removed."""
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Integer, func, select, text
 from sqlalchemy.orm import Session
 
 from smartborder import clock, targeting
+from smartborder.lazy import once
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Invalid, NotFound
@@ -76,7 +77,7 @@ def _parsed(document: str) -> targeting.ProfileSet:
     return targeting.parse(json.loads(document))
 
 
-@lru_cache(maxsize=1)
+@once
 def _shipped() -> targeting.ProfileSet:
     return targeting.load()
 

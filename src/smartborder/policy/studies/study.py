@@ -304,6 +304,8 @@ def compare_study(
     A scenario that opens a new crossing is compared as a network: the crossings it takes
     traffic from join the study (so the baseline has them), the scenario run adds the new
     crossing, and the total compares the network before and after."""
+    if place.strip().lower() != "new":
+        data.resolve_place(place)  # an unknown place is refused before the models load
     from smartborder.policy.studies.scenario import Scenario, apply_all
     from smartborder.ports import default_spec
     from smartborder.ports.newport import new_port_spec
