@@ -343,3 +343,80 @@ def test_an_empty_importer_is_refused_on_every_door(
     }
     response = client.post("/trade/roo-waiver", json=body, headers=token("officer"))
     assert response.status_code == 422 and response.json()["detail"][0]["field"] == "importer", response.text
+
+
+def test_a_mid_year_bar_is_judged_alike_on_every_door(
+    client: TestClient, officer: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """14: a crossing on 2024-06-15 bars an application filed 2025-01-10 until 2027-06-15. The
+    yearly allocation judges a year's cap on its first day (or the filing day), so Python's
+    ``allocate`` and the CLI's projection both issue the permit in 2028 (``project`` had issued it
+    a year before ``allocate``). An officer's decision is judged on its own day, as the question
+    ``apply`` is: refused on 2027-06-01, granted on 2027-07-01, over HTTP as in Python."""
+    from smartborder.rules import Application, allocate
+
+    barred = History.model_validate(
+        {"person_id": "a1", "background_check": "passed", "illegal_crossings": ["2024-06-15"]}
+    )
+    application = Application(application_id="a1", filed=D(2025, 1, 10), skill="skilled", history=barred)
+    in_python = [year for year in range(2025, 2030) if allocate([application], year).issued]
+    applicants = tmp_path / "applicants.csv"
+    applicants.write_text(
+        "applicant_id,filed,skill,background_check,last_illegal_crossing\na1,2025-01-10,skilled,passed,2024-06-15\n"
+    )
+    code, stdout, err = run(["permits", "project", str(applicants), "--years", "5", "--json"], capsys)
+    assert code == 0, err
+    on_the_cli = [row["year"] for row in json.loads(stdout)["rows"] if row["issued"]]
+    assert in_python[0] == on_the_cli[0] == 2028
+    for person_id, day, granted in (("a1", "2027-06-01", False), ("a2", "2027-07-01", True)):
+        person = {"person_id": person_id, "background_check": "passed"}
+        assert client.post("/persons", json=person, headers=officer).status_code == 201
+        crossing = {"kind": "illegal_crossing", "start": "2024-06-15"}
+        assert client.post(f"/persons/{person_id}/records", json=crossing, headers=officer).status_code == 201
+        filed = {"person_id": person_id, "kind": "work_permit", "filed": "2025-01-10", "skill": "skilled"}
+        made = client.post("/applications", json=filed, headers=officer)
+        assert made.status_code == 201, made.text
+        decided = client.post(f"/applications/{made.json()['id']}/decide", json={"on": day}, headers=officer)
+        assert decided.status_code == 200, decided.text
+        asked = ask("apply", barred, dt.date.fromisoformat(day))
+        assert decided.json()["granted"] is asked.granted is granted, decided.text
+
+
+@pytest.mark.parametrize(("paid", "accepted"), [("101", True), ("1000", True), ("1000.5", False)])
+def test_a_tariff_over_100_percent_is_a_tariff_on_every_door(
+    paid: str,
+    accepted: bool,
+    client: TestClient,
+    token: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """9: rates above 100 % are real (rules/bounds.py MAX_TARIFF_PCT: bound farm tariffs of
+    several hundred percent, 145 % in 2025), so 101 % is decided on, not refused; past 1000 %
+    every door refuses it naming the field."""
+    from smartborder.rules import InputImport, roo_waiver
+
+    try:
+        inputs = [InputImport(tariff_line="8708.29", value=Decimal("100"), tariff_paid_pct=Decimal(paid))]
+        in_python: object = roo_waiver("gulf-fab", 2027, inputs, {"8708.29": Decimal("2.2")}).as_dict()
+    except ValueError as exc:  # pydantic's ValidationError
+        in_python = "tariff_paid_pct" if "tariff_paid_pct" in str(exc) else str(exc)
+    csv_file = tmp_path / "inputs.csv"
+    csv_file.write_text(f"tariff_line,value,tariff_paid_pct,importing_mfn_pct\n8708.29,100,{paid},2.2\n")
+    code, stdout, err = run(
+        ["trade", "roo-waiver", str(csv_file), "--importer", "gulf-fab", "--year", "2027", "--json"], capsys
+    )
+    on_the_cli: object = json.loads(stdout) if code in (0, 1) and stdout.strip() else err
+    body = {
+        "importer": "gulf-fab",
+        "year": 2027,
+        "inputs": [{"tariff_line": "8708.29", "value": "100", "tariff_paid_pct": paid}],
+        "importing_mfn_pct": {"8708.29": "2.2"},
+    }
+    response = client.post("/trade/roo-waiver", json=body, headers=token("officer"))
+    if accepted:
+        assert response.status_code == 201, response.text
+        assert in_python == on_the_cli == {k: response.json()[k] for k in in_python}  # type: ignore[attr-defined]
+    else:
+        assert in_python == "tariff_paid_pct" and code == 2 and "tariff_paid_pct" in str(on_the_cli)
+        assert response.status_code == 422 and response.json()["detail"][0]["field"] == "inputs.0.tariff_paid_pct"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from smartborder.rules.bounds import check_year
+from smartborder.rules.bounds import MAX_TARIFF_PCT, check_year
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
@@ -32,7 +32,9 @@ class InputImport(BaseModel):
 
     tariff_line: str
     value: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(gt=0, allow_inf_nan=False)
-    tariff_paid_pct: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(ge=0, le=1000, allow_inf_nan=False)
+    tariff_paid_pct: Annotated[float | Decimal, AfterValidator(_as_decimal)] = Field(
+        ge=0, le=MAX_TARIFF_PCT, allow_inf_nan=False
+    )
 
 
 def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
@@ -74,9 +76,11 @@ def roo_waiver(
         raise RuleInputError(
             f"importing_mfn_pct.{negative[0]}: a tariff rate cannot be negative, got {mfn[negative[0]]}"
         )
-    beyond = sorted(line for line, rate in mfn.items() if rate > 1000)
+    beyond = sorted(line for line, rate in mfn.items() if rate > MAX_TARIFF_PCT)
     if beyond:
-        raise RuleInputError(f"importing_mfn_pct.{beyond[0]}: {mfn[beyond[0]]} is not a tariff rate (0..1000 percent)")
+        raise RuleInputError(
+            f"importing_mfn_pct.{beyond[0]}: {mfn[beyond[0]]} is not a tariff rate (0..{MAX_TARIFF_PCT} percent)"
+        )
     total = sum((_as_decimal(i.value) for i in inputs), Decimal(0))
     low = sum(
         (_as_decimal(i.value) for i in inputs if mfn[i.tariff_line] - _as_decimal(i.tariff_paid_pct) > margin),
@@ -116,8 +120,8 @@ def mfn_convergence(
     for partner, rate in rates_pct.items():
         if not partner:
             raise RuleInputError("rates_pct: a partner needs a name")
-        if not math.isfinite(float(rate)) or not 0 <= float(rate) <= 1000:
-            raise RuleInputError(f"rates_pct.{partner}: {rate} is not a tariff rate (0..1000 percent)")
+        if not math.isfinite(float(rate)) or not 0 <= float(rate) <= MAX_TARIFF_PCT:
+            raise RuleInputError(f"rates_pct.{partner}: {rate} is not a tariff rate (0..{MAX_TARIFF_PCT} percent)")
     exact = {partner: _decimal(rate, f"rates_pct.{partner}") for partner, rate in rates_pct.items()}
     target = min(exact.values())
     rows = []

@@ -8,11 +8,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from smartborder.rules import trade as rules_trade
+from smartborder.rules.bounds import MAX_TARIFF_PCT
 
-Rate = Field(ge=0, le=1000, allow_inf_nan=False, description="percent, e.g. 2.5")
+Rate = Field(ge=0, le=MAX_TARIFF_PCT, allow_inf_nan=False, description="percent, e.g. 2.5")
 #: A tariff rate in percent: not negative, finite, at most 1,000 % (the highest bound rates in
 #: the WTO's tariff profiles are in the hundreds).
-RatePct = Annotated[Decimal, Field(ge=0, le=1000, allow_inf_nan=False)]
+RatePct = Annotated[Decimal, Field(ge=0, le=MAX_TARIFF_PCT, allow_inf_nan=False)]
 #: The most trading partners one MFN question may name: every WTO member and observer (about
 #: 190) fits, and the convergence path's work stays bounded (10,000 partners took 21-27 s).
 MAX_PARTNERS = rules_trade.MAX_PARTNERS
