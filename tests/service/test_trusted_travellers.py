@@ -172,6 +172,24 @@ def test_bad_images_and_cards(client: TestClient, token, vetter, faces) -> None:
     card = issued_card(client, token, vetter, faces)
     booth = token("booth_officer")
     base = {"card": card["card"], "port_code": "2506", "vehicle": "pov", "image_base64": faces["a_live"]}
+    import base64
+    import struct
+    import time
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    bomb = (  # 20,000 x 20,000 pixels in 0.1 MB: ~0.8 GB and seconds to decode
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100_000))
+        + chunk(b"IEND", b"")
+    )
+    began = time.perf_counter()
+    r = client.post("/trusted/crossings", json={**base, "image_base64": base64.b64encode(bomb).decode()}, headers=booth)
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "image_base64", r.text
+    assert "more than a face sample needs" in r.text and time.perf_counter() - began < 2.0  # refused from its header
     for change, field in [
         ({"image_base64": "not base64!"}, "image_base64"),
         ({"vehicle": "truck"}, "vehicle"),
