@@ -312,8 +312,15 @@ def test_simulate_reports_a_trucks_whole_crossing(tmp_path: Path, capsys: pytest
     assert sum(every[s]["mean_min"] for s in parts) == pytest.approx(every["total"]["mean_min"], rel=1e-9)
     assert every["cbp_wait"]["mean_min"] <= every["cbp_primary"]["mean_min"]
     assert {r["lane"] for r in rows} == {"all lanes", "FAST", "standard"}
-    code, stdout, _ = run([*args, "--scenario", str(whole)], capsys)
+    code, stdout, _ = run([*args, "--scenario", str(whole), "--out", str(tmp_path / "report")], capsys)
     assert code == 0 and "crossing time" in stdout and "Mexico's customs" in stdout
+    import pandas as pd
+
+    written = pd.read_csv(tmp_path / "report" / "crossing_time.csv")  # the same rows as --json's
+    assert len(written) == len(rows) and set(written["segment"]) == {r["segment"] for r in rows}
+    with pd.ExcelFile(tmp_path / "report" / "summary.xlsx") as workbook:
+        assert "Crossing time" in workbook.sheet_names
+    assert "Trucks' crossing time, Mexico to the state's facility" in (tmp_path / "report" / "report.html").read_text()
     code, stdout, _ = run([*args, "--json"], capsys)
     assert code == 0 and "crossing_time" not in json.loads(stdout)
 
