@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +15,9 @@ from rich.table import Table
 from smartborder.cli.output import console, print_json
 from smartborder.rules.errors import RuleInputError
 from smartborder.tomlfiles import describe
+
+if TYPE_CHECKING:
+    from smartborder.rules.program import ProgramState
 
 permits_app = typer.Typer(help="Seed 004's work and resident permit programs as rules-as-code.", no_args_is_help=True)
 
@@ -28,6 +31,20 @@ def _date(text: str, field: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise RuleInputError(f"{field}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _program(path: Path) -> ProgramState:
+    """The program's records from a JSON file (``rules.ProgramState``), errors naming the field."""
+    from smartborder.rules import ProgramState
+
+    try:
+        return ProgramState.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise RuleInputError(f"program: file {path} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise RuleInputError(f"program: {path} is not JSON: {exc}") from None
+    except ValidationError as exc:
+        raise RuleInputError(f"program: {describe(exc)}") from None
 
 
 @permits_app.command("check")
@@ -50,6 +67,14 @@ def check(
             help="Ask under a reform: a TOML file of dated parameter values added to the shipped ones (the shape of rules/parameters.toml).",
         ),
     ] = None,
+    program: Annotated[
+        Path | None,
+        typer.Option(
+            "--program",
+            help="The program's records (JSON: certifications and announcements, see smartborder.rules.ProgramState), "
+            "read as of --on for the announcement and certified figure not given.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Is this person eligible on a date? The decision says which rules decided and why."""
@@ -68,6 +93,7 @@ def check(
         raise RuleInputError(f"history: {history_file} is not JSON: {exc}") from None
     except ValidationError as exc:
         raise RuleInputError(f"history: {describe(exc)}") from None
+    state = _program(program) if program is not None else None
     with under_reform(read_reform(reform)) if reform is not None else nullcontext():
         decision = ask(
             question,
@@ -76,6 +102,7 @@ def check(
             announced=_date(announced, "announced") if announced else None,
             issued=_date(issued, "issued") if issued else None,
             certified_crossings=certified,
+            program=state,
         )
     if as_json:
         print_json(decision.as_dict())

@@ -11,6 +11,7 @@ from smartborder.rules import parameters
 from smartborder.rules.cap import Application, allocate
 from smartborder.rules.decision import Decision
 from smartborder.rules.history import History, Nationality, Report, Spell
+from smartborder.rules.program import Announcement, Certification, ProgramState
 from smartborder.rules.resident_permit import (
     may_apply_for_citizenship,
     may_get_resident_permit,
@@ -21,11 +22,14 @@ from smartborder.rules.trade import InputImport, mfn_convergence, roo_waiver
 from smartborder.rules.work_permit import may_apply, may_apply_for_residency, may_renew
 
 __all__ = [
+    "Announcement",
     "Application",
+    "Certification",
     "Decision",
     "History",
     "InputImport",
     "Nationality",
+    "ProgramState",
     "Report",
     "Spell",
     "allocate",

@@ -23,6 +23,7 @@ from smartborder.rules.bounds import check_year
 from smartborder.rules.decision import Decision
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.history import History
+from smartborder.rules.program import ProgramState
 from smartborder.rules.resident_permit import (
     benefits,
     may_apply_for_citizenship,
@@ -63,6 +64,9 @@ def _benefits(h: History, on: dt.date, issued: dt.date | None) -> Decision:
 def _citizenship(h: History, on: dt.date, issued: dt.date) -> Decision:
     return may_apply_for_citizenship(issued, on)
 
+
+#: The questions that read the program's own records (its announcement, its certifications).
+PROGRAM_QUESTIONS = ("resident-permit", "deportation-protection")
 
 QUESTIONS: dict[str, Question] = {
     q.name: q
@@ -110,13 +114,22 @@ def ask(
     announced: dt.date | None = None,
     issued: dt.date | None = None,
     certified_crossings: int | None = None,
+    program: ProgramState | None = None,
 ) -> Decision:
     """Answer question *name* about *history* on *on*. ``announced``: the resident program's
     announcement; ``issued``: the resident permit's issue date; ``certified_crossings``: the
-    year's jointly certified illegal crossings (the program runs only while they are low)."""
+    year's jointly certified illegal crossings (the program runs only while they are low).
+    ``program``: the program's records (``rules.program``), read as of *on* for the announcement
+    and the certified figure not given; a figure given beside them is a what-if, and the
+    decision's notes say which was used."""
     question = QUESTIONS.get(name)
     if question is None:
         raise RuleInputError(f"question: expected one of {', '.join(QUESTIONS)}, got {name!r}")
+    notes: list[str] = []
+    if program is not None and not program.empty and name in PROGRAM_QUESTIONS:  # nothing recorded: as None
+        check_year(on.year, "on")
+        read = program.answering(on, announced, certified_crossings, certification=name == "resident-permit")
+        announced, certified_crossings, notes = read.announced, read.certified_crossings, read.notes
     for field, day in (("on", on), ("announced", announced), ("issued", issued)):
         if day is not None:
             check_year(day.year, field)
@@ -132,4 +145,7 @@ def ask(
         raise RuleInputError(f"issued: {issued} is after the day asked ({on})")
     if issued is not None and announced is not None and issued < announced:
         raise RuleInputError(f"issued: {issued} is before the program's announcement ({announced})")
-    return question.answer(history, on, announced=announced, issued=issued, certified_crossings=certified_crossings)
+    decision: Decision = question.answer(
+        history, on, announced=announced, issued=issued, certified_crossings=certified_crossings
+    )
+    return decision.noting(notes)

@@ -44,10 +44,8 @@ def program_active(year: int, certified_crossings: int | None) -> Decision:
             ["certification"],
         )
     ok = certified_crossings <= limit
-    why = (
-        f"certified {certified_crossings:,} illegal crossings in {year} "
-        f"({'within' if ok else 'above'} the {limit:,} limit)"
-    )
+    # The figure is the latest certified (rules.program names its year); the limit is the year's.
+    why = f"certified {certified_crossings:,} illegal crossings ({'within' if ok else 'above'} the {limit:,} limit)"
     return decide("resident permit program", on, [("certification", ok, why)])
 
 

@@ -106,3 +106,28 @@ class DecisionRecord(Base):
     rules: Mapped[list[str]] = mapped_column(JSON)
     decided_by: Mapped[str] = mapped_column(String(160))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class ProgramCertification(Base):
+    """The joint certification of a year's illegal crossings (seed 004's resident-permit program
+    runs while it is at most 200,000): ``rules.program.Certification`` as stored."""
+
+    __tablename__ = "program_certifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True, doc="the year whose crossings were counted")
+    crossings: Mapped[int] = mapped_column(Integer)
+    certified_by: Mapped[str] = mapped_column(String(200))
+    on: Mapped[dt.date] = mapped_column(Date, doc="the day the certification was made")
+    recorded_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class ProgramAnnouncement(Base):
+    """The resident-permit program's announcement: ``rules.program.Announcement`` as stored."""
+
+    __tablename__ = "program_announcements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    by: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)

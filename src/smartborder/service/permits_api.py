@@ -13,10 +13,14 @@ from smartborder.service import permits_operations as ops
 from smartborder.service.app import MAX_OFFSET, ReadSession, WriteSession, require
 from smartborder.service.auth import OFFICERS, Caller
 from smartborder.service.permits_schemas import (
+    AnnouncementIn,
+    AnnouncementOut,
     ApplicationDecisionOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
+    CertificationIn,
+    CertificationOut,
     Day,
     DecideIn,
     DecisionOut,
@@ -24,6 +28,7 @@ from smartborder.service.permits_schemas import (
     PersonIn,
     PersonOut,
     PersonWithRecords,
+    ProgramOut,
     QuestionName,
     RecordIn,
     RecordOut,
@@ -120,3 +125,30 @@ def release_waiting(
 ) -> dict[str, object]:
     """Serve the waiting list from the cap of the year of ``on``, in filing order."""
     return ops.release_waiting(session, caller, body.on)
+
+
+@router.post("/program/certifications", status_code=201, response_model=CertificationOut)
+def certify(
+    *, body: CertificationIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
+    """Record a year's joint certification of illegal crossings (seed 004: the resident-permit
+    program runs while it is at most 200,000). Once a year; the questions read the latest made
+    on or before the day asked."""
+    return ops.record_certification(session, caller, body)
+
+
+@router.post("/program/announcements", status_code=201, response_model=AnnouncementOut)
+def announce(
+    *, body: AnnouncementIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
+    """Record the resident-permit program's announcement (its applicants resided before it)."""
+    return ops.record_announcement(session, caller, body)
+
+
+@router.get("/program", response_model=ProgramOut)
+def program(
+    *, on: Day, session: ReadSession, _: Caller = Depends(require("applicant", *OFFICERS))
+) -> dict[str, object]:
+    """The program's records as known on *on*: its announcement, the certification a question
+    asked that day uses, and every certification made by then."""
+    return ops.program_as_of(session, on)

@@ -24,9 +24,18 @@ from smartborder.rules.questions import ask
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
-from smartborder.service.models import Application, DecisionRecord, Person, PersonRecord
+from smartborder.service.models import (
+    Application,
+    DecisionRecord,
+    Person,
+    PersonRecord,
+    ProgramAnnouncement,
+    ProgramCertification,
+)
 from smartborder.service.permits_schemas import (
+    AnnouncementIn,
     ApplicationIn,
+    CertificationIn,
     DecideIn,
     EligibilityIn,
     PersonIn,
@@ -172,6 +181,64 @@ QUESTION_OF_KIND = {
 }
 
 
+def program_state(session: Session) -> rules.ProgramState:
+    """The program's records as stored: every certification and announcement."""
+    return rules.ProgramState(
+        certifications=[
+            rules.Certification(year=c.year, crossings=c.crossings, certified_by=c.certified_by, on=c.on)
+            for c in session.scalars(select(ProgramCertification))
+        ],
+        announcements=[rules.Announcement(on=a.on, by=a.by) for a in session.scalars(select(ProgramAnnouncement))],
+    )
+
+
+def record_certification(session: Session, caller: Caller, body: CertificationIn) -> dict[str, object]:
+    """Store a year's joint certification (once a year: a second for the same year is a 409)."""
+    if body.on > clock.today():
+        raise Invalid("on", f"{body.on} is in the future; records describe what has happened")
+    if body.on.year < body.year:
+        raise Invalid("on", f"a certification of {body.year}'s crossings is made after the year starts, not {body.on}")
+    if session.scalar(select(ProgramCertification).where(ProgramCertification.year == body.year)) is not None:
+        raise Conflict("year", f"{body.year}'s crossings are certified already")
+    row = ProgramCertification(**body.model_dump(), recorded_by=caller.label)
+    session.add(row)
+    session.flush()
+    record(session, caller.label, "program.certify", str(body.year), body.model_dump(mode="json"))
+    session.commit()
+    return {"id": row.id, **body.model_dump()}
+
+
+def record_announcement(session: Session, caller: Caller, body: AnnouncementIn) -> dict[str, object]:
+    """Store the program's announcement."""
+    if body.on > clock.today():
+        raise Invalid("on", f"{body.on} is in the future; records describe what has happened")
+    row = ProgramAnnouncement(**body.model_dump(), recorded_by=caller.label)
+    session.add(row)
+    session.flush()
+    record(session, caller.label, "program.announce", str(body.on), body.model_dump(mode="json"))
+    session.commit()
+    return {"id": row.id, **body.model_dump()}
+
+
+def program_as_of(session: Session, on: dt.date) -> dict[str, object]:
+    """The program's records as known on *on*: what a question asked that day reads."""
+    state = program_state(session)
+    rows = session.scalars(
+        select(ProgramCertification).where(ProgramCertification.on <= on).order_by(ProgramCertification.on)
+    )
+    used = state.certification_on(on)
+    announced = state.announcement_on(on)
+    return {
+        "on": on,
+        "announcement": announced.model_dump() if announced else None,
+        "certification_used": used.model_dump() if used else None,
+        "certifications": [
+            {"id": r.id, "year": r.year, "crossings": r.crossings, "certified_by": r.certified_by, "on": r.on}
+            for r in rows
+        ],
+    }
+
+
 def _judge(
     question: str,
     history: rules.History,
@@ -179,9 +246,18 @@ def _judge(
     announced: dt.date | None = None,
     issued: dt.date | None = None,
     certified_crossings: int | None = None,
+    program: rules.ProgramState | None = None,
 ) -> rules.Decision:
     try:
-        return ask(question, history, on, announced=announced, issued=issued, certified_crossings=certified_crossings)
+        return ask(
+            question,
+            history,
+            on,
+            announced=announced,
+            issued=issued,
+            certified_crossings=certified_crossings,
+            program=program,
+        )
     except RuleInputError as exc:
         field, _, problem = str(exc).partition(": ")
         raise Invalid(field, problem or str(exc)) from None
@@ -218,10 +294,12 @@ def eligibility(
     certified_crossings: int | None = None,
     issued: dt.date | None = None,
 ) -> dict[str, object]:
-    """The timeline engine: the answer to *question* (``rules.questions``) on any date *on*."""
+    """The timeline engine: the answer to *question* (``rules.questions``) on any date *on*; the
+    program's announcement and certification not given are read from its records as of *on*."""
     _may_see(caller, person_id)
     history = history_of(session, _person(session, person_id))
-    return _judge(question, history, on, announced, issued, certified_crossings).as_dict()
+    program = program_state(session)  # read as of *on* by the questions that need it
+    return _judge(question, history, on, announced, issued, certified_crossings, program).as_dict()
 
 
 def file_application(session: Session, caller: Caller, body: ApplicationIn) -> dict[str, object]:
@@ -316,7 +394,12 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
         raise Invalid("on", f"{on} is before the application was filed ({application.filed})")
     history = history_of(session, _person(session, application.person_id))
     decision = _judge(
-        QUESTION_OF_KIND[application.kind], history, on, body.announced, certified_crossings=body.certified_crossings
+        QUESTION_OF_KIND[application.kind],
+        history,
+        on,
+        body.announced,
+        certified_crossings=body.certified_crossings,
+        program=program_state(session),
     )
     # The nationality on the day filed, as the record stands now (a nationality recorded after the
     # filing, dated before it, counts): what the cap asks of its applicants.

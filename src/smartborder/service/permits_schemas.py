@@ -166,3 +166,42 @@ class ReleaseOut(BaseModel):
     granted: list[str]
     refused: list[str]
     waiting: list[str]
+
+
+class CertificationIn(BaseModel):
+    """A joint certification of a year's illegal crossings, as made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(
+        strict=True, ge=FIRST_YEAR, le=LAST_YEAR, description="the year whose illegal crossings were counted"
+    )
+    crossings: int = Field(strict=True, ge=0, le=MAX_CERTIFIED_CROSSINGS, description="the figure certified")
+    certified_by: str = Field(min_length=1, max_length=200, description="who certified it")
+    on: Day = Field(description="the day the certification was made")
+
+
+class AnnouncementIn(BaseModel):
+    """The resident-permit program's announcement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on: Day = Field(description="the day the program was announced")
+    by: str = Field(min_length=1, max_length=200, description="who announced it")
+
+
+class CertificationOut(CertificationIn):
+    id: int
+
+
+class AnnouncementOut(AnnouncementIn):
+    id: int
+
+
+class ProgramOut(BaseModel):
+    """The program's records as known on a day: what a question asked that day reads."""
+
+    on: dt.date
+    announcement: AnnouncementIn | None
+    certification_used: CertificationIn | None = Field(description="the latest made on or before the day")
+    certifications: list[CertificationOut] = Field(description="every certification made on or before the day")
