@@ -34,6 +34,8 @@ from smartborder.service.permits_schemas import (
     RecordOut,
     ReleaseIn,
     ReleaseOut,
+    RevokedOut,
+    RevokeIn,
 )
 
 router = APIRouter(tags=["permits"])
@@ -105,6 +107,14 @@ def decide_application(
     *, application_id: str, body: DecideIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
 ) -> dict[str, object]:
     return ops.decide_application(session, caller, application_id, body)
+
+
+@router.post("/applications/{application_id}/revoke", response_model=RevokedOut)
+def revoke_permit(
+    *, application_id: str, body: RevokeIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
+    """Revoke a granted permit with a reason; a resident permit's identity cards go with it."""
+    return ops.revoke_permit(session, caller, application_id, body.reason)
 
 
 @router.get("/applications", response_model=ApplicationPage)

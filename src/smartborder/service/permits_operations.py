@@ -442,6 +442,27 @@ def decide_application(session: Session, caller: Caller, application_id: str, bo
     return {"id": application.id, "status": application.status, **decision.as_dict()}
 
 
+def revoke_permit(session: Session, caller: Caller, application_id: str, reason: str) -> dict[str, object]:
+    """Revoke a granted permit; a resident permit's identity cards are revoked with it, in the
+    same transaction (their face template too, unless another active card needs it)."""
+    from smartborder.service.trusted_operations import MAX_REASON, revoke_resident_cards
+
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound("application_id", f"no application {application_id!r}")
+    if not reason.strip():
+        raise Invalid("reason", "say why the permit is revoked")
+    if len(reason) > MAX_REASON:
+        raise Invalid("reason", f"{len(reason):,} characters; at most {MAX_REASON:,}")
+    if application.status != "granted":
+        raise Conflict("status", f"only a granted permit is revoked; this application is {application.status}")
+    application.status = "revoked"
+    cards = revoke_resident_cards(session, caller, application.id, reason)
+    record(session, caller.label, "application.revoke", application.id, {"reason": reason, "cards_revoked": cards})
+    session.commit()
+    return {"id": application.id, "status": application.status, "cards_revoked": cards}
+
+
 def release_waiting(session: Session, caller: Caller, on: dt.date) -> dict[str, object]:
     """Serve the waiting list from the cap of *on*'s year: waiting work-permit applications are
     decided again in the order they were filed, each granted while the year has room (and

@@ -154,6 +154,19 @@ class ApplicationPage(BaseModel):
     offset: int
 
 
+class RevokeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000, description="why the permit is revoked")
+
+
+class RevokedOut(BaseModel):
+    """A revoked permit, and the identity cards revoked with it."""
+
+    id: str
+    status: str
+    cards_revoked: list[str]
+
+
 class ReleaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     on: Day = Field(description="the day the waiting list is served (its year's cap applies)")

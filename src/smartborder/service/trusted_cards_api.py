@@ -24,6 +24,7 @@ from smartborder.service.trusted_schemas import (
     PublicKeyOut,
     ReasonIn,
     RenewIn,
+    ResidentCardIn,
 )
 from smartborder.timestamps import Day
 
@@ -89,3 +90,13 @@ def card_crossings(
     *, card_id: str, session: ReadSession, caller: Caller = Depends(require("applicant", *STAFF))
 ) -> dict[str, object]:
     return ops.card_crossings(session, caller, card_id)
+
+
+@router.post("/resident-cards", status_code=201, response_model=CardOut)
+def issue_resident_card(
+    *, body: ResidentCardIn, session: WriteSession, caller: Caller = Depends(require(*VETTERS))
+) -> dict[str, object]:
+    """Seed 004's identity card for a permanent resident: signed, with the face enrolled, issued
+    only on a granted resident permit and revoked with it; checked at the booth like any card
+    (``POST /trusted/crossings``), where it proves identity and gives no trusted lane."""
+    return ops.issue_resident_card(session, caller, body)

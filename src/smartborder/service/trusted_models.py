@@ -113,7 +113,9 @@ class Template(Base):
     __tablename__ = "trusted_templates"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), unique=True)
-    application_id: Mapped[str] = mapped_column(ForeignKey("trusted_applications.id"))
+    application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("trusted_applications.id"), doc="none for a resident card's enrolment"
+    )
     matcher: Mapped[str] = mapped_column(String(32))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(TZ, default=now)
@@ -122,10 +124,12 @@ class Template(Base):
 class Card(Base):
     __tablename__ = "trusted_cards"
     __table_args__ = (
-        # At most one active card per person, enforced by the database as well as the route.
+        # At most one active card per person and program (a SENTRI card and a resident's identity
+        # card may be held together), enforced by the database as well as the route.
         Index(
-            "ix_trusted_cards_one_active",
+            "ix_trusted_cards_one_active_per_program",
             "person_id",
+            "program",
             unique=True,
             sqlite_where=text("status = 'active'"),
             postgresql_where=text("status = 'active'"),
@@ -133,7 +137,12 @@ class Card(Base):
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), index=True)
-    application_id: Mapped[str] = mapped_column(ForeignKey("trusted_applications.id"))
+    application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("trusted_applications.id"), doc="the traveller application (none for a resident card)"
+    )
+    permit_application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("permit_applications.id"), doc="a resident card: the resident permit it rests on"
+    )
     program: Mapped[str] = mapped_column(String(16))
     issued: Mapped[dt.date] = mapped_column(Date)
     expires: Mapped[dt.date] = mapped_column(Date)

@@ -20,6 +20,7 @@ from smartborder import clock
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
+from smartborder.service.models import Application as PermitApplication
 from smartborder.service.trusted_models import (
     Audit,
     Card,
@@ -40,6 +41,7 @@ from smartborder.service.trusted_schemas import (
     InterviewIn,
     IssueIn,
     RenewIn,
+    ResidentCardIn,
     ReviewIn,
     WatchIn,
 )
@@ -65,6 +67,9 @@ from smartborder.trusted.programs import program
 
 CertAction = Literal["certified", "revalidated", "suspended", "reinstated", "revoked"]
 MAX_REASON = 2000
+#: The identity card of a permanent resident (programs.toml [programs.RESIDENT]) and the permit it rests on.
+RESIDENT = "RESIDENT"
+RESIDENT_PERMIT = "resident_permit"
 
 
 # ---- facilities and companies ------------------------------------------------------------------
@@ -243,7 +248,11 @@ def person_status(session: Session, caller: Caller, person_id: str, on: dt.date 
     if caller.role == "applicant" and caller.subject != person_id:
         raise Forbidden("person_id", "an applicant may only see their own status")
     day = on or clock.today()
-    cards = list(session.scalars(select(Card).where(Card.person_id == person_id).order_by(Card.issued)))
+    cards = [  # trusted-traveller membership: a resident's identity card is not one
+        c
+        for c in session.scalars(select(Card).where(Card.person_id == person_id).order_by(Card.issued))
+        if program(c.program).get("trusted", True)
+    ]
     live = [c for c in cards if card_state(c.status, c.expires, day) == "active" and c.issued <= day]
     if live:
         c = live[-1]
@@ -328,8 +337,11 @@ def enrol(session: Session, caller: Caller, application_id: str, image_base64: s
 
 def issue_card(session: Session, application: TravellerApplication, on: dt.date, caller: Caller) -> dict[str, object]:
     """Sign and store a card for *application* (no commit): one active card per person."""
-    if session.scalar(select(Card.id).where(Card.person_id == application.person_id, Card.status == "active")):
-        raise Conflict("person_id", f"{application.person_id} already holds an active card")
+    active = select(Card.id).where(
+        Card.person_id == application.person_id, Card.program == application.program, Card.status == "active"
+    )
+    if session.scalar(active):
+        raise Conflict("person_id", f"{application.person_id} already holds an active {application.program} card")
     if session.scalar(select(Template.id).where(Template.person_id == application.person_id)) is None:
         raise Conflict("biometrics", "no enrolled template: enrol the face before issuing a card")
     expires = card_expiry(application.program, on, application.document_expires)
@@ -354,6 +366,94 @@ def issue_card(session: Session, application: TravellerApplication, on: dt.date,
         {"person_id": card.person_id, "program": card.program, "issued": on, "expires": expires},
     )
     return card_view(card, on)
+
+
+def resident_permit(session: Session, person_id: str, permit_id: str | None = None) -> PermitApplication:
+    """The person's granted resident permit (the one named, or the latest granted), else a 409."""
+    query = select(PermitApplication).where(
+        PermitApplication.person_id == person_id, PermitApplication.kind == RESIDENT_PERMIT
+    )
+    if permit_id is not None:
+        query = query.where(PermitApplication.id == permit_id)
+    permits = list(session.scalars(query.order_by(PermitApplication.filed)))
+    granted = [p for p in permits if p.status == "granted"]
+    if not granted:
+        state = permits[-1].status if permits else "none on record"
+        raise Conflict("permit", f"{person_id} holds no granted resident permit ({state}): no resident card")
+    return granted[-1]
+
+
+def sign_resident_card(
+    session: Session, person_id: str, permit_id: str, on: dt.date, caller: Caller
+) -> dict[str, object]:
+    """Sign and store a resident's identity card (no commit): one active per person, its face enrolled."""
+    active = select(Card.id).where(Card.person_id == person_id, Card.program == RESIDENT, Card.status == "active")
+    if session.scalar(active):
+        raise Conflict("person_id", f"{person_id} already holds an active {RESIDENT} card")
+    if session.scalar(select(Template.id).where(Template.person_id == person_id)) is None:
+        raise Conflict("biometrics", "no enrolled template: enrol the face before issuing a card")
+    expires = card_expiry(RESIDENT, on)
+    card_id = str(uuid.uuid4())
+    card = Card(
+        id=card_id,
+        person_id=person_id,
+        application_id=None,
+        permit_application_id=permit_id,
+        program=RESIDENT,
+        issued=on,
+        expires=expires,
+        status="active",
+        signed=sign_card(card_key(), card_id, person_id, RESIDENT, on, expires),
+    )
+    session.add(card)
+    record(
+        session,
+        caller.label,
+        "trusted.card.issue",
+        card_id,
+        {"person_id": person_id, "program": RESIDENT, "permit": permit_id, "issued": on, "expires": expires},
+    )
+    return card_view(card, on)
+
+
+def issue_resident_card(session: Session, caller: Caller, body: ResidentCardIn) -> dict[str, object]:
+    """Seed 004's identity card for a permanent resident: issued only on a granted resident
+    permit, with the face enrolled from the sample given (its sealed template kept, the image not)."""
+    from smartborder.trusted.biometrics.lbph import LBPHMatcher
+
+    on = body.on or clock.today()
+    not_future(on)
+    image = image_from(body.image_base64)  # the input's faults before the registry's
+    permit = resident_permit(session, body.person_id)
+    matcher = LBPHMatcher()
+    with domain_errors():
+        sealed = template_cipher().seal(matcher.enrol(image), body.person_id)
+    existing = session.scalar(select(Template).where(Template.person_id == body.person_id))
+    if existing is not None:  # one face per person: a member's template is the same face, taken again
+        session.delete(existing)
+        session.flush()
+    session.add(Template(person_id=body.person_id, application_id=None, matcher=matcher.name, sealed=sealed))
+    card = sign_resident_card(session, body.person_id, permit.id, on, caller)
+    session.commit()
+    return card
+
+
+def revoke_resident_cards(session: Session, caller: Caller, permit_id: str, reason: str) -> list[str]:
+    """Revoke (no commit) the active cards resting on resident permit *permit_id*: revoked with it.
+    The face template goes too unless another active card still needs it."""
+    cards = list(session.scalars(select(Card).where(Card.permit_application_id == permit_id, Card.status == "active")))
+    for card in cards:
+        card.status, card.reason = "revoked", f"resident permit revoked: {reason}"
+        session.flush()
+        others = select(Card.id).where(Card.person_id == card.person_id, Card.status == "active")
+        if session.scalar(others) is None:
+            template = session.scalar(select(Template).where(Template.person_id == card.person_id))
+            if template is not None:
+                session.delete(template)
+        record(
+            session, caller.label, "trusted.card.revoke", card.id, {"person_id": card.person_id, "reason": card.reason}
+        )
+    return [c.id for c in cards]
 
 
 def criteria() -> dict[str, object]:
@@ -568,6 +668,14 @@ def renew(session: Session, caller: Caller, card_id: str, body: RenewIn) -> dict
     on = body.on or clock.today()
     with domain_errors():
         check_renewal(card.expires, on, card.status)
+    if card.permit_application_id is not None:  # a resident's card: renewed while the permit stands
+        permit = resident_permit(session, card.person_id, card.permit_application_id)
+        card.status, card.reason = "replaced", f"renewed on {on}"
+        session.flush()
+        new = sign_resident_card(session, card.person_id, permit.id, on, caller)
+        record(session, caller.label, "trusted.card.renew", card.id, {"new_card": new["id"], "on": on})
+        session.commit()
+        return new
     application = session.get(TravellerApplication, card.application_id)
     assert application is not None
     entries = [
@@ -616,6 +724,10 @@ def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, ob
     state = card_state(card.status, card.expires, on)
     if state != "active":
         reasons.append(f"card {state}" + (f": {card.reason}" if card.reason else ""))
+    if card.permit_application_id is not None:  # a resident's card stands only with the permit
+        permit = session.get(PermitApplication, card.permit_application_id)
+        if permit is None or permit.status != "granted":
+            reasons.append(f"resident permit {permit.status if permit else 'missing'}")
     distance = None
     template = session.scalar(select(Template).where(Template.person_id == card.person_id))
     if template is None:
@@ -641,7 +753,9 @@ def crossing(session: Session, caller: Caller, body: CrossingIn) -> dict[str, ob
         s = standing([CertEvent(r.kind, r.on, r.reason) for r in rows], on)  # type: ignore[arg-type]
         if not s.trusted:
             reasons.append(f"facility {body.facility_id} not trusted: {'; '.join(s.reasons)}")
-    outcome = "trusted_lane" if not reasons else "referred"
+    # A trusted program's card sends the vehicle to its trusted lane; an identity card (a
+    # resident's) is verified and the vehicle goes on in the lane it is in.
+    outcome = ("trusted_lane" if spec.get("trusted", True) else "verified") if not reasons else "referred"
     row = Crossing(
         card_id=card.id,
         port_code=body.port_code,

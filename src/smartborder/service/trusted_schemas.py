@@ -109,6 +109,16 @@ class RenewIn(BaseModel):
     on: Day | None = Field(default=None, description="renewal date (default: today)")
 
 
+class ResidentCardIn(BaseModel):
+    """An identity card for a permanent resident: the person, whose resident permit is granted,
+    and a face sample to enrol (its sealed template is kept, not the image)."""
+
+    model_config = ConfigDict(extra="forbid")
+    person_id: str = Field(min_length=1, max_length=64)
+    image_base64: str = Field(description="PNG or JPEG of the face, base64")
+    on: Day | None = Field(default=None, description="issue date (default: today)")
+
+
 class CrossingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     card: str = Field(min_length=1, max_length=2000, description="the card's signed text as read at the booth")
