@@ -98,3 +98,38 @@ def test_an_empty_program_state_is_no_state() -> None:
         D(2026, 6, 1),
         **given,  # type: ignore[arg-type]
     )
+
+
+def test_the_waivers_precondition_is_a_recorded_trade_area() -> None:
+    """Seed 004: rules of origin "waived for tariff-free trade within NAFTA": with a trade area on
+    record the waiver checks that the two countries trade tariff free within it in the year; with
+    none it is assumed and the decision says so."""
+    from decimal import Decimal
+
+    from smartborder.rules import InputImport, TradeArea, roo_waiver
+    from smartborder.rules.errors import RuleInputError
+
+    nafta = ProgramState(
+        trade_areas=[TradeArea(name="NAFTA", members=["CA", "MX", "US"], tariff_free_since=D(2008, 1, 1))]
+    )
+    inputs = [InputImport(tariff_line="8708.29", value=Decimal("100"), tariff_paid_pct=Decimal("2.0"))]
+    mfn = {"8708.29": Decimal("2.2")}
+    within = roo_waiver("gulf-fab", 2027, inputs, mfn, exporting_country="MX", importing_country="US", program=nafta)
+    assert (
+        within.granted
+        and within.rules[0] == "tariff_free_trade"
+        and "within NAFTA since 2008-01-01" in within.reasons[0]
+    )
+    outside = roo_waiver("gulf-fab", 2027, inputs, mfn, exporting_country="CN", importing_country="US", program=nafta)
+    assert not outside.granted and outside.rules == ["tariff_free_trade"]
+    later = ProgramState(trade_areas=[TradeArea(name="X", members=["MX", "US"], tariff_free_since=D(2030, 1, 1))])
+    before = roo_waiver("gulf-fab", 2027, inputs, mfn, exporting_country="MX", importing_country="US", program=later)
+    assert not before.granted and "no tariff-free trade area of MX and US on record on 2027-01-01" in before.reasons[0]
+    with pytest.raises(RuleInputError, match=r"^exporting_country"):
+        roo_waiver("gulf-fab", 2027, inputs, mfn, program=nafta)
+    assumed = roo_waiver("gulf-fab", 2027, inputs, mfn)
+    assert assumed.granted and assumed.notes == [
+        "precondition assumed: tariff-free trade between the two countries (no trade area on record)"
+    ]
+    with pytest.raises(ValidationError, match="a member is named twice"):
+        TradeArea(name="x", members=["MX", "MX"], tariff_free_since=D(2008, 1, 1))

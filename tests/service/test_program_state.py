@@ -144,3 +144,57 @@ def test_a_bad_certification_is_refused_naming_the_field(
     assert response.status_code == status and response.json()["detail"][0]["field"] == field, response.text
     applicant = token("applicant", subject="r1")
     assert client.post("/program/certifications", json={**body, "year": 2020}, headers=applicant).status_code == 403
+
+
+def test_the_waivers_trade_area_answers_alike_on_every_door(
+    client: TestClient,
+    token: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The rules-of-origin waiver's precondition, recorded (``POST /program/trade-areas``, CLI
+    ``--program`` with the shipped example's NAFTA, Python ``program=``): the same decision."""
+    from decimal import Decimal
+
+    from smartborder.rules import InputImport, roo_waiver
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "program_state.json"
+    state = ProgramState.model_validate_json(example.read_text())
+    (area,) = state.trade_areas
+    made = client.post("/program/trade-areas", json=area.model_dump(mode="json"), headers=token("officer"))
+    assert made.status_code == 201, made.text
+    for exporting, granted in (("MX", True), ("CN", False)):
+        inputs = [InputImport(tariff_line="8708.29", value=Decimal("100"), tariff_paid_pct=Decimal("2.0"))]
+        in_python = roo_waiver(
+            f"firm-{exporting}",
+            2027,
+            inputs,
+            {"8708.29": Decimal("2.2")},
+            exporting_country=exporting,
+            importing_country="US",
+            program=state,
+        ).as_dict()
+        csv_file = tmp_path / "inputs.csv"
+        csv_file.write_text("tariff_line,value,tariff_paid_pct,importing_mfn_pct\n8708.29,100,2.0,2.2\n")
+        args = ["trade", "roo-waiver", str(csv_file), "--importer", f"firm-{exporting}", "--year", "2027"]
+        more = ["--program", str(example), "--exporting-country", exporting, "--importing-country", "US", "--json"]
+        code, stdout, err = run([*args, *more], capsys)
+        assert code in (0, 1), err
+        body = {
+            "importer": f"firm-{exporting}",
+            "year": 2027,
+            "inputs": [{"tariff_line": "8708.29", "value": "100", "tariff_paid_pct": "2.0"}],
+            "importing_mfn_pct": {"8708.29": "2.2"},
+            "exporting_country": exporting,
+            "importing_country": "US",
+        }
+        over_http = client.post("/trade/roo-waiver", json=body, headers=token("officer"))
+        assert over_http.status_code == 201, over_http.text
+        assert in_python == json.loads(stdout) == {k: over_http.json()[k] for k in in_python}
+        assert in_python["granted"] is granted and in_python["rules"][0] == "tariff_free_trade"  # type: ignore[index]
+    bad = client.post(
+        "/program/trade-areas",
+        json={"name": "x", "members": ["MX", "MX"], "tariff_free_since": "2008-01-01"},
+        headers=token("officer"),
+    )
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "members"

@@ -33,7 +33,7 @@ def _date(text: str, field: str) -> dt.date:
         raise RuleInputError(f"{field}: expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
-def _program(path: Path) -> ProgramState:
+def read_program(path: Path) -> ProgramState:
     """The program's records from a JSON file (``rules.ProgramState``), errors naming the field."""
     from smartborder.rules import ProgramState
 
@@ -93,7 +93,7 @@ def check(
         raise RuleInputError(f"history: {history_file} is not JSON: {exc}") from None
     except ValidationError as exc:
         raise RuleInputError(f"history: {describe(exc)}") from None
-    state = _program(program) if program is not None else None
+    state = read_program(program) if program is not None else None
     with under_reform(read_reform(reform)) if reform is not None else nullcontext():
         decision = ask(
             question,

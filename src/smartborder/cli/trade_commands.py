@@ -23,6 +23,20 @@ def roo_waiver_command(
     inputs: Annotated[Path, typer.Argument(help="CSV of the affected inputs: " + ", ".join(INPUT_COLUMNS) + ".")],
     importer: Annotated[str, typer.Option("--importer", help="The importing firm invoking the waiver.")],
     year: Annotated[int, typer.Option("--year", help="The year invoked for.")],
+    exporting: Annotated[
+        str | None, typer.Option("--exporting-country", help="ISO code of the exporting country (e.g. MX).")
+    ] = None,
+    importing: Annotated[
+        str | None, typer.Option("--importing-country", help="ISO code of the importing country (e.g. US).")
+    ] = None,
+    program: Annotated[
+        Path | None,
+        typer.Option(
+            "--program",
+            help="Records (JSON, smartborder.rules.ProgramState) whose trade_areas give the waiver's "
+            "precondition, tariff-free trade between the two countries; without them it is assumed.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
     """Is the rules-of-origin waiver granted to a firm for a year? (Decided, not recorded: the
@@ -65,7 +79,17 @@ def roo_waiver_command(
         rate = numbers["importing_mfn_pct"]
         if mfn.setdefault(row["tariff_line"], rate) != rate:
             raise RuleInputError(f"importing_mfn_pct: line {number}: two MFN rates for {row['tariff_line']}")
-    decision = roo_waiver(importer, year, items, mfn)
+    from smartborder.cli.permit_commands import read_program
+
+    decision = roo_waiver(
+        importer,
+        year,
+        items,
+        mfn,
+        exporting_country=exporting,
+        importing_country=importing,
+        program=read_program(program) if program is not None else None,
+    )
     if as_json:
         print_json(decision.as_dict())
         return
@@ -73,6 +97,8 @@ def roo_waiver_command(
     console.print(f"[bold {colour}]{decision.question}: {'granted' if decision.granted else 'refused'}[/bold {colour}]")
     for reason in decision.reasons:
         console.print(f"  - {reason}", highlight=False)
+    for note in decision.notes:
+        console.print(f"  [dim]note: {note}[/dim]", highlight=False)
 
 
 @trade_app.command("mfn")

@@ -11,7 +11,7 @@ from smartborder.rules import parameters
 from smartborder.rules.cap import Application, allocate
 from smartborder.rules.decision import Decision
 from smartborder.rules.history import History, Nationality, Report, Spell
-from smartborder.rules.program import Announcement, Certification, ProgramState
+from smartborder.rules.program import Announcement, Certification, ProgramState, TradeArea
 from smartborder.rules.resident_permit import (
     may_apply_for_citizenship,
     may_get_resident_permit,
@@ -32,6 +32,7 @@ __all__ = [
     "ProgramState",
     "Report",
     "Spell",
+    "TradeArea",
     "allocate",
     "may_apply",
     "may_apply_for_citizenship",

@@ -11,6 +11,9 @@ not to a question:
   the day is not known then): asked before a year's certification, it uses the previous one.
 - ``Announcement``: the day the program was announced, and by whom (the first on record on or
   before the day asked).
+- ``TradeArea``: the rules-of-origin waiver's precondition — "tariff-free trade within NAFTA" —
+  as a record: the agreement, its member countries and the day trade between them became tariff
+  free. A waiver between two members from that day meets it; between others it does not.
 
 ``ProgramState.answering`` gives a question its figure and date with the words the decision
 notes: the certification used, or that a figure given with the question is a what-if.
@@ -66,6 +69,32 @@ class Announcement(BaseModel):
         return day
 
 
+class TradeArea(BaseModel):
+    """An agreement under which trade between its members is tariff free (the waiver's precondition)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=200, description="the agreement, e.g. NAFTA")
+    members: list[str] = Field(min_length=2, max_length=300, description="ISO 3166-1 alpha-2 codes")
+    tariff_free_since: dt.date = Field(description="the day trade between the members became tariff free")
+
+    @field_validator("members")
+    @classmethod
+    def _codes(cls, members: list[str]) -> list[str]:
+        bad = [m for m in members if not (len(m) == 2 and m.isascii() and m.isalpha() and m.isupper())]
+        if bad:
+            raise ValueError(f"expected ISO 3166-1 alpha-2 codes (MX, US), got {bad[0]!r}")
+        if len(set(members)) != len(members):
+            raise ValueError("a member is named twice")
+        return members
+
+    @field_validator("tariff_free_since")
+    @classmethod
+    def _day(cls, day: dt.date) -> dt.date:
+        check_year(day.year, "tariff_free_since")
+        return day
+
+
 @dataclass(frozen=True)
 class Answering:
     """What a question is given from the program's state, and the notes saying so."""
@@ -82,11 +111,19 @@ class ProgramState(BaseModel):
 
     certifications: list[Certification] = Field(default_factory=list)
     announcements: list[Announcement] = Field(default_factory=list)
+    trade_areas: list[TradeArea] = Field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Nothing recorded: a question reads only what it is given, as without a state."""
-        return not (self.certifications or self.announcements)
+        return not (self.certifications or self.announcements or self.trade_areas)
+
+    def trade_area_of(self, day: dt.date, exporting: str, importing: str) -> TradeArea | None:
+        """The agreement under which *exporting* and *importing* trade tariff free on *day*."""
+        for area in sorted(self.trade_areas, key=lambda a: a.tariff_free_since):
+            if area.tariff_free_since <= day and exporting in area.members and importing in area.members:
+                return area
+        return None
 
     def certification_on(self, day: dt.date) -> Certification | None:
         """The latest certification made on or before *day* (the later year on the same day)."""

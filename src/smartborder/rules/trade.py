@@ -13,6 +13,7 @@ from smartborder.rules.bounds import MAX_TARIFF_PCT, check_year
 from smartborder.rules.decision import Decision, decide
 from smartborder.rules.errors import RuleInputError
 from smartborder.rules.parameters import param
+from smartborder.rules.program import ProgramState
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +50,14 @@ def _decimal(value: float | Decimal | int | str, field: str) -> Decimal:
 
 
 def roo_waiver(
-    importer: str, year: int, inputs: list[InputImport], importing_mfn_pct: dict[str, float] | dict[str, Decimal]
+    importer: str,
+    year: int,
+    inputs: list[InputImport],
+    importing_mfn_pct: dict[str, float] | dict[str, Decimal],
+    *,
+    exporting_country: str | None = None,
+    importing_country: str | None = None,
+    program: ProgramState | None = None,
 ) -> Decision:
     """Seed: 'Rules of origin would be waived ... provided that the exporting country did not
     import a significant quantity of the affected inputs at tariff rates more than (say) one
@@ -59,6 +67,10 @@ def roo_waiver(
     'More than one point lower' is strict: exactly one point lower does not count. Significant:
     a share of the inputs' value at or above the parameter (a choice; the seed gives none).
     Rates, margins and shares are compared as decimals, so "exactly one point" is exact.
+
+    The precondition, "tariff-free trade within NAFTA", is read from the trade areas on record
+    (``program``, ``rules.program.TradeArea``) for the *exporting_country* and *importing_country*
+    on 1 January of the year; with none on record it is assumed, and the decision says so.
     """
     if not isinstance(importer, str) or not importer.strip():
         raise RuleInputError("importer: name the importing firm that invokes the waiver")
@@ -93,7 +105,21 @@ def roo_waiver(
         f"point(s) below the importer's MFN rate ({'below' if ok else 'at or above'} the "
         f"{significant:.0%} threshold); waiver for {importer}, {year}"
     )
-    return decide("rules-of-origin waiver", on, [("roo_waiver", ok, why)])
+    checks = [("roo_waiver", ok, why)]
+    if program is None or not program.trade_areas:
+        note = "precondition assumed: tariff-free trade between the two countries (no trade area on record)"
+        return decide("rules-of-origin waiver", on, checks).noting([note])
+    for field, code in (("exporting_country", exporting_country), ("importing_country", importing_country)):
+        if not code:
+            raise RuleInputError(f"{field}: the waiver is for tariff-free trade; name both countries (ISO codes)")
+    area = program.trade_area_of(on, str(exporting_country), str(importing_country))
+    within = (
+        f"{exporting_country} and {importing_country} trade tariff free within {area.name} "
+        f"since {area.tariff_free_since}"
+        if area is not None
+        else f"no tariff-free trade area of {exporting_country} and {importing_country} on record on {on}"
+    )
+    return decide("rules-of-origin waiver", on, [("tariff_free_trade", area is not None, within), *checks])
 
 
 #: The most trading partners one MFN question may name (``service.trade_schemas.MAX_PARTNERS``).

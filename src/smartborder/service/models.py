@@ -131,3 +131,16 @@ class ProgramAnnouncement(Base):
     by: Mapped[str] = mapped_column(String(200))
     recorded_by: Mapped[str] = mapped_column(String(160))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class ProgramTradeArea(Base):
+    """An agreement whose members trade tariff free (the rules-of-origin waiver's precondition):
+    ``rules.program.TradeArea`` as stored."""
+
+    __tablename__ = "program_trade_areas"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    members: Mapped[list[str]] = mapped_column(JSON, doc="ISO 3166-1 alpha-2 codes")
+    tariff_free_since: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)

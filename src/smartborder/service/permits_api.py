@@ -36,6 +36,8 @@ from smartborder.service.permits_schemas import (
     ReleaseOut,
     RevokedOut,
     RevokeIn,
+    TradeAreaIn,
+    TradeAreaOut,
 )
 
 router = APIRouter(tags=["permits"])
@@ -153,6 +155,15 @@ def announce(
 ) -> dict[str, object]:
     """Record the resident-permit program's announcement (its applicants resided before it)."""
     return ops.record_announcement(session, caller, body)
+
+
+@router.post("/program/trade-areas", status_code=201, response_model=TradeAreaOut)
+def trade_area(
+    *, body: TradeAreaIn, session: WriteSession, caller: Caller = Depends(require(*OFFICERS))
+) -> dict[str, object]:
+    """Record an agreement whose members trade tariff free: the rules-of-origin waiver's
+    precondition ("tariff-free trade within NAFTA"), read by ``POST /trade/roo-waiver``."""
+    return ops.record_trade_area(session, caller, body)
 
 
 @router.get("/program", response_model=ProgramOut)

@@ -31,6 +31,7 @@ from smartborder.service.models import (
     PersonRecord,
     ProgramAnnouncement,
     ProgramCertification,
+    ProgramTradeArea,
 )
 from smartborder.service.permits_schemas import (
     AnnouncementIn,
@@ -40,6 +41,7 @@ from smartborder.service.permits_schemas import (
     EligibilityIn,
     PersonIn,
     RecordIn,
+    TradeAreaIn,
 )
 from smartborder.tomlfiles import describe
 
@@ -182,13 +184,17 @@ QUESTION_OF_KIND = {
 
 
 def program_state(session: Session) -> rules.ProgramState:
-    """The program's records as stored: every certification and announcement."""
+    """The programs' records as stored: every certification, announcement and trade area."""
     return rules.ProgramState(
         certifications=[
             rules.Certification(year=c.year, crossings=c.crossings, certified_by=c.certified_by, on=c.on)
             for c in session.scalars(select(ProgramCertification))
         ],
         announcements=[rules.Announcement(on=a.on, by=a.by) for a in session.scalars(select(ProgramAnnouncement))],
+        trade_areas=[
+            rules.TradeArea(name=t.name, members=t.members, tariff_free_since=t.tariff_free_since)
+            for t in session.scalars(select(ProgramTradeArea))
+        ],
     )
 
 
@@ -220,6 +226,20 @@ def record_announcement(session: Session, caller: Caller, body: AnnouncementIn) 
     return {"id": row.id, **body.model_dump()}
 
 
+def record_trade_area(session: Session, caller: Caller, body: TradeAreaIn) -> dict[str, object]:
+    """Store an agreement whose members trade tariff free (the waiver's precondition)."""
+    try:
+        rules.TradeArea.model_validate(body.model_dump())
+    except ValidationError as exc:
+        raise Invalid("members", describe(exc)) from None
+    row = ProgramTradeArea(**body.model_dump(), recorded_by=caller.label)
+    session.add(row)
+    session.flush()
+    record(session, caller.label, "program.trade_area", body.name, body.model_dump(mode="json"))
+    session.commit()
+    return {"id": row.id, **body.model_dump()}
+
+
 def program_as_of(session: Session, on: dt.date) -> dict[str, object]:
     """The program's records as known on *on*: what a question asked that day reads."""
     state = program_state(session)
@@ -236,6 +256,7 @@ def program_as_of(session: Session, on: dt.date) -> dict[str, object]:
             {"id": r.id, "year": r.year, "crossings": r.crossings, "certified_by": r.certified_by, "on": r.on}
             for r in rows
         ],
+        "trade_areas": [a.model_dump() for a in state.trade_areas if a.tariff_free_since <= on],
     }
 
 

@@ -203,6 +203,22 @@ class AnnouncementIn(BaseModel):
     by: str = Field(min_length=1, max_length=200, description="who announced it")
 
 
+class TradeAreaIn(BaseModel):
+    """An agreement whose members trade tariff free: the rules-of-origin waiver's precondition."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="the agreement, e.g. NAFTA")
+    members: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(
+        min_length=2, max_length=300, description="ISO 3166-1 alpha-2 codes of its members"
+    )
+    tariff_free_since: Day = Field(description="the day trade between the members became tariff free")
+
+
+class TradeAreaOut(TradeAreaIn):
+    id: int
+
+
 class CertificationOut(CertificationIn):
     id: int
 
@@ -218,3 +234,4 @@ class ProgramOut(BaseModel):
     announcement: AnnouncementIn | None
     certification_used: CertificationIn | None = Field(description="the latest made on or before the day")
     certifications: list[CertificationOut] = Field(description="every certification made on or before the day")
+    trade_areas: list[TradeAreaIn] = Field(default_factory=list, description="trade tariff free by the day")

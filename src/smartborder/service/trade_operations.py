@@ -14,6 +14,7 @@ from smartborder.rules.errors import RuleInputError
 from smartborder.service.audit import record
 from smartborder.service.auth import Caller
 from smartborder.service.errors import Conflict, Forbidden, Invalid, NotFound
+from smartborder.service.permits_operations import program_state
 from smartborder.service.trade_models import WaiverInvocation
 from smartborder.service.trade_schemas import MfnIn, RooWaiverIn
 
@@ -45,6 +46,9 @@ def invoke_roo_waiver(session: Session, caller: Caller, body: RooWaiverIn) -> di
                 for i in body.inputs
             ],
             body.importing_mfn_pct,
+            exporting_country=body.exporting_country,
+            importing_country=body.importing_country,
+            program=program_state(session),
         )
     except RuleInputError as exc:
         field, _, problem = str(exc).partition(": ")

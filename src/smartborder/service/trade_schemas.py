@@ -36,6 +36,10 @@ class RooWaiverIn(BaseModel):
     year: int = Field(ge=1994, le=2200, description="the year invoked for (NAFTA's rules of origin date from 1994)")
     inputs: list[InputIn] = Field(min_length=1, max_length=10_000)
     importing_mfn_pct: dict[str, RatePct] = Field(min_length=1, description="tariff line → MFN rate, percent (0..1000)")
+    exporting_country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO code; the precondition's trade area is read for it"
+    )
+    importing_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO code")
 
 
 class RooWaiverOut(BaseModel):
